@@ -1,0 +1,57 @@
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ErrorMessage } from '../components/error-message';
+import { ProjectsPage } from '../features/projects/projects-page';
+import { projectKeys } from '../features/projects/queries';
+import { openDb } from '../storage/db';
+import { removeStaleImports } from '../storage/datasets-repo';
+import { ensureDemoProject } from './demo-seed';
+import { navigate, useRoute } from '../navigation/router';
+import { ProjectShell } from './project-shell';
+
+function makeQueryClient(): QueryClient {
+  // Everything here is local work (IndexedDB, workers): no retries, no refetch on focus.
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: false, refetchOnWindowFocus: false, staleTime: Infinity, networkMode: 'always' },
+      mutations: { retry: false, networkMode: 'always' },
+    },
+  });
+}
+
+async function bootstrap(): Promise<{ removedStale: number }> {
+  const db = openDb();
+  const removedStale = await removeStaleImports(db);
+  await ensureDemoProject(db);
+  return { removedStale };
+}
+
+function Routes() {
+  const route = useRoute();
+  const qc = useQueryClient();
+  const ready = useQuery({ queryKey: ['bootstrap'], queryFn: bootstrap });
+  if (ready.isPending) return <p className="p-6 text-sm text-slate-600">Opening browser storage…</p>;
+  if (ready.error) return <div className="p-6"><ErrorMessage title="Browser storage (IndexedDB) is not available" error={ready.error} /></div>;
+  if (route.page === 'projects') {
+    return (
+      <ProjectsPage
+        onOpen={(projectId) => navigate({ page: 'project', projectId, area: 'data' })}
+        onRestoreDemo={() => {
+          void ensureDemoProject(openDb(), { force: true }).then(() => qc.invalidateQueries({ queryKey: projectKeys.all }));
+        }}
+      />
+    );
+  }
+  return <ProjectShell route={route} />;
+}
+
+export function App() {
+  const [client] = useState(makeQueryClient);
+  return (
+    <QueryClientProvider client={client}>
+      <div className="min-h-screen">
+        <Routes />
+      </div>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,10 @@
+/** A visible, specific error for people: what went wrong and, where known, what to do. */
+export function ErrorMessage({ title, error }: { title: string; error: unknown }) {
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+      <p className="font-semibold">{title}</p>
+      <p className="mt-1 pair-text">{message}</p>
+    </div>
+  );
+}

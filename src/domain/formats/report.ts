@@ -1,0 +1,35 @@
+// The validation report shown before anything is stored.
+import type { Preference } from '../labels';
+import type { RowProblem, ShapeId, TableFormat } from './types';
+
+export interface RowWarning {
+  row: number;
+  message: string;
+}
+
+export interface ShapeGuess {
+  shape: ShapeId;
+  score: number;
+}
+
+export interface ImportReport {
+  fileName: string;
+  format: TableFormat;
+  compressed: boolean;
+  shape: ShapeId;
+  /** Column names seen in the file (union over rows), in first-seen order. */
+  columns: string[];
+  rowsRead: number;
+  importable: number;
+  /** Every rejected row with its line/row number and the reason, in file order. */
+  rejected: RowProblem[];
+  warnings: RowWarning[];
+  withLmLabel: number;
+  withHumanLabel: number;
+  lmCounts: Record<Preference, number>;
+  humanCounts: Record<Preference, number>;
+  withModelNames: number;
+  withTags: number;
+  withScores: number;
+  withMessages: number;
+}

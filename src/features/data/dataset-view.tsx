@@ -1,0 +1,155 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { ErrorMessage } from '../../components/error-message';
+import { LabelBadge } from '../../components/label-badge';
+import { ProgressBar } from '../../components/progress-bar';
+import { EMPTY_QUERY, type AgreementFilter, type DatasetQuery, type WinnerFilter } from '../../domain/dataset-query';
+import { SHAPE_TEXT } from '../../domain/formats/types';
+import { navigate } from '../../navigation/router';
+import type { JobProgress } from '../../workers/protocol';
+import { datasetHref, datasetsHref } from './links';
+import { PairDetail } from './pair-detail';
+import { useDataset, useDatasetQuery, useRowPages } from './queries';
+
+const ROW_HEIGHT = 36;
+
+/** One dataset: search, label filters, a virtualised table (only visible rows are read), and a pair's detail. */
+export function DatasetView({ projectId, datasetId, item }: { projectId: string; datasetId: string; item: number | undefined }) {
+  const dataset = useDataset(datasetId);
+  const [query, setQuery] = useState<DatasetQuery>(EMPTY_QUERY);
+  const [searchText, setSearchText] = useState('');
+  const [indexing, setIndexing] = useState<JobProgress | null>(null);
+  const deferredSearch = useDeferredValue(searchText);
+
+  useEffect(() => {
+    const t = setTimeout(() => setQuery((q) => (q.search === deferredSearch ? q : { ...q, search: deferredSearch })), 200);
+    return () => clearTimeout(t);
+  }, [deferredSearch]);
+
+  const matches = useDatasetQuery(datasetId, query, setIndexing);
+  const total = matches.data ? matches.data.length : (dataset.data?.rowCount ?? 0);
+
+  if (dataset.isPending) return <p className="p-6 text-sm text-slate-600">Loading dataset…</p>;
+  if (dataset.error) return <div className="p-6"><ErrorMessage title="Could not read the dataset" error={dataset.error} /></div>;
+  if (!dataset.data) return <div className="p-6"><ErrorMessage title="Dataset not found" error="It may have been deleted." /></div>;
+  const d = dataset.data;
+
+  return (
+    <div className="flex h-[calc(100vh-49px)] flex-col">
+      <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-2 text-sm">
+        <a className="text-indigo-700 hover:underline" href={datasetsHref(projectId)}>← Datasets</a>
+        <h2 className="font-semibold">{d.name}</h2>
+        <span className="text-slate-500">
+          {d.rowCount.toLocaleString('en-US')} pairs · {SHAPE_TEXT[d.shape].split(' (')[0]} · {d.fileName}
+        </span>
+      </div>
+      <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-slate-50 px-4 py-2 text-sm">
+        <input
+          type="search"
+          aria-label="Search pairs"
+          placeholder="Search prompt, responses, id, models"
+          value={searchText}
+          onChange={(e) => setSearchText(e.target.value)}
+          className="w-72 rounded-md border border-slate-300 px-2 py-1"
+        />
+        <WinnerSelect label="LM label" value={query.lm} onChange={(lm) => setQuery({ ...query, lm })} />
+        <WinnerSelect label="Human label" value={query.human} onChange={(human) => setQuery({ ...query, human })} />
+        <label className="flex items-center gap-1">
+          Agreement
+          <select
+            aria-label="Agreement"
+            value={query.agreement}
+            onChange={(e) => setQuery({ ...query, agreement: e.target.value as AgreementFilter })}
+            className="rounded-md border border-slate-300 px-1 py-0.5"
+          >
+            <option value="any">any</option>
+            <option value="agree">LM agrees with humans</option>
+            <option value="disagree">LM disagrees with humans</option>
+          </select>
+        </label>
+        <span role="status" data-testid="match-count" className="ml-auto tabular-nums text-slate-600">
+          {matches.isFetching ? 'Searching… ' : ''}
+          {total.toLocaleString('en-US')} {matches.data ? 'matching' : ''} pairs
+        </span>
+      </div>
+      {matches.isFetching && indexing && indexing.done < indexing.total && (
+        <div className="px-4 py-1"><ProgressBar progress={indexing} /></div>
+      )}
+      {matches.error && <div className="p-3"><ErrorMessage title="Search failed" error={matches.error} /></div>}
+      <div className="flex min-h-0 flex-1">
+        <PairTable
+          projectId={projectId}
+          datasetId={datasetId}
+          query={query}
+          indices={matches.data ?? null}
+          total={total}
+          selected={item}
+        />
+        {item !== undefined && (
+          <PairDetail datasetId={datasetId} idx={item} onClose={() => navigate({ page: 'project', projectId, area: 'data', datasetId })} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function WinnerSelect({ label, value, onChange }: { label: string; value: WinnerFilter; onChange: (v: WinnerFilter) => void }) {
+  return (
+    <label className="flex items-center gap-1">
+      {label}
+      <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value as WinnerFilter)} className="rounded-md border border-slate-300 px-1 py-0.5">
+        <option value="any">any</option>
+        <option value="A">A wins</option>
+        <option value="B">B wins</option>
+        <option value="tie">tie</option>
+        <option value="missing">missing</option>
+      </select>
+    </label>
+  );
+}
+
+function PairTable(props: { projectId: string; datasetId: string; query: DatasetQuery; indices: Uint32Array | null; total: number; selected: number | undefined }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: props.total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  const rows = useRowPages(props.datasetId, props.query, props.indices, first, last);
+
+  return (
+    <div className="flex min-w-0 flex-1 flex-col">
+      <div className="grid grid-cols-[5rem_9rem_1fr_8rem_8rem] gap-2 border-b border-slate-200 bg-slate-100 px-3 py-1 text-xs font-medium uppercase text-slate-600" role="row">
+        <span role="columnheader">Row</span>
+        <span role="columnheader">Id</span>
+        <span role="columnheader">Prompt</span>
+        <span role="columnheader">LM label</span>
+        <span role="columnheader">Human label</span>
+      </div>
+      <div ref={scroller} className="min-h-0 flex-1 overflow-auto" role="grid" aria-label="Pairs" aria-rowcount={props.total}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((v) => {
+            const row = rows.get(v.index);
+            const idx = props.indices ? props.indices[v.index] : v.index;
+            return (
+              <a
+                key={v.key}
+                role="row"
+                aria-rowindex={v.index + 1}
+                href={idx !== undefined ? datasetHref(props.projectId, props.datasetId, idx) : undefined}
+                aria-selected={idx === props.selected}
+                className={`absolute left-0 grid w-full grid-cols-[5rem_9rem_1fr_8rem_8rem] items-center gap-2 border-b border-slate-100 px-3 text-sm hover:bg-indigo-50 ${idx === props.selected ? 'bg-indigo-100' : ''}`}
+                style={{ top: v.start, height: ROW_HEIGHT }}
+              >
+                <span role="gridcell" className="tabular-nums text-slate-500">{row?.sourceRow ?? ''}</span>
+                <span role="gridcell" className="truncate font-mono text-xs">{row?.id ?? '…'}</span>
+                <span role="gridcell" className="truncate">{row ? row.prompt.slice(0, 300) : ''}</span>
+                <span role="gridcell">{row && <LabelBadge label={row.lm} />}</span>
+                <span role="gridcell">{row && <LabelBadge label={row.human} />}</span>
+              </a>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

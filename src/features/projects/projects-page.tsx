@@ -1,0 +1,97 @@
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../components/button';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ErrorMessage } from '../../components/error-message';
+import type { ProjectRow } from '../../storage/db';
+import { useProjectMutations, useProjects } from './queries';
+
+/** The list of projects: create, open, rename, delete (with confirmation). */
+export function ProjectsPage({ onOpen, onRestoreDemo }: { onOpen: (id: string) => void; onRestoreDemo: () => void }) {
+  const projects = useProjects();
+  const { create, rename, remove } = useProjectMutations();
+  const [name, setName] = useState('');
+  const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
+  const [deleting, setDeleting] = useState<ProjectRow | null>(null);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate(name, { onSuccess: (p) => { setName(''); onOpen(p.id); } });
+  };
+
+  return (
+    <div className="mx-auto max-w-3xl p-6">
+      <h1 className="mb-4 text-2xl font-semibold">Projects</h1>
+      <form onSubmit={submit} className="mb-6 flex gap-2">
+        <label className="sr-only" htmlFor="new-project-name">New project name</label>
+        <input
+          id="new-project-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="New project name"
+          className="flex-1 rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+        />
+        <Button type="submit" variant="primary" disabled={create.isPending}>Create project</Button>
+      </form>
+      {create.error && <ErrorMessage title="Could not create the project" error={create.error} />}
+      {projects.error && <ErrorMessage title="Could not read projects from browser storage" error={projects.error} />}
+      <ul className="divide-y divide-slate-200 rounded-md border border-slate-200 bg-white" aria-label="Projects">
+        {projects.data?.map((p) => (
+          <li key={p.id} className="flex items-center gap-3 p-3">
+            {editing?.id === p.id ? (
+              <form
+                className="flex flex-1 gap-2"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  rename.mutate(editing, { onSuccess: () => setEditing(null) });
+                }}
+              >
+                <label className="sr-only" htmlFor={`rename-${p.id}`}>Project name</label>
+                <input
+                  id={`rename-${p.id}`}
+                  autoFocus
+                  value={editing.name}
+                  onChange={(e) => setEditing({ id: p.id, name: e.target.value })}
+                  onKeyDown={(e) => e.key === 'Escape' && setEditing(null)}
+                  className="flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+                />
+                <Button type="submit" variant="primary">Save</Button>
+                <Button onClick={() => setEditing(null)}>Cancel</Button>
+              </form>
+            ) : (
+              <>
+                <button type="button" className="flex-1 text-left font-medium text-indigo-700 hover:underline" onClick={() => onOpen(p.id)}>
+                  {p.name}
+                </button>
+                {p.isDemo && <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">Demo data</span>}
+                <span className="text-xs text-slate-500">{new Date(p.updatedAt).toLocaleString()}</span>
+                <Button variant="ghost" aria-label={`Rename ${p.name}`} onClick={() => setEditing({ id: p.id, name: p.name })}>Rename</Button>
+                <Button variant="ghost" aria-label={`Delete ${p.name}`} onClick={() => setDeleting(p)}>Delete</Button>
+              </>
+            )}
+          </li>
+        ))}
+        {projects.data?.length === 0 && (
+          <li className="p-4 text-sm text-slate-600">
+            No projects yet. Create one above, or{' '}
+            <button type="button" className="text-indigo-700 underline" onClick={onRestoreDemo}>restore the demo project</button>.
+          </li>
+        )}
+      </ul>
+      {rename.error && <ErrorMessage title="Could not rename the project" error={rename.error} />}
+      {remove.error && <ErrorMessage title="Could not delete the project" error={remove.error} />}
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete project?"
+        confirmText="Delete project"
+        danger
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => {
+          if (deleting) remove.mutate(deleting.id);
+          setDeleting(null);
+        }}
+      >
+        “{deleting?.name}” and all its datasets will be removed from this browser. This cannot be undone.
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+// TanStack Query hooks over the projects repository.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { openDb } from '../../storage/db';
+import { createProject, deleteProject, getProject, listProjects, renameProject } from '../../storage/projects-repo';
+
+export const projectKeys = {
+  all: ['projects'] as const,
+  one: (id: string) => ['projects', id] as const,
+};
+
+export function useProjects() {
+  return useQuery({ queryKey: projectKeys.all, queryFn: () => listProjects(openDb()) });
+}
+
+export function useProject(id: string) {
+  return useQuery({ queryKey: projectKeys.one(id), queryFn: async () => (await getProject(openDb(), id)) ?? null });
+}
+
+export function useProjectMutations() {
+  const qc = useQueryClient();
+  const invalidate = () => qc.invalidateQueries({ queryKey: projectKeys.all });
+  return {
+    create: useMutation({ mutationFn: (name: string) => createProject(openDb(), name), onSuccess: invalidate }),
+    rename: useMutation({ mutationFn: (v: { id: string; name: string }) => renameProject(openDb(), v.id, v.name), onSuccess: invalidate }),
+    remove: useMutation({ mutationFn: (id: string) => deleteProject(openDb(), id), onSuccess: invalidate }),
+  };
+}

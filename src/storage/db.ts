@@ -1,0 +1,94 @@
+// The IndexedDB schema. This module and the repositories beside it are the only code that touches Dexie.
+import Dexie, { type Table } from 'dexie';
+import type { PairRecord } from '../domain/instance';
+import type { ColumnMapping, MapOptions, ShapeId, TableFormat } from '../domain/formats/types';
+import type { ImportReport } from '../domain/formats/report';
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  /** The built-in demo project: its data was written for the project, not imported by a user. */
+  isDemo: boolean;
+  createdAt: number;
+  updatedAt: number;
+  /** Annotation guidelines (Markdown). */
+  guidelines: string;
+}
+
+export type DatasetStatus = 'importing' | 'ready';
+
+/** What was imported and how: enough to explain and reproduce the import. */
+export interface DatasetRow {
+  id: string;
+  projectId: string;
+  name: string;
+  fileName: string;
+  format: TableFormat;
+  compressed: boolean;
+  shape: ShapeId;
+  options: MapOptions;
+  mapping?: ColumnMapping;
+  rowCount: number;
+  /** SHA-256 of the file's bytes as read (before decompression), hex. */
+  contentHash: string;
+  /** The validation report; the rejected/warning lists are capped at REPORT_LIST_CAP entries when stored. */
+  report: ImportReport;
+  /** Rows are written in chunks; a dataset still 'importing' after a crash is incomplete and is removed at start-up. */
+  status: DatasetStatus;
+  createdAt: number;
+}
+
+export type InstanceRow = PairRecord & { datasetId: string; idx: number };
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+export const REPORT_LIST_CAP = 2000;
+export const DB_NAME = 'hyper-workbench';
+
+/**
+ * Schema history. Never edit a released version: add a new one with an upgrade that migrates the data.
+ * v1: projects, datasets, instances keyed [datasetId+idx], meta.
+ * v2: projects gain `updatedAt` and `guidelines`; datasets get a [projectId+createdAt] index for ordered listing.
+ */
+export class HyperDb extends Dexie {
+  projects!: Table<ProjectRow, string>;
+  datasets!: Table<DatasetRow, string>;
+  instances!: Table<InstanceRow, [string, number]>;
+  meta!: Table<MetaRow, string>;
+
+  constructor(name: string = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
+    super(name, options);
+    this.version(1).stores({
+      projects: 'id, name, createdAt',
+      datasets: 'id, projectId, status, createdAt',
+      instances: '[datasetId+idx]',
+      meta: 'key',
+    });
+    this.version(2)
+      .stores({
+        projects: 'id, name, createdAt, updatedAt',
+        datasets: 'id, projectId, status, createdAt, [projectId+createdAt]',
+      })
+      .upgrade(async (tx) => {
+        await tx
+          .table('projects')
+          .toCollection()
+          .modify((p: Partial<ProjectRow> & { createdAt: number }) => {
+            p.updatedAt ??= p.createdAt;
+            p.guidelines ??= '';
+            p.isDemo ??= false;
+          });
+      });
+  }
+}
+
+let shared: HyperDb | null = null;
+
+/** The app's database (one connection per thread). */
+export function openDb(): HyperDb {
+  shared ??= new HyperDb();
+  return shared;
+}

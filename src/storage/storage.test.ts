@@ -1,0 +1,127 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HyperDb } from './db';
+import { appendInstances, beginImport, deleteDataset, finishImport, listDatasets, readInstanceRange, readInstances, removeStaleImports } from './datasets-repo';
+import { createProject, deleteProject, listProjects, renameProject } from './projects-repo';
+import type { ImportReport } from '../domain/formats/report';
+import type { PairRecord } from '../domain/instance';
+import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
+
+let counter = 0;
+const dbs: Dexie[] = [];
+function freshDb(): HyperDb {
+  const db = new HyperDb(`test-${++counter}`);
+  dbs.push(db);
+  return db;
+}
+afterEach(async () => {
+  for (const db of dbs.splice(0)) {
+    db.close();
+    await Dexie.delete(db.name);
+  }
+});
+
+const zero = { 'A>>B': 0, 'A>B': 0, 'A=B': 0, 'B>A': 0, 'B>>A': 0 };
+const report: ImportReport = {
+  fileName: 'f.jsonl', format: 'jsonl', compressed: false, shape: 'pairs', columns: ['prompt'],
+  rowsRead: 2, importable: 2, rejected: [], warnings: [], withLmLabel: 0, withHumanLabel: 0,
+  lmCounts: zero, humanCounts: zero, withModelNames: 0, withTags: 0, withScores: 0, withMessages: 0,
+};
+const record = (i: number): PairRecord => ({ id: `r${i}`, sourceRow: i + 1, prompt: `p${i}`, responseA: 'a', responseB: 'b', extra: {} });
+const newDataset = (projectId: string) => ({
+  projectId, name: 'd', fileName: 'f.jsonl', format: 'jsonl' as const, compressed: false, shape: 'pairs' as const,
+  options: DEFAULT_MAP_OPTIONS, contentHash: 'x', report,
+});
+
+describe('projects', () => {
+  it('creates, renames, lists most recent first, and rejects empty names', async () => {
+    const db = freshDb();
+    const a = await createProject(db, '  First ');
+    await new Promise((r) => setTimeout(r, 5));
+    await createProject(db, 'Second');
+    expect(a.name).toBe('First');
+    expect((await listProjects(db)).map((p) => p.name)).toEqual(['Second', 'First']);
+    await new Promise((r) => setTimeout(r, 5));
+    await renameProject(db, a.id, 'Renamed');
+    expect((await listProjects(db)).map((p) => p.name)).toEqual(['Renamed', 'Second']);
+    await expect(createProject(db, '   ')).rejects.toThrow('needs a name');
+    await expect(renameProject(db, 'missing', 'x')).rejects.toThrow('does not exist');
+  });
+
+  it('deleting a project removes its datasets and instances but not other projects', async () => {
+    const db = freshDb();
+    const keep = await createProject(db, 'Keep');
+    const drop = await createProject(db, 'Drop');
+    for (const p of [keep, drop]) {
+      const id = await beginImport(db, newDataset(p.id));
+      await appendInstances(db, id, 0, [record(0), record(1)]);
+      await finishImport(db, id, 2);
+    }
+    await deleteProject(db, drop.id);
+    expect((await listProjects(db)).map((p) => p.name)).toEqual(['Keep']);
+    expect(await db.datasets.count()).toBe(1);
+    expect(await db.instances.count()).toBe(2);
+  });
+});
+
+describe('datasets', () => {
+  it('an import is invisible until finished, and reads back in order', async () => {
+    const db = freshDb();
+    const p = await createProject(db, 'P');
+    const id = await beginImport(db, newDataset(p.id));
+    await appendInstances(db, id, 0, [record(0), record(1)]);
+    expect(await listDatasets(db, p.id)).toEqual([]);
+    await appendInstances(db, id, 2, [record(2)]);
+    await finishImport(db, id, 3);
+    const listed = await listDatasets(db, p.id);
+    expect(listed.map((d) => [d.status, d.rowCount])).toEqual([['ready', 3]]);
+    expect((await readInstanceRange(db, id, 1, 5)).map((r) => r.id)).toEqual(['r1', 'r2']);
+    expect((await readInstances(db, id, [2, 0, 9])).map((r) => r.id)).toEqual(['r2', 'r0']);
+  });
+
+  it('a rolled-back import leaves other datasets untouched', async () => {
+    const db = freshDb();
+    const p = await createProject(db, 'P');
+    const done = await beginImport(db, newDataset(p.id));
+    await appendInstances(db, done, 0, [record(0)]);
+    await finishImport(db, done, 1);
+    const failed = await beginImport(db, newDataset(p.id));
+    await appendInstances(db, failed, 0, [record(0), record(1)]);
+    await deleteDataset(db, failed);
+    expect(await db.datasets.count()).toBe(1);
+    expect((await readInstanceRange(db, done, 0, 10)).map((r) => r.id)).toEqual(['r0']);
+    expect(await readInstanceRange(db, failed, 0, 10)).toEqual([]);
+  });
+
+  it('removes imports left half-written by a crashed tab, but not live ones', async () => {
+    const db = freshDb();
+    const p = await createProject(db, 'P');
+    const dead = await beginImport(db, newDataset(p.id));
+    await appendInstances(db, dead, 0, [record(0)]);
+    const live = await beginImport(db, newDataset(p.id));
+    const now = Date.now();
+    await db.meta.put({ key: `import-heartbeat:${dead}`, value: now - 10 * 60_000 });
+    expect(await removeStaleImports(db, now)).toBe(1);
+    expect(await db.datasets.get(dead)).toBeUndefined();
+    expect(await db.instances.count()).toBe(0);
+    expect(await db.datasets.get(live)).toBeDefined();
+  });
+});
+
+describe('schema migrations', () => {
+  it('opens a version-1 database and upgrades its projects without losing data', async () => {
+    const name = `test-migrate-${++counter}`;
+    const v1 = new Dexie(name);
+    v1.version(1).stores({ projects: 'id, name, createdAt', datasets: 'id, projectId, status, createdAt', instances: '[datasetId+idx]', meta: 'key' });
+    await v1.table('projects').add({ id: 'p1', name: 'Old', createdAt: 1000 });
+    await v1.table('instances').add({ datasetId: 'd1', idx: 0, id: 'x', prompt: 'kept' });
+    v1.close();
+    const db = new HyperDb(name);
+    dbs.push(db);
+    const p = await db.projects.get('p1');
+    expect(p).toMatchObject({ name: 'Old', createdAt: 1000, updatedAt: 1000, guidelines: '', isDemo: false });
+    expect((await db.instances.get(['d1', 0]))?.prompt).toBe('kept');
+    expect(db.verno).toBe(2);
+  });
+});

@@ -1,0 +1,47 @@
+import type { ImportReport, ShapeGuess } from '../domain/formats/report';
+import type { MapOptions, ShapeId, TableFormat } from '../domain/formats/types';
+
+export interface InspectResult {
+  sessionId: string;
+  fileName: string;
+  format: TableFormat;
+  compressed: boolean;
+  contentHash: string;
+  columns: string[];
+  guesses: ShapeGuess[];
+  /** The first rows as read, for the column-mapping screen. */
+  sample: Record<string, unknown>[];
+  /** The report under the best recognised shape; null when no shape fits (the user maps columns). */
+  report: ImportReport | null;
+}
+
+export interface DistinctValue {
+  value: string;
+  count: number;
+}
+
+export type ImportRequest =
+  | { type: 'inspect'; id: number; file: Blob; fileName: string }
+  | { type: 'evaluate'; id: number; sessionId: string; shape: ShapeId; options: MapOptions }
+  | { type: 'distinct'; id: number; sessionId: string; column: string; limit: number }
+  | {
+      type: 'commit';
+      id: number;
+      sessionId: string;
+      shape: ShapeId;
+      options: MapOptions;
+      projectId: string;
+      datasetName: string;
+    }
+  | { type: 'discard'; id: number; sessionId: string };
+
+export interface ImportResults {
+  inspect: InspectResult;
+  evaluate: ImportReport;
+  distinct: DistinctValue[];
+  commit: { datasetId: string; rowCount: number };
+  discard: null;
+}
+
+/** Requests as the page sends them (the client adds the id). */
+export type ImportCall = ImportRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;

@@ -1,0 +1,138 @@
+/// <reference lib="webworker" />
+// Thin adapter: reads files with the domain readers, keeps the parsed rows until the user decides, and
+// writes accepted records to IndexedDB in chunks. A failed or cancelled commit removes what it wrote.
+import { readTable } from '../domain/formats/container';
+import { ImportSession } from '../domain/formats/import-session';
+import { ImportError } from '../domain/errors';
+import type { PairRecord } from '../domain/instance';
+import { DEFAULT_MAP_OPTIONS, type MapOptions, type ShapeId } from '../domain/formats/types';
+import { defaultChosenLabelSource } from '../domain/formats/shapes';
+import { openDb } from '../storage/db';
+import { appendInstances, beginImport, deleteDataset, finishImport } from '../storage/datasets-repo';
+import { serveWorker, type JobContext } from './worker-host';
+import type { ImportRequest, ImportResults, InspectResult } from './import-protocol';
+
+interface Held {
+  session: ImportSession;
+  fileName: string;
+  format: InspectResult['format'];
+  compressed: boolean;
+  contentHash: string;
+}
+
+const sessions = new Map<string, Held>();
+const CHUNK_ROWS = 1000;
+
+function held(sessionId: string): Held {
+  const h = sessions.get(sessionId);
+  if (!h) throw new ImportError('no-rows', 'This import was discarded; choose the file again.');
+  return h;
+}
+
+function checkCancelled(ctx: JobContext): void {
+  if (ctx.signal.aborted) throw new ImportError('cancelled', 'Import cancelled.');
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function inspect(file: Blob, fileName: string, ctx: JobContext): Promise<InspectResult> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  checkCancelled(ctx);
+  const session = new ImportSession();
+  const { format, compressed } = await readTable(bytes, fileName, session, {
+    signal: ctx.signal,
+    onProgress: (done, total) => ctx.progress({ phase: 'reading', done, total }),
+  });
+  const contentHash = await sha256Hex(bytes);
+  checkCancelled(ctx);
+  const guesses = session.recognise();
+  const best = guesses[0];
+  const sessionId = crypto.randomUUID();
+  sessions.clear(); // one import at a time per worker: drop rows of abandoned imports
+  sessions.set(sessionId, { session, fileName, format, compressed, contentHash });
+  const meta = { fileName, format, compressed };
+  ctx.progress({ phase: 'checking', done: 0, total: 1 });
+  const report = best && best.score > 0 ? session.evaluate(best.shape, defaultOptionsFor(best.shape), meta) : null;
+  return {
+    sessionId,
+    fileName,
+    format,
+    compressed,
+    contentHash,
+    columns: report?.columns ?? session.columns(),
+    guesses,
+    sample: session.sampleRows(20).map((r) => r.value),
+    report,
+  };
+}
+
+function defaultOptionsFor(shape: ShapeId): MapOptions {
+  return { ...DEFAULT_MAP_OPTIONS, chosenLabelSource: defaultChosenLabelSource(shape) };
+}
+
+async function commit(req: Extract<ImportRequest, { type: 'commit' }>, ctx: JobContext): Promise<ImportResults['commit']> {
+  const h = held(req.sessionId);
+  const db = openDb();
+  const report = h.session.evaluate(req.shape, req.options, { fileName: h.fileName, format: h.format, compressed: h.compressed });
+  if (report.importable === 0) throw new ImportError('no-rows', 'No row of this file can be imported with these settings.');
+  const datasetId = await beginImport(db, {
+    projectId: req.projectId,
+    name: req.datasetName,
+    fileName: h.fileName,
+    format: h.format,
+    compressed: h.compressed,
+    shape: req.shape,
+    options: req.options,
+    ...(req.options.mapping ? { mapping: req.options.mapping } : {}),
+    contentHash: h.contentHash,
+    report,
+  });
+  let written = 0;
+  try {
+    let chunk: PairRecord[] = [];
+    for (const record of h.session.records(req.shape, req.options)) {
+      chunk.push(record);
+      if (chunk.length === CHUNK_ROWS) {
+        checkCancelled(ctx);
+        await appendInstances(db, datasetId, written, chunk);
+        written += chunk.length;
+        chunk = [];
+        ctx.progress({ phase: 'storing', done: written, total: report.importable });
+      }
+    }
+    checkCancelled(ctx);
+    if (chunk.length) await appendInstances(db, datasetId, written, chunk);
+    written += chunk.length;
+    await finishImport(db, datasetId, written);
+  } catch (e) {
+    await deleteDataset(db, datasetId);
+    throw e;
+  }
+  sessions.delete(req.sessionId);
+  return { datasetId, rowCount: written };
+}
+
+serveWorker<ImportRequest>(self, async (req, ctx) => {
+  switch (req.type) {
+    case 'inspect':
+      return { result: await inspect(req.file, req.fileName, ctx) };
+    case 'evaluate': {
+      const h = held(req.sessionId);
+      return { result: h.session.evaluate(req.shape, req.options, { fileName: h.fileName, format: h.format, compressed: h.compressed }) };
+    }
+    case 'distinct':
+      return { result: held(req.sessionId).session.distinctValues(req.column, req.limit) };
+    case 'commit':
+      return { result: await commit(req, ctx) };
+    case 'discard':
+      sessions.delete(req.sessionId);
+      return { result: null };
+    default: {
+      const never: never = req;
+      throw new Error(`Unknown request ${JSON.stringify(never)}`);
+    }
+  }
+});

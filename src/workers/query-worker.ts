@@ -1,0 +1,48 @@
+/// <reference lib="webworker" />
+// Thin adapter: builds a search index of a dataset once (streamed from IndexedDB) and answers queries.
+import { DatasetIndex } from '../domain/dataset-query';
+import { openDb } from '../storage/db';
+import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
+import { serveWorker, type JobContext } from './worker-host';
+import type { QueryRequest } from './query-protocol';
+
+const indexes = new Map<string, Promise<DatasetIndex>>();
+
+async function buildIndex(datasetId: string, ctx: JobContext): Promise<DatasetIndex> {
+  const db = openDb();
+  const dataset = await getDataset(db, datasetId);
+  if (!dataset) throw Object.assign(new Error(`Dataset ${datasetId} does not exist.`), { code: 'not-found' });
+  const index = new DatasetIndex();
+  await forEachInstanceChunk(db, datasetId, 2000, (rows) => {
+    for (const r of rows) index.add(r);
+    ctx.progress({ phase: 'indexing', done: index.size, total: dataset.rowCount });
+  });
+  return index;
+}
+
+function indexFor(datasetId: string, ctx: JobContext): Promise<DatasetIndex> {
+  let p = indexes.get(datasetId);
+  if (!p) {
+    p = buildIndex(datasetId, ctx);
+    p.catch(() => indexes.delete(datasetId));
+    indexes.set(datasetId, p);
+  }
+  return p;
+}
+
+serveWorker<QueryRequest>(self, async (req, ctx) => {
+  switch (req.type) {
+    case 'query': {
+      const index = await indexFor(req.datasetId, ctx);
+      const indices = index.query(req.query);
+      return { result: { indices, total: index.size }, transfer: [indices.buffer] };
+    }
+    case 'forget':
+      indexes.delete(req.datasetId);
+      return { result: null };
+    default: {
+      const never: never = req;
+      throw new Error(`Unknown request ${JSON.stringify(never)}`);
+    }
+  }
+});
