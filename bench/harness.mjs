@@ -56,7 +56,12 @@ export function browserRssMb() {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [pid, p] of table) if (!inTree.has(pid) && inTree.has(p.ppid)) (inTree.add(pid), (grew = true));
+    for (const [pid, p] of table) {
+      if (!inTree.has(pid) && inTree.has(p.ppid)) {
+        inTree.add(pid);
+        grew = true;
+      }
+    }
   }
   let kb = 0;
   for (const pid of inTree) kb += table.get(pid)?.rssKb ?? 0;
@@ -67,7 +72,13 @@ export function browserRssMb() {
 export function sampleMemory(ms = 100) {
   let peak = browserRssMb();
   const timer = setInterval(() => (peak = Math.max(peak, browserRssMb())), ms);
-  return { stop: () => (clearInterval(timer), (peak = Math.max(peak, browserRssMb())), peak), peak: () => peak };
+  return {
+    stop() {
+      clearInterval(timer);
+      peak = Math.max(peak, browserRssMb());
+      return peak;
+    },
+  };
 }
 
 /** Installs a long-task observer in every page of the context: read with `longTasks(page)`. */

@@ -58,17 +58,21 @@ export const MULTIPREF_SCALE: Record<string, Preference> = {
 const A_WORDS = [
   'a', 'a-is-better', 'a_is_better', 'a is better', 'a>b', 'model_a', 'model a', 'response_a', 'response a',
   'response1', 'response 1', 'completion_a', 'first', 'left', 'winner_model_a', '1>2',
+  // Added: AlpacaFarm-style output names, MT-Bench judge verdicts, arrows written the other way round.
+  'output_1', 'output 1', 'output1', 'assistant a', 'assistant_a', '[[a]]', 'a wins', 'b<a', '2<1',
 ];
 const B_WORDS = [
   'b', 'b-is-better', 'b_is_better', 'b is better', 'b>a', 'model_b', 'model b', 'response_b', 'response b',
   'response2', 'response 2', 'completion_b', 'second', 'right', 'winner_model_b', '2>1',
+  'output_2', 'output 2', 'output2', 'assistant b', 'assistant_b', '[[b]]', 'b wins', 'a<b', '1<2',
 ];
 const TIE_WORDS = [
   'tie', 'a=b', 'equal', 'same', 'draw', 'both', 'neither', 'tie (bothbad)', 'tie(bothbad)', 'both bad',
   'both good', 'winner_tie', 'none', 'no preference',
+  'b=a', '1=2', 'tie (both bad)', 'tie(both bad)', 'tie_bothbad', 'bothbad', 'both_bad', '[[tie]]',
 ];
-const STRONG_A_WORDS = ['a>>b', 'a-is-clearly-better', 'a much better', 'a is much better', 'a-is-much-better'];
-const STRONG_B_WORDS = ['b>>a', 'b-is-clearly-better', 'b much better', 'b is much better', 'b-is-much-better'];
+const STRONG_A_WORDS = ['a>>b', 'a-is-clearly-better', 'a much better', 'a is much better', 'a-is-much-better', 'b<<a'];
+const STRONG_B_WORDS = ['b>>a', 'b-is-clearly-better', 'b much better', 'b is much better', 'b-is-much-better', 'a<<b'];
 const SLIGHT_A_WORDS = ['a-is-slightly-better', 'a slightly better', 'a is slightly better'];
 const SLIGHT_B_WORDS = ['b-is-slightly-better', 'b slightly better', 'b is slightly better'];
 

@@ -2,7 +2,7 @@
 // and streams text formats through incremental readers so a large file never becomes one JS string.
 import { ImportError } from '../errors';
 import { CsvReader } from './csv-reader';
-import { readJsonDocument } from './json-reader';
+import { readJsonDocument, tooLarge } from './json-reader';
 import { JsonlReader } from './jsonl-reader';
 import { readParquet } from './parquet-reader';
 import type { RawRow, RowProblem, TableFormat, TableSink } from './types';
@@ -66,7 +66,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /**
  * Reads a table file of any supported format (optionally gzip-compressed) into the sink.
- * Throws ImportError: empty-file, not-gzip, format-mismatch, unknown-format, bad-json, bad-parquet, no-rows, cancelled.
+ * Throws ImportError: empty-file, not-gzip, format-mismatch, unknown-format, bad-json, bad-parquet, no-rows, too-large, cancelled.
  */
 export async function readTable(
   bytes: Uint8Array,
@@ -140,7 +140,16 @@ export async function readTable(
         await progress(slice.inputDone);
       }
       parts.push(decoder.decode());
-      readJsonDocument(parts.join(''), fileName, counted);
+      let text: string;
+      try {
+        text = parts.join('');
+      } catch (error) {
+        // Past the engine's longest string (about 512 MB in V8) a document cannot be parsed at once.
+        if (error instanceof RangeError) throw tooLarge(fileName);
+        throw error;
+      }
+      parts.length = 0;
+      readJsonDocument(text, fileName, counted);
     } else {
       const reader =
         format === 'jsonl'
@@ -190,7 +199,9 @@ async function* gunzipSlices(bytes: Uint8Array, fileName: string): AsyncGenerato
       offset = end;
     },
   });
-  const reader = input.pipeThrough(new DecompressionStream('gzip')).getReader();
+  // The DOM typings want ArrayBuffer-backed chunks; a subarray of any Uint8Array is fine at run time.
+  const gunzip = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
+  const reader = input.pipeThrough(gunzip).getReader();
   try {
     for (;;) {
       let next: ReadableStreamReadResult<Uint8Array>;

@@ -1,6 +1,7 @@
 // Incremental CSV/TSV reader after RFC 4180: quoted fields, doubled quotes, line breaks inside quotes, CRLF,
 // and a header row. Text arrives in slices of any size, so every state that a slice boundary can split
 // (a quote that may be doubled, a CR that may be followed by LF) is carried to the next slice.
+import { setOwnField } from './own-field';
 import type { TableSink } from './types';
 
 const QUOTE = 0x22;
@@ -167,7 +168,7 @@ export class CsvReader {
       return;
     }
     const value: Record<string, unknown> = {};
-    for (let k = 0; k < record.length; k++) value[this.header[k]!] = record[k];
+    for (let k = 0; k < record.length; k++) setOwnField(value, this.header[k]!, record[k]);
     this.rows++;
     this.sink.row({ row: this.recordLine, value });
   }

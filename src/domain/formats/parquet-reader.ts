@@ -3,6 +3,7 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ImportError } from '../errors';
+import { setOwnField } from './own-field';
 import type { TableSink } from './types';
 
 export interface ParquetReadOptions {
@@ -61,7 +62,7 @@ function badParquet(fileName: string, error: unknown): ImportError {
 
 function plainRow(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(row)) out[key] = plainValue(row[key]);
+  for (const key of Object.keys(row)) setOwnField(out, key, plainValue(row[key]));
   return out;
 }
 

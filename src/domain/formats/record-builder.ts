@@ -11,6 +11,7 @@ import {
 } from '../instance';
 import { majorityOf, parseLabel, type Label, type LabelReading } from '../labels';
 import { describeJsonKind } from './json-syntax';
+import { setOwnField } from './own-field';
 import type { MapOptions, MapResult, RawRow } from './types';
 
 /** The fields of one raw row; remembers which were taken so the rest can go to `extra`. */
@@ -147,9 +148,9 @@ export function completeRecord(fields: RowFields, draft: RecordDraft, options: M
   const untaken = fields.untaken();
   const untakenSet = new Set(untaken);
   for (const [key, value] of Object.entries(draft.extra ?? {})) {
-    extra[untakenSet.has(key) ? `extra.${key}` : key] = value;
+    setOwnField(extra, untakenSet.has(key) ? `extra.${key}` : key, value);
   }
-  for (const key of untaken) extra[key] = fields.row.value[key];
+  for (const key of untaken) setOwnField(extra, key, fields.row.value[key]);
   record.extra = extra;
   return { ok: true, record, warnings };
 }
