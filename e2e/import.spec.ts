@@ -18,8 +18,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'hyper-e2e-'));
 
 async function openPair(page: Page, id: string) {
   await page.getByLabel('Search pairs').fill(id);
+  const row = page.getByRole('row').filter({ has: page.getByTestId('cell-id').getByText(id, { exact: true }) });
   await expect(page.getByTestId('match-count')).toContainText('matching pairs');
-  await page.getByRole('row').filter({ has: page.getByText(id, { exact: true }) }).click();
+  await row.click();
   await expect(page.getByRole('complementary', { name: 'Pair detail' })).toContainText(id);
 }
 
@@ -191,6 +192,7 @@ test('a file dropped on the page is read (TRL layout, chosen side hidden by a se
   await expect(page.getByTestId('match-count')).toHaveText('12 pairs');
   // The chosen answer sits on A for some rows and on B for others.
   await page.getByLabel('LM label').selectOption('A');
+  await expect(page.getByTestId('match-count')).toContainText('matching');
   const aCount = Number((await page.getByTestId('match-count').textContent())?.match(/\d+/)?.[0]);
   expect(aCount).toBeGreaterThan(0);
   expect(aCount).toBeLessThan(12);

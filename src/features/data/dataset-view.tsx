@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { LabelBadge } from '../../components/label-badge';
 import { ProgressBar } from '../../components/progress-bar';
@@ -9,7 +9,7 @@ import { navigate } from '../../navigation/router';
 import type { JobProgress } from '../../workers/protocol';
 import { datasetHref, datasetsHref } from './links';
 import { PairDetail } from './pair-detail';
-import { useDataset, useDatasetQuery, useRowPages } from './queries';
+import { useDataset, useDatasetQuery, useRowPages, type QueryMatches } from './queries';
 
 const ROW_HEIGHT = 36;
 
@@ -19,15 +19,16 @@ export function DatasetView({ projectId, datasetId, item }: { projectId: string;
   const [query, setQuery] = useState<DatasetQuery>(EMPTY_QUERY);
   const [searchText, setSearchText] = useState('');
   const [indexing, setIndexing] = useState<JobProgress | null>(null);
-  const deferredSearch = useDeferredValue(searchText);
 
   useEffect(() => {
-    const t = setTimeout(() => setQuery((q) => (q.search === deferredSearch ? q : { ...q, search: deferredSearch })), 200);
+    // Debounced: one worker query per pause in typing, not per keystroke.
+    const t = setTimeout(() => setQuery((q) => (q.search === searchText ? q : { ...q, search: searchText })), 200);
     return () => clearTimeout(t);
-  }, [deferredSearch]);
+  }, [searchText]);
 
   const matches = useDatasetQuery(datasetId, query, setIndexing);
-  const total = matches.data ? matches.data.length : (dataset.data?.rowCount ?? 0);
+  const shown: QueryMatches = matches.data ?? { query: EMPTY_QUERY, indices: null };
+  const total = shown.indices ? shown.indices.length : (dataset.data?.rowCount ?? 0);
 
   if (dataset.isPending) return <p className="p-6 text-sm text-slate-600">Loading dataset…</p>;
   if (dataset.error) return <div className="p-6"><ErrorMessage title="Could not read the dataset" error={dataset.error} /></div>;
@@ -69,7 +70,7 @@ export function DatasetView({ projectId, datasetId, item }: { projectId: string;
         </label>
         <span role="status" data-testid="match-count" className="ml-auto tabular-nums text-slate-600">
           {matches.isFetching ? 'Searching… ' : ''}
-          {total.toLocaleString('en-US')} {matches.data ? 'matching' : ''} pairs
+          {total.toLocaleString('en-US')} {shown.indices ? 'matching' : ''} pairs
         </span>
       </div>
       {matches.isFetching && indexing && indexing.done < indexing.total && (
@@ -80,8 +81,7 @@ export function DatasetView({ projectId, datasetId, item }: { projectId: string;
         <PairTable
           projectId={projectId}
           datasetId={datasetId}
-          query={query}
-          indices={matches.data ?? null}
+          matches={shown}
           total={total}
           selected={item}
         />
@@ -108,13 +108,14 @@ function WinnerSelect({ label, value, onChange }: { label: string; value: Winner
   );
 }
 
-function PairTable(props: { projectId: string; datasetId: string; query: DatasetQuery; indices: Uint32Array | null; total: number; selected: number | undefined }) {
+function PairTable(props: { projectId: string; datasetId: string; matches: QueryMatches; total: number; selected: number | undefined }) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: props.total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
-  const rows = useRowPages(props.datasetId, props.query, props.indices, first, last);
+  const rows = useRowPages(props.datasetId, props.matches, first, last);
+  const indices = props.matches.indices;
 
   return (
     <div className="flex min-w-0 flex-1 flex-col">
@@ -129,7 +130,7 @@ function PairTable(props: { projectId: string; datasetId: string; query: Dataset
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((v) => {
             const row = rows.get(v.index);
-            const idx = props.indices ? props.indices[v.index] : v.index;
+            const idx = indices ? indices[v.index] : v.index;
             return (
               <a
                 key={v.key}
@@ -141,7 +142,7 @@ function PairTable(props: { projectId: string; datasetId: string; query: Dataset
                 style={{ top: v.start, height: ROW_HEIGHT }}
               >
                 <span role="gridcell" className="tabular-nums text-slate-500">{row?.sourceRow ?? ''}</span>
-                <span role="gridcell" className="truncate font-mono text-xs">{row?.id ?? '…'}</span>
+                <span role="gridcell" data-testid="cell-id" className="truncate font-mono text-xs">{row?.id ?? '…'}</span>
                 <span role="gridcell" className="truncate">{row ? row.prompt.slice(0, 300) : ''}</span>
                 <span role="gridcell">{row && <LabelBadge label={row.lm} />}</span>
                 <span role="gridcell">{row && <LabelBadge label={row.human} />}</span>

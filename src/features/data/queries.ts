@@ -34,21 +34,31 @@ export function useDeleteDataset(projectId: string) {
   });
 }
 
-/** Positions matching a search/filter; null means "all rows" (no worker round trip needed). */
+/** Positions matching a query, with the query they answer; `indices: null` means "all rows". */
+export interface QueryMatches {
+  query: DatasetQuery;
+  indices: Uint32Array | null;
+}
+
+/**
+ * Matches of a search/filter. While a new query runs, the previous matches stay on screen (placeholder);
+ * they carry their own query so row pages are never cached under a query they do not belong to.
+ */
 export function useDatasetQuery(datasetId: string, q: DatasetQuery, onProgress: (p: JobProgress) => void) {
   return useQuery({
     queryKey: datasetKeys.query(datasetId, q),
-    queryFn: async ({ signal }) => {
-      if (isEmptyQuery(q)) return null;
+    queryFn: async ({ signal }): Promise<QueryMatches> => {
+      if (isEmptyQuery(q)) return { query: q, indices: null };
       const r = await queryWorker().request({ type: 'query', datasetId, query: q }, { signal, onProgress });
-      return r.indices;
+      return { query: q, indices: r.indices };
     },
     placeholderData: (prev) => prev,
   });
 }
 
-/** The rows of the pages that cover [first, last] of the current result. */
-export function useRowPages(datasetId: string, q: DatasetQuery, indices: Uint32Array | null, first: number, last: number) {
+/** The rows of the pages that cover [first, last] of a query's matches. */
+export function useRowPages(datasetId: string, matches: QueryMatches, first: number, last: number) {
+  const { query: q, indices } = matches;
   const firstPage = Math.floor(first / PAGE_SIZE);
   const lastPage = Math.floor(Math.max(first, last) / PAGE_SIZE);
   const pages: number[] = [];
