@@ -36,7 +36,13 @@ test('the demo project is there on first start, marked as demo data', async ({ p
     'B-is-slightly-better': 'B better', 'B-is-clearly-better': 'B much better',
   };
   await expect(page.getByTestId('detail-lm')).toContainText(scale[demo[0]!.pref_gpt4]!);
-  await page.getByRole('button', { name: 'Close pair detail' }).click();
+  // Keyboard: next / previous pair, Escape closes.
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('detail-prompt')).toHaveText(demo[1]!.text);
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('detail-prompt')).toHaveText(demo[0]!.text);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('complementary', { name: 'Pair detail' })).toHaveCount(0);
 
   // Search and filters agree with a count made from the file.
   const needle = 'python';
@@ -45,8 +51,13 @@ test('the demo project is there on first start, marked as demo data', async ({ p
   await expect(page.getByTestId('match-count')).toHaveText(`${expected} matching pairs`);
   await page.getByLabel('Search pairs').fill('');
   await page.getByLabel('LM label').selectOption('B');
-  const bWins = demo.filter((r) => r.pref_gpt4.startsWith('B-')).length;
-  await expect(page.getByTestId('match-count')).toHaveText(`${bWins} matching pairs`);
+  const bRows = demo.filter((r) => r.pref_gpt4.startsWith('B-'));
+  await expect(page.getByTestId('match-count')).toHaveText(`${bRows.length} matching pairs`);
+  // Stepping through a filtered list visits only the matches.
+  await page.getByRole('row').filter({ hasText: bRows[0]!.prompt_hash }).click();
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('detail-prompt')).toHaveText(bRows[1]!.text);
+  await page.keyboard.press('Escape');
   await page.getByLabel('Human label').selectOption('missing');
   const bWinsNoHuman = demo.filter((r) => r.pref_gpt4.startsWith('B-') && r.pref_human === null).length;
   await expect(page.getByTestId('match-count')).toHaveText(`${bWinsNoHuman} matching pairs`);

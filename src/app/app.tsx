@@ -22,7 +22,7 @@ function makeQueryClient(): QueryClient {
 async function bootstrap(): Promise<{ removedStale: number }> {
   const db = openDb();
   const removedStale = await removeStaleImports(db);
-  await ensureDemoProject(db);
+  await ensureDemoProject();
   return { removedStale };
 }
 
@@ -37,7 +37,7 @@ function Routes() {
       <ProjectsPage
         onOpen={(projectId) => navigate({ page: 'project', projectId, area: 'data' })}
         onRestoreDemo={() => {
-          void ensureDemoProject(openDb(), { force: true }).then(() => qc.invalidateQueries({ queryKey: projectKeys.all }));
+          void ensureDemoProject({ force: true }).then(() => qc.invalidateQueries({ queryKey: projectKeys.all }));
         }}
       />
     );

@@ -33,7 +33,9 @@ export type ImportRequest =
       projectId: string;
       datasetName: string;
     }
-  | { type: 'discard'; id: number; sessionId: string };
+  | { type: 'discard'; id: number; sessionId: string }
+  /** Writes the built-in demo project from its JSONL text (once, unless forced). */
+  | { type: 'seed-demo'; id: number; text: string; fileName: string; force: boolean };
 
 export interface ImportResults {
   inspect: InspectResult;
@@ -41,6 +43,7 @@ export interface ImportResults {
   distinct: DistinctValue[];
   commit: { datasetId: string; rowCount: number };
   discard: null;
+  'seed-demo': { projectId: string | null };
 }
 
 /** Requests as the page sends them (the client adds the id). */

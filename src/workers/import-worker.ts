@@ -9,6 +9,7 @@ import { DEFAULT_MAP_OPTIONS, type MapOptions, type ShapeId } from '../domain/fo
 import { defaultChosenLabelSource } from '../domain/formats/shapes';
 import { openDb } from '../storage/db';
 import { appendInstances, beginImport, deleteDataset, finishImport } from '../storage/datasets-repo';
+import { seedProject } from '../storage/seed-repo';
 import { serveWorker, type JobContext } from './worker-host';
 import type { ImportRequest, ImportResults, InspectResult } from './import-protocol';
 
@@ -115,6 +116,27 @@ async function commit(req: Extract<ImportRequest, { type: 'commit' }>, ctx: JobC
   return { datasetId, rowCount: written };
 }
 
+const DEMO_FLAG = 'demo-seeded';
+
+/** The demo goes through the same readers and layouts as any user file. */
+async function seedDemo(text: string, fileName: string, force: boolean): Promise<ImportResults['seed-demo']> {
+  const db = openDb();
+  if (!force && (await db.meta.get(DEMO_FLAG))) return { projectId: null };
+  const bytes = new TextEncoder().encode(text);
+  const session = await ImportSession.read(bytes, fileName);
+  const [best] = session.recognise();
+  if (!best || !session.meta) throw new ImportError('no-shape', 'The bundled demo data is not in a recognised layout.');
+  const options = defaultOptionsFor(best.shape);
+  const report = session.evaluate(best.shape, options);
+  const projectId = await seedProject(db, {
+    flag: force ? null : DEMO_FLAG,
+    projectName: 'Demo project',
+    dataset: { name: 'Demo pairs', fileName, format: session.meta.format, compressed: session.meta.compressed, shape: best.shape, options, contentHash: await sha256Hex(bytes), report },
+    records: [...session.records(best.shape, options)],
+  });
+  return { projectId };
+}
+
 serveWorker<ImportRequest>(self, async (req, ctx) => {
   switch (req.type) {
     case 'inspect':
@@ -130,6 +152,8 @@ serveWorker<ImportRequest>(self, async (req, ctx) => {
     case 'discard':
       sessions.delete(req.sessionId);
       return { result: null };
+    case 'seed-demo':
+      return { result: await seedDemo(req.text, req.fileName, req.force) };
     default: {
       const never: never = req;
       throw new Error(`Unknown request ${JSON.stringify(never)}`);

@@ -43,6 +43,20 @@ export function DatasetView({ projectId, datasetId, item }: { projectId: string;
         <span className="text-slate-500">
           {d.rowCount.toLocaleString('en-US')} pairs · {SHAPE_TEXT[d.shape].split(' (')[0]} · {d.fileName}
         </span>
+        <details className="relative text-xs text-slate-600">
+          <summary className="cursor-pointer">Import report</summary>
+          <div className="absolute z-10 mt-1 w-96 space-y-1 rounded-md border border-slate-200 bg-white p-3 shadow-lg">
+            <p>Imported {new Date(d.createdAt).toLocaleString()} from {d.fileName} ({d.format.toUpperCase()}{d.compressed ? ', gzip' : ''})</p>
+            <p className="break-all">SHA-256 {d.contentHash}</p>
+            <p>
+              {d.report.rowsRead.toLocaleString('en-US')} rows read · {d.report.importable.toLocaleString('en-US')} imported ·{' '}
+              {d.report.rejected.length.toLocaleString('en-US')} rejected · {d.report.warnings.length.toLocaleString('en-US')} warnings
+            </p>
+            {d.report.rejected.slice(0, 20).map((r, i) => (
+              <p key={i} className="pair-text">line/row {r.row}: {r.reason}</p>
+            ))}
+          </div>
+        </details>
       </div>
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-slate-50 px-4 py-2 text-sm">
         <input
@@ -86,11 +100,37 @@ export function DatasetView({ projectId, datasetId, item }: { projectId: string;
           selected={item}
         />
         {item !== undefined && (
-          <PairDetail datasetId={datasetId} idx={item} onClose={() => navigate({ page: 'project', projectId, area: 'data', datasetId })} />
+          <PairDetail
+            datasetId={datasetId}
+            idx={item}
+            onClose={() => navigate({ page: 'project', projectId, area: 'data', datasetId })}
+            onStep={(delta) => {
+              const next = neighbour(shown.indices, d.rowCount, item, delta);
+              if (next !== null) navigate({ page: 'project', projectId, area: 'data', datasetId, item: next });
+            }}
+          />
         )}
       </div>
     </div>
   );
+}
+
+/** The position before/after `idx` among the matches (all rows when unfiltered), or null at the ends. */
+function neighbour(indices: Uint32Array | null, rowCount: number, idx: number, delta: 1 | -1): number | null {
+  if (!indices) {
+    const next = idx + delta;
+    return next >= 0 && next < rowCount ? next : null;
+  }
+  // indices is sorted ascending: find the first position >= idx.
+  let lo = 0;
+  let hi = indices.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (indices[mid]! < idx) lo = mid + 1;
+    else hi = mid;
+  }
+  const pos = delta === 1 ? (indices[lo] === idx ? lo + 1 : lo) : lo - 1;
+  return pos >= 0 && pos < indices.length ? indices[pos]! : null;
 }
 
 function WinnerSelect({ label, value, onChange }: { label: string; value: WinnerFilter; onChange: (v: WinnerFilter) => void }) {

@@ -6,20 +6,32 @@ import type { InstanceRow } from '../../storage/db';
 import { useInstance } from './queries';
 
 /** One pair in full. Text is rendered as text (React escapes it); nothing from the data is ever executed. */
-export function PairDetail({ datasetId, idx, onClose }: { datasetId: string; idx: number; onClose: () => void }) {
+export function PairDetail({ datasetId, idx, onClose, onStep }: { datasetId: string; idx: number; onClose: () => void; onStep: (delta: 1 | -1) => void }) {
   const instance = useInstance(datasetId, idx);
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+      const step = e.key === 'ArrowDown' || e.key === 'j' ? 1 : e.key === 'ArrowUp' || e.key === 'k' ? -1 : 0;
+      if (e.key === 'Escape') onClose();
+      else if (step !== 0) {
+        e.preventDefault();
+        onStep(step);
+      }
+    };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, [onClose, onStep]);
   useEffect(() => panel.current?.focus(), [idx]);
   return (
     <aside ref={panel} tabIndex={-1} aria-label="Pair detail" className="w-[55%] min-w-[24rem] overflow-auto border-l border-slate-200 bg-white p-4 focus:outline-none">
       <div className="mb-3 flex items-center gap-2">
         <h3 className="font-semibold">Pair {instance.data ? <span className="font-mono text-sm">{instance.data.id}</span> : null}</h3>
-        <Button variant="ghost" className="ml-auto" onClick={onClose} aria-label="Close pair detail">Close</Button>
+        <span className="ml-auto text-xs text-slate-500">↑/↓ or k/j: previous/next · Esc: close</span>
+        <Button variant="ghost" onClick={() => onStep(-1)} aria-label="Previous pair">↑</Button>
+        <Button variant="ghost" onClick={() => onStep(1)} aria-label="Next pair">↓</Button>
+        <Button variant="ghost" onClick={onClose} aria-label="Close pair detail">Close</Button>
       </div>
       {instance.error && <ErrorMessage title="Could not read the pair" error={instance.error} />}
       {instance.data === null && <p className="text-sm text-slate-600">No pair at position {idx}.</p>}
