@@ -8,12 +8,16 @@ const PORT = 4181;
 const MARKER = '--hyper-bench-marker';
 
 export async function startPreview() {
-  const child = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
-    cwd: new URL('..', import.meta.url).pathname,
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const root = new URL('..', import.meta.url).pathname;
+  // Run vite's own entry with this node (not through npx) so that killing the child stops the server.
+  const child = spawn(process.execPath, [`${root}node_modules/vite/bin/vite.js`, 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
+  let exited = null;
+  child.on('exit', (code) => (exited = code));
   const url = `http://127.0.0.1:${PORT}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 100 && exited === null; i++) {
     try {
       if ((await fetch(url)).ok) return { url, stop: () => child.kill() };
     } catch {
@@ -22,7 +26,7 @@ export async function startPreview() {
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill();
-  throw new Error('vite preview did not start');
+  throw new Error(`vite preview did not start on port ${PORT}${exited !== null ? ` (exited with ${exited}; is the port in use?)` : ''}`);
 }
 
 export async function launchBrowser() {
