@@ -1,7 +1,6 @@
 import type { Area } from '../navigation/router';
 
-const PLANNED: Record<Exclude<Area, 'data'>, string> = {
-  features: 'Compute the 90 HyPER tags of every pair (lexical scores, descriptive tags) and show their coverage.',
+const PLANNED: Record<Exclude<Area, 'data' | 'features'>, string> = {
   route: 'Pick a performance prediction model (PPM), a strategy and a human budget; lock a routing plan.',
   annotate: 'Label the pairs routed to humans in a keyboard-first annotation view.',
   review: 'Agreement between annotators and with the LM judge; disagreements to resolve.',
@@ -9,7 +8,7 @@ const PLANNED: Record<Exclude<Area, 'data'>, string> = {
 };
 
 /** An honest placeholder for workflow areas that are not built yet. */
-export function NotBuiltYet({ area }: { area: Exclude<Area, 'data'> }) {
+export function NotBuiltYet({ area }: { area: Exclude<Area, 'data' | 'features'> }) {
   return (
     <section className="mx-auto max-w-2xl p-8" aria-labelledby="not-built-title">
       <h2 id="not-built-title" className="mb-2 text-xl font-semibold">Not built yet</h2>

@@ -1,4 +1,5 @@
 import { DataArea } from '../features/data/data-area';
+import { FeaturesArea } from '../features/feature-tags/features-area';
 import { useProject } from '../features/projects/queries';
 import { ErrorMessage } from '../components/error-message';
 import { AREAS, routeHref, type Area, type Route } from '../navigation/router';
@@ -57,6 +58,8 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
       <main className="min-h-0 flex-1">
         {route.area === 'data' ? (
           <DataArea projectId={route.projectId} datasetId={route.datasetId} item={route.item} />
+        ) : route.area === 'features' ? (
+          <FeaturesArea projectId={route.projectId} />
         ) : (
           <NotBuiltYet area={route.area} />
         )}

@@ -3,6 +3,7 @@ import Dexie, { type Table } from 'dexie';
 import type { PairRecord } from '../domain/instance';
 import type { ColumnMapping, MapOptions, ShapeId, TableFormat } from '../domain/formats/types';
 import type { ImportReport } from '../domain/formats/report';
+import type { FeatureSet } from '../domain/features/feature-set';
 
 export interface ProjectRow {
   id: string;
@@ -40,6 +41,23 @@ export interface DatasetRow {
 
 export type InstanceRow = PairRecord & { datasetId: string; idx: number };
 
+/** One cached analyzer answer (descriptive dimension of one prompt), keyed by the analyzer's cache key. */
+export interface AnalyzerCacheRow {
+  key: string;
+  dimension: string;
+  answer: unknown;
+  createdAt: number;
+}
+
+/** Descriptive tags an analyzer run produced for one instance (file tags, where present, take precedence). */
+export interface AnalyzerTagsRow {
+  datasetId: string;
+  idx: number;
+  tags: import('../domain/instance').DescriptiveTags;
+  model: string;
+  createdAt: number;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -52,12 +70,17 @@ export const DB_NAME = 'hyper-workbench';
  * Schema history. Never edit a released version: add a new one with an upgrade that migrates the data.
  * v1: projects, datasets, instances keyed [datasetId+idx], meta.
  * v2: projects gain `updatedAt` and `guidelines`; datasets get a [projectId+createdAt] index for ordered listing.
+ * v3: featureSets (one per dataset: raw score columns and the tag bit matrix), analyzerCache (answers by
+ *     prompt and dimension) and analyzerTags (descriptive tags per instance from an analyzer run).
  */
 export class HyperDb extends Dexie {
   projects!: Table<ProjectRow, string>;
   datasets!: Table<DatasetRow, string>;
   instances!: Table<InstanceRow, [string, number]>;
   meta!: Table<MetaRow, string>;
+  featureSets!: Table<FeatureSet, string>;
+  analyzerCache!: Table<AnalyzerCacheRow, [string, string]>;
+  analyzerTags!: Table<AnalyzerTagsRow, [string, number]>;
 
   constructor(name: string = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -82,6 +105,11 @@ export class HyperDb extends Dexie {
             p.isDemo ??= false;
           });
       });
+    this.version(3).stores({
+      featureSets: 'datasetId',
+      analyzerCache: '[key+dimension]',
+      analyzerTags: '[datasetId+idx]',
+    });
   }
 }
 

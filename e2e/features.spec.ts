@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { openApp } from './helpers';
+
+interface DemoRow {
+  prompt_hash: string;
+  subject_of_expertise: string[];
+  safety_concern: string;
+  expertise_level: string;
+  format_constraints: string[];
+}
+const demo = readFileSync(new URL('../src/demo/demo-pairs.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as DemoRow);
+
+test('features of the demo dataset: computed in workers, coverage and one pair\'s tags', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Demo project', exact: true }).click();
+  await page.getByRole('link', { name: 'Features', exact: true }).click();
+  await expect(page.getByTestId('feature-status')).toHaveText('Features not computed yet for this dataset.');
+  await page.getByLabel('Workers').fill('2');
+  await page.getByRole('button', { name: 'Compute features' }).click();
+  await expect(page.getByTestId('feature-status')).toContainText(`for ${demo.length} pairs`);
+
+  const coverage = page.getByRole('table', { name: 'Tag coverage' });
+  await expect(coverage.getByRole('row')).toHaveCount(91);
+  // The demo has descriptive tags and no encoder scores: the 9 semantic bins are unavailable, with a reason.
+  await expect(page.getByText('(81 of 90 tags available)')).toBeVisible();
+  await expect(coverage.getByRole('row', { name: /^cosine_sim 0\.0–0\.33/ })).toContainText('no encoder loaded');
+  const safe = demo.filter((r) => r.safety_concern === 'safe').length;
+  await expect(coverage.getByRole('row', { name: /^safety concern: safe / })).toContainText(String(safe));
+  const physics = demo.filter((r) => r.subject_of_expertise.includes('Physics')).length;
+  await expect(coverage.getByRole('row', { name: /^subject of expertise: Physics / })).toContainText(String(physics));
+  // Every pair falls in exactly one bin of each computed score.
+  for (const score of ['prompt_len', 'rouge', 'len_longer']) {
+    let total = 0;
+    for (const bin of ['0.0–0.33', '0.33–0.67', '0.67–1.0']) {
+      total += Number((await coverage.getByRole('row', { name: new RegExp(`^${score} ${bin} `) }).getByRole('cell').nth(2).textContent())?.replace(/,/g, ''));
+    }
+    expect(total).toBe(demo.length);
+  }
+
+  const tags = page.getByRole('list', { name: 'Tags of the pair' });
+  for (const s of demo[0]!.subject_of_expertise) await expect(tags).toContainText(`subject of expertise: ${s}`);
+  await expect(tags).toContainText(`expertise level: ${demo[0]!.expertise_level}`);
+  await page.getByLabel('Pair number').fill('2');
+  await expect(tags).toContainText(`safety concern: ${demo[1]!.safety_concern}`);
+
+  // The feature set is stored: a reload shows it without recomputing.
+  await page.reload();
+  await expect(page.getByTestId('feature-status')).toContainText(`for ${demo.length} pairs`);
+});

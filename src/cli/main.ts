@@ -1,0 +1,41 @@
+// The `hyper` command: the app's domain code over files, in Node.
+import { featuresCommand, FEATURES_HELP } from './features-command';
+import { UsageError } from './args';
+
+const HELP = `hyper: HyPER Workbench on the command line
+
+Commands:
+  features   compute the 90 HyPER tags of every pair in a file
+
+Run "npx hyper COMMAND --help" for a command's options.
+`;
+
+const COMMANDS: Record<string, { run: (argv: readonly string[], log: (s: string) => void) => Promise<number>; help: string }> = {
+  features: { run: featuresCommand, help: FEATURES_HELP },
+};
+
+/** Runs the CLI; returns the exit code (2 for usage errors, 1 for failures). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    process.stdout.write(HELP);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    log(`hyper: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, (s) => (rest.includes('--help') ? process.stdout.write(`${s}\n`) : log(s)));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      log(`hyper ${name}: ${e.message}\n\n${command.help}`);
+      return 2;
+    }
+    const code = e && typeof e === 'object' && 'code' in e ? ` [${String((e as { code: unknown }).code)}]` : '';
+    log(`hyper ${name}: ${e instanceof Error ? e.message : String(e)}${code}`);
+    return 1;
+  }
+}

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { clearEntityCache, entitySim, extractEntities, jaccard, normalizeEntityText } from './index';
+
+describe('extractEntities (wink-nlp approximation of spaCy NER)', () => {
+  it('finds people, places and organisations as proper-noun runs, and dates', () => {
+    expect(extractEntities('Barack Obama visited Paris on 12 May 2015 with the United Nations and Microsoft.')).toEqual(
+      ['barack obama', 'paris', '12 may 2015', 'united nations', 'microsoft'],
+    );
+    expect(extractEntities('Albert Einstein was born in Ulm, Germany, in 1879 and worked at Princeton University.')).toEqual(
+      ['albert einstein', 'ulm', 'germany', '1879', 'princeton university'],
+    );
+  });
+
+  it('keeps numeric entity types, normalises them, and lemmatises nouns', () => {
+    const ents = extractEntities('They paid $5 million, 20% of it on Monday, at 10:30 am. It took 3 years.');
+    expect(ents).toEqual(expect.arrayContaining(['5 million', '20', 'monday', '1030 am', '3 year']));
+    expect(extractEntities('It was the 19th century in the U.S.')).toEqual(['19th century', 'us']);
+  });
+
+  it('drops the types spaCy does not report (email, hashtag, mention, emoji) and texts without entities', () => {
+    expect(extractEntities('Email me at a@b.com #tag @joe \u{1F600}')).toEqual([]);
+    expect(extractEntities('The cat sat on the mat.')).toEqual([]);
+    expect(extractEntities('')).toEqual([]);
+    expect(extractEntities('   \n ')).toEqual([]);
+  });
+
+  it('returns each normalised entity once', () => {
+    expect(extractEntities('Paris is big. I love Paris. PARIS!')).toEqual(['paris']);
+  });
+});
+
+describe('normalizeEntityText', () => {
+  it('strips non-alphanumerics, lowercases, drops the word "the" and collapses spaces', () => {
+    expect(normalizeEntityText('The  United\nStates')).toBe('united states');
+    expect(normalizeEntityText('$5.5 million')).toBe('55 million');
+    expect(normalizeEntityText('Z\u00fcrich')).toBe('zrich');
+    expect(normalizeEntityText('Netherlands')).toBe('netherlands');
+    expect(normalizeEntityText('the')).toBe('');
+    expect(normalizeEntityText('%')).toBe('');
+  });
+});
+
+describe('entitySim', () => {
+  it('is 1 when neither text has entities', () => {
+    expect(entitySim('', '')).toBe(1);
+    expect(entitySim('The cat sat on the mat.', 'A dog barked.')).toBe(1);
+  });
+
+  it('is 0 when only one side has entities, or the sets are disjoint', () => {
+    expect(entitySim('Barack Obama visited Paris.', 'The cat sat on the mat.')).toBe(0);
+    expect(entitySim('Barack Obama visited Paris.', 'Angela Merkel lives in Berlin.')).toBe(0);
+  });
+
+  it('is the correct Jaccard overlap (not the reference code\'s 2|B| - |A∩B| union)', () => {
+    // A: albert einstein, ulm, germany, 1879; B: einstein, germany, 1879 -> 2 / 5.
+    expect(entitySim(
+      'Albert Einstein was born in Ulm, Germany, in 1879.',
+      'Einstein was born in Germany in 1879.',
+    )).toBeCloseTo(2 / 5, 15);
+    expect(entitySim('Paris and Berlin in 1990.', 'Berlin and Paris in 1990.')).toBe(1);
+    expect(entitySim('Paris', 'Paris')).toBe(1);
+  });
+
+  it('jaccard: |A∩B| / |A∪B|, 1 for two empty sets', () => {
+    expect(jaccard(new Set(), new Set())).toBe(1);
+    expect(jaccard(new Set(['a']), new Set())).toBe(0);
+    expect(jaccard(new Set(['a', 'b', 'c']), new Set(['b', 'c', 'd']))).toBe(0.5);
+    expect(jaccard(new Set(['a']), new Set(['a', 'b', 'c', 'd']))).toBe(0.25);
+  });
+});
+
+const SHARED = path.resolve(process.cwd(), '../shared/data');
+const PAIR_FILES = ['pairs/pandalm.jsonl', 'pairs/prd_vicuna80.jsonl'].map((f) => path.join(SHARED, f));
+
+describe.skipIf(!PAIR_FILES.every((f) => existsSync(f)))('entitySim on the shared pairs', () => {
+  it('gives a value in [0, 1] for every pair and prints its speed (one core)', () => {
+    const pairs: Array<[string, string]> = [];
+    for (const f of PAIR_FILES) {
+      for (const line of readFileSync(f, 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        const p = JSON.parse(line) as { response_a: string; response_b: string };
+        pairs.push([p.response_a, p.response_b]);
+      }
+    }
+    entitySim('warm up the model', 'Paris');
+    // Without the text cache: every text goes through the NLP pipeline.
+    let t0 = performance.now();
+    for (const [a, b] of pairs) {
+      clearEntityCache();
+      entitySim(a, b);
+    }
+    const uncached = pairs.length / ((performance.now() - t0) / 1000);
+    // As used: responses that recur across pairs are analysed once.
+    clearEntityCache();
+    t0 = performance.now();
+    const values = pairs.map(([a, b]) => entitySim(a, b));
+    const cached = pairs.length / ((performance.now() - t0) / 1000);
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    console.log(
+      `entitySim speed: ${Math.round(uncached)} pairs/s without the text cache, ${Math.round(cached)} pairs/s with it `
+      + `(${pairs.length} pairs; mean entity_sim ${mean.toFixed(3)}, ${values.filter((v) => v === 1).length} pairs at 1)`,
+    );
+    expect(values.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});

@@ -1,0 +1,128 @@
+// The 90 HyPER tags (spec section 2) under the reference implementation's feature strings, in its order,
+// and the one binning rule every consumer shares.
+import { SCORE_NAMES, type ScoreName } from '../instance';
+
+/** Lexical/semantic scores in the order the reference feature list uses (alphabetical). */
+export const LEXICAL_TAG_SCORES = [
+  'bertscore',
+  'bertscore_length',
+  'cosine_sim',
+  'entity_sim',
+  'len_longer',
+  'len_shorter',
+  'prompt_len',
+  'rouge',
+  'token_len_diff',
+] as const satisfies readonly ScoreName[];
+
+/** Scores that are binned on their percentile rank over the dataset (the rest are binned on the raw value). */
+export const RANKED_SCORES: ReadonlySet<ScoreName> = new Set(['prompt_len', 'len_shorter', 'len_longer', 'token_len_diff']);
+
+export const BINS = [
+  { min: 0, max: 0.33, label: '0.0', maxLabel: '0.33' },
+  { min: 0.33, max: 0.67, label: '0.33', maxLabel: '0.67' },
+  { min: 0.67, max: 1, label: '0.67', maxLabel: '1.0' },
+] as const;
+
+export const SUBJECTS = [
+  'Anthropology', 'History', 'Linguistics and language', 'Philosophy', 'Religion', 'Economics', 'Geography',
+  'Political science', 'Psychology', 'Sociology', 'Biology', 'Chemistry', 'Earth sciences', 'Physics',
+  'Space sciences', 'Computer sciences', 'Logic', 'System science', 'Agriculture', 'Architecture and design',
+  'Business', 'Divinity', 'Education', 'Chemical engineering', 'Civil engineering', 'Electrical engineering',
+  'Materials science and engineering', 'Mechanical engineering', 'Environmental studies and forestry',
+  'Family and consumer science', 'Human physical performance and recreation', 'Journalism',
+  'Media studies and communication', 'Law', 'Library and museum studies', 'Medicine and health',
+  'Military sciences', 'Social work', 'Transportation', 'Culinary arts', 'Literature', 'Performing arts',
+  'Visual arts', 'Mathematics', 'Public administration', 'Others',
+] as const;
+
+/** The scalar descriptive dimensions and their values, in the reference order. */
+export const SCALAR_DIMENSIONS = {
+  expertise_level: ['general public', 'basic domain knowledge', 'expert domain knowledge'],
+  open_endedness: ['no', 'low', 'moderate', 'high'],
+  safety_concern: ['safe', 'low', 'moderate', 'high'],
+  complexity_of_intents: ['simple', 'moderate', 'complex'],
+} as const;
+export type ScalarDimension = keyof typeof SCALAR_DIMENSIONS;
+
+export const OPEN_SET_DIMENSIONS = ['type_of_in_context_material', 'format_constraints'] as const;
+export type OpenSetDimension = (typeof OPEN_SET_DIMENSIONS)[number];
+
+/** What a tag tests. */
+export type TagDefinition =
+  | { kind: 'bin'; score: ScoreName; bin: 0 | 1 | 2 }
+  | { kind: 'subject'; value: string }
+  | { kind: 'language'; value: 'English' }
+  | { kind: 'scalar'; dimension: ScalarDimension; value: string }
+  | { kind: 'exists'; dimension: OpenSetDimension };
+
+function buildTags(): { ids: string[]; defs: TagDefinition[] } {
+  const ids: string[] = [];
+  const defs: TagDefinition[] = [];
+  for (const score of LEXICAL_TAG_SCORES) {
+    BINS.forEach((b, bin) => {
+      ids.push(`${score}::min_val=${b.label}|max_val=${b.maxLabel}`);
+      defs.push({ kind: 'bin', score, bin: bin as 0 | 1 | 2 });
+    });
+  }
+  for (const value of SUBJECTS) {
+    ids.push(`analyzer_closed_set::feature_name=subject_of_expertise|constraints=${value}`);
+    defs.push({ kind: 'subject', value });
+  }
+  ids.push('analyzer_closed_set::feature_name=languages|constraints=English');
+  defs.push({ kind: 'language', value: 'English' });
+  for (const [dimension, values] of Object.entries(SCALAR_DIMENSIONS) as [ScalarDimension, readonly string[]][]) {
+    for (const value of values) {
+      ids.push(`analyzer_scalar::feature_name=${dimension}|value=${value}`);
+      defs.push({ kind: 'scalar', dimension, value });
+    }
+  }
+  for (const dimension of OPEN_SET_DIMENSIONS) {
+    ids.push(`analyzer_open_set::feature_name=${dimension}|check_for_existence=1`);
+    defs.push({ kind: 'exists', dimension });
+  }
+  return { ids, defs };
+}
+
+const built = buildTags();
+/** The 90 tag ids (the paper's feature strings), in the reference order: index = position in a tag vector. */
+export const TAG_IDS: readonly string[] = built.ids;
+export const TAG_DEFS: readonly TagDefinition[] = built.defs;
+export const TAG_COUNT = TAG_IDS.length;
+export const TAG_INDEX: ReadonlyMap<string, number> = new Map(TAG_IDS.map((id, i) => [id, i]));
+
+/**
+ * The bin (0, 1, 2) of a value in [0, 1], or null. One rule for everything (the reference code mixes
+ * inclusive and exclusive bounds): lower bound inclusive, upper exclusive, the last bin closed at 1;
+ * values outside [0, 1] (e.g. a negative cosine) and NaN fall in no bin.
+ */
+export function binOf(value: number): 0 | 1 | 2 | null {
+  if (!(value >= 0 && value <= 1)) return null;
+  if (value < 0.33) return 0;
+  if (value < 0.67) return 1;
+  return 2;
+}
+
+/**
+ * Percentile ranks as pandas `rank(pct=True)`: average rank of ties divided by n, in (0, 1].
+ * NaN inputs get NaN (pandas keeps them out of the ranking and n).
+ */
+export function percentileRanks(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (!Number.isNaN(values[i]!)) order.push(i);
+  order.sort((a, b) => values[a]! - values[b]!);
+  const out = new Float64Array(n).fill(Number.NaN);
+  const m = order.length;
+  let i = 0;
+  while (i < m) {
+    let j = i;
+    while (j + 1 < m && values[order[j + 1]!] === values[order[i]!]) j++;
+    const avgRank = (i + 1 + (j + 1)) / 2;
+    for (let k = i; k <= j; k++) out[order[k]!] = avgRank / m;
+    i = j + 1;
+  }
+  return out;
+}
+
+export { SCORE_NAMES };

@@ -1,0 +1,55 @@
+/// <reference lib="webworker" />
+// Thin adapter: scores a range of a dataset's pairs (read straight from IndexedDB) and, once all ranges are
+// scored, assembles and stores the feature set.
+import { lexicalScorers as scorers } from '../domain/features/lexical-scorers';
+import { assembleFeatureSet, joinChunks, scoreChunk, type ScoredChunk } from '../domain/features/feature-set';
+import { openDb } from '../storage/db';
+import { readInstanceRange } from '../storage/datasets-repo';
+import { putFeatureSet } from '../storage/features-repo';
+import { readAnalyzerTags } from '../storage/analyzer-repo';
+import { serveWorker } from './worker-host';
+import type { FeaturesRequest } from './features-protocol';
+
+const SUB_CHUNK = 250;
+
+function transferablesOf(chunk: ScoredChunk): Transferable[] {
+  return [...Object.values(chunk.columns).map((c) => c.buffer), chunk.descriptiveBits.buffer];
+}
+
+serveWorker<FeaturesRequest>(self, async (req, ctx) => {
+  switch (req.type) {
+    case 'warm':
+      scorers.countTokens('warm up');
+      scorers.entitySim('Paris is in France.', 'Berlin is in Germany.');
+      return { result: null };
+    case 'score': {
+      const db = openDb();
+      const stored = await readInstanceRange(db, req.datasetId, req.from, req.to - req.from);
+      // Tags from an analyzer run fill in pairs whose file had none (the file's own tags win).
+      const analyzed = await readAnalyzerTags(db, req.datasetId, req.from, req.to);
+      const rows = analyzed.size === 0 ? stored : stored.map((r) => (r.tags || !analyzed.has(r.idx) ? r : { ...r, tags: analyzed.get(r.idx)! }));
+      const parts: ScoredChunk[] = [];
+      for (let i = 0; i < rows.length; i += SUB_CHUNK) {
+        if (ctx.signal.aborted) throw Object.assign(new Error('Cancelled.'), { code: 'cancelled' });
+        parts.push(scoreChunk(rows.slice(i, i + SUB_CHUNK), req.from + i, scorers));
+        ctx.progress({ phase: 'scoring', done: Math.min(i + SUB_CHUNK, rows.length), total: rows.length });
+      }
+      const joined = joinChunks(rows.length, parts.map((p) => ({ ...p, from: p.from - req.from })));
+      const chunk: ScoredChunk = { from: req.from, columns: joined.columns, descriptiveBits: joined.bits, withTags: joined.withDescriptive };
+      return { result: chunk, transfer: transferablesOf(chunk) };
+    }
+    case 'assemble': {
+      const joined = joinChunks(req.n, req.chunks);
+      const fs = assembleFeatureSet({
+        datasetId: req.datasetId, n: req.n, columns: joined.columns, descriptiveBits: joined.bits,
+        withDescriptive: joined.withDescriptive, semanticSource: 'file', computeMs: req.computeMs, now: Date.now(),
+      });
+      await putFeatureSet(openDb(), fs);
+      return { result: { n: fs.n, coverage: fs.coverage } };
+    }
+    default: {
+      const never: never = req;
+      throw new Error(`Unknown request ${JSON.stringify(never)}`);
+    }
+  }
+});
