@@ -5,6 +5,8 @@ export interface JobProgress {
   phase: string;
   done: number;
   total: number;
+  /** Extra counters a job reports (e.g. cached, failed, estimated cost). */
+  detail?: Record<string, number | null>;
 }
 
 export interface WorkerErrorValue {

@@ -7,6 +7,7 @@ import { RANKED_SCORES, LEXICAL_TAG_SCORES, TAG_IDS } from '../../domain/feature
 import type { ScoreName } from '../../domain/instance';
 import { defaultPoolSize } from '../../workers/features-pool';
 import { isCancelled, type JobProgress } from '../../workers/protocol';
+import { AnalyzerPanel } from './analyzer-panel';
 import { Histogram } from './histogram';
 import { useComputeFeatures, useFeatureSet, useProjectDatasets } from './queries';
 import { readableTag } from './tag-text';
@@ -82,6 +83,7 @@ function DatasetFeatures({ datasetId, n }: { datasetId: string; n: number }) {
         )}
         {compute.error && !isCancelled(compute.error) && <div className="w-full"><ErrorMessage title="Feature computation failed" error={compute.error} /></div>}
       </section>
+      <AnalyzerPanel datasetId={datasetId} n={n} withDescriptive={fs ? fs.withDescriptive : null} onDone={start} />
       {fs && <FeatureReport fs={fs} />}
     </>
   );

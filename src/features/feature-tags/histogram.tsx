@@ -15,7 +15,7 @@ export function Histogram({ title, values, ranked }: { title: string; values: Fl
         if (v > max) max = v;
       }
     }
-    const counts = new Array<number>(BINS).fill(0);
+    const counts = Array.from({ length: BINS }, () => 0);
     if (max > min) {
       for (const v of values) if (!Number.isNaN(v)) counts[Math.min(BINS - 1, Math.floor(((v - min) / (max - min)) * BINS))]!++;
     } else if (min <= max) counts[0] = values.length - missing;
