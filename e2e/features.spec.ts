@@ -50,4 +50,12 @@ test('features of the demo dataset: computed in workers, coverage and one pair\'
   // The feature set is stored: a reload shows it without recomputing.
   await page.reload();
   await expect(page.getByTestId('feature-status')).toContainText(`for ${demo.length} pairs`);
+
+  // The pair's detail view on the Data page lists its tags under the paper's feature strings.
+  await page.getByRole('link', { name: 'Data', exact: true }).click();
+  await page.getByRole('link', { name: 'Demo pairs' }).click();
+  await page.getByRole('row').filter({ hasText: demo[0]!.prompt_hash }).click();
+  const pairTags = page.getByRole('list', { name: 'HyPER tags of this pair' });
+  await expect(pairTags).toContainText(`analyzer_closed_set::feature_name=subject_of_expertise|constraints=${demo[0]!.subject_of_expertise[0]}`);
+  await expect(pairTags).toContainText('analyzer_closed_set::feature_name=languages|constraints=English');
 });

@@ -3,7 +3,8 @@ import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import { LabelBadge } from '../../components/label-badge';
 import type { InstanceRow } from '../../storage/db';
-import { useInstance } from './queries';
+import { tagsOf } from '../../domain/features/feature-set';
+import { useDatasetFeatureSet, useInstance } from './queries';
 
 /** One pair in full. Text is rendered as text (React escapes it); nothing from the data is ever executed. */
 export function PairDetail({ datasetId, idx, onClose, onStep }: { datasetId: string; idx: number; onClose: () => void; onStep: (delta: 1 | -1) => void }) {
@@ -36,6 +37,7 @@ export function PairDetail({ datasetId, idx, onClose, onStep }: { datasetId: str
       {instance.error && <ErrorMessage title="Could not read the pair" error={instance.error} />}
       {instance.data === null && <p className="text-sm text-slate-600">No pair at position {idx}.</p>}
       {instance.data && <PairBody row={instance.data} />}
+      <PairTags datasetId={datasetId} idx={idx} />
     </aside>
   );
 }
@@ -89,6 +91,24 @@ function PairBody({ row }: { row: InstanceRow }) {
         </section>
       )}
     </div>
+  );
+}
+
+function PairTags({ datasetId, idx }: { datasetId: string; idx: number }) {
+  const fs = useDatasetFeatureSet(datasetId);
+  if (!fs.data || idx >= fs.data.n) {
+    return fs.isPending ? null : <p className="mt-4 text-xs text-slate-500">HyPER tags: not computed yet (see Features).</p>;
+  }
+  const tags = tagsOf(fs.data.tagBits, idx);
+  return (
+    <section className="mt-4 text-sm">
+      <h4 className="mb-1 text-xs font-semibold uppercase text-slate-500">HyPER tags ({tags.length})</h4>
+      <ul className="flex flex-wrap gap-1" aria-label="HyPER tags of this pair">
+        {tags.map((t) => (
+          <li key={t} className="rounded bg-indigo-50 px-1.5 py-0.5 font-mono text-xs text-indigo-900">{t}</li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

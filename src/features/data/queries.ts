@@ -3,6 +3,7 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import { isEmptyQuery, type DatasetQuery } from '../../domain/dataset-query';
 import { openDb, type InstanceRow } from '../../storage/db';
 import { deleteDataset, getDataset, listDatasets, readInstances } from '../../storage/datasets-repo';
+import { getFeatureSet } from '../../storage/features-repo';
 import { queryWorker } from '../../workers/query-client';
 import type { JobProgress } from '../../workers/protocol';
 
@@ -91,4 +92,9 @@ export function useInstance(datasetId: string, idx: number | undefined) {
     enabled: idx !== undefined,
     queryFn: async () => (await readInstances(openDb(), datasetId, [idx!]))[0] ?? null,
   });
+}
+
+/** The dataset's feature set (null when features were not computed), for the tags of one pair. */
+export function useDatasetFeatureSet(datasetId: string) {
+  return useQuery({ queryKey: ['feature-set', datasetId], queryFn: async () => (await getFeatureSet(openDb(), datasetId)) ?? null });
 }
