@@ -189,11 +189,12 @@ function writeAttribute(w: ProtoWriter, name: string, a: AttributeValue): void {
     case 'graph':
       w.message(ATTR.g, (m) => writeGraph(m, a.value));
       break;
+    // onnx.proto is proto2 and does not mark these [packed]: write one field per value, as onnx does.
     case 'floats':
-      w.packedFloats(ATTR.floats, a.value);
+      for (const f of a.value) w.float(ATTR.floats, f);
       break;
     case 'ints':
-      w.packedVarints(ATTR.ints, a.value);
+      for (const i of a.value) w.int(ATTR.ints, i);
       break;
     case 'strings':
       for (const s of a.value) w.string(ATTR.strings, s);
