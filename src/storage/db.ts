@@ -58,6 +58,15 @@ export interface AnalyzerTagsRow {
   createdAt: number;
 }
 
+/** Semantic scores computed with a user-loaded encoder, one column per score (NaN where not computed). */
+export interface SemanticScoresRow {
+  datasetId: string;
+  columns: Record<'cosine_sim' | 'bertscore' | 'bertscore_length', Float64Array>;
+  /** SHA-256 of the model and tokenizer files used. */
+  modelHash: string;
+  createdAt: number;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -71,7 +80,8 @@ export const DB_NAME = 'hyper-workbench';
  * v1: projects, datasets, instances keyed [datasetId+idx], meta.
  * v2: projects gain `updatedAt` and `guidelines`; datasets get a [projectId+createdAt] index for ordered listing.
  * v3: featureSets (one per dataset: raw score columns and the tag bit matrix), analyzerCache (answers by
- *     prompt and dimension) and analyzerTags (descriptive tags per instance from an analyzer run).
+ *     prompt and dimension), analyzerTags (descriptive tags per instance from an analyzer run) and
+ *     semanticScores (cosine/BERTScore columns from a user-loaded encoder).
  */
 export class HyperDb extends Dexie {
   projects!: Table<ProjectRow, string>;
@@ -81,6 +91,7 @@ export class HyperDb extends Dexie {
   featureSets!: Table<FeatureSet, string>;
   analyzerCache!: Table<AnalyzerCacheRow, [string, string]>;
   analyzerTags!: Table<AnalyzerTagsRow, [string, number]>;
+  semanticScores!: Table<SemanticScoresRow, string>;
 
   constructor(name: string = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -109,6 +120,7 @@ export class HyperDb extends Dexie {
       featureSets: 'datasetId',
       analyzerCache: '[key+dimension]',
       analyzerTags: '[datasetId+idx]',
+      semanticScores: 'datasetId',
     });
   }
 }

@@ -46,11 +46,12 @@ export async function touchProject(db: HyperDb, id: string): Promise<void> {
 
 /** Deletes a project with all its datasets and their instances, in one transaction. */
 export async function deleteProject(db: HyperDb, id: string): Promise<void> {
-  await db.transaction('rw', [db.projects, db.datasets, db.instances, db.featureSets, db.analyzerTags], async () => {
+  await db.transaction('rw', [db.projects, db.datasets, db.instances, db.featureSets, db.analyzerTags, db.semanticScores], async () => {
     const datasets = await db.datasets.where('projectId').equals(id).primaryKeys();
     for (const datasetId of datasets) {
       await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
       await db.featureSets.delete(datasetId);
+      await db.semanticScores.delete(datasetId);
       await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
     }
     await db.datasets.bulkDelete(datasets);

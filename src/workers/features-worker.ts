@@ -2,10 +2,10 @@
 // Thin adapter: scores a range of a dataset's pairs (read straight from IndexedDB) and, once all ranges are
 // scored, assembles and stores the feature set.
 import { lexicalScorers as scorers } from '../domain/features/lexical-scorers';
-import { assembleFeatureSet, joinChunks, scoreChunk, type ScoredChunk } from '../domain/features/feature-set';
+import { assembleFeatureSet, joinChunks, scoreChunk, SEMANTIC_SCORES, type ScoredChunk } from '../domain/features/feature-set';
 import { openDb } from '../storage/db';
 import { readInstanceRange } from '../storage/datasets-repo';
-import { putFeatureSet } from '../storage/features-repo';
+import { getSemanticScores, putFeatureSet } from '../storage/features-repo';
 import { readAnalyzerTags } from '../storage/analyzer-repo';
 import { serveWorker } from './worker-host';
 import type { FeaturesRequest } from './features-protocol';
@@ -40,9 +40,24 @@ serveWorker<FeaturesRequest>(self, async (req, ctx) => {
     }
     case 'assemble': {
       const joined = joinChunks(req.n, req.chunks);
+      // Scores from a loaded encoder fill in pairs whose file had no such column (the file's values win).
+      const semantic = await getSemanticScores(openDb(), req.datasetId);
+      let fromEncoder = 0;
+      if (semantic) {
+        for (const s of SEMANTIC_SCORES) {
+          const col = joined.columns[s];
+          const enc = semantic.columns[s];
+          for (let i = 0; i < req.n && i < enc.length; i++) {
+            if (Number.isNaN(col[i]!) && !Number.isNaN(enc[i]!)) {
+              col[i] = enc[i]!;
+              fromEncoder++;
+            }
+          }
+        }
+      }
       const fs = assembleFeatureSet({
         datasetId: req.datasetId, n: req.n, columns: joined.columns, descriptiveBits: joined.bits,
-        withDescriptive: joined.withDescriptive, semanticSource: 'file', computeMs: req.computeMs, now: Date.now(),
+        withDescriptive: joined.withDescriptive, semanticSource: fromEncoder > 0 ? 'encoder' : 'file', computeMs: req.computeMs, now: Date.now(),
       });
       await putFeatureSet(openDb(), fs);
       return { result: { n: fs.n, coverage: fs.coverage } };

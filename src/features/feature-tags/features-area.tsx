@@ -8,6 +8,7 @@ import type { ScoreName } from '../../domain/instance';
 import { defaultPoolSize } from '../../workers/features-pool';
 import { isCancelled, type JobProgress } from '../../workers/protocol';
 import { AnalyzerPanel } from './analyzer-panel';
+import { EncoderPanel } from './encoder-panel';
 import { Histogram } from './histogram';
 import { useComputeFeatures, useFeatureSet, useProjectDatasets } from './queries';
 import { readableTag } from './tag-text';
@@ -84,6 +85,7 @@ function DatasetFeatures({ datasetId, n }: { datasetId: string; n: number }) {
         {compute.error && !isCancelled(compute.error) && <div className="w-full"><ErrorMessage title="Feature computation failed" error={compute.error} /></div>}
       </section>
       <AnalyzerPanel datasetId={datasetId} n={n} withDescriptive={fs ? fs.withDescriptive : null} onDone={start} />
+      <EncoderPanel datasetId={datasetId} sources={fs ? `cosine_sim: ${fs.scoreSources.cosine_sim}, bertscore: ${fs.scoreSources.bertscore}` : null} onDone={start} />
       {fs && <FeatureReport fs={fs} />}
     </>
   );
