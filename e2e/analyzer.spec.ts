@@ -67,7 +67,7 @@ test('descriptive tags from an OpenAI-compatible endpoint: tagged, cached, used 
   await expect(page.getByText('(18 of 90 tags available)')).toBeVisible();
 
   await page.getByLabel('Base URL').fill(base);
-  await page.getByLabel('Model').fill('local-test-model');
+  await page.getByLabel('Model', { exact: true }).fill('local-test-model');
   await page.getByLabel('Parallel requests').fill('3');
   await page.getByLabel('Price per 1k input tokens').fill('0.5');
   await page.getByLabel('Price per 1k output tokens').fill('1');
