@@ -67,6 +67,41 @@ export interface SemanticScoresRow {
   createdAt: number;
 }
 
+/** A PPM the project can route with: built-in (from public/ppm) or uploaded by the user. */
+export interface PpmRow {
+  /** SHA-256 of the model bytes (content-addressed: the same file is stored once). */
+  hash: string;
+  name: string;
+  bytes: Uint8Array;
+  builtIn: boolean;
+  addedAt: number;
+}
+
+/** A routing plan. Locked plans are never changed, only superseded by a newer version. */
+export interface PlanRow {
+  id: string;
+  projectId: string;
+  datasetId: string;
+  version: number;
+  ppmHash: string;
+  ppmName: string;
+  strategy: string;
+  /** The budget as the user gave it, and the resulting number of human-routed pairs. */
+  budget: { kind: 'fraction' | 'count' | 'money'; value: number; costHuman?: number; costLm?: number; count: number };
+  seed: number;
+  candidates: number;
+  /** Instance positions routed to humans, in routing order, with their gains. */
+  humanIdx: Uint32Array;
+  gains: Float32Array;
+  predicted: number;
+  predictedAllLm: number;
+  predictedAllHuman: number;
+  backend: string;
+  featureSetCreatedAt: number;
+  createdAt: number;
+  supersededBy?: string;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -81,7 +116,8 @@ export const DB_NAME = 'hyper-workbench';
  * v2: projects gain `updatedAt` and `guidelines`; datasets get a [projectId+createdAt] index for ordered listing.
  * v3: featureSets (one per dataset: raw score columns and the tag bit matrix), analyzerCache (answers by
  *     prompt and dimension), analyzerTags (descriptive tags per instance from an analyzer run) and
- *     semanticScores (cosine/BERTScore columns from a user-loaded encoder).
+ *     semanticScores (cosine/BERTScore columns from a user-loaded encoder), ppms (model bytes by hash) and
+ *     plans (locked routing plans, versioned per project).
  */
 export class HyperDb extends Dexie {
   projects!: Table<ProjectRow, string>;
@@ -92,6 +128,8 @@ export class HyperDb extends Dexie {
   analyzerCache!: Table<AnalyzerCacheRow, [string, string]>;
   analyzerTags!: Table<AnalyzerTagsRow, [string, number]>;
   semanticScores!: Table<SemanticScoresRow, string>;
+  ppms!: Table<PpmRow, string>;
+  plans!: Table<PlanRow, string>;
 
   constructor(name: string = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -121,6 +159,8 @@ export class HyperDb extends Dexie {
       analyzerCache: '[key+dimension]',
       analyzerTags: '[datasetId+idx]',
       semanticScores: 'datasetId',
+      ppms: 'hash',
+      plans: 'id, [projectId+version], datasetId',
     });
   }
 }

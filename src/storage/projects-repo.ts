@@ -46,7 +46,7 @@ export async function touchProject(db: HyperDb, id: string): Promise<void> {
 
 /** Deletes a project with all its datasets and their instances, in one transaction. */
 export async function deleteProject(db: HyperDb, id: string): Promise<void> {
-  await db.transaction('rw', [db.projects, db.datasets, db.instances, db.featureSets, db.analyzerTags, db.semanticScores], async () => {
+  await db.transaction('rw', [db.projects, db.datasets, db.instances, db.featureSets, db.analyzerTags, db.semanticScores, db.plans], async () => {
     const datasets = await db.datasets.where('projectId').equals(id).primaryKeys();
     for (const datasetId of datasets) {
       await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
@@ -55,6 +55,7 @@ export async function deleteProject(db: HyperDb, id: string): Promise<void> {
       await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
     }
     await db.datasets.bulkDelete(datasets);
+    await db.plans.where('[projectId+version]').between([id, -Infinity], [id, Infinity]).delete();
     await db.projects.delete(id);
   });
 }

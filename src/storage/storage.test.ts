@@ -125,3 +125,25 @@ describe('schema migrations', () => {
     expect(db.verno).toBe(3);
   });
 });
+
+describe('routing plans', () => {
+  it('locks versions in order and supersedes the previous plan without deleting it', async () => {
+    const { lockPlan, listPlans, currentPlan } = await import('./routing-repo');
+    const db = freshDb();
+    const p = await createProject(db, 'P');
+    const base = {
+      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk',
+      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: new Uint32Array([3, 1]),
+      gains: new Float32Array([0.5, 0.2]), predicted: 0.7, predictedAllLm: 0, predictedAllHuman: 1, backend: 'wasm', featureSetCreatedAt: 0,
+    };
+    const v1 = await lockPlan(db, base);
+    const v2 = await lockPlan(db, { ...base, strategy: 'simulated' });
+    expect([v1.version, v2.version]).toEqual([1, 2]);
+    const plans = await listPlans(db, p.id);
+    expect(plans.map((x) => [x.version, x.supersededBy ?? null])).toEqual([[2, null], [1, v2.id]]);
+    expect((await currentPlan(db, p.id))?.id).toBe(v2.id);
+    expect([...(plans[1]!.humanIdx)]).toEqual([3, 1]);
+    await deleteProject(db, p.id);
+    expect(await db.plans.count()).toBe(0);
+  });
+});

@@ -42,3 +42,56 @@ export async function createEncoderSession(bytes: Uint8Array, fileName: string):
     },
   };
 }
+
+export type PpmBackend = 'webgpu' | 'wasm';
+
+/** A real (non-fallback) WebGPU adapter, if the browser has one; SwiftShader counts as none for 'auto'. */
+async function hasRealGpu(): Promise<boolean> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+  if (!gpu) return false;
+  try {
+    const adapter = (await gpu.requestAdapter()) as { info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean } | null;
+    if (!adapter) return false;
+    return !(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false);
+  } catch {
+    return false;
+  }
+}
+
+/** A PPM session: one float32 input [N, F], one output [N, 1]; predictions for a batch of count vectors. */
+export interface PpmSession {
+  backend: PpmBackend;
+  featureCount: number;
+  predict(counts: Float32Array, rows: number): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/** Opens a PPM on WebGPU when a real adapter exists (or when asked), otherwise on WASM. */
+export async function createPpmSession(bytes: Uint8Array, featureCount: number, want: 'auto' | PpmBackend): Promise<PpmSession> {
+  const ort = await loadOrt();
+  const backend: PpmBackend = want === 'auto' ? ((await hasRealGpu()) ? 'webgpu' : 'wasm') : want;
+  let session: import('onnxruntime-web').InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { executionProviders: [backend] });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const unsupported = /not.*(implemented|supported)|unsupported/i.test(msg);
+    throw Object.assign(new Error(unsupported ? `The PPM uses an operator the ${backend} backend does not support: ${msg}` : `The PPM could not be loaded on ${backend}: ${msg}`), { code: 'bad-model' });
+  }
+  const input = session.inputNames[0]!;
+  const output = session.outputNames[0]!;
+  return {
+    backend,
+    featureCount,
+    async predict(counts, rows) {
+      if (rows === 0) return new Float32Array(0);
+      // Copy: the session may keep or transfer the buffer it is given.
+      const tensor = new ort.Tensor('float32', counts.slice(0, rows * featureCount), [rows, featureCount]);
+      const out = await session.run({ [input]: tensor });
+      const data = out[output]!.data as Float32Array;
+      if (data.length !== rows) throw Object.assign(new Error(`The PPM returned ${data.length} values for ${rows} rows (expected an output of shape [N, 1]).`), { code: 'bad-model' });
+      return Float32Array.from(data);
+    },
+    release: () => session.release(),
+  };
+}
