@@ -2,6 +2,7 @@
 // Ollama's /v1, LiteLLM, ...). Runtime-free: the caller passes `fetch` in. Every failure is a
 // ChatClientError with a machine-readable code, so the runner can decide what to retry.
 
+import { untilAborted } from '../../abort';
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -161,24 +162,7 @@ function aborted(): ChatClientError {
 
 /** Rejects as soon as the signal fires, even if the promise (a foreign fetch) ignores it. */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(new Error('aborted'));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
+  return untilAborted(promise, signal, () => new Error('aborted'));
 }
 
 function excerptOf(text: string): string {

@@ -3,6 +3,8 @@
 // a concurrency limit across all requests, retries with exponential backoff and jitter on transient
 // failures (honouring Retry-After), one corrective retry for an unusable answer, cost accounting from the
 // servers' usage figures, and prompt cancellation. Runtime-free: sleep, randomness and the cache are passed in.
+import { untilAborted } from '../../abort';
+import { mulberry32 } from '../../random';
 import { DESCRIPTIVE_DIMENSIONS, type DescriptiveDimension, type DescriptiveTags } from '../../instance';
 import { ChatClientError, isRetryable, type ChatClient, type ChatErrorCode, type ChatMessage, type TokenUsage } from './client';
 import { parseAnswer, type AnswerValue } from './parse';
@@ -147,17 +149,8 @@ export function estimateCost(promptTokens: number, completionTokens: number, pri
   return (promptTokens / 1000) * price.inputPer1k + (completionTokens / 1000) * price.outputPer1k;
 }
 
-/** Mulberry32: a small seeded generator for reproducible jitter. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator for reproducible jitter. */
+export const seededRandom = mulberry32;
 
 /**
  * The wait before retry number `retry` (0-based): the server's Retry-After when given (capped), otherwise
@@ -177,25 +170,8 @@ function isFatal(e: ChatClientError): boolean {
 class Cancelled extends Error {}
 
 /** Resolves with the promise, or rejects with Cancelled as soon as the signal fires. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(new Cancelled());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
+function untilCancelled<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return untilAborted(promise, signal, () => new Cancelled());
 }
 
 interface Task {
@@ -264,7 +240,7 @@ export async function analyzePrompts(options: AnalyzeOptions): Promise<AnalyzeRe
   async function runTask(task: Task): Promise<void> {
     let cached: CachedAnswer | undefined;
     try {
-      cached = await untilAborted(cache.get(task.cacheKey, task.dimension), stop.signal);
+      cached = await untilCancelled(cache.get(task.cacheKey, task.dimension), stop.signal);
     } catch (e) {
       if (e instanceof Cancelled) throw e;
       cached = undefined; // an unreadable cache entry is a miss
@@ -286,7 +262,7 @@ export async function analyzePrompts(options: AnalyzeOptions): Promise<AnalyzeRe
       progress.requests++;
       let content: string;
       try {
-        const completion = await untilAborted(client.complete(messages, stop.signal), stop.signal);
+        const completion = await untilCancelled(client.complete(messages, stop.signal), stop.signal);
         content = completion.content;
         addUsage(completion.usage);
         if (completion.usage) {
@@ -310,7 +286,7 @@ export async function analyzePrompts(options: AnalyzeOptions): Promise<AnalyzeRe
           transientRetries++;
           progress.retries++;
           report();
-          await untilAborted(sleep(delay, stop.signal), stop.signal);
+          await untilCancelled(sleep(delay, stop.signal), stop.signal);
           continue;
         }
         record(task, { ok: false, error: errorOf(task, code, err.message, attempts, err.status) });
@@ -321,7 +297,7 @@ export async function analyzePrompts(options: AnalyzeOptions): Promise<AnalyzeRe
       if (parsed.ok) {
         const answer: CachedAnswer = { value: parsed.value, raw: content, model: client.model, promptVersion: ANALYZER_PROMPT_VERSION, usage: used };
         try {
-          await untilAborted(cache.put(task.cacheKey, task.dimension, answer), stop.signal);
+          await untilCancelled(cache.put(task.cacheKey, task.dimension, answer), stop.signal);
         } catch (e) {
           if (e instanceof Cancelled) {
             // Keep the paid-for answer in the result even when cancelled while storing it.
