@@ -1,8 +1,8 @@
 // A minimal client for an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp server,
 // Ollama's /v1, LiteLLM, ...). Runtime-free: the caller passes `fetch` in. Every failure is a
 // ChatClientError with a machine-readable code, so the runner can decide what to retry.
-
 import { untilAborted } from '../../abort';
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
