@@ -2,6 +2,7 @@
 // llama-tokenizer-js on every prompt / response of ../shared/data/pairs/*.jsonl. Node only: the TS module is
 // loaded through Vite's SSR loader; the `{ baseURL, browser }` that bench/run.mjs passes are not used.
 // Standalone: `node bench/tokenizer.bench.mjs` (prints the rows as JSON).
+import { loadTsModule } from '../scripts/load-ts.mjs';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,21 +47,7 @@ export async function run() {
   const { texts, pairs } = data;
   const mb = texts.reduce((s, t) => s + Buffer.byteLength(t, 'utf8'), 0) / 1e6;
 
-  const { createServer } = await import('vite');
-  const server = await createServer({
-    root: ROOT,
-    configFile: false,
-    logLevel: 'error',
-    appType: 'custom',
-    server: { middlewareMode: true, hmr: false, watch: null },
-    optimizeDeps: { noDiscovery: true, include: [] },
-  });
-  let ours;
-  try {
-    ours = await server.ssrLoadModule('/src/domain/features/tokenizer/index.ts');
-  } finally {
-    await server.close();
-  }
+  const ours = await loadTsModule('/src/domain/features/tokenizer/index.ts');
   const lib = (await import('llama-tokenizer-js')).default;
 
   // Ours: first pass with an empty chunk cache, then warm passes (median).

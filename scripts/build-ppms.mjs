@@ -8,27 +8,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadTsModule } from './load-ts.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = resolve(ROOT, '../shared');
 const TSV = resolve(SHARED, 'data/hyper-paper/table13-tag-gains.tsv');
 const OUT_DIR = resolve(ROOT, 'public/ppm');
 
-async function loadDomain() {
-  const { createServer } = await import('vite');
-  const server = await createServer({
-    root: ROOT,
-    configFile: false,
-    logLevel: 'error',
-    appType: 'custom',
-    server: { middlewareMode: true, hmr: false, watch: null },
-    optimizeDeps: { noDiscovery: true, include: [] },
-  });
-  try {
-    return await server.ssrLoadModule('/src/domain/ppm/index.ts');
-  } finally {
-    await server.close();
-  }
+function loadDomain() {
+  return loadTsModule('/src/domain/ppm/index.ts');
 }
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');

@@ -1,4 +1,5 @@
 // Models written by our encoder must load and run in the real onnxruntime-web (wasm backend under Node).
+import { mulberry32 } from '../random';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from './graph-builder';
@@ -10,16 +11,10 @@ beforeAll(() => {
   ort.env.wasm.numThreads = 1;
 });
 
-/** Deterministic pseudo-random numbers in [-1, 1) (mulberry32). */
+/** Deterministic pseudo-random numbers in [-1, 1). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 2 - 1;
 }
 
 /** y = b + w.v as MatMul + Add, over a batch [N, F] -> [N, 1]. */

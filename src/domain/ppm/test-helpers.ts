@@ -1,15 +1,11 @@
 // Shared by the PPM tests only (no runtime imports): a seeded random generator and a plain-JS PPM.
 
-/** Deterministic pseudo-random numbers in [-1, 1) (mulberry32). */
+import { mulberry32 } from '../random';
+
+/** Deterministic pseudo-random numbers in [-1, 1). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 2 - 1;
 }
 
 /** y = b + w.v + v^T Q v for each row of v [n, F], in float64 (Q omitted: linear). */

@@ -1,6 +1,7 @@
 // End to end: a tiny encoder written as ONNX by our own writer, run by onnxruntime-web's real
 // InferenceSession (wasm), fed by our tokenizers, scored by encoderScores, and checked against the same
 // math done directly in JS on the weights.
+import { mulberry32 } from '../../random';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attr, encodeModel, GraphBuilder } from '../../onnx';
@@ -15,14 +16,8 @@ beforeAll(() => {
 });
 
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 2 - 1;
 }
 
 const VOCAB = [

@@ -1,0 +1,23 @@
+// Loads one of the project's TypeScript modules into plain Node (scripts, benchmarks) through Vite's SSR
+// loader, so Node-side tools run the app's own code without a separate build.
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Imports `path` (from the repository root, e.g. '/src/domain/ppm/index.ts'). */
+export async function loadTsModule(path) {
+  const { createServer } = await import('vite');
+  const server = await createServer({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'error',
+    appType: 'custom',
+    server: { middlewareMode: true, hmr: false, watch: null },
+    optimizeDeps: { noDiscovery: true, include: [] },
+  });
+  try {
+    return await server.ssrLoadModule(path);
+  } finally {
+    await server.close();
+  }
+}
