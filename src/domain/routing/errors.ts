@@ -1,0 +1,33 @@
+// Errors of the routing strategies: a machine-readable code and a message written for people.
+
+export type RoutingErrorCode =
+  /** A budget (count, fraction or money amount) that cannot be used. */
+  | 'bad-budget'
+  /** An option that is out of range (K, seed, batch size, ...). */
+  | 'bad-option'
+  /** A tag matrix that does not fit the stated number of instances. */
+  | 'bad-matrix'
+  /** A PPM evaluator that does not take the 90 tag counts. */
+  | 'bad-ppm'
+  /** A PPM evaluator returned the wrong number of scores or a non-finite score. */
+  | 'bad-ppm-output'
+  /** The caller's AbortSignal fired. */
+  | 'cancelled';
+
+export class RoutingError extends Error {
+  override readonly name = 'RoutingError';
+  constructor(
+    readonly code: RoutingErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isRoutingError(e: unknown): e is RoutingError {
+  return e instanceof RoutingError;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new RoutingError('cancelled', 'routing was cancelled');
+}

@@ -1,0 +1,17 @@
+// Routing: which instances go to human annotators (HyPER spec section 4), over a tag index and a PPM.
+export { budgetCost, checkBudget, resolveBudget } from './budget';
+export type { BudgetInput, BudgetKind } from './budget';
+export { CandidateBuilder, candidateOrder } from './candidates';
+export { isRoutingError, RoutingError } from './errors';
+export type { RoutingErrorCode } from './errors';
+export { checkPpm, DEFAULT_MAX_ROWS_PER_CALL, linearPpm, predictRows, quadraticPpm } from './ppm';
+export type { PpmEvaluator, PredictOptions } from './ppm';
+export { mixSeed, Rng } from './rng';
+export { Router } from './router';
+export { bestOverBudgets, budgetCurve, gainOrder, gains, localSearch, orderByScoreDesc, positive, simulated, tagGains, topk } from './strategies';
+export type {
+  BestOverBudgetsOptions, BudgetCurve, BudgetCurveOptions, BudgetCurvePoint, CommonOptions, GainTable, LocalSearchOptions,
+  LocalSearchResult, RoutingResult, RoutingStrategy, SimulatedOptions, TagGainOptions,
+} from './strategies';
+export { buildTagIndex, TagIndex } from './tag-index';
+export { randomTagMatrix, randomWeights } from './synthetic';
