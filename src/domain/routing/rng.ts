@@ -1,19 +1,13 @@
 // Seeded randomness for routing: mulberry32 (the same generator as domain/random.ts) with integer draws,
 // and a seed mixer so that candidate k of a run has its own stream, independent of how many are built.
+import { mulberry32U32 } from '../random';
 import { RoutingError } from './errors';
 
 export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
   /** Uniform 32-bit unsigned integer. */
-  u32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+  readonly u32: () => number;
+  constructor(seed: number) {
+    this.u32 = mulberry32U32(seed);
   }
   /** Uniform integer in [0, m), 1 <= m < 2^31 (exactly uniform up to 2^21, where u32 * m stays below 2^53). */
   below(m: number): number {
