@@ -11,6 +11,8 @@ export type RoutingErrorCode =
   | 'bad-ppm'
   /** A PPM evaluator returned the wrong number of scores or a non-finite score. */
   | 'bad-ppm-output'
+  /** A routing plan file that cannot be read. */
+  | 'bad-plan'
   /** The caller's AbortSignal fired. */
   | 'cancelled';
 

@@ -15,3 +15,5 @@ export type {
 } from './strategies';
 export { buildTagIndex, TagIndex } from './tag-index';
 export { randomTagMatrix, randomWeights } from './synthetic';
+export { parsePlanFile, PLAN_FILE_FORMAT, PLAN_FILE_VERSION } from './plan-file';
+export type { PlanFile, PlanFileHuman } from './plan-file';

@@ -1,0 +1,68 @@
+// Human annotations in the MultiPref-style schema (HyPER spec section 5). Preferences are always stored in
+// the dataset's orientation (A = the record's responseA), whatever side the annotator saw it on.
+import type { Preference } from './labels';
+
+export const CONFIDENCES = ['absolutely-confident', 'fairly-confident', 'not-confident'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+export const CONFIDENCE_TEXT: Record<Confidence, string> = {
+  'absolutely-confident': 'Absolutely confident',
+  'fairly-confident': 'Fairly confident',
+  'not-confident': 'Not confident',
+};
+
+export const ASPECTS = ['helpfulness', 'truthfulness', 'harmlessness'] as const;
+export type Aspect = (typeof ASPECTS)[number];
+
+/** Reasons an annotator may tick for each aspect. */
+export const ASPECT_REASONS: Record<Aspect, readonly string[]> = {
+  helpfulness: ['correct', 'informative', 'concise', 'well-formatted', 'coherent', 'creative', 'understandable', 'better-tone'],
+  truthfulness: ['factual', 'faithful', 'aware-of-time', 'aware-of-confusion', 'aware-of-falsehood', 'aware-of-incapabilities'],
+  harmlessness: ['not-offensive', 'not-dangerous', 'avoids-restricted-content', 'respects-privacy'],
+};
+
+export interface AspectJudgement {
+  preference?: Preference;
+  confidence?: Confidence;
+  reasons: string[];
+  text: string;
+}
+
+export type AnnotationStatus = 'draft' | 'submitted' | 'skipped';
+
+export interface Annotation {
+  /** `${planId}|${idx}|${annotator}`: one annotation per annotator, plan and instance. */
+  id: string;
+  projectId: string;
+  datasetId: string;
+  /** The plan whose queue the item came from. Re-routing never deletes annotations of older plans. */
+  planId: string;
+  /** Instance position in the dataset, and its id (for exports and packs). */
+  idx: number;
+  instanceId: string;
+  annotator: string;
+  status: AnnotationStatus;
+  /** Overall preference in the dataset's orientation; required to submit. */
+  overall?: Preference;
+  confidence?: Confidence;
+  aspects: Partial<Record<Aspect, AspectJudgement>>;
+  rationale: string;
+  /** Set when the annotator flagged the item (the reason, possibly empty). */
+  flag?: string;
+  skipReason?: string;
+  /** True when the annotator saw responseB on the left (as "A"). */
+  swapped: boolean;
+  /** Active time on the item (tab visible), milliseconds. */
+  activeMs: number;
+  createdAt: number;
+  updatedAt: number;
+  submittedAt?: number;
+  /** Incremented on every write; a writer holding an older revision is told instead of overwriting. */
+  rev: number;
+  /** Where it was made: 'local', or 'pack:<packId>' for results imported from an annotation pack. */
+  origin: string;
+}
+
+export function annotationId(planId: string, idx: number, annotator: string): string {
+  return `${planId}|${idx}|${annotator}`;
+}

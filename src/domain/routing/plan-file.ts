@@ -1,0 +1,68 @@
+// A routing plan as a file (`hyper route --output PLAN.json`, the app's "Download plan"): what goes to
+// humans, in routing order, with the parameters that reproduce it.
+import { RoutingError } from './errors';
+
+export const PLAN_FILE_FORMAT = 'hyper-routing-plan';
+export const PLAN_FILE_VERSION = 1;
+
+export interface PlanFileHuman {
+  /** Position of the instance in the dataset (0-based, file order). */
+  idx: number;
+  /** The instance's id in the dataset. */
+  id: string;
+  /** gain_i = PPM(v_i) - PPM(0). */
+  gain: number;
+}
+
+export interface PlanFile {
+  format: typeof PLAN_FILE_FORMAT;
+  version: typeof PLAN_FILE_VERSION;
+  producedBy: { app: string; version: string; command?: string };
+  createdAt: string;
+  dataset: { name: string; sha256?: string; n: number };
+  ppm: { name: string; sha256: string; kind: string; output: string; source?: string; missingInData: string[]; backend?: string };
+  /** 'topk' | 'simulated' | 'positive' | 'best-over-budgets', with '+local-search' when refined. */
+  strategy: string;
+  budget: { kind: 'fraction' | 'count' | 'money'; value: number; count: number; costHuman?: number; costLm?: number };
+  seed: number | null;
+  candidates: number | null;
+  predicted: number;
+  predictedAllLm: number;
+  predictedAllHuman: number;
+  /** Human-routed instances in routing order. */
+  human: PlanFileHuman[];
+}
+
+/** Parses and checks a plan file; errors name the field that is wrong. */
+export function parsePlanFile(text: string, fileName = 'plan'): PlanFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new RoutingError('bad-plan', `${fileName}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const fail = (what: string): never => {
+    throw new RoutingError('bad-plan', `${fileName}: ${what}`);
+  };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail('expected a JSON object');
+  const p = raw as Record<string, unknown>;
+  if (p.format !== PLAN_FILE_FORMAT) fail(`"format" must be "${PLAN_FILE_FORMAT}", got ${JSON.stringify(p.format)}`);
+  if (p.version !== PLAN_FILE_VERSION) fail(`unsupported plan version ${JSON.stringify(p.version)} (this app reads version ${PLAN_FILE_VERSION})`);
+  const dataset = p.dataset as Record<string, unknown> | undefined;
+  if (!dataset || !Number.isInteger(dataset.n) || (dataset.n as number) < 0) fail('"dataset.n" must be a non-negative integer');
+  const n = dataset!.n as number;
+  if (!Array.isArray(p.human)) fail('"human" must be an array of {idx, id, gain}');
+  const seen = new Set<number>();
+  (p.human as unknown[]).forEach((h, i) => {
+    const e = h as Record<string, unknown>;
+    if (!e || typeof e !== 'object') fail(`human[${i}] must be an object`);
+    if (!Number.isInteger(e.idx) || (e.idx as number) < 0 || (e.idx as number) >= n) fail(`human[${i}].idx must be an integer in [0, ${n}), got ${JSON.stringify(e.idx)}`);
+    if (typeof e.id !== 'string') fail(`human[${i}].id must be a string`);
+    if (typeof e.gain !== 'number') fail(`human[${i}].gain must be a number`);
+    if (seen.has(e.idx as number)) fail(`human[${i}].idx ${String(e.idx)} appears twice`);
+    seen.add(e.idx as number);
+  });
+  for (const k of ['predicted', 'predictedAllLm', 'predictedAllHuman'] as const) if (typeof p[k] !== 'number') fail(`"${k}" must be a number`);
+  if (typeof p.strategy !== 'string') fail('"strategy" must be a string');
+  return raw as PlanFile;
+}
