@@ -25,3 +25,5 @@ export { buildPaperPriorPpm, PAPER_PRIOR, PaperPriorParseError, paperPriorWeight
 export type { PaperPriorErrorCode } from './paper-prior';
 export type { PpmIndex, PpmIndexEntry } from './ppm-index';
 export { parsePpmIndex } from './ppm-index';
+export { tagCountEvaluator } from './evaluator';
+export type { PpmRun, TagCountEvaluator } from './evaluator';

@@ -1,0 +1,40 @@
+// Adapts a PPM runtime (an ONNX session in a worker or in Node) to routing's evaluator: routing feeds the
+// 90 tag counts in TAG_IDS order; the model takes its own feature list, in its own order, possibly with a
+// fixed batch size.
+import { TAG_COUNT } from '../features/tags';
+import type { FeatureMatch, PpmInfo } from './contract';
+import { toPpmInput } from './contract';
+
+/** Runs the model on `rows` rows of its own input layout [rows, F]; returns one score per row. */
+export type PpmRun = (input: Float32Array, rows: number) => Promise<Float32Array>;
+
+export interface TagCountEvaluator {
+  readonly featureCount: number;
+  predict(counts: Float32Array, rows: number): Promise<Float32Array>;
+}
+
+/**
+ * A routing evaluator over a model run: maps the tag counts to the PPM's columns (features the data lacks
+ * are fed zero, see matchFeatures) and, for a model with a fixed batch size, calls it batch by batch with
+ * the last batch padded with zero rows.
+ */
+export function tagCountEvaluator(info: Pick<PpmInfo, 'fixedBatch'>, match: Pick<FeatureMatch, 'order'>, run: PpmRun): TagCountEvaluator {
+  const F = match.order.length;
+  const batch = info.fixedBatch;
+  return {
+    featureCount: TAG_COUNT,
+    async predict(counts, rows) {
+      const input = toPpmInput(match.order, counts.length === rows * TAG_COUNT ? counts : counts.subarray(0, rows * TAG_COUNT), rows, TAG_COUNT);
+      if (batch === null || batch === rows) return run(input, rows);
+      const out = new Float32Array(rows);
+      for (let from = 0; from < rows; from += batch) {
+        const m = Math.min(batch, rows - from);
+        const chunk = new Float32Array(batch * F);
+        chunk.set(input.subarray(from * F, (from + m) * F));
+        const y = await run(chunk, batch);
+        out.set(y.subarray(0, m), from);
+      }
+      return out;
+    },
+  };
+}
