@@ -1,5 +1,6 @@
 import { DataArea } from '../features/data/data-area';
 import { FeaturesArea } from '../features/feature-tags/features-area';
+import { RouteArea } from '../features/route/route-area';
 import { useProject } from '../features/projects/queries';
 import { ErrorMessage } from '../components/error-message';
 import { AREAS, routeHref, type Area, type Route } from '../navigation/router';
@@ -60,6 +61,8 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
           <DataArea projectId={route.projectId} datasetId={route.datasetId} item={route.item} />
         ) : route.area === 'features' ? (
           <FeaturesArea projectId={route.projectId} />
+        ) : route.area === 'route' ? (
+          <RouteArea projectId={route.projectId} />
         ) : (
           <NotBuiltYet area={route.area} />
         )}

@@ -1,4 +1,9 @@
+// Messages of the routing worker: prepare a session (feature set + PPM), then route, curve, explain and
+// predict against it. Every request after `prepare` names the session it was made for; the worker refuses
+// a request for a session it no longer holds instead of answering with another dataset's numbers.
 export type StrategyId = 'topk' | 'simulated' | 'positive' | 'best';
+
+export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 
 export interface PpmSummary {
   hash: string;
@@ -9,7 +14,10 @@ export interface PpmSummary {
   featureCount: number;
   /** PPM features the dataset does not have (they count as zero). */
   missingInData: string[];
-  backend: string;
+  /** Available dataset tags the PPM does not use. */
+  unusedDataTags: string[];
+  warnings: string[];
+  backend: 'webgpu' | 'wasm';
 }
 
 export interface TagGain {
@@ -21,13 +29,16 @@ export interface TagGain {
 
 export interface RouteOutcome {
   strategy: StrategyId;
+  /** Human labels bought (the slider's count, or the strategy's own choice for positive / best). */
   budget: number;
   humanIdx: Uint32Array;
-  gains: Float32Array;
+  gains: Float64Array;
   predicted: number;
   candidates: number;
+  seed: number | null;
+  ms: number;
   /** Local-search refinement of the same result (beyond the paper), when asked for. */
-  refined?: { humanIdx: Uint32Array; predicted: number; swaps: number };
+  refined?: { humanIdx: Uint32Array; gains: Float64Array; predicted: number; swaps: number; localOptimum: boolean; ms: number };
 }
 
 export interface CurvePoint {
@@ -36,16 +47,16 @@ export interface CurvePoint {
 }
 
 export type RoutingRequest =
-  | { type: 'prepare'; id: number; datasetId: string; ppmHash: string; backend: 'auto' | 'wasm' | 'webgpu' }
-  | { type: 'route'; id: number; strategy: StrategyId; budget: number; candidates: number; seed: number; refine: boolean }
-  | { type: 'curve'; id: number; strategy: StrategyId; points: number; candidates: number; seed: number }
-  | { type: 'explain'; id: number; idx: number }
-  | { type: 'predict'; id: number; counts: Float32Array; rows: number };
+  | { type: 'prepare'; id: number; session: string; datasetId: string; ppmHash: string; backend: BackendChoice }
+  | { type: 'route'; id: number; session: string; strategy: StrategyId; budget: number; candidates: number; seed: number; refine: boolean }
+  | { type: 'curve'; id: number; session: string; strategy: 'topk' | 'simulated'; points: number; candidates: number; seed: number }
+  | { type: 'explain'; id: number; session: string; idx: number }
+  | { type: 'predict'; id: number; session: string; counts: Float32Array; rows: number };
 
 export interface RoutingResults {
-  prepare: { ppm: PpmSummary; n: number; allLm: number; allHuman: number; tagGains: TagGain[] };
+  prepare: { ppm: PpmSummary; n: number; allLm: number; allHuman: number; tagGains: TagGain[]; ms: number };
   route: RouteOutcome;
-  curve: { points: CurvePoint[]; allLm: number; allHuman: number };
-  explain: { gain: number; tags: { tag: string; contribution: number }[] };
+  curve: { points: CurvePoint[]; allLm: number; allHuman: number; ms: number };
+  explain: { idx: number; gain: number; rank: number; tags: { tag: string; contribution: number }[] };
   predict: Float32Array;
 }

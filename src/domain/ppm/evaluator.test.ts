@@ -10,7 +10,11 @@ describe('tagCountEvaluator', () => {
     calls.push(rows);
     expect(input.length).toBe(rows * features.length);
     const y = new Float32Array(rows);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < features.length; c++) y[r] += (c + 1) * input[r * features.length + c]!;
+    for (let r = 0; r < rows; r++) {
+      let acc = 0;
+      for (let c = 0; c < features.length; c++) acc += (c + 1) * input[r * features.length + c]!;
+      y[r] = acc;
+    }
     return y;
   };
   const available = TAG_IDS.map((tag, t) => ({ tag, available: t !== 89 }));

@@ -1,0 +1,34 @@
+// WebGPU needs its own browser flags, hence its own file (launch options are per worker).
+import { expect, test } from '@playwright/test';
+import { demoWithFeatures, quadraticModel } from './fixtures/route';
+
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync', '--enable-unsafe-webgpu'],
+  },
+});
+
+test('one PPM gives the same outputs on WASM and on WebGPU (within 1e-5)', async ({ page }) => {
+  await demoWithFeatures(page);
+  const hasAdapter = await page.evaluate(async () => !!(await (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
+  test.skip(!hasAdapter, 'this Chromium exposes no WebGPU adapter, even with --enable-unsafe-webgpu');
+  await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'quadratic.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(quadraticModel()) });
+  await expect(page.getByTestId('ppm-summary')).toContainText('quadratic');
+  await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
+  await page.getByLabel('Budget (pairs)').fill('10');
+  const read = async () => {
+    await expect(page.getByTestId('route-outcome')).toContainText('10 pairs to humans');
+    const gains = await page.getByRole('table', { name: 'Gain per tag' }).locator('td[data-value]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+    return { predicted: Number(await page.getByTestId('predicted').getAttribute('data-value')), gains };
+  };
+  await page.getByLabel('Backend', { exact: true }).selectOption('wasm');
+  await expect(page.getByTestId('ppm-backend')).toHaveText('wasm');
+  const wasm = await read();
+  await page.getByLabel('Backend', { exact: true }).selectOption('webgpu');
+  await expect(page.getByTestId('ppm-backend')).toHaveText('webgpu');
+  const gpu = await read();
+  expect(gpu.gains.length).toBe(wasm.gains.length);
+  expect(Math.abs(gpu.predicted - wasm.predicted)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(wasm.predicted)));
+  gpu.gains.forEach((g, i) => expect(Math.abs(g - wasm.gains[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(wasm.gains[i]!))));
+});

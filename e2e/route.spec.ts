@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { demoWithFeatures, quadraticModel } from './fixtures/route';
+
+test('route the demo with the built-in PPM: slider, curve, lock a plan; the queue matches', async ({ page }) => {
+  await demoWithFeatures(page);
+  const summary = page.getByTestId('ppm-summary');
+  await expect(page.getByLabel('PPM', { exact: true })).toHaveValue(/.+/);
+  await expect(page.getByLabel('PPM', { exact: true }).locator('option:checked')).toContainText('built in');
+  await expect(summary).toContainText('linear');
+  await expect(summary).toContainText('uncalibrated');
+  // Headless Chromium has no real GPU: the automatic choice runs on WASM, and says so.
+  await expect(page.getByTestId('ppm-backend')).toHaveText('wasm');
+  // The demo has no encoder scores: the 9 semantic tags the PPM uses count as zero, and are named.
+  await expect(summary).toContainText('9 features count as zero');
+  await expect(summary).toContainText('cosine_sim::min_val=0.0|max_val=0.33');
+  await expect(page.getByRole('table', { name: 'Gain per tag' }).getByRole('row')).toHaveCount(13);
+  await expect(page.getByRole('img', { name: 'Curve with 21 points' })).toBeVisible();
+
+  await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
+  await page.getByLabel('Human budget').fill('12');
+  await expect(page.getByText('Human budget: 12 pairs (30.0%)')).toBeVisible();
+  const outcome = page.getByTestId('route-outcome');
+  await expect(outcome).toContainText('12 pairs to humans');
+  // Keyboard on the slider moves it one pair at a time.
+  await page.getByLabel('Human budget').press('ArrowRight');
+  await expect(outcome).toContainText('13 pairs to humans');
+  await page.getByLabel('Strategy', { exact: true }).selectOption('simulated');
+  await expect(outcome).toContainText('13 pairs to humans');
+  await expect(outcome).toContainText('500 candidates evaluated');
+  const predicted = Number(await page.getByTestId('predicted').getAttribute('data-value'));
+  // Simulated routing is deterministic for a seed: another seed and back gives the same score.
+  await page.getByLabel('Seed', { exact: true }).fill('7');
+  await page.getByLabel('Seed', { exact: true }).fill('1');
+  await expect(page.getByTestId('predicted')).toHaveAttribute('data-value', String(predicted));
+
+  await page.getByRole('button', { name: 'Lock routing plan' }).click();
+  await expect(page.getByTestId('current-plan')).toContainText('Plan v1');
+  await expect(page.getByTestId('current-plan')).toContainText('Human queue: 13 pairs');
+  // A second lock supersedes the first; both are kept.
+  await page.getByLabel('Budget (pairs)').fill('8');
+  await expect(outcome).toContainText('8 pairs to humans');
+  await page.getByRole('button', { name: 'Lock routing plan' }).click();
+  await expect(page.getByTestId('current-plan')).toContainText('Plan v2');
+  await expect(page.getByTestId('current-plan')).toContainText('Human queue: 8 pairs');
+  await page.reload();
+  await expect(page.getByTestId('current-plan')).toContainText('Human queue: 8 pairs');
+  const stored = await page.evaluate(
+    () =>
+      new Promise<{ version: number; count: number; superseded: boolean }[]>((resolve, reject) => {
+        const req = indexedDB.open('hyper-workbench');
+        req.onsuccess = () => {
+          const all = req.result.transaction('plans').objectStore('plans').getAll();
+          all.onsuccess = () => resolve((all.result as { version: number; humanIdx: Uint32Array; supersededBy?: string }[]).map((p) => ({ version: p.version, count: p.humanIdx.length, superseded: !!p.supersededBy })).sort((a, b) => a.version - b.version));
+          all.onerror = () => reject(all.error);
+        };
+        req.onerror = () => reject(req.error);
+      }),
+  );
+  expect(stored).toEqual([{ version: 1, count: 13, superseded: true }, { version: 2, count: 8, superseded: false }]);
+
+  // Why a pair was routed: its tags with their contributions.
+  await page.getByLabel('Explain pair number').fill('3');
+  await expect(page.getByTestId('explain')).toContainText('Contribution of each of its tags');
+});
+
+test('an uploaded quadratic PPM routes; a corrupt file gets a clear message', async ({ page }) => {
+  await demoWithFeatures(page);
+  await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not an onnx model') });
+  await expect(page.getByText('This PPM cannot be used')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('broken.onnx');
+  await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'quadratic.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(quadraticModel()) });
+  await expect(page.getByTestId('ppm-summary')).toContainText('quadratic');
+  await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
+  await page.getByLabel('Budget (pairs)').fill('10');
+  await expect(page.getByTestId('route-outcome')).toContainText('10 pairs to humans');
+  await page.getByLabel('Refine with local search').check();
+  await expect(page.getByTestId('route-outcome')).toContainText('Local search (beyond the paper)');
+});

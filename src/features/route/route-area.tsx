@@ -1,0 +1,304 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Button } from '../../components/button';
+import { ErrorMessage } from '../../components/error-message';
+import { budgetCost, resolveBudget, type BudgetKind } from '../../domain/routing';
+import { routeHref } from '../../navigation/router';
+import type { PlanRow } from '../../storage/db';
+import type { BackendChoice, CurvePoint, RouteOutcome, StrategyId } from '../../workers/routing-protocol';
+import { BudgetChart } from './budget-chart';
+import { routingSessionKey, useBudgetCurve, useExplain, useLockPlan, usePlans, usePpms, usePreparedRouting, useRoute, useRouteDatasets, useRouteFeatureSet, useUploadPpm } from './queries';
+import { useRouteSettings } from './route-settings';
+
+const STRATEGY_TEXT: Record<StrategyId, string> = {
+  simulated: 'Simulated (Algorithm 1, best of K candidates)',
+  topk: 'Gain top-k',
+  positive: 'Positive gain (budget is an output)',
+  best: 'Best over budgets ("unlimited budget")',
+};
+
+/** The strategy names plans and plan files use (the domain's). */
+const STRATEGY_NAME: Record<StrategyId, string> = { topk: 'topk', simulated: 'simulated', positive: 'positive', best: 'best-over-budgets' };
+
+const BACKEND_TEXT: Record<BackendChoice, string> = { auto: 'Automatic (WebGPU on a real GPU, else WASM)', wasm: 'WASM', webgpu: 'WebGPU' };
+
+/** The Route area: pick a PPM, a strategy and a budget; see predicted quality and cost; lock a plan. */
+export function RouteArea({ projectId }: { projectId: string }) {
+  const datasets = useRouteDatasets(projectId);
+  const dataset = datasets.data?.[datasets.data.length - 1];
+  const featureSet = useRouteFeatureSet(dataset?.id);
+  if (datasets.isPending || featureSet.isPending) return <p className="p-6 text-sm text-slate-600">Loading…</p>;
+  if (!dataset) return <p className="p-6 text-sm text-slate-600">This project has no dataset yet: import one on the Data page first.</p>;
+  if (!featureSet.data) {
+    return (
+      <p className="p-6 text-sm text-slate-700">
+        Routing needs the dataset's tags. <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'features' })}>Compute features</a> first.
+      </p>
+    );
+  }
+  return <RoutePanel projectId={projectId} datasetId={dataset.id} datasetName={dataset.name} n={featureSet.data.n} featureSetAt={featureSet.data.createdAt} />;
+}
+
+function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { projectId: string; datasetId: string; datasetName: string; n: number; featureSetAt: number }) {
+  const ppms = usePpms();
+  const upload = useUploadPpm();
+  const s = useRouteSettings();
+  const ppmHash = s.ppmHash ?? ppms.data?.find((p) => p.builtIn)?.hash;
+  const prepared = usePreparedRouting(datasetId, ppmHash, featureSetAt, s.backend);
+  const ready = prepared.isSuccess;
+  const session = ppmHash ? routingSessionKey(datasetId, ppmHash, featureSetAt, s.backend) : '';
+  const curve = useBudgetCurve(session, s.strategy === 'topk' ? 'topk' : 'simulated', s.candidates, s.seed, ready);
+  const count = Math.max(0, Math.min(n, s.budgetCount ?? Math.round(n * 0.25)));
+  const [settled, setSettled] = useState(count);
+  useEffect(() => {
+    // Routing runs when the slider rests; while it moves, the chart reads the precomputed curve.
+    const t = setTimeout(() => setSettled(count), 200);
+    return () => clearTimeout(t);
+  }, [count]);
+  const budgetFree = s.strategy === 'positive' || s.strategy === 'best';
+  const route = useRoute(session, s.strategy, budgetFree ? 0 : settled, s.candidates, s.seed, s.refine, ready);
+  const plans = usePlans(projectId);
+  const lock = useLockPlan(projectId);
+  const outcome = route.data;
+  const humanCount = budgetFree && outcome ? outcome.humanIdx.length : count;
+  const cost = humanCount * s.costHuman + (n - humanCount) * s.costLm;
+  const interpolated = useMemo(() => interpolate(curve.data?.points ?? [], count), [curve.data, count]);
+  const current = plans.data?.find((p) => !p.supersededBy);
+
+  return (
+    <div className="mx-auto max-w-6xl space-y-5 p-6 text-sm">
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 className="text-lg font-semibold">Route</h2>
+        <span className="text-slate-500">{datasetName} · {n.toLocaleString('en-US')} pairs</span>
+      </div>
+      <section aria-label="Performance prediction model" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+        <div className="flex flex-wrap items-end gap-3">
+          <label className="flex flex-col gap-1">
+            <span className="text-xs text-slate-600">PPM</span>
+            <select aria-label="PPM" value={ppmHash ?? ''} onChange={(e) => s.set({ ppmHash: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1">
+              {ppms.data?.map((p) => (
+                <option key={p.hash} value={p.hash}>{p.name}{p.builtIn ? ' (built in)' : ''}</option>
+              ))}
+            </select>
+          </label>
+          <label className="flex flex-col gap-1">
+            <span className="text-xs text-slate-600">Runs on</span>
+            <select aria-label="Backend" value={s.backend} onChange={(e) => s.set({ backend: e.target.value as BackendChoice })} className="rounded-md border border-slate-300 px-2 py-1">
+              {(Object.keys(BACKEND_TEXT) as BackendChoice[]).map((k) => <option key={k} value={k}>{BACKEND_TEXT[k]}</option>)}
+            </select>
+          </label>
+          <label className="flex flex-col gap-1">
+            <span className="text-xs text-slate-600">Upload a PPM (.onnx)</span>
+            <input
+              type="file"
+              accept=".onnx"
+              aria-label="Upload a PPM"
+              className="text-xs"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) upload.mutate(f, { onSuccess: (hash) => s.set({ ppmHash: hash }) });
+              }}
+            />
+          </label>
+        </div>
+        {ppms.error && <ErrorMessage title="Could not load the built-in PPMs" error={ppms.error} />}
+        {upload.error && <ErrorMessage title="Could not store the PPM" error={upload.error} />}
+        {prepared.error && <ErrorMessage title="This PPM cannot be used" error={prepared.error} />}
+        {prepared.isFetching && <p className="text-slate-500">Loading the PPM and the tags…</p>}
+        {prepared.data && (
+          <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-0.5" data-testid="ppm-summary">
+            <dt className="text-slate-500">Kind</dt><dd>{prepared.data.ppm.kind}, {prepared.data.ppm.featureCount} features</dd>
+            <dt className="text-slate-500">Output</dt><dd>{prepared.data.ppm.output}</dd>
+            <dt className="text-slate-500">Source</dt><dd>{prepared.data.ppm.source}</dd>
+            <dt className="text-slate-500">Runs on</dt><dd data-testid="ppm-backend">{prepared.data.ppm.backend}</dd>
+            <dt className="text-slate-500">Missing in the data</dt>
+            <dd>
+              {prepared.data.ppm.missingInData.length === 0
+                ? 'none: every PPM feature is available'
+                : `${prepared.data.ppm.missingInData.length} features count as zero: ${prepared.data.ppm.missingInData.join(', ')}`}
+            </dd>
+          </dl>
+        )}
+      </section>
+
+      {prepared.data && (
+        <section aria-label="Strategy and budget" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+          <div className="flex flex-wrap items-end gap-4">
+            <label className="flex flex-col gap-1">
+              <span className="text-xs text-slate-600">Strategy</span>
+              <select aria-label="Strategy" value={s.strategy} onChange={(e) => s.set({ strategy: e.target.value as StrategyId })} className="rounded-md border border-slate-300 px-2 py-1">
+                {(Object.keys(STRATEGY_TEXT) as StrategyId[]).map((k) => <option key={k} value={k}>{STRATEGY_TEXT[k]}</option>)}
+              </select>
+            </label>
+            <NumberField label="Candidates (K)" value={s.candidates} min={1} max={5000} onChange={(candidates) => s.set({ candidates })} />
+            <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} onChange={(seed) => s.set({ seed })} />
+            <label className="flex items-center gap-1"><input type="checkbox" checked={s.refine} onChange={(e) => s.set({ refine: e.target.checked })} /> Refine with local search</label>
+          </div>
+          <div className="flex flex-wrap items-end gap-4">
+            <label className="flex min-w-[20rem] flex-1 flex-col gap-1">
+              <span className="text-xs text-slate-600">Human budget: {count.toLocaleString('en-US')} pairs ({((count / Math.max(1, n)) * 100).toFixed(1)}%)</span>
+              <input type="range" aria-label="Human budget" min={0} max={n} step={1} value={count} disabled={budgetFree} onChange={(e) => s.set({ budgetCount: Number(e.target.value), budgetKind: 'count' })} />
+            </label>
+            <NumberField label="Budget (pairs)" value={count} min={0} max={n} onChange={(v) => s.set({ budgetCount: v, budgetKind: 'count' })} />
+            <NumberField label="Budget (%)" value={Math.round((count / Math.max(1, n)) * 1000) / 10} min={0} max={100} step={0.1} onChange={(v) => s.set({ budgetCount: Math.round((v / 100) * n), budgetKind: 'fraction' })} />
+            <NumberField label="Cost per human label" value={s.costHuman} min={0} max={1e6} step={0.01} onChange={(costHuman) => s.set({ costHuman })} />
+            <NumberField label="Cost per LM label" value={s.costLm} min={0} max={1e6} step={0.001} onChange={(costLm) => s.set({ costLm })} />
+            <NumberField
+              label="Total money"
+              value={Math.round(count * s.costHuman + (n - count) * s.costLm)}
+              min={0}
+              max={1e12}
+              onChange={(total) => s.set({ budgetCount: resolveBudget({ kind: 'money', value: total, n, costHuman: s.costHuman, costLm: s.costLm }), budgetKind: 'money' })}
+            />
+          </div>
+          <BudgetChart
+            n={n}
+            points={curve.data?.points ?? []}
+            allLm={prepared.data.allLm}
+            allHuman={prepared.data.allHuman}
+            current={{ budget: humanCount, predicted: outcome && !route.isPlaceholderData && (budgetFree || outcome.budget === count) ? outcome.predicted : (interpolated ?? prepared.data.allLm) }}
+            loading={curve.isFetching}
+          />
+          {curve.error && <ErrorMessage title="Could not compute the budget curve" error={curve.error} />}
+          {route.error && <ErrorMessage title="Routing failed" error={route.error} />}
+          {outcome && <Outcome outcome={outcome} allLm={prepared.data.allLm} cost={cost} stale={route.isFetching} />}
+          <div className="flex items-center gap-3">
+            <Button
+              variant="primary"
+              disabled={!outcome || route.isFetching || lock.isPending}
+              onClick={() =>
+                outcome &&
+                ppmHash &&
+                lock.mutate({
+                  projectId, datasetId, ppmHash, ppmName: prepared.data.ppm.name,
+                  strategy: outcome.refined ? `${STRATEGY_NAME[outcome.strategy]}+local-search` : STRATEGY_NAME[outcome.strategy],
+                  budget: planBudget(s.budgetKind, outcome.humanIdx.length, n, s.costHuman, s.costLm),
+                  seed: s.seed, candidates: outcome.candidates,
+                  humanIdx: outcome.refined?.humanIdx ?? outcome.humanIdx, gains: Float32Array.from(outcome.refined?.gains ?? outcome.gains),
+                  predicted: outcome.refined?.predicted ?? outcome.predicted, predictedAllLm: prepared.data.allLm, predictedAllHuman: prepared.data.allHuman,
+                  backend: prepared.data.ppm.backend, featureSetCreatedAt: featureSetAt,
+                })
+              }
+            >
+              Lock routing plan
+            </Button>
+            {lock.error && <ErrorMessage title="Could not lock the plan" error={lock.error} />}
+          </div>
+          {current && (
+            <p role="status" data-testid="current-plan" className="rounded-md bg-emerald-50 p-2 text-emerald-900">
+              Plan v{current.version} locked {new Date(current.createdAt).toLocaleString()}: {current.strategy}, seed {current.seed}, predicted{' '}
+              {formatScore(current.predicted)}. Human queue: {current.humanIdx.length.toLocaleString('en-US')} pairs.
+            </p>
+          )}
+        </section>
+      )}
+      {prepared.data && <TagGains gains={prepared.data.tagGains} />}
+      {prepared.data && <Explain session={session} n={n} chosen={outcome?.refined?.humanIdx ?? outcome?.humanIdx} />}
+    </div>
+  );
+}
+
+function planBudget(kind: BudgetKind, count: number, n: number, costHuman: number, costLm: number): PlanRow['budget'] {
+  const value = kind === 'fraction' ? count / Math.max(1, n) : kind === 'money' ? budgetCost(count, n, costHuman, costLm) : count;
+  return { kind, value, count, costHuman, costLm };
+}
+
+/** Scores of the paper prior are small (sums of 1e-3 gains): show significant digits, not fixed decimals. */
+function formatScore(v: number): string {
+  return Math.abs(v) >= 0.1 ? v.toFixed(4) : v.toPrecision(4);
+}
+
+function interpolate(points: CurvePoint[], budget: number): number | null {
+  if (points.length === 0) return null;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    if (budget <= b.budget) return a.predicted + ((b.predicted - a.predicted) * (budget - a.budget)) / Math.max(1, b.budget - a.budget);
+  }
+  return points[points.length - 1]!.predicted;
+}
+
+function NumberField(props: { label: string; value: number; min: number; max: number; step?: number; onChange: (v: number) => void }) {
+  return (
+    <label className="flex flex-col gap-1">
+      <span className="text-xs text-slate-600">{props.label}</span>
+      <input
+        type="number"
+        aria-label={props.label}
+        value={props.value}
+        min={props.min}
+        max={props.max}
+        step={props.step ?? 1}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (Number.isFinite(v)) props.onChange(Math.max(props.min, Math.min(props.max, v)));
+        }}
+        className="w-32 rounded-md border border-slate-300 px-2 py-1"
+      />
+    </label>
+  );
+}
+
+function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm: number; cost: number; stale: boolean }) {
+  return (
+    <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome">
+      <p>
+        <strong>{outcome.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted <strong data-testid="predicted" data-value={outcome.predicted}>{formatScore(outcome.predicted)}</strong>{' '}
+        ({outcome.predicted - allLm >= 0 ? '+' : ''}{formatScore(outcome.predicted - allLm)} over all-LM) · {outcome.candidates.toLocaleString('en-US')} candidates evaluated · cost{' '}
+        {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
+      </p>
+      {outcome.refined && (
+        <p className="mt-1 text-slate-700">
+          Local search (beyond the paper): {outcome.refined.swaps} swaps, predicted {formatScore(outcome.refined.predicted)} ({(outcome.refined.predicted - outcome.predicted >= 0 ? '+' : '') + (outcome.refined.predicted - outcome.predicted).toPrecision(3)}){outcome.refined.localOptimum ? ', a swap-local optimum' : ''}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function TagGains({ gains }: { gains: { tag: string; gain: number; carriers: number }[] }) {
+  const [all, setAll] = useState(false);
+  const sorted = [...gains].sort((a, b) => b.gain - a.gain);
+  const shown = all ? sorted : sorted.slice(0, 12);
+  return (
+    <section aria-labelledby="gains-title" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h3 id="gains-title" className="mb-2 font-semibold">Gain per tag (this PPM on this dataset)</h3>
+      <p className="mb-2 text-slate-600">Average predicted gain per instance when up to 100 random instances carrying the tag go to humans (the analogue of the paper's Table 13).</p>
+      <table className="w-full" aria-label="Gain per tag">
+        <thead className="text-left text-xs uppercase text-slate-500"><tr><th>Tag</th><th className="text-right">Gain per instance</th><th className="text-right">Pairs with it</th></tr></thead>
+        <tbody>
+          {shown.map((g) => (
+            <tr key={g.tag} className="border-t border-slate-100"><td className="font-mono text-xs">{g.tag}</td><td className="text-right tabular-nums" data-value={g.gain}>{g.gain.toExponential(3)}</td><td className="text-right tabular-nums">{g.carriers.toLocaleString('en-US')}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <Button variant="ghost" onClick={() => setAll(!all)}>{all ? 'Show fewer' : `Show all ${gains.length}`}</Button>
+    </section>
+  );
+}
+
+function Explain({ session, n, chosen }: { session: string; n: number; chosen: Uint32Array | undefined }) {
+  const [text, setText] = useState('1');
+  const idx = Number(text) - 1;
+  const valid = Number.isInteger(idx) && idx >= 0 && idx < n;
+  const explain = useExplain(session, valid ? idx : null, true);
+  const routed = valid && chosen ? chosen.includes(idx) : null;
+  return (
+    <section aria-labelledby="explain-title" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h3 id="explain-title" className="mb-2 font-semibold">Why this pair?</h3>
+      <label className="flex items-center gap-2">Pair number <input aria-label="Explain pair number" value={text} onChange={(e) => setText(e.target.value)} className="w-28 rounded-md border border-slate-300 px-2 py-1" /></label>
+      {explain.data && (
+        <div className="mt-2" data-testid="explain">
+          <p>
+            {routed === null ? '' : routed ? 'Routed to humans. ' : 'Kept with the LM label. '}
+            Its own gain: {explain.data.gain.toExponential(3)}. Contribution of each of its tags (gain lost if the tag were absent):
+          </p>
+          <ul className="mt-1">
+            {explain.data.tags.map((t) => (
+              <li key={t.tag} className="flex justify-between gap-3 font-mono text-xs"><span>{t.tag}</span><span className="tabular-nums">{t.contribution.toExponential(3)}</span></li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

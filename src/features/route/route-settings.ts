@@ -1,0 +1,33 @@
+// Small synchronous UI state of the Route area (zustand): the slider and the choices around it.
+import { create } from 'zustand';
+import type { BudgetKind } from '../../domain/routing';
+import type { BackendChoice, StrategyId } from '../../workers/routing-protocol';
+
+interface RouteSettings {
+  ppmHash: string | undefined;
+  strategy: StrategyId;
+  candidates: number;
+  seed: number;
+  refine: boolean;
+  budgetCount: number | undefined;
+  /** How the user last set the budget (recorded in the plan). */
+  budgetKind: BudgetKind;
+  backend: BackendChoice;
+  costHuman: number;
+  costLm: number;
+  set(patch: Partial<Omit<RouteSettings, 'set'>>): void;
+}
+
+export const useRouteSettings = create<RouteSettings>((set) => ({
+  ppmHash: undefined,
+  strategy: 'simulated',
+  candidates: 500,
+  seed: 1,
+  refine: false,
+  budgetCount: undefined,
+  budgetKind: 'fraction',
+  backend: 'auto',
+  costHuman: 1,
+  costLm: 0.01,
+  set: (patch) => set(patch),
+}));
