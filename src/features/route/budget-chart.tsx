@@ -5,7 +5,7 @@ const H = 200;
 const PAD = 36;
 
 /** Predicted score against human budget: the strategy's curve, the all-LM and all-human points, the current choice. */
-export function BudgetChart(props: { n: number; points: CurvePoint[]; allLm: number; allHuman: number; current: CurvePoint; loading: boolean }) {
+export function BudgetChart(props: { n: number; points: CurvePoint[]; allLm: number; allHuman: number; current: CurvePoint; loading: boolean; ms?: number | undefined }) {
   const ys = [props.allLm, props.allHuman, props.current.predicted, ...props.points.map((p) => p.predicted)];
   const lo = Math.min(...ys);
   const hi = Math.max(...ys);
@@ -14,7 +14,7 @@ export function BudgetChart(props: { n: number; points: CurvePoint[]; allLm: num
   const y = (v: number) => H - PAD + 8 - ((v - lo) / span) * (H - 2 * PAD);
   const path = props.points.map((p, i) => `${i ? 'L' : 'M'}${x(p.budget).toFixed(1)},${y(p.predicted).toFixed(1)}`).join(' ');
   return (
-    <figure aria-label="Predicted score against budget" className="rounded-md border border-slate-200 p-2">
+    <figure aria-label="Predicted score against budget" className="rounded-md border border-slate-200 p-2" data-curve-ms={props.loading ? undefined : props.ms}>
       <svg viewBox={`0 0 ${W} ${H}`} className="h-52 w-full" role="img" aria-label={props.loading ? 'Computing the curve' : `Curve with ${props.points.length} points`}>
         <line x1={PAD} y1={H - PAD + 8} x2={W - PAD} y2={H - PAD + 8} className="stroke-slate-300" />
         <line x1={PAD} y1={12} x2={PAD} y2={H - PAD + 8} className="stroke-slate-300" />

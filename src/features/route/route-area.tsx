@@ -157,6 +157,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
             allHuman={prepared.data.allHuman}
             current={{ budget: humanCount, predicted: outcome && !route.isPlaceholderData && (budgetFree || outcome.budget === count) ? outcome.predicted : (interpolated ?? prepared.data.allLm) }}
             loading={curve.isFetching}
+            ms={curve.data?.ms}
           />
           {curve.error && <ErrorMessage title="Could not compute the budget curve" error={curve.error} />}
           {route.error && <ErrorMessage title="Routing failed" error={route.error} />}
@@ -240,7 +241,7 @@ function NumberField(props: { label: string; value: number; min: number; max: nu
 
 function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm: number; cost: number; stale: boolean }) {
   return (
-    <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome">
+    <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome" data-ms={outcome.ms} data-budget={outcome.humanIdx.length} data-strategy={outcome.strategy}>
       <p>
         <strong>{outcome.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted <strong data-testid="predicted" data-value={outcome.predicted}>{formatScore(outcome.predicted)}</strong>{' '}
         ({outcome.predicted - allLm >= 0 ? '+' : ''}{formatScore(outcome.predicted - allLm)} over all-LM) · {outcome.candidates.toLocaleString('en-US')} candidates evaluated · cost{' '}
