@@ -1,5 +1,6 @@
 // The IndexedDB schema. This module and the repositories beside it are the only code that touches Dexie.
 import Dexie, { type Table } from 'dexie';
+import type { Annotation } from '../domain/annotation';
 import type { PairRecord } from '../domain/instance';
 import type { ColumnMapping, MapOptions, ShapeId, TableFormat } from '../domain/formats/types';
 import type { ImportReport } from '../domain/formats/report';
@@ -14,6 +15,34 @@ export interface ProjectRow {
   updatedAt: number;
   /** Annotation guidelines (Markdown). */
   guidelines: string;
+  /** Set on a project made by opening an annotation pack: where its items came from. */
+  pack?: PackOrigin;
+}
+
+/** An opened annotation pack: maps the local dataset and plan back to the lead's project. */
+export interface PackOrigin {
+  packId: string;
+  annotator: string;
+  sourceProjectId: string;
+  sourceProjectName: string;
+  sourcePlanId: string;
+  sourceDatasetId: string;
+  /** Local instance position -> the lead's instance position and id. */
+  items: { idx: number; instanceId: string }[];
+}
+
+/** Where an annotator stands in a project: their queue order and current position. */
+export interface AnnotatorStateRow {
+  /** `${projectId}|${annotator}` */
+  id: string;
+  projectId: string;
+  annotator: string;
+  planId: string;
+  order: 'gain' | 'shuffled';
+  seed: number;
+  /** Position in the queue. */
+  position: number;
+  updatedAt: number;
 }
 
 export type DatasetStatus = 'importing' | 'ready';
@@ -130,6 +159,8 @@ export class HyperDb extends Dexie {
   semanticScores!: Table<SemanticScoresRow, string>;
   ppms!: Table<PpmRow, string>;
   plans!: Table<PlanRow, string>;
+  annotations!: Table<Annotation, string>;
+  annotatorStates!: Table<AnnotatorStateRow, string>;
 
   constructor(name: string = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -161,6 +192,10 @@ export class HyperDb extends Dexie {
       semanticScores: 'datasetId',
       ppms: 'hash',
       plans: 'id, [projectId+version], datasetId',
+    });
+    this.version(4).stores({
+      annotations: 'id, [planId+annotator], [projectId+annotator], projectId, datasetId',
+      annotatorStates: 'id, projectId',
     });
   }
 }

@@ -46,7 +46,7 @@ export async function touchProject(db: HyperDb, id: string): Promise<void> {
 
 /** Deletes a project with all its datasets and their instances, in one transaction. */
 export async function deleteProject(db: HyperDb, id: string): Promise<void> {
-  await db.transaction('rw', [db.projects, db.datasets, db.instances, db.featureSets, db.analyzerTags, db.semanticScores, db.plans], async () => {
+  await db.transaction('rw', [db.projects, db.datasets, db.instances, db.featureSets, db.analyzerTags, db.semanticScores, db.plans, db.annotations, db.annotatorStates], async () => {
     const datasets = await db.datasets.where('projectId').equals(id).primaryKeys();
     for (const datasetId of datasets) {
       await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
@@ -56,6 +56,12 @@ export async function deleteProject(db: HyperDb, id: string): Promise<void> {
     }
     await db.datasets.bulkDelete(datasets);
     await db.plans.where('[projectId+version]').between([id, -Infinity], [id, Infinity]).delete();
+    await db.annotations.where('projectId').equals(id).delete();
+    await db.annotatorStates.where('projectId').equals(id).delete();
     await db.projects.delete(id);
   });
+}
+
+export async function setGuidelines(db: HyperDb, id: string, guidelines: string): Promise<void> {
+  await db.projects.update(id, { guidelines, updatedAt: Date.now() });
 }

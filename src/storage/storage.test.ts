@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AnnotationConflictError, getAnnotation, importAnnotations, listAnnotationsOf, listProjectAnnotations, saveAnnotation } from './annotations-repo';
 import { HyperDb } from './db';
 import { appendInstances, beginImport, deleteDataset, finishImport, listDatasets, readInstanceRange, readInstances, removeStaleImports } from './datasets-repo';
 import { createProject, deleteProject, listProjects, renameProject } from './projects-repo';
@@ -122,7 +123,7 @@ describe('schema migrations', () => {
     const p = await db.projects.get('p1');
     expect(p).toMatchObject({ name: 'Old', createdAt: 1000, updatedAt: 1000, guidelines: '', isDemo: false });
     expect((await db.instances.get(['d1', 0]))?.prompt).toBe('kept');
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
   });
 });
 
@@ -145,5 +146,39 @@ describe('routing plans', () => {
     expect([...(plans[1]!.humanIdx)]).toEqual([3, 1]);
     await deleteProject(db, p.id);
     expect(await db.plans.count()).toBe(0);
+  });
+});
+
+describe('annotations', () => {
+  const base = {
+    id: 'plan-1|3|ana', projectId: 'p', datasetId: 'd', planId: 'plan-1', idx: 3, instanceId: 'i3', annotator: 'ana', status: 'draft' as const,
+    aspects: {}, rationale: '', swapped: false, activeMs: 0, createdAt: 1, updatedAt: 1, rev: 0, origin: 'local',
+  };
+
+  it('saves with a revision check: a second tab holding an old revision is told, not silently overwritten', async () => {
+    const db = freshDb();
+    const first = await saveAnnotation(db, { ...base, overall: 'A>B' }, 0);
+    expect(first.rev).toBe(1);
+    const tabA = await saveAnnotation(db, { ...first, rationale: 'tab A' }, first.rev);
+    expect(tabA.rev).toBe(2);
+    await expect(saveAnnotation(db, { ...first, rationale: 'tab B' }, first.rev)).rejects.toBeInstanceOf(AnnotationConflictError);
+    expect((await getAnnotation(db, base.id))!.rationale).toBe('tab A');
+    await expect(saveAnnotation(db, { ...base, id: 'plan-1|4|ana', idx: 4 }, 3)).rejects.toBeInstanceOf(AnnotationConflictError);
+  });
+
+  it('imports results idempotently and reports conflicts with local work', async () => {
+    const db = freshDb();
+    const incoming = [1, 2].map((idx) => ({ ...base, id: `plan-1|${idx}|bo`, idx, annotator: 'bo', status: 'submitted' as const, overall: 'B>A' as const, rev: 3 }));
+    const first = await importAnnotations(db, incoming, 'pack:x');
+    expect(first.add).toHaveLength(2);
+    const again = await importAnnotations(db, incoming, 'pack:x');
+    expect([again.add.length, again.update.length, again.unchanged, again.conflicts.length]).toEqual([0, 0, 2, 0]);
+    expect(await listAnnotationsOf(db, 'plan-1', 'bo')).toHaveLength(2);
+    await saveAnnotation(db, { ...base, id: 'plan-1|5|bo', idx: 5, annotator: 'bo', overall: 'A>B' }, 0);
+    const clash = await importAnnotations(db, [{ ...incoming[0]!, id: 'plan-1|5|bo', idx: 5 }], 'pack:x');
+    expect(clash.conflicts).toHaveLength(1);
+    expect((await getAnnotation(db, 'plan-1|5|bo'))!.overall).toBe('A>B');
+    await deleteProject(db, 'p');
+    expect(await listProjectAnnotations(db, 'p')).toHaveLength(0);
   });
 });

@@ -1,0 +1,56 @@
+// An annotator's queue over a locked routing plan, the per-item side randomisation, and the form rules.
+import type { Annotation } from '../annotation';
+import { swapPreference, type Preference } from '../labels';
+import { mulberry32U32 } from '../random';
+
+export type QueueOrder = 'gain' | 'shuffled';
+
+/** FNV-1a over a string: a stable 32-bit number for names and ids. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * The items an annotator works through: the plan's routing order (highest gain first), or a seeded shuffle
+ * of it that differs between annotators (the seed is mixed with the annotator's name).
+ */
+export function buildQueue(humanIdx: ArrayLike<number>, order: QueueOrder, seed: number, annotator: string): Uint32Array {
+  const q = Uint32Array.from(humanIdx as ArrayLike<number>);
+  if (order === 'gain') return q;
+  const next = mulberry32U32((seed ^ hashString(annotator)) >>> 0);
+  for (let i = q.length - 1; i > 0; i--) {
+    const j = next() % (i + 1);
+    const t = q[i]!;
+    q[i] = q[j]!;
+    q[j] = t;
+  }
+  return q;
+}
+
+/** Whether the annotator sees responseB on the left for this item: a fair coin, stable per annotator, plan and item. */
+export function sidesSwapped(planId: string, idx: number, annotator: string): boolean {
+  return (mulberry32U32(hashString(`${planId}|${idx}|${annotator}`))() & 1) === 1;
+}
+
+/** A preference as the annotator saw it (left = "A") to the dataset's orientation, and back (same map). */
+export function orientPreference(p: Preference, swapped: boolean): Preference {
+  return swapped ? swapPreference(p) : p;
+}
+
+/** What is missing before an annotation can be submitted (empty when it can). */
+export function missingForSubmit(a: Pick<Annotation, 'overall' | 'confidence'>): string[] {
+  const missing: string[] = [];
+  if (!a.overall) missing.push('the overall preference');
+  if (!a.confidence) missing.push('your confidence');
+  return missing;
+}
+
+/** The fields that make up an annotator's work, for comparing two versions of an annotation. */
+export function annotationContent(a: Annotation): string {
+  return JSON.stringify([a.status, a.overall ?? null, a.confidence ?? null, a.aspects, a.rationale, a.flag ?? null, a.skipReason ?? null]);
+}
