@@ -1,11 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { ImportSession } from '../domain/formats/import-session';
-import { DEFAULT_MAP_OPTIONS, SHAPE_TEXT, type ColumnMapping, type MapOptions, type ShapeId } from '../domain/formats/types';
-import { defaultChosenLabelSource } from '../domain/formats/shapes';
-import { assembleFeatureSet, scoreChunk, tagsOf } from '../domain/features/feature-set';
-import { lexicalScorers } from '../domain/features/lexical-scorers';
+import { writeFile } from 'node:fs/promises';
+import { tagsOf } from '../domain/features/feature-set';
 import { SCORE_NAMES } from '../domain/instance';
-import { parseArgs, UsageError } from './args';
+import { parseArgs } from './args';
+import { computeFeatureSet, datasetOptions, readDataset } from './tags-from-file';
 
 export const FEATURES_HELP = `hyper features: compute the 90 HyPER tags of every pair in a file
 
@@ -45,26 +42,8 @@ export async function featuresCommand(argv: readonly string[], log: (s: string) 
   }
   const input = String(args.input);
   const started = performance.now();
-  const session = await ImportSession.read(new Uint8Array(await readFile(input)), input.split('/').pop() ?? input);
-  const layout = (typeof args.layout === 'string' ? args.layout : session.recognise()[0]?.shape) as ShapeId | undefined;
-  if (!layout) throw new UsageError(`${input}: the columns match no known layout; pass --layout custom --mapping FILE`);
-  if (!(layout in SHAPE_TEXT)) throw new UsageError(`unknown layout "${layout}"`);
-  const options: MapOptions = { ...DEFAULT_MAP_OPTIONS, chosenLabelSource: defaultChosenLabelSource(layout) };
-  if (typeof args.seed === 'string') {
-    if (!/^-?\d+$/.test(args.seed)) throw new UsageError('--seed needs an integer');
-    options.seed = Number(args.seed);
-  }
-  if (typeof args.mapping === 'string') options.mapping = JSON.parse(await readFile(args.mapping, 'utf8')) as ColumnMapping;
-  const report = session.evaluate(layout, options);
-  const records = [...session.records(layout, options)];
-  log(`${input}: ${report.rowsRead} rows read, ${records.length} pairs (${SHAPE_TEXT[layout]}), ${report.rejected.length} rejected`);
-  for (const r of report.rejected.slice(0, 10)) log(`  rejected line/row ${r.row}: ${r.reason}`);
-  const chunk = scoreChunk(records, 0, lexicalScorers);
-  const computeMs = performance.now() - started;
-  const fs = assembleFeatureSet({
-    datasetId: input, n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits,
-    withDescriptive: chunk.withTags, semanticSource: 'file', computeMs, now: Date.now(),
-  });
+  const { records } = await readDataset(input, datasetOptions(args, '--seed'), log);
+  const fs = computeFeatureSet(records, input, started);
   const lines: string[] = [];
   records.forEach((rec, i) => {
     const scores: Record<string, number> = {};

@@ -1,6 +1,7 @@
 // A routing plan as a file (`hyper route --output PLAN.json`, the app's "Download plan"): what goes to
 // humans, in routing order, with the parameters that reproduce it.
 import { RoutingError } from './errors';
+import type { LocalSearchResult, RoutingResult } from './strategies';
 
 export const PLAN_FILE_FORMAT = 'hyper-routing-plan';
 export const PLAN_FILE_VERSION = 1;
@@ -31,6 +32,10 @@ export interface PlanFile {
   predictedAllHuman: number;
   /** Human-routed instances in routing order. */
   human: PlanFileHuman[];
+  /** '+local-search' plans: how the swaps changed the starting strategy's mix. */
+  refinement?: { startPredicted: number; improvement: number; swapsAccepted: number; localOptimum: boolean };
+  /** best-over-budgets: the budgets (counts) tried, in the order tried. */
+  budgetsTried?: number[];
 }
 
 /** Parses and checks a plan file; errors name the field that is wrong. */
@@ -65,4 +70,56 @@ export function parsePlanFile(text: string, fileName = 'plan'): PlanFile {
   for (const k of ['predicted', 'predictedAllLm', 'predictedAllHuman'] as const) if (typeof p[k] !== 'number') fail(`"${k}" must be a number`);
   if (typeof p.strategy !== 'string') fail('"strategy" must be a string');
   return raw as PlanFile;
+}
+
+export interface PlanFileInput {
+  producedBy: PlanFile['producedBy'];
+  createdAt: string;
+  dataset: PlanFile['dataset'];
+  ppm: PlanFile['ppm'];
+  /** The budget as asked for; the count is the number of instances the result routes. */
+  budget: Omit<PlanFile['budget'], 'count'>;
+  /** The routing result (local-search results name the strategy they started from). */
+  result: RoutingResult | LocalSearchResult;
+  /** Instance ids by position (length = dataset.n). */
+  ids: readonly string[];
+  /** K for simulated and best-over-budgets, null for the strategies that draw no candidates. */
+  candidates: number | null;
+  /** PPM prediction with every instance labelled by humans. */
+  predictedAllHuman: number;
+}
+
+/** The plan file of a routing result; throws RoutingError('bad-plan') when the parts do not fit together. */
+export function buildPlanFile(input: PlanFileInput): PlanFile {
+  const { result, ids, dataset } = input;
+  if (ids.length !== dataset.n) throw new RoutingError('bad-plan', `${ids.length} ids for a dataset of ${dataset.n} instances`);
+  const human: PlanFileHuman[] = Array.from(result.humanIds, (idx, a) => {
+    const id = ids[idx];
+    if (id === undefined) throw new RoutingError('bad-plan', `the result routes instance ${idx}, but the dataset has ${dataset.n}`);
+    return { idx, id, gain: result.gains[a]! };
+  });
+  const refined = result.strategy === 'local-search' ? (result as LocalSearchResult) : null;
+  const plan: PlanFile = {
+    format: PLAN_FILE_FORMAT,
+    version: PLAN_FILE_VERSION,
+    producedBy: input.producedBy,
+    createdAt: input.createdAt,
+    dataset,
+    ppm: input.ppm,
+    strategy: refined ? `${refined.from}+local-search` : result.strategy,
+    budget: { ...input.budget, count: human.length },
+    seed: result.seed,
+    candidates: input.candidates,
+    predicted: result.predicted,
+    predictedAllLm: result.allLm,
+    predictedAllHuman: input.predictedAllHuman,
+    human,
+  };
+  if (refined) {
+    plan.refinement = {
+      startPredicted: refined.startPredicted, improvement: refined.improvement, swapsAccepted: refined.swapsAccepted, localOptimum: refined.localOptimum,
+    };
+  }
+  if (result.budgetsTried) plan.budgetsTried = [...result.budgetsTried];
+  return plan;
 }

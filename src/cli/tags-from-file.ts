@@ -1,0 +1,198 @@
+// From a file to the 90 HyPER tags of its pairs, shared by `hyper features` and `hyper route` so that both
+// commands tag a file identically: either computed from the dataset file (the app's import and feature
+// code), or read back from the JSONL that `hyper features` writes.
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { ImportSession } from '../domain/formats/import-session';
+import { DEFAULT_MAP_OPTIONS, SHAPE_TEXT, type ColumnMapping, type MapOptions, type ShapeId } from '../domain/formats/types';
+import { defaultChosenLabelSource } from '../domain/formats/shapes';
+import { assembleFeatureSet, scoreChunk, setBit, TAG_WORDS, type FeatureSet, type TagCoverage } from '../domain/features/feature-set';
+import { lexicalScorers } from '../domain/features/lexical-scorers';
+import { TAG_COUNT, TAG_DEFS, TAG_IDS, TAG_INDEX } from '../domain/features/tags';
+import type { PairRecord } from '../domain/instance';
+import { UsageError } from './args';
+
+/** A file the command could not read; `code` says why (not-found, is-directory, unreadable). */
+export class InputFileError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'is-directory' | 'unreadable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads a whole file; a missing or unreadable file gets a message naming the option it came from. */
+export async function readInputFile(path: string, option: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOENT') throw new InputFileError('not-found', `${option} ${path}: no such file`);
+    if (code === 'EISDIR') throw new InputFileError('is-directory', `${option} ${path}: is a directory, expected a file`);
+    throw new InputFileError('unreadable', `${option} ${path}: cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** How to read a dataset file: the `--layout`, `--mapping` and side-coin seed options of the commands. */
+export interface DatasetReadOptions {
+  layout?: string;
+  /** Path of a JSON column mapping. */
+  mapping?: string;
+  /** Seed of the coin that places TRL/HH chosen responses on A or B (the text of the option). */
+  sideSeed?: string;
+  /** Name of the seed option in messages (features calls it --seed). */
+  sideSeedOption?: string;
+}
+
+export interface LoadedDataset {
+  path: string;
+  /** The file's bytes (for its hash). */
+  bytes: Uint8Array;
+  layout: ShapeId;
+  records: PairRecord[];
+}
+
+/** Reads a dataset file the way the app imports it, and logs rows read and rejected. */
+export async function readDataset(path: string, opts: DatasetReadOptions, log: (s: string) => void): Promise<LoadedDataset> {
+  const bytes = await readInputFile(path, '--input');
+  const session = await ImportSession.read(bytes, basename(path));
+  const layout = (opts.layout ?? session.recognise()[0]?.shape) as ShapeId | undefined;
+  if (!layout) throw new UsageError(`${path}: the columns match no known layout; pass --layout custom --mapping FILE`);
+  if (!(layout in SHAPE_TEXT)) throw new UsageError(`unknown layout "${layout}"`);
+  const options: MapOptions = { ...DEFAULT_MAP_OPTIONS, chosenLabelSource: defaultChosenLabelSource(layout) };
+  if (opts.sideSeed !== undefined) {
+    if (!/^-?\d+$/.test(opts.sideSeed)) throw new UsageError(`${opts.sideSeedOption ?? '--seed'} needs an integer`);
+    options.seed = Number(opts.sideSeed);
+  }
+  if (opts.mapping !== undefined) {
+    const text = new TextDecoder().decode(await readInputFile(opts.mapping, '--mapping'));
+    try {
+      options.mapping = JSON.parse(text) as ColumnMapping;
+    } catch (e) {
+      throw new UsageError(`--mapping ${opts.mapping}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  const report = session.evaluate(layout, options);
+  const records = [...session.records(layout, options)];
+  log(`${path}: ${report.rowsRead} rows read, ${records.length} pairs (${SHAPE_TEXT[layout]}), ${report.rejected.length} rejected`);
+  for (const r of report.rejected.slice(0, 10)) log(`  rejected line/row ${r.row}: ${r.reason}`);
+  return { path, bytes, layout, records };
+}
+
+/** The feature set of a dataset's records, as the app computes it (lexical scores, file semantic scores). */
+export function computeFeatureSet(records: readonly PairRecord[], datasetId: string, started = performance.now()): FeatureSet {
+  const chunk = scoreChunk(records, 0, lexicalScorers);
+  return assembleFeatureSet({
+    datasetId, n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits,
+    withDescriptive: chunk.withTags, semanticSource: 'file', computeMs: performance.now() - started, now: Date.now(),
+  });
+}
+
+/** Tags of a dataset in routing's form, wherever they came from. */
+export interface DatasetTags {
+  /** Instance ids by position. */
+  ids: string[];
+  n: number;
+  /** n x TAG_WORDS words; bit t of instance i = tag TAG_IDS[t]. */
+  tagBits: Uint32Array;
+  /** One entry per tag, in TAG_IDS order. */
+  coverage: TagCoverage[];
+}
+
+/** The tags `hyper features` would write for a dataset file. */
+export async function tagsFromDataset(path: string, opts: DatasetReadOptions, log: (s: string) => void): Promise<{ dataset: LoadedDataset; tags: DatasetTags }> {
+  const started = performance.now();
+  const dataset = await readDataset(path, opts, log);
+  const fs = computeFeatureSet(dataset.records, path, started);
+  return { dataset, tags: { ids: dataset.records.map((r) => r.id), n: fs.n, tagBits: fs.tagBits, coverage: fs.coverage } };
+}
+
+/** A `hyper features` JSONL file that cannot be used; the message names the line. */
+export class TagsFileError extends Error {
+  readonly code = 'bad-tags-file';
+}
+
+/**
+ * Reads the JSONL output of `hyper features` ({"id", "scores", "tags"} per line). A tag family counts as
+ * available as assembleFeatureSet decides it: a score's three bins when some line has that score (or, for a
+ * file without scores, carries one of its bins); the descriptive tags when some line carries one.
+ */
+export function readTagsJsonl(text: string, fileName: string): DatasetTags {
+  const ids: string[] = [];
+  const rows: number[][] = [];
+  const seen = new Map<string, number>();
+  const scored = new Set<string>();
+  const lines = text.split('\n');
+  lines.forEach((raw, k) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const where = `${fileName} line ${k + 1}`;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch (e) {
+      throw new TagsFileError(`${where}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new TagsFileError(`${where}: expected an object {"id", "scores", "tags"}`);
+    const o = obj as Record<string, unknown>;
+    if (typeof o.id !== 'string' && typeof o.id !== 'number') throw new TagsFileError(`${where}: "id" must be a string`);
+    const id = String(o.id);
+    const first = seen.get(id);
+    if (first !== undefined) throw new TagsFileError(`${where}: id "${id}" already on line ${first}`);
+    seen.set(id, k + 1);
+    if (!Array.isArray(o.tags)) throw new TagsFileError(`${where}: "tags" must be an array of feature strings`);
+    const row: number[] = [];
+    o.tags.forEach((tag, j) => {
+      const t = typeof tag === 'string' ? TAG_INDEX.get(tag) : undefined;
+      if (t === undefined) throw new TagsFileError(`${where}: tags[${j}] ${JSON.stringify(tag)} is not one of the 90 HyPER feature strings`);
+      row.push(t);
+    });
+    if (o.scores !== undefined) {
+      if (!o.scores || typeof o.scores !== 'object' || Array.isArray(o.scores)) throw new TagsFileError(`${where}: "scores" must be an object`);
+      for (const [name, v] of Object.entries(o.scores)) if (typeof v === 'number' && Number.isFinite(v)) scored.add(name);
+    }
+    ids.push(id);
+    rows.push(row);
+  });
+  const n = ids.length;
+  const tagBits = new Uint32Array(n * TAG_WORDS);
+  const counts = new Int32Array(TAG_COUNT);
+  rows.forEach((row, i) => {
+    for (const t of row) {
+      setBit(tagBits, i, t);
+      counts[t]!++;
+    }
+  });
+  const familyCarried = new Set<string>();
+  let anyDescriptive = false;
+  TAG_DEFS.forEach((def, t) => {
+    if (counts[t] === 0) return;
+    if (def.kind === 'bin') familyCarried.add(def.score);
+    else anyDescriptive = true;
+  });
+  const coverage: TagCoverage[] = TAG_IDS.map((tag, t) => {
+    const def = TAG_DEFS[t]!;
+    if (def.kind === 'bin' && !scored.has(def.score) && !familyCarried.has(def.score)) {
+      return { tag, available: false, reason: `no line of ${fileName} has a ${def.score} score or tag`, count: 0 };
+    }
+    if (def.kind !== 'bin' && !anyDescriptive) {
+      return { tag, available: false, reason: `no line of ${fileName} has a descriptive tag`, count: 0 };
+    }
+    return { tag, available: true, count: counts[t]! };
+  });
+  return { ids, n, tagBits, coverage };
+}
+
+/** The dataset-reading options of parsed arguments (`--layout`, `--mapping`, and the side-coin seed option). */
+export function datasetOptions(args: Record<string, string | true>, sideSeedOption: string): DatasetReadOptions {
+  const opts: DatasetReadOptions = { sideSeedOption };
+  const text = (name: string) => (typeof args[name] === 'string' ? (args[name] as string) : undefined);
+  const layout = text('layout');
+  const mapping = text('mapping');
+  const sideSeed = text(sideSeedOption.slice(2));
+  if (layout !== undefined) opts.layout = layout;
+  if (mapping !== undefined) opts.mapping = mapping;
+  if (sideSeed !== undefined) opts.sideSeed = sideSeed;
+  return opts;
+}
