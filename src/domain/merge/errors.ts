@@ -1,0 +1,25 @@
+// Errors of the merge step. Each names the file, line, instance or field that is wrong and what was expected.
+
+export type MergeErrorCode =
+  | 'bad-annotations'
+  | 'bad-option'
+  | 'plan-mismatch'
+  | 'annotation-mismatch';
+
+export interface AnnotationsFileProblem {
+  /** 1-based line in the file where the offending annotation starts. */
+  line: number;
+  message: string;
+}
+
+export class MergeError extends Error {
+  override readonly name = 'MergeError';
+  constructor(
+    readonly code: MergeErrorCode,
+    message: string,
+    /** For 'bad-annotations': every problem found, in file order. */
+    readonly problems: readonly AnnotationsFileProblem[] = [],
+  ) {
+    super(message);
+  }
+}
