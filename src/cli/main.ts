@@ -1,6 +1,8 @@
 // The `hyper` command: the app's domain code over files, in Node.
 import { featuresCommand, FEATURES_HELP } from './features-command';
 import { routeCommand, ROUTE_HELP } from './route-command';
+import { candidatesCommand, CANDIDATES_HELP } from './candidates-command';
+import { fitCommand, FIT_HELP } from './fit-command';
 import { UsageError } from './args';
 
 const HELP = `hyper: HyPER Workbench on the command line
@@ -8,6 +10,8 @@ const HELP = `hyper: HyPER Workbench on the command line
 Commands:
   features   compute the 90 HyPER tags of every pair in a file
   route      choose which pairs go to human annotators (a PPM and a routing strategy) and write a plan
+  candidates human/LM label mixes (TRL files + tag counts) to fit a PPM on; --proxy scores them locally
+  fit        fit a PPM to reward-model scores of the candidates (CV report, ONNX model)
 
 Run "npx hyper COMMAND --help" for a command's options.
 `;
@@ -15,6 +19,8 @@ Run "npx hyper COMMAND --help" for a command's options.
 const COMMANDS: Record<string, { run: (argv: readonly string[], log: (s: string) => void) => Promise<number>; help: string }> = {
   features: { run: featuresCommand, help: FEATURES_HELP },
   route: { run: routeCommand, help: ROUTE_HELP },
+  candidates: { run: candidatesCommand, help: CANDIDATES_HELP },
+  fit: { run: fitCommand, help: FIT_HELP },
 };
 
 /** Runs the CLI; returns the exit code (2 for usage errors, 1 for failures). */
