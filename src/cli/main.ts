@@ -3,6 +3,7 @@ import { featuresCommand, FEATURES_HELP } from './features-command';
 import { routeCommand, ROUTE_HELP } from './route-command';
 import { candidatesCommand, CANDIDATES_HELP } from './candidates-command';
 import { fitCommand, FIT_HELP } from './fit-command';
+import { mergeCommand, MERGE_HELP } from './merge-command';
 import { UsageError } from './args';
 
 const HELP = `hyper: HyPER Workbench on the command line
@@ -12,12 +13,14 @@ Commands:
   route      choose which pairs go to human annotators (a PPM and a routing strategy) and write a plan
   candidates human/LM label mixes (TRL files + tag counts) to fit a PPM on; --proxy scores them locally
   fit        fit a PPM to reward-model scores of the candidates (CV report, ONNX model)
+  merge      merge human and LM labels by a routing plan; export TRL, full JSONL, CSV or Parquet (+ manifest)
 
 Run "npx hyper COMMAND --help" for a command's options.
 `;
 
 const COMMANDS: Record<string, { run: (argv: readonly string[], log: (s: string) => void) => Promise<number>; help: string }> = {
   features: { run: featuresCommand, help: FEATURES_HELP },
+  merge: { run: mergeCommand, help: MERGE_HELP },
   route: { run: routeCommand, help: ROUTE_HELP },
   candidates: { run: candidatesCommand, help: CANDIDATES_HELP },
   fit: { run: fitCommand, help: FIT_HELP },

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { open, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ImportSession } from '../domain/formats/import-session';
+import { defaultChosenLabelSource } from '../domain/formats/shapes';
+import { DEFAULT_MAP_OPTIONS, SHAPE_TEXT, type ColumnMapping, type MapOptions, type ShapeId } from '../domain/formats/types';
+import type { PairRecord } from '../domain/instance';
+import { parseAnnotationsFile } from '../domain/merge/annotations-file';
+import { Merger, type MergeSummary } from '../domain/merge/merge';
+import { parseAggregation, type MergeOptions } from '../domain/merge/options';
+import { parsePlanFile } from '../domain/routing/plan-file';
+import { EXPORT_FORMATS, FORMAT_INFO, isExportFormat, type ExportFormat } from '../domain/export/formats';
+import { buildManifest, type ExportContext } from '../domain/export/manifest';
+import { exportZip, runExport } from '../domain/export/pipeline';
+import { createFormatWriter, type WriterStats } from '../domain/export/writers';
+import { webDeflateRaw } from '../domain/export/zip';
+import type { Annotation } from '../domain/annotation';
+import { parseArgs, UsageError } from './args';
+
+export const MERGE_HELP = `hyper merge: merge human and LM labels by a routing plan and export the hybrid dataset
+
+Usage:
+  npx hyper merge --input FILE --plan PLAN.json --annotations FILE --format FORMAT --output FILE [options]
+
+A pair the plan routed to humans takes its human label (the annotators' aggregate) when it has annotations,
+otherwise the LM label; every other pair takes the LM label. Writes FILE and FILE.manifest.json, or, when
+--output ends in .zip, one zip with the data file, manifest.json and a dataset card (README.md).
+
+Options:
+  --input FILE         the dataset (any file the app imports; the same layout the plan was made on)
+  --plan FILE          the routing plan (hyper route --output, or the app's "Download plan")
+  --annotations FILE   annotations: JSONL of annotation objects, or {"format": "hyper-annotations", ...};
+                       optional with --file-human use
+  --format NAME        ${EXPORT_FORMATS.join(' | ')}
+  --output FILE        where to write (.zip for a bundle)
+  --aggregate HOW      majority (default; the paper's rule: winners only, no majority = tie) | mean-strength
+                       | annotator:NAME (only that annotator's labels)
+  --unlabelled WHAT    routed pairs without a human label: lm (default, take the LM label) | omit
+  --ties WHAT          drop (default, as the paper) | keep (TRL formats still leave ties out, and count them)
+  --file-human WHAT    ignore (default) | use: routed pairs without annotations take the dataset's own human label
+  --plan-id ID         count only annotations made under this plan id
+  --features FILE      the output of "hyper features" for this dataset: adds hyper_tags to full/csv/parquet
+  --layout NAME        force the input layout (as in hyper features); --mapping FILE for custom
+  --seed N             seed of the coin that places TRL/HH chosen responses on A or B (default 1)
+  --help               this text
+
+Load the result in Python: load_dataset("json" | "csv" | "parquet", data_files=FILE, split="train").
+`;
+
+const CHUNK = 1000;
+
+/** The app's name and version, from the package.json above this module (source tree or dist-cli). */
+export function appInfo(): { name: string; version: string } {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const p = join(dir, 'package.json');
+    if (existsSync(p)) {
+      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name && pkg.version) return { name: pkg.name, version: pkg.version };
+    }
+    dir = dirname(dir);
+  }
+  return { name: 'hyper-workbench', version: 'unknown' };
+}
+
+function choice<T extends string>(value: string | true | undefined, flag: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+const quote = (s: string) => (/^[\w./:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** Runs `hyper merge`; returns the process exit code. */
+export async function mergeCommand(argv: readonly string[], log: (s: string) => void): Promise<number> {
+  const args = parseArgs(argv, [
+    { name: 'input', value: true, required: true },
+    { name: 'plan', value: true, required: true },
+    { name: 'annotations', value: true },
+    { name: 'format', value: true, required: true },
+    { name: 'output', value: true, required: true },
+    { name: 'aggregate', value: true },
+    { name: 'unlabelled', value: true },
+    { name: 'ties', value: true },
+    { name: 'file-human', value: true },
+    { name: 'plan-id', value: true },
+    { name: 'features', value: true },
+    { name: 'layout', value: true },
+    { name: 'mapping', value: true },
+    { name: 'seed', value: true },
+    { name: 'help', value: false },
+  ]);
+  if (args.help) {
+    log(MERGE_HELP);
+    return 0;
+  }
+  const format = String(args.format);
+  if (!isExportFormat(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  const options: Partial<MergeOptions> = {
+    aggregate: parseAggregation(typeof args.aggregate === 'string' ? args.aggregate : 'majority'),
+    unlabelled: choice(args.unlabelled, 'unlabelled', ['lm', 'omit'] as const, 'lm'),
+    ties: choice(args.ties, 'ties', ['drop', 'keep'] as const, 'drop'),
+    fileHuman: choice(args['file-human'], 'file-human', ['ignore', 'use'] as const, 'ignore'),
+    ...(typeof args['plan-id'] === 'string' ? { planId: args['plan-id'] } : {}),
+  };
+  if (args.annotations === undefined && options.fileHuman !== 'use') throw new UsageError('--annotations is required (or pass --file-human use to take the dataset\'s own human labels)');
+  const input = String(args.input);
+  const output = String(args.output);
+  const started = performance.now();
+
+  const inputBytes = new Uint8Array(await readFile(input));
+  const datasetSha = createHash('sha256').update(inputBytes).digest('hex');
+  const records = await readRecords(inputBytes, input, args, log);
+  const plan = parsePlanFile(await readFile(String(args.plan), 'utf8'), String(args.plan));
+  if (plan.dataset.sha256 && plan.dataset.sha256 !== datasetSha) {
+    log(`  warning: the plan was made on a file with another SHA-256 (${plan.dataset.sha256.slice(0, 12)}…, this one ${datasetSha.slice(0, 12)}…); ids are checked instance by instance`);
+  }
+  const annotations: Annotation[] = typeof args.annotations === 'string' ? parseAnnotationsFile(await readFile(args.annotations, 'utf8'), basename(args.annotations)) : [];
+  const tags = typeof args.features === 'string' ? await readFeatureTags(args.features) : null;
+  const writer = createFormatWriter(format, tags ? { hyperTags: (m) => tags.get(m.record.id) } : {});
+  const merger = new Merger({ plan, annotations, options });
+  const zip = output.toLowerCase().endsWith('.zip');
+  const dataFile = zip ? `${basename(output).slice(0, -4)}.${FORMAT_INFO[format].extension}` : basename(output);
+  const context: ExportContext = {
+    app: appInfo(),
+    dataset: { name: basename(input), sha256: datasetSha },
+    plan,
+    format,
+    createdAt: new Date().toISOString(),
+    command: ['hyper', 'merge', ...argv].map(quote).join(' '),
+    dataFile,
+  };
+  const chunks = chunked(records, CHUNK);
+  const file = await open(output, 'w');
+  let summary: MergeSummary;
+  let stats: WriterStats;
+  try {
+    if (zip) {
+      ({ summary, stats } = await exportZip({ chunks, merger, writer, context, deflate: webDeflateRaw, zipSink: async (b) => void (await file.write(b)) }));
+    } else {
+      const hash = createHash('sha256');
+      ({ summary, stats } = await runExport({
+        chunks,
+        merger,
+        writer,
+        sink: async (b) => {
+          hash.update(b);
+          await file.write(b);
+        },
+      }));
+      const manifest = buildManifest(context, summary, stats, hash.digest('hex'));
+      await writeFile(`${output}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+    }
+  } finally {
+    await file.close();
+  }
+  report(summary, stats, format, log);
+  log(`wrote ${stats.rows} rows to ${output}${zip ? ` (${dataFile}, manifest.json, README.md)` : ` and ${output}.manifest.json`}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+async function readRecords(bytes: Uint8Array, input: string, args: Record<string, string | true>, log: (s: string) => void): Promise<PairRecord[]> {
+  const session = await ImportSession.read(bytes, basename(input));
+  const layout = (typeof args.layout === 'string' ? args.layout : session.recognise()[0]?.shape) as ShapeId | undefined;
+  if (!layout) throw new UsageError(`${input}: the columns match no known layout; pass --layout custom --mapping FILE`);
+  if (!(layout in SHAPE_TEXT)) throw new UsageError(`unknown layout "${layout}"`);
+  const options: MapOptions = { ...DEFAULT_MAP_OPTIONS, chosenLabelSource: defaultChosenLabelSource(layout) };
+  if (typeof args.seed === 'string') {
+    if (!/^-?\d+$/.test(args.seed)) throw new UsageError('--seed needs an integer');
+    options.seed = Number(args.seed);
+  }
+  if (typeof args.mapping === 'string') options.mapping = JSON.parse(await readFile(args.mapping, 'utf8')) as ColumnMapping;
+  const report = session.evaluate(layout, options);
+  log(`${input}: ${report.rowsRead} rows read, ${report.importable} pairs (${SHAPE_TEXT[layout]}), ${report.rejected.length} rejected`);
+  // Plan positions count the imported pairs, as the app stores them; the merge checks each routed id, so a shift fails loudly.
+  for (const r of report.rejected.slice(0, 10)) log(`  rejected line/row ${r.row}: ${r.reason}`);
+  return [...session.records(layout, options)];
+}
+
+/** Tags per id from `hyper features` output ({"id", "scores", "tags"} lines). */
+async function readFeatureTags(path: string): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let v: { id?: unknown; tags?: unknown };
+    try {
+      v = JSON.parse(line) as typeof v;
+    } catch {
+      throw new UsageError(`${path} line ${i + 1}: not JSON (expected the output of hyper features)`);
+    }
+    if (typeof v.id !== 'string' || !Array.isArray(v.tags)) throw new UsageError(`${path} line ${i + 1}: expected {"id": ..., "tags": [...]} (the output of hyper features)`);
+    map.set(v.id, v.tags as string[]);
+  });
+  return map;
+}
+
+function* chunked<T>(xs: readonly T[], n: number): Generator<T[]> {
+  for (let i = 0; i < xs.length; i += n) yield xs.slice(i, i + n);
+}
+
+function report(s: MergeSummary, stats: WriterStats, format: ExportFormat, log: (s: string) => void): void {
+  log(`merged ${s.instances} pairs: ${s.output} kept (${s.bySource.human} human, ${s.bySource.lm} LM)`);
+  log(`  routed ${s.routed}: ${s.routedLabelled} with a human label, ${s.routedUnlabelled} without (${s.routedUnlabelledToLm} took the LM label, ${s.omitted.unlabelled} left out)`);
+  log(`  ties dropped: ${s.tiesDropped.human} human, ${s.tiesDropped.lm} LM; ties kept: ${s.tiesKept}; no label at all: ${s.omitted.noLabel}`);
+  log(`  annotations: ${s.annotations.given} given, ${s.annotations.counted} counted, ${s.annotations.used} used, ${s.annotations.notRouted} on pairs not routed, ${s.annotations.incomplete} incomplete, ${s.annotations.superseded} superseded`);
+  if (s.agreement.rate !== null) log(`  human-LM agreement on routed pairs with both labels: ${s.agreement.agree}/${s.agreement.compared} (${(100 * s.agreement.rate).toFixed(1)}%)`);
+  if (stats.skippedTies > 0) log(`  ${format} cannot express ties: ${stats.skippedTies} kept ties are not in the file`);
+}
