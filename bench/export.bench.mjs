@@ -20,7 +20,7 @@ const MB = 1024 * 1024;
 async function sourceRecords(ImportSession, defaultMapOptions) {
   const shared = resolve(process.cwd(), '../shared/data/pairs');
   const files = ['pandalm.jsonl', 'prd_vicuna80.jsonl'].map((f) => resolve(shared, f)).filter(existsSync);
-  const inputs = files.length ? files : [resolve(process.cwd(), 'src/demo/demo-pairs.jsonl')];
+  const inputs = files.length ? files : [new URL('../src/demo/demo-pairs.jsonl', import.meta.url).pathname];
   const records = [];
   for (const f of inputs) {
     const session = await ImportSession.read(new Uint8Array(readFileSync(f)), f.split('/').pop());
