@@ -110,6 +110,8 @@ export async function fitCommand(argv: readonly string[], log: (s: string) => vo
   log(`${resultsPath}: ${data.n} scored candidates, ${data.features.length} count columns (${data.source === 'joined' ? `joined with ${countsPath}` : 'from the results file'})`);
   if (data.unscored.length > 0) log(`  ${data.unscored.length} candidates of ${countsPath} have no score and are left out (first: ${data.unscored.slice(0, 3).join(', ')})`);
 
+  if (data.y.every((v) => v === data.y[0])) log(`  warning: every ${score} is ${data.y[0]}: there is nothing to fit, the PPM will be a constant`);
+
   const fits: FitResult[] = [];
   for (const kind of kinds) {
     try {
