@@ -1,6 +1,10 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import { readFileSync } from 'node:fs';
+
+// The app's version goes into every export manifest.
+const appVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 // Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer); both servers need it.
 const isolationHeaders = {
@@ -40,5 +44,6 @@ export default defineConfig({
   server: { headers: isolationHeaders, host: '127.0.0.1' },
   preview: { headers: isolationHeaders, host: '127.0.0.1' },
   worker: { format: 'es' },
+  define: { __APP_VERSION__: JSON.stringify(appVersion) },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
 });

@@ -63,7 +63,7 @@ test('the demo project is there on first start, marked as demo data', async ({ p
   await expect(page.getByTestId('match-count')).toHaveText(`${bWinsNoHuman} matching pairs`);
 
   // Areas not built yet say so.
-  await page.getByRole('link', { name: 'Export' }).click();
+  await page.getByRole('link', { name: 'Review' }).click();
   await expect(page.getByRole('heading', { name: 'Not built yet' })).toBeVisible();
 });
 

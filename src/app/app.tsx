@@ -36,6 +36,7 @@ function Routes() {
     return (
       <ProjectsPage
         onOpen={(projectId) => navigate({ page: 'project', projectId, area: 'data' })}
+        onOpenArea={(projectId, area) => navigate({ page: 'project', projectId, area })}
         onRestoreDemo={() => {
           void ensureDemoProject({ force: true }).then(() => qc.invalidateQueries({ queryKey: projectKeys.all }));
         }}

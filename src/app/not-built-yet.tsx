@@ -1,13 +1,11 @@
 import type { Area } from '../navigation/router';
 
-const PLANNED: Record<Exclude<Area, 'data' | 'features' | 'route'>, string> = {
-  annotate: 'Label the pairs routed to humans in a keyboard-first annotation view.',
+const PLANNED: Record<Exclude<Area, 'data' | 'features' | 'route' | 'annotate' | 'export'>, string> = {
   review: 'Agreement between annotators and with the LM judge; disagreements to resolve.',
-  export: 'Merge human and LM labels and export the hybrid dataset (TRL, CSV, Parquet) with a manifest.',
 };
 
 /** An honest placeholder for workflow areas that are not built yet. */
-export function NotBuiltYet({ area }: { area: Exclude<Area, 'data' | 'features' | 'route'> }) {
+export function NotBuiltYet({ area }: { area: Exclude<Area, 'data' | 'features' | 'route' | 'annotate' | 'export'> }) {
   return (
     <section className="mx-auto max-w-2xl p-8" aria-labelledby="not-built-title">
       <h2 id="not-built-title" className="mb-2 text-xl font-semibold">Not built yet</h2>

@@ -1,6 +1,8 @@
 import { DataArea } from '../features/data/data-area';
 import { FeaturesArea } from '../features/feature-tags/features-area';
 import { RouteArea } from '../features/route/route-area';
+import { AnnotateArea } from '../features/annotate/annotate-area';
+import { ExportArea } from '../features/export/export-area';
 import { useProject } from '../features/projects/queries';
 import { ErrorMessage } from '../components/error-message';
 import { AREAS, routeHref, type Area, type Route } from '../navigation/router';
@@ -63,6 +65,10 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
           <FeaturesArea projectId={route.projectId} />
         ) : route.area === 'route' ? (
           <RouteArea projectId={route.projectId} />
+        ) : route.area === 'annotate' ? (
+          <AnnotateArea projectId={route.projectId} />
+        ) : route.area === 'export' ? (
+          <ExportArea projectId={route.projectId} />
         ) : (
           <NotBuiltYet area={route.area} />
         )}

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from 'react';
+import type { ComponentPropsWithRef } from 'react';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
@@ -9,7 +9,7 @@ const VARIANT: Record<Variant, string> = {
   ghost: 'text-slate-700 hover:bg-slate-200 disabled:text-slate-400',
 };
 
-export function Button({ variant = 'secondary', className = '', ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+export function Button({ variant = 'secondary', className = '', ...rest }: ComponentPropsWithRef<'button'> & { variant?: Variant }) {
   return (
     <button
       type="button"

@@ -2,13 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
+import type { Area } from '../../navigation/router';
 import type { ProjectRow } from '../../storage/db';
-import { useProjectMutations, useProjects } from './queries';
+import { useOpenPack, useProjectMutations, useProjects } from './queries';
 
 /** The list of projects: create, open, rename, delete (with confirmation). */
-export function ProjectsPage({ onOpen, onRestoreDemo }: { onOpen: (id: string) => void; onRestoreDemo: () => void }) {
+export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (id: string) => void; onOpenArea: (id: string, area: Area) => void; onRestoreDemo: () => void }) {
   const projects = useProjects();
   const { create, rename, remove } = useProjectMutations();
+  const openPack = useOpenPack();
   const [name, setName] = useState('');
   const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
   const [deleting, setDeleting] = useState<ProjectRow | null>(null);
@@ -32,6 +34,21 @@ export function ProjectsPage({ onOpen, onRestoreDemo }: { onOpen: (id: string) =
         />
         <Button type="submit" variant="primary" disabled={create.isPending}>Create project</Button>
       </form>
+      <label className="mb-4 block text-sm text-slate-700">
+        Open an annotation pack you were sent (.json)
+        <input
+          type="file"
+          accept=".json"
+          aria-label="Open annotation pack"
+          className="ml-2 text-xs"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) openPack.mutate(f, { onSuccess: (r) => onOpenArea(r.projectId, 'annotate') });
+          }}
+        />
+      </label>
+      {openPack.error && <ErrorMessage title="Could not open the annotation pack" error={openPack.error} />}
       {create.error && <ErrorMessage title="Could not create the project" error={create.error} />}
       {projects.error && <ErrorMessage title="Could not read projects from browser storage" error={projects.error} />}
       <ul className="divide-y divide-slate-200 rounded-md border border-slate-200 bg-white" aria-label="Projects">

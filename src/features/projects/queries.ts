@@ -1,6 +1,8 @@
 // TanStack Query hooks over the projects repository.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { openDb } from '../../storage/db';
+import { parsePack } from '../../domain/annotate/pack';
+import { openPackProject } from '../../storage/packs-repo';
 import { createProject, deleteProject, getProject, listProjects, renameProject } from '../../storage/projects-repo';
 
 export const projectKeys = {
@@ -24,4 +26,13 @@ export function useProjectMutations() {
     rename: useMutation({ mutationFn: (v: { id: string; name: string }) => renameProject(openDb(), v.id, v.name), onSuccess: invalidate }),
     remove: useMutation({ mutationFn: (id: string) => deleteProject(openDb(), id), onSuccess: invalidate }),
   };
+}
+
+/** Opens an annotation pack file as a project of its own (the same pack twice opens the same project). */
+export function useOpenPack() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (file: File) => openPackProject(openDb(), parsePack(await file.text(), file.name), file.name),
+    onSuccess: () => qc.invalidateQueries({ queryKey: projectKeys.all }),
+  });
 }

@@ -1,0 +1,109 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, expect, test } from '@playwright/test';
+import { demoPlan, startAnnotating, storedAnnotations, storedFor } from './fixtures/annotate';
+
+const KEYS = ['1', '2', '3', '4', '5', '2', '4', '1', '5', '3'];
+
+test('label ten items with the keyboard only; a reload resumes on the same item with the draft', async ({ page }) => {
+  await demoPlan(page, 12);
+  await startAnnotating(page, 'ana');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 12');
+  for (let i = 0; i < 10; i++) {
+    await expect(page.getByTestId('queue-position')).toHaveText(`Item ${i + 1} of 12`);
+    await page.keyboard.press(KEYS[i]!);
+    if (i === 5) {
+      // Midway: a draft (overall chosen, no confidence yet), then a reload.
+      await expect(page.getByTestId('item-status')).toContainText('Saved');
+      await page.reload();
+      await expect(page.getByTestId('queue-position')).toHaveText('Item 6 of 12');
+      await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is slightly better/);
+    }
+    await page.keyboard.press('w');
+    await page.keyboard.press('Enter');
+  }
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 11 of 12');
+  await expect(page.getByTestId('queue-progress')).toContainText('10 submitted');
+  // Enter without a choice tells what is missing and stays.
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'To submit, choose the overall preference and your confidence' })).toBeVisible();
+  // Back to the first item: read-only after submitting; r reveals the LM label.
+  for (let i = 0; i < 10; i++) await page.keyboard.press('p');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 12');
+  await page.keyboard.press('r');
+  await expect(page.getByTestId('lm-reveal')).toContainText('LM judge');
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Keyboard' })).toHaveCount(0);
+
+  const stored = (await storedAnnotations(page)).filter((a) => a.status === 'submitted');
+  expect(stored).toHaveLength(10);
+  // Stored in the dataset's orientation: the key pressed, mapped back through the side swap.
+  const queue = await page.evaluate(
+    () =>
+      new Promise<number[]>((resolve) => {
+        const req = indexedDB.open('hyper-workbench');
+        req.onsuccess = () => {
+          const all = req.result.transaction('plans').objectStore('plans').getAll();
+          all.onsuccess = () => resolve([...(all.result[0] as { humanIdx: Uint32Array }).humanIdx]);
+        };
+      }),
+  );
+  for (let i = 0; i < 10; i++) {
+    const a = stored.find((x) => x.idx === queue[i])!;
+    expect(a.overall).toBe(storedFor(KEYS[i]!, a.swapped));
+    expect(a.confidence).toBe('fairly-confident');
+    expect(a.annotator).toBe('ana');
+  }
+  expect(new Set(stored.map((a) => a.swapped)).size).toBe(2);
+});
+
+test('closing the browser mid-item and reopening the same profile loses nothing', async ({ baseURL }) => {
+  const profile = mkdtempSync(join(tmpdir(), 'hyper-profile-'));
+  const launch = () =>
+    chromium.launchPersistentContext(profile, {
+      baseURL: baseURL!,
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+    });
+  let context = await launch();
+  let page = context.pages()[0] ?? (await context.newPage());
+  await demoPlan(page, 6);
+  await startAnnotating(page, 'bo');
+  await page.keyboard.press('4');
+  await page.keyboard.press('q');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 2 of 6');
+  await page.keyboard.press('5');
+  await page.getByLabel('Rationale').fill('The right answer cites its source.');
+  await expect(page.getByTestId('item-status')).toContainText('Saved');
+  await context.close();
+
+  context = await launch();
+  page = context.pages()[0] ?? (await context.newPage());
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Demo project', exact: true }).click();
+  await startAnnotating(page, 'bo');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 2 of 6');
+  await expect(page.getByLabel('Rationale')).toHaveValue('The right answer cites its source.');
+  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Right is clearly better/);
+  await expect(page.getByTestId('queue-progress')).toContainText('1 submitted');
+  await context.close();
+});
+
+test('two tabs of one annotator never overwrite each other silently', async ({ context }) => {
+  const one = await context.newPage();
+  await demoPlan(one, 4);
+  await startAnnotating(one, 'cy');
+  const two = await context.newPage();
+  await two.goto(one.url());
+  await expect(two.getByTestId('queue-position')).toHaveText('Item 1 of 4');
+  await one.keyboard.press('1');
+  await expect(one.getByTestId('item-status')).toContainText('Saved');
+  await two.keyboard.press('5');
+  await expect(two.getByRole('alert').filter({ hasText: 'changed in another tab' })).toBeVisible();
+  await two.getByRole('button', { name: 'Load the saved version' }).click();
+  await expect(two.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is clearly better/);
+});

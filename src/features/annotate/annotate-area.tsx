@@ -1,0 +1,381 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { Button } from '../../components/button';
+import { downloadFile } from '../../components/download';
+import { ErrorMessage } from '../../components/error-message';
+import { Markdown } from '../../components/markdown';
+import type { Annotation } from '../../domain/annotation';
+import { missingForSubmit, orientPreference, sidesSwapped } from '../../domain/annotate/queue';
+import { winnerOf } from '../../domain/labels';
+import { routeHref } from '../../navigation/router';
+import type { AnnotatorStateRow, PlanRow, ProjectRow } from '../../storage/db';
+import { AnnotationForm, CONFIDENCE_KEYS, preferenceText, SCALE } from './annotation-form';
+import { useAnnotatorUi } from './annotator-store';
+import { HelpOverlay } from './help-overlay';
+import { ItemView } from './item-view';
+import { PacksPanel } from './packs-panel';
+import { packResults, queueOf, useAnnotateProject, useAnnotatorState, useCurrentPlan, useInstance, useMyAnnotations, useSaveGuidelines, useSetAnnotatorState } from './queries';
+import { useAnnotationDraft } from './use-annotation-draft';
+
+/** The Annotate area: who is labelling, their queue from the locked plan, and the item being labelled. */
+export function AnnotateArea({ projectId }: { projectId: string }) {
+  const project = useAnnotateProject(projectId);
+  const plan = useCurrentPlan(projectId);
+  const storedName = useAnnotatorUi((s) => s.name);
+  if (project.isPending || plan.isPending) return <p className="p-6 text-sm text-slate-600">Loading…</p>;
+  if (!project.data) return null;
+  if (!plan.data) {
+    return (
+      <p className="p-6 text-sm text-slate-700">
+        No routing plan is locked yet. <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'route' })}>Route the dataset</a> and lock a plan: its human queue is what annotators label here.
+      </p>
+    );
+  }
+  const annotator = project.data.pack?.annotator ?? storedName;
+  if (!annotator) return <WhoAreYou />;
+  return <Workbench project={project.data} plan={plan.data} annotator={annotator} />;
+}
+
+function WhoAreYou() {
+  const setName = useAnnotatorUi((s) => s.setName);
+  const [name, setLocal] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) setName(name.trim());
+  };
+  return (
+    <form onSubmit={submit} className="mx-auto mt-10 max-w-sm space-y-3 rounded-lg border border-slate-200 bg-white p-6">
+      <h2 className="text-lg font-semibold">Who is annotating?</h2>
+      <p className="text-sm text-slate-600">Your name is stored with every label you make (no account needed).</p>
+      <label className="block text-sm">
+        Your name
+        <input autoFocus aria-label="Your name" value={name} onChange={(e) => setLocal(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
+      </label>
+      <Button type="submit" variant="primary" disabled={!name.trim()}>Start annotating</Button>
+    </form>
+  );
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'range', 'button'].includes((el as HTMLInputElement).type)) || el.isContentEditable;
+}
+
+function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: PlanRow; annotator: string }) {
+  const state = useAnnotatorState(project.id, annotator, plan);
+  const setState = useSetAnnotatorState();
+  const ui = useAnnotatorUi();
+  const mine = useMyAnnotations(plan.id, annotator);
+  const s = state.data;
+  const queue = useMemo(() => (s ? queueOf(plan, s.order, s.seed, annotator) : new Uint32Array(0)), [plan, s, annotator]);
+  const position = s ? Math.min(s.position, Math.max(0, queue.length - 1)) : 0;
+  const idx = queue[position];
+  const item = useInstance(plan.datasetId, idx);
+  const swapped = idx === undefined ? false : sidesSwapped(plan.id, idx, annotator);
+  const d = useAnnotationDraft(item.data && idx !== undefined ? { projectId: project.id, datasetId: plan.datasetId, planId: plan.id, idx, instanceId: item.data.id, annotator, swapped } : null);
+  const byIdx = useMemo(() => new Map((mine.data ?? []).map((a) => [a.idx, a])), [mine.data]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [flagReason, setFlagReason] = useState('');
+  const [skipReason, setSkipReason] = useState('');
+
+  // Keys pressed while the next item is still loading are kept and applied once it is there, so a fast
+  // annotator never loses a keystroke.
+  const pendingKeys = useRef<string[]>([]);
+  // The item the annotator is moving to: keys that arrive before it is loaded wait for it.
+  const targetIdx = useRef<number | undefined>(idx);
+  useEffect(() => {
+    targetIdx.current = idx;
+  }, [idx]);
+  const go = (pos: number) => {
+    if (!s || queue.length === 0) return;
+    const p = Math.max(0, Math.min(queue.length - 1, pos));
+    targetIdx.current = queue[p];
+    setMessage(null);
+    setState.mutate({ ...s, position: p, updatedAt: Date.now() });
+  };
+  const draft = d.draft;
+  const submitted = draft?.status === 'submitted';
+  const revealKey = draft ? draft.id : '';
+
+  const submit = () => {
+    const cur = d.current();
+    if (!cur) return;
+    const missing = missingForSubmit(cur);
+    if (missing.length) {
+      setMessage(`To submit, choose ${missing.join(' and ')}.`);
+      return;
+    }
+    d.update({ status: 'submitted', submittedAt: Date.now() });
+    go(position + 1);
+  };
+  const skip = () => {
+    if (!d.current()) return;
+    d.update({ status: 'skipped', skipReason });
+    setSkipReason('');
+    go(position + 1);
+  };
+  const toggleFlag = () => {
+    const cur = d.current();
+    if (!cur) return;
+    if (cur.flag !== undefined) {
+      const { flag: _drop, ...rest } = cur;
+      void _drop;
+      d.update({ ...rest, flag: undefined });
+    } else d.update({ flag: flagReason });
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        if (ui.showHelp) ui.toggle('showHelp', false);
+        else if (isTyping(e.target)) (e.target as HTMLElement).blur();
+        return;
+      }
+      if (isTyping(e.target)) {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          submit();
+        }
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey) {
+        if ((e.ctrlKey || e.metaKey) && e.key === 'z') {
+          e.preventDefault();
+          d.undo();
+        }
+        return;
+      }
+      const scale = SCALE.find((x) => x.key === e.key);
+      const conf = CONFIDENCE_KEYS[e.key];
+      const loaded = d.current();
+      const cur = loaded && loaded.idx === targetIdx.current ? loaded : null;
+      if (!cur && (scale || conf || ['Enter', 's', 'f', 'u'].includes(e.key)) && queue.length > 0) {
+        pendingKeys.current.push(e.key);
+        e.preventDefault();
+        return;
+      }
+      const isSubmitted = cur?.status === 'submitted';
+      let handled = true;
+      if (scale && cur && !isSubmitted) d.update({ overall: orientPreference(scale.shown, swapped) });
+      else if (conf && cur && !isSubmitted) d.update({ confidence: conf });
+      else if (e.key === 'Enter' && (e.target as HTMLElement | null)?.tagName !== 'BUTTON') submit();
+      else if (e.key === 's') skip();
+      else if (e.key === 'f') toggleFlag();
+      else if (e.key === 'u') d.undo();
+      else if (e.key === 'n' || e.key === 'ArrowRight') go(position + 1);
+      else if (e.key === 'p' || e.key === 'ArrowLeft') go(position - 1);
+      else if (e.key === 'd') ui.toggle('showDiff');
+      else if (e.key === 'r' && isSubmitted) ui.reveal(revealKey);
+      else if (e.key === 'g') ui.toggle('showGuidelines');
+      else if (e.key === '?') ui.toggle('showHelp');
+      else handled = false;
+      if (handled) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const draftId = d.draft?.id;
+  const currentDraft = d.current;
+  // Declared after the key listener's effect: React re-subscribes effects in order, so the listener is in
+  // place when the kept keys are replayed.
+  useEffect(() => {
+    if (!draftId || currentDraft()?.idx !== targetIdx.current || pendingKeys.current.length === 0) return;
+    const keys = pendingKeys.current.splice(0);
+    for (const key of keys) window.dispatchEvent(new KeyboardEvent('keydown', { key }));
+  }, [draftId, currentDraft]);
+
+  const done = (mine.data ?? []).filter((a) => a.status === 'submitted').length;
+  const skipped = queue.length ? [...queue].map((q, p) => [q, p] as const).filter(([q]) => byIdx.get(q)?.status === 'skipped') : [];
+  const flagged = queue.length ? [...queue].map((q, p) => [q, p] as const).filter(([q]) => byIdx.get(q)?.flag !== undefined) : [];
+
+  return (
+    <div className="flex min-h-0 gap-4 p-4 text-sm">
+      <div className="min-w-0 flex-1 space-y-3">
+        <QueueBar
+          annotator={annotator}
+          total={queue.length}
+          position={position}
+          done={done}
+          state={s}
+          isPack={!!project.pack}
+          onGo={go}
+          onOrder={(order, seed) => s && setState.mutate({ ...s, order, seed, position: 0, updatedAt: Date.now() })}
+        />
+        {project.pack && <PackResultsBar project={project} done={done} total={queue.length} />}
+        {queue.length === 0 && <p className="text-slate-600">The locked plan sends no pairs to humans.</p>}
+        {item.error && <ErrorMessage title="Could not read the pair" error={item.error} />}
+        {d.error ? <ErrorMessage title="Your last change could not be saved" error={d.error} /> : null}
+        {d.conflict && (
+          <div role="alert" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900">
+            <p className="font-semibold">This item was changed in another tab or window.</p>
+            <p>Your change here was not saved, and nothing was overwritten. Choose which version to keep.</p>
+            <div className="flex gap-2">
+              <Button onClick={d.loadSaved}>Load the saved version</Button>
+              <Button variant="danger" onClick={d.keepMine}>Keep mine (overwrite)</Button>
+            </div>
+          </div>
+        )}
+        {item.data && draft && (
+          <>
+            <ItemView item={item.data} swapped={swapped} showDiff={ui.showDiff} />
+            <div className="flex flex-wrap items-center gap-2" data-testid="item-status">
+              <span className="rounded bg-slate-100 px-2 py-0.5 text-xs">
+                {draft.status === 'submitted' ? 'Submitted' : draft.status === 'skipped' ? `Skipped${draft.skipReason ? `: ${draft.skipReason}` : ''}` : 'Draft'}
+                {draft.flag !== undefined ? ` · flagged${draft.flag ? `: ${draft.flag}` : ''}` : ''}
+              </span>
+              <span className="text-xs text-slate-500">{d.saving ? 'Saving…' : draft.rev > 0 || draft.updatedAt > draft.createdAt ? 'Saved' : ''}</span>
+            </div>
+          </>
+        )}
+      </div>
+      {item.data && draft && (
+        <aside aria-label="Your judgement" className="w-96 shrink-0 space-y-3 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
+          <AnnotationForm draft={draft} update={d.update} readOnly={submitted || !!d.conflict} />
+          {message && <p role="alert" className="text-red-700">{message}</p>}
+          <div className="flex flex-wrap gap-2">
+            {submitted ? (
+              <Button onClick={() => d.update({ status: 'draft' })}>Edit again</Button>
+            ) : (
+              <Button variant="primary" onClick={submit}>Submit <kbd className="font-mono text-xs opacity-70">Enter</kbd></Button>
+            )}
+            <Button onClick={skip}>Skip <kbd className="font-mono text-xs opacity-70">s</kbd></Button>
+            <Button onClick={toggleFlag} aria-pressed={draft.flag !== undefined}>{draft.flag !== undefined ? 'Unflag' : 'Flag'} <kbd className="font-mono text-xs opacity-70">f</kbd></Button>
+            <Button onClick={d.undo} disabled={!d.canUndo}>Undo <kbd className="font-mono text-xs opacity-70">u</kbd></Button>
+          </div>
+          <label className="block text-xs">Skip reason <input aria-label="Skip reason" value={skipReason} onChange={(e) => setSkipReason(e.target.value)} className="w-full rounded-md border border-slate-300 px-1" /></label>
+          <label className="block text-xs">Flag reason <input aria-label="Flag reason" value={flagReason} onChange={(e) => setFlagReason(e.target.value)} className="w-full rounded-md border border-slate-300 px-1" /></label>
+          <div className="flex flex-wrap gap-2">
+            <Button variant="ghost" onClick={() => ui.toggle('showDiff')} aria-pressed={ui.showDiff}>Diff <kbd className="font-mono text-xs opacity-70">d</kbd></Button>
+            <Button variant="ghost" onClick={() => ui.toggle('showGuidelines')} aria-pressed={ui.showGuidelines}>Guidelines <kbd className="font-mono text-xs opacity-70">g</kbd></Button>
+            <Button variant="ghost" onClick={() => ui.toggle('showHelp')}>Keys <kbd className="font-mono text-xs opacity-70">?</kbd></Button>
+          </div>
+          {submitted && <Reveal draft={draft} lm={item.data.lm?.value} revealed={!!ui.revealed[revealKey]} onReveal={() => ui.reveal(revealKey)} />}
+          <ItemLists title="Skipped" items={skipped} onGo={go} />
+          <ItemLists title="Flagged" items={flagged} onGo={go} />
+        </aside>
+      )}
+      {ui.showGuidelines && <GuidelinesPanel project={project} onClose={() => ui.toggle('showGuidelines', false)} />}
+      {ui.showHelp && <HelpOverlay onClose={() => ui.toggle('showHelp', false)} />}
+      {!project.pack && <PacksPanel project={project} plan={plan} />}
+    </div>
+  );
+}
+
+function PackResultsBar({ project, done, total }: { project: ProjectRow; done: number; total: number }) {
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <div className="flex flex-wrap items-center gap-3 rounded-lg border border-indigo-200 bg-indigo-50 p-2">
+      <span>Pack from <strong>{project.pack!.sourceProjectName}</strong>: {done} of {total} submitted.</span>
+      <Button
+        variant="primary"
+        onClick={async () => {
+          try {
+            const results = await packResults(project);
+            downloadFile(`results-${project.pack!.packId}-${project.pack!.annotator.replace(/[^\w.-]+/g, '_')}.json`, JSON.stringify(results), 'application/json');
+          } catch (e) {
+            setError(e);
+          }
+        }}
+      >
+        Export my results
+      </Button>
+      {error ? <ErrorMessage title="Could not export the results" error={error} /> : null}
+    </div>
+  );
+}
+
+function Reveal({ draft, lm, revealed, onReveal }: { draft: Annotation; lm: Annotation['overall']; revealed: boolean; onReveal: () => void }) {
+  if (!revealed) return <Button variant="ghost" onClick={onReveal}>Reveal the LM label <kbd className="font-mono text-xs opacity-70">r</kbd></Button>;
+  if (!lm) return <p data-testid="lm-reveal" className="text-slate-600">This pair has no LM label.</p>;
+  const agree = draft.overall && winnerOf(draft.overall) === winnerOf(lm);
+  return (
+    <p data-testid="lm-reveal" className="rounded-md bg-slate-50 p-2">
+      LM judge: <strong>{preferenceText(lm, draft.swapped)}</strong> — {agree ? 'agrees with you' : 'differs from you'}.
+    </p>
+  );
+}
+
+function ItemLists({ title, items, onGo }: { title: string; items: (readonly [number, number])[]; onGo: (p: number) => void }) {
+  if (items.length === 0) return null;
+  return (
+    <div>
+      <h4 className="text-xs font-semibold text-slate-600">{title} ({items.length})</h4>
+      <ul aria-label={`${title} items`} className="flex flex-wrap gap-1">
+        {items.map(([, p]) => (
+          <li key={p}><button type="button" className="rounded bg-slate-100 px-1.5 text-xs hover:bg-slate-200" onClick={() => onGo(p)}>#{p + 1}</button></li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function QueueBar(props: { annotator: string; total: number; position: number; done: number; state: AnnotatorStateRow | undefined; isPack: boolean; onGo: (p: number) => void; onOrder: (order: 'gain' | 'shuffled', seed: number) => void }) {
+  const setName = useAnnotatorUi((s) => s.setName);
+  const [jump, setJump] = useState('');
+  const pct = props.total ? Math.round((props.done / props.total) * 100) : 0;
+  return (
+    <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-2">
+      <span>Annotator <strong data-testid="annotator-name">{props.annotator}</strong></span>
+      {!props.isPack && <Button variant="ghost" onClick={() => setName('')}>Switch</Button>}
+      <span data-testid="queue-position">Item {props.total ? props.position + 1 : 0} of {props.total}</span>
+      <span data-testid="queue-progress" className="text-slate-600">{props.done} submitted ({pct}%)</span>
+      <progress max={props.total || 1} value={props.done} className="h-2 w-32" aria-label="Progress" />
+      <Button onClick={() => props.onGo(props.position - 1)} disabled={props.position === 0}>Previous <kbd className="font-mono text-xs opacity-70">p</kbd></Button>
+      <Button onClick={() => props.onGo(props.position + 1)} disabled={props.position >= props.total - 1}>Next <kbd className="font-mono text-xs opacity-70">n</kbd></Button>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const n = Number(jump);
+          if (Number.isInteger(n) && n >= 1) props.onGo(n - 1);
+          setJump('');
+        }}
+        className="flex items-center gap-1"
+      >
+        <input aria-label="Jump to item" value={jump} onChange={(e) => setJump(e.target.value)} placeholder="#" className="w-14 rounded-md border border-slate-300 px-1" />
+        <Button type="submit">Go</Button>
+      </form>
+      {props.state && (
+        <label className="flex items-center gap-1">
+          Order
+          <select aria-label="Queue order" value={props.state.order} onChange={(e) => props.onOrder(e.target.value as 'gain' | 'shuffled', props.state!.seed)} className="rounded-md border border-slate-300 px-1">
+            <option value="gain">by gain (routing order)</option>
+            <option value="shuffled">shuffled (seed {props.state.seed})</option>
+          </select>
+        </label>
+      )}
+    </div>
+  );
+}
+
+function GuidelinesPanel({ project, onClose }: { project: ProjectRow; onClose: () => void }) {
+  const save = useSaveGuidelines(project.id);
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(project.guidelines);
+  return (
+    <aside aria-label="Guidelines" className="w-96 shrink-0 space-y-2 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
+      <div className="flex items-center justify-between">
+        <h3 className="font-semibold">Guidelines</h3>
+        <div className="flex gap-1">
+          {!project.pack && !editing && <Button variant="ghost" onClick={() => setEditing(true)}>Edit</Button>}
+          <Button variant="ghost" onClick={onClose} aria-label="Close guidelines">×</Button>
+        </div>
+      </div>
+      {editing ? (
+        <>
+          <textarea aria-label="Guidelines (Markdown)" value={text} onChange={(e) => setText(e.target.value)} rows={14} className="w-full rounded-md border border-slate-300 p-1 font-mono text-xs" />
+          <div className="flex gap-2">
+            <Button variant="primary" onClick={() => save.mutate(text, { onSuccess: () => setEditing(false) })}>Save guidelines</Button>
+            <Button onClick={() => { setText(project.guidelines); setEditing(false); }}>Cancel</Button>
+          </div>
+          {save.error && <ErrorMessage title="Could not save the guidelines" error={save.error} />}
+        </>
+      ) : project.guidelines.trim() ? (
+        <div data-testid="guidelines"><Markdown text={project.guidelines} /></div>
+      ) : (
+        <p className="text-slate-600">No guidelines yet{project.pack ? '.' : ': the project lead can write them here (Markdown).'}</p>
+      )}
+    </aside>
+  );
+}
+

@@ -1,0 +1,190 @@
+// The annotation being edited: every change goes to IndexedDB at once (through a queue, so writes keep
+// their order), with a revision check so two tabs never overwrite each other silently. Active time counts
+// only while the tab is visible.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { annotationId, type Annotation } from '../../domain/annotation';
+import { AnnotationConflictError, getAnnotation, saveAnnotation } from '../../storage/annotations-repo';
+import { openDb } from '../../storage/db';
+
+export interface DraftKey {
+  projectId: string;
+  datasetId: string;
+  planId: string;
+  idx: number;
+  instanceId: string;
+  annotator: string;
+  swapped: boolean;
+}
+
+export interface DraftState {
+  draft: Annotation | null;
+  /** Another tab saved this item since it was loaded here (undefined current = it was removed). */
+  conflict: { current: Annotation | undefined } | null;
+  error: unknown;
+  saving: boolean;
+  canUndo: boolean;
+  update(patch: Partial<Annotation>): void;
+  /** The draft as of the last update (for handlers that run before React re-renders). */
+  current(): Annotation | null;
+  undo(): void;
+  /** Conflict resolution: take what the other tab saved, or write this tab's version over it. */
+  loadSaved(): void;
+  keepMine(): void;
+}
+
+function freshDraft(k: DraftKey): Annotation {
+  const now = Date.now();
+  return {
+    id: annotationId(k.planId, k.idx, k.annotator), projectId: k.projectId, datasetId: k.datasetId, planId: k.planId, idx: k.idx, instanceId: k.instanceId,
+    annotator: k.annotator, status: 'draft', aspects: {}, rationale: '', swapped: k.swapped, activeMs: 0, createdAt: now, updatedAt: now, rev: 0, origin: 'local',
+  };
+}
+
+export function useAnnotationDraft(k: DraftKey | null): DraftState {
+  const qc = useQueryClient();
+  const id = k ? annotationId(k.planId, k.idx, k.annotator) : null;
+  const [draft, setDraft] = useState<Annotation | null>(null);
+  const [conflict, setConflict] = useState<DraftState['conflict']>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [pending, setPending] = useState(0);
+  const [undoDepth, setUndoDepth] = useState(0);
+  const draftRef = useRef<Annotation | null>(null);
+  const stored = useRef(false);
+  const revRef = useRef(0);
+  const undoStack = useRef<Annotation[]>([]);
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  const active = useRef<{ base: number; since: number | null }>({ base: 0, since: null });
+
+  const activeMs = () => Math.round(active.current.base + (active.current.since === null ? 0 : performance.now() - active.current.since));
+
+  const persist = useCallback(
+    (next: Annotation, expected?: number) => {
+      setPending((p) => p + 1);
+      chain.current = chain.current.then(async () => {
+        try {
+          const row = await saveAnnotation(openDb(), next, expected ?? revRef.current);
+          revRef.current = row.rev;
+          stored.current = true;
+          setError(null);
+          void qc.invalidateQueries({ queryKey: ['annotations'] });
+        } catch (e) {
+          if (e instanceof AnnotationConflictError) setConflict({ current: e.current });
+          else setError(e);
+        } finally {
+          setPending((p) => p - 1);
+        }
+      });
+    },
+    [qc],
+  );
+
+  // Load (or start) the item's annotation.
+  useEffect(() => {
+    if (!k || !id) return;
+    let live = true;
+    setDraft(null);
+    setConflict(null);
+    undoStack.current = [];
+    setUndoDepth(0);
+    void chain.current.then(() =>
+      getAnnotation(openDb(), id).then(
+        (a) => {
+          if (!live) return;
+          const d = a ?? freshDraft(k);
+          stored.current = !!a;
+          revRef.current = a?.rev ?? 0;
+          draftRef.current = d;
+          active.current = { base: d.activeMs, since: document.visibilityState === 'visible' ? performance.now() : null };
+          setDraft(d);
+        },
+        (e: unknown) => live && setError(e),
+      ),
+    );
+    return () => {
+      live = false;
+      // Leaving the item: keep the time spent on a stored draft.
+      const d = draftRef.current;
+      if (d && d.id === id && stored.current && d.status === 'draft') persist({ ...d, activeMs: activeMs(), updatedAt: Date.now() });
+      draftRef.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the annotation id only
+  }, [id]);
+
+  // Active time: only while the tab is visible; a hidden tab saves what it has.
+  useEffect(() => {
+    const onVisibility = () => {
+      const a = active.current;
+      if (document.visibilityState === 'visible') {
+        if (a.since === null) a.since = performance.now();
+        return;
+      }
+      if (a.since !== null) {
+        a.base += performance.now() - a.since;
+        a.since = null;
+      }
+      const d = draftRef.current;
+      if (d && stored.current && d.status === 'draft') {
+        const next = { ...d, activeMs: activeMs(), updatedAt: Date.now() };
+        draftRef.current = next;
+        persist(next);
+      }
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pagehide', onVisibility);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', onVisibility);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- refs only
+  }, [persist]);
+
+  const update = useCallback(
+    (patch: Partial<Annotation>) => {
+      const d = draftRef.current;
+      if (!d || conflict) return;
+      undoStack.current.push(d);
+      setUndoDepth(undoStack.current.length);
+      const next: Annotation = { ...d, ...patch, activeMs: activeMs(), updatedAt: Date.now() };
+      draftRef.current = next;
+      setDraft(next);
+      persist(next);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- refs only
+    [conflict, persist],
+  );
+
+  const undo = useCallback(() => {
+    const prev = undoStack.current.pop();
+    setUndoDepth(undoStack.current.length);
+    const d = draftRef.current;
+    if (!prev || !d || conflict) return;
+    const next: Annotation = { ...prev, activeMs: activeMs(), updatedAt: Date.now() };
+    draftRef.current = next;
+    setDraft(next);
+    persist(next);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- refs only
+  }, [conflict, persist]);
+
+  const loadSaved = useCallback(() => {
+    if (!conflict || !k) return;
+    const cur = conflict.current ?? freshDraft(k);
+    revRef.current = conflict.current?.rev ?? 0;
+    stored.current = !!conflict.current;
+    draftRef.current = cur;
+    undoStack.current = [];
+    setUndoDepth(0);
+    setDraft(cur);
+    setConflict(null);
+  }, [conflict, k]);
+
+  const keepMine = useCallback(() => {
+    const d = draftRef.current;
+    if (!conflict || !d) return;
+    setConflict(null);
+    persist({ ...d, updatedAt: Date.now() }, conflict.current?.rev ?? 0);
+  }, [conflict, persist]);
+
+  const current = useCallback(() => draftRef.current, []);
+  return { draft, conflict, error, saving: pending > 0, canUndo: undoDepth > 0, update, current, undo, loadSaved, keepMine };
+}

@@ -1,0 +1,150 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button } from '../../components/button';
+import { downloadFile } from '../../components/download';
+import { ErrorMessage } from '../../components/error-message';
+import { ProgressBar } from '../../components/progress-bar';
+import { datasetsLoadCall, EXPORT_FORMATS, FORMAT_INFO, type ExportFormat } from '../../domain/export';
+import { aggregationText, DEFAULT_MERGE_OPTIONS, parseAggregation, type MergeOptions, type MergeSummary } from '../../domain/merge';
+import type { JobProgress } from '../../workers/protocol';
+import { listProjectAnnotations } from '../../storage/annotations-repo';
+import { listDatasets } from '../../storage/datasets-repo';
+import { openDb } from '../../storage/db';
+import { currentPlan } from '../../storage/routing-repo';
+import { exportWorker } from '../../workers/export-client';
+import type { ExportResults } from '../../workers/export-protocol';
+
+function useExportInputs(projectId: string) {
+  return useQuery({
+    queryKey: ['export-inputs', projectId],
+    queryFn: async () => {
+      const db = openDb();
+      const datasets = await listDatasets(db, projectId);
+      const plan = (await currentPlan(db, projectId)) ?? null;
+      const dataset = (plan ? datasets.find((d) => d.id === plan.datasetId) : undefined) ?? datasets[datasets.length - 1] ?? null;
+      const annotators = [...new Set((await listProjectAnnotations(db, projectId)).map((a) => a.annotator))].sort();
+      return { dataset, plan, annotators };
+    },
+    staleTime: 0,
+  });
+}
+
+/** The Export area: merge options, a summary before anything is written, and the hybrid dataset as a zip. */
+export function ExportArea({ projectId }: { projectId: string }) {
+  const inputs = useExportInputs(projectId);
+  const [options, setOptions] = useState<MergeOptions>(DEFAULT_MERGE_OPTIONS);
+  const [format, setFormat] = useState<ExportFormat>('trl');
+  const [progress, setProgress] = useState<JobProgress | null>(null);
+  const [result, setResult] = useState<ExportResults['export'] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const d = inputs.data;
+  const spec = d?.dataset ? { projectId, datasetId: d.dataset.id, planId: d.plan?.id ?? null, options, appVersion: __APP_VERSION__ } : null;
+  const summary = useQuery({
+    queryKey: ['export-summary', spec],
+    enabled: !!spec,
+    staleTime: 0,
+    queryFn: ({ signal }) => exportWorker().request({ type: 'summary', ...spec! }, { signal }),
+  });
+  if (inputs.isPending) return <p className="p-6 text-sm text-slate-600">Loading…</p>;
+  if (inputs.error) return <div className="p-6"><ErrorMessage title="Could not read the project" error={inputs.error} /></div>;
+  if (!d?.dataset) return <p className="p-6 text-sm text-slate-600">This project has no dataset yet: import one on the Data page first.</p>;
+  const set = (patch: Partial<MergeOptions>) => setOptions((o) => ({ ...o, ...patch }));
+
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      const r = await exportWorker().request({ type: 'export', ...spec!, format, compress: true }, { onProgress: setProgress });
+      setResult(r);
+      downloadFile(r.fileName, r.zip, 'application/zip');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+      setProgress(null);
+    }
+  };
+
+  return (
+    <div className="mx-auto max-w-4xl space-y-4 p-6 text-sm">
+      <h2 className="text-lg font-semibold">Export the hybrid dataset</h2>
+      <p className="text-slate-600">
+        {d.dataset.name} · {d.dataset.rowCount.toLocaleString('en-US')} pairs ·{' '}
+        {d.plan ? `plan v${d.plan.version} (${d.plan.strategy}, ${d.plan.humanIdx.length.toLocaleString('en-US')} routed to humans)` : 'no routing plan: every pair keeps its LM label'}
+      </p>
+      <section aria-label="Merge options" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4">
+        <label className="flex flex-col gap-1">
+          <span className="text-xs text-slate-600">Human label from several annotators</span>
+          <select aria-label="Aggregation" value={aggregationText(options.aggregate)} onChange={(e) => set({ aggregate: parseAggregation(e.target.value) })} className="rounded-md border border-slate-300 px-2 py-1">
+            <option value="majority">Majority, strength collapsed (paper)</option>
+            <option value="mean-strength">Mean strength</option>
+            {d.annotators.map((a) => <option key={a} value={`annotator:${a}`}>Only {a}</option>)}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-xs text-slate-600">Routed to humans but not labelled</span>
+          <select aria-label="Unlabelled" value={options.unlabelled} onChange={(e) => set({ unlabelled: e.target.value as MergeOptions['unlabelled'] })} className="rounded-md border border-slate-300 px-2 py-1">
+            <option value="lm">Fall back to the LM label</option>
+            <option value="omit">Leave out</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-xs text-slate-600">Ties</span>
+          <select aria-label="Ties" value={options.ties} onChange={(e) => set({ ties: e.target.value as MergeOptions['ties'] })} className="rounded-md border border-slate-300 px-2 py-1">
+            <option value="drop">Drop (paper)</option>
+            <option value="keep">Keep (TRL formats cannot express them and skip them)</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-xs text-slate-600">Human labels already in the file</span>
+          <select aria-label="File human labels" value={options.fileHuman} onChange={(e) => set({ fileHuman: e.target.value as MergeOptions['fileHuman'] })} className="rounded-md border border-slate-300 px-2 py-1">
+            <option value="ignore">Ignore (only annotations made here count)</option>
+            <option value="use">Use for routed pairs without annotations</option>
+          </select>
+        </label>
+      </section>
+      {summary.error && <ErrorMessage title="The merge cannot run" error={summary.error} />}
+      {summary.data && <Summary s={summary.data} />}
+      <section aria-label="Format" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+        <label className="flex flex-col gap-1">
+          <span className="text-xs text-slate-600">Format</span>
+          <select aria-label="Export format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)} className="rounded-md border border-slate-300 px-2 py-1">
+            {EXPORT_FORMATS.map((f) => <option key={f} value={f}>{FORMAT_INFO[f].title}</option>)}
+          </select>
+        </label>
+        <p className="text-slate-600">
+          One zip: the data file, <code>manifest.json</code> (how it was produced) and <code>README.md</code> (a dataset card). Load the data with{' '}
+          <code className="break-all">{datasetsLoadCall(format, `data.${FORMAT_INFO[format].extension}`)}</code>.
+        </p>
+        <Button variant="primary" disabled={busy || !summary.data} onClick={run}>Export zip</Button>
+        {progress && <ProgressBar progress={progress} />}
+        {error ? <ErrorMessage title="The export failed" error={error} /> : null}
+        {result && (
+          <p role="status" data-testid="export-done" className="rounded-md bg-emerald-50 p-2 text-emerald-900">
+            Exported {result.fileName}: <span data-testid="export-rows">{result.manifest.export.rows}</span> records in {result.manifest.export.file}.
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Summary({ s }: { s: MergeSummary }) {
+  const agreement = s.agreement;
+  return (
+    <section aria-label="Merge summary" data-testid="merge-summary" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h3 className="mb-2 font-semibold">Before exporting</h3>
+      <dl className="grid grid-cols-[16rem_1fr] gap-x-3 gap-y-0.5">
+        <dt className="text-slate-500">Pairs in the hybrid dataset</dt><dd data-testid="summary-output">{s.output}</dd>
+        <dt className="text-slate-500">Human label / LM label</dt><dd data-testid="summary-sources">{s.bySource.human} / {s.bySource.lm}</dd>
+        <dt className="text-slate-500">Routed to humans</dt><dd>{s.routed} ({s.routedLabelled} labelled, {s.routedUnlabelled} not)</dd>
+        <dt className="text-slate-500">Ties dropped (human / LM)</dt><dd>{s.tiesDropped.human} / {s.tiesDropped.lm}</dd>
+        <dt className="text-slate-500">Left out</dt><dd>{s.omitted.unlabelled} unlabelled, {s.omitted.noLabel} with no usable label</dd>
+        <dt className="text-slate-500">Human–LM agreement on routed pairs</dt>
+        <dd>{agreement.compared > 0 ? `${agreement.agree} of ${agreement.compared} (${((agreement.agree / agreement.compared) * 100).toFixed(1)}%)` : 'no routed pair has both labels yet'}</dd>
+      </dl>
+    </section>
+  );
+}

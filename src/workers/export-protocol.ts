@@ -1,0 +1,21 @@
+// Messages of the export worker: preview the merge (summary only), or merge and write a zip.
+import type { ExportFormat, ExportManifest } from '../domain/export';
+import type { MergeOptions, MergeSummary } from '../domain/merge';
+
+export interface ExportSpec {
+  projectId: string;
+  datasetId: string;
+  /** The plan to follow; null exports the LM labels only. */
+  planId: string | null;
+  options: MergeOptions;
+  appVersion: string;
+}
+
+export type ExportRequest =
+  | ({ type: 'summary'; id: number } & ExportSpec)
+  | ({ type: 'export'; id: number; format: ExportFormat; compress: boolean } & ExportSpec);
+
+export interface ExportResults {
+  summary: MergeSummary;
+  export: { zip: Blob; fileName: string; manifest: ExportManifest; summary: MergeSummary };
+}

@@ -1,0 +1,94 @@
+/// <reference lib="webworker" />
+// Thin adapter: reads the dataset, plan and annotations from IndexedDB, runs the merge and the chosen
+// writer chunk by chunk (domain/export), and hands back one zip (data file, manifest.json, README.md).
+import { tagsOf } from '../domain/features/feature-set';
+import { createFormatWriter, exportZip, FORMAT_INFO, webDeflateRaw, type ExportContext } from '../domain/export';
+import { Merger } from '../domain/merge';
+import { readPpmInfo } from '../domain/ppm';
+import type { PlanFileHuman } from '../domain/routing';
+import { listProjectAnnotations } from '../storage/annotations-repo';
+import { getDataset, readInstanceRange, readInstances } from '../storage/datasets-repo';
+import { openDb, type DatasetRow, type PlanRow } from '../storage/db';
+import { getFeatureSet } from '../storage/features-repo';
+import { getPpm } from '../storage/routing-repo';
+import type { ExportRequest, ExportSpec } from './export-protocol';
+import type { JobContext } from './worker-host';
+import { serveWorker } from './worker-host';
+
+const CHUNK = 1000;
+
+function fail(code: string, message: string): never {
+  throw Object.assign(new Error(message), { code });
+}
+
+async function load(spec: ExportSpec) {
+  const db = openDb();
+  const dataset = await getDataset(db, spec.datasetId);
+  if (!dataset || dataset.status !== 'ready') fail('not-found', 'The dataset no longer exists.');
+  const plan = spec.planId ? await db.plans.get(spec.planId) : undefined;
+  if (spec.planId && !plan) fail('not-found', 'The routing plan no longer exists.');
+  if (plan && plan.datasetId !== dataset.id) fail('plan-mismatch', 'The routing plan belongs to another dataset.');
+  const routed = plan ? await readInstances(db, dataset.id, [...plan.humanIdx]) : [];
+  const human: PlanFileHuman[] = plan ? routed.map((r, k) => ({ idx: r.idx, id: r.id, gain: plan.gains[k] ?? 0 })) : [];
+  const annotations = (await listProjectAnnotations(db, spec.projectId)).filter((a) => a.datasetId === dataset.id);
+  return { db, dataset, plan, human, annotations };
+}
+
+async function* chunks(datasetId: string, n: number, ctx: JobContext, phase: string) {
+  const db = openDb();
+  for (let from = 0; from < n; from += CHUNK) {
+    ctx.progress({ phase, done: from, total: n });
+    yield await readInstanceRange(db, datasetId, from, CHUNK);
+  }
+  ctx.progress({ phase, done: n, total: n });
+}
+
+function planContext(plan: PlanRow | undefined, human: PlanFileHuman[], ppm: { name: string; sha256: string; kind: string; output: string }): ExportContext['plan'] {
+  if (!plan) return null;
+  return {
+    strategy: plan.strategy, seed: plan.seed, candidates: plan.candidates, budget: plan.budget, predicted: plan.predicted, predictedAllLm: plan.predictedAllLm,
+    predictedAllHuman: plan.predictedAllHuman, createdAt: new Date(plan.createdAt).toISOString(), human,
+    ppm: { ...ppm, missingInData: [] },
+  };
+}
+
+function baseName(d: DatasetRow): string {
+  return d.name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'dataset';
+}
+
+serveWorker<ExportRequest>(self, async (req, ctx) => {
+  const { dataset, plan, human, annotations } = await load(req);
+  const merger = new Merger({ plan: { human, dataset: { n: dataset.rowCount } }, annotations, options: req.options });
+  if (req.type === 'summary') {
+    for await (const c of chunks(dataset.id, dataset.rowCount, ctx, 'Merging')) {
+      if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
+      merger.decide(c);
+    }
+    return { result: merger.finish() };
+  }
+  const fs = await getFeatureSet(openDb(), dataset.id);
+  const ppmRow = plan?.ppmHash ? await getPpm(openDb(), plan.ppmHash) : undefined;
+  const ppmInfo = ppmRow ? readPpmInfo(ppmRow.bytes) : undefined;
+  const info = FORMAT_INFO[req.format];
+  const stamp = new Date().toISOString();
+  const dataFile = `${baseName(dataset)}.${req.format}.${info.extension}`.replace('.parquet.parquet', '.parquet');
+  const parts: Uint8Array[] = [];
+  const { manifest, summary } = await exportZip({
+    chunks: chunks(dataset.id, dataset.rowCount, ctx, 'Exporting'),
+    merger,
+    writer: createFormatWriter(req.format, fs ? { hyperTags: (m) => tagsOf(fs.tagBits, m.idx) } : {}),
+    signal: ctx.signal,
+    zipSink: (b) => void parts.push(b),
+    ...(req.compress ? { deflate: webDeflateRaw } : {}),
+    context: {
+      app: { name: 'hyper-workbench', version: req.appVersion },
+      dataset: { name: dataset.name, sha256: dataset.contentHash },
+      plan: planContext(plan, human, { name: plan?.ppmName ?? '', sha256: plan?.ppmHash ?? '', kind: ppmInfo?.kind ?? 'unknown', output: ppmInfo?.output ?? 'unknown' }),
+      format: req.format,
+      createdAt: stamp,
+      dataFile,
+    },
+  });
+  const zip = new Blob(parts as BlobPart[], { type: 'application/zip' });
+  return { result: { zip, fileName: `${baseName(dataset)}-hybrid-${req.format}.zip`, manifest, summary } };
+});
