@@ -62,9 +62,9 @@ test('the demo project is there on first start, marked as demo data', async ({ p
   const bWinsNoHuman = demo.filter((r) => r.pref_gpt4.startsWith('B-') && r.pref_human === null).length;
   await expect(page.getByTestId('match-count')).toHaveText(`${bWinsNoHuman} matching pairs`);
 
-  // Areas not built yet say so.
+  // Review before anyone has labelled says so.
   await page.getByRole('link', { name: 'Review' }).click();
-  await expect(page.getByRole('heading', { name: 'Not built yet' })).toBeVisible();
+  await expect(page.getByText('No submitted annotations yet.')).toBeVisible();
 });
 
 test('projects can be created, renamed and deleted, and survive a reload', async ({ page }) => {

@@ -3,10 +3,10 @@ import { FeaturesArea } from '../features/feature-tags/features-area';
 import { RouteArea } from '../features/route/route-area';
 import { AnnotateArea } from '../features/annotate/annotate-area';
 import { ExportArea } from '../features/export/export-area';
+import { ReviewArea } from '../features/review/review-area';
 import { useProject } from '../features/projects/queries';
 import { ErrorMessage } from '../components/error-message';
 import { AREAS, routeHref, type Area, type Route } from '../navigation/router';
-import { NotBuiltYet } from './not-built-yet';
 
 const AREA_TEXT: Record<Area, string> = {
   data: 'Data',
@@ -70,7 +70,7 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
         ) : route.area === 'export' ? (
           <ExportArea projectId={route.projectId} />
         ) : (
-          <NotBuiltYet area={route.area} />
+          <ReviewArea projectId={route.projectId} />
         )}
       </main>
     </div>
