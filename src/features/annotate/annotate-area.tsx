@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Button } from '../../components/button';
 import { downloadFile } from '../../components/download';
 import { ErrorMessage } from '../../components/error-message';
@@ -81,14 +81,30 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
   // Keys pressed while the next item is still loading are kept and applied once it is there, so a fast
   // annotator never loses a keystroke.
   const pendingKeys = useRef<string[]>([]);
+  const replaying = useRef(false);
+  const flushPending = useCallback(() => {
+    const keys = pendingKeys.current.splice(0);
+    replaying.current = true;
+    try {
+      for (const key of keys) window.dispatchEvent(new KeyboardEvent('keydown', { key }));
+    } finally {
+      replaying.current = false;
+    }
+  }, []);
   // The item the annotator is moving to: keys that arrive before it is loaded wait for it.
   const targetIdx = useRef<number | undefined>(idx);
   useEffect(() => {
     targetIdx.current = idx;
   }, [idx]);
-  const go = (pos: number) => {
+  const positionRef = useRef(position);
+  useEffect(() => {
+    positionRef.current = position;
+  }, [position]);
+  /** Moves to a queue position; `delta` moves relative to where the annotator is going (not the last render). */
+  const go = (pos: number, delta?: number) => {
     if (!s || queue.length === 0) return;
-    const p = Math.max(0, Math.min(queue.length - 1, pos));
+    const p = Math.max(0, Math.min(queue.length - 1, delta === undefined ? pos : positionRef.current + delta));
+    positionRef.current = p;
     targetIdx.current = queue[p];
     setMessage(null);
     setState.mutate({ ...s, position: p, updatedAt: Date.now() });
@@ -106,13 +122,13 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
       return;
     }
     d.update({ status: 'submitted', submittedAt: Date.now() });
-    go(position + 1);
+    go(0, 1);
   };
   const skip = () => {
     if (!d.current()) return;
     d.update({ status: 'skipped', skipReason });
     setSkipReason('');
-    go(position + 1);
+    go(0, 1);
   };
   const toggleFlag = () => {
     const cur = d.current();
@@ -147,23 +163,29 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
       }
       const scale = SCALE.find((x) => x.key === e.key);
       const conf = CONFIDENCE_KEYS[e.key];
-      const loaded = d.current();
-      const cur = loaded && loaded.idx === targetIdx.current ? loaded : null;
-      if (!cur && (scale || conf || ['Enter', 's', 'f', 'u'].includes(e.key)) && queue.length > 0) {
+      const formKey = !!(scale || conf || ['Enter', 's', 'f', 'u'].includes(e.key));
+      const readyDraft = () => {
+        const loaded = d.current();
+        return loaded && loaded.idx === targetIdx.current ? loaded : null;
+      };
+      // Keys keep their order: while earlier keys wait for an item, later ones wait behind them.
+      if (formKey && !replaying.current && pendingKeys.current.length > 0 && readyDraft()) flushPending();
+      const cur = readyDraft();
+      if (formKey && (!cur || (!replaying.current && pendingKeys.current.length > 0)) && queue.length > 0) {
         pendingKeys.current.push(e.key);
         e.preventDefault();
         return;
       }
       const isSubmitted = cur?.status === 'submitted';
       let handled = true;
-      if (scale && cur && !isSubmitted) d.update({ overall: orientPreference(scale.shown, swapped) });
+      if (scale && cur && !isSubmitted) d.update({ overall: orientPreference(scale.shown, cur.swapped) });
       else if (conf && cur && !isSubmitted) d.update({ confidence: conf });
       else if (e.key === 'Enter' && (e.target as HTMLElement | null)?.tagName !== 'BUTTON') submit();
       else if (e.key === 's') skip();
       else if (e.key === 'f') toggleFlag();
       else if (e.key === 'u') d.undo();
-      else if (e.key === 'n' || e.key === 'ArrowRight') go(position + 1);
-      else if (e.key === 'p' || e.key === 'ArrowLeft') go(position - 1);
+      else if (e.key === 'n' || e.key === 'ArrowRight') go(0, 1);
+      else if (e.key === 'p' || e.key === 'ArrowLeft') go(0, -1);
       else if (e.key === 'd') ui.toggle('showDiff');
       else if (e.key === 'r' && isSubmitted) ui.reveal(revealKey);
       else if (e.key === 'g') ui.toggle('showGuidelines');
@@ -181,9 +203,8 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
   // place when the kept keys are replayed.
   useEffect(() => {
     if (!draftId || currentDraft()?.idx !== targetIdx.current || pendingKeys.current.length === 0) return;
-    const keys = pendingKeys.current.splice(0);
-    for (const key of keys) window.dispatchEvent(new KeyboardEvent('keydown', { key }));
-  }, [draftId, currentDraft]);
+    flushPending();
+  }, [draftId, currentDraft, flushPending]);
 
   const done = (mine.data ?? []).filter((a) => a.status === 'submitted').length;
   const skipped = queue.length ? [...queue].map((q, p) => [q, p] as const).filter(([q]) => byIdx.get(q)?.status === 'skipped') : [];
