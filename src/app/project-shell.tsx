@@ -4,6 +4,7 @@ import { RouteArea } from '../features/route/route-area';
 import { AnnotateArea } from '../features/annotate/annotate-area';
 import { ExportArea } from '../features/export/export-area';
 import { ReviewArea } from '../features/review/review-area';
+import { LabArea } from '../features/ppm-lab/lab-area';
 import { useProject } from '../features/projects/queries';
 import { ErrorMessage } from '../components/error-message';
 import { AREAS, routeHref, type Area, type Route } from '../navigation/router';
@@ -15,6 +16,7 @@ const AREA_TEXT: Record<Area, string> = {
   annotate: 'Annotate',
   review: 'Review',
   export: 'Export',
+  lab: 'PPM lab',
 };
 
 /** A project's frame: name, the workflow navigation (Data -> ... -> Export) and the current area. */
@@ -69,6 +71,8 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
           <AnnotateArea projectId={route.projectId} />
         ) : route.area === 'export' ? (
           <ExportArea projectId={route.projectId} />
+        ) : route.area === 'lab' ? (
+          <LabArea projectId={route.projectId} />
         ) : (
           <ReviewArea projectId={route.projectId} />
         )}

@@ -1,7 +1,8 @@
 // A tiny hash router: the app is static files, so the location hash carries the route.
 import { useSyncExternalStore } from 'react';
 
-export const AREAS = ['data', 'features', 'route', 'annotate', 'review', 'export'] as const;
+// The PPM lab comes last: it is a side loop (fit a PPM once, then route with it), not a step of every project.
+export const AREAS = ['data', 'features', 'route', 'annotate', 'review', 'export', 'lab'] as const;
 export type Area = (typeof AREAS)[number];
 
 export type Route =
