@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Button } from '../../components/button';
 import { downloadFile } from '../../components/download';
 import { ErrorMessage } from '../../components/error-message';
@@ -13,7 +14,7 @@ import { useAnnotatorUi } from './annotator-store';
 import { HelpOverlay } from './help-overlay';
 import { ItemView } from './item-view';
 import { PacksPanel } from './packs-panel';
-import { packResults, queueOf, useAnnotateProject, useAnnotatorState, useCurrentPlan, useInstance, useMyAnnotations, useSaveGuidelines, useSetAnnotatorState } from './queries';
+import { packResults, queueOf, usePrefetchNeighbours, useAnnotateProject, useAnnotatorState, useCurrentPlan, useInstance, useMyAnnotations, useSaveGuidelines, useSetAnnotatorState } from './queries';
 import { useAnnotationDraft } from './use-annotation-draft';
 
 /** The Annotate area: who is labelling, their queue from the locked plan, and the item being labelled. */
@@ -64,6 +65,7 @@ function isTyping(target: EventTarget | null): boolean {
 function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: PlanRow; annotator: string }) {
   const state = useAnnotatorState(project.id, annotator, plan);
   const setState = useSetAnnotatorState();
+  const qc = useQueryClient();
   const ui = useAnnotatorUi();
   const mine = useMyAnnotations(plan.id, annotator);
   const s = state.data;
@@ -71,9 +73,13 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
   const position = s ? Math.min(s.position, Math.max(0, queue.length - 1)) : 0;
   const idx = queue[position];
   const item = useInstance(plan.datasetId, idx);
+  usePrefetchNeighbours(plan.datasetId, queue, position);
   const swapped = idx === undefined ? false : sidesSwapped(plan.id, idx, annotator);
-  const d = useAnnotationDraft(item.data && idx !== undefined ? { projectId: project.id, datasetId: plan.datasetId, planId: plan.id, idx, instanceId: item.data.id, annotator, swapped } : null);
   const byIdx = useMemo(() => new Map((mine.data ?? []).map((a) => [a.idx, a])), [mine.data]);
+  const d = useAnnotationDraft(
+    item.data && idx !== undefined ? { projectId: project.id, datasetId: plan.datasetId, planId: plan.id, idx, instanceId: item.data.id, annotator, swapped } : null,
+    mine.data && idx !== undefined ? (byIdx.get(idx) ?? null) : undefined,
+  );
   const [message, setMessage] = useState<string | null>(null);
   const [flagReason, setFlagReason] = useState('');
   const [skipReason, setSkipReason] = useState('');
@@ -107,7 +113,10 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
     positionRef.current = p;
     targetIdx.current = queue[p];
     setMessage(null);
-    setState.mutate({ ...s, position: p, updatedAt: Date.now() });
+    const next = { ...s, position: p, updatedAt: Date.now() };
+    // The view moves now; the position is stored right after.
+    qc.setQueryData(['annotator-state', next.projectId, next.annotator, next.planId], next);
+    setState.mutate(next);
   };
   const draft = d.draft;
   const submitted = draft?.status === 'submitted';

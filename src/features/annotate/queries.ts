@@ -1,5 +1,6 @@
 // TanStack Query hooks of the annotation area: the plan in force, the annotator's queue state, items, annotations.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { annotationId, type Annotation } from '../../domain/annotation';
 import { buildQueue, type QueueOrder } from '../../domain/annotate/queue';
 import { assignPacks, PACK_FORMAT, packIdOf, RESULTS_FORMAT, type AnnotationPack, type ResultsFile } from '../../domain/annotate/pack';
@@ -48,12 +49,23 @@ export function queueOf(plan: PlanRow, order: QueueOrder, seed: number, annotato
   return buildQueue(plan.humanIdx, order, seed, annotator);
 }
 
+function instanceQuery(datasetId: string, idx: number) {
+  return { queryKey: ['instance', datasetId, idx], queryFn: async () => (await readInstances(openDb(), datasetId, [idx]))[0] ?? null };
+}
+
 export function useInstance(datasetId: string | undefined, idx: number | undefined) {
-  return useQuery({
-    queryKey: ['instance', datasetId, idx],
-    enabled: datasetId !== undefined && idx !== undefined,
-    queryFn: async () => (await readInstances(openDb(), datasetId!, [idx!]))[0] ?? null,
-  });
+  return useQuery({ ...instanceQuery(datasetId ?? '', idx ?? -1), enabled: datasetId !== undefined && idx !== undefined });
+}
+
+/** Reads the items around the current one ahead of time, so moving on shows them at once. */
+export function usePrefetchNeighbours(datasetId: string, queue: Uint32Array, position: number) {
+  const qc = useQueryClient();
+  useEffect(() => {
+    for (const p of [position + 1, position + 2, position - 1]) {
+      const idx = queue[p];
+      if (idx !== undefined) void qc.prefetchQuery(instanceQuery(datasetId, idx));
+    }
+  }, [qc, datasetId, queue, position]);
 }
 
 export function useMyAnnotations(planId: string | undefined, annotator: string) {

@@ -41,7 +41,14 @@ function freshDraft(k: DraftKey): Annotation {
   };
 }
 
-export function useAnnotationDraft(k: DraftKey | null): DraftState {
+/** The last version of each annotation this tab saved or read: lets an item open without waiting for IndexedDB. */
+const lastKnown = new Map<string, Annotation>();
+
+/**
+ * `known`: the annotation as the page's cache has it (null: none; undefined: cache not loaded). The item opens
+ * at once from what this tab last saved or the cache, then IndexedDB is read to catch work saved elsewhere.
+ */
+export function useAnnotationDraft(k: DraftKey | null, known?: Annotation | null): DraftState {
   const qc = useQueryClient();
   const id = k ? annotationId(k.planId, k.idx, k.annotator) : null;
   const [draft, setDraft] = useState<Annotation | null>(null);
@@ -51,7 +58,8 @@ export function useAnnotationDraft(k: DraftKey | null): DraftState {
   const [undoDepth, setUndoDepth] = useState(0);
   const draftRef = useRef<Annotation | null>(null);
   const stored = useRef(false);
-  const revRef = useRef(0);
+  // Stored revision per annotation id: saves of the item just left may still be queued when the next opens.
+  const revs = useRef(new Map<string, number>());
   const undoStack = useRef<Annotation[]>([]);
   const chain = useRef<Promise<void>>(Promise.resolve());
   const active = useRef<{ base: number; since: number | null }>({ base: 0, since: null });
@@ -63,13 +71,16 @@ export function useAnnotationDraft(k: DraftKey | null): DraftState {
       setPending((p) => p + 1);
       chain.current = chain.current.then(async () => {
         try {
-          const row = await saveAnnotation(openDb(), next, expected ?? revRef.current);
-          revRef.current = row.rev;
-          stored.current = true;
+          const row = await saveAnnotation(openDb(), next, expected ?? revs.current.get(next.id) ?? 0);
+          revs.current.set(row.id, row.rev);
+          lastKnown.set(row.id, row);
+          if (draftRef.current?.id === row.id) stored.current = true;
           setError(null);
           void qc.invalidateQueries({ queryKey: ['annotations'] });
         } catch (e) {
-          if (e instanceof AnnotationConflictError) setConflict({ current: e.current });
+          if (e instanceof AnnotationConflictError) {
+            if (draftRef.current?.id === next.id) setConflict({ current: e.current });
+          }
           else setError(e);
         } finally {
           setPending((p) => p - 1);
@@ -83,20 +94,31 @@ export function useAnnotationDraft(k: DraftKey | null): DraftState {
   useEffect(() => {
     if (!k || !id) return;
     let live = true;
-    setDraft(null);
     setConflict(null);
     undoStack.current = [];
     setUndoDepth(0);
+    const open = (a: Annotation | undefined) => {
+      const d = a ?? freshDraft(k);
+      stored.current = !!a;
+      revs.current.set(d.id, a?.rev ?? 0);
+      draftRef.current = d;
+      if (a) lastKnown.set(a.id, a);
+      active.current = { base: d.activeMs, since: document.visibilityState === 'visible' ? performance.now() : null };
+      setDraft(d);
+    };
+    const quick = lastKnown.get(id) ?? (known === undefined ? undefined : known ?? null);
+    if (quick !== undefined) open(quick ?? undefined);
+    else setDraft(null);
     void chain.current.then(() =>
       getAnnotation(openDb(), id).then(
         (a) => {
           if (!live) return;
-          const d = a ?? freshDraft(k);
-          stored.current = !!a;
-          revRef.current = a?.rev ?? 0;
-          draftRef.current = d;
-          active.current = { base: d.activeMs, since: document.visibilityState === 'visible' ? performance.now() : null };
-          setDraft(d);
+          // Opened from memory: take the stored version only if it is newer and nothing was changed here yet.
+          if (quick !== undefined) {
+            if ((a?.rev ?? 0) !== (revs.current.get(id) ?? 0) && undoStack.current.length === 0) open(a);
+            return;
+          }
+          open(a);
         },
         (e: unknown) => live && setError(e),
       ),
@@ -169,7 +191,7 @@ export function useAnnotationDraft(k: DraftKey | null): DraftState {
   const loadSaved = useCallback(() => {
     if (!conflict || !k) return;
     const cur = conflict.current ?? freshDraft(k);
-    revRef.current = conflict.current?.rev ?? 0;
+    revs.current.set(cur.id, conflict.current?.rev ?? 0);
     stored.current = !!conflict.current;
     draftRef.current = cur;
     undoStack.current = [];
