@@ -22,6 +22,16 @@ interface Session {
 }
 
 let current: Session | null = null;
+let prepareTail: Promise<unknown> = Promise.resolve();
+
+// onnxruntime-web refuses a second run on a session while one is in flight ("Session already started"), and
+// route, curve and explain requests arrive together: every ORT call (create, run, release) goes through here.
+let ortTail: Promise<unknown> = Promise.resolve();
+function serial<T>(f: () => Promise<T>): Promise<T> {
+  const run = ortTail.then(f);
+  ortTail = run.catch(() => undefined);
+  return run;
+}
 
 function fail(code: string, message: string): never {
   throw Object.assign(new Error(message), { code });
@@ -50,11 +60,12 @@ async function prepare(req: Extract<RoutingRequest, { type: 'prepare' }>, ctx: J
   const match = matchFeatures(info, fs.coverage);
   ctx.progress({ phase: 'Starting the PPM', done: 1, total: 3 });
   if (current) {
-    await current.ppm.release().catch(() => undefined);
+    const old = current.ppm;
     current = null;
+    await serial(() => old.release()).catch(() => undefined);
   }
-  const ppm = await createPpmSession(row.bytes, info.features.length, req.backend);
-  const evaluator = tagCountEvaluator(info, match, (input, rows) => ppm.predict(input, rows));
+  const ppm = await serial(() => createPpmSession(row.bytes, info.features.length, req.backend));
+  const evaluator = tagCountEvaluator(info, match, (input, rows) => serial(() => ppm.predict(input, rows)));
   const index = buildTagIndex(fs.tagBits, fs.n);
   const router = new Router(index, evaluator);
   ctx.progress({ phase: 'Gain per tag', done: 2, total: 3 });
@@ -141,8 +152,12 @@ async function explain(req: Extract<RoutingRequest, { type: 'explain' }>): Promi
 
 serveWorker<RoutingRequest>(self, async (req, ctx) => {
   switch (req.type) {
-    case 'prepare':
-      return { result: await prepare(req, ctx) };
+    case 'prepare': {
+      // One prepare at a time, so a session is never replaced half-way through another's start.
+      const run = prepareTail.then(() => prepare(req, ctx));
+      prepareTail = run.catch(() => undefined);
+      return { result: await run };
+    }
     case 'route':
       return { result: await route(req, ctx) };
     case 'curve':
