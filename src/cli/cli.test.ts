@@ -1,21 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from './main';
+import { capture, restoreOutputAfterEach } from './test-helpers';
 import { TAG_INDEX } from '../domain/features/tags';
 
 const demo = new URL('../demo/demo-pairs.jsonl', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hyper-cli-'));
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out: () => out.join(''), err: () => err.join('') };
-}
-afterEach(() => vi.restoreAllMocks());
+restoreOutputAfterEach();
 
 describe('hyper features', () => {
   it('writes one line per pair with scores and valid tag ids', async () => {

@@ -3,20 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from './main';
+import { capture, restoreOutputAfterEach } from './test-helpers';
 import { appInfo } from './merge-command';
 
 const dir = mkdtempSync(join(tmpdir(), 'hyper-merge-'));
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out: () => out.join(''), err: () => err.join('') };
-}
-afterEach(() => vi.restoreAllMocks());
+restoreOutputAfterEach();
 
 // Five pairs in the project's pairs layout: p0-p2 routed, p0 and p1 annotated (p1 a split, i.e. a tie), p3 an LM
 // tie, p4 without an LM label.

@@ -4,23 +4,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TAG_IDS } from '../domain/features/tags';
 import { readPpmInfo } from '../domain/ppm/contract';
 import { FITTED_SOURCE, type CandidateManifest, parseCountsCsv, PROXY_OUTPUT_MEANING } from '../domain/ppm-lab';
 import { mulberry32 } from '../domain/random';
 import { main } from './main';
+import { capture, restoreOutputAfterEach } from './test-helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'hyper-lab-'));
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out: () => out.join(''), err: () => err.join('') };
-}
-afterEach(() => vi.restoreAllMocks());
+restoreOutputAfterEach();
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = capture();

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../domain/features/tags';
 import { encodeModel, GraphBuilder } from '../domain/onnx';
 import { buildLinearPpm, buildQuadraticPpm } from '../domain/ppm/builders';
@@ -14,6 +14,7 @@ import { mulberry32 } from '../domain/random';
 import { parsePlanFile, type PlanFile } from '../domain/routing/plan-file';
 import { quadraticPpm } from '../domain/routing/ppm';
 import { main } from './main';
+import { capture, restoreOutputAfterEach } from './test-helpers';
 import { packageRoot } from './ppm-session';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -21,14 +22,7 @@ const demo = join(REPO, 'src/demo/demo-pairs.jsonl');
 const dir = mkdtempSync(join(tmpdir(), 'hyper-route-'));
 const SEMANTIC = ['bertscore::', 'bertscore_length::', 'cosine_sim::'];
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out: () => out.join(''), err: () => err.join('') };
-}
-afterEach(() => vi.restoreAllMocks());
+restoreOutputAfterEach();
 
 let outputs = 0;
 /** Runs `hyper route ARGS --output <fresh file>`; returns the exit code, stderr and the parsed plan. */
