@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { parsePlanFile } from '../src/domain/routing/plan-file';
 import { demoWithFeatures, quadraticModel } from './fixtures/route';
 
 test('route the demo with the built-in PPM: slider, curve, lock a plan; the queue matches', async ({ page }) => {
@@ -57,6 +59,15 @@ test('route the demo with the built-in PPM: slider, curve, lock a plan; the queu
       }),
   );
   expect(stored).toEqual([{ version: 1, count: 13, superseded: true }, { version: 2, count: 8, superseded: false }]);
+
+  // The plan as a file, in the format `hyper route` writes and `hyper merge` reads.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download plan (JSON)' }).click();
+  const planFile = parsePlanFile(readFileSync(await (await download).path(), 'utf8'), 'plan.json');
+  expect(planFile.human).toHaveLength(8);
+  expect(planFile.strategy).toBe('simulated');
+  expect(planFile.dataset.n).toBe(40);
+  expect(planFile.human.every((h) => /^demo-\d{3}$/.test(h.id))).toBe(true);
 
   // Why a pair was routed: its tags with their contributions.
   await page.getByLabel('Explain pair number').fill('3');

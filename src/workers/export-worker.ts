@@ -29,7 +29,9 @@ async function load(spec: ExportSpec) {
   if (spec.planId && !plan) fail('not-found', 'The routing plan no longer exists.');
   if (plan && plan.datasetId !== dataset.id) fail('plan-mismatch', 'The routing plan belongs to another dataset.');
   const routed = plan ? await readInstances(db, dataset.id, [...plan.humanIdx]) : [];
-  const human: PlanFileHuman[] = plan ? routed.map((r, k) => ({ idx: r.idx, id: r.id, gain: plan.gains[k] ?? 0 })) : [];
+  const gain = new Map(plan ? Array.from(plan.humanIdx, (idx, k) => [idx, plan.gains[k]!] as const) : []);
+  if (plan && routed.length !== plan.humanIdx.length) fail('plan-mismatch', 'The routing plan names pairs the dataset no longer has.');
+  const human: PlanFileHuman[] = routed.map((r) => ({ idx: r.idx, id: r.id, gain: gain.get(r.idx) ?? 0 }));
   const annotations = (await listProjectAnnotations(db, spec.projectId)).filter((a) => a.datasetId === dataset.id);
   return { db, dataset, plan, human, annotations };
 }

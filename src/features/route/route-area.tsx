@@ -1,10 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
-import { budgetCost, resolveBudget, type BudgetKind } from '../../domain/routing';
+import { budgetCost, PLAN_FILE_FORMAT, PLAN_FILE_VERSION, resolveBudget, type BudgetKind, type PlanFile } from '../../domain/routing';
+import { downloadFile } from '../../components/download';
+import { getDataset, readInstances } from '../../storage/datasets-repo';
+import { openDb } from '../../storage/db';
 import { routeHref } from '../../navigation/router';
 import type { PlanRow } from '../../storage/db';
-import type { BackendChoice, CurvePoint, RouteOutcome, StrategyId } from '../../workers/routing-protocol';
+import type { BackendChoice, CurvePoint, PpmSummary, RouteOutcome, StrategyId } from '../../workers/routing-protocol';
 import { BudgetChart } from './budget-chart';
 import { routingSessionKey, useBudgetCurve, useExplain, useLockPlan, usePlans, usePpms, usePreparedRouting, useRoute, useRouteDatasets, useRouteFeatureSet, useUploadPpm } from './queries';
 import { useRouteSettings } from './route-settings';
@@ -185,10 +188,13 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
             {lock.error && <ErrorMessage title="Could not lock the plan" error={lock.error} />}
           </div>
           {current && (
-            <p role="status" data-testid="current-plan" className="rounded-md bg-emerald-50 p-2 text-emerald-900">
-              Plan v{current.version} locked {new Date(current.createdAt).toLocaleString()}: {current.strategy}, seed {current.seed}, predicted{' '}
-              {formatScore(current.predicted)}. Human queue: {current.humanIdx.length.toLocaleString('en-US')} pairs.
-            </p>
+            <div className="flex flex-wrap items-center gap-3 rounded-md bg-emerald-50 p-2 text-emerald-900">
+              <p role="status" data-testid="current-plan">
+                Plan v{current.version} locked {new Date(current.createdAt).toLocaleString()}: {current.strategy}, seed {current.seed}, predicted{' '}
+                {formatScore(current.predicted)}. Human queue: {current.humanIdx.length.toLocaleString('en-US')} pairs.
+              </p>
+              <Button onClick={() => void downloadPlan(current, prepared.data.ppm)}>Download plan (JSON)</Button>
+            </div>
           )}
         </section>
       )}
@@ -196,6 +202,22 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
       {prepared.data && <Explain session={session} n={n} chosen={outcome?.refined?.humanIdx ?? outcome?.humanIdx} />}
     </div>
   );
+}
+
+/** The locked plan as a plan file (the format `hyper route` writes and `hyper merge` reads). */
+async function downloadPlan(plan: PlanRow, ppm: PpmSummary): Promise<void> {
+  const db = openDb();
+  const [dataset, rows] = await Promise.all([getDataset(db, plan.datasetId), readInstances(db, plan.datasetId, [...plan.humanIdx])]);
+  const same = ppm.hash === plan.ppmHash;
+  const gain = new Map(Array.from(plan.humanIdx, (idx, k) => [idx, plan.gains[k]!] as const));
+  const file: PlanFile = {
+    format: PLAN_FILE_FORMAT, version: PLAN_FILE_VERSION, producedBy: { app: 'hyper-workbench', version: __APP_VERSION__ }, createdAt: new Date(plan.createdAt).toISOString(),
+    dataset: { name: dataset?.name ?? plan.datasetId, ...(dataset ? { sha256: dataset.contentHash } : {}), n: dataset?.rowCount ?? 0 },
+    ppm: { name: plan.ppmName, sha256: plan.ppmHash, kind: same ? ppm.kind : 'unknown', output: same ? ppm.output : 'unknown', ...(same ? { source: ppm.source, missingInData: ppm.missingInData } : { missingInData: [] }), backend: plan.backend },
+    strategy: plan.strategy, budget: plan.budget, seed: plan.seed, candidates: plan.candidates, predicted: plan.predicted, predictedAllLm: plan.predictedAllLm,
+    predictedAllHuman: plan.predictedAllHuman, human: rows.map((r) => ({ idx: r.idx, id: r.id, gain: gain.get(r.idx) ?? 0 })),
+  };
+  downloadFile(`plan-v${plan.version}.json`, `${JSON.stringify(file, null, 2)}\n`, 'application/json');
 }
 
 function planBudget(kind: BudgetKind, count: number, n: number, costHuman: number, costLm: number): PlanRow['budget'] {
