@@ -1,0 +1,80 @@
+// Export through the app: 100k pairs (resampled from ../shared/data/pairs, or the demo pairs), a top-k plan
+// routing 25% to humans, then the merge and a TRL zip and a Parquet zip written by the export worker: wall
+// time from click to the finished zip, peak memory of the browser, longest main-thread task (the page must stay
+// responsive while the worker streams).
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { browserRssMb, longTasks, observeLongTasks, rng, sampleMemory } from './harness.mjs';
+
+export const name = 'export (browser)';
+const N = Number(process.env.BENCH_EXPORT_ROWS ?? 100_000);
+
+async function makeFile() {
+  const shared = resolve(process.cwd(), '../shared/data/pairs');
+  const sources = ['pandalm.jsonl', 'prd_vicuna80.jsonl'].map((f) => resolve(shared, f)).filter(existsSync);
+  const rows = sources.length
+    ? sources.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)))
+    : readFileSync(new URL('../src/demo/demo-pairs.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const dir = new URL('./out/', import.meta.url).pathname;
+  mkdirSync(dir, { recursive: true });
+  const path = `${dir}export-${N}.jsonl`;
+  const out = createWriteStream(path);
+  const random = rng(99 + N);
+  for (let i = 0; i < N; i++) {
+    const row = { ...rows[Math.floor(random() * rows.length)] };
+    if ('id' in row) row.id = `${row.id}#${i}`;
+    else row.prompt_hash = `bench-${i}`;
+    if (!out.write(`${JSON.stringify(row)}\n`)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+  return path;
+}
+
+export async function run({ baseURL, browser }) {
+  const path = await makeFile();
+  const context = await browser.newContext({ baseURL, acceptDownloads: true });
+  await observeLongTasks(context);
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByLabel('New project name').fill(`export ${N}`);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.getByLabel('Dataset file').setInputFiles(path);
+  const Nt = N.toLocaleString('en-US');
+  await page.getByRole('button', { name: `Import ${Nt} pairs` }).click({ timeout: 300_000 });
+  await page.getByTestId('match-count').filter({ hasText: `${Nt} pairs` }).waitFor({ timeout: 300_000 });
+  await page.getByRole('link', { name: 'Features', exact: true }).click();
+  await page.getByRole('button', { name: /ompute features/ }).click();
+  await page.locator('[data-testid="feature-status"][data-created-at]').waitFor({ timeout: 600_000 });
+  await page.getByRole('link', { name: 'Route', exact: true }).click();
+  await page.getByTestId('ppm-summary').waitFor({ timeout: 600_000 });
+  await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
+  const b = Math.round(N * 0.25);
+  await page.locator(`[data-testid="route-outcome"][data-budget="${b}"]:not(.opacity-60)`).waitFor({ timeout: 600_000 });
+  await page.getByRole('button', { name: 'Lock routing plan' }).click();
+  await page.getByTestId('current-plan').waitFor();
+  await page.getByRole('link', { name: 'Export', exact: true }).click();
+  await page.getByTestId('merge-summary').waitFor({ timeout: 600_000 });
+  const rows = [];
+  for (const format of ['trl', 'parquet']) {
+    await page.getByLabel('Export format').selectOption(format);
+    const before = browserRssMb();
+    const mem = sampleMemory(100);
+    const since = await page.evaluate(() => performance.now());
+    const t0 = Date.now();
+    const download = page.waitForEvent('download', { timeout: 600_000 });
+    await page.getByRole('button', { name: 'Export zip' }).click();
+    const d = await download;
+    const wall = Date.now() - t0;
+    const peak = mem.stop();
+    const tasks = await longTasks(page, since);
+    const records = await page.getByTestId('export-rows').textContent();
+    const size = (await import('node:fs')).statSync(await d.path()).size / 1e6;
+    rows.push(
+      { benchmark: name, metric: `${Nt} pairs, ${format}: click to zip downloaded (s), ${records} records, ${size.toFixed(1)} MB zip`, value: (wall / 1000).toFixed(2), target: '' },
+      { benchmark: name, metric: `${Nt} pairs, ${format}: peak browser memory (MB; before ${before.toFixed(0)})`, value: peak.toFixed(0), target: '' },
+      { benchmark: name, metric: `${Nt} pairs, ${format}: longest main-thread task (ms)`, value: tasks.reduce((m, t) => Math.max(m, t.duration), 0).toFixed(0), target: '< 100', ok: tasks.every((t) => t.duration < 100) },
+    );
+  }
+  await context.close();
+  return rows;
+}
