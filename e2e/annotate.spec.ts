@@ -107,3 +107,28 @@ test('two tabs of one annotator never overwrite each other silently', async ({ c
   await two.getByRole('button', { name: 'Load the saved version' }).click();
   await expect(two.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is clearly better/);
 });
+
+test('active time counts only while the tab is visible', async ({ page }) => {
+  await demoPlan(page, 4);
+  await startAnnotating(page, 'dee');
+  await expect(page.getByTestId('item-status')).toBeVisible();
+  const started = Date.now();
+  const setVisibility = (state: 'hidden' | 'visible') =>
+    page.evaluate((s) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+  await page.waitForTimeout(300);
+  await setVisibility('hidden');
+  await page.waitForTimeout(2_500);
+  await setVisibility('visible');
+  await page.keyboard.press('2');
+  await page.keyboard.press('w');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('queue-progress')).toContainText('1 submitted');
+  const wall = Date.now() - started;
+  const [a] = (await storedAnnotations(page)).filter((x) => x.annotator === 'dee' && x.status === 'submitted');
+  expect(wall).toBeGreaterThan(2_500);
+  expect(a!.activeMs).toBeGreaterThan(200);
+  expect(a!.activeMs).toBeLessThan(wall - 2_000);
+});
