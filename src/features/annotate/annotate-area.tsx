@@ -220,7 +220,7 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
   const flagged = queue.length ? [...queue].map((q, p) => [q, p] as const).filter(([q]) => byIdx.get(q)?.flag !== undefined) : [];
 
   return (
-    <div className="flex min-h-0 gap-4 p-4 text-sm">
+    <div className="flex min-h-0 flex-col gap-4 p-4 text-sm lg:flex-row">
       <div className="min-w-0 flex-1 space-y-3">
         <QueueBar
           annotator={annotator}
@@ -260,7 +260,7 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
         )}
       </div>
       {item.data && draft && (
-        <aside aria-label="Your judgement" className="w-96 shrink-0 space-y-3 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
+        <aside aria-label="Your judgement" className="w-full shrink-0 lg:w-96 space-y-3 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
           <AnnotationForm draft={draft} update={d.update} readOnly={submitted || !!d.conflict} />
           {message && <p role="alert" className="text-red-700">{message}</p>}
           <div className="flex flex-wrap gap-2">
@@ -383,7 +383,7 @@ function GuidelinesPanel({ project, onClose }: { project: ProjectRow; onClose: (
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(project.guidelines);
   return (
-    <aside aria-label="Guidelines" className="w-96 shrink-0 space-y-2 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
+    <aside aria-label="Guidelines" className="w-full shrink-0 lg:w-96 space-y-2 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
       <div className="flex items-center justify-between">
         <h3 className="font-semibold">Guidelines</h3>
         <div className="flex gap-1">

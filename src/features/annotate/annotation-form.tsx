@@ -74,7 +74,7 @@ export function AnnotationForm({ draft, update, readOnly }: { draft: Annotation;
         const j = draft.aspects[aspect] ?? EMPTY;
         return (
           <details key={aspect} className="rounded-md border border-slate-200 p-2" open={!!draft.aspects[aspect]}>
-            <summary className="cursor-pointer text-xs font-semibold capitalize text-slate-700">{aspect} (optional)</summary>
+            <summary className="cursor-pointer text-xs font-semibold text-slate-700">{aspect[0]!.toUpperCase() + aspect.slice(1)} (optional)</summary>
             <div className="mt-2 space-y-2">
               <PreferencePicker name={`${aspect} preference`} value={j.preference} swapped={draft.swapped} onChange={(preference) => setAspect(aspect, { preference })} withKeys={false} />
               <ConfidencePicker name={`${aspect} confidence`} value={j.confidence} onChange={(confidence) => setAspect(aspect, { confidence })} withKeys={false} />

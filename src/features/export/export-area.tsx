@@ -116,14 +116,15 @@ export function ExportArea({ projectId }: { projectId: string }) {
         </label>
         <p className="text-slate-600">
           One zip: the data file, <code>manifest.json</code> (how it was produced) and <code>README.md</code> (a dataset card). Load the data with{' '}
-          <code className="break-all">{datasetsLoadCall(format, `data.${FORMAT_INFO[format].extension}`)}</code>.
+          <code className="break-all">{datasetsLoadCall(format, `DATA_FILE.${FORMAT_INFO[format].extension}`)}</code> (the exact call is shown after the export and written in the manifest).
         </p>
         <Button variant="primary" disabled={busy || !summary.data} onClick={run}>Export zip</Button>
         {progress && <ProgressBar progress={progress} />}
         {error ? <ErrorMessage title="The export failed" error={error} /> : null}
         {result && (
           <p role="status" data-testid="export-done" className="rounded-md bg-emerald-50 p-2 text-emerald-900">
-            Exported {result.fileName}: <span data-testid="export-rows">{result.manifest.export.rows}</span> records in {result.manifest.export.file}.
+            Exported {result.fileName}: <span data-testid="export-rows">{result.manifest.export.rows}</span> records in {result.manifest.export.file}. After unzipping:{' '}
+            <code className="break-all">{result.manifest.export.loadWith}</code>
           </p>
         )}
       </section>

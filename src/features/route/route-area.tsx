@@ -266,7 +266,7 @@ function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm
     <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome" data-ms={outcome.ms} data-budget={outcome.humanIdx.length} data-strategy={outcome.strategy}>
       <p>
         <strong>{outcome.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted <strong data-testid="predicted" data-value={outcome.predicted}>{formatScore(outcome.predicted)}</strong>{' '}
-        ({outcome.predicted - allLm >= 0 ? '+' : ''}{formatScore(outcome.predicted - allLm)} over all-LM) · {outcome.candidates.toLocaleString('en-US')} candidates evaluated · cost{' '}
+        ({outcome.predicted - allLm >= 0 ? '+' : ''}{formatScore(outcome.predicted - allLm)} over all-LM) · {outcome.candidates.toLocaleString('en-US')} {outcome.candidates === 1 ? 'candidate' : 'candidates'} evaluated · cost{' '}
         {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
       </p>
       {outcome.refined && (
