@@ -147,6 +147,30 @@ describe('routing plans', () => {
     await deleteProject(db, p.id);
     expect(await db.plans.count()).toBe(0);
   });
+
+  it('re-routing keeps every annotation and carries the latest one per annotator into the new plan', async () => {
+    const { lockPlan } = await import('./routing-repo');
+    const db = freshDb();
+    const p = await createProject(db, 'P');
+    const base = {
+      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk',
+      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: new Uint32Array([1, 2, 3]),
+      gains: new Float32Array(3), predicted: 0.7, predictedAllLm: 0, predictedAllHuman: 1, backend: 'wasm', featureSetCreatedAt: 0,
+    };
+    const v1 = await lockPlan(db, base);
+    const ann = (idx: number, annotator: string, overall: 'A>B' | 'B>A') => ({
+      id: `${v1.id}|${idx}|${annotator}`, projectId: p.id, datasetId: 'd', planId: v1.id, idx, instanceId: `i${idx}`, annotator, status: 'submitted' as const, overall,
+      aspects: {}, rationale: 'why', swapped: false, activeMs: 5, createdAt: 1, updatedAt: 2, rev: 0, origin: 'local',
+    });
+    await saveAnnotation(db, ann(2, 'ana', 'A>B'), 0);
+    await saveAnnotation(db, ann(3, 'bo', 'B>A'), 0);
+    const v2 = await lockPlan(db, { ...base, humanIdx: new Uint32Array([2, 4]) });
+    const all = await listProjectAnnotations(db, p.id);
+    expect(all.filter((a) => a.planId === v1.id).map((a) => a.idx).sort()).toEqual([2, 3]);
+    const carried = await listAnnotationsOf(db, v2.id, 'ana');
+    expect(carried.map((a) => [a.idx, a.overall, a.status, a.rationale])).toEqual([[2, 'A>B', 'submitted', 'why']]);
+    expect(await listAnnotationsOf(db, v2.id, 'bo')).toEqual([]);
+  });
 });
 
 describe('annotations', () => {
