@@ -132,3 +132,28 @@ test('active time counts only while the tab is visible', async ({ page }) => {
   expect(a!.activeMs).toBeGreaterThan(200);
   expect(a!.activeMs).toBeLessThan(wall - 2_000);
 });
+
+test('a shuffled queue is reproducible for a seed', async ({ page }) => {
+  await demoPlan(page, 10);
+  await startAnnotating(page, 'eve');
+  const prompts = async () => {
+    const out: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      await page.getByLabel('Jump to item').fill(String(i));
+      await page.getByLabel('Jump to item').press('Enter');
+      await expect(page.getByTestId('queue-position')).toHaveText(`Item ${i} of 10`);
+      out.push((await page.getByRole('region', { name: 'Prompt' }).textContent())!);
+    }
+    return out;
+  };
+  const byGain = await prompts();
+  await page.getByLabel('Queue order').selectOption('shuffled');
+  await page.getByLabel('Queue seed').fill('3');
+  const seed3 = await prompts();
+  await page.getByLabel('Queue seed').fill('4');
+  const seed4 = await prompts();
+  await page.getByLabel('Queue seed').fill('3');
+  expect(await prompts()).toEqual(seed3);
+  expect(seed3).not.toEqual(byGain);
+  expect(seed4).not.toEqual(seed3);
+});

@@ -370,8 +370,23 @@ function QueueBar(props: { annotator: string; total: number; position: number; d
           Order
           <select aria-label="Queue order" value={props.state.order} onChange={(e) => props.onOrder(e.target.value as 'gain' | 'shuffled', props.state!.seed)} className="rounded-md border border-slate-300 px-1">
             <option value="gain">by gain (routing order)</option>
-            <option value="shuffled">shuffled (seed {props.state.seed})</option>
+            <option value="shuffled">shuffled with a seed</option>
           </select>
+        </label>
+      )}
+      {props.state?.order === 'shuffled' && (
+        <label className="flex items-center gap-1">
+          Seed
+          <input
+            aria-label="Queue seed"
+            type="number"
+            value={props.state.seed}
+            onChange={(e) => {
+              const seed = Math.trunc(Number(e.target.value));
+              if (Number.isFinite(seed)) props.onOrder('shuffled', seed);
+            }}
+            className="w-20 rounded-md border border-slate-300 px-1"
+          />
         </label>
       )}
     </div>
