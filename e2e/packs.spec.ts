@@ -81,6 +81,12 @@ test('annotation packs: two annotators with overlap in their own browsers, resul
   await expect(page.getByTestId('import-results')).toContainText(`0 added, 0 updated, ${parsed[0]!.annotations.length} unchanged, 0 conflicts`);
 
   await page.getByRole('link', { name: 'Review', exact: true }).click();
+  // All of them as one file for `hyper merge --annotations`.
+  const all = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download all annotations (JSON)' }).click();
+  const file = JSON.parse(readFileSync(await (await all).path(), 'utf8')) as { format: string; annotations: ResultAnnotation[] };
+  expect(file.format).toBe('hyper-annotations');
+  expect(file.annotations).toHaveLength(parsed[0]!.annotations.length + parsed[1]!.annotations.length);
   const hand = handKappa(winners[0]!, winners[1]!);
   expect(hand.n).toBe(6);
   const shown = await page.getByTestId('kappa-ana-bo').getAttribute('data-value');

@@ -1,7 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { agreementReport, ratingsFromAnnotations, type AgreementReport } from '../../domain/agreement';
 import type { Annotation } from '../../domain/annotation';
+import { Button } from '../../components/button';
+import { downloadFile } from '../../components/download';
 import { ErrorMessage } from '../../components/error-message';
+import { serializeAnnotationsFile } from '../../domain/merge';
 import type { Preference } from '../../domain/labels';
 import { routeHref } from '../../navigation/router';
 import { listProjectAnnotations } from '../../storage/annotations-repo';
@@ -36,6 +39,12 @@ async function loadReview(projectId: string): Promise<{ report: AgreementReport;
   return { report, datasetId, ids: new Map(rows.map((r) => [r.idx, r.id])) };
 }
 
+/** Every annotation of the project as one file, the format `hyper merge --annotations` reads. */
+async function downloadAnnotations(projectId: string): Promise<void> {
+  const all = await listProjectAnnotations(openDb(), projectId);
+  downloadFile('annotations.json', serializeAnnotationsFile(all), 'application/json');
+}
+
 const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '—' : v.toFixed(digits));
 
 /** The Review area: agreement between annotators and with the LM judge, work per annotator, disagreements. */
@@ -47,7 +56,10 @@ export function ReviewArea({ projectId }: { projectId: string }) {
   const { report, datasetId, ids } = q.data;
   return (
     <div className="mx-auto max-w-5xl space-y-4 p-6 text-sm">
-      <h2 className="text-lg font-semibold">Review</h2>
+      <div className="flex items-center gap-3">
+        <h2 className="text-lg font-semibold">Review</h2>
+        <Button onClick={() => void downloadAnnotations(projectId)}>Download all annotations (JSON)</Button>
+      </div>
       <p className="text-slate-600">{report.ratings} submitted labels by {report.annotators.length} annotators; {report.overlapping} pairs labelled by two or more.</p>
       <section aria-label="Agreement between annotators" className="rounded-lg border border-slate-200 bg-white p-4">
         <h3 className="mb-2 font-semibold">Between annotators</h3>
