@@ -1,0 +1,101 @@
+// The routing worker's handler against a fake ONNX session: the same answers as the domain code, stale
+// sessions refused, and no two model runs at once (onnxruntime-web refuses that).
+import { describe, expect, it } from 'vitest';
+import type { FeatureSet } from '../domain/features/feature-set';
+import { TAG_COUNT, TAG_IDS } from '../domain/features/tags';
+import { buildLinearPpm } from '../domain/ppm';
+import { buildTagIndex, linearPpm, randomTagMatrix, randomWeights, topk } from '../domain/routing';
+import type { PpmRow } from '../storage/db';
+import type { PpmSession } from './onnx-runtime';
+import type { JobProgress } from './protocol';
+import type { RoutingRequest, RoutingResults } from './routing-protocol';
+import { createRoutingHandler } from './routing-sessions';
+
+const N = 300;
+const bits = randomTagMatrix(N, 6, 7);
+const featureSet = { datasetId: 'd', n: N, tagBits: bits, coverage: TAG_IDS.map((tag) => ({ tag, available: true, count: 0 })) } as unknown as FeatureSet;
+
+function ppmRow(hash: string, weights: Float32Array, bias: number): PpmRow {
+  return { hash, name: hash, bytes: buildLinearPpm({ features: [...TAG_IDS], weights, bias, output: 'test', source: 'test' }), builtIn: false, addedAt: 0 };
+}
+
+/** A fake session computing the linear model in JS; it records overlapping runs and releases. */
+function fakeSessions(models: Map<string, { w: Float32Array; b: number }>) {
+  const log = { overlaps: 0, runs: 0, released: [] as string[], opened: [] as string[] };
+  let running = 0;
+  const open = async (bytes: Uint8Array): Promise<PpmSession> => {
+    const hash = [...models.keys()].find((h) => rows.get(h)!.bytes === bytes)!;
+    log.opened.push(hash);
+    const m = linearPpm(models.get(hash)!.w, models.get(hash)!.b);
+    return {
+      backend: 'wasm',
+      featureCount: TAG_COUNT,
+      async predict(counts, n) {
+        running++;
+        if (running > 1) log.overlaps++;
+        log.runs++;
+        await new Promise((r) => setTimeout(r, 1));
+        const out = await m.predict(counts, n);
+        running--;
+        return out;
+      },
+      async release() {
+        log.released.push(hash);
+      },
+    };
+  };
+  const rows = new Map([...models].map(([h, m]) => [h, ppmRow(h, m.w, m.b)]));
+  return { log, open, rows };
+}
+
+const ctx = { signal: new AbortController().signal, progress: (_: JobProgress) => undefined };
+let nextId = 1;
+async function ask<T extends RoutingRequest['type']>(handler: ReturnType<typeof createRoutingHandler>, req: Omit<Extract<RoutingRequest, { type: T }>, 'id'>): Promise<RoutingResults[T]> {
+  return (await handler({ ...req, id: nextId++ } as RoutingRequest, ctx)).result as RoutingResults[T];
+}
+
+describe('routing handler', () => {
+  const wA = Float32Array.from(randomWeights(1));
+  const wB = Float32Array.from(randomWeights(2));
+  const setup = () => {
+    const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }], ['B', { w: wB, b: -1 }]]));
+    const handler = createRoutingHandler({ loadFeatureSet: async () => featureSet, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    return { ...fake, handler };
+  };
+
+  it('answers as the domain code does, and never runs the model twice at once', async () => {
+    const { handler, log } = setup();
+    const prepared = await ask<'prepare'>(handler, { type: 'prepare', session: 's1', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
+    expect(prepared.n).toBe(N);
+    expect(prepared.allLm).toBeCloseTo(0.5, 5);
+    expect(prepared.ppm.missingInData).toEqual([]);
+    // Route, curve and explain at the same time, as the page sends them.
+    const [route, curve, explain] = await Promise.all([
+      ask<'route'>(handler, { type: 'route', session: 's1', strategy: 'topk', budget: 40, candidates: 10, seed: 1, refine: false }),
+      ask<'curve'>(handler, { type: 'curve', session: 's1', strategy: 'simulated', points: 5, candidates: 20, seed: 1 }),
+      ask<'explain'>(handler, { type: 'explain', session: 's1', idx: 3 }),
+    ]);
+    const reference = await topk(buildTagIndex(bits, N), linearPpm(wA, 0.5), 40);
+    expect([...route.humanIdx]).toEqual([...reference.humanIds]);
+    expect(route.predicted).toBeCloseTo(reference.predicted, 4);
+    expect(curve.points.map((p) => p.budget)).toEqual([0, 75, 150, 225, 300]);
+    expect(explain.tags.length).toBeGreaterThan(0);
+    // For a linear PPM a tag's contribution is its weight.
+    for (const t of explain.tags) expect(t.contribution).toBeCloseTo(wA[TAG_IDS.indexOf(t.tag)]!, 4);
+    expect(log.runs).toBeGreaterThan(3);
+    expect(log.overlaps).toBe(0);
+  });
+
+  it('refuses a request for a session it no longer holds, and releases the replaced model', async () => {
+    const { handler, log } = setup();
+    const first = ask<'prepare'>(handler, { type: 'prepare', session: 'a', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
+    const second = ask<'prepare'>(handler, { type: 'prepare', session: 'b', datasetId: 'd', ppmHash: 'B', backend: 'auto' });
+    await Promise.all([first, second]);
+    expect(log.opened).toEqual(['A', 'B']);
+    expect(log.released).toEqual(['A']);
+    await expect(ask<'route'>(handler, { type: 'route', session: 'a', strategy: 'topk', budget: 5, candidates: 1, seed: 1, refine: false })).rejects.toMatchObject({ code: 'not-prepared' });
+    const b = await ask<'route'>(handler, { type: 'route', session: 'b', strategy: 'topk', budget: 5, candidates: 1, seed: 1, refine: false });
+    expect(b.humanIdx).toHaveLength(5);
+    await expect(ask<'prepare'>(handler, { type: 'prepare', session: 'c', datasetId: 'd', ppmHash: 'missing', backend: 'auto' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+});

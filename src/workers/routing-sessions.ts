@@ -1,0 +1,180 @@
+// The routing worker's logic, with its runtime passed in (feature sets, PPM bytes, an ONNX session factory),
+// so it runs against fakes in unit tests. It holds one routing session (a dataset's tag index + a PPM) and
+// answers route / curve / explain / predict against it. Curves are computed here ahead of time so the page's
+// slider only reads numbers.
+import type { FeatureSet } from '../domain/features/feature-set';
+import { TAG_COUNT, TAG_IDS } from '../domain/features/tags';
+import { isPpmError, matchFeatures, readPpmInfo, tagCountEvaluator } from '../domain/ppm';
+import { buildTagIndex, Router, tagGains, type RoutingResult, type TagIndex } from '../domain/routing';
+import type { PpmRow } from '../storage/db';
+import type { PpmSession } from './onnx-runtime';
+import type { BackendChoice, PpmSummary, RouteOutcome, RoutingRequest, RoutingResults } from './routing-protocol';
+import type { JobContext } from './worker-host';
+
+export interface RoutingDeps {
+  loadFeatureSet(datasetId: string): Promise<FeatureSet | undefined>;
+  loadPpm(hash: string): Promise<PpmRow | undefined>;
+  openSession(bytes: Uint8Array, featureCount: number, want: BackendChoice): Promise<PpmSession>;
+}
+
+/** A request handler for serveWorker; each call of this function has its own session state. */
+export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, ctx: JobContext) => Promise<{ result: unknown; transfer?: Transferable[] }> {
+  interface Session {
+    key: string;
+    index: TagIndex;
+    router: Router;
+    ppm: PpmSession;
+    evaluator: Router['ppm'];
+  }
+
+  let current: Session | null = null;
+  let prepareTail: Promise<unknown> = Promise.resolve();
+
+  // onnxruntime-web refuses a second run on a session while one is in flight ("Session already started"), and
+  // route, curve and explain requests arrive together: every ORT call (create, run, release) goes through here.
+  let ortTail: Promise<unknown> = Promise.resolve();
+  function serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = ortTail.then(f);
+    ortTail = run.catch(() => undefined);
+    return run;
+  }
+
+  function fail(code: string, message: string): never {
+    throw Object.assign(new Error(message), { code });
+  }
+
+  function sessionFor(key: string): Session {
+    if (!current || current.key !== key) fail('not-prepared', 'The routing session was replaced (another dataset or PPM was chosen); reload the Route page.');
+    return current;
+  }
+
+  async function prepare(req: Extract<RoutingRequest, { type: 'prepare' }>, ctx: JobContext): Promise<RoutingResults['prepare']> {
+    const started = performance.now();
+    ctx.progress({ phase: 'Reading the tags', done: 0, total: 3 });
+    const fs = await deps.loadFeatureSet(req.datasetId);
+    if (!fs) fail('no-features', 'This dataset has no tags yet: compute features first.');
+    const row = await deps.loadPpm(req.ppmHash);
+    if (!row) fail('not-found', 'The PPM is no longer stored in this browser.');
+    let info;
+    try {
+      info = readPpmInfo(row.bytes);
+    } catch (e) {
+      if (isPpmError(e)) fail(`ppm-${e.code}`, `${row.name}: ${e.message}`);
+      throw e;
+    }
+    const match = matchFeatures(info, fs.coverage);
+    ctx.progress({ phase: 'Starting the PPM', done: 1, total: 3 });
+    if (current) {
+      const old = current.ppm;
+      current = null;
+      await serial(() => old.release()).catch(() => undefined);
+    }
+    const ppm = await serial(() => deps.openSession(row.bytes, info.features.length, req.backend));
+    const evaluator = tagCountEvaluator(info, match, (input, rows) => serial(() => ppm.predict(input, rows)));
+    const index = buildTagIndex(fs.tagBits, fs.n);
+    const router = new Router(index, evaluator);
+    ctx.progress({ phase: 'Gain per tag', done: 2, total: 3 });
+    const tg = await tagGains(index, evaluator, { seed: 1 });
+    const allHuman = (await evaluator.predict(Float32Array.from(index.countAll()), 1))[0]!;
+    // Gains of every instance, computed now so the first route is quick.
+    await router.gains();
+    current = { key: req.session, index, router, ppm, evaluator };
+    const summary: PpmSummary = {
+      hash: row.hash, name: row.name, kind: info.kind, output: info.output, source: info.source, featureCount: info.features.length,
+      missingInData: match.missingInData, unusedDataTags: match.unusedDataTags, warnings: info.warnings, backend: ppm.backend,
+    };
+    return {
+      ppm: summary, n: fs.n, allLm: tg.allLm, allHuman, ms: performance.now() - started,
+      tagGains: TAG_IDS.map((tag, t) => ({ tag, gain: tg.gains[t]!, carriers: tg.carriers[t]! })).filter((g) => g.carriers > 0),
+    };
+  }
+
+  async function route(req: Extract<RoutingRequest, { type: 'route' }>, ctx: JobContext): Promise<RouteOutcome> {
+    const s = sessionFor(req.session);
+    const opts = { signal: ctx.signal };
+    const started = performance.now();
+    const K = req.candidates;
+    let r: RoutingResult;
+    switch (req.strategy) {
+      case 'topk':
+        r = await s.router.topk(req.budget);
+        break;
+      case 'simulated':
+        r = await s.router.simulated(req.budget, { K, seed: req.seed, ...opts });
+        break;
+      case 'positive':
+        r = await s.router.positive();
+        break;
+      case 'best':
+        r = await s.router.bestOverBudgets({ K, seed: req.seed, ...opts });
+        break;
+      default:
+        return fail('bad-option', `Unknown strategy ${String((req as { strategy: unknown }).strategy)}.`);
+    }
+    const out: RouteOutcome = {
+      strategy: req.strategy, budget: r.budget, humanIdx: r.humanIds, gains: r.gains, predicted: r.predicted,
+      candidates: r.candidatesEvaluated, seed: r.seed, ms: performance.now() - started,
+    };
+    if (req.refine && r.budget > 0 && r.budget < s.index.n) {
+      const t0 = performance.now();
+      const ls = await s.router.localSearch(r, { seed: req.seed, ...opts });
+      out.refined = { humanIdx: ls.humanIds, gains: ls.gains, predicted: ls.predicted, swaps: ls.swapsAccepted, localOptimum: ls.localOptimum, ms: performance.now() - t0 };
+    }
+    return out;
+  }
+
+  async function curve(req: Extract<RoutingRequest, { type: 'curve' }>, ctx: JobContext): Promise<RoutingResults['curve']> {
+    const s = sessionFor(req.session);
+    const started = performance.now();
+    const n = s.index.n;
+    const points = Math.max(2, Math.min(201, Math.floor(req.points)));
+    const budgets = [...new Set(Array.from({ length: points }, (_, i) => Math.round((i * n) / (points - 1))))];
+    const c = await s.router.budgetCurve({ budgets, strategy: req.strategy, K: req.candidates, seed: req.seed, signal: ctx.signal });
+    return { points: c.points.map((p) => ({ budget: p.budget, predicted: p.predicted })), allLm: c.allLm, allHuman: c.allHuman, ms: performance.now() - started };
+  }
+
+  /** An instance's gain, and for each of its tags the gain it would lose without that tag. */
+  async function explain(req: Extract<RoutingRequest, { type: 'explain' }>): Promise<RoutingResults['explain']> {
+    const s = sessionFor(req.session);
+    const { index } = s;
+    if (!Number.isInteger(req.idx) || req.idx < 0 || req.idx >= index.n) fail('bad-option', `There is no pair ${req.idx + 1} (the dataset has ${index.n}).`);
+    const table = await s.router.gains();
+    const tags: number[] = [];
+    for (let q = index.rowOffsets[req.idx]!; q < index.rowOffsets[req.idx + 1]!; q++) tags.push(index.rowTags[q]!);
+    const buf = new Float32Array((tags.length + 1) * TAG_COUNT);
+    index.addRow(buf, req.idx, 1);
+    tags.forEach((t, j) => {
+      index.addRow(buf, req.idx, 1, (j + 1) * TAG_COUNT);
+      buf[(j + 1) * TAG_COUNT + t] = 0;
+    });
+    const pred = await s.evaluator.predict(buf, tags.length + 1);
+    const rank = table.order.indexOf(req.idx);
+    return {
+      idx: req.idx, gain: table.gains[req.idx]!, rank,
+      tags: tags.map((t, j) => ({ tag: TAG_IDS[t]!, contribution: pred[0]! - pred[j + 1]! })).sort((a, b) => b.contribution - a.contribution),
+    };
+  }
+
+  return async (req, ctx) => {
+    switch (req.type) {
+      case 'prepare': {
+        // One prepare at a time, so a session is never replaced half-way through another's start.
+        const run = prepareTail.then(() => prepare(req, ctx));
+        prepareTail = run.catch(() => undefined);
+        return { result: await run };
+      }
+      case 'route':
+        return { result: await route(req, ctx) };
+      case 'curve':
+        return { result: await curve(req, ctx) };
+      case 'explain':
+        return { result: await explain(req) };
+      case 'predict': {
+        const out = await sessionFor(req.session).evaluator.predict(req.counts, req.rows);
+        return { result: out, transfer: [out.buffer] };
+      }
+      default:
+        return fail('bad-request', `Unknown request ${(req as { type: string }).type}.`);
+    }
+  };
+}
