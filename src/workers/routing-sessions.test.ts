@@ -51,7 +51,7 @@ function fakeSessions(models: Map<string, { w: Float32Array; b: number }>) {
 const ctx = { signal: new AbortController().signal, progress: (_: JobProgress) => undefined };
 let nextId = 1;
 async function ask<T extends RoutingRequest['type']>(handler: ReturnType<typeof createRoutingHandler>, req: Omit<Extract<RoutingRequest, { type: T }>, 'id'>): Promise<RoutingResults[T]> {
-  return (await handler({ ...req, id: nextId++ } as RoutingRequest, ctx)).result as RoutingResults[T];
+  return (await handler({ ...req, id: nextId++ } as unknown as RoutingRequest, ctx)).result as RoutingResults[T];
 }
 
 describe('routing handler', () => {
