@@ -7,7 +7,6 @@ import { buildLinearPpm } from '../domain/ppm';
 import { buildTagIndex, linearPpm, randomTagMatrix, randomWeights, topk } from '../domain/routing';
 import type { PpmRow } from '../storage/db';
 import type { PpmSession } from './onnx-runtime';
-import type { JobProgress } from './protocol';
 import type { RoutingRequest, RoutingResults } from './routing-protocol';
 import { createRoutingHandler } from './routing-sessions';
 
@@ -48,7 +47,7 @@ function fakeSessions(models: Map<string, { w: Float32Array; b: number }>) {
   return { log, open, rows };
 }
 
-const ctx = { signal: new AbortController().signal, progress: (_: JobProgress) => undefined };
+const ctx = { signal: new AbortController().signal, progress: (): void => undefined };
 let nextId = 1;
 async function ask<T extends RoutingRequest['type']>(handler: ReturnType<typeof createRoutingHandler>, req: Omit<Extract<RoutingRequest, { type: T }>, 'id'>): Promise<RoutingResults[T]> {
   return (await handler({ ...req, id: nextId++ } as unknown as RoutingRequest, ctx)).result as RoutingResults[T];
