@@ -180,7 +180,8 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
       // Keys keep their order: while earlier keys wait for an item, later ones wait behind them.
       if (formKey && !replaying.current && pendingKeys.current.length > 0 && readyDraft()) flushPending();
       const cur = readyDraft();
-      if (formKey && (!cur || (!replaying.current && pendingKeys.current.length > 0)) && queue.length > 0) {
+      // The plan, not the loaded queue: keys typed before the queue itself has loaded wait too.
+      if (formKey && (!cur || (!replaying.current && pendingKeys.current.length > 0)) && plan.humanIdx.length > 0) {
         pendingKeys.current.push(e.key);
         e.preventDefault();
         return;
