@@ -24,6 +24,7 @@ async function labelPack(page: Page, packPath: string, name: string, keys: strin
   await openApp(page);
   await page.getByLabel('Open annotation pack').setInputFiles(packPath);
   await expect(page.getByTestId('annotator-name')).toHaveText(name);
+  await expect(page.getByTestId('queue-position')).toHaveText(/^Item 1 of [1-9]\d*$/);
   const total = Number((await page.getByTestId('queue-position').textContent())!.match(/of (\d+)/)![1]);
   for (let i = 0; i < total; i++) {
     await page.keyboard.press(keys[i % keys.length]!);

@@ -223,7 +223,8 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
   return (
     <div className="flex min-h-0 flex-col gap-4 p-4 text-sm lg:flex-row">
       <div className="min-w-0 flex-1 space-y-3">
-        <QueueBar
+        {!s && <p className="text-slate-600">Opening your queue…</p>}
+        {s && <QueueBar
           annotator={annotator}
           total={queue.length}
           position={position}
@@ -231,10 +232,10 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
           state={s}
           isPack={!!project.pack}
           onGo={go}
-          onOrder={(order, seed) => s && setState.mutate({ ...s, order, seed, position: 0, updatedAt: Date.now() })}
-        />
+          onOrder={(order, seed) => setState.mutate({ ...s, order, seed, position: 0, updatedAt: Date.now() })}
+        />}
         {project.pack && <PackResultsBar project={project} done={done} total={queue.length} />}
-        {queue.length === 0 && <p className="text-slate-600">The locked plan sends no pairs to humans.</p>}
+        {s && queue.length === 0 && <p className="text-slate-600">The locked plan sends no pairs to humans.</p>}
         {item.error && <ErrorMessage title="Could not read the pair" error={item.error} />}
         {d.error ? <ErrorMessage title="Your last change could not be saved" error={d.error} /> : null}
         {d.conflict && (
