@@ -2,7 +2,7 @@
 // for "next" (n) and for "submit and next" (Enter after 2 and w), plus the longest main-thread task while
 // labelling. Pairs are the demo's (resampled, seeded) so texts have realistic Markdown.
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { longTasks, observeLongTasks, rng } from './harness.mjs';
+import { importWithFeatures, lockTopkPlan, longTasks, observeLongTasks, openRoute, rng } from './harness.mjs';
 
 export const name = 'annotation (browser)';
 const N = Number(process.env.BENCH_ANNOTATE_SIZE ?? 10_000);
@@ -55,24 +55,11 @@ export async function run({ baseURL, browser }) {
   const context = await browser.newContext({ baseURL });
   await observeLongTasks(context);
   const page = await context.newPage();
-  await page.goto('/');
-  await page.getByLabel('New project name').fill(`annotate ${N}`);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await page.getByLabel('Dataset file').setInputFiles(path);
   const Nt = N.toLocaleString('en-US');
   const Np = String(N);
-  await page.getByRole('button', { name: `Import ${Nt} pairs` }).click({ timeout: 300_000 });
-  await page.getByTestId('match-count').filter({ hasText: `${Nt} pairs` }).waitFor({ timeout: 300_000 });
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByRole('button', { name: /ompute features/ }).click();
-  await page.locator('[data-testid="feature-status"][data-created-at]').waitFor({ timeout: 600_000 });
-  await page.getByRole('link', { name: 'Route', exact: true }).click();
-  await page.getByTestId('ppm-summary').waitFor({ timeout: 600_000 });
-  await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
-  await page.getByLabel('Budget (pairs)').fill(String(N));
-  await page.locator(`[data-testid="route-outcome"][data-budget="${N}"]:not(.opacity-60)`).waitFor({ timeout: 600_000 });
-  await page.getByRole('button', { name: 'Lock routing plan' }).click();
-  await page.getByTestId('current-plan').waitFor();
+  await importWithFeatures(page, { projectName: `annotate ${N}`, path, n: N });
+  await openRoute(page);
+  await lockTopkPlan(page, N);
   await page.getByRole('link', { name: 'Annotate', exact: true }).click();
   await page.getByLabel('Your name').fill('bench');
   await page.getByLabel('Your name').press('Enter');

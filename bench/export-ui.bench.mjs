@@ -4,7 +4,7 @@
 // responsive while the worker streams).
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { browserRssMb, longTasks, observeLongTasks, rng, sampleMemory } from './harness.mjs';
+import { browserRssMb, importWithFeatures, lockTopkPlan, longTasks, observeLongTasks, openRoute, rng, sampleMemory } from './harness.mjs';
 
 export const name = 'export (browser)';
 const N = Number(process.env.BENCH_EXPORT_ROWS ?? 100_000);
@@ -35,23 +35,10 @@ export async function run({ baseURL, browser }) {
   const context = await browser.newContext({ baseURL, acceptDownloads: true });
   await observeLongTasks(context);
   const page = await context.newPage();
-  await page.goto('/');
-  await page.getByLabel('New project name').fill(`export ${N}`);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await page.getByLabel('Dataset file').setInputFiles(path);
   const Nt = N.toLocaleString('en-US');
-  await page.getByRole('button', { name: `Import ${Nt} pairs` }).click({ timeout: 300_000 });
-  await page.getByTestId('match-count').filter({ hasText: `${Nt} pairs` }).waitFor({ timeout: 300_000 });
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByRole('button', { name: /ompute features/ }).click();
-  await page.locator('[data-testid="feature-status"][data-created-at]').waitFor({ timeout: 600_000 });
-  await page.getByRole('link', { name: 'Route', exact: true }).click();
-  await page.getByTestId('ppm-summary').waitFor({ timeout: 600_000 });
-  await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
-  const b = Math.round(N * 0.25);
-  await page.locator(`[data-testid="route-outcome"][data-budget="${b}"]:not(.opacity-60)`).waitFor({ timeout: 600_000 });
-  await page.getByRole('button', { name: 'Lock routing plan' }).click();
-  await page.getByTestId('current-plan').waitFor();
+  await importWithFeatures(page, { projectName: `export ${N}`, path, n: N });
+  await openRoute(page);
+  await lockTopkPlan(page, Math.round(N * 0.25));
   await page.getByRole('link', { name: 'Export', exact: true }).click();
   await page.getByTestId('merge-summary').waitFor({ timeout: 600_000 });
   const rows = [];

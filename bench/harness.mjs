@@ -110,3 +110,32 @@ export function rng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Through the app's UI: a new project with `path` imported (n pairs) and its features computed. */
+export async function importWithFeatures(page, { projectName, path, n, workers = 2 }) {
+  const Nt = n.toLocaleString('en-US');
+  await page.goto('/');
+  await page.getByLabel('New project name').fill(projectName);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.getByLabel('Dataset file').setInputFiles(path);
+  await page.getByRole('button', { name: `Import ${Nt} pairs` }).click({ timeout: 300_000 });
+  await page.getByTestId('match-count').filter({ hasText: `${Nt} pairs` }).waitFor({ timeout: 300_000 });
+  await page.getByRole('link', { name: 'Features', exact: true }).click();
+  await page.getByLabel('Workers').fill(String(workers));
+  await page.getByRole('button', { name: /ompute features/ }).click();
+  await page.locator('[data-testid="feature-status"][data-created-at]').waitFor({ timeout: 600_000 });
+}
+
+/** On the Route page (PPM prepared): a top-k plan routing `budget` pairs to humans, locked. */
+export async function lockTopkPlan(page, budget) {
+  await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
+  await page.getByLabel('Budget (pairs)').fill(String(budget));
+  await page.locator(`[data-testid="route-outcome"][data-budget="${budget}"]:not(.opacity-60)`).waitFor({ timeout: 600_000 });
+  await page.getByRole('button', { name: 'Lock routing plan' }).click();
+  await page.getByTestId('current-plan').waitFor();
+}
+
+export async function openRoute(page) {
+  await page.getByRole('link', { name: 'Route', exact: true }).click();
+  await page.getByTestId('ppm-summary').waitFor({ timeout: 600_000 });
+}

@@ -3,7 +3,7 @@
 // combinations vary; seeded). Measures preparing a PPM session, top-k, simulated K=500 at one budget, the
 // 21-point simulated curve (K=500 each), and slider input to repaint on the main thread.
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { longTasks, observeLongTasks, rng } from './harness.mjs';
+import { importWithFeatures, longTasks, observeLongTasks, openRoute, rng } from './harness.mjs';
 
 export const name = 'routing (browser)';
 const SIZES = (process.env.BENCH_ROUTE_SIZES ?? '10000,100000').split(',').map(Number);
@@ -72,19 +72,9 @@ export async function run({ baseURL, browser }) {
     const context = await browser.newContext({ baseURL });
     await observeLongTasks(context);
     const page = await context.newPage();
-    await page.goto('/');
-    await page.getByLabel('New project name').fill(`route ${n}`);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByLabel('Dataset file').setInputFiles(path);
-    await page.getByRole('button', { name: `Import ${n.toLocaleString('en-US')} pairs` }).click({ timeout: 300_000 });
-    await page.getByTestId('match-count').filter({ hasText: `${n.toLocaleString('en-US')} pairs` }).waitFor({ timeout: 300_000 });
-    await page.getByRole('link', { name: 'Features', exact: true }).click();
-    await page.getByLabel('Workers').fill('2');
-    await page.getByRole('button', { name: /ompute features/ }).click();
-    await page.locator('[data-testid="feature-status"][data-created-at]').waitFor({ timeout: 600_000 });
+    await importWithFeatures(page, { projectName: `route ${n}`, path, n });
     const t0 = Date.now();
-    await page.getByRole('link', { name: 'Route', exact: true }).click();
-    await page.getByTestId('ppm-summary').waitFor({ timeout: 600_000 });
+    await openRoute(page);
     const prepareMs = Date.now() - t0;
     const since = await page.evaluate(() => performance.now());
     const b = Math.round(n * 0.25);
