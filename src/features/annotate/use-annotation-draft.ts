@@ -7,15 +7,8 @@ import { annotationId, type Annotation } from '../../domain/annotation';
 import { AnnotationConflictError, getAnnotation, saveAnnotation } from '../../storage/annotations-repo';
 import { openDb } from '../../storage/db';
 
-export interface DraftKey {
-  projectId: string;
-  datasetId: string;
-  planId: string;
-  idx: number;
-  instanceId: string;
-  annotator: string;
-  swapped: boolean;
-}
+/** Which annotation is being edited (and the side swap it is shown with). */
+export type DraftKey = Pick<Annotation, 'projectId' | 'datasetId' | 'planId' | 'idx' | 'instanceId' | 'annotator' | 'swapped'>;
 
 export interface DraftState {
   draft: Annotation | null;
