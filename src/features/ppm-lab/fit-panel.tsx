@@ -8,7 +8,8 @@ import { parseCountsCsv, parseResultsCsv, PROXY_OUTPUT_MEANING, PROXY_SCORE_COLU
 import { routeHref } from '../../navigation/router';
 import { ppmLabWorker } from '../../workers/ppm-lab-client';
 import { FitChart } from './fit-chart';
-import { NumberField, throwIfCancelled, useJob } from './fields';
+import { throwIfCancelled, useJob } from './fields';
+import { NumberField } from '../../components/number-field';
 import { useLabStore, type FitOutcome, type LabFile } from './lab-store';
 import { betterFit, countsTableOf, defaultScoreColumn, fitDataFromProxy, fittedPpmFileName, fittedPpmName, formatMetric, resultsColumns, type SessionCounts } from './lab-text';
 import { useInstallPpm } from './queries';

@@ -6,7 +6,8 @@ import { TAG_COUNT } from '../../domain/features/tags';
 import { PROXY_SCORE_COLUMN, spearman } from '../../domain/ppm-lab';
 import { runProxy } from '../../workers/ppm-lab-client';
 import type { LabRunSettings } from '../../workers/ppm-lab-protocol';
-import { NumberField, throwIfCancelled, useJob } from './fields';
+import { throwIfCancelled, useJob } from './fields';
+import { NumberField } from '../../components/number-field';
 import { sameRun, useLabStore, type SessionProxyRun } from './lab-store';
 import { countsCsv, formatMetric, proxyResultsCsv } from './lab-text';
 

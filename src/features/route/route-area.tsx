@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Button } from '../../components/button';
+import { NumberField } from '../../components/number-field';
 import { ErrorMessage } from '../../components/error-message';
 import { budgetCost, PLAN_FILE_FORMAT, PLAN_FILE_VERSION, resolveBudget, type BudgetKind, type PlanFile } from '../../domain/routing';
 import { downloadFile } from '../../components/download';
@@ -132,8 +133,8 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
                 {(Object.keys(STRATEGY_TEXT) as StrategyId[]).map((k) => <option key={k} value={k}>{STRATEGY_TEXT[k]}</option>)}
               </select>
             </label>
-            <NumberField label="Candidates (K)" value={s.candidates} min={1} max={5000} onChange={(candidates) => s.set({ candidates })} />
-            <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} onChange={(seed) => s.set({ seed })} />
+            <NumberField label="Candidates (K)" value={s.candidates} min={1} max={5000} integer onChange={(candidates) => s.set({ candidates })} />
+            <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} integer onChange={(seed) => s.set({ seed })} />
             <label className="flex items-center gap-1"><input type="checkbox" checked={s.refine} onChange={(e) => s.set({ refine: e.target.checked })} /> Refine with local search</label>
           </div>
           <div className="flex flex-wrap items-end gap-4">
@@ -141,7 +142,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
               <span className="text-xs text-slate-600">Human budget: {count.toLocaleString('en-US')} pairs ({((count / Math.max(1, n)) * 100).toFixed(1)}%)</span>
               <input type="range" aria-label="Human budget" min={0} max={n} step={1} value={count} disabled={budgetFree} onChange={(e) => s.set({ budgetCount: Number(e.target.value), budgetKind: 'count' })} />
             </label>
-            <NumberField label="Budget (pairs)" value={count} min={0} max={n} onChange={(v) => s.set({ budgetCount: v, budgetKind: 'count' })} />
+            <NumberField label="Budget (pairs)" value={count} min={0} max={n} integer onChange={(v) => s.set({ budgetCount: v, budgetKind: 'count' })} />
             <NumberField label="Budget (%)" value={Math.round((count / Math.max(1, n)) * 1000) / 10} min={0} max={100} step={0.1} onChange={(v) => s.set({ budgetCount: Math.round((v / 100) * n), budgetKind: 'fraction' })} />
             <NumberField label="Cost per human label" value={s.costHuman} min={0} max={1e6} step={0.01} onChange={(costHuman) => s.set({ costHuman })} />
             <NumberField label="Cost per LM label" value={s.costLm} min={0} max={1e6} step={0.001} onChange={(costLm) => s.set({ costLm })} />
@@ -238,27 +239,6 @@ function interpolate(points: CurvePoint[], budget: number): number | null {
     if (budget <= b.budget) return a.predicted + ((b.predicted - a.predicted) * (budget - a.budget)) / Math.max(1, b.budget - a.budget);
   }
   return points[points.length - 1]!.predicted;
-}
-
-function NumberField(props: { label: string; value: number; min: number; max: number; step?: number; onChange: (v: number) => void }) {
-  return (
-    <label className="flex flex-col gap-1">
-      <span className="text-xs text-slate-600">{props.label}</span>
-      <input
-        type="number"
-        aria-label={props.label}
-        value={props.value}
-        min={props.min}
-        max={props.max}
-        step={props.step ?? 1}
-        onChange={(e) => {
-          const v = Number(e.target.value);
-          if (Number.isFinite(v)) props.onChange(Math.max(props.min, Math.min(props.max, v)));
-        }}
-        className="w-32 rounded-md border border-slate-300 px-2 py-1"
-      />
-    </label>
-  );
 }
 
 function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm: number; cost: number; stale: boolean }) {
