@@ -10,8 +10,6 @@ import { readAnalyzerTags } from '../storage/analyzer-repo';
 import { serveWorker } from './worker-host';
 import type { FeaturesRequest } from './features-protocol';
 
-const SUB_CHUNK = 250;
-
 function transferablesOf(chunk: ScoredChunk): Transferable[] {
   return [...Object.values(chunk.columns).map((c) => c.buffer), chunk.descriptiveBits.buffer];
 }
@@ -28,14 +26,12 @@ serveWorker<FeaturesRequest>(self, async (req, ctx) => {
       // Tags from an analyzer run fill in pairs whose file had none (the file's own tags win).
       const analyzed = await readAnalyzerTags(db, req.datasetId, req.from, req.to);
       const rows = analyzed.size === 0 ? stored : stored.map((r) => (r.tags || !analyzed.has(r.idx) ? r : { ...r, tags: analyzed.get(r.idx)! }));
-      const parts: ScoredChunk[] = [];
-      for (let i = 0; i < rows.length; i += SUB_CHUNK) {
+      // Progress after every pair (throttled by the host): one pair with a megabyte-long response takes a
+      // while, and the bar must move meanwhile rather than sit at the start of the chunk.
+      const chunk = scoreChunk(rows, req.from, scorers, (done) => {
         if (ctx.signal.aborted) throw Object.assign(new Error('Cancelled.'), { code: 'cancelled' });
-        parts.push(scoreChunk(rows.slice(i, i + SUB_CHUNK), req.from + i, scorers));
-        ctx.progress({ phase: 'scoring', done: Math.min(i + SUB_CHUNK, rows.length), total: rows.length });
-      }
-      const joined = joinChunks(rows.length, parts.map((p) => ({ ...p, from: p.from - req.from })));
-      const chunk: ScoredChunk = { from: req.from, columns: joined.columns, descriptiveBits: joined.bits, withTags: joined.withDescriptive };
+        ctx.progress({ phase: 'scoring', done, total: rows.length });
+      });
       return { result: chunk, transfer: transferablesOf(chunk) };
     }
     case 'assemble': {

@@ -41,8 +41,11 @@ function emptyColumns(n: number): ScoreColumns {
   };
 }
 
-/** Scores a chunk of pairs: token counts, ROUGE-1 and entity overlap; semantic scores from the records' columns. */
-export function scoreChunk(records: readonly PairRecord[], from: number, scorers: LexicalScorers): ScoredChunk {
+/**
+ * Scores a chunk of pairs: token counts, ROUGE-1 and entity overlap; semantic scores from the records' columns.
+ * `afterPair(done)` is called after every pair (progress, cancellation: it may throw to stop).
+ */
+export function scoreChunk(records: readonly PairRecord[], from: number, scorers: LexicalScorers, afterPair?: (done: number) => void): ScoredChunk {
   const n = records.length;
   const columns = emptyColumns(n);
   const descriptiveBits = new Uint32Array(n * TAG_WORDS);
@@ -63,6 +66,7 @@ export function scoreChunk(records: readonly PairRecord[], from: number, scorers
       if (typeof v === 'number' && Number.isFinite(v)) columns[s][i] = v;
     }
     if (r.tags && setDescriptiveBits(descriptiveBits, i, r.tags)) withTags++;
+    afterPair?.(i + 1);
   }
   return { from, columns, descriptiveBits, withTags };
 }

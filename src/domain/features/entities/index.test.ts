@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clearEntityCache, entitySim, extractEntities, jaccard, normalizeEntityText } from './index';
+import { clearEntityCache, entitySim, extractEntities, jaccard, MAX_ENTITY_RUN, normalizeEntityText, withoutLongRuns } from './index';
 
 describe('extractEntities (wink-nlp approximation of spaCy NER)', () => {
   it('finds people, places and organisations as proper-noun runs, and dates', () => {
@@ -103,5 +103,52 @@ describe.skipIf(!PAIR_FILES.every((f) => existsSync(f)))('entitySim on the share
       + `(${pairs.length} pairs; mean entity_sim ${mean.toFixed(3)}, ${values.filter((v) => v === 1).length} pairs at 1)`,
     );
     expect(values.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});
+
+describe('long runs without whitespace', () => {
+  it('withoutLongRuns replaces only runs longer than MAX_ENTITY_RUN, whatever the whitespace around them', () => {
+    const ok = 'x'.repeat(MAX_ENTITY_RUN);
+    const long = 'y'.repeat(MAX_ENTITY_RUN + 1);
+    expect(withoutLongRuns(`a ${ok} b`)).toBe(`a ${ok} b`);
+    expect(withoutLongRuns(`a ${long} b`)).toBe('a  .  b');
+    expect(withoutLongRuns(long)).toBe(' . ');
+    expect(withoutLongRuns(`${long}\n${ok}\t${long}\u3000end`)).toBe(` . \n${ok}\t . \u3000end`);
+    const text = 'ok';
+    expect(withoutLongRuns(text)).toBe(text);
+  });
+
+  it('never hands wink a run longer than MAX_ENTITY_RUN (random texts)', () => {
+    let x = 7;
+    const alphabet = 'Aa1.-@/ \n';
+    for (let t = 0; t < 50; t++) {
+      let s = '';
+      const len = 200 + (t * 137) % 3000;
+      for (let i = 0; i < len; i++) {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        // Mostly non-space characters, so long runs are common.
+        s += x % 17 === 0 ? alphabet[7 + (x % 2)] : alphabet[x % 7];
+      }
+      for (const run of withoutLongRuns(s).split(/\s/)) expect(run.length).toBeLessThanOrEqual(MAX_ENTITY_RUN);
+    }
+  });
+
+  it('a run is no entity and keeps the names on either side apart', () => {
+    const run = 'QUJD'.repeat(50_000);
+    expect(extractEntities(`Paris ${run} London`)).toEqual(['paris', 'london']);
+    expect(extractEntities('A'.repeat(200_000))).toEqual([]);
+  });
+
+  it('scores 1 MB responses without spaces of every shape (quadratic before: minutes for 200k characters)', { timeout: 60_000 }, () => {
+    clearEntityCache();
+    let x = 3;
+    const random = (n: number, chars: string) =>
+      Array.from({ length: n }, () => {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        return chars[x % chars.length]!;
+      }).join('');
+    const mb = 1 << 20;
+    const shapes = ['A'.repeat(mb), '-'.repeat(mb), random(mb, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'), `0x${random(mb, '0123456789abcdef')}`, 'a.'.repeat(mb / 2)];
+    for (const s of shapes) expect(entitySim(s, `${s.slice(0, 100)} Paris`)).toBe(0);
   });
 });

@@ -21,6 +21,13 @@
 // Score: |A ∩ B| / |A ∪ B|, and 1.0 when neither text has an entity. The reference computes the union as
 // 2|B| - |A ∩ B| (B counted twice), a bug the spec tells us not to copy.
 //
+// Long runs without whitespace (base64, hashes, minified code, long URLs, "AAAA..."): several of wink's
+// token regexes (abbreviation, e-mail, ordinal) backtrack quadratically over one such run, so a 200,000-
+// character run took minutes. A run longer than MAX_ENTITY_RUN characters is not a name, a number or a date,
+// so it is replaced by " . " before wink sees the text: the run yields no entity, and the "." keeps the
+// proper nouns on either side of it from being joined into one. Runs that long are rare in real responses
+// (34 of 8,222 responses in the project's shared data have one, mostly URLs, which wink drops anyway).
+//
 // The model (about 4 MB of JSON; importing it takes ~45 ms in Node) is imported here and nowhere else: only a
 // thread that imports this module pays for it. The NLP instance (~50 ms more) is built on first use, once
 // per thread (worker). Pipeline: only 'pos' and 'ner' (no sentence boundaries, negation, sentiment
@@ -86,10 +93,39 @@ export function clearEntityCache(): void {
   oldSets = new Map();
 }
 
+/** Longest whitespace-free run handed to wink (see the note at the top). */
+export const MAX_ENTITY_RUN = 64;
+const WHITESPACE = /\s/;
+
+/**
+ * `text` with every whitespace-free run longer than MAX_ENTITY_RUN replaced by " . ". A loop, not a regex:
+ * V8's regex engine overflows its stack on a multi-megabyte run.
+ */
+export function withoutLongRuns(text: string): string {
+  let out: string[] | null = null;
+  let copied = 0;
+  let runStart = 0;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    const space = c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && WHITESPACE.test(text[i]!));
+    if (!space) continue;
+    if (i - runStart > MAX_ENTITY_RUN) {
+      out ??= [];
+      out.push(text.slice(copied, runStart), ' . ');
+      copied = i;
+    }
+    runStart = i + 1;
+  }
+  if (out === null) return text;
+  out.push(text.slice(copied));
+  return out.join('');
+}
+
 function computeEntities(text: string): ReadonlySet<string> {
   const winkInstance = getNlp();
   const its = winkInstance.its;
-  const doc = winkInstance.readDoc(text);
+  const doc = winkInstance.readDoc(withoutLongRuns(text));
   const tokens = doc.tokens();
   const n = tokens.length();
   if (n === 0) return new Set();
