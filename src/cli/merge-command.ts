@@ -24,8 +24,9 @@ export const MERGE_HELP = `hyper merge: merge human and LM labels by a routing p
 Usage:
   npx hyper merge --input FILE --plan PLAN.json --annotations FILE --format FORMAT --output FILE [options]
 
-A pair the plan routed to humans takes its human label (the annotators' aggregate) when it has annotations,
-otherwise the LM label; every other pair takes the LM label. Writes FILE and FILE.manifest.json, or, when
+A pair people annotated takes its human label (the annotators' aggregate), whatever plan it was annotated
+under (--plan-id restricts that to one plan); a routed pair nobody annotated takes the LM label (or is left
+out, --unlabelled omit); every other pair takes the LM label. Writes FILE and FILE.manifest.json, or, when
 --output ends in .zip, one zip with the data file, manifest.json and a dataset card (README.md).
 
 Options:
@@ -40,7 +41,7 @@ Options:
   --unlabelled WHAT    routed pairs without a human label: lm (default, take the LM label) | omit
   --ties WHAT          drop (default, as the paper) | keep (TRL formats still leave ties out, and count them)
   --file-human WHAT    ignore (default) | use: routed pairs without annotations take the dataset's own human label
-  --plan-id ID         count only annotations made under this plan id
+  --plan-id ID         count only annotations made under this plan id (default: annotations of every plan)
   --features FILE      the output of "hyper features" for this dataset: adds hyper_tags to full/csv/parquet
   --layout NAME        force the input layout (as in hyper features); --mapping FILE for custom
   --seed N             seed of the coin that places TRL/HH chosen responses on A or B (default 1)
@@ -205,7 +206,8 @@ function report(s: MergeSummary, stats: WriterStats, format: ExportFormat, log: 
   log(`merged ${s.instances} pairs: ${s.output} kept (${s.bySource.human} human, ${s.bySource.lm} LM)`);
   log(`  routed ${s.routed}: ${s.routedLabelled} with a human label, ${s.routedUnlabelled} without (${s.routedUnlabelledToLm} took the LM label, ${s.omitted.unlabelled} left out)`);
   log(`  ties dropped: ${s.tiesDropped.human} human, ${s.tiesDropped.lm} LM; ties kept: ${s.tiesKept}; no label at all: ${s.omitted.noLabel}`);
-  log(`  annotations: ${s.annotations.given} given, ${s.annotations.counted} counted, ${s.annotations.used} used, ${s.annotations.notRouted} on pairs not routed, ${s.annotations.incomplete} incomplete, ${s.annotations.superseded} superseded`);
+  if (s.humanOutsidePlan > 0) log(`  ${s.humanOutsidePlan} pairs the plan does not route keep the human label made under another plan (restrict with --plan-id)`);
+  log(`  annotations: ${s.annotations.given - s.annotations.carried} made${s.annotations.carried ? ` (+${s.annotations.carried} carried copies)` : ''}, ${s.annotations.counted} counted, ${s.annotations.used} used (${s.annotations.notRouted} on pairs not routed), ${s.annotations.incomplete} incomplete, ${s.annotations.superseded} superseded${s.annotations.otherPlan ? `, ${s.annotations.otherPlan} of other plans left out` : ''}`);
   if (s.agreement.rate !== null) log(`  human-LM agreement on routed pairs with both labels: ${s.agreement.agree}/${s.agreement.compared} (${(100 * s.agreement.rate).toFixed(1)}%)`);
   if (stats.skippedTies > 0) log(`  ${format} cannot express ties: ${stats.skippedTies} kept ties are not in the file`);
 }

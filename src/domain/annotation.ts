@@ -61,6 +61,11 @@ export interface Annotation {
   rev: number;
   /** Where it was made: 'local', or 'pack:<packId>' for results imported from an annotation pack. */
   origin: string;
+  /**
+   * Set on a copy made when a newer plan was locked and routed the instance again: the id of the annotation
+   * it was copied from (so the annotator's queue shows it done, and the merge counts the label once).
+   */
+  carriedFrom?: string;
 }
 
 export function annotationId(planId: string, idx: number, annotator: string): string {

@@ -17,6 +17,11 @@ export interface ProjectRow {
   guidelines: string;
   /** Set on a project made by opening an annotation pack: where its items came from. */
   pack?: PackOrigin;
+  /**
+   * The plan the lead picked for Annotate and Export, when it is not the newest one. Unset: the newest locked
+   * plan is in use. Locking a new plan clears it.
+   */
+  activePlanId?: string;
 }
 
 /** An opened annotation pack: maps the local dataset and plan back to the lead's project. */

@@ -168,8 +168,39 @@ describe('routing plans', () => {
     const all = await listProjectAnnotations(db, p.id);
     expect(all.filter((a) => a.planId === v1.id).map((a) => a.idx).sort()).toEqual([2, 3]);
     const carried = await listAnnotationsOf(db, v2.id, 'ana');
-    expect(carried.map((a) => [a.idx, a.overall, a.status, a.rationale])).toEqual([[2, 'A>B', 'submitted', 'why']]);
+    expect(carried.map((a) => [a.idx, a.overall, a.status, a.rationale, a.carriedFrom])).toEqual([[2, 'A>B', 'submitted', 'why', `${v1.id}|2|ana`]]);
     expect(await listAnnotationsOf(db, v2.id, 'bo')).toEqual([]);
+  });
+
+  it('the lead picks the plan in use; locking a new one puts the new one in use; labels are counted per plan', async () => {
+    const { lockPlan, currentPlan, setActivePlan, planLabelCounts } = await import('./routing-repo');
+    const db = freshDb();
+    const p = await createProject(db, 'P');
+    const base = {
+      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk',
+      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: new Uint32Array([1, 2]),
+      gains: new Float32Array(2), predicted: 0.7, predictedAllLm: 0, predictedAllHuman: 1, backend: 'wasm', featureSetCreatedAt: 0,
+    };
+    const v1 = await lockPlan(db, base);
+    await saveAnnotation(db, {
+      id: `${v1.id}|1|ana`, projectId: p.id, datasetId: 'd', planId: v1.id, idx: 1, instanceId: 'i1', annotator: 'ana', status: 'submitted', overall: 'A>B',
+      aspects: {}, rationale: '', swapped: false, activeMs: 5, createdAt: 1, updatedAt: 2, rev: 0, origin: 'local',
+    }, 0);
+    const v2 = await lockPlan(db, base);
+    expect((await currentPlan(db, p.id))?.id).toBe(v2.id);
+    await setActivePlan(db, p.id, v1.id);
+    expect((await currentPlan(db, p.id))?.id).toBe(v1.id);
+    // The copy carried into v2 is not a label made under v2.
+    const counts = await planLabelCounts(db, p.id);
+    expect(counts.get(v1.id)).toEqual({ labels: 1, annotators: 1 });
+    expect(counts.get(v2.id)).toBeUndefined();
+    const v3 = await lockPlan(db, base);
+    expect((await currentPlan(db, p.id))?.id).toBe(v3.id);
+    await setActivePlan(db, p.id, v1.id);
+    await setActivePlan(db, p.id, null);
+    expect((await currentPlan(db, p.id))?.id).toBe(v3.id);
+    await expect(setActivePlan(db, p.id, 'nope')).rejects.toMatchObject({ code: 'not-found' });
+    expect((await db.plans.count())).toBe(3);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { annotationId, type Annotation } from '../annotation';
 import { assignPacks, PackError, packIdOf, parsePack, parseResults, planResultsImport, RESULTS_FORMAT } from './pack';
-import { buildQueue, missingForSubmit, orientPreference, sidesSwapped } from './queue';
+import { buildQueue, missingForSubmit, orientPreference, resumePosition, sidesSwapped } from './queue';
 
 function ann(over: Partial<Annotation> & { idx: number; annotator: string }): Annotation {
   return {
@@ -31,6 +31,15 @@ describe('queue', () => {
     expect(orientPreference('A>>B', true)).toBe('B>>A');
     expect(orientPreference('A>B', false)).toBe('A>B');
     expect(orientPreference(orientPreference('B>A', true), true)).toBe('B>A');
+  });
+
+  it('a queue opened for the first time starts at the first item not submitted or skipped (drafts are not done)', () => {
+    const queue = [9, 4, 7, 1];
+    expect(resumePosition(queue, [])).toBe(0);
+    expect(resumePosition(queue, [ann({ idx: 9, annotator: 'a' }), ann({ idx: 4, annotator: 'a', status: 'skipped' })])).toBe(2);
+    expect(resumePosition(queue, [ann({ idx: 9, annotator: 'a', status: 'draft' })])).toBe(0);
+    expect(resumePosition(queue, [ann({ idx: 4, annotator: 'a' })])).toBe(0);
+    expect(resumePosition(queue, queue.map((idx) => ann({ idx, annotator: 'a' })))).toBe(0);
   });
 
   it('requires an overall preference and a confidence to submit', () => {

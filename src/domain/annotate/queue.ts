@@ -32,6 +32,16 @@ export function buildQueue(humanIdx: ArrayLike<number>, order: QueueOrder, seed:
   return q;
 }
 
+/**
+ * Where an annotator starts in a queue they have not opened before (a newly locked or newly picked plan): the
+ * first item they have not submitted or skipped, or the start when every item is done.
+ */
+export function resumePosition(queue: ArrayLike<number>, annotations: readonly Pick<Annotation, 'idx' | 'status'>[]): number {
+  const done = new Set(annotations.filter((a) => a.status !== 'draft').map((a) => a.idx));
+  for (let p = 0; p < queue.length; p++) if (!done.has(queue[p]!)) return p;
+  return 0;
+}
+
 /** Whether the annotator sees responseB on the left for this item: a fair coin, stable per annotator, plan and item. */
 export function sidesSwapped(planId: string, idx: number, annotator: string): boolean {
   return (mulberry32U32(hashString(`${planId}|${idx}|${annotator}`))() & 1) === 1;

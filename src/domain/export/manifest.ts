@@ -141,7 +141,10 @@ export function renderDatasetCard(m: ExportManifest): string {
     lines.push('No routing plan was used: every label is the LM judge\'s.', '');
   }
   lines.push(
-    `A routed pair takes its human label: ${describeAggregate(o.aggregate)}. ` +
+    `A pair people labelled takes its human label: ${describeAggregate(o.aggregate)}. ` +
+      (o.planId === null
+        ? 'Annotations made under every routing plan of the project count, so labels made before a re-route stay in the dataset. '
+        : `Only annotations made under plan \`${o.planId}\` count. `) +
       (o.fileHuman === 'use' ? 'Where nobody annotated a routed pair, the human label that came with the dataset stands in. ' : '') +
       (o.unlabelled === 'lm' ? 'A routed pair without a human label keeps the LM label. ' : 'A routed pair without a human label is left out. ') +
       'Every other pair takes the LM label. ' +
@@ -155,6 +158,7 @@ export function renderDatasetCard(m: ExportManifest): string {
     `| in the source dataset | ${num(c.instances)} |`,
     `| routed to humans | ${num(c.routed)} |`,
     `| routed and labelled by humans | ${num(c.routedLabelled)} |`,
+    `| not routed by this plan, labelled by humans under another | ${num(c.humanOutsidePlan)} |`,
     `| routed without a human label | ${num(c.routedUnlabelled)} (LM label used for ${num(c.routedUnlabelledToLm)}) |`,
     `| in the merged dataset | ${num(c.output)} |`,
     `| with a human label | ${num(c.bySource.human)} (${pct(c.bySource.human, c.output)}) |`,
@@ -172,8 +176,12 @@ export function renderDatasetCard(m: ExportManifest): string {
       : `Human–LM agreement on the ${num(c.agreement.compared)} routed pairs that have both labels (A, B or tie): ` +
           `${num(c.agreement.agree)} agree, ${pct(c.agreement.agree, c.agreement.compared)}.`,
     '',
-    `Annotations: ${num(c.annotations.given)} given, ${num(c.annotations.counted)} counted (submitted, latest per annotator), ` +
-      `${num(c.annotations.used)} used; ${num(c.annotations.notRouted)} were on pairs the plan did not route and were not used.`,
+    `Annotations: ${num(c.annotations.given - c.annotations.carried)} made` +
+      (c.annotations.carried > 0 ? ` (the project also holds ${num(c.annotations.carried)} copies carried into a newer plan, counted once)` : '') +
+      `, ${num(c.annotations.counted)} counted (submitted, latest per annotator and pair), ${num(c.annotations.used)} used` +
+      (c.annotations.notRouted > 0 ? `, ${num(c.annotations.notRouted)} of them on pairs this plan does not route` : '') +
+      (c.annotations.otherPlan > 0 ? `; ${num(c.annotations.otherPlan)} made under other plans were left out` : '') +
+      '.',
     '',
     '## Loading',
     '',

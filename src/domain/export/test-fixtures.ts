@@ -29,7 +29,7 @@ export function trickyRecords(): PairRecord[] {
   return [r0, r1, r2, r3, r4, r5];
 }
 
-/** q-0 and q-2 routed and annotated (q-2 a human tie), q-3 routed and unlabelled. */
+/** q-0 and q-2 routed and annotated (q-2 a human tie), q-3 routed and unlabelled, q-4 annotated but not routed. */
 export function trickyMerge(options: Partial<MergeOptions> = {}) {
   const records = trickyRecords();
   return mergeRecords(records, {

@@ -44,8 +44,8 @@ describe('rows', () => {
     const q1 = fullRow(merged.find((m) => m.record.id === 'q-1')!);
     expect(q1).toMatchObject({ label: 'A>>B', label_source: 'lm', routed: false, gain: null, pref_human: null, human_votes: [], original_pref_human: 'B>A', original_human_votes: ['B>A', 'A=B'], hyper_tags: null });
     const q4 = fullRow(merged.find((m) => m.record.id === 'q-4')!);
-    // Annotated, not routed: the annotation travels with the record but the LM label stands.
-    expect(q4).toMatchObject({ label: 'A>B', label_source: 'lm', human_votes: [] });
+    // Annotated (under another plan), not routed: the human label is kept, and the row says it was not routed.
+    expect(q4).toMatchObject({ label: 'B>A', label_source: 'human', routed: false, human_votes: ['B>A'] });
     expect(q4.annotations).toHaveLength(1);
     expect(Object.keys(q0)).toEqual(FULL_COLUMNS.map((c) => c.name));
   });
@@ -82,7 +82,7 @@ describe('format writers', () => {
     expect(a).toEqual(b);
     const rows = jsonl(a);
     expect(rows.map((r) => [r.id, r.label, r.label_source])).toEqual([
-      ['q-0', 'A>B', 'human'], ['q-1', 'A>>B', 'lm'], ['q-2', 'A=B', 'human'], ['q-3', 'B>>A', 'lm'], ['q-4', 'A>B', 'lm'],
+      ['q-0', 'A>B', 'human'], ['q-1', 'A>>B', 'lm'], ['q-2', 'A=B', 'human'], ['q-3', 'B>>A', 'lm'], ['q-4', 'B>A', 'human'],
     ]);
   });
 

@@ -4,7 +4,7 @@ import type { DescriptiveTags, PairRecord, ScoreName } from '../instance';
 import { binOf, percentileRanks, RANKED_SCORES, SUBJECTS, TAG_COUNT, TAG_DEFS, TAG_IDS, SCALAR_DIMENSIONS, type ScalarDimension } from './tags';
 
 /** Bumped whenever a change to feature code changes any score: stored feature sets of older versions are recomputed. */
-export const FEATURE_CODE_VERSION = 1;
+export const FEATURE_CODE_VERSION = 2;
 
 /** Words per instance in the tag bit matrix (96 bits >= 90 tags). */
 export const TAG_WORDS = 3;

@@ -7,12 +7,13 @@ import type { Aggregation } from './options';
 export type CountedAnnotation = Annotation & { status: 'submitted'; overall: Preference };
 
 /** Why an annotation of an instance does not count. */
-export type AnnotationVerdict = 'counted' | 'incomplete' | 'other-plan' | 'superseded';
+export type AnnotationVerdict = 'counted' | 'incomplete' | 'other-plan' | 'superseded' | 'carried';
 
 /**
  * Sorts one instance's annotations into those that count and those that do not: only submitted ones with an
  * overall preference count, only of `planId` when given, and of several by the same annotator (re-routing can
- * queue an instance again) only the latest. Counted annotations come back ordered by annotator name.
+ * queue an instance again) only the latest. A copy carried into a newer plan (`carriedFrom`) that still holds
+ * its source's label is 'carried', not 'superseded', whichever of the two counts. Counted annotations come back ordered by annotator name.
  */
 export function countedAnnotations(
   annotations: readonly Annotation[],
@@ -42,7 +43,20 @@ export function countedAnnotations(
   }
   const counted = [...latest.values()].sort((x, y) => (x.annotator < y.annotator ? -1 : x.annotator > y.annotator ? 1 : 0));
   for (const c of counted) verdicts.set(c, 'counted');
+  // A copy carried into a newer plan, and the annotation it was copied from, are one label made once: the one
+  // that does not count is a duplicate record, not an earlier opinion.
+  const byId = new Map(annotations.map((a) => [a.id, a]));
+  for (const a of annotations) {
+    const source = a.carriedFrom === undefined ? undefined : byId.get(a.carriedFrom);
+    if (!source || source.annotator !== a.annotator || !sameLabel(a, source)) continue;
+    if (verdicts.get(a) === 'superseded') verdicts.set(a, 'carried');
+    else if (verdicts.get(source) === 'superseded') verdicts.set(source, 'carried');
+  }
   return { counted, verdicts };
+}
+
+function sameLabel(a: Annotation, b: Annotation): boolean {
+  return a.status === b.status && a.overall === b.overall && a.confidence === b.confidence;
 }
 
 function isLater(a: Annotation, b: Annotation): boolean {

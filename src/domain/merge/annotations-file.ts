@@ -193,7 +193,7 @@ function checkAnnotation(value: unknown, fileName: string): Annotation | string 
       aspects[key as (typeof ASPECTS)[number]] = checked;
     }
   }
-  for (const k of ['id', 'projectId', 'datasetId', 'rationale', 'flag', 'skipReason', 'origin'] as const) {
+  for (const k of ['id', 'projectId', 'datasetId', 'rationale', 'flag', 'skipReason', 'origin', 'carriedFrom'] as const) {
     if (v[k] !== undefined && typeof v[k] !== 'string') return `"${k}" must be text, got ${JSON.stringify(v[k])}`;
   }
   for (const k of ['activeMs', 'createdAt', 'updatedAt', 'submittedAt', 'rev'] as const) {
@@ -223,6 +223,7 @@ function checkAnnotation(value: unknown, fileName: string): Annotation | string 
   if (v.flag !== undefined) a.flag = v.flag as string;
   if (v.skipReason !== undefined) a.skipReason = v.skipReason as string;
   if (v.submittedAt !== undefined) a.submittedAt = v.submittedAt as number;
+  if (v.carriedFrom !== undefined) a.carriedFrom = v.carriedFrom as string;
   return a;
 }
 

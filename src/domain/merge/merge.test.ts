@@ -110,13 +110,35 @@ describe('merge rules', () => {
     expect(r6).toMatchObject({ outcome: 'kept', label: 'B>A', source: 'human', lm: null });
   });
 
-  it('not routed: the LM label, even when someone annotated it', () => {
+  it('not routed but annotated (under an earlier plan): the human label is kept, and counted as outside the plan', () => {
     const { decisions, summary } = mergeRecords(records, { plan: p, annotations });
     const r1 = byId(decisions).get('r1')!;
-    expect(r1).toMatchObject({ outcome: 'kept', label: 'A>>B', source: 'lm', routed: false, gain: null, human: null });
+    expect(r1).toMatchObject({ outcome: 'kept', label: 'B>A', source: 'human', humanFrom: 'annotations', routed: false, gain: null, human: 'B>A', lm: 'A>>B' });
     expect(r1.annotations).toHaveLength(1);
-    expect(r1.used).toHaveLength(0);
+    expect(r1.used).toHaveLength(1);
     expect(summary.annotations.notRouted).toBe(1);
+    expect(summary.humanOutsidePlan).toBe(1);
+  });
+
+  it('restricted to one plan, annotations of other plans are left out and the plan alone decides', () => {
+    const anns = [ann(1, 'r1', 'ann', 'B>A', { planId: 'old', id: 'old|1|ann' }), ann(0, 'r0', 'ann', 'A>B', { planId: 'new', id: 'new|0|ann' })];
+    const r = mergeRecords(records, { plan: p, annotations: anns, options: { planId: 'new' } });
+    expect(byId(r.decisions).get('r1')).toMatchObject({ label: 'A>>B', source: 'lm', human: null });
+    expect(byId(r.decisions).get('r0')).toMatchObject({ label: 'A>B', source: 'human' });
+    expect(r.summary).toMatchObject({ humanOutsidePlan: 0, annotations: { otherPlan: 1, counted: 1 } });
+  });
+
+  it('a copy carried into a newer plan and its source count as one label made once', () => {
+    const source = ann(0, 'r0', 'ann', 'A>B', { planId: 'v1', id: 'v1|0|ann', rev: 3 });
+    const copy = ann(0, 'r0', 'ann', 'A>B', { planId: 'v2', id: 'v2|0|ann', rev: 1, carriedFrom: 'v1|0|ann' });
+    const r = mergeRecords([rec('r0', 'B>A')], { plan: plan([0, 'r0', 1]), annotations: [source, copy] });
+    expect(r.decisions[0]).toMatchObject({ label: 'A>B', source: 'human' });
+    expect(r.summary.annotations).toMatchObject({ given: 2, counted: 1, carried: 1, superseded: 0, used: 1 });
+    // Changed after it was carried: the later label counts and the earlier one is superseded.
+    const changed = { ...copy, overall: 'B>>A' as const, submittedAt: 900, updatedAt: 900 };
+    const r2 = mergeRecords([rec('r0', 'B>A')], { plan: plan([0, 'r0', 1]), annotations: [source, changed] });
+    expect(r2.decisions[0]).toMatchObject({ label: 'B>A', source: 'human' });
+    expect(r2.summary.annotations).toMatchObject({ counted: 1, carried: 0, superseded: 1 });
   });
 
   it('routed but unlabelled: the LM label by default, or left out', () => {
@@ -161,22 +183,25 @@ describe('merge rules', () => {
     expect(summary).toMatchObject({
       instances: 7,
       output: 4,
-      bySource: { human: 2, lm: 2 },
-      winners: { A: 2, B: 2, tie: 0 },
+      bySource: { human: 3, lm: 1 },
+      winners: { A: 1, B: 3, tie: 0 },
       routed: 4,
       routedLabelled: 3,
+      humanOutsidePlan: 1,
       routedUnlabelled: 1,
-      annotations: { given: 6, counted: 6, used: 5, notRouted: 1, incomplete: 0, superseded: 0, otherPlan: 0 },
+      annotations: { given: 6, counted: 6, used: 6, notRouted: 1, incomplete: 0, superseded: 0, otherPlan: 0, carried: 0 },
     });
   });
 
-  it('agreement: winner level with ties as a class, on routed instances with both labels, before ties are dropped', () => {
+  it('agreement: winner level with ties as a class, on instances with both labels, before ties are dropped', () => {
     const { summary } = mergeRecords(records, { plan: p, annotations });
-    // r0: human A vs LM B (disagree); r3: human tie vs LM tie (agree); r6 has no LM label; r2 no human label.
-    expect(summary.agreement.compared).toBe(2);
+    // r0: human A vs LM B (disagree); r1 (outside the plan): human B vs LM A (disagree); r3: human tie vs LM tie
+    // (agree); r6 has no LM label; r2 no human label.
+    expect(summary.agreement.compared).toBe(3);
     expect(summary.agreement.agree).toBe(1);
-    expect(summary.agreement.rate).toBe(0.5);
+    expect(summary.agreement.rate).toBe(1 / 3);
     expect(summary.agreement.table.A.B).toBe(1);
+    expect(summary.agreement.table.B.A).toBe(1);
     expect(summary.agreement.table.tie.tie).toBe(1);
     const none = mergeRecords([rec('a', 'A>B')], { plan: plan(), annotations: [] });
     expect(none.summary.agreement).toMatchObject({ compared: 0, agree: 0, rate: null });

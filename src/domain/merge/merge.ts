@@ -1,6 +1,9 @@
-// The hybrid dataset: for each instance, the human label where the plan routed it to humans and people labelled
-// it, otherwise the LM label (HyPER spec, sections 1 and 5). Works chunk by chunk so a worker can stream
-// 100k instances; plan and annotations are small and held whole.
+// The hybrid dataset: for each instance, the human label where people labelled it, otherwise the LM label
+// (HyPER spec, sections 1 and 5). The plan decides what is routed, not what is kept: a human label made under
+// an earlier plan (or in a pack of one) stays in the dataset after a re-route, unless the merge is restricted
+// to one plan's annotations (options.planId). A routed instance nobody labelled falls back to the LM label or
+// is left out (options.unlabelled). Works chunk by chunk so a worker can stream 100k instances; plan and
+// annotations are small and held whole.
 import type { Annotation } from '../annotation';
 import type { PairRecord } from '../instance';
 import { winnerOf, type Preference, type Winner } from '../labels';
@@ -56,6 +59,11 @@ export interface MergeSummary {
   routed: number;
   /** Routed instances with a human label. */
   routedLabelled: number;
+  /**
+   * Instances the plan did not route that take a human label all the same: annotations made under another
+   * plan (counted in bySource.human).
+   */
+  humanOutsidePlan: number;
   /** Routed instances without a human label (then given the LM label, or omitted, per options.unlabelled). */
   routedUnlabelled: number;
   /** Of those, how many took the LM label instead. */
@@ -77,7 +85,7 @@ export interface MergeSummary {
     counted: number;
     /** Counted annotations that made a human label in effect. */
     used: number;
-    /** Counted, but on instances the plan did not route (the LM label stands). */
+    /** Counted on instances the plan did not route (made under another plan); they give those instances their human label. */
     notRouted: number;
     /** Drafts, skips, and submissions without an overall preference. */
     incomplete: number;
@@ -85,9 +93,14 @@ export interface MergeSummary {
     superseded: number;
     /** Left out by options.planId. */
     otherPlan: number;
+    /**
+     * Copies of another annotation in the input, carried into a newer plan when it was locked (the same label,
+     * counted once). `given - carried` is the number of annotations people made.
+     */
+    carried: number;
   };
   /**
-   * Human vs LM on routed instances that have both labels, at the winner level (A, B, tie: ties are a class),
+   * Human vs LM on instances that have both labels in effect, at the winner level (A, B, tie: ties are a class),
    * before any tie is dropped. `table[human][lm]` counts instances.
    */
   agreement: { compared: number; agree: number; rate: number | null; table: Record<Winner, WinnerCounts> };
@@ -137,12 +150,13 @@ export class Merger {
       winners: zeroWinners(),
       routed: 0,
       routedLabelled: 0,
+      humanOutsidePlan: 0,
       routedUnlabelled: 0,
       routedUnlabelledToLm: 0,
       omitted: { unlabelled: 0, noLabel: 0 },
       tiesDropped: { human: 0, lm: 0 },
       tiesKept: 0,
-      annotations: { given: input.annotations.length, counted: 0, used: 0, notRouted: 0, incomplete: 0, superseded: 0, otherPlan: 0 },
+      annotations: { given: input.annotations.length, counted: 0, used: 0, notRouted: 0, incomplete: 0, superseded: 0, otherPlan: 0, carried: 0 },
       agreement: { compared: 0, agree: 0, rate: null, table: { A: zeroWinners(), B: zeroWinners(), tie: zeroWinners() } },
     };
   }
@@ -220,12 +234,19 @@ export class Merger {
       }
     } else {
       s.annotations.notRouted += counted.length;
+      const agg = aggregateAnnotations(counted, o.aggregate);
+      if (agg) {
+        human = agg.value;
+        humanFrom = 'annotations';
+        used = agg.used;
+      }
     }
     s.annotations.used += used.length;
     const base: MergeProvenance = { idx, record, routed, gain: plan ? plan.gain : null, human, humanFrom, lm, used, annotations: counted };
 
-    if (routed && human !== null) {
-      s.routedLabelled++;
+    if (human !== null) {
+      if (routed) s.routedLabelled++;
+      else s.humanOutsidePlan++;
       if (lm !== null) this.compare(human, lm);
       return this.labelled(base, human, 'human');
     }
@@ -275,6 +296,7 @@ export class Merger {
       if (v === 'counted') t.counted++;
       else if (v === 'incomplete') t.incomplete++;
       else if (v === 'other-plan') t.otherPlan++;
+      else if (v === 'carried') t.carried++;
       else t.superseded++;
     }
   }

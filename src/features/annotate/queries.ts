@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { annotationId, type Annotation } from '../../domain/annotation';
-import { buildQueue, type QueueOrder } from '../../domain/annotate/queue';
+import { buildQueue, resumePosition, type QueueOrder } from '../../domain/annotate/queue';
 import { assignPacks, PACK_FORMAT, packIdOf, RESULTS_FORMAT, type AnnotationPack, type ResultsFile } from '../../domain/annotate/pack';
 import { getAnnotatorState, importAnnotations, listAnnotationsOf, listProjectAnnotations, putAnnotatorState } from '../../storage/annotations-repo';
 import { getDataset, readInstances } from '../../storage/datasets-repo';
@@ -18,7 +18,10 @@ export function useCurrentPlan(projectId: string) {
   return useQuery({ queryKey: ['plans', projectId, 'current'], queryFn: async () => (await currentPlan(openDb(), projectId)) ?? null });
 }
 
-/** The annotator's place in the current plan's queue (created at the start of the queue on first visit). */
+/**
+ * The annotator's place in the current plan's queue. On the first visit to a plan's queue (a new or newly picked
+ * plan) it starts at the first item they have not done there, which after a re-route skips the carried labels.
+ */
 export function useAnnotatorState(projectId: string, annotator: string, plan: PlanRow | null | undefined) {
   return useQuery({
     queryKey: ['annotator-state', projectId, annotator, plan?.id],
@@ -27,7 +30,10 @@ export function useAnnotatorState(projectId: string, annotator: string, plan: Pl
       const db = openDb();
       const s = await getAnnotatorState(db, projectId, annotator);
       if (s && s.planId === plan!.id) return s;
-      const fresh: AnnotatorStateRow = { id: `${projectId}|${annotator}`, projectId, annotator, planId: plan!.id, order: s?.order ?? 'gain', seed: s?.seed ?? 1, position: 0, updatedAt: Date.now() };
+      const order = s?.order ?? 'gain';
+      const seed = s?.seed ?? 1;
+      const position = resumePosition(buildQueue(plan!.humanIdx, order, seed, annotator), await listAnnotationsOf(db, plan!.id, annotator));
+      const fresh: AnnotatorStateRow = { id: `${projectId}|${annotator}`, projectId, annotator, planId: plan!.id, order, seed, position, updatedAt: Date.now() };
       await putAnnotatorState(db, fresh);
       return fresh;
     },

@@ -11,6 +11,7 @@ import { listProjectAnnotations } from '../../storage/annotations-repo';
 import { listDatasets } from '../../storage/datasets-repo';
 import { openDb } from '../../storage/db';
 import { currentPlan } from '../../storage/routing-repo';
+import { routeHref } from '../../navigation/router';
 import { exportWorker } from '../../workers/export-client';
 import type { ExportResults } from '../../workers/export-protocol';
 
@@ -70,9 +71,16 @@ export function ExportArea({ projectId }: { projectId: string }) {
   return (
     <div className="mx-auto max-w-4xl space-y-4 p-6 text-sm">
       <h2 className="text-lg font-semibold">Export the hybrid dataset</h2>
-      <p className="text-slate-600">
+      <p className="text-slate-600" data-testid="export-plan">
         {d.dataset.name} · {d.dataset.rowCount.toLocaleString('en-US')} pairs ·{' '}
-        {d.plan ? `plan v${d.plan.version} (${d.plan.strategy}, ${d.plan.humanIdx.length.toLocaleString('en-US')} routed to humans)` : 'no routing plan: every pair keeps its LM label'}
+        {d.plan ? (
+          <>
+            routing plan v{d.plan.version} ({d.plan.strategy}, {d.plan.humanIdx.length.toLocaleString('en-US')} routed to humans), the plan in use:{' '}
+            <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'route' })}>pick another on the Route page</a>
+          </>
+        ) : (
+          'no routing plan: pairs nobody annotated keep their LM label'
+        )}
       </p>
       <section aria-label="Merge options" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4">
         <label className="flex flex-col gap-1">
@@ -95,6 +103,21 @@ export function ExportArea({ projectId }: { projectId: string }) {
           <select aria-label="Ties" value={options.ties} onChange={(e) => set({ ties: e.target.value as MergeOptions['ties'] })} className="rounded-md border border-slate-300 px-2 py-1">
             <option value="drop">Drop (paper)</option>
             <option value="keep">Keep (TRL formats cannot express them and skip them)</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-xs text-slate-600">Annotations that count</span>
+          <select
+            aria-label="Annotations that count"
+            value={options.planId ?? ''}
+            onChange={(e) => setOptions((o) => {
+              const { planId: _omit, ...rest } = o;
+              return e.target.value === '' ? rest : { ...rest, planId: e.target.value };
+            })}
+            className="rounded-md border border-slate-300 px-2 py-1"
+          >
+            <option value="">Every annotation of the dataset, whatever plan it was made under</option>
+            {d.plan && <option value={d.plan.id}>Only those made under plan v{d.plan.version}</option>}
           </select>
         </label>
         <label className="flex flex-col gap-1">
@@ -141,10 +164,20 @@ function Summary({ s }: { s: MergeSummary }) {
         <dt className="text-slate-500">Pairs in the hybrid dataset</dt><dd data-testid="summary-output">{s.output}</dd>
         <dt className="text-slate-500">Human label / LM label</dt><dd data-testid="summary-sources">{s.bySource.human} / {s.bySource.lm}</dd>
         <dt className="text-slate-500">Routed to humans</dt><dd>{s.routed} ({s.routedLabelled} labelled, {s.routedUnlabelled} not)</dd>
+        <dt className="text-slate-500">Labelled under another plan</dt>
+        <dd data-testid="summary-outside">{s.humanOutsidePlan} pairs this plan does not route keep their human label</dd>
+        {s.annotations.otherPlan > 0 && (
+          <>
+            <dt className="text-amber-800">Left out by the restriction</dt>
+            <dd className="text-amber-800" data-testid="summary-other-plan">{s.annotations.otherPlan} annotations made under other plans are not used</dd>
+          </>
+        )}
+        <dt className="text-slate-500">Annotations</dt>
+        <dd>{s.annotations.given - s.annotations.carried} made, {s.annotations.counted} counted (latest per annotator and pair), {s.annotations.used} used</dd>
         <dt className="text-slate-500">Ties dropped (human / LM)</dt><dd>{s.tiesDropped.human} / {s.tiesDropped.lm}</dd>
         <dt className="text-slate-500">Left out</dt><dd>{s.omitted.unlabelled} unlabelled, {s.omitted.noLabel} with no usable label</dd>
-        <dt className="text-slate-500">Human–LM agreement on routed pairs</dt>
-        <dd>{agreement.compared > 0 ? `${agreement.agree} of ${agreement.compared} (${((agreement.agree / agreement.compared) * 100).toFixed(1)}%)` : 'no routed pair has both labels yet'}</dd>
+        <dt className="text-slate-500">Human–LM agreement</dt>
+        <dd>{agreement.compared > 0 ? `${agreement.agree} of ${agreement.compared} (${((agreement.agree / agreement.compared) * 100).toFixed(1)}%)` : 'no pair has both labels yet'}</dd>
       </dl>
     </section>
   );

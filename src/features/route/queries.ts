@@ -4,7 +4,7 @@ import { parsePpmIndex } from '../../domain/ppm';
 import { openDb, type PlanRow } from '../../storage/db';
 import { listDatasets } from '../../storage/datasets-repo';
 import { getFeatureSet } from '../../storage/features-repo';
-import { listPlans, listPpms, lockPlan, putPpm } from '../../storage/routing-repo';
+import { currentPlan, listPlans, listPpms, lockPlan, planLabelCounts, putPpm, setActivePlan } from '../../storage/routing-repo';
 import { routingWorker } from '../../workers/routing-client';
 import type { BackendChoice, StrategyId } from '../../workers/routing-protocol';
 
@@ -109,5 +109,26 @@ export function useLockPlan(projectId: string) {
   return useMutation({
     mutationFn: (plan: Omit<PlanRow, 'id' | 'version' | 'createdAt' | 'supersededBy'>) => lockPlan(openDb(), plan),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['plans', projectId] }),
+  });
+}
+
+/** The plan Annotate and Export use (picked by the lead, else the newest). */
+export function useActivePlan(projectId: string) {
+  return useQuery({ queryKey: ['plans', projectId, 'current'], queryFn: async () => (await currentPlan(openDb(), projectId)) ?? null });
+}
+
+/** Submitted labels made under each plan of the project. */
+export function usePlanLabelCounts(projectId: string) {
+  return useQuery({ queryKey: ['annotations', 'plan-counts', projectId], queryFn: () => planLabelCounts(openDb(), projectId) });
+}
+
+export function useSetActivePlan(projectId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (planId: string | null) => setActivePlan(openDb(), projectId, planId),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: ['plans', projectId] });
+      await qc.invalidateQueries({ queryKey: ['projects', projectId] });
+    },
   });
 }

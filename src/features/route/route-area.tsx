@@ -10,7 +10,7 @@ import { routeHref } from '../../navigation/router';
 import type { PlanRow } from '../../storage/db';
 import type { BackendChoice, CurvePoint, PpmSummary, RouteOutcome, StrategyId } from '../../workers/routing-protocol';
 import { BudgetChart } from './budget-chart';
-import { routingSessionKey, useBudgetCurve, useExplain, useLockPlan, usePlans, usePpms, usePreparedRouting, useRoute, useRouteDatasets, useRouteFeatureSet, useUploadPpm } from './queries';
+import { routingSessionKey, useActivePlan, useBudgetCurve, useExplain, useLockPlan, usePlanLabelCounts, usePlans, usePpms, usePreparedRouting, useRoute, useRouteDatasets, useRouteFeatureSet, useSetActivePlan, useUploadPpm } from './queries';
 import { useRouteSettings } from './route-settings';
 
 const STRATEGY_TEXT: Record<StrategyId, string> = {
@@ -66,7 +66,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
   const humanCount = budgetFree && outcome ? outcome.humanIdx.length : count;
   const cost = humanCount * s.costHuman + (n - humanCount) * s.costLm;
   const interpolated = useMemo(() => interpolate(curve.data?.points ?? [], count), [curve.data, count]);
-  const current = plans.data?.find((p) => !p.supersededBy);
+  const current = useActivePlan(projectId).data ?? undefined;
 
   return (
     <div className="mx-auto max-w-6xl space-y-5 p-6 text-sm">
@@ -191,7 +191,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
           {current && (
             <div className="flex flex-wrap items-center gap-3 rounded-md bg-emerald-50 p-2 text-emerald-900">
               <p role="status" data-testid="current-plan">
-                Plan v{current.version} locked {new Date(current.createdAt).toLocaleString()}: {current.strategy}, seed {current.seed}, predicted{' '}
+                Plan v{current.version} in use for Annotate and Export (locked {new Date(current.createdAt).toLocaleString()}): {current.strategy}, seed {current.seed}, predicted{' '}
                 {formatScore(current.predicted)}. Human queue: {current.humanIdx.length.toLocaleString('en-US')} pairs.
               </p>
               <Button onClick={() => void downloadPlan(current, prepared.data.ppm)}>Download plan (JSON)</Button>
@@ -199,9 +199,56 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
           )}
         </section>
       )}
+      {plans.data && plans.data.length > 0 && prepared.data && <PlanHistory projectId={projectId} plans={plans.data} activeId={current?.id} ppm={prepared.data.ppm} />}
       {prepared.data && <TagGains gains={prepared.data.tagGains} />}
       {prepared.data && <Explain session={session} n={n} chosen={outcome?.refined?.humanIdx ?? outcome?.humanIdx} />}
     </div>
+  );
+}
+
+/** Every locked plan, newest first, with the labels made under it; the lead picks the one Annotate and Export use. */
+function PlanHistory({ projectId, plans, activeId, ppm }: { projectId: string; plans: PlanRow[]; activeId: string | undefined; ppm: PpmSummary }) {
+  const counts = usePlanLabelCounts(projectId);
+  const pick = useSetActivePlan(projectId);
+  return (
+    <section aria-labelledby="plan-history-title" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h3 id="plan-history-title" className="mb-1 font-semibold">Plan history</h3>
+      <p className="mb-2 text-slate-600">
+        Locking a plan never deletes one, and no annotation is lost by re-routing: Export keeps every human label of the dataset, whatever plan it was made under, unless you restrict it to one plan there.
+      </p>
+      <table className="w-full" aria-label="Plan history">
+        <thead className="text-left text-xs uppercase text-slate-500">
+          <tr><th>Version</th><th>Locked</th><th>Strategy</th><th>PPM</th><th className="text-right">Routed</th><th className="text-right">Labels made</th><th /></tr>
+        </thead>
+        <tbody>
+          {plans.map((p) => {
+            const c = counts.data?.get(p.id);
+            const active = p.id === activeId;
+            return (
+              <tr key={p.id} className={`border-t border-slate-100 ${active ? 'bg-emerald-50' : ''}`} data-testid={`plan-row-${p.version}`}>
+                <td>v{p.version}</td>
+                <td className="text-xs">{new Date(p.createdAt).toLocaleString()}</td>
+                <td className="font-mono text-xs">{p.strategy}</td>
+                <td className="text-xs">{p.ppmName}</td>
+                <td className="text-right tabular-nums">{p.budget.count.toLocaleString('en-US')}</td>
+                <td className="text-right tabular-nums" data-testid={`plan-labels-${p.version}`}>
+                  {(c?.labels ?? 0).toLocaleString('en-US')}{c && c.annotators > 1 ? ` (${c.annotators} annotators)` : ''}
+                </td>
+                <td className="space-x-2 text-right">
+                  {active ? (
+                    <span className="text-xs font-semibold text-emerald-800">in use</span>
+                  ) : (
+                    <Button variant="ghost" disabled={pick.isPending} onClick={() => pick.mutate(p.id)} aria-label={`Use plan v${p.version} for Annotate and Export`}>Use</Button>
+                  )}
+                  <Button variant="ghost" onClick={() => void downloadPlan(p, ppm)} aria-label={`Download plan v${p.version}`}>JSON</Button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {pick.error ? <ErrorMessage title="Could not pick the plan" error={pick.error} /> : null}
+    </section>
   );
 }
 
