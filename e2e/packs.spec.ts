@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Download, type Page } from '@playwright/test';
@@ -93,4 +93,58 @@ test('annotation packs: two annotators with overlap in their own browsers, resul
   const shown = await page.getByTestId('kappa-ana-bo').getAttribute('data-value');
   expect(Number(shown)).toBeCloseTo(hand.kappa, 10);
   await expect(page.getByText(`${parsed[0]!.annotations.length + parsed[1]!.annotations.length} submitted labels by 2 annotators; 6 pairs labelled by two or more.`)).toBeVisible();
+});
+
+test('a tampered results file: each bad record is rejected with its line and reason, Review and Export keep working, and the lead can remove the import', async ({ page }) => {
+  await demoPlan(page, 4);
+  await startAnnotating(page, 'lead');
+  await page.getByRole('button', { name: 'Annotation packs…' }).click();
+  await page.getByLabel('Pack annotators').fill('eve');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export packs' }).click();
+  const pack = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { projectId: string; planId: string; datasetId: string; items: { idx: number; instanceId: string }[] };
+  const item = (k: number) => pack.items[k]!;
+  const ann = (k: number, over: Record<string, unknown> = {}) => ({
+    id: `${pack.planId}|${item(k).idx}|eve`, projectId: pack.projectId, datasetId: pack.datasetId, planId: pack.planId, idx: item(k).idx, instanceId: item(k).instanceId,
+    annotator: 'eve', status: 'submitted', overall: 'A>B', confidence: 'fairly-confident', aspects: {}, rationale: '', swapped: false, activeMs: 1, createdAt: 1, updatedAt: 2, rev: 1, origin: 'local', ...over,
+  });
+  const records = [
+    ann(0),
+    ann(1, { overall: 'X>>Y' }),
+    ann(2, { confidence: 'very' }),
+    { ...ann(3), idx: 99999, id: `${pack.planId}|99999|eve` },
+    ann(3, { instanceId: 'not-this-pair' }),
+    { ...ann(2), planId: 'plan-forged', id: `plan-forged|${item(2).idx}|eve` },
+    ann(1, { overall: undefined }),
+    ann(0),
+  ];
+  const file = join(mkdtempSync(join(tmpdir(), 'hyper-tampered-')), 'eve.json');
+  writeFileSync(file, `{"format": "hyper-annotations", "version": 1, "packId": "forged", "annotations": [\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
+  await page.getByLabel('Import annotation results').setInputFiles(file);
+  await expect(page.getByTestId('import-results')).toContainText('1 added, 0 updated, 0 unchanged, 0 conflicts, 7 rejected');
+  const rejected = page.getByRole('list', { name: 'Rejected records' });
+  await expect(rejected).toContainText('Line 3: "overall" must be one of');
+  await expect(rejected).toContainText('Line 4: "confidence" must be one of');
+  await expect(rejected).toContainText('Line 5: item 99999 is not in the human queue');
+  await expect(rejected).toContainText(`Line 6: item ${item(3).idx} is pair "${item(3).instanceId}" in this dataset, not "not-this-pair"`);
+  await expect(rejected).toContainText('Line 7: plan "plan-forged" is not a plan of this project');
+  await expect(rejected).toContainText('Line 8: a submitted annotation needs "overall"');
+  await expect(rejected).toContainText('Line 9: annotation id');
+
+  // Review and Export still work with the one good record in.
+  await page.getByRole('link', { name: 'Review', exact: true }).click();
+  await expect(page.getByText('1 submitted labels by 1 annotators')).toBeVisible();
+  await page.getByRole('link', { name: 'Export', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Export zip' })).toBeEnabled();
+  await expect(page.getByTestId('summary-sources')).toHaveText(/^1 \//);
+
+  // The lead removes eve's import; the export no longer has her label.
+  await page.getByRole('link', { name: 'Annotate', exact: true }).click();
+  await page.getByRole('button', { name: 'Annotation packs…' }).click();
+  await expect(page.getByRole('list', { name: 'Imported results' })).toContainText('eve: 1 from pack forged');
+  await page.getByRole('button', { name: "Remove eve's results from pack:forged" }).click();
+  await page.getByRole('dialog', { name: 'Remove imported results?' }).getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('list', { name: 'Imported results' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Export', exact: true }).click();
+  await expect(page.getByTestId('summary-sources')).toHaveText(/^0 \//);
 });

@@ -8,6 +8,8 @@ export interface FlagSpec {
   name: string;
   value: boolean;
   required?: boolean;
+  /** An old name: using it is an error that gives the new one. */
+  renamedTo?: string;
 }
 
 /** Parses `--flag value` / `--flag=value` / `--switch` against a spec. */
@@ -19,6 +21,7 @@ export function parseArgs(argv: readonly string[], spec: readonly FlagSpec[]): R
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     const flag = spec.find((f) => f.name === name);
     if (!flag) throw new UsageError(`unknown option --${name}`);
+    if (flag.renamedTo) throw new UsageError(`--${name} is now called --${flag.renamedTo}`);
     if (!flag.value) {
       out[name] = true;
       continue;

@@ -22,7 +22,7 @@ Options:
                      anthropic-hh, custom (default: recognised from the columns)
   --mapping FILE     a JSON column mapping (required for --layout custom), e.g.
                      {"prompt": ["instruction", "input"], "responseA": "response1", "responseB": "response2"}
-  --seed N           seed of the coin that places TRL/HH chosen responses on A or B (default 1)
+  --side-seed N      seed of the coin that places TRL/HH chosen responses on A or B (default 1)
   --help             this text
 `;
 
@@ -33,7 +33,8 @@ export async function featuresCommand(argv: readonly string[], log: (s: string) 
     { name: 'output', value: true, required: true },
     { name: 'layout', value: true },
     { name: 'mapping', value: true },
-    { name: 'seed', value: true },
+    { name: 'side-seed', value: true },
+    { name: 'seed', value: true, renamedTo: 'side-seed' },
     { name: 'help', value: false },
   ]);
   if (args.help) {
@@ -42,7 +43,7 @@ export async function featuresCommand(argv: readonly string[], log: (s: string) 
   }
   const input = String(args.input);
   const started = performance.now();
-  const { records } = await readDataset(input, datasetOptions(args, '--seed'), log);
+  const { records } = await readDataset(input, datasetOptions(args, '--side-seed'), log);
   const fs = computeFeatureSet(records, input, started);
   const lines: string[] = [];
   records.forEach((rec, i) => {

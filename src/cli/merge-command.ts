@@ -3,14 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImportSession } from '../domain/formats/import-session';
-import { defaultChosenLabelSource } from '../domain/formats/shapes';
-import { DEFAULT_MAP_OPTIONS, SHAPE_TEXT, type ColumnMapping, type MapOptions, type ShapeId } from '../domain/formats/types';
-import type { PairRecord } from '../domain/instance';
-import { parseAnnotationsFile } from '../domain/merge/annotations-file';
+import { orientationMismatch, type DatasetOrientation } from '../domain/formats/orientation';
+import { parseAnnotationsDocument, type AnnotatedDataset } from '../domain/merge/annotations-file';
+import { MergeError } from '../domain/merge/errors';
 import { Merger, type MergeSummary } from '../domain/merge/merge';
 import { parseAggregation, type MergeOptions } from '../domain/merge/options';
-import { parsePlanFile } from '../domain/routing/plan-file';
+import { parsePlanFile, planOrientation } from '../domain/routing/plan-file';
 import { EXPORT_FORMATS, FORMAT_INFO, isExportFormat, type ExportFormat } from '../domain/export/formats';
 import { buildManifest, type ExportContext } from '../domain/export/manifest';
 import { exportZip, runExport } from '../domain/export/pipeline';
@@ -18,6 +16,7 @@ import { createFormatWriter, type WriterStats } from '../domain/export/writers';
 import { webDeflateRaw } from '../domain/export/zip';
 import type { Annotation } from '../domain/annotation';
 import { parseArgs, UsageError } from './args';
+import { datasetOptions, readDataset, readInputFile } from './tags-from-file';
 
 export const MERGE_HELP = `hyper merge: merge human and LM labels by a routing plan and export the hybrid dataset
 
@@ -44,7 +43,8 @@ Options:
   --plan-id ID         count only annotations made under this plan id (default: annotations of every plan)
   --features FILE      the output of "hyper features" for this dataset: adds hyper_tags to full/csv/parquet
   --layout NAME        force the input layout (as in hyper features); --mapping FILE for custom
-  --seed N             seed of the coin that places TRL/HH chosen responses on A or B (default 1)
+  --side-seed N        seed of the coin that places TRL/HH chosen responses on A or B; default: the seed the
+                       plan or the annotations record (a different one is refused: it would flip labels), else 1
   --help               this text
 
 Load the result in Python: load_dataset("json" | "csv" | "parquet", data_files=FILE, split="train").
@@ -90,7 +90,8 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     { name: 'features', value: true },
     { name: 'layout', value: true },
     { name: 'mapping', value: true },
-    { name: 'seed', value: true },
+    { name: 'side-seed', value: true },
+    { name: 'seed', value: true, renamedTo: 'side-seed' },
     { name: 'help', value: false },
   ]);
   if (args.help) {
@@ -111,14 +112,43 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
   const output = String(args.output);
   const started = performance.now();
 
-  const inputBytes = new Uint8Array(await readFile(input));
+  const planPath = String(args.plan);
+  const plan = parsePlanFile(new TextDecoder().decode(await readInputFile(planPath, '--plan')), basename(planPath));
+  const annotationsDoc = typeof args.annotations === 'string'
+    ? parseAnnotationsDocument(new TextDecoder().decode(await readInputFile(args.annotations, '--annotations')), basename(args.annotations))
+    : null;
+  const inputBytes = await readInputFile(input, '--input');
   const datasetSha = createHash('sha256').update(inputBytes).digest('hex');
-  const records = await readRecords(inputBytes, input, args, log);
-  const plan = parsePlanFile(await readFile(String(args.plan), 'utf8'), String(args.plan));
   if (plan.dataset.sha256 && plan.dataset.sha256 !== datasetSha) {
     log(`  warning: the plan was made on a file with another SHA-256 (${plan.dataset.sha256.slice(0, 12)}…, this one ${datasetSha.slice(0, 12)}…); ids are checked instance by instance`);
   }
-  const annotations: Annotation[] = typeof args.annotations === 'string' ? parseAnnotationsFile(await readFile(args.annotations, 'utf8'), basename(args.annotations)) : [];
+
+  // The orientation (layout, side seed) the plan and the annotations were made with travels with them: the data
+  // is read the same way, and a merge that would read it another way is refused.
+  const recorded: { source: string; orientation: DatasetOrientation }[] = [];
+  const fromPlan = planOrientation(plan);
+  if (fromPlan) recorded.push({ source: basename(planPath), orientation: fromPlan });
+  const annotatedOn = annotationsDoc ? matchAnnotatedDataset(annotationsDoc.head.datasets, datasetSha, log) : null;
+  if (annotatedOn) recorded.push({ source: basename(String(args.annotations)), orientation: annotatedOn });
+  const readOptions = datasetOptions(args, '--side-seed');
+  const seeded = recorded.find((r) => r.orientation.sideSeed !== null);
+  if (readOptions.sideSeed === undefined && seeded) readOptions.sideSeed = String(seeded.orientation.sideSeed);
+  if (readOptions.layout === undefined && recorded[0]) readOptions.layout = recorded[0].orientation.layout;
+  const dataset = await readDataset(input, readOptions, log);
+  for (const r of recorded) {
+    const why = orientationMismatch(r.orientation, dataset.orientation, r.source);
+    if (why) throw new MergeError('orientation-mismatch', why);
+  }
+  if (recorded.length === 0 && dataset.orientation.sideSeed !== null) {
+    log(`  warning: neither the plan nor the annotations record how the data's A/B sides were fixed; reading ${basename(input)} with side seed ${dataset.orientation.sideSeed}. If the labels were made on this file read with another seed, pass it with --side-seed`);
+  }
+  const records = dataset.records;
+  let annotations: Annotation[] = annotationsDoc?.annotations ?? [];
+  if (annotatedOn) {
+    const mine = annotations.filter((a) => a.datasetId === '' || a.datasetId === annotatedOn.id);
+    if (mine.length < annotations.length) log(`  ${annotations.length - mine.length} annotations are of other datasets of the project and are not used`);
+    annotations = mine;
+  }
   const tags = typeof args.features === 'string' ? await readFeatureTags(args.features) : null;
   const writer = createFormatWriter(format, tags ? { hyperTags: (m) => tags.get(m.record.id) } : {});
   const merger = new Merger({ plan, annotations, options });
@@ -162,22 +192,20 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
   return 0;
 }
 
-async function readRecords(bytes: Uint8Array, input: string, args: Record<string, string | true>, log: (s: string) => void): Promise<PairRecord[]> {
-  const session = await ImportSession.read(bytes, basename(input));
-  const layout = (typeof args.layout === 'string' ? args.layout : session.recognise()[0]?.shape) as ShapeId | undefined;
-  if (!layout) throw new UsageError(`${input}: the columns match no known layout; pass --layout custom --mapping FILE`);
-  if (!(layout in SHAPE_TEXT)) throw new UsageError(`unknown layout "${layout}"`);
-  const options: MapOptions = { ...DEFAULT_MAP_OPTIONS, chosenLabelSource: defaultChosenLabelSource(layout) };
-  if (typeof args.seed === 'string') {
-    if (!/^-?\d+$/.test(args.seed)) throw new UsageError('--seed needs an integer');
-    options.seed = Number(args.seed);
+/**
+ * The dataset of an annotations file's head that is the input: the one with the input's SHA-256, else the only
+ * one listed. Null when the file lists none (JSONL, or older files).
+ */
+function matchAnnotatedDataset(datasets: readonly AnnotatedDataset[] | undefined, sha256: string, log: (s: string) => void): AnnotatedDataset | null {
+  if (!datasets || datasets.length === 0) return null;
+  const same = datasets.find((d) => d.sha256 === sha256);
+  if (same) return same;
+  if (datasets.length === 1) {
+    const only = datasets[0]!;
+    if (only.sha256) log(`  warning: the annotations were made on a file with another SHA-256 (${only.sha256.slice(0, 12)}…); ids are checked instance by instance`);
+    return only;
   }
-  if (typeof args.mapping === 'string') options.mapping = JSON.parse(await readFile(args.mapping, 'utf8')) as ColumnMapping;
-  const report = session.evaluate(layout, options);
-  log(`${input}: ${report.rowsRead} rows read, ${report.importable} pairs (${SHAPE_TEXT[layout]}), ${report.rejected.length} rejected`);
-  // Plan positions count the imported pairs, as the app stores them; the merge checks each routed id, so a shift fails loudly.
-  for (const r of report.rejected.slice(0, 10)) log(`  rejected line/row ${r.row}: ${r.reason}`);
-  return [...session.records(layout, options)];
+  throw new MergeError('annotation-mismatch', `the annotations file lists ${datasets.length} datasets (${datasets.map((d) => d.name ?? d.id).join(', ')}) and none has this input's SHA-256: merge the file they were made on`);
 }
 
 /** Tags per id from `hyper features` output ({"id", "scores", "tags"} lines). */

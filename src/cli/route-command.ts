@@ -10,6 +10,7 @@ import { predictRows } from '../domain/routing/ppm';
 import { Router } from '../domain/routing/router';
 import type { LocalSearchResult, RoutingResult } from '../domain/routing/strategies';
 import { buildTagIndex } from '../domain/routing/tag-index';
+import type { DatasetOrientation } from '../domain/formats/orientation';
 import { parseArgs, UsageError } from './args';
 import { openPpm, packageVersion, PAPER_PRIOR_NAME } from './ppm-session';
 import { datasetOptions, readDataset, readInputFile, readTagsJsonl, tagsFromDataset, TagsFileError, type DatasetTags } from './tags-from-file';
@@ -191,6 +192,8 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
   let tags: DatasetTags;
   let datasetBytes: Uint8Array;
   let datasetName: string;
+  // How the input's A/B sides were fixed: recorded in the plan so that `merge` reads the data the same way.
+  let orientation: DatasetOrientation | null = null;
   if (input !== undefined) {
     datasetName = basename(input);
     if (tagsPath !== undefined) {
@@ -198,11 +201,13 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
       const fromFile = readTagsJsonl(new TextDecoder().decode(await readInputFile(tagsPath, '--tags')), tagsPath);
       tags = alignTags(dataset.records.map((r) => r.id), fromFile, tagsPath);
       datasetBytes = dataset.bytes;
+      orientation = dataset.orientation;
       log(`tags from ${tagsPath}`);
     } else {
       const r = await tagsFromDataset(input, datasetOptions(args, '--side-seed'), log);
       tags = r.tags;
       datasetBytes = r.dataset.bytes;
+      orientation = r.dataset.orientation;
     }
   } else {
     datasetBytes = await readInputFile(tagsPath!, '--tags');
@@ -254,7 +259,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     const plan: PlanFile = buildPlanFile({
       producedBy: { app: 'hyper-workbench', version: packageVersion(), command: ['hyper', 'route', ...argv].map(shellQuote).join(' ') },
       createdAt: new Date().toISOString(),
-      dataset: { name: datasetName, sha256: createHash('sha256').update(datasetBytes).digest('hex'), n },
+      dataset: { name: datasetName, sha256: createHash('sha256').update(datasetBytes).digest('hex'), n, ...orientation },
       ppm: {
         name: ppm.name, sha256: ppm.sha256, kind: info.kind, output: info.output, source: info.source, missingInData: [...match.missingInData],
         backend: `onnxruntime-web ${ppm.backend}`,

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { ImportSession } from '../domain/formats/import-session';
 import { DEFAULT_MAP_OPTIONS, SHAPE_TEXT, type ColumnMapping, type MapOptions, type ShapeId } from '../domain/formats/types';
 import { defaultChosenLabelSource } from '../domain/formats/shapes';
+import { orientationOf, type DatasetOrientation } from '../domain/formats/orientation';
 import { assembleFeatureSet, scoreChunk, setBit, TAG_WORDS, type FeatureSet, type TagCoverage } from '../domain/features/feature-set';
 import { lexicalScorers } from '../domain/features/lexical-scorers';
 import { TAG_COUNT, TAG_DEFS, TAG_IDS, TAG_INDEX } from '../domain/features/tags';
@@ -41,7 +42,7 @@ export interface DatasetReadOptions {
   mapping?: string;
   /** Seed of the coin that places TRL/HH chosen responses on A or B (the text of the option). */
   sideSeed?: string;
-  /** Name of the seed option in messages (features calls it --seed). */
+  /** Name of the seed option in messages (--side-seed). */
   sideSeedOption?: string;
 }
 
@@ -50,6 +51,8 @@ export interface LoadedDataset {
   /** The file's bytes (for its hash). */
   bytes: Uint8Array;
   layout: ShapeId;
+  /** How the file's A/B sides were fixed (the layout and, for TRL/HH, the side seed). */
+  orientation: DatasetOrientation;
   records: PairRecord[];
 }
 
@@ -62,7 +65,7 @@ export async function readDataset(path: string, opts: DatasetReadOptions, log: (
   if (!(layout in SHAPE_TEXT)) throw new UsageError(`unknown layout "${layout}"`);
   const options: MapOptions = { ...DEFAULT_MAP_OPTIONS, chosenLabelSource: defaultChosenLabelSource(layout) };
   if (opts.sideSeed !== undefined) {
-    if (!/^-?\d+$/.test(opts.sideSeed)) throw new UsageError(`${opts.sideSeedOption ?? '--seed'} needs an integer`);
+    if (!/^-?\d+$/.test(opts.sideSeed)) throw new UsageError(`${opts.sideSeedOption ?? '--side-seed'} needs an integer`);
     options.seed = Number(opts.sideSeed);
   }
   if (opts.mapping !== undefined) {
@@ -77,7 +80,7 @@ export async function readDataset(path: string, opts: DatasetReadOptions, log: (
   const records = [...session.records(layout, options)];
   log(`${path}: ${report.rowsRead} rows read, ${records.length} pairs (${SHAPE_TEXT[layout]}), ${report.rejected.length} rejected`);
   for (const r of report.rejected.slice(0, 10)) log(`  rejected line/row ${r.row}: ${r.reason}`);
-  return { path, bytes, layout, records };
+  return { path, bytes, layout, orientation: orientationOf(layout, options.seed), records };
 }
 
 /** The feature set of a dataset's records, as the app computes it (lexical scores, file semantic scores). */

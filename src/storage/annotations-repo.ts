@@ -55,3 +55,30 @@ export async function importAnnotations(db: HyperDb, incoming: readonly Annotati
     return plan;
   });
 }
+
+/** Annotations brought in from results files (origin other than 'local'), per annotator and origin. */
+export async function listImportedResults(db: HyperDb, projectId: string): Promise<{ annotator: string; origin: string; count: number }[]> {
+  const counts = new Map<string, { annotator: string; origin: string; count: number }>();
+  for (const a of await db.annotations.where('projectId').equals(projectId).toArray()) {
+    if (a.origin === 'local') continue;
+    const key = `${a.annotator}\u0000${a.origin}`;
+    const c = counts.get(key) ?? { annotator: a.annotator, origin: a.origin, count: 0 };
+    c.count++;
+    counts.set(key, c);
+  }
+  return [...counts.values()].sort((x, y) => (x.annotator < y.annotator ? -1 : x.annotator > y.annotator ? 1 : x.origin < y.origin ? -1 : 1));
+}
+
+/**
+ * Deletes one annotator's annotations imported from one origin (a results file), and the copies of them carried
+ * into newer plans. Work made in this browser ('local') is never touched. Returns how many were deleted.
+ */
+export async function removeImportedResults(db: HyperDb, projectId: string, annotator: string, origin: string): Promise<number> {
+  if (origin === 'local') throw Object.assign(new Error('Annotations made in this browser are not imported results.'), { code: 'bad-origin' });
+  return db.transaction('rw', db.annotations, async () => {
+    const rows = await db.annotations.where('[projectId+annotator]').equals([projectId, annotator]).toArray();
+    const ids = rows.filter((a) => a.origin === origin).map((a) => a.id);
+    await db.annotations.bulkDelete(ids);
+    return ids.length;
+  });
+}

@@ -3,6 +3,8 @@ import { REPORT_LIST_CAP } from './db';
 import type { PairRecord } from '../domain/instance';
 import type { ImportReport } from '../domain/formats/report';
 import { newId } from './ids';
+import { orientationOf } from '../domain/formats/orientation';
+import type { AnnotatedDataset } from '../domain/merge/annotations-file';
 import { touchProject } from './projects-repo';
 
 /** An import still 'importing' whose last chunk is older than this is treated as dead (crashed tab). */
@@ -124,4 +126,11 @@ export async function forEachInstanceChunk(
     visit(rows);
     from += chunkSize;
   }
+}
+
+/** A stored dataset as annotation files and packs name it: id, name, file hash, size and A/B orientation. */
+export function annotatedDatasetOf(d: DatasetRow): AnnotatedDataset {
+  // A pack's local dataset has no file of its own: its "hash" is the pack id.
+  const sha256 = /^[0-9a-f]{64}$/.test(d.contentHash) ? { sha256: d.contentHash } : {};
+  return { id: d.id, name: d.name, ...sha256, n: d.rowCount, ...orientationOf(d.shape, d.options.seed) };
 }

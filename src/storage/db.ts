@@ -34,6 +34,8 @@ export interface PackOrigin {
   sourceDatasetId: string;
   /** Local instance position -> the lead's instance position and id. */
   items: { idx: number; instanceId: string }[];
+  /** The lead's dataset and its orientation, when the pack said (results carry it back). */
+  sourceDataset?: import('../domain/merge/annotations-file').AnnotatedDataset;
 }
 
 /** Where an annotator stands in a project: their queue order and current position. */

@@ -20,7 +20,7 @@ export async function openPackProject(db: HyperDb, pack: AnnotationPack, fileNam
       id: projectId, name: `${pack.projectName} — pack for ${pack.annotator}`, isDemo: false, createdAt: now, updatedAt: now, guidelines: pack.guidelines,
       pack: {
         packId: pack.packId, annotator: pack.annotator, sourceProjectId: pack.projectId, sourceProjectName: pack.projectName, sourcePlanId: pack.planId,
-        sourceDatasetId: pack.datasetId, items: pack.items.map((it) => ({ idx: it.idx, instanceId: it.instanceId })),
+        sourceDatasetId: pack.datasetId, items: pack.items.map((it) => ({ idx: it.idx, instanceId: it.instanceId })), ...(pack.dataset ? { sourceDataset: pack.dataset } : {}),
       },
     };
     await db.projects.add(project);

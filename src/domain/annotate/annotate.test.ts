@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { annotationId, type Annotation } from '../annotation';
-import { assignPacks, PackError, packIdOf, parsePack, parseResults, planResultsImport, RESULTS_FORMAT } from './pack';
+import { assignPacks, checkResultsTarget, PackError, packIdOf, parsePack, parseResults, planResultsImport, RESULTS_FORMAT } from './pack';
 import { buildQueue, missingForSubmit, orientPreference, resumePosition, sidesSwapped } from './queue';
 
 function ann(over: Partial<Annotation> & { idx: number; annotator: string }): Annotation {
@@ -72,11 +72,43 @@ describe('packs', () => {
     const good = { format: 'hyper-annotation-pack', version: 1, packId: 'x', annotator: 'ana', projectName: 'P', projectId: 'p', planId: 'plan-1', datasetId: 'd', guidelines: '', createdAt: '', items: [{ idx: 1, instanceId: 'i1', prompt: 'q', responseA: 'a', responseB: 'b' }] };
     expect(parsePack(JSON.stringify(good), 'p.json').items).toHaveLength(1);
     expect(() => parsePack(JSON.stringify({ ...good, items: [{ idx: -1 }] }), 'p.json')).toThrow(/items\[0\]\.idx/);
+    expect(() => parsePack(JSON.stringify({ ...good, items: [] }), 'p.json')).toThrow('p.json: the pack has no items to label');
+    expect(() => parsePack(JSON.stringify({ ...good, items: [good.items[0], { ...good.items[0], instanceId: 'i2' }] }), 'p.json')).toThrow(/items\[1\] has position 1, as items\[0\] has/);
     const a = ann({ idx: 1, annotator: 'ana' });
-    expect(parseResults(JSON.stringify({ format: RESULTS_FORMAT, version: 1, annotations: [a] }), 'r.json').annotations).toEqual([a]);
+    const one = parseResults(JSON.stringify({ format: RESULTS_FORMAT, version: 1, annotations: [a] }), 'r.json');
+    expect(one.annotations.map((x) => x.annotation)).toEqual([a]);
+    expect(one.rejected).toEqual([]);
     expect(parseResults(`${JSON.stringify(a)}\n${JSON.stringify(ann({ idx: 2, annotator: 'ana' }))}`, 'r.jsonl').annotations).toHaveLength(2);
-    expect(() => parseResults(`${JSON.stringify(a)}\n{oops`, 'r.jsonl')).toThrow(/r\.jsonl line 2/);
-    expect(() => parseResults(JSON.stringify({ format: RESULTS_FORMAT, version: 1, annotations: [{ ...a, id: 'forged' }] }), 'r.json')).toThrow(/annotation 1: "id" does not match/);
+    expect(parseResults(`${JSON.stringify(a)}\n{oops`, 'r.jsonl').rejected).toEqual([{ line: 2, message: expect.stringMatching(/^invalid JSON/) }]);
+    const forged = parseResults(`${JSON.stringify({ ...a, id: 'forged' })}\n${JSON.stringify({ ...a, id: 'p|1|x', projectId: '' })}`, 'r.jsonl');
+    expect(forged.annotations).toEqual([]);
+    expect(forged.rejected.map((r) => r.message)).toEqual([expect.stringMatching(/^"id" "forged" does not match its plan/), '"projectId" must be the project\'s id']);
+    expect(() => parseResults('', 'r.json')).toThrow(PackError);
+  });
+
+  it('checks results against the project: plan, queue item and instance id; each bad record says why', () => {
+    const rows = [
+      ann({ idx: 1, annotator: 'ana' }),
+      ann({ idx: 99999, annotator: 'ana' }),
+      ann({ idx: 2, annotator: 'ana', instanceId: 'someone-else' }),
+      { ...ann({ idx: 1, annotator: 'bo' }), planId: 'forged', id: annotationId('forged', 1, 'bo') },
+      ann({ idx: 3, annotator: 'ana', projectId: 'other' }),
+      ann({ idx: 4, annotator: 'ana' }),
+    ];
+    const reading = parseResults(rows.map((r) => JSON.stringify(r)).join('\n'), 'r.jsonl');
+    const checked = checkResultsTarget(reading, {
+      projectId: 'p',
+      plans: new Map([['plan-1', { datasetId: 'd', version: 1, routed: new Set([1, 2, 3, 99999]) }]]),
+      instanceId: (_d, idx) => (idx < 10 ? `i${idx}` : undefined),
+    });
+    expect(checked.annotations.map((x) => x.idx)).toEqual([1]);
+    expect(checked.rejected).toEqual([
+      { line: 2, message: 'item 99999 is not in the dataset' },
+      { line: 3, message: 'item 2 is pair "i2" in this dataset, not "someone-else"' },
+      { line: 4, message: 'plan "forged" is not a plan of this project' },
+      { line: 5, message: 'made for another project ("other"); open the project the pack was made from' },
+      { line: 6, message: 'item 4 is not in the human queue of plan v1' },
+    ]);
   });
 
   it('imports idempotently, updates older copies of the same origin, and reports conflicts', () => {

@@ -2,12 +2,15 @@
 // exports one pack per annotator (items copied in, LM labels left out); the annotator labels them in their
 // own browser and exports a results file; the lead imports it back (idempotent, conflicts reported).
 import { annotationId, type Annotation } from '../annotation';
+import { readAnnotationsFile, type AnnotatedDataset, type AnnotationsFileHead } from '../merge/annotations-file';
+import { readOrientation } from '../formats/orientation';
+import { MergeError, type AnnotationsFileProblem } from '../merge/errors';
 import type { Message } from '../instance';
 import { mulberry32U32 } from '../random';
 import { annotationContent, hashString } from './queue';
 
 export const PACK_FORMAT = 'hyper-annotation-pack';
-export const RESULTS_FORMAT = 'hyper-annotations';
+export { ANNOTATIONS_FILE_FORMAT as RESULTS_FORMAT } from '../merge/annotations-file';
 
 export interface PackItem {
   idx: number;
@@ -29,16 +32,9 @@ export interface AnnotationPack {
   datasetId: string;
   guidelines: string;
   createdAt: string;
+  /** The lead's dataset and how its A/B sides were fixed; results carry it back (packs made before it lack it). */
+  dataset?: AnnotatedDataset;
   items: PackItem[];
-}
-
-export interface ResultsFile {
-  format: typeof RESULTS_FORMAT;
-  version: 1;
-  packId?: string;
-  annotator?: string;
-  exportedAt: string;
-  annotations: Annotation[];
 }
 
 export class PackError extends Error {
@@ -98,54 +94,96 @@ export function parsePack(text: string, fileName: string): AnnotationPack {
     if (typeof raw[k] !== 'string' || raw[k] === '') throw new PackError('bad-pack', `${fileName}: "${k}" must be a non-empty string`);
   }
   if (!Array.isArray(raw.items)) throw new PackError('bad-pack', `${fileName}: "items" must be an array`);
+  if (raw.items.length === 0) throw new PackError('bad-pack', `${fileName}: the pack has no items to label`);
+  const positions = new Map<number, number>();
   raw.items.forEach((it: unknown, i: number) => {
     if (!isObject(it)) throw new PackError('bad-pack', `${fileName}: items[${i}] must be an object`);
     if (!Number.isInteger(it.idx) || (it.idx as number) < 0) throw new PackError('bad-pack', `${fileName}: items[${i}].idx must be a non-negative integer`);
+    const first = positions.get(it.idx as number);
+    if (first !== undefined) throw new PackError('bad-pack', `${fileName}: items[${i}] has position ${String(it.idx)}, as items[${first}] has: each item of a pack is a different pair`);
+    positions.set(it.idx as number, i);
     for (const k of ['instanceId', 'prompt', 'responseA', 'responseB'] as const) {
       if (typeof it[k] !== 'string') throw new PackError('bad-pack', `${fileName}: items[${i}].${k} must be a string`);
     }
   });
+  if (raw.dataset !== undefined) {
+    const o = readOrientation(raw.dataset, 'dataset');
+    if (o === null || typeof o === 'string' || typeof (raw.dataset as { id?: unknown }).id !== 'string') {
+      throw new PackError('bad-pack', `${fileName}: ${typeof o === 'string' ? o : '"dataset" must be {id, layout, sideSeed, ...}'}`);
+    }
+  }
   return raw as unknown as AnnotationPack;
 }
 
-const STATUSES = new Set(['draft', 'submitted', 'skipped']);
+/** A results file read record by record: what can be imported, and what cannot with the reason and line. */
+export interface ResultsReading {
+  head: AnnotationsFileHead;
+  annotations: { line: number; annotation: Annotation }[];
+  rejected: AnnotationsFileProblem[];
+}
 
-/** Parses a results file (one JSON object, or JSONL of annotations); errors name the line or entry. */
-export function parseResults(text: string, fileName: string): ResultsFile {
-  const trimmed = text.trim();
-  let annotations: unknown[];
-  let head: Record<string, unknown> = {};
-  if (trimmed.startsWith('{') && !trimmed.includes('\n{')) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(trimmed);
-    } catch (e) {
-      throw new PackError('bad-results', `${fileName} is not JSON (${e instanceof Error ? e.message : String(e)})`);
-    }
-    if (!isObject(raw) || raw.format !== RESULTS_FORMAT) throw new PackError('bad-results', `${fileName} is not an annotation results file (expected "format": "${RESULTS_FORMAT}")`);
-    if (!Array.isArray(raw.annotations)) throw new PackError('bad-results', `${fileName}: "annotations" must be an array`);
-    head = raw;
-    annotations = raw.annotations;
-  } else {
-    annotations = trimmed.split('\n').map((line, i) => {
-      try {
-        return JSON.parse(line) as unknown;
-      } catch (e) {
-        throw new PackError('bad-results', `${fileName} line ${i + 1}: not JSON (${e instanceof Error ? e.message : String(e)})`);
-      }
-    });
+/**
+ * Reads a results file (an annotations file: one JSON object, or JSONL) with the same checks as `hyper merge`,
+ * plus what an import into a project needs (project and dataset ids, an id that matches its plan, item and
+ * annotator). Each bad record is rejected with its line and reason; the rest can be imported. Throws PackError
+ * when the file as a whole cannot be read.
+ */
+export function parseResults(text: string, fileName: string): ResultsReading {
+  let read;
+  try {
+    read = readAnnotationsFile(text, fileName);
+  } catch (e) {
+    if (e instanceof MergeError) throw new PackError('bad-results', e.message);
+    throw e;
   }
-  annotations.forEach((a, i) => {
-    const where = `${fileName} annotation ${i + 1}`;
-    if (!isObject(a)) throw new PackError('bad-results', `${where}: must be an object`);
-    for (const k of ['planId', 'annotator', 'instanceId', 'projectId', 'datasetId'] as const) {
-      if (typeof a[k] !== 'string' || a[k] === '') throw new PackError('bad-results', `${where}: "${k}" must be a non-empty string`);
+  const rejected = [...read.rejected];
+  const annotations: ResultsReading['annotations'] = [];
+  for (const { line, annotation: a } of read.accepted) {
+    const problem =
+      a.projectId === '' ? '"projectId" must be the project\'s id' :
+      a.datasetId === '' ? '"datasetId" must be the dataset\'s id' :
+      a.id !== annotationId(a.planId, a.idx, a.annotator) ? `"id" ${JSON.stringify(a.id)} does not match its plan, item and annotator (expected ${JSON.stringify(annotationId(a.planId, a.idx, a.annotator))})` :
+      null;
+    if (problem) rejected.push({ line, message: problem });
+    else annotations.push({ line, annotation: a });
+  }
+  rejected.sort((x, y) => x.line - y.line);
+  return { head: read.head, annotations, rejected };
+}
+
+/** What the importing project holds, for checking results against it. */
+export interface ResultsTarget {
+  projectId: string;
+  /** The project's plans: dataset and routed positions. */
+  plans: ReadonlyMap<string, { datasetId: string; version: number; routed: ReadonlySet<number> }>;
+  /** The instance id at a dataset position, or undefined when the dataset has no such position. */
+  instanceId(datasetId: string, idx: number): string | undefined;
+}
+
+/**
+ * Checks results against the project they are imported into: the project, a plan of it, an item that plan
+ * routed, and the instance id at that position. Returns what passes, and every other record with its reason.
+ */
+export function checkResultsTarget(reading: ResultsReading, target: ResultsTarget): { annotations: Annotation[]; rejected: AnnotationsFileProblem[] } {
+  const rejected = [...reading.rejected];
+  const annotations: Annotation[] = [];
+  for (const { line, annotation: a } of reading.annotations) {
+    const plan = target.plans.get(a.planId);
+    let problem: string | null = null;
+    if (a.projectId !== target.projectId) problem = `made for another project (${JSON.stringify(a.projectId)}); open the project the pack was made from`;
+    else if (!plan) problem = `plan ${JSON.stringify(a.planId)} is not a plan of this project`;
+    else if (a.datasetId !== plan.datasetId) problem = `dataset ${JSON.stringify(a.datasetId)} is not the dataset of plan v${plan.version}`;
+    else if (!plan.routed.has(a.idx)) problem = `item ${a.idx} is not in the human queue of plan v${plan.version}`;
+    else {
+      const id = target.instanceId(a.datasetId, a.idx);
+      if (id === undefined) problem = `item ${a.idx} is not in the dataset`;
+      else if (id !== a.instanceId) problem = `item ${a.idx} is pair ${JSON.stringify(id)} in this dataset, not ${JSON.stringify(a.instanceId)}`;
     }
-    if (!Number.isInteger(a.idx)) throw new PackError('bad-results', `${where}: "idx" must be an integer`);
-    if (!STATUSES.has(a.status as string)) throw new PackError('bad-results', `${where}: "status" must be draft, submitted or skipped`);
-    if (a.id !== annotationId(a.planId as string, a.idx as number, a.annotator as string)) throw new PackError('bad-results', `${where}: "id" does not match its plan, item and annotator`);
-  });
-  return { format: RESULTS_FORMAT, version: 1, exportedAt: String(head.exportedAt ?? ''), annotations: annotations as Annotation[], ...(typeof head.packId === 'string' ? { packId: head.packId } : {}), ...(typeof head.annotator === 'string' ? { annotator: head.annotator } : {}) };
+    if (problem) rejected.push({ line, message: problem });
+    else annotations.push(a);
+  }
+  rejected.sort((x, y) => x.line - y.line);
+  return { annotations, rejected };
 }
 
 export interface ImportPlan {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elementLines, parseAnnotationsFile, serializeAnnotationsFile } from './annotations-file';
+import { elementLines, parseAnnotationsDocument, parseAnnotationsFile, readAnnotationsFile, serializeAnnotationsFile } from './annotations-file';
 import { MergeError } from './errors';
 import { ann } from './test-fixtures';
 
@@ -90,9 +90,42 @@ describe('parseAnnotationsFile', () => {
     expect(broken.message).toMatch(/line 4: invalid JSON at column \d+/);
   });
 
-  it('an empty file holds no annotations', () => {
-    expect(parseAnnotationsFile('', 'empty.jsonl')).toEqual([]);
-    expect(parseAnnotationsFile('\n\n', 'empty.jsonl')).toEqual([]);
+  it('an empty file is refused (a 0-byte file is a failed write, not "no annotations")', () => {
+    expect(() => parseAnnotationsFile('', 'empty.jsonl')).toThrow('empty.jsonl: the file is empty');
+    expect(() => parseAnnotationsFile('\n\n', 'empty.jsonl')).toThrow(/the file is empty/);
+    // An explicit empty list is a file that says so.
+    expect(parseAnnotationsFile('{"format": "hyper-annotations", "version": 1, "annotations": []}')).toEqual([]);
+  });
+
+  it('the head names the datasets and their orientation; it round-trips and bad heads are refused', () => {
+    const head = { datasets: [{ id: 'd', name: 'hh', sha256: 'a'.repeat(64), n: 3, layout: 'anthropic-hh' as const, sideSeed: 2 }], packId: 'pack-1', annotator: 'ana', exportedAt: 'now' };
+    const text = serializeAnnotationsFile([ann(0, 'a', 'ann', 'A>B')], head);
+    const doc = parseAnnotationsDocument(text, 'r.json');
+    expect(doc.head).toEqual(head);
+    expect(doc.annotations).toEqual([ann(0, 'a', 'ann', 'A>B')]);
+    expect(() => parseAnnotationsDocument(text.replace('"sideSeed":2', '"sideSeed":"two"'))).toThrow(/datasets\[0\]\.sideSeed must be an integer or null/);
+    expect(() => parseAnnotationsDocument(text.replace('"layout":"anthropic-hh",', ''))).toThrow(/datasets\[0\]\.layout/);
+  });
+
+  it('reads record by record: tampered records are rejected with their line, the rest accepted', () => {
+    const good = ann(0, 'a', 'ann', 'A>B');
+    const lines = [
+      JSON.stringify(good),
+      JSON.stringify({ ...good, id: 'x1', overall: 'X>>Y' }),
+      JSON.stringify({ ...good, id: 'x2', confidence: 'very' }),
+      JSON.stringify({ ...good, id: 'x3', overall: undefined }),
+      JSON.stringify(good),
+      JSON.stringify({ ...good, id: 'x4', idx: -3 }),
+    ];
+    const r = readAnnotationsFile(lines.join('\n'), 'r.jsonl');
+    expect(r.accepted.map((a) => a.line)).toEqual([1]);
+    expect(r.rejected.map((p) => [p.line, p.message.split(',')[0]])).toEqual([
+      [2, '"overall" must be one of A>>B'],
+      [3, '"confidence" must be one of absolutely-confident'],
+      [4, 'a submitted annotation needs "overall"'],
+      [5, `annotation id "${good.id}" appears twice (first at line 1)`],
+      [6, '"idx" must be a non-negative integer (the instance\'s position)'],
+    ]);
   });
 
   it('elementLines finds element starts, not nested objects or strings that look like them', () => {

@@ -1,18 +1,46 @@
 // Annotation files: JSONL of Annotation objects (one a line), or one JSON object
-// {"format": "hyper-annotations", "version": 1, "annotations": [...]}. The CLI reads them for `hyper merge`;
-// annotation packs come back in the same form. Every problem names its line.
+// {"format": "hyper-annotations", "version": 1, "annotations": [...]} with an optional head: the datasets the
+// annotations were made on and how their A/B sides were fixed (`datasets`, see formats/orientation.ts), and for
+// an annotator's results from a pack `packId`, `annotator`, `exportedAt`. The one reader of every such file:
+// `hyper merge`, the app's "Download all annotations" and pack results. Every problem names its line.
 import { annotationId, ASPECTS, CONFIDENCES, type Annotation, type AnnotationStatus, type AspectJudgement } from '../annotation';
 import { describeJsonFailure, lineAndColumn } from '../formats/json-syntax';
+import { readOrientation, type DatasetOrientation } from '../formats/orientation';
 import { PREFERENCES, type Preference } from '../labels';
 import { MergeError, type AnnotationsFileProblem } from './errors';
 
 export const ANNOTATIONS_FILE_FORMAT = 'hyper-annotations';
 export const ANNOTATIONS_FILE_VERSION = 1;
 
-export interface AnnotationsFile {
+/** A dataset annotations were made on, as the app stored it. */
+export interface AnnotatedDataset extends DatasetOrientation {
+  /** The app's dataset id (the annotations' `datasetId`). */
+  id: string;
+  name?: string;
+  /** SHA-256 of the imported file. */
+  sha256?: string;
+  n?: number;
+}
+
+/** What an annotations file says besides its annotations. */
+export interface AnnotationsFileHead {
+  datasets?: AnnotatedDataset[];
+  packId?: string;
+  annotator?: string;
+  exportedAt?: string;
+}
+
+export interface AnnotationsFile extends AnnotationsFileHead {
   format: typeof ANNOTATIONS_FILE_FORMAT;
   version: typeof ANNOTATIONS_FILE_VERSION;
   annotations: Annotation[];
+}
+
+/** Every annotation of a file, each either accepted or rejected with its reason. */
+export interface AnnotationsReading {
+  head: AnnotationsFileHead;
+  accepted: { line: number; annotation: Annotation }[];
+  rejected: AnnotationsFileProblem[];
 }
 
 const STATUSES: readonly AnnotationStatus[] = ['draft', 'submitted', 'skipped'];
@@ -20,45 +48,65 @@ const STATUSES: readonly AnnotationStatus[] = ['draft', 'submitted', 'skipped'];
 const SHOWN_PROBLEMS = 5;
 
 /**
- * Parses an annotations file. Throws MergeError('bad-annotations') listing every problem with its 1-based line
- * (for the JSON form, the line where the annotation's object starts). Optional fields get defaults: `id` from
- * plan, idx and annotator; empty project/dataset ids, aspects and rationale; `origin` "file:<fileName>".
+ * Reads an annotations file record by record: each annotation is checked on its own and accepted or rejected
+ * with the reason and its 1-based line (for the JSON form, the line where the annotation's object starts).
+ * Optional fields get defaults: `id` from plan, idx and annotator; empty project/dataset ids, aspects and
+ * rationale; `origin` "file:<fileName>". A second annotation with an id already seen is rejected. Throws
+ * MergeError('bad-annotations') only for a file that cannot be read as a whole (empty, not JSON, wrong format).
  */
-export function parseAnnotationsFile(text: string, fileName = 'annotations'): Annotation[] {
+export function readAnnotationsFile(text: string, fileName = 'annotations'): AnnotationsReading {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const problems: AnnotationsFileProblem[] = [];
-  const out: Annotation[] = [];
-  const entries = isJsonDocument(body) ? jsonEntries(body, fileName) : jsonlEntries(body, problems);
+  if (body.trim() === '') {
+    throw new MergeError('bad-annotations', `${fileName}: the file is empty (expected annotations as JSONL, or {"format": "${ANNOTATIONS_FILE_FORMAT}", ...})`, [{ line: 1, message: 'the file is empty' }]);
+  }
+  const rejected: AnnotationsFileProblem[] = [];
+  const accepted: AnnotationsReading['accepted'] = [];
+  const { head, entries } = isJsonDocument(body) ? jsonEntries(body, fileName) : { head: {}, entries: jsonlEntries(body, rejected) };
   const ids = new Map<string, number>();
   for (const { line, value } of entries) {
     const checked = checkAnnotation(value, fileName);
     if (typeof checked === 'string') {
-      problems.push({ line, message: checked });
+      rejected.push({ line, message: checked });
       continue;
     }
     const first = ids.get(checked.id);
     if (first !== undefined) {
-      problems.push({ line, message: `annotation id "${checked.id}" appears twice (first at line ${first})` });
+      rejected.push({ line, message: `annotation id "${checked.id}" appears twice (first at line ${first})` });
       continue;
     }
     ids.set(checked.id, line);
-    out.push(checked);
+    accepted.push({ line, annotation: checked });
   }
-  if (problems.length > 0) {
-    problems.sort((a, b) => a.line - b.line);
-    const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => `  line ${p.line}: ${p.message}`);
-    const more = problems.length > SHOWN_PROBLEMS ? [`  … and ${problems.length - SHOWN_PROBLEMS} more`] : [];
-    throw new MergeError('bad-annotations', `${fileName}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${[...shown, ...more].join('\n')}`, problems);
-  }
-  return out;
+  rejected.sort((a, b) => a.line - b.line);
+  return { head, accepted, rejected };
 }
 
-/** The JSON form of an annotations file (what parseAnnotationsFile reads back). */
-export function serializeAnnotationsFile(annotations: readonly Annotation[]): string {
-  const file: AnnotationsFile = { format: ANNOTATIONS_FILE_FORMAT, version: ANNOTATIONS_FILE_VERSION, annotations: [...annotations] };
+/** A MergeError listing the first problems (all are in `problems`). */
+export function annotationsProblemError(fileName: string, problems: readonly AnnotationsFileProblem[]): MergeError {
+  const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => `  line ${p.line}: ${p.message}`);
+  const more = problems.length > SHOWN_PROBLEMS ? [`  … and ${problems.length - SHOWN_PROBLEMS} more`] : [];
+  return new MergeError('bad-annotations', `${fileName}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${[...shown, ...more].join('\n')}`, problems);
+}
+
+/** Reads an annotations file strictly (as `hyper merge` does): any problem rejects the whole file. */
+export function parseAnnotationsDocument(text: string, fileName = 'annotations'): { head: AnnotationsFileHead; annotations: Annotation[] } {
+  const r = readAnnotationsFile(text, fileName);
+  if (r.rejected.length > 0) throw annotationsProblemError(fileName, r.rejected);
+  return { head: r.head, annotations: r.accepted.map((a) => a.annotation) };
+}
+
+/** The annotations of a file, read strictly (see parseAnnotationsDocument). */
+export function parseAnnotationsFile(text: string, fileName = 'annotations'): Annotation[] {
+  return parseAnnotationsDocument(text, fileName).annotations;
+}
+
+/** The JSON form of an annotations file (what readAnnotationsFile reads back), with an optional head. */
+export function serializeAnnotationsFile(annotations: readonly Annotation[], head: AnnotationsFileHead = {}): string {
+  const top = { format: ANNOTATIONS_FILE_FORMAT, version: ANNOTATIONS_FILE_VERSION, ...head };
   // One annotation a line keeps the file diffable and its line numbers meaningful.
-  const lines = file.annotations.map((a) => `  ${JSON.stringify(a)}`);
-  return `{"format": "${ANNOTATIONS_FILE_FORMAT}", "version": ${ANNOTATIONS_FILE_VERSION}, "annotations": [\n${lines.join(',\n')}\n]}\n`;
+  const lines = annotations.map((a) => `  ${JSON.stringify(a)}`);
+  const opening = JSON.stringify(top).slice(0, -1);
+  return `${opening}, "annotations": [\n${lines.join(',\n')}\n]}\n`;
 }
 
 interface Entry {
@@ -97,7 +145,7 @@ function jsonlEntries(text: string, problems: AnnotationsFileProblem[]): Entry[]
   return entries;
 }
 
-function jsonEntries(text: string, fileName: string): Entry[] {
+function jsonEntries(text: string, fileName: string): { head: AnnotationsFileHead; entries: Entry[] } {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -108,19 +156,40 @@ function jsonEntries(text: string, fileName: string): Entry[] {
     throw new MergeError('bad-annotations', `${fileName}: line ${problem.line}: ${problem.message}`, [problem]);
   }
   let list: unknown;
+  const head: AnnotationsFileHead = {};
   if (Array.isArray(doc)) list = doc;
   else {
     const w = doc as Record<string, unknown>;
     const fail = (message: string): never => {
       throw new MergeError('bad-annotations', `${fileName}: ${message}`, [{ line: 1, message }]);
     };
+    if (!isObject(w)) fail('expected a list of annotations or an object with "format" and "annotations"');
     if (w.format !== ANNOTATIONS_FILE_FORMAT) fail(`"format" must be "${ANNOTATIONS_FILE_FORMAT}", got ${JSON.stringify(w.format)}`);
     if (w.version !== ANNOTATIONS_FILE_VERSION) fail(`unsupported version ${JSON.stringify(w.version)} (this app reads version ${ANNOTATIONS_FILE_VERSION})`);
     if (!Array.isArray(w.annotations)) fail('"annotations" must be a list');
+    for (const k of ['packId', 'annotator', 'exportedAt'] as const) {
+      if (w[k] === undefined) continue;
+      if (typeof w[k] !== 'string') fail(`"${k}" must be text, got ${JSON.stringify(w[k])}`);
+      head[k] = w[k] as string;
+    }
+    if (w.datasets !== undefined) {
+      if (!Array.isArray(w.datasets)) fail('"datasets" must be a list of {id, layout, sideSeed, sha256, n}');
+      head.datasets = (w.datasets as unknown[]).map((d, i) => {
+        const o = readOrientation(d, `datasets[${i}]`);
+        if (o === null || typeof o === 'string') return fail(o ?? `datasets[${i}] must be an object`);
+        const e = d as Record<string, unknown>;
+        if (typeof e.id !== 'string' || e.id === '') fail(`datasets[${i}].id must be the dataset's id`);
+        if (e.sha256 !== undefined && (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256))) fail(`datasets[${i}].sha256 must be 64 hex digits`);
+        if (e.n !== undefined && (!Number.isInteger(e.n) || (e.n as number) < 0)) fail(`datasets[${i}].n must be a non-negative integer`);
+        return {
+          ...o, id: e.id as string, ...(typeof e.name === 'string' ? { name: e.name } : {}), ...(typeof e.sha256 === 'string' ? { sha256: e.sha256 } : {}), ...(typeof e.n === 'number' ? { n: e.n } : {}),
+        };
+      });
+    }
     list = w.annotations;
   }
   const starts = elementLines(text);
-  return (list as unknown[]).map((value, i) => ({ line: starts[i] ?? 1, value }));
+  return { head, entries: (list as unknown[]).map((value, i) => ({ line: starts[i] ?? 1, value })) };
 }
 
 /**

@@ -4,7 +4,8 @@ export type MergeErrorCode =
   | 'bad-annotations'
   | 'bad-option'
   | 'plan-mismatch'
-  | 'annotation-mismatch';
+  | 'annotation-mismatch'
+  | 'orientation-mismatch';
 
 export interface AnnotationsFileProblem {
   /** 1-based line in the file where the offending annotation starts. */

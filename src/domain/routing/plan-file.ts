@@ -1,5 +1,6 @@
 // A routing plan as a file (`hyper route --output PLAN.json`, the app's "Download plan"): what goes to
 // humans, in routing order, with the parameters that reproduce it.
+import { readOrientation, type DatasetOrientation } from '../formats/orientation';
 import { RoutingError } from './errors';
 import type { LocalSearchResult, RoutingResult } from './strategies';
 
@@ -20,7 +21,12 @@ export interface PlanFile {
   version: typeof PLAN_FILE_VERSION;
   producedBy: { app: string; version: string; command?: string };
   createdAt: string;
-  dataset: { name: string; sha256?: string; n: number };
+  /**
+   * The dataset the plan routes: its name, the SHA-256 of its file, its size, and how its A/B sides were fixed
+   * (layout and side seed; see formats/orientation.ts). Plans written before the orientation was recorded lack
+   * layout and sideSeed.
+   */
+  dataset: { name: string; sha256?: string; n: number } & Partial<DatasetOrientation>;
   ppm: { name: string; sha256: string; kind: string; output: string; source?: string; missingInData: string[]; backend?: string };
   /** 'topk' | 'simulated' | 'positive' | 'best-over-budgets', with '+local-search' when refined. */
   strategy: string;
@@ -56,6 +62,11 @@ export function parsePlanFile(text: string, fileName = 'plan'): PlanFile {
   const dataset = p.dataset as Record<string, unknown> | undefined;
   if (!dataset || !Number.isInteger(dataset.n) || (dataset.n as number) < 0) fail('"dataset.n" must be a non-negative integer');
   const n = dataset!.n as number;
+  if (dataset!.layout !== undefined || dataset!.sideSeed !== undefined) {
+    const o = readOrientation({ layout: dataset!.layout, sideSeed: dataset!.sideSeed ?? null }, '"dataset"');
+    if (typeof o === 'string') fail(o);
+  }
+  if (dataset!.sha256 !== undefined && (typeof dataset!.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(dataset!.sha256))) fail('"dataset.sha256" must be 64 hex digits');
   if (!Array.isArray(p.human)) fail('"human" must be an array of {idx, id, gain}');
   const seen = new Set<number>();
   (p.human as unknown[]).forEach((h, i) => {
@@ -122,4 +133,9 @@ export function buildPlanFile(input: PlanFileInput): PlanFile {
   }
   if (result.budgetsTried) plan.budgetsTried = [...result.budgetsTried];
   return plan;
+}
+
+/** The orientation a plan file records, or null for plans written before it was recorded. */
+export function planOrientation(plan: PlanFile): DatasetOrientation | null {
+  return plan.dataset.layout === undefined ? null : { layout: plan.dataset.layout, sideSeed: plan.dataset.sideSeed ?? null };
 }

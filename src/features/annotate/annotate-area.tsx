@@ -303,8 +303,7 @@ function PackResultsBar({ project, done, total }: { project: ProjectRow; done: n
         variant="primary"
         onClick={async () => {
           try {
-            const results = await packResults(project);
-            downloadFile(`results-${project.pack!.packId}-${project.pack!.annotator.replace(/[^\w.-]+/g, '_')}.json`, JSON.stringify(results), 'application/json');
+            downloadFile(`results-${project.pack!.packId}-${project.pack!.annotator.replace(/[^\w.-]+/g, '_')}.json`, await packResults(project), 'application/json');
           } catch (e) {
             setError(e);
           }

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { Button } from '../../components/button';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { downloadFile } from '../../components/download';
 import { ErrorMessage } from '../../components/error-message';
 import { parseResults } from '../../domain/annotate/pack';
 import type { PlanRow, ProjectRow } from '../../storage/db';
-import { buildPacks, useImportResults } from './queries';
+import { buildPacks, useImportedResults, useImportResults, useRemoveImportedResults } from './queries';
 
 function safeName(s: string): string {
   return s.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'annotator';
@@ -70,7 +71,7 @@ export function PacksPanel({ project, plan }: { project: ProjectRow; plan: PlanR
             if (!f) return;
             setError(null);
             try {
-              importer.mutate({ file: f.name, results: parseResults(await f.text(), f.name) });
+              importer.mutate({ file: f.name, reading: parseResults(await f.text(), f.name) });
             } catch (err) {
               setError(err);
             }
@@ -80,14 +81,59 @@ export function PacksPanel({ project, plan }: { project: ProjectRow; plan: PlanR
       {importer.error && <ErrorMessage title="Could not import the results" error={importer.error} />}
       {importer.data && (
         <div role="status" data-testid="import-results">
-          <p>{importer.data.add.length} added, {importer.data.update.length} updated, {importer.data.unchanged} unchanged, {importer.data.conflicts.length} conflicts.</p>
+          <p>
+            {importer.data.add.length} added, {importer.data.update.length} updated, {importer.data.unchanged} unchanged, {importer.data.conflicts.length} conflicts
+            {importer.data.rejected.length > 0 ? `, ${importer.data.rejected.length} rejected` : ''}.
+          </p>
           {importer.data.conflicts.length > 0 && (
             <ul className="list-disc pl-4 text-amber-800">
               {importer.data.conflicts.map((c) => <li key={c.incoming.id}>Pair {c.incoming.instanceId} by {c.incoming.annotator}: {c.reason}; kept the stored one.</li>)}
             </ul>
           )}
+          {importer.data.rejected.length > 0 && (
+            <ul className="max-h-40 list-disc overflow-auto pl-4 text-red-800" aria-label="Rejected records">
+              {importer.data.rejected.slice(0, 200).map((r, i) => <li key={i}>Line {r.line}: {r.message}</li>)}
+              {importer.data.rejected.length > 200 && <li>… and {importer.data.rejected.length - 200} more</li>}
+            </ul>
+          )}
         </div>
       )}
+      <ImportedResults projectId={project.id} />
     </section>
+  );
+}
+
+/** Annotations brought in from results files, per annotator and file; the lead can remove one set. */
+function ImportedResults({ projectId }: { projectId: string }) {
+  const imported = useImportedResults(projectId);
+  const remove = useRemoveImportedResults(projectId);
+  const [asked, setAsked] = useState<{ annotator: string; origin: string; count: number } | null>(null);
+  if (!imported.data || imported.data.length === 0) return null;
+  return (
+    <div>
+      <h4 className="font-semibold">Imported results</h4>
+      <ul aria-label="Imported results">
+        {imported.data.map((r) => (
+          <li key={`${r.annotator}|${r.origin}`} className="flex items-center justify-between gap-2">
+            <span className="truncate"><bdi>{r.annotator}</bdi>: {r.count} from {r.origin.replace(/^pack:/, 'pack ')}</span>
+            <Button variant="ghost" onClick={() => setAsked(r)} aria-label={`Remove ${r.annotator}'s results from ${r.origin}`}>Remove</Button>
+          </li>
+        ))}
+      </ul>
+      {remove.error ? <ErrorMessage title="Could not remove the results" error={remove.error} /> : null}
+      <ConfirmDialog
+        open={asked !== null}
+        title="Remove imported results?"
+        confirmText="Remove"
+        danger
+        onCancel={() => setAsked(null)}
+        onConfirm={() => {
+          if (asked) remove.mutate({ annotator: asked.annotator, origin: asked.origin });
+          setAsked(null);
+        }}
+      >
+        {asked && <p>This deletes the {asked.count} annotations of <bdi>{asked.annotator}</bdi> imported from {asked.origin}. Annotations made in this browser are not touched. Importing the file again brings them back.</p>}
+      </ConfirmDialog>
+    </div>
   );
 }

@@ -3,12 +3,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { annotationId, type Annotation } from '../../domain/annotation';
 import { buildQueue, resumePosition, type QueueOrder } from '../../domain/annotate/queue';
-import { assignPacks, PACK_FORMAT, packIdOf, RESULTS_FORMAT, type AnnotationPack, type ResultsFile } from '../../domain/annotate/pack';
-import { getAnnotatorState, importAnnotations, listAnnotationsOf, listProjectAnnotations, putAnnotatorState } from '../../storage/annotations-repo';
-import { getDataset, readInstances } from '../../storage/datasets-repo';
+import { assignPacks, checkResultsTarget, PACK_FORMAT, packIdOf, type AnnotationPack, type ImportPlan, type ResultsReading } from '../../domain/annotate/pack';
+import { serializeAnnotationsFile, type AnnotationsFileProblem } from '../../domain/merge';
+import { getAnnotatorState, importAnnotations, listAnnotationsOf, listImportedResults, listProjectAnnotations, putAnnotatorState, removeImportedResults } from '../../storage/annotations-repo';
+import { annotatedDatasetOf, getDataset, readInstances } from '../../storage/datasets-repo';
 import { openDb, type AnnotatorStateRow, type PlanRow, type ProjectRow } from '../../storage/db';
 import { getProject, setGuidelines } from '../../storage/projects-repo';
-import { currentPlan } from '../../storage/routing-repo';
+import { currentPlan, listPlans } from '../../storage/routing-repo';
 
 export function useAnnotateProject(projectId: string) {
   return useQuery({ queryKey: ['projects', projectId], queryFn: async () => (await getProject(openDb(), projectId)) ?? null });
@@ -94,20 +95,22 @@ export function useSaveGuidelines(projectId: string) {
 export async function buildPacks(project: ProjectRow, plan: PlanRow, annotators: string[], overlap: number, seed: number): Promise<AnnotationPack[]> {
   const db = openDb();
   const split = assignPacks(plan.humanIdx, annotators, overlap, seed);
+  const dataset = await getDataset(db, plan.datasetId);
   const packs: AnnotationPack[] = [];
   for (const [annotator, items] of split) {
+    if (items.length === 0) continue;
     const rows = await readInstances(db, plan.datasetId, items);
     packs.push({
       format: PACK_FORMAT, version: 1, packId: packIdOf(plan.id, annotator, items), annotator, projectName: project.name, projectId: project.id, planId: plan.id,
-      datasetId: plan.datasetId, guidelines: project.guidelines, createdAt: new Date().toISOString(),
+      datasetId: plan.datasetId, guidelines: project.guidelines, createdAt: new Date().toISOString(), ...(dataset ? { dataset: annotatedDatasetOf(dataset) } : {}),
       items: rows.map((r) => ({ idx: r.idx, instanceId: r.id, prompt: r.prompt, ...(r.messages ? { messages: r.messages } : {}), responseA: r.responseA, responseB: r.responseB })),
     });
   }
   return packs;
 }
 
-/** The annotator's results of a pack project, mapped back to the lead's project, plan and instances. */
-export async function packResults(project: ProjectRow): Promise<ResultsFile> {
+/** The annotator's results of a pack project, mapped back to the lead's project, plan and instances, as a results file. */
+export async function packResults(project: ProjectRow): Promise<string> {
   const pack = project.pack!;
   const db = openDb();
   const plan = await currentPlan(db, project.id);
@@ -119,20 +122,58 @@ export async function packResults(project: ProjectRow): Promise<ResultsFile> {
       planId: pack.sourcePlanId, idx: src.idx, instanceId: src.instanceId,
     };
   });
-  return { format: RESULTS_FORMAT, version: 1, packId: pack.packId, annotator: pack.annotator, exportedAt: new Date().toISOString(), annotations };
+  return serializeAnnotationsFile(annotations, {
+    packId: pack.packId, annotator: pack.annotator, exportedAt: new Date().toISOString(), ...(pack.sourceDataset ? { datasets: [pack.sourceDataset] } : {}),
+  });
 }
 
+export interface ResultsImport extends ImportPlan {
+  /** Records that were not imported, with their line and reason. */
+  rejected: AnnotationsFileProblem[];
+}
+
+/**
+ * Imports an annotator's results: every record is checked as `hyper merge` checks it and against this project
+ * (plan, queue item, instance id); the ones that pass are imported idempotently, the others are reported.
+ */
 export function useImportResults(projectId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async ({ file, results }: { file: string; results: ResultsFile }) => {
+    mutationFn: async ({ reading }: { file: string; reading: ResultsReading }): Promise<ResultsImport> => {
       const db = openDb();
-      const wrong = results.annotations.find((a) => a.projectId !== projectId);
-      if (wrong) throw Object.assign(new Error(`${file} holds annotations of another project (${wrong.projectId}); open the project the pack was made from.`), { code: 'wrong-project' });
-      const datasets = new Set(results.annotations.map((a) => a.datasetId));
-      for (const d of datasets) if (!(await getDataset(db, d))) throw Object.assign(new Error(`${file} refers to a dataset that is not in this project any more.`), { code: 'wrong-project' });
-      return importAnnotations(db, results.annotations, `pack:${results.packId ?? file}`);
+      const plans = await listPlans(db, projectId);
+      const wanted = new Map<string, Set<number>>();
+      for (const { annotation: a } of reading.annotations) {
+        const set = wanted.get(a.datasetId) ?? new Set<number>();
+        set.add(a.idx);
+        wanted.set(a.datasetId, set);
+      }
+      const ids = new Map<string, string>();
+      for (const [datasetId, idxs] of wanted) {
+        for (const r of await readInstances(db, datasetId, [...idxs])) ids.set(`${datasetId}|${r.idx}`, r.id);
+      }
+      const checked = checkResultsTarget(reading, {
+        projectId,
+        plans: new Map(plans.map((p) => [p.id, { datasetId: p.datasetId, version: p.version, routed: new Set(p.humanIdx) }])),
+        instanceId: (datasetId, idx) => ids.get(`${datasetId}|${idx}`),
+      });
+      const origin = `pack:${reading.head.packId ?? 'file'}`;
+      const plan = checked.annotations.length > 0 ? await importAnnotations(db, checked.annotations, origin) : { add: [], update: [], unchanged: 0, conflicts: [] };
+      return { ...plan, rejected: checked.rejected };
     },
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['annotations'] }),
+  });
+}
+
+/** Who brought annotations into the project from results files, and how many. */
+export function useImportedResults(projectId: string) {
+  return useQuery({ queryKey: ['annotations', 'imported', projectId], queryFn: () => listImportedResults(openDb(), projectId) });
+}
+
+export function useRemoveImportedResults(projectId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ annotator, origin }: { annotator: string; origin: string }) => removeImportedResults(openDb(), projectId, annotator, origin),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['annotations'] }),
   });
 }

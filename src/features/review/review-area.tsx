@@ -8,7 +8,7 @@ import { serializeAnnotationsFile } from '../../domain/merge';
 import type { Preference } from '../../domain/labels';
 import { routeHref } from '../../navigation/router';
 import { listProjectAnnotations } from '../../storage/annotations-repo';
-import { readInstances } from '../../storage/datasets-repo';
+import { annotatedDatasetOf, listDatasets, readInstances } from '../../storage/datasets-repo';
 import { openDb } from '../../storage/db';
 import { currentPlan } from '../../storage/routing-repo';
 
@@ -39,10 +39,16 @@ async function loadReview(projectId: string): Promise<{ report: AgreementReport;
   return { report, datasetId, ids: new Map(rows.map((r) => [r.idx, r.id])) };
 }
 
-/** Every annotation of the project as one file, the format `hyper merge --annotations` reads. */
+/**
+ * Every annotation of the project as one file, the format `hyper merge --annotations` reads, with the datasets
+ * they were made on and how their A/B sides were fixed (so a merge on the same file read another way is refused).
+ */
 async function downloadAnnotations(projectId: string): Promise<void> {
-  const all = await listProjectAnnotations(openDb(), projectId);
-  downloadFile('annotations.json', serializeAnnotationsFile(all), 'application/json');
+  const db = openDb();
+  const [all, datasets] = await Promise.all([listProjectAnnotations(db, projectId), listDatasets(db, projectId)]);
+  const used = new Set(all.map((a) => a.datasetId));
+  const head = { datasets: datasets.filter((d) => used.has(d.id)).map(annotatedDatasetOf), exportedAt: new Date().toISOString() };
+  downloadFile('annotations.json', serializeAnnotationsFile(all, head), 'application/json');
 }
 
 const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '—' : v.toFixed(digits));

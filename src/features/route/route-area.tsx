@@ -4,6 +4,7 @@ import { NumberField } from '../../components/number-field';
 import { ErrorMessage } from '../../components/error-message';
 import { budgetCost, PLAN_FILE_FORMAT, PLAN_FILE_VERSION, resolveBudget, type BudgetKind, type PlanFile } from '../../domain/routing';
 import { downloadFile } from '../../components/download';
+import { orientationOf } from '../../domain/formats/orientation';
 import { getDataset, readInstances } from '../../storage/datasets-repo';
 import { openDb } from '../../storage/db';
 import { routeHref } from '../../navigation/router';
@@ -260,7 +261,7 @@ async function downloadPlan(plan: PlanRow, ppm: PpmSummary): Promise<void> {
   const gain = new Map(Array.from(plan.humanIdx, (idx, k) => [idx, plan.gains[k]!] as const));
   const file: PlanFile = {
     format: PLAN_FILE_FORMAT, version: PLAN_FILE_VERSION, producedBy: { app: 'hyper-workbench', version: __APP_VERSION__ }, createdAt: new Date(plan.createdAt).toISOString(),
-    dataset: { name: dataset?.name ?? plan.datasetId, ...(dataset ? { sha256: dataset.contentHash } : {}), n: dataset?.rowCount ?? 0 },
+    dataset: { name: dataset?.name ?? plan.datasetId, ...(dataset ? { sha256: dataset.contentHash, ...orientationOf(dataset.shape, dataset.options.seed) } : {}), n: dataset?.rowCount ?? 0 },
     ppm: { name: plan.ppmName, sha256: plan.ppmHash, kind: same ? ppm.kind : 'unknown', output: same ? ppm.output : 'unknown', ...(same ? { source: ppm.source, missingInData: ppm.missingInData } : { missingInData: [] }), backend: plan.backend },
     strategy: plan.strategy, budget: plan.budget, seed: plan.seed, candidates: plan.candidates, predicted: plan.predicted, predictedAllLm: plan.predictedAllLm,
     predictedAllHuman: plan.predictedAllHuman, human: rows.map((r) => ({ idx: r.idx, id: r.id, gain: gain.get(r.idx) ?? 0 })),
