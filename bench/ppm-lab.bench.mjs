@@ -51,7 +51,7 @@ export async function run() {
   let t0 = performance.now();
   const chunk = fsMod.scoreChunk(records, 0, lexicalScorers);
   const fs = fsMod.assembleFeatureSet({
-    datasetId: 'bench', n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits, withDescriptive: chunk.withTags,
+    datasetId: 'bench', n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits, withDescriptive: chunk.withTags, defects: chunk.defects,
     semanticSource: 'file', computeMs: 0, now: 0,
   });
   row(`dataset: ${records.length} pairs from ${src.from}; tags (lexical features, not part of the lab)`, `${round(performance.now() - t0)} ms`);

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parsePlanFile } from '../src/domain/routing/plan-file';
 import { demoWithFeatures, quadraticModel } from './fixtures/route';
@@ -86,4 +89,36 @@ test('an uploaded quadratic PPM routes; a corrupt file gets a clear message', as
   await expect(page.getByTestId('route-outcome')).toContainText('10 pairs to humans');
   await page.getByLabel('Refine with local search').check();
   await expect(page.getByTestId('route-outcome')).toContainText('Local search (beyond the paper)');
+});
+
+test('page and command line choose the same pairs: best over budgets bounded by the budget, and top-k', async ({ page }) => {
+  await demoWithFeatures(page);
+  const dir = mkdtempSync(join(tmpdir(), 'hyper-parity-'));
+  for (const [strategy, cli] of [['best', 'best'], ['topk', 'topk']] as const) {
+    await page.getByLabel('Strategy', { exact: true }).selectOption(strategy);
+    await page.getByLabel('Budget (pairs)').fill('10');
+    await page.getByLabel('Candidates (K)').fill('100');
+    await page.getByLabel('Seed', { exact: true }).fill('3');
+    const outcome = page.getByTestId('route-outcome');
+    await expect(outcome).toHaveAttribute('data-strategy', strategy);
+    // The result of these settings (best: seed 3, 20 budgets x 100 candidates), not an earlier one.
+    if (strategy === 'best') await expect(outcome).toHaveAttribute('data-seed', '3');
+    else await expect(outcome).toHaveAttribute('data-budget', '10');
+    await expect(outcome).toHaveAttribute('aria-busy', 'false');
+    const routed = Number(await outcome.getAttribute('data-budget'));
+    expect(routed).toBeGreaterThan(0);
+    expect(routed).toBeLessThanOrEqual(10);
+    await page.getByRole('button', { name: 'Lock routing plan' }).click();
+    await expect(page.getByTestId('current-plan')).toContainText(`Human queue: ${routed} pairs`);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download plan (JSON)' }).click();
+    const fromPage = parsePlanFile(readFileSync(await (await download).path(), 'utf8'), 'page.json');
+    const out = join(dir, `${strategy}.json`);
+    const run = spawnSync(process.execPath, ['bin/hyper.mjs', 'route', '--input', 'src/demo/demo-pairs.jsonl', '--ppm', 'paper-prior', '--strategy', cli, '--budget', '10', '--seed', '3', ...(cli === 'best' ? ['--candidates', '100'] : []), '--output', out], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const fromCli = parsePlanFile(readFileSync(out, 'utf8'), 'cli.json');
+    expect(fromPage.human.map((h) => h.id)).toEqual(fromCli.human.map((h) => h.id));
+    expect(fromPage.candidates).toBe(fromCli.candidates);
+    expect(fromPage.strategy).toBe(fromCli.strategy);
+  }
 });

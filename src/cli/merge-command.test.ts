@@ -94,7 +94,7 @@ describe('hyper merge', () => {
     expect(rows.map((r) => [r.id, r.label, r.label_source])).toEqual([['p0', 'A>B', 'human'], ['p1', 'B>A', 'human'], ['p3', 'A=B', 'lm']]);
     const manifest = JSON.parse(readFileSync(`${output}.manifest.json`, 'utf8'));
     expect(manifest.merge.options).toEqual({ aggregate: 'annotator:bob', unlabelled: 'omit', ties: 'keep', fileHuman: 'ignore', planId: null });
-    expect(manifest.merge.counts.omitted).toEqual({ unlabelled: 1, noLabel: 1 });
+    expect(manifest.merge.counts.omitted).toEqual({ unlabelled: 1, noLabel: 1, degenerate: { empty: 0, identical: 0 } });
   });
 
   it('a .zip output bundles the data, manifest.json and the dataset card', async () => {

@@ -41,6 +41,8 @@ Options:
   --ties WHAT          drop (default, as the paper) | keep (TRL formats still leave ties out, and count them)
   --file-human WHAT    ignore (default) | use: routed pairs without annotations take the dataset's own human label
   --plan-id ID         count only annotations made under this plan id (default: annotations of every plan)
+  --degenerate WHAT    pairs with an empty response or identical responses: drop (default; counted in the
+                       manifest) | keep
   --features FILE      the output of "hyper features" for this dataset: adds hyper_tags to full/csv/parquet
   --layout NAME        force the input layout (as in hyper features); --mapping FILE for custom
   --side-seed N        seed of the coin that places TRL/HH chosen responses on A or B; default: the seed the
@@ -87,6 +89,7 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     { name: 'ties', value: true },
     { name: 'file-human', value: true },
     { name: 'plan-id', value: true },
+    { name: 'degenerate', value: true },
     { name: 'features', value: true },
     { name: 'layout', value: true },
     { name: 'mapping', value: true },
@@ -105,6 +108,7 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     unlabelled: choice(args.unlabelled, 'unlabelled', ['lm', 'omit'] as const, 'lm'),
     ties: choice(args.ties, 'ties', ['drop', 'keep'] as const, 'drop'),
     fileHuman: choice(args['file-human'], 'file-human', ['ignore', 'use'] as const, 'ignore'),
+    degenerate: choice(args.degenerate, 'degenerate', ['drop', 'keep'] as const, 'drop'),
     ...(typeof args['plan-id'] === 'string' ? { planId: args['plan-id'] } : {}),
   };
   if (args.annotations === undefined && options.fileHuman !== 'use') throw new UsageError('--annotations is required (or pass --file-human use to take the dataset\'s own human labels)');
@@ -234,6 +238,8 @@ function report(s: MergeSummary, stats: WriterStats, format: ExportFormat, log: 
   log(`merged ${s.instances} pairs: ${s.output} kept (${s.bySource.human} human, ${s.bySource.lm} LM)`);
   log(`  routed ${s.routed}: ${s.routedLabelled} with a human label, ${s.routedUnlabelled} without (${s.routedUnlabelledToLm} took the LM label, ${s.omitted.unlabelled} left out)`);
   log(`  ties dropped: ${s.tiesDropped.human} human, ${s.tiesDropped.lm} LM; ties kept: ${s.tiesKept}; no label at all: ${s.omitted.noLabel}`);
+  const d = s.omitted.degenerate;
+  if (d.empty + d.identical > 0) log(`  left out: ${d.empty} pairs with an empty response, ${d.identical} with identical responses (--degenerate keep keeps them)`);
   if (s.humanOutsidePlan > 0) log(`  ${s.humanOutsidePlan} pairs the plan does not route keep the human label made under another plan (restrict with --plan-id)`);
   log(`  annotations: ${s.annotations.given - s.annotations.carried} made${s.annotations.carried ? ` (+${s.annotations.carried} carried copies)` : ''}, ${s.annotations.counted} counted, ${s.annotations.used} used (${s.annotations.notRouted} on pairs not routed), ${s.annotations.incomplete} incomplete, ${s.annotations.superseded} superseded${s.annotations.otherPlan ? `, ${s.annotations.otherPlan} of other plans left out` : ''}`);
   if (s.agreement.rate !== null) log(`  human-LM agreement on routed pairs with both labels: ${s.agreement.agree}/${s.agreement.compared} (${(100 * s.agreement.rate).toFixed(1)}%)`);

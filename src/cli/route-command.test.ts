@@ -189,6 +189,23 @@ describe('hyper route on the demo data', () => {
     expect(refined.human).toHaveLength(10);
   });
 
+  it('never routes a pair with an empty response or identical responses, and says how many it left out', async () => {
+    const rows = readFileSync(demo, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    rows[3]!.completion_b = rows[3]!.completion_a;
+    rows[7]!.completion_a = '   ';
+    const input = join(dir, 'degenerate.jsonl');
+    writeFileSync(input, rows.map((r) => JSON.stringify(r)).join('\n'));
+    for (const strategy of ['topk', 'simulated', 'best']) {
+      const candidates = strategy === 'topk' ? [] : ['--candidates', '20'];
+      const plan = await routeOk(['--input', input, '--ppm', 'paper-prior', '--strategy', strategy, '--budget', '1.0', ...candidates]);
+      const ids = new Set(plan.human.map((h) => h.id));
+      expect(ids.has(String(rows[3]!.prompt_hash))).toBe(false);
+      expect(ids.has(String(rows[7]!.prompt_hash))).toBe(false);
+      expect(plan.err).toContain('2 pairs are not routed: 1 with an empty response, 1 with identical responses');
+      if (strategy !== 'best') expect(plan.human).toHaveLength(38);
+    }
+  });
+
   it('is deterministic for a seed; another seed gives another plan', async () => {
     const args = ['--input', demo, '--ppm', 'paper-prior', '--strategy', 'simulated', '--budget', '0.3', '--candidates', '20', '--refine'];
     const a = await routeOk([...args, '--seed', '7']);

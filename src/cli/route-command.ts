@@ -7,9 +7,10 @@ import { budgetCost, resolveBudget, type BudgetInput } from '../domain/routing/b
 import { isRoutingError } from '../domain/routing/errors';
 import { buildPlanFile, type PlanFile } from '../domain/routing/plan-file';
 import { predictRows } from '../domain/routing/ppm';
-import { Router } from '../domain/routing/router';
+import { Router, runStrategy, type StrategySpec } from '../domain/routing/router';
+import { eligibleTagIndex, toDatasetPositions } from '../domain/routing/eligible';
+import { defectCodes } from '../domain/pair-defects';
 import type { LocalSearchResult, RoutingResult } from '../domain/routing/strategies';
-import { buildTagIndex } from '../domain/routing/tag-index';
 import type { DatasetOrientation } from '../domain/formats/orientation';
 import { parseArgs, UsageError } from './args';
 import { openPpm, packageVersion, PAPER_PRIOR_NAME } from './ppm-session';
@@ -199,7 +200,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     if (tagsPath !== undefined) {
       const dataset = await readDataset(input, datasetOptions(args, '--side-seed'), log);
       const fromFile = readTagsJsonl(new TextDecoder().decode(await readInputFile(tagsPath, '--tags')), tagsPath);
-      tags = alignTags(dataset.records.map((r) => r.id), fromFile, tagsPath);
+      tags = { ...alignTags(dataset.records.map((r) => r.id), fromFile, tagsPath), defects: defectCodes(dataset.records) };
       datasetBytes = dataset.bytes;
       orientation = dataset.orientation;
       log(`tags from ${tagsPath}`);
@@ -243,17 +244,24 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
       log(`  all ${info.features.length} PPM features are in the data`);
     }
 
-    const index = buildTagIndex(tags.tagBits, n);
+    // Pairs with an empty response or identical responses are not routed: strategies run over the others.
+    const eligible = eligibleTagIndex(tags.tagBits, n, tags.defects);
+    const index = eligible.index;
+    const excludedCount = eligible.excluded.empty + eligible.excluded.identical;
+    if (excludedCount > 0) log(`  ${excludedCount} pairs are not routed: ${eligible.excluded.empty} with an empty response, ${eligible.excluded.identical} with identical responses`);
+    else if (!tags.defects) log('  note: without --input the texts are unknown, so pairs with empty or identical responses cannot be left out');
+    const routable = count === null ? null : Math.min(count, index.n);
+    if (routable !== null && count !== null && routable < count) log(`note: only ${index.n} pairs can be routed; the budget routes them all`);
     const router = new Router(index, ppm.evaluator);
-    let result: RoutingResult | LocalSearchResult;
-    if (strategy === 'topk') result = await router.topk(count!);
-    else if (strategy === 'simulated') result = await router.simulated(count!, { K, seed });
-    else if (strategy === 'positive') result = await router.positive();
-    else {
-      result = await router.bestOverBudgets({ K, seed, ...(count !== null && n > 0 ? { maxBudget: count } : {}) });
-    }
-    const unrefined = result;
-    if (refine) result = await router.localSearch(result, { seed });
+    const spec: StrategySpec =
+      strategy === 'topk' ? { strategy: 'topk', budget: routable! } :
+      strategy === 'simulated' ? { strategy: 'simulated', budget: routable!, K, seed } :
+      strategy === 'positive' ? { strategy: 'positive' } :
+      { strategy: 'best', maxBudget: routable ?? Math.max(1, index.n - 1), K, seed };
+    let routed: RoutingResult | LocalSearchResult = await runStrategy(router, spec);
+    const unrefined = routed;
+    if (refine) routed = await router.localSearch(routed, { seed });
+    const result = { ...routed, humanIds: toDatasetPositions(eligible, routed.humanIds) };
     const allHuman = (await predictRows(ppm.evaluator, index.countAll(), 1))[0]!;
 
     const plan: PlanFile = buildPlanFile({

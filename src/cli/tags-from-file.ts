@@ -88,7 +88,7 @@ export function computeFeatureSet(records: readonly PairRecord[], datasetId: str
   const chunk = scoreChunk(records, 0, lexicalScorers);
   return assembleFeatureSet({
     datasetId, n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits,
-    withDescriptive: chunk.withTags, semanticSource: 'file', computeMs: performance.now() - started, now: Date.now(),
+    withDescriptive: chunk.withTags, defects: chunk.defects, semanticSource: 'file', computeMs: performance.now() - started, now: Date.now(),
   });
 }
 
@@ -101,6 +101,8 @@ export interface DatasetTags {
   tagBits: Uint32Array;
   /** One entry per tag, in TAG_IDS order. */
   coverage: TagCoverage[];
+  /** Per pair: 0, or its defect code (pair-defects.ts); absent when only a tags file was read (no texts). */
+  defects?: Uint8Array;
 }
 
 /** The tags `hyper features` would write for a dataset file. */
@@ -108,7 +110,7 @@ export async function tagsFromDataset(path: string, opts: DatasetReadOptions, lo
   const started = performance.now();
   const dataset = await readDataset(path, opts, log);
   const fs = computeFeatureSet(dataset.records, path, started);
-  return { dataset, tags: { ids: dataset.records.map((r) => r.id), n: fs.n, tagBits: fs.tagBits, coverage: fs.coverage } };
+  return { dataset, tags: { ids: dataset.records.map((r) => r.id), n: fs.n, tagBits: fs.tagBits, coverage: fs.coverage, defects: fs.defects } };
 }
 
 /** A `hyper features` JSONL file that cannot be used; the message names the line. */

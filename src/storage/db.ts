@@ -125,7 +125,8 @@ export interface PlanRow {
   /** The budget as the user gave it, and the resulting number of human-routed pairs. */
   budget: { kind: 'fraction' | 'count' | 'money'; value: number; costHuman?: number; costLm?: number; count: number };
   seed: number;
-  candidates: number;
+  /** K, for the strategies that draw candidates (simulated, best over budgets); null for the others. */
+  candidates: number | null;
   /** Instance positions routed to humans, in routing order, with their gains. */
   humanIdx: Uint32Array;
   gains: Float32Array;

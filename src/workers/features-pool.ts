@@ -83,7 +83,7 @@ export async function computeFeatures(datasetId: string, n: number, opts: Featur
   await Promise.all(clients.map((c, slot) => run(c, slot)));
   const computeMs = performance.now() - started;
   opts.onProgress?.({ phase: 'assembling', done: n, total: n });
-  const buffers = chunks.flatMap((c) => [...Object.values(c.columns).map((a) => a.buffer), c.descriptiveBits.buffer]);
+  const buffers = chunks.flatMap((c) => [...Object.values(c.columns).map((a) => a.buffer), c.descriptiveBits.buffer, c.defects.buffer]);
   const { coverage } = await clients[0]!.request(
     { type: 'assemble', datasetId, n, chunks, computeMs },
     { transfer: buffers, ...(opts.signal ? { signal: opts.signal } : {}) },

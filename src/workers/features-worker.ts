@@ -11,7 +11,7 @@ import { serveWorker } from './worker-host';
 import type { FeaturesRequest } from './features-protocol';
 
 function transferablesOf(chunk: ScoredChunk): Transferable[] {
-  return [...Object.values(chunk.columns).map((c) => c.buffer), chunk.descriptiveBits.buffer];
+  return [...Object.values(chunk.columns).map((c) => c.buffer), chunk.descriptiveBits.buffer, chunk.defects.buffer];
 }
 
 serveWorker<FeaturesRequest>(self, async (req, ctx) => {
@@ -53,7 +53,7 @@ serveWorker<FeaturesRequest>(self, async (req, ctx) => {
       }
       const fs = assembleFeatureSet({
         datasetId: req.datasetId, n: req.n, columns: joined.columns, descriptiveBits: joined.bits,
-        withDescriptive: joined.withDescriptive, semanticSource: fromEncoder > 0 ? 'encoder' : 'file', computeMs: req.computeMs, now: Date.now(),
+        withDescriptive: joined.withDescriptive, defects: joined.defects, semanticSource: fromEncoder > 0 ? 'encoder' : 'file', computeMs: req.computeMs, now: Date.now(),
       });
       await putFeatureSet(openDb(), fs);
       return { result: { n: fs.n, coverage: fs.coverage } };

@@ -1,6 +1,8 @@
 // Messages of the routing worker: prepare a session (feature set + PPM), then route, curve, explain and
 // predict against it. Every request after `prepare` names the session it was made for; the worker refuses
 // a request for a session it no longer holds instead of answering with another dataset's numbers.
+import type { PairDefect } from '../domain/pair-defects';
+
 export type StrategyId = 'topk' | 'simulated' | 'positive' | 'best';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
@@ -37,6 +39,8 @@ export interface RouteOutcome {
   candidates: number;
   seed: number | null;
   ms: number;
+  /** best over budgets: the budgets (counts) tried. */
+  budgetsTried?: number[];
   /** Local-search refinement of the same result (beyond the paper), when asked for. */
   refined?: { humanIdx: Uint32Array; gains: Float64Array; predicted: number; swaps: number; localOptimum: boolean; ms: number };
 }
@@ -54,9 +58,11 @@ export type RoutingRequest =
   | { type: 'predict'; id: number; session: string; counts: Float32Array; rows: number };
 
 export interface RoutingResults {
-  prepare: { ppm: PpmSummary; n: number; allLm: number; allHuman: number; tagGains: TagGain[]; ms: number };
+  /** n: pairs in the dataset; routable: those that may go to humans (the others have an empty response or identical responses). */
+  prepare: { ppm: PpmSummary; n: number; routable: number; excluded: Record<PairDefect, number>; allLm: number; allHuman: number; tagGains: TagGain[]; ms: number };
   route: RouteOutcome;
   curve: { points: CurvePoint[]; allLm: number; allHuman: number; ms: number };
-  explain: { idx: number; gain: number; rank: number; tags: { tag: string; contribution: number }[] };
+  /** `excluded`: why the pair is not routed (then gain 0, rank -1, no tags), or null. */
+  explain: { idx: number; excluded: PairDefect | null; gain: number; rank: number; tags: { tag: string; contribution: number }[] };
   predict: Float32Array;
 }

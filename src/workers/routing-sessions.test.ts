@@ -97,4 +97,44 @@ describe('routing handler', () => {
     expect(b.humanIdx).toHaveLength(5);
     await expect(ask<'prepare'>(handler, { type: 'prepare', session: 'c', datasetId: 'd', ppmHash: 'missing', backend: 'auto' })).rejects.toMatchObject({ code: 'not-found' });
   });
+
+  it('best over budgets stays within the budget it is given (the page used to ignore it)', async () => {
+    const { handler } = setup();
+    await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
+    for (const budget of [1, 12, 75]) {
+      const r = await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'best', budget, candidates: 20, seed: 3, refine: false });
+      expect(r.humanIdx.length).toBeGreaterThan(0);
+      expect(r.humanIdx.length).toBeLessThanOrEqual(budget);
+      expect(Math.max(...r.budgetsTried!)).toBeLessThanOrEqual(budget);
+    }
+    await expect(ask<'route'>(handler, { type: 'route', session: 's', strategy: 'best', budget: 0, candidates: 20, seed: 3, refine: false })).rejects.toMatchObject({ code: 'bad-budget' });
+  });
+
+  it('pairs with an empty or identical response are never routed, whatever the strategy; explain says why', async () => {
+    const defects = new Uint8Array(N);
+    // The pairs the PPM likes most are the defective ones, so a strategy that ignored the defects would pick them.
+    const reference = await topk(buildTagIndex(bits, N), linearPpm(wA, 0.5), 30);
+    const bad = [...reference.humanIds.slice(0, 10)];
+    bad.forEach((i, k) => (defects[i] = k % 2 ? 1 : 2));
+    const withDefects = { ...featureSet, defects } as FeatureSet;
+    const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }]]));
+    const handler = createRoutingHandler({ loadFeatureSet: async () => withDefects, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    const prepared = await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
+    expect(prepared).toMatchObject({ n: N, routable: N - 10, excluded: { empty: 5, identical: 5 } });
+    const badSet = new Set(bad);
+    for (const strategy of ['topk', 'simulated', 'positive', 'best'] as const) {
+      const r = await ask<'route'>(handler, { type: 'route', session: 's', strategy, budget: 30, candidates: 20, seed: 1, refine: strategy === 'simulated' });
+      expect([...r.humanIdx].filter((i) => badSet.has(i))).toEqual([]);
+      if (r.refined) expect([...r.refined.humanIdx].filter((i) => badSet.has(i))).toEqual([]);
+    }
+    // Top-k over the rest is the reference order without the defective pairs.
+    const top = await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'topk', budget: 20, candidates: 1, seed: 1, refine: false });
+    expect([...top.humanIdx]).toEqual([...reference.humanIds.slice(10, 30)]);
+    // Asking for more than can be routed routes every routable pair.
+    expect((await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'topk', budget: N, candidates: 1, seed: 1, refine: false })).humanIdx).toHaveLength(N - 10);
+    expect(await ask<'explain'>(handler, { type: 'explain', session: 's', idx: bad[0]! })).toMatchObject({ excluded: 'identical', rank: -1, tags: [] });
+    const fine = await ask<'explain'>(handler, { type: 'explain', session: 's', idx: reference.humanIds[10]! });
+    expect(fine).toMatchObject({ excluded: null, rank: 0 });
+    await expect(ask<'explain'>(handler, { type: 'explain', session: 's', idx: N })).rejects.toMatchObject({ code: 'bad-option' });
+  });
 });

@@ -5,7 +5,8 @@
 import type { FeatureSet } from '../domain/features/feature-set';
 import { TAG_COUNT, TAG_IDS } from '../domain/features/tags';
 import { isPpmError, matchFeatures, readPpmInfo, tagCountEvaluator } from '../domain/ppm';
-import { buildTagIndex, Router, tagGains, type RoutingResult, type TagIndex } from '../domain/routing';
+import { eligibleTagIndex, Router, runStrategy, tagGains, toDatasetPositions, toIndexPosition, type EligibleIndex, type StrategySpec, type TagIndex } from '../domain/routing';
+import { defectOfCode } from '../domain/pair-defects';
 import type { PpmRow } from '../storage/db';
 import type { PpmSession } from './onnx-runtime';
 import type { BackendChoice, PpmSummary, RouteOutcome, RoutingRequest, RoutingResults } from './routing-protocol';
@@ -21,7 +22,11 @@ export interface RoutingDeps {
 export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, ctx: JobContext) => Promise<{ result: unknown; transfer?: Transferable[] }> {
   interface Session {
     key: string;
+    /** The tag index of the routable pairs, and the map back to dataset positions. */
+    eligible: EligibleIndex;
     index: TagIndex;
+    /** Per dataset pair: 0, or its defect code (why it is not routed). */
+    defects: Uint8Array;
     router: Router;
     ppm: PpmSession;
     evaluator: Router['ppm'];
@@ -71,20 +76,21 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
     }
     const ppm = await serial(() => deps.openSession(row.bytes, info.features.length, req.backend));
     const evaluator = tagCountEvaluator(info, match, (input, rows) => serial(() => ppm.predict(input, rows)));
-    const index = buildTagIndex(fs.tagBits, fs.n);
+    const eligible = eligibleTagIndex(fs.tagBits, fs.n, fs.defects);
+    const index = eligible.index;
     const router = new Router(index, evaluator);
     ctx.progress({ phase: 'Gain per tag', done: 2, total: 3 });
     const tg = await tagGains(index, evaluator, { seed: 1 });
     const allHuman = (await evaluator.predict(Float32Array.from(index.countAll()), 1))[0]!;
     // Gains of every instance, computed now so the first route is quick.
     await router.gains();
-    current = { key: req.session, index, router, ppm, evaluator };
+    current = { key: req.session, eligible, index, defects: fs.defects ?? new Uint8Array(fs.n), router, ppm, evaluator };
     const summary: PpmSummary = {
       hash: row.hash, name: row.name, kind: info.kind, output: info.output, source: info.source, featureCount: info.features.length,
       missingInData: match.missingInData, unusedDataTags: match.unusedDataTags, warnings: info.warnings, backend: ppm.backend,
     };
     return {
-      ppm: summary, n: fs.n, allLm: tg.allLm, allHuman, ms: performance.now() - started,
+      ppm: summary, n: fs.n, routable: index.n, excluded: eligible.excluded, allLm: tg.allLm, allHuman, ms: performance.now() - started,
       tagGains: TAG_IDS.map((tag, t) => ({ tag, gain: tg.gains[t]!, carriers: tg.carriers[t]! })).filter((g) => g.carriers > 0),
     };
   }
@@ -94,31 +100,21 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
     const opts = { signal: ctx.signal };
     const started = performance.now();
     const K = req.candidates;
-    let r: RoutingResult;
-    switch (req.strategy) {
-      case 'topk':
-        r = await s.router.topk(req.budget);
-        break;
-      case 'simulated':
-        r = await s.router.simulated(req.budget, { K, seed: req.seed, ...opts });
-        break;
-      case 'positive':
-        r = await s.router.positive();
-        break;
-      case 'best':
-        r = await s.router.bestOverBudgets({ K, seed: req.seed, ...opts });
-        break;
-      default:
-        return fail('bad-option', `Unknown strategy ${String((req as { strategy: unknown }).strategy)}.`);
-    }
+    const budget = Math.min(req.budget, s.index.n);
+    const spec: StrategySpec =
+      req.strategy === 'topk' ? { strategy: 'topk', budget } :
+      req.strategy === 'simulated' ? { strategy: 'simulated', budget, K, seed: req.seed } :
+      req.strategy === 'positive' ? { strategy: 'positive' } :
+      { strategy: 'best', maxBudget: budget, K, seed: req.seed };
+    const r = await runStrategy(s.router, spec, opts);
     const out: RouteOutcome = {
-      strategy: req.strategy, budget: r.budget, humanIdx: r.humanIds, gains: r.gains, predicted: r.predicted,
-      candidates: r.candidatesEvaluated, seed: r.seed, ms: performance.now() - started,
+      strategy: req.strategy, budget: r.budget, humanIdx: toDatasetPositions(s.eligible, r.humanIds), gains: r.gains, predicted: r.predicted,
+      candidates: r.candidatesEvaluated, seed: r.seed, ms: performance.now() - started, ...(r.budgetsTried ? { budgetsTried: r.budgetsTried } : {}),
     };
     if (req.refine && r.budget > 0 && r.budget < s.index.n) {
       const t0 = performance.now();
       const ls = await s.router.localSearch(r, { seed: req.seed, ...opts });
-      out.refined = { humanIdx: ls.humanIds, gains: ls.gains, predicted: ls.predicted, swaps: ls.swapsAccepted, localOptimum: ls.localOptimum, ms: performance.now() - t0 };
+      out.refined = { humanIdx: toDatasetPositions(s.eligible, ls.humanIds), gains: ls.gains, predicted: ls.predicted, swaps: ls.swapsAccepted, localOptimum: ls.localOptimum, ms: performance.now() - t0 };
     }
     return out;
   }
@@ -137,20 +133,23 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
   async function explain(req: Extract<RoutingRequest, { type: 'explain' }>): Promise<RoutingResults['explain']> {
     const s = sessionFor(req.session);
     const { index } = s;
-    if (!Number.isInteger(req.idx) || req.idx < 0 || req.idx >= index.n) fail('bad-option', `There is no pair ${req.idx + 1} (the dataset has ${index.n}).`);
+    const n = s.eligible.n;
+    if (!Number.isInteger(req.idx) || req.idx < 0 || req.idx >= n) fail('bad-option', `There is no pair ${req.idx + 1}: the dataset has pairs 1 to ${n}.`);
+    const at = toIndexPosition(s.eligible, req.idx);
+    if (at < 0) return { idx: req.idx, excluded: defectOfCode(s.defects[req.idx]!) ?? 'empty', gain: 0, rank: -1, tags: [] };
     const table = await s.router.gains();
     const tags: number[] = [];
-    for (let q = index.rowOffsets[req.idx]!; q < index.rowOffsets[req.idx + 1]!; q++) tags.push(index.rowTags[q]!);
+    for (let q = index.rowOffsets[at]!; q < index.rowOffsets[at + 1]!; q++) tags.push(index.rowTags[q]!);
     const buf = new Float32Array((tags.length + 1) * TAG_COUNT);
-    index.addRow(buf, req.idx, 1);
+    index.addRow(buf, at, 1);
     tags.forEach((t, j) => {
-      index.addRow(buf, req.idx, 1, (j + 1) * TAG_COUNT);
+      index.addRow(buf, at, 1, (j + 1) * TAG_COUNT);
       buf[(j + 1) * TAG_COUNT + t] = 0;
     });
     const pred = await s.evaluator.predict(buf, tags.length + 1);
-    const rank = table.order.indexOf(req.idx);
+    const rank = table.order.indexOf(at);
     return {
-      idx: req.idx, gain: table.gains[req.idx]!, rank,
+      idx: req.idx, excluded: null, gain: table.gains[at]!, rank,
       tags: tags.map((t, j) => ({ tag: TAG_IDS[t]!, contribution: pred[0]! - pred[j + 1]! })).sort((a, b) => b.contribution - a.contribution),
     };
   }

@@ -44,7 +44,7 @@ export interface ExportManifest {
     planCreatedAt: string;
   } | null;
   merge: {
-    options: { aggregate: string; unlabelled: string; ties: string; fileHuman: string; planId: string | null };
+    options: { aggregate: string; unlabelled: string; ties: string; fileHuman: string; planId: string | null; degenerate: string };
     counts: Omit<MergeSummary, 'options'>;
   };
   export: {
@@ -83,7 +83,10 @@ export function buildManifest(ctx: ExportContext, summary: MergeSummary, stats: 
         }
       : null,
     merge: {
-      options: { aggregate: aggregationText(options.aggregate), unlabelled: options.unlabelled, ties: options.ties, fileHuman: options.fileHuman, planId: options.planId ?? null },
+      options: {
+        aggregate: aggregationText(options.aggregate), unlabelled: options.unlabelled, ties: options.ties, fileHuman: options.fileHuman, planId: options.planId ?? null,
+        degenerate: options.degenerate,
+      },
       counts,
     },
     export: {
@@ -148,7 +151,10 @@ export function renderDatasetCard(m: ExportManifest): string {
       (o.fileHuman === 'use' ? 'Where nobody annotated a routed pair, the human label that came with the dataset stands in. ' : '') +
       (o.unlabelled === 'lm' ? 'A routed pair without a human label keeps the LM label. ' : 'A routed pair without a human label is left out. ') +
       'Every other pair takes the LM label. ' +
-      (o.ties === 'drop' ? 'Pairs whose final label is a tie are dropped, whichever source gave it.' : 'Ties are kept.') +
+      (o.ties === 'drop' ? 'Pairs whose final label is a tie are dropped, whichever source gave it. ' : 'Ties are kept. ') +
+      (o.degenerate === 'drop'
+        ? 'Pairs with an empty response or two identical responses carry no preference and are left out.'
+        : 'Pairs with an empty response or two identical responses were kept on request.') +
       (m.export.skippedTies > 0 ? ` The TRL format cannot express a tie, so ${num(m.export.skippedTies)} kept ties are not in this file.` : ''),
     '',
     '## Numbers',
@@ -167,6 +173,7 @@ export function renderDatasetCard(m: ExportManifest): string {
     `| ties kept | ${num(c.tiesKept)} |`,
     `| left out: routed but unlabelled | ${num(c.omitted.unlabelled)} |`,
     `| left out: no label at all | ${num(c.omitted.noLabel)} |`,
+    `| left out: an empty response / identical responses | ${num(c.omitted.degenerate.empty)} / ${num(c.omitted.degenerate.identical)} |`,
     `| rows in \`${m.export.file}\` | ${num(m.export.rows)} |`,
     '',
     `Winners in the merged dataset: A ${num(c.winners.A)}, B ${num(c.winners.B)}, tie ${num(c.winners.tie)}.`,

@@ -53,10 +53,11 @@ describe('runExport', () => {
       onProgress: (n) => progress.push(n),
     });
     expect(progress).toEqual([4, 6]);
-    expect(summary).toMatchObject({ instances: 6, output: 5, tiesKept: 1, bySource: { human: 2, lm: 3 } });
-    expect(stats).toMatchObject({ rows: 4, skippedTies: 1 });
+    // q-1 has an empty response: left out by default, and counted.
+    expect(summary).toMatchObject({ instances: 6, output: 4, tiesKept: 1, bySource: { human: 2, lm: 2 }, omitted: { degenerate: { empty: 1, identical: 0 } } });
+    expect(stats).toMatchObject({ rows: 3, skippedTies: 1 });
     const lines = new TextDecoder().decode(Buffer.concat(parts)).trim().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(3);
   });
 
   it('stops when aborted', async () => {

@@ -29,7 +29,10 @@ export function trickyRecords(): PairRecord[] {
   return [r0, r1, r2, r3, r4, r5];
 }
 
-/** q-0 and q-2 routed and annotated (q-2 a human tie), q-3 routed and unlabelled, q-4 annotated but not routed. */
+/**
+ * q-0 and q-2 routed and annotated (q-2 a human tie), q-3 routed and unlabelled, q-4 annotated but not routed.
+ * q-1 has an empty response B: kept here (degenerate: 'keep') so the writers see an empty string.
+ */
 export function trickyMerge(options: Partial<MergeOptions> = {}) {
   const records = trickyRecords();
   return mergeRecords(records, {
@@ -41,7 +44,7 @@ export function trickyMerge(options: Partial<MergeOptions> = {}) {
       ann(2, 'q-2', 'bob', 'B>A'),
       ann(4, 'q-4', 'cyd', 'B>A'),
     ],
-    options,
+    options: { degenerate: 'keep', ...options },
   });
 }
 

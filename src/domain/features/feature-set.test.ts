@@ -24,7 +24,7 @@ function build() {
   const c1 = scoreChunk(records.slice(0, 2), 0, scorers);
   const c2 = scoreChunk(records.slice(2), 2, scorers);
   const joined = joinChunks(4, [c2, c1]);
-  return assembleFeatureSet({ datasetId: 'd', n: 4, columns: joined.columns, descriptiveBits: joined.bits, withDescriptive: joined.withDescriptive, semanticSource: 'file', computeMs: 0, now: 0 });
+  return assembleFeatureSet({ datasetId: 'd', n: 4, columns: joined.columns, descriptiveBits: joined.bits, withDescriptive: joined.withDescriptive, defects: joined.defects, semanticSource: 'file', computeMs: 0, now: 0 });
 }
 const has = (fs: ReturnType<typeof build>, i: number, tag: string) => tagsOf(fs.tagBits, i).includes(tag);
 

@@ -1,6 +1,7 @@
 // From pairs to the 90 tags: per-pair raw scores (computed in parallel chunks), then one dataset-wide
 // assembly (percentile ranks, binning, descriptive tags) into a bit matrix.
 import type { DescriptiveTags, PairRecord, ScoreName } from '../instance';
+import { DEFECT_CODE, pairDefect } from '../pair-defects';
 import { binOf, percentileRanks, RANKED_SCORES, SUBJECTS, TAG_COUNT, TAG_DEFS, TAG_IDS, SCALAR_DIMENSIONS, type ScalarDimension } from './tags';
 
 /** Bumped whenever a change to feature code changes any score: stored feature sets of older versions are recomputed. */
@@ -29,6 +30,8 @@ export interface ScoredChunk {
   descriptiveBits: Uint32Array;
   /** How many pairs of the chunk carried each descriptive dimension. */
   withTags: number;
+  /** Per pair: 0, or the code of what makes it unusable (pair-defects.ts: an empty response, identical responses). */
+  defects: Uint8Array;
 }
 
 export type ScoreColumns = Record<ScoreName, Float64Array>;
@@ -49,9 +52,12 @@ export function scoreChunk(records: readonly PairRecord[], from: number, scorers
   const n = records.length;
   const columns = emptyColumns(n);
   const descriptiveBits = new Uint32Array(n * TAG_WORDS);
+  const defects = new Uint8Array(n);
   let withTags = 0;
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
+    const defect = pairDefect(r);
+    if (defect) defects[i] = DEFECT_CODE[defect];
     const p = scorers.countTokens(r.prompt);
     const a = scorers.countTokens(r.responseA);
     const b = scorers.countTokens(r.responseB);
@@ -68,7 +74,7 @@ export function scoreChunk(records: readonly PairRecord[], from: number, scorers
     if (r.tags && setDescriptiveBits(descriptiveBits, i, r.tags)) withTags++;
     afterPair?.(i + 1);
   }
-  return { from, columns, descriptiveBits, withTags };
+  return { from, columns, descriptiveBits, withTags, defects };
 }
 
 const SUBJECT_INDEX = new Map(SUBJECTS.map((s) => [s.toLowerCase(), TAG_DEFS.findIndex((d) => d.kind === 'subject' && d.value === s)]));
@@ -144,21 +150,25 @@ export interface FeatureSet {
   scoreSources: Record<ScoreName, ScoreSource>;
   /** Pairs with descriptive tags (from the file or the analyzer). */
   withDescriptive: number;
+  /** Per pair: 0, or the code of its defect (an empty response, identical responses); such pairs are not routed. */
+  defects: Uint8Array;
   createdAt: number;
   computeMs: number;
 }
 
 /** Concatenates scored chunks (any order) into dataset-wide columns and descriptive bits. */
-export function joinChunks(n: number, chunks: readonly ScoredChunk[]): { columns: ScoreColumns; bits: Uint32Array; withDescriptive: number } {
+export function joinChunks(n: number, chunks: readonly ScoredChunk[]): { columns: ScoreColumns; bits: Uint32Array; withDescriptive: number; defects: Uint8Array } {
   const columns = emptyColumns(n);
   const bits = new Uint32Array(n * TAG_WORDS);
+  const defects = new Uint8Array(n);
   let withDescriptive = 0;
   for (const c of chunks) {
     for (const k of Object.keys(columns) as ScoreName[]) columns[k].set(c.columns[k], c.from);
     bits.set(c.descriptiveBits, c.from * TAG_WORDS);
+    defects.set(c.defects, c.from);
     withDescriptive += c.withTags;
   }
-  return { columns, bits, withDescriptive };
+  return { columns, bits, withDescriptive, defects };
 }
 
 /**
@@ -171,6 +181,7 @@ export function assembleFeatureSet(input: {
   columns: ScoreColumns;
   descriptiveBits: Uint32Array;
   withDescriptive: number;
+  defects: Uint8Array;
   semanticSource: 'file' | 'encoder';
   computeMs: number;
   now: number;
@@ -206,7 +217,7 @@ export function assembleFeatureSet(input: {
   });
   return {
     datasetId: input.datasetId, version: FEATURE_CODE_VERSION, n, columns, tagBits: bits, coverage, scoreSources,
-    withDescriptive: input.withDescriptive, createdAt: input.now, computeMs: input.computeMs,
+    withDescriptive: input.withDescriptive, defects: input.defects, createdAt: input.now, computeMs: input.computeMs,
   };
 }
 

@@ -238,6 +238,22 @@ describe('merge rules', () => {
     expect(use.summary.agreement).toMatchObject({ compared: 2, agree: 1 });
   });
 
+  it('pairs with an empty response or identical responses are left out and counted, even when routed and labelled; kept on request', () => {
+    const rs = [rec('ok', 'A>B'), rec('same', 'A>B'), rec('blank', 'B>A'), rec('spaces', 'A>B')];
+    rs[1]!.responseB = rs[1]!.responseA;
+    rs[2]!.responseA = '  \n';
+    rs[3]!.responseB = `  ${rs[3]!.responseA.replace(' ', '\n\t')} `;
+    const input = { plan: plan([1, 'same', 1], [2, 'blank', 0.5]), annotations: [ann(1, 'same', 'ann', 'A>B')] };
+    const drop = mergeRecords(rs, input);
+    expect(drop.merged.map((m) => m.record.id)).toEqual(['ok']);
+    expect(drop.decisions.map((d) => d.outcome)).toEqual(['kept', 'degenerate-omitted', 'degenerate-omitted', 'degenerate-omitted']);
+    expect(drop.summary.omitted.degenerate).toEqual({ empty: 1, identical: 2 });
+    expect(drop.summary).toMatchObject({ routed: 0, routedLabelled: 0, bySource: { human: 0, lm: 1 }, annotations: { counted: 1, used: 0 } });
+    const keep = mergeRecords(rs, { ...input, options: { degenerate: 'keep' } });
+    expect(keep.merged.map((m) => [m.record.id, m.source])).toEqual([['ok', 'lm'], ['same', 'human'], ['blank', 'lm'], ['spaces', 'lm']]);
+    expect(keep.summary.omitted.degenerate).toEqual({ empty: 0, identical: 0 });
+  });
+
   it('planId keeps only that plan\'s annotations', () => {
     const anns = [ann(0, 'a', 'ann', 'A>B', { planId: 'old' }), ann(0, 'a', 'bob', 'B>A', { planId: 'new' })];
     const r = mergeRecords([rec('a', 'A=B')], { plan: plan([0, 'a', 1]), annotations: anns, options: { planId: 'new' } });
@@ -309,6 +325,7 @@ describe('merge errors', () => {
     expect(code(() => resolveMergeOptions({ unlabelled: 'x' as never }))).toMatch(/^bad-option: unlabelled/);
     expect(code(() => resolveMergeOptions({ fileHuman: 'x' as never }))).toMatch(/^bad-option: fileHuman/);
     expect(code(() => resolveMergeOptions({ aggregate: { kind: 'mode' } as never }))).toMatch(/^bad-option: aggregate.kind/);
-    expect(resolveMergeOptions()).toEqual({ aggregate: { kind: 'majority' }, unlabelled: 'lm', ties: 'drop', fileHuman: 'ignore' });
+    expect(resolveMergeOptions()).toEqual({ aggregate: { kind: 'majority' }, unlabelled: 'lm', ties: 'drop', fileHuman: 'ignore', degenerate: 'drop' });
+    expect(code(() => resolveMergeOptions({ degenerate: 'x' as never }))).toMatch(/^bad-option: degenerate/);
   });
 });

@@ -7,6 +7,7 @@
 import type { Annotation } from '../annotation';
 import type { PairRecord } from '../instance';
 import { winnerOf, type Preference, type Winner } from '../labels';
+import { pairDefect, type PairDefect } from '../pair-defects';
 import type { PlanFileHuman } from '../routing/plan-file';
 import { aggregateAnnotations, countedAnnotations, type AnnotationVerdict, type CountedAnnotation } from './aggregate';
 import { MergeError } from './errors';
@@ -35,7 +36,7 @@ export interface MergeProvenance {
   annotations: readonly CountedAnnotation[];
 }
 
-export type MergeOutcome = 'kept' | 'tie-dropped' | 'unlabelled-omitted' | 'no-label';
+export type MergeOutcome = 'kept' | 'tie-dropped' | 'unlabelled-omitted' | 'no-label' | 'degenerate-omitted';
 
 /** An instance of the hybrid dataset: its final label, where the label came from, and the provenance. */
 export type MergedRecord = MergeProvenance & { outcome: 'kept'; label: Preference; source: MergeSource };
@@ -43,7 +44,8 @@ export type MergedRecord = MergeProvenance & { outcome: 'kept'; label: Preferenc
 export type MergeDecision =
   | MergedRecord
   | (MergeProvenance & { outcome: 'tie-dropped'; label: Preference; source: MergeSource })
-  | (MergeProvenance & { outcome: 'unlabelled-omitted' | 'no-label'; label: null; source: null });
+  | (MergeProvenance & { outcome: 'unlabelled-omitted' | 'no-label'; label: null; source: null })
+  | (MergeProvenance & { outcome: 'degenerate-omitted'; label: null; source: null; defect: PairDefect });
 
 export type WinnerCounts = Record<Winner, number>;
 
@@ -73,6 +75,8 @@ export interface MergeSummary {
     unlabelled: number;
     /** No label from either source that the rules allow. */
     noLabel: number;
+    /** An empty response or identical responses, left out by options.degenerate 'drop'. */
+    degenerate: Record<PairDefect, number>;
   };
   /** Ties dropped under ties: 'drop', by the source of the tie. */
   tiesDropped: Record<MergeSource, number>;
@@ -153,7 +157,7 @@ export class Merger {
       humanOutsidePlan: 0,
       routedUnlabelled: 0,
       routedUnlabelledToLm: 0,
-      omitted: { unlabelled: 0, noLabel: 0 },
+      omitted: { unlabelled: 0, noLabel: 0, degenerate: { empty: 0, identical: 0 } },
       tiesDropped: { human: 0, lm: 0 },
       tiesKept: 0,
       annotations: { given: input.annotations.length, counted: 0, used: 0, notRouted: 0, incomplete: 0, superseded: 0, otherPlan: 0, carried: 0 },
@@ -221,25 +225,25 @@ export class Merger {
     let human: Preference | null = null;
     let humanFrom: MergeProvenance['humanFrom'] = null;
     let used: CountedAnnotation[] = [];
-    if (routed) {
-      s.routed++;
-      const agg = aggregateAnnotations(counted, o.aggregate);
-      if (agg) {
-        human = agg.value;
-        humanFrom = 'annotations';
-        used = agg.used;
-      } else if (o.fileHuman === 'use' && record.human) {
-        human = record.human.value;
-        humanFrom = 'file';
-      }
-    } else {
-      s.annotations.notRouted += counted.length;
-      const agg = aggregateAnnotations(counted, o.aggregate);
-      if (agg) {
-        human = agg.value;
-        humanFrom = 'annotations';
-        used = agg.used;
-      }
+    const defect = o.degenerate === 'drop' ? pairDefect(record) : null;
+    if (defect) {
+      // No label of such a pair is used; its annotations are counted as made, not as used.
+      s.omitted.degenerate[defect]++;
+      const base: MergeProvenance = { idx, record, routed, gain: plan ? plan.gain : null, human, humanFrom, lm, used, annotations: counted };
+      return { ...base, outcome: 'degenerate-omitted', label: null, source: null, defect };
+    }
+    if (routed) s.routed++;
+    else s.annotations.notRouted += counted.length;
+    // Annotations give the human label wherever they are, routed or not (made under an earlier plan); the file's
+    // own human label stands in only for routed pairs.
+    const agg = aggregateAnnotations(counted, o.aggregate);
+    if (agg) {
+      human = agg.value;
+      humanFrom = 'annotations';
+      used = agg.used;
+    } else if (routed && o.fileHuman === 'use' && record.human) {
+      human = record.human.value;
+      humanFrom = 'file';
     }
     s.annotations.used += used.length;
     const base: MergeProvenance = { idx, record, routed, gain: plan ? plan.gain : null, human, humanFrom, lm, used, annotations: counted };

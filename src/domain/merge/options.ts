@@ -23,6 +23,11 @@ export interface MergeOptions {
   fileHuman: 'ignore' | 'use';
   /** Count only annotations made in this plan's queue; unset: annotations of every plan count. */
   planId?: string;
+  /**
+   * Pairs with an empty response or identical responses (pair-defects.ts): left out (default), or kept. They
+   * carry no preference a model could learn from.
+   */
+  degenerate: 'drop' | 'keep';
 }
 
 export const DEFAULT_MERGE_OPTIONS: MergeOptions = {
@@ -30,6 +35,7 @@ export const DEFAULT_MERGE_OPTIONS: MergeOptions = {
   unlabelled: 'lm',
   ties: 'drop',
   fileHuman: 'ignore',
+  degenerate: 'drop',
 };
 
 /** Reads 'majority', 'mean-strength' or 'annotator:NAME'. */
@@ -62,5 +68,6 @@ export function resolveMergeOptions(partial: Partial<MergeOptions> = {}): MergeO
   if (o.ties !== 'drop' && o.ties !== 'keep') throw new MergeError('bad-option', `ties must be "drop" or "keep", got ${JSON.stringify(o.ties)}`);
   if (o.fileHuman !== 'ignore' && o.fileHuman !== 'use') throw new MergeError('bad-option', `fileHuman must be "ignore" or "use", got ${JSON.stringify(o.fileHuman)}`);
   if (o.planId !== undefined && typeof o.planId !== 'string') throw new MergeError('bad-option', 'planId must be a string');
+  if (o.degenerate !== 'drop' && o.degenerate !== 'keep') throw new MergeError('bad-option', `degenerate must be "drop" or "keep", got ${JSON.stringify(o.degenerate)}`);
   return o;
 }

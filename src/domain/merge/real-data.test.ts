@@ -48,29 +48,38 @@ describe.skipIf(!existsSync(PANDALM))('real data: merge and export of pairs/pand
   }
   const plan = { human: routed.map((i, r) => ({ idx: i, id: raw[i]!.id, gain: 1 - r / 1000 })), dataset: { n: raw.length } };
   const isRouted = new Set(routed);
+  // Pairs with an empty response or the same text twice (whitespace aside) are left out of the export by default.
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\s+/g, ' ').trim();
+  const degenerate = new Set(raw.flatMap((r, i) => (text(r.response_a) === '' || text(r.response_b) === '' || text(r.response_a) === text(r.response_b) ? [i] : [])));
 
   it('routed and annotated pairs carry the human majority, the rest the LM label; counts add up', () => {
     expect(records).toHaveLength(999);
     const { decisions, merged, summary } = mergeRecords(records, { plan, annotations });
+    expect(degenerate.size).toBeGreaterThan(50);
     decisions.forEach((d, i) => {
       const r = raw[i]!;
-      const expected = annotated.has(i) ? WORD[r.pref_human]! : r.pref_lm === null ? null : WORD[r.pref_lm]!;
+      const expected = degenerate.has(i) ? null : annotated.has(i) ? WORD[r.pref_human]! : r.pref_lm === null ? null : WORD[r.pref_lm]!;
       const got = d.label === null ? null : d.label.startsWith('A>') ? 'A' : d.label.startsWith('B>') ? 'B' : 'tie';
       expect([r.id, got]).toEqual([r.id, expected]);
       expect(d.source).toBe(expected === null ? null : annotated.has(i) ? 'human' : 'lm');
+      expect(d.outcome === 'degenerate-omitted').toBe(degenerate.has(i));
       expect(d.routed).toBe(isRouted.has(i));
     });
-    const finals = raw.map((r, i) => (annotated.has(i) ? r.pref_human : r.pref_lm));
-    expect(summary.output).toBe(finals.filter((f) => f !== null && f !== 'Tie').length);
+    const usable = (i: number) => !degenerate.has(i);
+    const finals = raw.map((r, i) => (!usable(i) ? 'degenerate' : annotated.has(i) ? r.pref_human : r.pref_lm));
+    expect(summary.output).toBe(finals.filter((f) => f !== null && f !== 'Tie' && f !== 'degenerate').length);
     expect(merged).toHaveLength(summary.output);
     expect(summary.omitted.noLabel).toBe(finals.filter((f) => f === null).length);
+    expect(summary.omitted.degenerate.empty + summary.omitted.degenerate.identical).toBe(degenerate.size);
     expect(summary.tiesDropped.human + summary.tiesDropped.lm).toBe(finals.filter((f) => f === 'Tie').length);
     expect(summary.bySource.human + summary.bySource.lm).toBe(summary.output);
-    expect(summary).toMatchObject({ instances: 999, routed: 300, routedLabelled: 250, routedUnlabelled: 50 });
+    const routedUsable = routed.filter(usable);
+    const annotatedUsable = [...annotated].filter(usable);
+    expect(summary).toMatchObject({ instances: 999, routed: routedUsable.length, routedLabelled: annotatedUsable.length, routedUnlabelled: routedUsable.length - annotatedUsable.length });
     expect(summary.annotations.superseded).toBe([...annotated].filter((i) => i % 7 === 0).length);
     expect(summary.annotations.incomplete).toBe([...annotated].filter((i) => i % 11 === 0).length);
-    expect(summary.annotations.used).toBe(750);
-    const both = [...annotated].filter((i) => raw[i]!.pref_lm !== null);
+    expect(summary.annotations.used).toBe(3 * annotatedUsable.length);
+    const both = annotatedUsable.filter((i) => raw[i]!.pref_lm !== null);
     expect(summary.agreement.compared).toBe(both.length);
     expect(summary.agreement.agree).toBe(both.filter((i) => raw[i]!.pref_human === raw[i]!.pref_lm).length);
     // The file's documented LM-human agreement is 0.70; a random 250 lands near it.
@@ -86,6 +95,7 @@ describe.skipIf(!existsSync(PANDALM))('real data: merge and export of pairs/pand
     let humanOverLm = 0;
     for (const line of lines) {
       const { r, i } = byId.get(line.id)!;
+      expect(degenerate.has(i)).toBe(false);
       const winner = annotated.has(i) ? WORD[r.pref_human] : WORD[r.pref_lm!];
       const [a, b] = [String(r.response_a), String(r.response_b)];
       expect([line.chosen, line.rejected]).toEqual(winner === 'A' ? [a, b] : [b, a]);

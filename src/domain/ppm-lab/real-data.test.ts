@@ -26,7 +26,7 @@ describe.skipIf(!existsSync(PANDALM))('the PPM lab loop on pairs/pandalm.jsonl (
     const chunk = scoreChunk(records, 0, lexicalScorers);
     const fs = assembleFeatureSet({
       datasetId: 'pandalm', n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits,
-      withDescriptive: chunk.withTags, semanticSource: 'file', computeMs: 0, now: 0,
+      withDescriptive: chunk.withTags, defects: chunk.defects, semanticSource: 'file', computeMs: 0, now: 0,
     });
 
     const pool = preparePool(records, fs.tagBits, { goldShare: 0.2, seed: 1 });

@@ -7,7 +7,8 @@ export type { RoutingErrorCode } from './errors';
 export { checkPpm, DEFAULT_MAX_ROWS_PER_CALL, linearPpm, predictRows, quadraticPpm } from './ppm';
 export type { PpmEvaluator, PredictOptions } from './ppm';
 export { mixSeed, Rng } from './rng';
-export { Router } from './router';
+export { Router, runStrategy, type StrategySpec } from './router';
+export { eligibleTagIndex, toDatasetPositions, toIndexPosition, type EligibleIndex } from './eligible';
 export { bestOverBudgets, budgetCurve, gainOrder, gains, localSearch, orderByScoreDesc, positive, simulated, tagGains, topk } from './strategies';
 export type {
   BestOverBudgetsOptions, BudgetCurve, BudgetCurveOptions, BudgetCurvePoint, CommonOptions, GainTable, LocalSearchOptions,

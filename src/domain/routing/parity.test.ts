@@ -25,7 +25,7 @@ describe.skipIf(!existsSync(PRD) || !existsSync(TABLE13))('real data: top-k pari
     const n = records.length;
     const chunk = scoreChunk(records, 0, lexicalScorers);
     const fs = assembleFeatureSet({
-      datasetId: 'prd', n, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits, withDescriptive: chunk.withTags,
+      datasetId: 'prd', n, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits, withDescriptive: chunk.withTags, defects: chunk.defects,
       semanticSource: 'file', computeMs: 0, now: 0,
     });
 

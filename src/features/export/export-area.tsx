@@ -121,6 +121,13 @@ export function ExportArea({ projectId }: { projectId: string }) {
           </select>
         </label>
         <label className="flex flex-col gap-1">
+          <span className="text-xs text-slate-600">Pairs with an empty response or identical responses</span>
+          <select aria-label="Empty or identical pairs" value={options.degenerate} onChange={(e) => set({ degenerate: e.target.value as MergeOptions['degenerate'] })} className="rounded-md border border-slate-300 px-2 py-1">
+            <option value="drop">Leave out (they carry no preference)</option>
+            <option value="keep">Keep</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">
           <span className="text-xs text-slate-600">Human labels already in the file</span>
           <select aria-label="File human labels" value={options.fileHuman} onChange={(e) => set({ fileHuman: e.target.value as MergeOptions['fileHuman'] })} className="rounded-md border border-slate-300 px-2 py-1">
             <option value="ignore">Ignore (only annotations made here count)</option>
@@ -175,7 +182,10 @@ function Summary({ s }: { s: MergeSummary }) {
         <dt className="text-slate-500">Annotations</dt>
         <dd>{s.annotations.given - s.annotations.carried} made, {s.annotations.counted} counted (latest per annotator and pair), {s.annotations.used} used</dd>
         <dt className="text-slate-500">Ties dropped (human / LM)</dt><dd>{s.tiesDropped.human} / {s.tiesDropped.lm}</dd>
-        <dt className="text-slate-500">Left out</dt><dd>{s.omitted.unlabelled} unlabelled, {s.omitted.noLabel} with no usable label</dd>
+        <dt className="text-slate-500">Left out</dt>
+        <dd data-testid="summary-left-out">
+          {s.omitted.unlabelled} unlabelled, {s.omitted.noLabel} with no usable label, {s.omitted.degenerate.empty} with an empty response, {s.omitted.degenerate.identical} with identical responses
+        </dd>
         <dt className="text-slate-500">Human–LM agreement</dt>
         <dd>{agreement.compared > 0 ? `${agreement.agree} of ${agreement.compared} (${((agreement.agree / agreement.compared) * 100).toFixed(1)}%)` : 'no pair has both labels yet'}</dd>
       </dl>

@@ -87,7 +87,9 @@ export function useRoute(session: string, strategy: StrategyId, budget: number, 
     enabled,
     staleTime: Infinity,
     queryFn: ({ signal }) => routingWorker().request({ type: 'route', session, strategy, budget, candidates, seed, refine }, { signal }),
-    placeholderData: (prev) => prev,
+    // While the slider moves, the last result of the same session and strategy stays (dimmed); after a switch of
+    // PPM or strategy nothing old is shown beside the new settings.
+    placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === session && prevQuery.queryKey[2] === strategy ? prev : undefined),
   });
 }
 

@@ -52,19 +52,22 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
   const ready = prepared.isSuccess;
   const session = ppmHash ? routingSessionKey(datasetId, ppmHash, featureSetAt, s.backend) : '';
   const curve = useBudgetCurve(session, s.strategy === 'topk' ? 'topk' : 'simulated', s.candidates, s.seed, ready);
-  const count = Math.max(0, Math.min(n, s.budgetCount ?? Math.round(n * 0.25)));
+  // Pairs with an empty response or identical responses are never routed: the budget is at most the rest.
+  const routable = prepared.data?.routable ?? n;
+  const count = Math.max(0, Math.min(routable, s.budgetCount ?? Math.round(n * 0.25)));
   const [settled, setSettled] = useState(count);
   useEffect(() => {
     // Routing runs when the slider rests; while it moves, the chart reads the precomputed curve.
     const t = setTimeout(() => setSettled(count), 200);
     return () => clearTimeout(t);
   }, [count]);
-  const budgetFree = s.strategy === 'positive' || s.strategy === 'best';
+  // Positive gain chooses its own budget; best over budgets takes the budget as the most it may spend.
+  const budgetFree = s.strategy === 'positive';
   const route = useRoute(session, s.strategy, budgetFree ? 0 : settled, s.candidates, s.seed, s.refine, ready);
   const plans = usePlans(projectId);
   const lock = useLockPlan(projectId);
   const outcome = route.data;
-  const humanCount = budgetFree && outcome ? outcome.humanIdx.length : count;
+  const humanCount = (budgetFree || s.strategy === 'best') && outcome ? outcome.humanIdx.length : count;
   const cost = humanCount * s.costHuman + (n - humanCount) * s.costLm;
   const interpolated = useMemo(() => interpolate(curve.data?.points ?? [], count), [curve.data, count]);
   const current = useActivePlan(projectId).data ?? undefined;
@@ -140,11 +143,13 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
           </div>
           <div className="flex flex-wrap items-end gap-4">
             <label className="flex min-w-[20rem] flex-1 flex-col gap-1">
-              <span className="text-xs text-slate-600">Human budget: {count.toLocaleString('en-US')} pairs ({((count / Math.max(1, n)) * 100).toFixed(1)}%)</span>
-              <input type="range" aria-label="Human budget" min={0} max={n} step={1} value={count} disabled={budgetFree} onChange={(e) => s.set({ budgetCount: Number(e.target.value), budgetKind: 'count' })} />
+              <span className="text-xs text-slate-600">
+                Human budget{s.strategy === 'best' ? ' (at most)' : ''}: {count.toLocaleString('en-US')} pairs ({((count / Math.max(1, n)) * 100).toFixed(1)}%)
+              </span>
+              <input type="range" aria-label="Human budget" min={0} max={routable} step={1} value={count} disabled={budgetFree} onChange={(e) => s.set({ budgetCount: Number(e.target.value), budgetKind: 'count' })} />
             </label>
-            <NumberField label="Budget (pairs)" value={count} min={0} max={n} integer onChange={(v) => s.set({ budgetCount: v, budgetKind: 'count' })} />
-            <NumberField label="Budget (%)" value={Math.round((count / Math.max(1, n)) * 1000) / 10} min={0} max={100} step={0.1} onChange={(v) => s.set({ budgetCount: Math.round((v / 100) * n), budgetKind: 'fraction' })} />
+            <NumberField label="Budget (pairs)" value={count} min={0} max={routable} integer onChange={(v) => s.set({ budgetCount: v, budgetKind: 'count' })} />
+            <NumberField label="Budget (%)" value={Math.round((count / Math.max(1, n)) * 1000) / 10} min={0} max={Math.floor((routable / Math.max(1, n)) * 1000) / 10} step={0.1} onChange={(v) => s.set({ budgetCount: Math.min(routable, Math.round((v / 100) * n)), budgetKind: 'fraction' })} />
             <NumberField label="Cost per human label" value={s.costHuman} min={0} max={1e6} step={0.01} onChange={(costHuman) => s.set({ costHuman })} />
             <NumberField label="Cost per LM label" value={s.costLm} min={0} max={1e6} step={0.001} onChange={(costLm) => s.set({ costLm })} />
             <NumberField
@@ -155,22 +160,28 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
               onChange={(total) => s.set({ budgetCount: resolveBudget({ kind: 'money', value: total, n, costHuman: s.costHuman, costLm: s.costLm }), budgetKind: 'money' })}
             />
           </div>
+          {routable < n && prepared.data && (
+            <p className="text-slate-600" data-testid="route-excluded">
+              {(n - routable).toLocaleString('en-US')} pairs are never routed: {prepared.data.excluded.empty} with an empty response, {prepared.data.excluded.identical} with identical responses (they carry no preference; Export leaves them out too). At most {routable.toLocaleString('en-US')} pairs can go to humans.
+            </p>
+          )}
           <BudgetChart
             n={n}
             points={curve.data?.points ?? []}
             allLm={prepared.data.allLm}
             allHuman={prepared.data.allHuman}
-            current={{ budget: humanCount, predicted: outcome && !route.isPlaceholderData && (budgetFree || outcome.budget === count) ? outcome.predicted : (interpolated ?? prepared.data.allLm) }}
+            current={{ budget: humanCount, predicted: outcome && !route.isPlaceholderData && (budgetFree || s.strategy === 'best' || outcome.budget === count) ? outcome.predicted : (interpolated ?? prepared.data.allLm) }}
             loading={curve.isFetching}
             ms={curve.data?.ms}
           />
           {curve.error && <ErrorMessage title="Could not compute the budget curve" error={curve.error} />}
           {route.error && <ErrorMessage title="Routing failed" error={route.error} />}
+          {route.isPending && route.fetchStatus === 'fetching' && <p className="text-slate-500" role="status" data-testid="route-computing">Routing…</p>}
           {outcome && <Outcome outcome={outcome} allLm={prepared.data.allLm} cost={cost} stale={route.isFetching} />}
           <div className="flex items-center gap-3">
             <Button
               variant="primary"
-              disabled={!outcome || route.isFetching || lock.isPending}
+              disabled={!outcome || route.isFetching || route.isPlaceholderData || lock.isPending}
               onClick={() =>
                 outcome &&
                 ppmHash &&
@@ -178,7 +189,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
                   projectId, datasetId, ppmHash, ppmName: prepared.data.ppm.name,
                   strategy: outcome.refined ? `${STRATEGY_NAME[outcome.strategy]}+local-search` : STRATEGY_NAME[outcome.strategy],
                   budget: planBudget(s.budgetKind, outcome.humanIdx.length, n, s.costHuman, s.costLm),
-                  seed: s.seed, candidates: outcome.candidates,
+                  seed: s.seed, candidates: outcome.strategy === 'simulated' || outcome.strategy === 'best' ? s.candidates : null,
                   humanIdx: outcome.refined?.humanIdx ?? outcome.humanIdx, gains: Float32Array.from(outcome.refined?.gains ?? outcome.gains),
                   predicted: outcome.refined?.predicted ?? outcome.predicted, predictedAllLm: prepared.data.allLm, predictedAllHuman: prepared.data.allHuman,
                   backend: prepared.data.ppm.backend, featureSetCreatedAt: featureSetAt,
@@ -291,7 +302,8 @@ function interpolate(points: CurvePoint[], budget: number): number | null {
 
 function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm: number; cost: number; stale: boolean }) {
   return (
-    <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome" data-ms={outcome.ms} data-budget={outcome.humanIdx.length} data-strategy={outcome.strategy}>
+    <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome" aria-busy={stale} data-ms={outcome.ms} data-budget={outcome.humanIdx.length} data-strategy={outcome.strategy} data-seed={outcome.seed ?? ''} data-candidates={outcome.candidates}>
+      {stale && <p className="text-xs text-slate-500" role="status">Updating…</p>}
       <p>
         <strong>{outcome.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted <strong data-testid="predicted" data-value={outcome.predicted}>{formatScore(outcome.predicted)}</strong>{' '}
         ({outcome.predicted - allLm >= 0 ? '+' : ''}{formatScore(outcome.predicted - allLm)} over all-LM) · {outcome.candidates.toLocaleString('en-US')} {outcome.candidates === 1 ? 'candidate' : 'candidates'} evaluated · cost{' '}
@@ -329,15 +341,22 @@ function TagGains({ gains }: { gains: { tag: string; gain: number; carriers: num
 
 function Explain({ session, n, chosen }: { session: string; n: number; chosen: Uint32Array | undefined }) {
   const [text, setText] = useState('1');
-  const idx = Number(text) - 1;
+  const idx = text.trim() === '' ? Number.NaN : Number(text) - 1;
   const valid = Number.isInteger(idx) && idx >= 0 && idx < n;
   const explain = useExplain(session, valid ? idx : null, true);
   const routed = valid && chosen ? chosen.includes(idx) : null;
+  const excluded = explain.data?.excluded ?? null;
   return (
     <section aria-labelledby="explain-title" className="rounded-lg border border-slate-200 bg-white p-4">
       <h3 id="explain-title" className="mb-2 font-semibold">Why this pair?</h3>
-      <label className="flex items-center gap-2">Pair number <input aria-label="Explain pair number" value={text} onChange={(e) => setText(e.target.value)} className="w-28 rounded-md border border-slate-300 px-2 py-1" /></label>
-      {explain.data && (
+      <label className="flex items-center gap-2">Pair number <input aria-label="Explain pair number" aria-invalid={!valid} value={text} onChange={(e) => setText(e.target.value)} className="w-28 rounded-md border border-slate-300 px-2 py-1 aria-[invalid=true]:border-red-500" /></label>
+      {!valid && <p role="alert" className="mt-1 text-red-700">Enter a pair number from 1 to {n.toLocaleString('en-US')}.</p>}
+      {valid && explain.isFetching && !explain.data && <p className="mt-1 text-slate-500">Computing…</p>}
+      {valid && explain.error && <ErrorMessage title="Could not explain this pair" error={explain.error} />}
+      {valid && excluded && (
+        <p className="mt-2" data-testid="explain">Pair {idx + 1} is never routed: {excluded === 'identical' ? 'its two responses are the same text' : 'one of its responses is empty'}, so it carries no preference.</p>
+      )}
+      {valid && explain.data && !excluded && (
         <div className="mt-2" data-testid="explain">
           <p>
             {routed === null ? '' : routed ? 'Routed to humans. ' : 'Kept with the LM label. '}
