@@ -4,6 +4,8 @@ const port = 4173;
 
 export default defineConfig({
   testDir: 'e2e',
+  // Says whether ../shared/data is there (the real-data tests skip without it).
+  globalSetup: './scripts/shared-data-note.mjs',
   timeout: 120_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,

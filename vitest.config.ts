@@ -6,5 +6,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // Says whether ../shared/data is there (the real-data tests skip without it).
+    globalSetup: ['scripts/shared-data-note.mjs'],
   },
 });

@@ -73,6 +73,10 @@ export class FullParquetEncoder {
         const v = r[c.name];
         return c.kind === 'json' ? (v === null ? null : JSON.stringify(v)) : v;
       }),
+      // hyparquet-writer writes booleans RLE-encoded by default, which some readers get wrong (@dsnp/parquetjs
+      // read all 879 `routed` values of a PandaLM export as false; DuckDB and hyparquet read them right).
+      // PLAIN (bit-packed) booleans are read alike by every reader.
+      ...(c.kind === 'bool' ? { encoding: 'PLAIN' as const } : {}),
     }));
     void this.parquet.write({ columnData, rowGroupSize: rows.length });
     return [this.drain()];

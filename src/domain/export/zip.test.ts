@@ -12,6 +12,38 @@ import { crc32, dosDateTime, webDeflateRaw, ZipWriter } from './zip';
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).status === 0;
 const PYTHON = has('python3', ['-c', 'import zipfile']);
 const UNZIP = has('unzip', ['-v']);
+const JAVA = has('java', ['-version']);
+
+/**
+ * Reads a zip front to back through its local headers, as streaming readers (Java's ZipInputStream) do: a
+ * deflated entry ends where its deflate stream ends, a stored one must say its size in its local header.
+ */
+function streamZip(zip: Uint8Array): { name: string; data: Uint8Array }[] {
+  const d = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const out: { name: string; data: Uint8Array }[] = [];
+  let p = 0;
+  while (d.getUint32(p, true) === 0x04034b50) {
+    const flags = d.getUint16(p + 6, true);
+    const method = d.getUint16(p + 8, true);
+    const start = p + 30 + d.getUint16(p + 26, true) + d.getUint16(p + 28, true);
+    const name = new TextDecoder().decode(zip.subarray(p + 30, p + 30 + d.getUint16(p + 26, true)));
+    if (method === 0 && flags & 8) throw new Error(`${name}: only DEFLATED entries can have EXT descriptor`);
+    let data: Uint8Array;
+    let end: number;
+    if (method === 0) {
+      end = start + d.getUint32(p + 18, true);
+      data = zip.subarray(start, end);
+    } else {
+      const r = inflateRawSync(zip.subarray(start), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      data = new Uint8Array(r.buffer);
+      end = start + r.engine.bytesWritten;
+    }
+    if (flags & 8) end += 16;
+    out.push({ name, data });
+    p = end;
+  }
+  return out;
+}
 
 async function buildZip(deflate: boolean): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
@@ -105,6 +137,31 @@ describe('ZipWriter', () => {
       expect(date).toBe(((2025 - 1980) << 9) | (3 << 5) | 4);
       expect(time).toBe((5 << 11) | (6 << 5) | 4);
       if (deflate) expect(zip.length).toBeLessThan(10_000 + 60_000);
+    });
+
+    it(`${kind}: a streaming reader (local headers front to back) reads every entry, stored ones included`, async () => {
+      const entries = streamZip(await buildZip(deflate));
+      const expected = expectedContent();
+      expect(entries.map((e) => e.name)).toEqual(Object.keys(expected));
+      for (const e of entries) expect(e.data).toEqual(expected[e.name]);
+    });
+
+    it.skipIf(!JAVA)(`${kind}: Java's streaming ZipInputStream reads every entry`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hyper-zip-'));
+      const path = join(dir, 'test.zip');
+      writeFileSync(path, await buildZip(deflate));
+      const source = join(dir, 'ReadZip.java');
+      writeFileSync(source, [
+        'import java.io.*; import java.util.zip.*;',
+        'public class ReadZip { public static void main(String[] a) throws Exception {',
+        '  try (ZipInputStream z = new ZipInputStream(new FileInputStream(a[0]), java.nio.charset.StandardCharsets.UTF_8)) {',
+        '    for (ZipEntry e; (e = z.getNextEntry()) != null; ) { long n = 0; byte[] b = new byte[8192]; for (int k; (k = z.read(b)) > 0; ) n += k; System.out.println(e.getName() + "\t" + n); }',
+        '  } } }',
+      ].join('\n'));
+      const r = spawnSync('java', [source, path], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      const expected = Object.entries(expectedContent()).map(([n, b]) => `${n}\t${b.length}`);
+      expect(r.stdout.trim().split('\n')).toEqual(expected);
     });
 
     it.skipIf(!PYTHON)(`${kind}: Python's zipfile reads it and its CRC check passes`, async () => {

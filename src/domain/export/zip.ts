@@ -1,7 +1,9 @@
 // A small zip writer (PKWARE APPNOTE 6.3): stored or deflated entries, CRC-32, UTF-8 names, no Zip64 (so at most
 // 4 GiB and 65,535 entries). Bytes go to a sink as they are made. Entries given whole carry their sizes in the
-// local header; streamed entries follow the data with a data descriptor (flag bit 3). Deflate comes from a
-// compressor passed in (raw deflate, RFC 1951): `webDeflateRaw` uses the standard CompressionStream.
+// local header; streamed deflated entries follow the data with a data descriptor (flag bit 3). A streamed entry
+// that is stored is held until it ends and written with its sizes up front: streaming readers (Java's
+// ZipInputStream) cannot find the end of a stored entry that only a trailing descriptor measures. Deflate comes
+// from a compressor passed in (raw deflate, RFC 1951): `webDeflateRaw` uses the standard CompressionStream.
 
 /** A raw-deflate compressor: push input, get the compressed bytes ready so far; finish flushes the rest. */
 export interface Compressor {
@@ -119,9 +121,36 @@ export class ZipWriter {
     this.open = false;
   }
 
-  /** Starts an entry whose bytes come in chunks; call `end` before the next entry. */
+  /**
+   * Starts an entry whose bytes come in chunks; call `end` before the next entry. A deflated entry streams to the
+   * sink; a stored one is held in memory until `end` (see the note at the top).
+   */
   beginFile(name: string, options: ZipEntryOptions = {}): ZipEntryStream {
     const header = this.begin(name, options);
+    if (header.method === 0) {
+      const held: Uint8Array[] = [];
+      let ended = false;
+      return {
+        write: async (chunk) => {
+          if (ended) throw new Error(`zip: write to "${name}" after end`);
+          if (chunk.length === 0) return;
+          header.crc = crc32(chunk, header.crc);
+          header.size += chunk.length;
+          if (header.size > MAX32) throw new ZipError('zip: entry larger than 4 GiB (Zip64 is not supported)');
+          held.push(chunk.slice());
+        },
+        end: async () => {
+          if (ended) return;
+          ended = true;
+          header.compressed = header.size;
+          this.checkSizes(header);
+          await this.emit(this.localHeader(header));
+          for (const c of held.splice(0)) await this.emit(c);
+          this.entries.push(header);
+          this.open = false;
+        },
+      };
+    }
     header.flags |= FLAG_DESCRIPTOR;
     const compressor = header.method === 8 ? this.options.deflate!() : null;
     let started: Promise<void> | null = null;
