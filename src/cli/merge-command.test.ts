@@ -93,7 +93,7 @@ describe('hyper merge', () => {
     const rows = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((r) => [r.id, r.label, r.label_source])).toEqual([['p0', 'A>B', 'human'], ['p1', 'B>A', 'human'], ['p3', 'A=B', 'lm']]);
     const manifest = JSON.parse(readFileSync(`${output}.manifest.json`, 'utf8'));
-    expect(manifest.merge.options).toEqual({ aggregate: 'annotator:bob', unlabelled: 'omit', ties: 'keep', fileHuman: 'ignore', planId: null });
+    expect(manifest.merge.options).toEqual({ aggregate: 'annotator:bob', unlabelled: 'omit', ties: 'keep', fileHuman: 'ignore', planId: null, degenerate: 'drop' });
     expect(manifest.merge.counts.omitted).toEqual({ unlabelled: 1, noLabel: 1, degenerate: { empty: 0, identical: 0 } });
   });
 

@@ -35,7 +35,7 @@ async function readWithDuckDb(bytes: Uint8Array): Promise<Record<string, unknown
   const conn = await db.connect();
   try {
     const result = await conn.runAndReadAll(`select * from read_parquet('${path}', file_row_number = true) order by file_row_number`);
-    return result.getRowObjectsJS().map(({ file_row_number: _, ...row }) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+    return result.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'file_row_number').map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
   } finally {
     conn.closeSync();
     db.closeSync();
