@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  csvField, describeFit, exportFittedPpm, fitPpm, isPpmLabError, parseCountsCsv, parseResultsCsv, PROXY_OUTPUT_MEANING, PROXY_SCORE_COLUMN,
+  chooseFit, csvField, describeFit, exportFittedPpm, fitPpm, isPpmLabError, parseCountsCsv, parseResultsCsv, PROXY_OUTPUT_MEANING, PROXY_SCORE_COLUMN,
   type FitResult, type PpmFitKind,
 } from '../domain/ppm-lab';
 import { parseArgs, UsageError } from './args';
@@ -25,7 +25,8 @@ Options:
   --counts FILE        the counts.csv of "hyper candidates" (needed unless --results has the count columns)
   --score NAME         the score column, e.g. Overall or ${PROXY_SCORE_COLUMN} (required)
   --output FILE        where to write the ONNX model (required)
-  --kind K             linear, quadratic, or both (default; writes the one with the lower CV RMSE)
+  --kind K             linear, quadratic, or both (default; writes the one with the lower CV RMSE, or the
+                       linear one when the two differ by no more than their fold-to-fold noise)
   --folds N            cross-validation folds (default 5)
   --seed N             seed of the fold assignment (default 1)
   --lambdas LIST       relative ridge penalties to try (default 0,1e-6,1e-5,...,10,100; 0 = minimum norm)
@@ -121,7 +122,8 @@ export async function fitCommand(argv: readonly string[], log: (s: string) => vo
       throw e;
     }
   }
-  const best = fits.reduce((a, b) => (select === 'rmse' ? (b.cv.rmse.mean < a.cv.rmse.mean ? b : a) : b.cv.spearman.mean > a.cv.spearman.mean ? b : a));
+  const choice = chooseFit(fits, select);
+  const best = fits[choice.best]!;
   const first = fits[0]!;
   process.stdout.write(`${reportTable(fits)}\n`);
   log(
@@ -141,7 +143,9 @@ export async function fitCommand(argv: readonly string[], log: (s: string) => vo
     await writeFile(opt('predictions')!, `${lines.join('\n')}\n`);
     log(`wrote out-of-fold predictions to ${opt('predictions')}`);
   }
-  log(`wrote ${output}: ${best.kind} PPM${fits.length > 1 ? ` (the better CV ${select === 'rmse' ? 'RMSE' : 'Spearman'} of the two)` : ''}, output "${score}: ${meaning}"`);
+  log(`wrote ${output}: ${best.kind} PPM${fits.length > 1 ? ` (${choice.reason})` : ''}, output "${score}: ${meaning}"`);
+  const r = best.range;
+  log(`  fitted on candidate mixes whose tag counts reach at most ${Math.max(0, ...r.max)}; routing warns when it asks about mixes beyond that`);
   if (score === PROXY_SCORE_COLUMN) log('  the scores are PROXY accuracies: the PPM predicts the proxy, not a RewardBench score');
   return 0;
 }

@@ -14,6 +14,7 @@ import type { LocalSearchResult, RoutingResult } from '../domain/routing/strateg
 import type { DatasetOrientation } from '../domain/formats/orientation';
 import { parseArgs, UsageError } from './args';
 import { openPpm, packageVersion, PAPER_PRIOR_NAME } from './ppm-session';
+import { describeFitRangeExcess, outsideFitRange } from '../domain/ppm/contract';
 import { datasetOptions, readDataset, readInputFile, readTagsJsonl, tagsFromDataset, TagsFileError, type DatasetTags } from './tags-from-file';
 
 export const ROUTE_HELP = `hyper route: choose which pairs go to human annotators, with a PPM and a routing strategy
@@ -280,6 +281,11 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
       candidates: strategy === 'simulated' || strategy === 'best' ? K : null,
       predictedAllHuman: allHuman,
     });
+    const warnings = [
+      describeFitRangeExcess(outsideFitRange(info, index.countTags(routed.humanIds)), 'The routed mix'),
+      describeFitRangeExcess(outsideFitRange(info, index.countAll()), 'The all-human mix'),
+    ].filter((w): w is string => w !== null);
+    if (warnings.length > 0) plan.warnings = warnings;
     try {
       await writeFile(output, planJson(plan));
     } catch (e) {
@@ -298,6 +304,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     }
     if (costHuman !== undefined) log(`  cost: ${budgetCost(h, n, costHuman, costLm ?? 0)} (${h} x ${costHuman} + ${n - h} x ${costLm ?? 0})`);
     if (match.missingInData.length > 0) log(`  ${match.missingInData.length} PPM feature(s) missing in the data (fed zero)`);
+    for (const w of warnings) log(`  warning: ${w}`);
     if (String(args.ppm) === PAPER_PRIOR_NAME) log('  the paper prior ranks mixes; its numbers are not RewardBench scores');
     log(`wrote ${output} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return 0;

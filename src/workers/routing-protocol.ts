@@ -20,6 +20,10 @@ export interface PpmSummary {
   unusedDataTags: string[];
   warnings: string[];
   backend: 'webgpu' | 'wasm';
+  /** Whether the PPM records the counts it was fitted on (then extrapolation is flagged). */
+  hasFitRange: boolean;
+  /** Why the all-human mix lies outside the counts the PPM was fitted on, or null. */
+  allHumanOutside: string | null;
 }
 
 export interface TagGain {
@@ -41,6 +45,8 @@ export interface RouteOutcome {
   ms: number;
   /** best over budgets: the budgets (counts) tried. */
   budgetsTried?: number[];
+  /** Why the chosen mix lies outside the counts the PPM was fitted on (its prediction extrapolates), or null. */
+  outsideFitRange: string | null;
   /** Local-search refinement of the same result (beyond the paper), when asked for. */
   refined?: { humanIdx: Uint32Array; gains: Float64Array; predicted: number; swaps: number; localOptimum: boolean; ms: number };
 }

@@ -137,4 +137,22 @@ describe('routing handler', () => {
     expect(fine).toMatchObject({ excluded: null, rank: 0 });
     await expect(ask<'explain'>(handler, { type: 'explain', session: 's', idx: N })).rejects.toMatchObject({ code: 'bad-option' });
   });
+
+  it('flags mixes outside the counts a fitted PPM saw: the all-human mix at prepare, each routed mix that goes beyond', async () => {
+    const idx = buildTagIndex(bits, N);
+    const all = idx.countAll();
+    // Fitted on mixes of up to about half the pairs: the all-human mix is beyond, a 10% mix within.
+    const max = [...TAG_IDS.keys()].map((t) => Math.ceil(all[t]! / 2));
+    const bytes = buildLinearPpm({ features: [...TAG_IDS], weights: wA, bias: 0.5, output: 'test', source: 'test', fitRange: { min: max.map(() => 0), max } });
+    const fake = fakeSessions(new Map([['F', { w: wA, b: 0.5 }]]));
+    fake.rows.set('F', { ...fake.rows.get('F')!, bytes });
+    const handler = createRoutingHandler({ loadFeatureSet: async () => featureSet, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    const prepared = await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'F', backend: 'auto' });
+    expect(prepared.ppm.hasFitRange).toBe(true);
+    expect(prepared.ppm.allHumanOutside).toMatch(/^The all-human mix lies outside the mixes the PPM was fitted on/);
+    const small = await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'topk', budget: 30, candidates: 1, seed: 1, refine: false });
+    expect(small.outsideFitRange).toBeNull();
+    const large = await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'topk', budget: 280, candidates: 1, seed: 1, refine: false });
+    expect(large.outsideFitRange).toMatch(/^This mix lies outside the mixes the PPM was fitted on/);
+  });
 });

@@ -4,7 +4,7 @@
 // slider only reads numbers.
 import type { FeatureSet } from '../domain/features/feature-set';
 import { TAG_COUNT, TAG_IDS } from '../domain/features/tags';
-import { isPpmError, matchFeatures, readPpmInfo, tagCountEvaluator } from '../domain/ppm';
+import { describeFitRangeExcess, isPpmError, matchFeatures, outsideFitRange, readPpmInfo, tagCountEvaluator, type PpmInfo } from '../domain/ppm';
 import { eligibleTagIndex, Router, runStrategy, tagGains, toDatasetPositions, toIndexPosition, type EligibleIndex, type StrategySpec, type TagIndex } from '../domain/routing';
 import { defectOfCode } from '../domain/pair-defects';
 import type { PpmRow } from '../storage/db';
@@ -29,6 +29,7 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
     defects: Uint8Array;
     router: Router;
     ppm: PpmSession;
+    info: PpmInfo;
     evaluator: Router['ppm'];
   }
 
@@ -84,10 +85,11 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
     const allHuman = (await evaluator.predict(Float32Array.from(index.countAll()), 1))[0]!;
     // Gains of every instance, computed now so the first route is quick.
     await router.gains();
-    current = { key: req.session, eligible, index, defects: fs.defects ?? new Uint8Array(fs.n), router, ppm, evaluator };
+    current = { key: req.session, eligible, index, defects: fs.defects ?? new Uint8Array(fs.n), router, ppm, info, evaluator };
     const summary: PpmSummary = {
       hash: row.hash, name: row.name, kind: info.kind, output: info.output, source: info.source, featureCount: info.features.length,
       missingInData: match.missingInData, unusedDataTags: match.unusedDataTags, warnings: info.warnings, backend: ppm.backend,
+      hasFitRange: info.fitRange !== undefined, allHumanOutside: describeFitRangeExcess(outsideFitRange(info, index.countAll()), 'The all-human mix'),
     };
     return {
       ppm: summary, n: fs.n, routable: index.n, excluded: eligible.excluded, allLm: tg.allLm, allHuman, ms: performance.now() - started,
@@ -110,6 +112,7 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
     const out: RouteOutcome = {
       strategy: req.strategy, budget: r.budget, humanIdx: toDatasetPositions(s.eligible, r.humanIds), gains: r.gains, predicted: r.predicted,
       candidates: r.candidatesEvaluated, seed: r.seed, ms: performance.now() - started, ...(r.budgetsTried ? { budgetsTried: r.budgetsTried } : {}),
+      outsideFitRange: describeFitRangeExcess(outsideFitRange(s.info, s.index.countTags(r.humanIds)), 'This mix'),
     };
     if (req.refine && r.budget > 0 && r.budget < s.index.n) {
       const t0 = performance.now();

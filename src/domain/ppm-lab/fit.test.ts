@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TAG_IDS } from '../features/tags';
 import { mulberry32 } from '../random';
-import { fitPpm, foldAssignment, predictFitted, spearman, type FitData } from './fit';
+import { describeFitRangeExcess, outsideFitRange, readPpmInfo } from '../ppm/contract';
+import { chooseFit, exportFittedPpm, fitPpm, foldAssignment, predictFitted, spearman, type FitData } from './fit';
 
 const F = TAG_IDS.length;
 
@@ -279,5 +280,61 @@ describe('spearman', () => {
     // scipy.stats.spearmanr([1, 2, 2, 3], [1, 3, 2, 4]) = 0.9486832980505138
     expect(spearman([1, 2, 2, 3], [1, 3, 2, 4])).toBeCloseTo(0.9486832980505138, 12);
     expect(spearman([1, 1, 1], [1, 2, 3])).toBeNaN();
+  });
+});
+
+describe('choosing between the linear and the quadratic fit', () => {
+  const spread = (folds: number[]) => {
+    const mean = folds.reduce((s, x) => s + x, 0) / folds.length;
+    return { mean, std: Math.sqrt(folds.reduce((s, x) => s + (x - mean) ** 2, 0) / (folds.length - 1)), folds };
+  };
+  const fit = (kind: 'linear' | 'quadratic', rmse: number[]) => ({ kind, cv: { rmse: spread(rmse), spearman: spread(rmse.map(() => 0.9)) } });
+
+  it('no clear difference (the same numbers within noise): the simpler linear PPM is kept, and the reason says so', () => {
+    const linear = fit('linear', [0.0210, 0.0190, 0.0220, 0.0195, 0.0205]);
+    const quadratic = fit('quadratic', [0.0205, 0.0200, 0.0212, 0.0196, 0.0207]);
+    for (const order of [[linear, quadratic], [quadratic, linear]]) {
+      const c = chooseFit(order);
+      expect(order[c.best]!.kind).toBe('linear');
+      expect(c.clear).toBe(false);
+      expect(c.reason).toMatch(/^no clear difference in CV RMSE \(.*\): the simpler linear PPM is kept$/);
+    }
+  });
+
+  it('a difference beyond the fold-to-fold noise picks the better one', () => {
+    const linear = fit('linear', [0.030, 0.028, 0.031, 0.029, 0.030]);
+    const quadratic = fit('quadratic', [0.020, 0.019, 0.022, 0.020, 0.021]);
+    const c = chooseFit([linear, quadratic]);
+    expect(c).toMatchObject({ best: 1, clear: true });
+    expect(c.reason).toMatch(/^lower CV RMSE \(linear 0\.0296 ± .*, quadratic 0\.0204 ± .*\)$/);
+    expect(chooseFit([linear])).toMatchObject({ best: 0, clear: true });
+  });
+});
+
+describe('the fitted range travels with the model', () => {
+  it('is the least and most count of each feature; the exported model carries it, and routing can tell a mix beyond it', () => {
+    const active = [3, 17, 40];
+    const X = randomCounts(60, active, 5, 700);
+    const { w, bias } = truth(active, 9, false);
+    const y = Float64Array.from({ length: 60 }, (_, r) => bias + active.reduce((s, t) => s + w[t]! * X[r * F + t]!, 0));
+    const result = fitPpm({ features: TAG_IDS, X, y, n: 60 }, { kind: 'linear', seed: 1 });
+    for (const t of active) {
+      const col = Array.from({ length: 60 }, (_, r) => X[r * F + t]!);
+      expect(result.range.max[t]).toBe(Math.max(...col));
+      expect(result.range.min[t]).toBe(Math.min(...col));
+    }
+    const info = readPpmInfo(exportFittedPpm(result, { output: 'test' }));
+    expect(info.features).toEqual(active.map((t) => TAG_IDS[t]));
+    expect(info.fitRange).toEqual({ min: active.map((t) => result.range.min[t]), max: active.map((t) => result.range.max[t]) });
+    const inside = new Float32Array(F);
+    for (const t of active) inside[t] = result.range.max[t]!;
+    expect(outsideFitRange(info, inside)).toEqual([]);
+    const beyond = inside.slice();
+    beyond[17] = result.range.max[17]! * 2 + 10;
+    const excess = outsideFitRange(info, beyond);
+    expect(excess).toEqual([{ feature: TAG_IDS[17], count: beyond[17], min: result.range.min[17], max: result.range.max[17] }]);
+    expect(describeFitRangeExcess(excess, 'The all-human mix')).toContain(`The all-human mix lies outside the mixes the PPM was fitted on: 1 of its features have counts it never saw (e.g. ${TAG_IDS[17]}: ${beyond[17]}`);
+    // A PPM that records no range (the paper prior, one made elsewhere) flags nothing.
+    expect(outsideFitRange({ features: info.features }, beyond)).toEqual([]);
   });
 });

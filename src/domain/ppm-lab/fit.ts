@@ -119,6 +119,8 @@ export interface FitResult {
   /** In-sample fit of the final model. */
   train: { spearman: number; rmse: number };
   model: FittedPpm;
+  /** Per feature (data.features order): the least and most count seen in the rows fitted on. */
+  range: { min: number[]; max: number[] };
 }
 
 /** Spearman rank correlation (average ranks for ties); NaN when either side is constant. */
@@ -465,7 +467,22 @@ export function fitPpm(data: FitData, opts: FitOptions): FitResult {
     })),
     train: { spearman: spearman(y, fitted), rmse: rmse(y, fitted) },
     model,
+    range: countRange(X, n, F),
   };
+}
+
+/** Per column of an n x F row-major matrix: its least and most value. */
+function countRange(X: Float64Array, n: number, F: number): { min: number[]; max: number[] } {
+  const min = Array.from({ length: F }, () => Infinity);
+  const max = Array.from({ length: F }, () => -Infinity);
+  for (let r = 0; r < n; r++) {
+    for (let f = 0; f < F; f++) {
+      const v = X[r * F + f]!;
+      if (v < min[f]!) min[f] = v;
+      if (v > max[f]!) max[f] = v;
+    }
+  }
+  return { min, max };
 }
 
 /** Basis columns that vary over all rows (for the lambda scale). */
@@ -564,6 +581,50 @@ export function restrictModel(model: FittedPpm, features: readonly string[]): Fi
   return out;
 }
 
+export interface FitChoice {
+  /** Index of the fit to keep. */
+  best: number;
+  /** False when the fits' CV numbers do not differ beyond their fold-to-fold noise (then the simplest is kept). */
+  clear: boolean;
+  /** Why, in a sentence: "lower CV RMSE (...)" or "no clear difference (...): the simpler ... is kept". */
+  reason: string;
+}
+
+const SIMPLICITY: Record<PpmFitKind, number> = { linear: 0, quadratic: 1 };
+
+/**
+ * Which fit to keep. Both kinds are cross-validated on the same folds, so they are compared fold by fold: the
+ * better one (by `select`) is kept only when its mean is ahead by more than one standard error of the per-fold
+ * differences; otherwise the difference is noise, and the simpler kind (linear) is kept and the reason says so.
+ */
+export function chooseFit(fits: readonly Pick<FitResult, 'kind' | 'cv'>[], select: 'rmse' | 'spearman' = 'rmse'): FitChoice {
+  if (fits.length === 0) throw new PpmLabError('bad-option', 'chooseFit: no fits to choose from');
+  const metric = (f: Pick<FitResult, 'cv'>) => (select === 'rmse' ? f.cv.rmse : f.cv.spearman);
+  const better = (a: number, b: number) => (select === 'rmse' ? a < b : a > b);
+  const name = select === 'rmse' ? 'CV RMSE' : 'CV Spearman';
+  const digits = select === 'rmse' ? 4 : 3;
+  const show = (f: Pick<FitResult, 'kind' | 'cv'>) => `${f.kind} ${metric(f).mean.toFixed(digits)} ± ${metric(f).std.toFixed(digits)}`;
+  const simplest = fits.reduce((a, f, i) => (SIMPLICITY[f.kind] < SIMPLICITY[fits[a]!.kind] ? i : a), 0);
+  if (fits.length === 1) return { best: 0, clear: true, reason: `the only fit (${show(fits[0]!)})` };
+  let top = 0;
+  fits.forEach((f, i) => {
+    if (Number.isFinite(metric(f).mean) && (!Number.isFinite(metric(fits[top]!).mean) || better(metric(f).mean, metric(fits[top]!).mean))) top = i;
+  });
+  const clearOver = (i: number) => fits.every((f, j) => {
+    if (j === i) return true;
+    const a = metric(fits[i]!).folds;
+    const b = metric(f).folds;
+    const d = a.map((x, k) => x - b[k]!).filter((x) => Number.isFinite(x));
+    if (d.length < 2) return false;
+    const mean = d.reduce((s, x) => s + x, 0) / d.length;
+    const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (d.length - 1));
+    return better(mean, 0) && Math.abs(mean) > sd / Math.sqrt(d.length) && metric(fits[i]!).mean.toFixed(digits) !== metric(f).mean.toFixed(digits);
+  });
+  const all = fits.map(show).join(', ');
+  if (clearOver(top)) return { best: top, clear: true, reason: `${select === 'rmse' ? 'lower' : 'higher'} ${name} (${all})` };
+  return { best: simplest, clear: false, reason: `no clear difference in ${name} (${all}, within their fold-to-fold noise): the simpler ${fits[simplest]!.kind} PPM is kept` };
+}
+
 /** One line describing the fit and its cross-validation, for hyper.ppm.trained_on. */
 export function describeFit(fit: FitResult, what = 'candidate mixes'): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
@@ -576,11 +637,14 @@ export function describeFit(fit: FitResult, what = 'candidate mixes'): string {
 /** The fitted PPM as an ONNX file meeting the contract (docs/ppm-contract.md), metadata filled in. */
 export function exportFittedPpm(fit: FitResult, meta: ExportMeta): Uint8Array {
   const m = meta.allFeatures || fit.usedFeatures.length === 0 ? fit.model : restrictModel(fit.model, fit.usedFeatures);
+  const at = new Map(fit.model.features.map((f, i) => [f, i]));
   const description = {
     features: m.features,
     output: meta.output,
     source: meta.source ?? FITTED_SOURCE,
     trainedOn: meta.trainedOn ?? describeFit(fit),
+    // The counts the model saw, per exported feature: routing warns when it asks about mixes beyond them.
+    fitRange: { min: m.features.map((f) => fit.range.min[at.get(f)!]!), max: m.features.map((f) => fit.range.max[at.get(f)!]!) },
     ...(Number.isFinite(fit.cv.spearman.mean) ? { cvSpearman: fit.cv.spearman.mean } : {}),
     ...(Number.isFinite(fit.cv.rmse.mean) ? { cvRmse: fit.cv.rmse.mean } : {}),
   };

@@ -9,10 +9,10 @@ export type {
 export { isPpmLabError, PpmLabError } from './errors';
 export type { PpmLabErrorCode } from './errors';
 export {
-  DEFAULT_LAMBDAS, describeFit, exportFittedPpm, FITTED_SOURCE, fitPpm, foldAssignment, MAX_SOLVER_SIZE, MIN_NORM_RCOND, predictFitted, restrictModel, rmse,
+  chooseFit, DEFAULT_LAMBDAS, describeFit, exportFittedPpm, FITTED_SOURCE, fitPpm, foldAssignment, MAX_SOLVER_SIZE, MIN_NORM_RCOND, predictFitted, restrictModel, rmse,
   spearman,
 } from './fit';
-export type { ExportMeta, FitData, FitOptions, FitProgress, FitResult, FittedPpm, LambdaScore, OutOfFold, PpmFitKind, Spread } from './fit';
+export type { ExportMeta, FitChoice, FitData, FitOptions, FitProgress, FitResult, FittedPpm, LambdaScore, OutOfFold, PpmFitKind, Spread } from './fit';
 export { humanWinner, preparePool } from './pool';
 export type { CandidatePool, LabelledPair, PoolExclusions, PoolOptions } from './pool';
 export {

@@ -4,7 +4,7 @@
 // the same file and the same hash.
 import { TAG_IDS } from '../features/tags';
 import { attr, encodeModel, GraphBuilder } from '../onnx';
-import { PPM_CONTRACT_VERSION, PPM_META, validateFeatureList, type PpmKind } from './contract';
+import { PPM_CONTRACT_VERSION, PPM_META, validateFeatureList, type FitRange, type PpmKind } from './contract';
 
 /** Name of the graph input of models built here. */
 export const PPM_INPUT_NAME = 'counts';
@@ -23,6 +23,8 @@ export interface PpmDescription {
   trainedOn?: string;
   cvSpearman?: number;
   cvRmse?: number;
+  /** The least and most count of each feature (features order) in the mixes the model was fitted on. */
+  fitRange?: FitRange;
   /** Graph name (default "linear_ppm" / "quadratic_ppm"). */
   graphName?: string;
   /** Feature strings allowed (default TAG_IDS). */
@@ -72,6 +74,12 @@ export function ppmMetadata(kind: PpmKind, d: PpmDescription): Record<string, st
   if (d.cvRmse !== undefined) {
     checkFinite([d.cvRmse], 'cvRmse');
     meta[PPM_META.cvRmse] = String(d.cvRmse);
+  }
+  if (d.fitRange !== undefined) {
+    if (d.fitRange.min.length !== d.features.length || d.fitRange.max.length !== d.features.length) throw new RangeError(`fitRange needs ${d.features.length} min and max values`);
+    checkFinite(d.fitRange.min, 'fitRange.min');
+    checkFinite(d.fitRange.max, 'fitRange.max');
+    meta[PPM_META.fitRange] = JSON.stringify({ min: d.fitRange.min, max: d.fitRange.max });
   }
   return meta;
 }

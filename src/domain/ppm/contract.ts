@@ -14,7 +14,14 @@ export const PPM_META = {
   trainedOn: 'hyper.ppm.trained_on',
   cvSpearman: 'hyper.ppm.cv_spearman',
   cvRmse: 'hyper.ppm.cv_rmse',
+  fitRange: 'hyper.ppm.fit_range',
 } as const;
+
+/** Per feature (input-column order): the least and most count in the mixes a fitted PPM was trained on. */
+export interface FitRange {
+  min: number[];
+  max: number[];
+}
 
 /** The contract version this code reads and writes (`hyper.ppm.version`). */
 export const PPM_CONTRACT_VERSION = '1';
@@ -69,6 +76,8 @@ export interface PpmInfo {
   trainedOn?: string;
   cvSpearman?: number;
   cvRmse?: number;
+  /** The counts the model was fitted on (hyper.ppm.fit_range), when it says. */
+  fitRange?: FitRange;
   /** Name of the graph input to feed ([N, F] float32 raw tag counts). */
   inputName: string;
   /** Name of the graph output to read ([N, 1] float32). */
@@ -148,6 +157,55 @@ function parseFeatures(meta: Record<string, string>, knownFeatures: readonly str
     throw new PpmError('bad-metadata', `metadata key ${key} is JSON ${parsed === null ? 'null' : typeof parsed}: expected a JSON array of feature strings`, key);
   }
   return validateFeatureList(parsed, knownFeatures);
+}
+
+function parseFitRange(meta: Record<string, string>, F: number): FitRange | undefined {
+  const key = PPM_META.fitRange;
+  const raw = meta[key];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new PpmError('bad-metadata', `metadata key ${key} is not valid JSON (${(e as Error).message}): expected {"min": [...], "max": [...]}`, key);
+  }
+  const r = parsed as { min?: unknown; max?: unknown } | null;
+  const list = (v: unknown) => Array.isArray(v) && v.length === F && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!r || typeof r !== 'object' || !list(r.min) || !list(r.max)) {
+    throw new PpmError('bad-metadata', `metadata key ${key} must be {"min": [${F} numbers], "max": [${F} numbers]} (one per feature)`, key);
+  }
+  return { min: r.min as number[], max: r.max as number[] };
+}
+
+/**
+ * Where a mix (90 tag counts, TAG_IDS order) lies outside the counts a fitted PPM saw: the features whose count
+ * is above the most (or below the least) in the fitted mixes, worst first. Empty when the PPM records no range.
+ */
+export function outsideFitRange(info: Pick<PpmInfo, 'features' | 'fitRange'>, counts: ArrayLike<number>): { feature: string; count: number; min: number; max: number }[] {
+  const r = info.fitRange;
+  if (!r) return [];
+  const index = new Map(TAG_IDS.map((t, i) => [t, i]));
+  const out: { feature: string; count: number; min: number; max: number; by: number }[] = [];
+  info.features.forEach((f, j) => {
+    const i = index.get(f);
+    const count = i === undefined ? 0 : counts[i]!;
+    const min = r.min[j]!;
+    const max = r.max[j]!;
+    // A small tolerance: counts are whole numbers, the range may come through float32.
+    if (count > max + 1e-6) out.push({ feature: f, count, min, max, by: (count - max) / Math.max(1, max) });
+    else if (count < min - 1e-6) out.push({ feature: f, count, min, max, by: (min - count) / Math.max(1, min) });
+  });
+  return out.sort((a, b) => b.by - a.by).map(({ by: _by, ...rest }) => rest);
+}
+
+/** One sentence for outsideFitRange's result, or null when the mix is inside the range. */
+export function describeFitRangeExcess(excess: ReturnType<typeof outsideFitRange>, what: string): string | null {
+  if (excess.length === 0) return null;
+  const w = excess[0]!;
+  return (
+    `${what} lies outside the mixes the PPM was fitted on: ${excess.length} of its features have counts it never saw ` +
+    `(e.g. ${w.feature}: ${w.count}, fitted on ${w.min}..${w.max}); its prediction there is an extrapolation`
+  );
 }
 
 function shapeText(v: ValueInfoSummary): string {
@@ -242,6 +300,7 @@ export function readPpmInfo(bytes: Uint8Array, options: ReadPpmOptions = {}): Pp
   const cvSpearman = optionalNumber(meta, PPM_META.cvSpearman);
   const cvRmse = optionalNumber(meta, PPM_META.cvRmse);
   const trainedOn = meta[PPM_META.trainedOn]?.trim() ? meta[PPM_META.trainedOn] : undefined;
+  const fitRange = parseFitRange(meta, features.length);
 
   const warnings: string[] = [];
   const input = checkInput(summary, features.length);
@@ -257,6 +316,7 @@ export function readPpmInfo(bytes: Uint8Array, options: ReadPpmOptions = {}): Pp
     ...(trainedOn !== undefined ? { trainedOn } : {}),
     ...(cvSpearman !== undefined ? { cvSpearman } : {}),
     ...(cvRmse !== undefined ? { cvRmse } : {}),
+    ...(fitRange ? { fitRange } : {}),
     inputName: input.name,
     outputName,
     fixedBatch: input.fixedBatch,

@@ -1,7 +1,9 @@
 // Performance prediction models: the file contract, its reader, and builders for linear/quadratic models.
 export {
+  describeFitRangeExcess,
   isPpmError,
   matchFeatures,
+  outsideFitRange,
   PPM_CONTRACT_VERSION,
   PPM_KINDS,
   PPM_META,
@@ -10,7 +12,7 @@ export {
   toPpmInput,
   validateFeatureList,
 } from './contract';
-export type { AvailableTag, FeatureMatch, PpmErrorCode, PpmInfo, PpmKind, ReadPpmOptions } from './contract';
+export type { AvailableTag, FeatureMatch, FitRange, PpmErrorCode, PpmInfo, PpmKind, ReadPpmOptions } from './contract';
 export {
   buildLinearPpm,
   buildQuadraticPpm,

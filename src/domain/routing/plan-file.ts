@@ -42,6 +42,8 @@ export interface PlanFile {
   refinement?: { startPredicted: number; improvement: number; swapsAccepted: number; localOptimum: boolean };
   /** best-over-budgets: the budgets (counts) tried, in the order tried. */
   budgetsTried?: number[];
+  /** What the user should know about the plan's numbers (e.g. a PPM asked about mixes beyond its fitted range). */
+  warnings?: string[];
 }
 
 /** Parses and checks a plan file; errors name the field that is wrong. */

@@ -4,14 +4,14 @@ import { downloadFile } from '../../components/download';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import { TAG_COUNT } from '../../domain/features/tags';
-import { parseCountsCsv, parseResultsCsv, PROXY_OUTPUT_MEANING, PROXY_SCORE_COLUMN, type FitData, type FitResult, type PpmFitKind } from '../../domain/ppm-lab';
+import { chooseFit, parseCountsCsv, parseResultsCsv, PROXY_OUTPUT_MEANING, PROXY_SCORE_COLUMN, type FitData, type FitResult, type PpmFitKind } from '../../domain/ppm-lab';
 import { routeHref } from '../../navigation/router';
 import { ppmLabWorker } from '../../workers/ppm-lab-client';
 import { FitChart } from './fit-chart';
 import { throwIfCancelled, useJob } from './fields';
 import { NumberField } from '../../components/number-field';
 import { useLabStore, type FitOutcome, type LabFile } from './lab-store';
-import { betterFit, countsTableOf, defaultScoreColumn, fitDataFromProxy, fittedPpmFileName, fittedPpmName, formatMetric, resultsColumns, type SessionCounts } from './lab-text';
+import { countsTableOf, defaultScoreColumn, fitDataFromProxy, fittedPpmFileName, fittedPpmName, formatMetric, resultsColumns, type SessionCounts } from './lab-text';
 import { useInstallPpm } from './queries';
 
 async function readText(file: File): Promise<LabFile> {
@@ -175,7 +175,8 @@ const pm = (m: { mean: number; std: number }, digits: number) => `${formatMetric
 
 function FitReport({ outcome, projectId }: { outcome: FitOutcome; projectId: string }) {
   const { fits, score } = outcome;
-  const best = betterFit(fits);
+  const choice = chooseFit(fits);
+  const best = choice.best;
   const [chosen, setChosen] = useState(best);
   const install = useInstallPpm();
   const f = fits[chosen]!;
@@ -189,7 +190,7 @@ function FitReport({ outcome, projectId }: { outcome: FitOutcome; projectId: str
         <tbody>
           {fits.map((x, i) => (
             <tr key={x.kind} className="border-t border-slate-100 tabular-nums" data-kind={x.kind} data-spearman={x.cv.spearman.mean} data-rmse={x.cv.rmse.mean}>
-              <td>{x.kind}{fits.length > 1 && i === best ? ' (lower CV RMSE)' : ''}</td>
+              <td>{x.kind}{fits.length > 1 && i === best ? (choice.clear ? ' (lower CV RMSE)' : ' (simpler; no clear difference)') : ''}</td>
               <td className="text-right">{x.lambda}</td>
               <td className="text-right">{pm(x.cv.spearman, 3)}</td>
               <td className="text-right">{pm(x.cv.rmse, 4)}</td>
@@ -200,6 +201,7 @@ function FitReport({ outcome, projectId }: { outcome: FitOutcome; projectId: str
           ))}
         </tbody>
       </table>
+      {fits.length > 1 && <p className="text-slate-600" data-testid="fit-choice">Kept: {fits[best]!.kind}, {choice.reason}.</p>}
       <p className="text-slate-600">
         {f.n} candidates, {f.folds}-fold cross-validation (seed {f.seed}); λ is relative to the mean eigenvalue and chosen by the lowest mean fold RMSE on the same
         folds, so the report is slightly optimistic (no nested CV). {f.usedFeatures.length} of 90 tags vary over the candidates; the others get no weight. Fitted

@@ -3,7 +3,7 @@ import { TAG_COUNT, TAG_IDS } from '../../domain/features/tags';
 import { mulberry32 } from '../../domain/random';
 import { parseCountsCsv, parseResultsCsv, PROXY_SCORE_COLUMN } from '../../domain/ppm-lab';
 import {
-  betterFit, countsCsv, countsTableOf, defaultScoreColumn, fitDataFromProxy, fittedPpmName, formatMetric, parseBudgetList, proxyResultsCsv,
+  countsCsv, countsTableOf, defaultScoreColumn, fitDataFromProxy, fittedPpmName, formatMetric, parseBudgetList, proxyResultsCsv,
   resultsColumns, type ProxyRow,
 } from './lab-text';
 
@@ -72,11 +72,6 @@ describe('naming and choosing a fit', () => {
     expect(fittedPpmName({ kind: 'quadratic', cv: { spearman: spread(Number.NaN), rmse: spread(0.01) } }, PROXY_SCORE_COLUMN)).toBe(
       'Fitted quadratic PPM (proxy_accuracy, CV ρ n/a)',
     );
-  });
-  it('prefers the lower CV RMSE, the first on a tie', () => {
-    const fit = (rmse: number) => ({ cv: { spearman: spread(0), rmse: spread(rmse) } });
-    expect(betterFit([fit(0.02), fit(0.01)])).toBe(1);
-    expect(betterFit([fit(0.01), fit(0.01)])).toBe(0);
   });
   it('formats metrics', () => {
     expect(formatMetric(0.91349)).toBe('0.913');

@@ -51,15 +51,6 @@ export function fittedPpmFileName(fit: Pick<FitResult, 'kind'>, score: string): 
   return `ppm-${fit.kind}-${score.replace(/[^\w.-]+/g, '_')}.onnx`;
 }
 
-/** The fit with the lower mean CV RMSE (the CLI's default choice). */
-export function betterFit<T extends Pick<FitResult, 'cv'>>(fits: readonly T[]): number {
-  let best = 0;
-  fits.forEach((f, i) => {
-    if (f.cv.rmse.mean < fits[best]!.cv.rmse.mean) best = i;
-  });
-  return best;
-}
-
 /** Per-candidate numbers of a session run: the ids and their K x 90 counts, row-major. */
 export interface SessionCounts {
   ids: readonly string[];

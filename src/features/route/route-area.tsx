@@ -126,6 +126,11 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
             </dd>
           </dl>
         )}
+        {prepared.data?.ppm.allHumanOutside && (
+          <p className="rounded-md bg-amber-50 p-2 text-amber-900" data-testid="ppm-extrapolation">
+            {prepared.data.ppm.allHumanOutside}. Budgets near all-human ask this PPM about mixes larger than any it was fitted on.
+          </p>
+        )}
       </section>
 
       {prepared.data && (
@@ -309,6 +314,7 @@ function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm
         ({outcome.predicted - allLm >= 0 ? '+' : ''}{formatScore(outcome.predicted - allLm)} over all-LM) · {outcome.candidates.toLocaleString('en-US')} {outcome.candidates === 1 ? 'candidate' : 'candidates'} evaluated · cost{' '}
         {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
       </p>
+      {outcome.outsideFitRange && <p className="mt-1 text-amber-800" data-testid="outcome-extrapolation">{outcome.outsideFitRange}.</p>}
       {outcome.refined && (
         <p className="mt-1 text-slate-700">
           Local search (beyond the paper): {outcome.refined.swaps} swaps, predicted {formatScore(outcome.refined.predicted)} ({(outcome.refined.predicted - outcome.predicted >= 0 ? '+' : '') + (outcome.refined.predicted - outcome.predicted).toPrecision(3)}){outcome.refined.localOptimum ? ', a swap-local optimum' : ''}.
