@@ -46,3 +46,15 @@ test('gzip-compressed CSV and Parquet files import through the worker', async ({
   }
   await expect(page.getByRole('table', { name: 'Datasets' }).getByTestId('dataset-row-count')).toHaveText(['25', '25']);
 });
+
+test('a multi-member gzip file (cat a.gz b.gz) imports whole in the browser', async ({ page }) => {
+  const jsonl = (xs: typeof rows) => `${xs.map((r) => JSON.stringify(r)).join('\n')}\n`;
+  const path = join(tmp, 'two-members.jsonl.gz');
+  writeFileSync(path, Buffer.concat([gzipSync(jsonl(rows.slice(0, 10))), gzipSync(jsonl(rows.slice(10)))]));
+  await openApp(page);
+  await createProject(page, 'Members');
+  await chooseFile(page, path);
+  await expect(page.getByTestId('rows-importable')).toHaveText('25');
+  await page.getByRole('button', { name: 'Import 25 pairs' }).click();
+  await expect(page.getByTestId('match-count')).toHaveText('25 pairs');
+});

@@ -5,6 +5,8 @@
 // ZipInputStream) cannot find the end of a stored entry that only a trailing descriptor measures. Deflate comes
 // from a compressor passed in (raw deflate, RFC 1951): `webDeflateRaw` uses the standard CompressionStream.
 
+import { crc32 } from '../crc32';
+
 /** A raw-deflate compressor: push input, get the compressed bytes ready so far; finish flushes the rest. */
 export interface Compressor {
   push(chunk: Uint8Array): Promise<Uint8Array[]> | Uint8Array[];
@@ -19,22 +21,7 @@ export class ZipError extends Error {
   readonly code = 'zip-limit';
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE 802.3, as zip and gzip use it); pass the previous value to continue over several chunks. */
-export function crc32(data: Uint8Array, previous = 0): number {
-  let c = ~previous >>> 0;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
+export { crc32 };
 
 /** Raw deflate through the web-standard CompressionStream (browsers, workers, Node 20). */
 export function webDeflateRaw(): Compressor {

@@ -6,6 +6,16 @@ import type { RawRow, RowProblem, TableSink } from './types';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -176,9 +186,31 @@ describe('readTable: errors', () => {
     expect(error.message).toContain('does not start with the gzip signature 1f 8b');
   });
 
-  it('rejects damaged gzip data', async () => {
+  it('rejects damaged gzip data: truncated, a flipped byte, a wrong trailer, junk after the end', async () => {
     const compressed = await gzip(enc(JSONL.repeat(200)));
     expect((await failure(compressed.subarray(0, compressed.length - 12), 'data.jsonl.gz')).code).toBe('not-gzip');
+    // Only the trailer cut: the data inflates, but the CRC-32 and size it should end with are missing.
+    expect((await failure(compressed.subarray(0, compressed.length - 3), 'data.jsonl.gz')).message).toMatch(/damaged or truncated/);
+    const crc = compressed.slice();
+    crc[crc.length - 6]! ^= 0xff;
+    expect((await failure(crc, 'data.jsonl.gz')).message).toContain('CRC-32 mismatch');
+    const flipped = compressed.slice();
+    flipped[Math.floor(flipped.length / 2)]! ^= 0x5a;
+    expect((await failure(flipped, 'data.jsonl.gz')).code).toBe('not-gzip');
+    expect((await failure(concat(compressed, enc('junk')), 'data.jsonl.gz')).code).toBe('not-gzip');
+  });
+
+  it('reads every member of a multi-member gzip file (cat a.gz b.gz), as gzip -d does', async () => {
+    const lines = JSONL.trim().split('\n');
+    const parts = await Promise.all([lines.slice(0, 1), lines.slice(1), lines.slice(0, 1)].map((l) => gzip(enc(`${l.join('\n')}\n`))));
+    const result = await read(concat(...parts), 'data.jsonl.gz');
+    expect(result.rows.map((r) => r.value)).toEqual([...[lines[0]!], ...lines.slice(1), lines[0]!].map((l) => JSON.parse(l)));
+    // A large file of several members, each bigger than one input slice, reads whole too.
+    const big = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ prompt: `p${i} ${'x'.repeat(i % 97)}`, n: i })).join('\n');
+    const members = await Promise.all([0, 1, 2].map((k) => gzip(enc(`${big}\n`.replace(/"p(\d+)/g, `"m${k}p$1`)))));
+    const many = await read(concat(...members), 'big.jsonl.gz');
+    expect(many.rows).toHaveLength(9000);
+    expect(many.rows[8999]!.value).toMatchObject({ prompt: expect.stringMatching(/^m2p2999/) });
   });
 
   it('rejects a .parquet name on text, naming what it looks like', async () => {

@@ -1,5 +1,7 @@
 // Reads a whole file into a TableSink: undoes gzip, decides the table format from the name and the content,
 // and streams text formats through incremental readers so a large file never becomes one JS string.
+import { Gunzip } from 'fflate';
+import { crc32 } from '../crc32';
 import { ImportError } from '../errors';
 import { CsvReader } from './csv-reader';
 import { readJsonDocument, tooLarge } from './json-reader';
@@ -186,36 +188,47 @@ async function* plainSlices(bytes: Uint8Array): AsyncGenerator<Slice> {
   }
 }
 
+/**
+ * Inflates gzip, every member of it: `cat a.gz b.gz` is one valid gzip file (RFC 1952), which the browsers'
+ * DecompressionStream rejects after the first member. fflate's streaming Gunzip reads them all but checks no
+ * trailer, so each member's CRC-32 and size are checked here against the 8 bytes that end it: a damaged or
+ * truncated file is refused, never imported short.
+ */
 async function* gunzipSlices(bytes: Uint8Array, fileName: string): AsyncGenerator<Slice> {
-  let offset = 0;
-  const input = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= bytes.length) {
-        controller.close();
-        return;
-      }
-      const end = Math.min(bytes.length, offset + GZIP_INPUT_BYTES);
-      controller.enqueue(bytes.subarray(offset, end));
-      offset = end;
-    },
+  const damaged = (why: string) => new ImportError('not-gzip', `${fileName} could not be decompressed: the gzip data is damaged or truncated (${why}).`);
+  const ready: Uint8Array[] = [];
+  let member = 0;
+  let crc = 0;
+  let size = 0;
+  const checkTrailer = (end: number) => {
+    if (end < 8) throw damaged(`member ${member + 1} has no trailer`);
+    const d = new DataView(bytes.buffer, bytes.byteOffset + end - 8, 8);
+    if (d.getUint32(0, true) !== crc) throw damaged(`member ${member + 1}: CRC-32 mismatch`);
+    if (d.getUint32(4, true) !== size >>> 0) throw damaged(`member ${member + 1}: it says ${d.getUint32(4, true)} bytes, ${size >>> 0} came out`);
+  };
+  const gunzip = new Gunzip((chunk) => {
+    if (chunk.length === 0) return;
+    crc = crc32(chunk, crc);
+    size += chunk.length;
+    ready.push(chunk);
   });
-  // The DOM typings want ArrayBuffer-backed chunks; a subarray of any Uint8Array is fine at run time.
-  const gunzip = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
-  const reader = input.pipeThrough(gunzip).getReader();
-  try {
-    for (;;) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        throw new ImportError('not-gzip', `${fileName} could not be decompressed: the gzip data is damaged or truncated (${why}).`);
-      }
-      if (next.done) return;
-      if (next.value.length > 0) yield { bytes: next.value, inputDone: offset };
+  gunzip.onmember = (offset) => {
+    checkTrailer(offset);
+    member++;
+    crc = 0;
+    size = 0;
+  };
+  for (let offset = 0; offset < bytes.length; ) {
+    const end = Math.min(bytes.length, offset + GZIP_INPUT_BYTES);
+    try {
+      gunzip.push(bytes.subarray(offset, end), end === bytes.length);
+    } catch (error) {
+      if (error instanceof ImportError) throw error;
+      throw damaged(error instanceof Error ? error.message : String(error));
     }
-  } finally {
-    reader.cancel().catch(() => {});
+    offset = end;
+    if (end === bytes.length) checkTrailer(end);
+    for (const chunk of ready.splice(0)) yield { bytes: chunk, inputDone: offset };
   }
 }
 
