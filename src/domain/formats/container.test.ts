@@ -204,7 +204,7 @@ describe('readTable: errors', () => {
     const lines = JSONL.trim().split('\n');
     const parts = await Promise.all([lines.slice(0, 1), lines.slice(1), lines.slice(0, 1)].map((l) => gzip(enc(`${l.join('\n')}\n`))));
     const result = await read(concat(...parts), 'data.jsonl.gz');
-    expect(result.rows.map((r) => r.value)).toEqual([...[lines[0]!], ...lines.slice(1), lines[0]!].map((l) => JSON.parse(l)));
+    expect(result.rows.map((r) => r.value)).toEqual([lines[0]!, ...lines.slice(1), lines[0]!].map((l) => JSON.parse(l)));
     // A large file of several members, each bigger than one input slice, reads whole too.
     const big = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ prompt: `p${i} ${'x'.repeat(i % 97)}`, n: i })).join('\n');
     const members = await Promise.all([0, 1, 2].map((k) => gzip(enc(`${big}\n`.replace(/"p(\d+)/g, `"m${k}p$1`)))));
