@@ -157,3 +157,38 @@ test('a shuffled queue is reproducible for a seed', async ({ page }) => {
   expect(seed3).not.toEqual(byGain);
   expect(seed4).not.toEqual(seed3);
 });
+
+test('undo after submitting brings the item back as a draft; Esc closes the guidelines; diff and guidelines do not follow to the next item', async ({ page }) => {
+  await demoPlan(page, 5);
+  await startAnnotating(page, 'ana');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 5');
+  await page.keyboard.press('2');
+  await page.keyboard.press('w');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 2 of 5');
+  // u on the next item undoes the submit: back to item 1, a draft again, the choices kept.
+  await page.keyboard.press('u');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 5');
+  await expect(page.getByTestId('item-status')).toContainText('Draft');
+  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is slightly better/);
+  await expect.poll(async () => (await storedAnnotations(page)).filter((a) => a.status === 'submitted').length).toBe(0);
+  // A second u goes on back: the confidence goes.
+  await page.keyboard.press('u');
+  await expect(page.getByRole('radiogroup', { name: 'Confidence', exact: true }).getByRole('radio', { checked: true })).toHaveCount(0);
+
+  // Guidelines open with g and close with Esc.
+  const guidelines = page.getByRole('complementary', { name: 'Guidelines' });
+  await page.keyboard.press('g');
+  await expect(guidelines).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(guidelines).toHaveCount(0);
+  // Diff and guidelines are for the item they were opened on.
+  await page.keyboard.press('d');
+  await page.keyboard.press('g');
+  await expect(page.getByRole('region', { name: 'Differences between the responses' })).toBeVisible();
+  await page.keyboard.press('w');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 2 of 5');
+  await expect(page.getByRole('region', { name: 'Differences between the responses' })).toHaveCount(0);
+  await expect(guidelines).toHaveCount(0);
+});

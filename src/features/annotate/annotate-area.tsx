@@ -107,9 +107,15 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
     positionRef.current = position;
   }, [position]);
   /** Moves to a queue position; `delta` moves relative to where the annotator is going (not the last render). */
+  const target = (pos: number, delta?: number) => Math.max(0, Math.min(queue.length - 1, delta === undefined ? pos : positionRef.current + delta));
   const go = (pos: number, delta?: number) => {
     if (!s || queue.length === 0) return;
-    const p = Math.max(0, Math.min(queue.length - 1, delta === undefined ? pos : positionRef.current + delta));
+    const p = target(pos, delta);
+    if (p !== positionRef.current) {
+      // The diff and the guidelines are opened for one item; the next one starts plain.
+      ui.toggle('showDiff', false);
+      ui.toggle('showGuidelines', false);
+    }
     positionRef.current = p;
     targetIdx.current = queue[p];
     setMessage(null);
@@ -122,6 +128,24 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
   const submitted = draft?.status === 'submitted';
   const revealKey = draft ? draft.id : '';
 
+  /**
+   * Saves a change that ends the item (submit, skip) and moves on once it is stored. Keys typed meanwhile wait for
+   * the next item; if the save fails, the annotator stays here, those keys are dropped, and the error shows.
+   */
+  const finishItem = (patch: Partial<Annotation>) => {
+    const here = idx;
+    const p = target(0, 1);
+    if (p !== positionRef.current) targetIdx.current = queue[p];
+    void d.update(patch).then((saved) => {
+      if (saved) {
+        if (targetIdx.current === queue[p]) go(p);
+        return;
+      }
+      targetIdx.current = here;
+      pendingKeys.current = [];
+      setMessage('Not saved, so you are still on this item: see the error above, then submit again.');
+    });
+  };
   const submit = () => {
     const cur = d.current();
     if (!cur) return;
@@ -130,14 +154,19 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
       setMessage(`To submit, choose ${missing.join(' and ')}.`);
       return;
     }
-    d.update({ status: 'submitted', submittedAt: Date.now() });
-    go(0, 1);
+    finishItem({ status: 'submitted', submittedAt: Date.now() });
   };
   const skip = () => {
     if (!d.current()) return;
-    d.update({ status: 'skipped', skipReason });
+    finishItem({ status: 'skipped', skipReason });
     setSkipReason('');
-    go(0, 1);
+  };
+  /** Undo the last change; a change of an earlier item (a submit) takes the annotator back to it. */
+  const undo = () => {
+    const changed = d.undo();
+    if (changed === null || changed === idx) return;
+    const p = queue.indexOf(changed);
+    if (p >= 0) go(p);
   };
   const toggleFlag = () => {
     const cur = d.current();
@@ -154,6 +183,7 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
       if (e.key === 'Escape') {
         if (ui.showHelp) ui.toggle('showHelp', false);
         else if (isTyping(e.target)) (e.target as HTMLElement).blur();
+        else if (ui.showGuidelines) ui.toggle('showGuidelines', false);
         return;
       }
       if (isTyping(e.target)) {
@@ -166,7 +196,7 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
       if (e.ctrlKey || e.metaKey || e.altKey) {
         if ((e.ctrlKey || e.metaKey) && e.key === 'z') {
           e.preventDefault();
-          d.undo();
+          undo();
         }
         return;
       }
@@ -193,7 +223,7 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
       else if (e.key === 'Enter' && (e.target as HTMLElement | null)?.tagName !== 'BUTTON') submit();
       else if (e.key === 's') skip();
       else if (e.key === 'f') toggleFlag();
-      else if (e.key === 'u') d.undo();
+      else if (e.key === 'u') undo();
       else if (e.key === 'n' || e.key === 'ArrowRight') go(0, 1);
       else if (e.key === 'p' || e.key === 'ArrowLeft') go(0, -1);
       else if (e.key === 'd') ui.toggle('showDiff');
@@ -273,7 +303,7 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
             )}
             <Button onClick={skip}>Skip <kbd className="font-mono text-xs opacity-70">s</kbd></Button>
             <Button onClick={toggleFlag} aria-pressed={draft.flag !== undefined}>{draft.flag !== undefined ? 'Unflag' : 'Flag'} <kbd className="font-mono text-xs opacity-70">f</kbd></Button>
-            <Button onClick={d.undo} disabled={!d.canUndo}>Undo <kbd className="font-mono text-xs opacity-70">u</kbd></Button>
+            <Button onClick={undo} disabled={!d.canUndo}>Undo <kbd className="font-mono text-xs opacity-70">u</kbd></Button>
           </div>
           <label className="block text-xs">Skip reason <input aria-label="Skip reason" value={skipReason} onChange={(e) => setSkipReason(e.target.value)} className="w-full rounded-md border border-slate-300 px-1" /></label>
           <label className="block text-xs">Flag reason <input aria-label="Flag reason" value={flagReason} onChange={(e) => setFlagReason(e.target.value)} className="w-full rounded-md border border-slate-300 px-1" /></label>

@@ -17,10 +17,15 @@ export interface DraftState {
   error: unknown;
   saving: boolean;
   canUndo: boolean;
-  update(patch: Partial<Annotation>): void;
+  /** Changes the draft and saves it; resolves true once it is stored, false when the save failed. */
+  update(patch: Partial<Annotation>): Promise<boolean>;
   /** The draft as of the last update (for handlers that run before React re-renders). */
   current(): Annotation | null;
-  undo(): void;
+  /**
+   * Undoes the last change this tab made, on this item or an earlier one (a submit moves on to the next item;
+   * undo brings the submitted one back as a draft). Returns the position (idx) of the item it changed, or null.
+   */
+  undo(): number | null;
   /** Conflict resolution: take what the other tab saved, or write this tab's version over it. */
   loadSaved(): void;
   keepMine(): void;
@@ -36,6 +41,9 @@ function freshDraft(k: DraftKey): Annotation {
 
 /** The last version of each annotation this tab saved or read: lets an item open without waiting for IndexedDB. */
 const lastKnown = new Map<string, Annotation>();
+
+/** How many changes undo can go back, across items. */
+const UNDO_LIMIT = 200;
 
 /**
  * `known`: the annotation as the page's cache has it (null: none; undefined: cache not loaded). The item opens
@@ -60,9 +68,9 @@ export function useAnnotationDraft(k: DraftKey | null, known?: Annotation | null
   const activeMs = () => Math.round(active.current.base + (active.current.since === null ? 0 : performance.now() - active.current.since));
 
   const persist = useCallback(
-    (next: Annotation, expected?: number) => {
+    (next: Annotation, expected?: number): Promise<boolean> => {
       setPending((p) => p + 1);
-      chain.current = chain.current.then(async () => {
+      const done = chain.current.then(async () => {
         try {
           const row = await saveAnnotation(openDb(), next, expected ?? revs.current.get(next.id) ?? 0);
           revs.current.set(row.id, row.rev);
@@ -70,15 +78,17 @@ export function useAnnotationDraft(k: DraftKey | null, known?: Annotation | null
           if (draftRef.current?.id === row.id) stored.current = true;
           setError(null);
           void qc.invalidateQueries({ queryKey: ['annotations'] });
+          return true;
         } catch (e) {
-          if (e instanceof AnnotationConflictError) {
-            if (draftRef.current?.id === next.id) setConflict({ current: e.current });
-          }
+          if (e instanceof AnnotationConflictError && draftRef.current?.id === next.id) setConflict({ current: e.current });
           else setError(e);
+          return false;
         } finally {
           setPending((p) => p - 1);
         }
       });
+      chain.current = done.then(() => undefined);
+      return done;
     },
     [qc],
   );
@@ -88,8 +98,6 @@ export function useAnnotationDraft(k: DraftKey | null, known?: Annotation | null
     if (!k || !id) return;
     let live = true;
     setConflict(null);
-    undoStack.current = [];
-    setUndoDepth(0);
     const open = (a: Annotation | undefined) => {
       const d = a ?? freshDraft(k);
       stored.current = !!a;
@@ -108,7 +116,7 @@ export function useAnnotationDraft(k: DraftKey | null, known?: Annotation | null
           if (!live) return;
           // Opened from memory: take the stored version only if it is newer and nothing was changed here yet.
           if (quick !== undefined) {
-            if ((a?.rev ?? 0) !== (revs.current.get(id) ?? 0) && undoStack.current.length === 0) open(a);
+            if ((a?.rev ?? 0) !== (revs.current.get(id) ?? 0) && undoStack.current.at(-1)?.id !== id) open(a);
             return;
           }
           open(a);
@@ -155,29 +163,40 @@ export function useAnnotationDraft(k: DraftKey | null, known?: Annotation | null
   }, [persist]);
 
   const update = useCallback(
-    (patch: Partial<Annotation>) => {
+    (patch: Partial<Annotation>): Promise<boolean> => {
       const d = draftRef.current;
-      if (!d || conflict) return;
+      if (!d || conflict) return Promise.resolve(false);
       undoStack.current.push(d);
+      if (undoStack.current.length > UNDO_LIMIT) undoStack.current.shift();
       setUndoDepth(undoStack.current.length);
       const next: Annotation = { ...d, ...patch, activeMs: activeMs(), updatedAt: Date.now() };
       draftRef.current = next;
       setDraft(next);
-      persist(next);
+      return persist(next);
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps -- refs only
     [conflict, persist],
   );
 
-  const undo = useCallback(() => {
+  const undo = useCallback((): number | null => {
+    if (conflict) return null;
     const prev = undoStack.current.pop();
     setUndoDepth(undoStack.current.length);
+    if (!prev) return null;
     const d = draftRef.current;
-    if (!prev || !d || conflict) return;
-    const next: Annotation = { ...prev, activeMs: activeMs(), updatedAt: Date.now() };
-    draftRef.current = next;
-    setDraft(next);
-    persist(next);
+    if (d && d.id === prev.id) {
+      const next: Annotation = { ...prev, activeMs: activeMs(), updatedAt: Date.now() };
+      draftRef.current = next;
+      setDraft(next);
+      void persist(next);
+      return next.idx;
+    }
+    // A change of another item (the one just submitted): write its earlier version back; it shows when the
+    // annotator is taken back to it (it opens from lastKnown at once).
+    const next: Annotation = { ...prev, updatedAt: Date.now() };
+    lastKnown.set(next.id, { ...next, rev: revs.current.get(next.id) ?? next.rev });
+    void persist(next);
+    return next.idx;
     // eslint-disable-next-line react-hooks/exhaustive-deps -- refs only
   }, [conflict, persist]);
 
