@@ -52,7 +52,11 @@ test('import -> features -> route -> annotate a few -> export TRL: labels follow
   const winner = (v: string | null) => (v === 'A-is-better' ? 'A' : v === 'B-is-better' ? 'B' : v === 'Tie' ? 'tie' : null);
   const human = new Map(annotations.map((a) => [a.idx, a.overall!.startsWith('A') ? 'A' : a.overall!.startsWith('B') ? 'B' : 'tie']));
   const expected: { idx: number; prompt: string; chosen: string; rejected: string }[] = [];
+  // Pairs with an empty response or the same text twice carry no preference: the export leaves them out.
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\s+/g, ' ').trim();
+  const degenerate = (r: PairsRow) => text(r.response_a) === '' || text(r.response_b) === '' || text(r.response_a) === text(r.response_b);
   rows.forEach((r, idx) => {
+    if (degenerate(r)) return;
     const w = human.get(idx) ?? winner(r.pref_lm);
     if (w === 'A') expected.push({ idx, prompt: r.prompt, chosen: r.response_a, rejected: r.response_b });
     else if (w === 'B') expected.push({ idx, prompt: r.prompt, chosen: r.response_b, rejected: r.response_a });
@@ -63,14 +67,15 @@ test('import -> features -> route -> annotate a few -> export TRL: labels follow
   for (const a of annotations) {
     const r = rows[a.idx]!;
     const k = expected.findIndex((e) => e.idx === a.idx);
-    if (human.get(a.idx) === 'tie') {
+    if (human.get(a.idx) === 'tie' || degenerate(r)) {
       expect(k).toBe(-1);
       continue;
     }
     expect(trl[k]!.chosen).toBe(human.get(a.idx) === 'A' ? r.response_a : r.response_b);
   }
   expect(manifest.export.rows).toBe(trl.length);
-  expect(manifest.merge.counts.bySource.human).toBe([...human.values()].filter((w) => w !== 'tie').length);
+  expect(manifest.merge.counts.bySource.human).toBe(annotations.filter((a) => human.get(a.idx) !== 'tie' && !degenerate(rows[a.idx]!)).length);
+  expect(manifest.merge.counts.omitted.degenerate.empty + manifest.merge.counts.omitted.degenerate.identical).toBe(rows.filter(degenerate).length);
   expect(manifest.merge.counts.routed).toBe(5);
   expect(manifest.routing.strategy).toBe('topk');
   expect(manifest.producedBy.app).toBe('hyper-workbench');
