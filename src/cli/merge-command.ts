@@ -41,6 +41,8 @@ Options:
   --ties WHAT          drop (default, as the paper) | keep (TRL formats still leave ties out, and count them)
   --file-human WHAT    ignore (default) | use: routed pairs without annotations take the dataset's own human label
   --plan-id ID         count only annotations made under this plan id (default: annotations of every plan)
+  --csv-cells WHAT     csv: guard (default: a text cell starting with = + - @ gets a leading apostrophe, so a
+                       spreadsheet does not run it as a formula; counted in the manifest) | raw
   --degenerate WHAT    pairs with an empty response or identical responses: drop (default; counted in the
                        manifest) | keep
   --features FILE      the output of "hyper features" for this dataset: adds hyper_tags to full/csv/parquet
@@ -90,6 +92,7 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     { name: 'file-human', value: true },
     { name: 'plan-id', value: true },
     { name: 'degenerate', value: true },
+    { name: 'csv-cells', value: true },
     { name: 'features', value: true },
     { name: 'layout', value: true },
     { name: 'mapping', value: true },
@@ -154,7 +157,8 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     annotations = mine;
   }
   const tags = typeof args.features === 'string' ? await readFeatureTags(args.features) : null;
-  const writer = createFormatWriter(format, tags ? { hyperTags: (m) => tags.get(m.record.id) } : {});
+  const csvCells = choice(args['csv-cells'], 'csv-cells', ['guard', 'raw'] as const, 'guard');
+  const writer = createFormatWriter(format, { ...(tags ? { hyperTags: (m) => tags.get(m.record.id) } : {}), csvGuardFormulas: csvCells === 'guard' });
   const merger = new Merger({ plan, annotations, options });
   const zip = output.toLowerCase().endsWith('.zip');
   const dataFile = zip ? `${basename(output).slice(0, -4)}.${FORMAT_INFO[format].extension}` : basename(output);
@@ -244,4 +248,8 @@ function report(s: MergeSummary, stats: WriterStats, format: ExportFormat, log: 
   log(`  annotations: ${s.annotations.given - s.annotations.carried} made${s.annotations.carried ? ` (+${s.annotations.carried} carried copies)` : ''}, ${s.annotations.counted} counted, ${s.annotations.used} used (${s.annotations.notRouted} on pairs not routed), ${s.annotations.incomplete} incomplete, ${s.annotations.superseded} superseded${s.annotations.otherPlan ? `, ${s.annotations.otherPlan} of other plans left out` : ''}`);
   if (s.agreement.rate !== null) log(`  human-LM agreement on routed pairs with both labels: ${s.agreement.agree}/${s.agreement.compared} (${(100 * s.agreement.rate).toFixed(1)}%)`);
   if (stats.skippedTies > 0) log(`  ${format} cannot express ties: ${stats.skippedTies} kept ties are not in the file`);
+  const f = stats.textFixes;
+  if (f.formulaGuarded > 0) log(`  ${f.formulaGuarded} csv cells start like a spreadsheet formula and got a leading apostrophe (--csv-cells raw writes them as they are)`);
+  if (f.nulReplaced > 0) log(`  ${f.nulReplaced} cells held NUL characters, written as U+FFFD`);
+  if (f.loneSurrogates > 0) log(`  ${f.loneSurrogates} cells held an unpaired UTF-16 surrogate, written as U+FFFD (the JSON lines formats keep it escaped)`);
 }

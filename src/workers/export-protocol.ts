@@ -13,7 +13,7 @@ export interface ExportSpec {
 
 export type ExportRequest =
   | ({ type: 'summary'; id: number } & ExportSpec)
-  | ({ type: 'export'; id: number; format: ExportFormat; compress: boolean } & ExportSpec);
+  | ({ type: 'export'; id: number; format: ExportFormat; compress: boolean; /** CSV: apostrophe before formula-like cells (default true). */ csvGuardFormulas?: boolean } & ExportSpec);
 
 export interface ExportResults {
   summary: MergeSummary;

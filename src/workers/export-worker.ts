@@ -2,7 +2,7 @@
 // Thin adapter: reads the dataset, plan and annotations from IndexedDB, runs the merge and the chosen
 // writer chunk by chunk (domain/export), and hands back one zip (data file, manifest.json, README.md).
 import { tagsOf } from '../domain/features/feature-set';
-import { createFormatWriter, exportZip, FORMAT_INFO, webDeflateRaw, type ExportContext } from '../domain/export';
+import { createFormatWriter, dataFileName, exportZip, webDeflateRaw, type ExportContext } from '../domain/export';
 import { Merger } from '../domain/merge';
 import { readPpmInfo } from '../domain/ppm';
 import type { PlanFileHuman } from '../domain/routing';
@@ -71,14 +71,13 @@ serveWorker<ExportRequest>(self, async (req, ctx) => {
   const fs = await getFeatureSet(openDb(), dataset.id);
   const ppmRow = plan?.ppmHash ? await getPpm(openDb(), plan.ppmHash) : undefined;
   const ppmInfo = ppmRow ? readPpmInfo(ppmRow.bytes) : undefined;
-  const info = FORMAT_INFO[req.format];
   const stamp = new Date().toISOString();
-  const dataFile = `${baseName(dataset)}.${req.format}.${info.extension}`.replace('.parquet.parquet', '.parquet');
+  const dataFile = dataFileName(baseName(dataset), req.format);
   const parts: Uint8Array[] = [];
   const { manifest, summary } = await exportZip({
     chunks: chunks(dataset.id, dataset.rowCount, ctx, 'Exporting'),
     merger,
-    writer: createFormatWriter(req.format, fs ? { hyperTags: (m) => tagsOf(fs.tagBits, m.idx) } : {}),
+    writer: createFormatWriter(req.format, { ...(fs ? { hyperTags: (m) => tagsOf(fs.tagBits, m.idx) } : {}), csvGuardFormulas: req.csvGuardFormulas ?? true }),
     signal: ctx.signal,
     zipSink: (b) => void parts.push(b),
     ...(req.compress ? { deflate: webDeflateRaw } : {}),

@@ -35,3 +35,9 @@ export function isExportFormat(s: string): s is ExportFormat {
 export function datasetsLoadCall(format: ExportFormat, fileName: string): string {
   return `load_dataset("${FORMAT_INFO[format].datasetsBuilder}", data_files=${JSON.stringify(fileName)}, split="train")`;
 }
+
+/** The data file's name in an export: `<base>.<format>.<extension>`, without repeating a format that is its extension. */
+export function dataFileName(base: string, format: ExportFormat): string {
+  const ext = FORMAT_INFO[format].extension;
+  return format === ext ? `${base}.${ext}` : `${base}.${format}.${ext}`;
+}

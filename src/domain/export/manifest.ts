@@ -5,6 +5,7 @@ import type { MergeSummary } from '../merge/merge';
 import { aggregationText } from '../merge/options';
 import type { PlanFile } from '../routing/plan-file';
 import { datasetsLoadCall, FORMAT_INFO, type ExportFormat } from './formats';
+import type { TextFixes } from './text-fixes';
 import type { WriterStats } from './writers';
 
 export const MANIFEST_FORMAT = 'hyper-export-manifest';
@@ -55,6 +56,8 @@ export interface ExportManifest {
     sha256: string | null;
     /** Ties kept by the merge that the format could not express (TRL), left out of the file. */
     skippedTies: number;
+    /** What had to change in text to write it (see text-fixes.ts); all zero for JSON lines. */
+    textFixes: TextFixes;
     loadWith: string;
   };
 }
@@ -96,6 +99,7 @@ export function buildManifest(ctx: ExportContext, summary: MergeSummary, stats: 
       bytes: stats.bytes,
       sha256: fileSha256 ?? null,
       skippedTies: stats.skippedTies,
+      textFixes: { ...stats.textFixes },
       loadWith: datasetsLoadCall(ctx.format, ctx.dataFile),
     },
   };
@@ -190,6 +194,7 @@ export function renderDatasetCard(m: ExportManifest): string {
       (c.annotations.otherPlan > 0 ? `; ${num(c.annotations.otherPlan)} made under other plans were left out` : '') +
       '.',
     '',
+    ...textFixNotes(m.export.textFixes),
     '## Loading',
     '',
     '```python',
@@ -223,4 +228,18 @@ function describeAggregate(text: string): string {
   if (text === 'majority') return 'the majority over its annotators, counting only which side won (no majority is a tie)';
   if (text === 'mean-strength') return 'the mean of its annotators\' signed preference strengths, rounded half away from zero';
   return `the label of annotator \`${text.slice('annotator:'.length)}\``;
+}
+
+/** Card paragraphs for what the writer changed in text (none when nothing changed). */
+function textFixNotes(f: TextFixes): string[] {
+  const notes: string[] = [];
+  if (f.formulaGuarded > 0) {
+    notes.push(
+      `${num(f.formulaGuarded)} text cells started with =, +, -, @, a tab or a carriage return, which spreadsheets run as formulas; they are ` +
+        'written with a leading apostrophe. Strip it before training, or train from the JSON lines or Parquet export, which change nothing.',
+    );
+  }
+  if (f.nulReplaced > 0) notes.push(`${num(f.nulReplaced)} text cells held NUL characters; they are written as U+FFFD.`);
+  if (f.loneSurrogates > 0) notes.push(`${num(f.loneSurrogates)} text cells held broken text (an unpaired UTF-16 surrogate), written as U+FFFD.`);
+  return notes.flatMap((n) => [n, '']);
 }

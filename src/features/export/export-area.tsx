@@ -35,6 +35,7 @@ export function ExportArea({ projectId }: { projectId: string }) {
   const inputs = useExportInputs(projectId);
   const [options, setOptions] = useState<MergeOptions>(DEFAULT_MERGE_OPTIONS);
   const [format, setFormat] = useState<ExportFormat>('trl');
+  const [csvGuardFormulas, setCsvGuardFormulas] = useState(true);
   const [progress, setProgress] = useState<JobProgress | null>(null);
   const [result, setResult] = useState<ExportResults['export'] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -57,7 +58,7 @@ export function ExportArea({ projectId }: { projectId: string }) {
     setError(null);
     setResult(null);
     try {
-      const r = await exportWorker().request({ type: 'export', ...spec!, format, compress: true }, { onProgress: setProgress });
+      const r = await exportWorker().request({ type: 'export', ...spec!, format, compress: true, csvGuardFormulas }, { onProgress: setProgress });
       setResult(r);
       downloadFile(r.fileName, r.zip, 'application/zip');
     } catch (e) {
@@ -144,6 +145,15 @@ export function ExportArea({ projectId }: { projectId: string }) {
             {EXPORT_FORMATS.map((f) => <option key={f} value={f}>{FORMAT_INFO[f].title}</option>)}
           </select>
         </label>
+        {format === 'csv' && (
+          <label className="flex items-start gap-2">
+            <input type="checkbox" checked={csvGuardFormulas} onChange={(e) => setCsvGuardFormulas(e.target.checked)} className="mt-1" />
+            <span>
+              Protect spreadsheets: a text cell that starts with =, +, -, @ gets a leading apostrophe, so a spreadsheet shows it instead of running it as a formula
+              (counted in the manifest; JSON lines and Parquet never change text).
+            </span>
+          </label>
+        )}
         <p className="text-slate-600">
           One zip: the data file, <code>manifest.json</code> (how it was produced) and <code>README.md</code> (a dataset card). Load the data with{' '}
           <code className="break-all">{datasetsLoadCall(format, `DATA_FILE.${FORMAT_INFO[format].extension}`)}</code> (the exact call is shown after the export and written in the manifest).
