@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { jsonFormatOf, writeOutputFolder } from './outputs';
 import { basename, join } from 'node:path';
 import { TAG_WORDS } from '../domain/features/feature-set';
 import {
-  buildManifest, CANDIDATE_ID_COLUMN, countsCsvHeader, countsCsvLine, csvField, DEFAULT_CAP, generateCandidates, humanIds, manifestEntry,
+  MANIFEST_FORMAT, buildManifest, CANDIDATE_ID_COLUMN, countsCsvHeader, countsCsvLine, csvField, DEFAULT_CAP, generateCandidates, humanIds, manifestEntry,
   planCandidates, preparePool, PROXY_SCORE_COLUMN, proxyEvaluateCandidate, proxyFeatures, trlJsonl, type CandidateManifestEntry,
 } from '../domain/ppm-lab';
 import { parseArgs, UsageError } from './args';
@@ -29,7 +30,8 @@ gets its gold-split accuracy as ${PROXY_SCORE_COLUMN}.
 
 Options:
   --input FILE         the dataset (any format the app imports), with human and LM labels
-  --output DIR         where to write (refuses a folder that already holds a manifest.json unless --force)
+  --output DIR         where to write: a new or empty folder, or with --force the folder of an earlier run
+                       (replaced whole once the new run is complete; a folder holding anything else is refused)
   --k N                number of candidates (default 200; with --budgets: the number of budgets given)
   --budgets LIST       "random" (default: uniform budgets, with the all-human and all-LM mixes first) or
                        fractions of the pool, e.g. 0.1,0.25,0.5 (candidate i takes budget i mod the list)
@@ -43,7 +45,7 @@ Options:
   --proxy-epochs N     SGD passes of the proxy (default 4)
   --layout, --mapping  how to read --input, as for "hyper features"
   --side-seed N        seed of the coin that places TRL/HH chosen responses on A or B (default 1)
-  --force              write into a folder that already holds a run
+  --force              replace the earlier run in --output
   --help               this text
 `;
 
@@ -103,8 +105,9 @@ export async function candidatesCommand(argv: readonly string[], log: (s: string
   if (proxy && goldShare === 0) throw new UsageError('--proxy needs a gold set: --gold-share must be above 0');
   if (!proxy && opt('proxy-epochs') !== undefined) throw new UsageError('--proxy-epochs applies with --proxy only');
   const epochs = opt('proxy-epochs') === undefined ? 4 : wholeNumber(opt('proxy-epochs')!, '--proxy-epochs', 1);
-  if (existsSync(join(outDir, 'manifest.json')) && !args.force) {
-    throw new UsageError(`--output ${outDir} already holds a run (manifest.json); choose another folder or pass --force`);
+  const isRun = async (dir: string) => (await jsonFormatOf(join(dir, 'manifest.json'))) === MANIFEST_FORMAT;
+  if (existsSync(join(outDir, 'manifest.json')) && (await isRun(outDir)) && !args.force) {
+    throw new UsageError(`--output ${outDir} already holds a run (manifest.json); choose another folder or pass --force to replace it`);
   }
 
   const dataset = await readDataset(input, datasetOptions(args, '--side-seed'), log);
@@ -135,40 +138,44 @@ export async function candidatesCommand(argv: readonly string[], log: (s: string
   );
   const plan = planCandidates(pool, { k, budgets, seed, cap, includeExtremes: !args['no-extremes'] });
 
-  await mkdir(join(outDir, 'candidates'), { recursive: true });
   const features = proxy ? proxyFeatures(records) : null;
   const weights = features ? new Float64Array(features.width) : null;
   const gold = { positions: pool.gold, preferA: pool.goldA };
   const countsLines = [countsCsvHeader()];
   const resultLines = [[CANDIDATE_ID_COLUMN, PROXY_SCORE_COLUMN, 'proxy_train_accuracy', 'human_in_mix', 'mix_size'].join(',')];
   const entries: CandidateManifestEntry[] = [];
-  let lastLog = performance.now();
   let proxyMs = 0;
-  for (const c of generateCandidates(pool, plan)) {
-    const files = { trl: `candidates/${c.id}.jsonl`, humanIds: `candidates/${c.id}.human-ids.txt` };
-    await writeFile(join(outDir, files.trl), trlJsonl(records, c));
-    const ids = humanIds(records, c);
-    await writeFile(join(outDir, files.humanIds), ids.length ? `${ids.join('\n')}\n` : '');
-    countsLines.push(countsCsvLine(c));
-    entries.push(manifestEntry(c, files));
-    if (features && weights) {
-      const t0 = performance.now();
-      const r = proxyEvaluateCandidate(features, c, gold, { epochs, seed: seed + c.index }, weights);
-      proxyMs += performance.now() - t0;
-      resultLines.push([csvField(c.id), r.accuracy, r.trainAccuracy, c.humanInMix, c.mix.length].join(','));
+  // The run is built in a folder of its own and swapped in whole when complete (outputs.ts): an interrupted run
+  // leaves the earlier one as it was, and a rerun never mixes its files with stale ones.
+  await writeOutputFolder(outDir, isRun, async (dir) => {
+    await mkdir(join(dir, 'candidates'));
+    let lastLog = performance.now();
+    for (const c of generateCandidates(pool, plan)) {
+      const files = { trl: `candidates/${c.id}.jsonl`, humanIds: `candidates/${c.id}.human-ids.txt` };
+      await writeFile(join(dir, files.trl), trlJsonl(records, c));
+      const ids = humanIds(records, c);
+      await writeFile(join(dir, files.humanIds), ids.length ? `${ids.join('\n')}\n` : '');
+      countsLines.push(countsCsvLine(c));
+      entries.push(manifestEntry(c, files));
+      if (features && weights) {
+        const t0 = performance.now();
+        const r = proxyEvaluateCandidate(features, c, gold, { epochs, seed: seed + c.index }, weights);
+        proxyMs += performance.now() - t0;
+        resultLines.push([csvField(c.id), r.accuracy, r.trainAccuracy, c.humanInMix, c.mix.length].join(','));
+      }
+      if (performance.now() - lastLog > 2000) {
+        log(`  ${c.index + 1}/${plan.k} candidates`);
+        lastLog = performance.now();
+      }
     }
-    if (performance.now() - lastLog > 2000) {
-      log(`  ${c.index + 1}/${plan.k} candidates`);
-      lastLog = performance.now();
-    }
-  }
-  await writeFile(join(outDir, 'counts.csv'), `${countsLines.join('\n')}\n`);
-  const manifest = buildManifest({
-    plan, pool, records, entries,
-    dataset: { name: basename(input), sha256: createHash('sha256').update(dataset.bytes).digest('hex') },
+    await writeFile(join(dir, 'counts.csv'), `${countsLines.join('\n')}\n`);
+    const manifest = buildManifest({
+      plan, pool, records, entries,
+      dataset: { name: basename(input), sha256: createHash('sha256').update(dataset.bytes).digest('hex') },
+    });
+    await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    if (proxy) await writeFile(join(dir, 'results.csv'), `${resultLines.join('\n')}\n`);
   });
-  await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  if (proxy) await writeFile(join(outDir, 'results.csv'), `${resultLines.join('\n')}\n`);
 
   const sizes = entries.map((x) => x.mixSize);
   log(`wrote ${plan.k} candidates to ${outDir}: mixes of ${Math.min(...sizes)}..${Math.max(...sizes)} pairs, counts.csv, manifest.json`);

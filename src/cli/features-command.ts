@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { tagsOf } from '../domain/features/feature-set';
 import { SCORE_NAMES } from '../domain/instance';
 import { parseArgs } from './args';
+import { writeOutputFile } from './outputs';
 import { computeFeatureSet, datasetOptions, readDataset } from './tags-from-file';
 
 export const FEATURES_HELP = `hyper features: compute the 90 HyPER tags of every pair in a file
@@ -54,7 +54,7 @@ export async function featuresCommand(argv: readonly string[], log: (s: string) 
     }
     lines.push(JSON.stringify({ id: rec.id, scores, tags: tagsOf(fs.tagBits, i) }));
   });
-  await writeFile(String(args.output), lines.length ? `${lines.join('\n')}\n` : '');
+  await writeOutputFile(String(args.output), lines.length ? `${lines.join('\n')}\n` : '');
   const available = fs.coverage.filter((c) => c.available).length;
   log(`wrote ${records.length} pairs to ${String(args.output)}: ${available}/90 tags available, ${((performance.now() - started) / 1000).toFixed(1)} s`);
   for (const c of fs.coverage.filter((c) => !c.available && c.tag.endsWith('min_val=0.0|max_val=0.33'))) log(`  unavailable: ${c.tag.split('::')[0]}: ${c.reason}`);

@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   chooseFit, csvField, describeFit, exportFittedPpm, fitPpm, isPpmLabError, parseCountsCsv, parseResultsCsv, PROXY_OUTPUT_MEANING, PROXY_SCORE_COLUMN,
   type FitResult, type PpmFitKind,
 } from '../domain/ppm-lab';
 import { parseArgs, UsageError } from './args';
+import { writeOutputFiles } from './outputs';
 import { readInputFile } from './tags-from-file';
 
 export const FIT_HELP = `hyper fit: fit a PPM (performance prediction model) to the scores of reward models trained on candidate mixes
@@ -136,13 +136,14 @@ export async function fitCommand(argv: readonly string[], log: (s: string) => vo
     output: `${score}: ${meaning}`,
     trainedOn: opt('trained-on') ?? `${describeFit(best)}; score column ${score} of ${basename(resultsPath)}`,
   });
-  await writeFile(output, model);
+  const outputs: { path: string; data: Uint8Array | string; option: string }[] = [{ path: output, data: model, option: '--output' }];
   if (opt('predictions') !== undefined) {
     const lines = ['candidate_id,kind,fold,actual,predicted'];
     for (const f of fits) for (const o of f.outOfFold) lines.push([csvField(o.id ?? ''), f.kind, o.fold, o.actual, o.predicted].join(','));
-    await writeFile(opt('predictions')!, `${lines.join('\n')}\n`);
-    log(`wrote out-of-fold predictions to ${opt('predictions')}`);
+    outputs.push({ path: opt('predictions')!, data: `${lines.join('\n')}\n`, option: '--predictions' });
   }
+  await writeOutputFiles(outputs);
+  if (opt('predictions') !== undefined) log(`wrote out-of-fold predictions to ${opt('predictions')}`);
   log(`wrote ${output}: ${best.kind} PPM${fits.length > 1 ? ` (${choice.reason})` : ''}, output "${score}: ${meaning}"`);
   const r = best.range;
   log(`  fitted on candidate mixes whose tag counts reach at most ${Math.max(0, ...r.max)}; routing warns when it asks about mixes beyond that`);

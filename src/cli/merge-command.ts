@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { orientationMismatch, type DatasetOrientation } from '../domain/formats/orientation';
@@ -16,6 +16,7 @@ import { createFormatWriter, type WriterStats } from '../domain/export/writers';
 import { webDeflateRaw } from '../domain/export/zip';
 import type { Annotation } from '../domain/annotation';
 import { parseArgs, UsageError } from './args';
+import { OutputFile } from './outputs';
 import { datasetOptions, readDataset, readInputFile } from './tags-from-file';
 
 export const MERGE_HELP = `hyper merge: merge human and LM labels by a routing plan and export the hybrid dataset
@@ -172,12 +173,18 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     dataFile,
   };
   const chunks = chunked(records, CHUNK);
-  const file = await open(output, 'w');
+  // Nothing is written over an earlier output until the whole export is done: the data file (and its manifest)
+  // are written under temporary names and renamed into place together.
+  const file = await OutputFile.create(output);
+  const manifestFile = zip ? null : await OutputFile.create(`${output}.manifest.json`).catch(async (e: unknown) => {
+    await file.abort();
+    throw e;
+  });
   let summary: MergeSummary;
   let stats: WriterStats;
   try {
     if (zip) {
-      ({ summary, stats } = await exportZip({ chunks, merger, writer, context, deflate: webDeflateRaw, zipSink: async (b) => void (await file.write(b)) }));
+      ({ summary, stats } = await exportZip({ chunks, merger, writer, context, deflate: webDeflateRaw, zipSink: (b) => file.write(b) }));
     } else {
       const hash = createHash('sha256');
       ({ summary, stats } = await runExport({
@@ -190,10 +197,14 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
         },
       }));
       const manifest = buildManifest(context, summary, stats, hash.digest('hex'));
-      await writeFile(`${output}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+      await manifestFile!.write(`${JSON.stringify(manifest, null, 2)}\n`);
     }
-  } finally {
-    await file.close();
+    await file.commit();
+    await manifestFile?.commit();
+  } catch (e) {
+    await file.abort();
+    await manifestFile?.abort();
+    throw e;
   }
   report(summary, stats, format, log);
   log(`wrote ${stats.rows} rows to ${output}${zip ? ` (${dataFile}, manifest.json, README.md)` : ` and ${output}.manifest.json`}, ${((performance.now() - started) / 1000).toFixed(1)} s`);

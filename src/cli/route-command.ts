@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { TAG_WORDS } from '../domain/features/feature-set';
 import { TAG_DEFS, TAG_INDEX } from '../domain/features/tags';
@@ -13,6 +12,7 @@ import { defectCodes } from '../domain/pair-defects';
 import type { LocalSearchResult, RoutingResult } from '../domain/routing/strategies';
 import type { DatasetOrientation } from '../domain/formats/orientation';
 import { parseArgs, UsageError } from './args';
+import { writeOutputFile } from './outputs';
 import { openPpm, packageVersion, PAPER_PRIOR_NAME } from './ppm-session';
 import { describeFitRangeExcess, outsideFitRange } from '../domain/ppm/contract';
 import { datasetOptions, readDataset, readInputFile, readTagsJsonl, tagsFromDataset, TagsFileError, type DatasetTags } from './tags-from-file';
@@ -286,11 +286,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
       describeFitRangeExcess(outsideFitRange(info, index.countAll()), 'The all-human mix'),
     ].filter((w): w is string => w !== null);
     if (warnings.length > 0) plan.warnings = warnings;
-    try {
-      await writeFile(output, planJson(plan));
-    } catch (e) {
-      throw Object.assign(new Error(`--output ${output}: cannot write (${e instanceof Error ? e.message : String(e)})`), { code: 'write-failed' });
-    }
+    await writeOutputFile(output, planJson(plan));
 
     const h = plan.human.length;
     const label = strategy === 'best' ? 'best-over-budgets' : strategy;
