@@ -11,7 +11,8 @@ export type ImportErrorCode =
   | 'no-shape'
   | 'bad-mapping'
   | 'cancelled'
-  | 'too-large';
+  | 'too-large'
+  | 'not-utf8';
 
 /** A whole-file import failure (per-row problems go into the report instead). */
 export class ImportError extends Error {

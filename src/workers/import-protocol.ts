@@ -1,5 +1,5 @@
 import type { ImportReport, ShapeGuess } from '../domain/formats/report';
-import type { MapOptions, ShapeId, TableFormat } from '../domain/formats/types';
+import type { MapOptions, RowProblem, ShapeId, TableFormat } from '../domain/formats/types';
 
 export interface InspectResult {
   sessionId: string;
@@ -13,6 +13,12 @@ export interface InspectResult {
   sample: Record<string, unknown>[];
   /** The report under the best recognised shape; null when no shape fits (the user maps columns). */
   report: ImportReport | null;
+  /** About the file as a whole (readTable's notes). */
+  notes: string[];
+  /** Rows the reader could not read (syntax errors), the first 50, with their lines. */
+  readProblems: RowProblem[];
+  /** Rows read as records (before any layout). */
+  rowsRead: number;
 }
 
 export interface DistinctValue {

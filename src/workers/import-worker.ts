@@ -19,6 +19,7 @@ interface Held {
   format: InspectResult['format'];
   compressed: boolean;
   contentHash: string;
+  notes: string[];
 }
 
 const sessions = new Map<string, Held>();
@@ -43,7 +44,7 @@ async function inspect(file: Blob, fileName: string, ctx: JobContext): Promise<I
   const bytes = new Uint8Array(await file.arrayBuffer());
   checkCancelled(ctx);
   const session = new ImportSession();
-  const { format, compressed } = await readTable(bytes, fileName, session, {
+  const { format, compressed, notes } = await readTable(bytes, fileName, session, {
     signal: ctx.signal,
     onProgress: (done, total) => ctx.progress({ phase: 'reading', done, total }),
   });
@@ -53,8 +54,8 @@ async function inspect(file: Blob, fileName: string, ctx: JobContext): Promise<I
   const best = guesses[0];
   const sessionId = crypto.randomUUID();
   sessions.clear(); // one import at a time per worker: drop rows of abandoned imports
-  sessions.set(sessionId, { session, fileName, format, compressed, contentHash });
-  const meta = { fileName, format, compressed };
+  sessions.set(sessionId, { session, fileName, format, compressed, contentHash, notes });
+  const meta = { fileName, format, compressed, notes };
   ctx.progress({ phase: 'checking', done: 0, total: 1 });
   const report = best && best.score > 0 ? session.evaluate(best.shape, defaultOptionsFor(best.shape), meta) : null;
   return {
@@ -67,6 +68,9 @@ async function inspect(file: Blob, fileName: string, ctx: JobContext): Promise<I
     guesses,
     sample: session.sampleRows(20).map((r) => r.value),
     report,
+    notes,
+    readProblems: session.problems.slice(0, 50),
+    rowsRead: session.rows.length,
   };
 }
 
@@ -77,7 +81,7 @@ function defaultOptionsFor(shape: ShapeId): MapOptions {
 async function commit(req: Extract<ImportRequest, { type: 'commit' }>, ctx: JobContext): Promise<ImportResults['commit']> {
   const h = held(req.sessionId);
   const db = openDb();
-  const report = h.session.evaluate(req.shape, req.options, { fileName: h.fileName, format: h.format, compressed: h.compressed });
+  const report = h.session.evaluate(req.shape, req.options, { fileName: h.fileName, format: h.format, compressed: h.compressed, notes: h.notes });
   if (report.importable === 0) throw new ImportError('no-rows', 'No row of this file can be imported with these settings.');
   const datasetId = await beginImport(db, {
     projectId: req.projectId,

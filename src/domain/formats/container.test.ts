@@ -28,10 +28,17 @@ interface Read {
   problems: RowProblem[];
 }
 
-async function read(bytes: Uint8Array, fileName: string, opts?: ReadTableOptions): Promise<Read> {
+async function read(bytes: Uint8Array, fileName: string, opts?: ReadTableOptions): Promise<Read & { notes: string[] }> {
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];
-  const sink: TableSink = { row: (r) => rows.push(r), problem: (p) => problems.push(p) };
+  const sink: TableSink = {
+    row: (r) => rows.push(r),
+    problem: (p) => problems.push(p),
+    reset: () => {
+      rows.length = 0;
+      problems.length = 0;
+    },
+  };
   const result = await readTable(bytes, fileName, sink, opts);
   return { ...result, rows, problems };
 }
@@ -198,6 +205,26 @@ describe('readTable: errors', () => {
     flipped[Math.floor(flipped.length / 2)]! ^= 0x5a;
     expect((await failure(flipped, 'data.jsonl.gz')).code).toBe('not-gzip');
     expect((await failure(concat(compressed, enc('junk')), 'data.jsonl.gz')).code).toBe('not-gzip');
+  });
+
+  it('text that is not UTF-8 is read again as Windows-1252, with a note that says where; never with U+FFFD put in', async () => {
+    const latin1 = new Uint8Array([...enc('prompt,response_a,response_b\nq1,ok,fine\nCaf'), 0xe9, ...enc(' au lait,na'), 0xef, ...enc('ve,b\n')]);
+    const r = await read(latin1, 'cafe.csv');
+    expect(r.encoding).toBe('windows-1252');
+    expect(r.rows.map((x) => x.value.prompt)).toEqual(['q1', 'Café au lait']);
+    expect(r.rows[1]!.value.response_a).toBe('naïve');
+    expect(r.notes).toHaveLength(1);
+    expect(r.notes[0]).toMatch(/^cafe\.csv is not UTF-8 text: the first byte that is not valid UTF-8 is at byte 43 \(line 3\), 0xe9\. It was read as Windows-1252/);
+    expect(JSON.stringify(r.rows)).not.toContain('\uFFFD');
+    // Valid UTF-8 reads as it is, with no note.
+    const utf8 = await read(enc('prompt,response_a,response_b\nCafé,naïve,b\n'), 'utf8.csv');
+    expect([utf8.encoding, utf8.notes, utf8.rows[0]!.value.prompt]).toEqual(['utf-8', [], 'Café']);
+    // A sink that cannot start over gets the error itself.
+    const once: TableSink = { row: () => undefined, problem: () => undefined };
+    await expect(readTable(latin1, 'cafe.csv', once)).rejects.toMatchObject({ code: 'not-utf8' });
+    // JSON lines and gzip too.
+    const jsonl = new Uint8Array([...enc('{"prompt": "Gr'), 0xfc, 0xdf, ...enc('e", "response_a": "a", "response_b": "b"}\n')]);
+    expect((await read(await gzip(jsonl), 'x.jsonl.gz')).rows[0]!.value.prompt).toBe('Grüße');
   });
 
   it('reads every member of a multi-member gzip file (cat a.gz b.gz), as gzip -d does', async () => {

@@ -18,6 +18,10 @@ export interface ReadTableOptions {
 export interface ReadTableResult {
   format: TableFormat;
   compressed: boolean;
+  /** The text encoding the file was read in. */
+  encoding: TextEncoding;
+  /** Things about the file as a whole the user must know (e.g. it was not UTF-8 and was read as Windows-1252). */
+  notes: string[];
 }
 
 /** What the content looks like, judged from its first bytes. */
@@ -32,7 +36,7 @@ export type SniffedContent =
   | { kind: 'binary' }
   | { kind: 'empty' };
 
-type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 const SLICE_BYTES = 1 << 20;
 const GZIP_INPUT_BYTES = 1 << 18;
@@ -68,13 +72,32 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /**
  * Reads a table file of any supported format (optionally gzip-compressed) into the sink.
- * Throws ImportError: empty-file, not-gzip, format-mismatch, unknown-format, bad-json, bad-parquet, no-rows, too-large, cancelled.
+ * Text is decoded as UTF-8 (UTF-16 when it starts with a byte-order mark), strictly: a file that is not valid
+ * UTF-8 is read again as Windows-1252 (Latin-1, what such files usually are), when the sink can start over, with
+ * a note that says so and where the first invalid byte was; never with U+FFFD put in silently.
+ * Throws ImportError: empty-file, not-gzip, format-mismatch, unknown-format, bad-json, bad-parquet, no-rows,
+ * too-large, not-utf8 (a sink that cannot start over), cancelled.
  */
-export async function readTable(
+export async function readTable(bytes: Uint8Array, fileName: string, sink: TableSink, opts: ReadTableOptions = {}): Promise<ReadTableResult> {
+  try {
+    return await readTableAs(bytes, fileName, sink, opts, null);
+  } catch (e) {
+    if (!(e instanceof NotUtf8) || !sink.reset) throw e instanceof NotUtf8 ? new ImportError('not-utf8', e.message) : e;
+    sink.reset();
+    const result = await readTableAs(bytes, fileName, sink, opts, 'windows-1252');
+    return { ...result, notes: [`${e.message} It was read as Windows-1252 (Latin-1), the usual encoding of such files: check that accented letters look right, or save the file as UTF-8 and import it again.`, ...result.notes] };
+  }
+}
+
+/** The text is not valid UTF-8; `message` says where. */
+class NotUtf8 extends Error {}
+
+async function readTableAs(
   bytes: Uint8Array,
   fileName: string,
   sink: TableSink,
-  opts: ReadTableOptions = {},
+  opts: ReadTableOptions,
+  forced: TextEncoding | null,
 ): Promise<ReadTableResult> {
   const { signal, onProgress } = opts;
   const total = bytes.length;
@@ -107,7 +130,24 @@ export async function readTable(
     const headView = concatBytes(head.map((s) => s.bytes));
     const sniffed = sniffContent(headView, exhausted);
     const format = resolveFormat(fileName, named.format, sniffed);
-    const encoding = encodingOf(headView);
+    const encoding = forced ?? encodingOf(headView);
+    // UTF-8 is decoded strictly: an invalid byte stops the read (and readTable reads again as Windows-1252).
+    const decoderFor = () => new TextDecoder(encoding, { fatal: encoding === 'utf-8' });
+    let decodedBytes = 0;
+    let lines = 1;
+    const decode = (decoder: TextDecoder, chunk: Uint8Array | undefined): string => {
+      try {
+        const text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+        decodedBytes += chunk?.length ?? 0;
+        return text;
+      } catch (e) {
+        if (!(e instanceof TypeError)) throw e;
+        const at = chunk ? firstInvalidUtf8(chunk) : -1;
+        const where = at < 0 ? 'at its end' : `at byte ${(decodedBytes + at).toLocaleString('en-US')} (line ${lines + countNewlines(chunk!, at)})`;
+        throw new NotUtf8(`${fileName} is not UTF-8 text: the first byte that is not valid UTF-8 is ${where}${at < 0 ? '' : `, 0x${chunk![at]!.toString(16).padStart(2, '0')}`}.`);
+      }
+    };
 
     async function* all(): AsyncGenerator<Slice> {
       yield* head;
@@ -135,13 +175,13 @@ export async function readTable(
         onRowGroup: (doneRows, totalRows) => progress(totalRows === 0 ? total : Math.round((total * doneRows) / totalRows)),
       });
     } else if (format === 'json') {
-      const decoder = new TextDecoder(encoding);
+      const decoder = decoderFor();
       const parts: string[] = [];
       for await (const slice of all()) {
-        parts.push(decoder.decode(slice.bytes, { stream: true }));
+        parts.push(decode(decoder, slice.bytes));
         await progress(slice.inputDone);
       }
-      parts.push(decoder.decode());
+      parts.push(decode(decoder, undefined));
       let text: string;
       try {
         text = parts.join('');
@@ -157,22 +197,47 @@ export async function readTable(
         format === 'jsonl'
           ? new JsonlReader(counted)
           : new CsvReader(counted, sniffed.kind === 'delimited' ? sniffed.delimiter : format === 'tsv' ? '\t' : ',');
-      const decoder = new TextDecoder(encoding);
+      const decoder = decoderFor();
       for await (const slice of all()) {
-        reader.push(decoder.decode(slice.bytes, { stream: true }));
+        reader.push(decode(decoder, slice.bytes));
         await progress(slice.inputDone);
       }
-      reader.push(decoder.decode());
+      reader.push(decode(decoder, undefined));
       reader.end();
     }
     onProgress?.(total, total);
     if (counted.rows === 0 && counted.problems === 0) {
       throw new ImportError('no-rows', `${fileName} holds no rows.`);
     }
-    return { format, compressed };
+    return { format, compressed, encoding, notes: [] };
   } finally {
     await source.return(undefined);
   }
+}
+
+/** Offset of the first byte of `b` that cannot be (the start of) valid UTF-8, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    // The second byte's range is narrower after E0, ED, F0 and F4 (no overlong forms, no surrogates, <= U+10FFFF).
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= b.length) return -1; // cut by the chunk: the next one decides
+      const x = b[i + k]!;
+      if (k === 1 ? x < lo || x > hi : (x & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+function countNewlines(b: Uint8Array, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (b[i] === 0x0a) n++;
+  return n;
 }
 
 interface Slice {

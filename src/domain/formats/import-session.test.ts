@@ -31,7 +31,7 @@ describe('ImportSession', () => {
 
   it('evaluates a file: counts, warnings, and rejects (read problems, mapping rejects, duplicates) by row', async () => {
     const session = await ImportSession.read(enc(PAIRS), 'pairs.jsonl');
-    expect(session.meta).toEqual({ fileName: 'pairs.jsonl', format: 'jsonl', compressed: false });
+    expect(session.meta).toEqual({ fileName: 'pairs.jsonl', format: 'jsonl', compressed: false, notes: [] });
     expect(session.recognise()[0]?.shape).toBe('pairs');
     const report = session.evaluate('pairs', DEFAULT_MAP_OPTIONS);
     expect(report).toMatchObject({

@@ -12,6 +12,8 @@ export interface ImportMeta {
   fileName: string;
   format: TableFormat;
   compressed: boolean;
+  /** File-level notes from reading it (readTable's). */
+  notes?: string[];
 }
 
 /** A distinct value of a column: `value` is String(original), the key LabelReading.valueMap uses. */
@@ -39,9 +41,17 @@ export class ImportSession implements TableSink {
   /** Reads a file into a new session (see readTable for the errors it throws). */
   static async read(bytes: Uint8Array, fileName: string, opts: ReadTableOptions = {}): Promise<ImportSession> {
     const session = new ImportSession();
-    const { format, compressed } = await readTable(bytes, fileName, session, opts);
-    session.meta = { fileName, format, compressed };
+    const { format, compressed, notes } = await readTable(bytes, fileName, session, opts);
+    session.meta = { fileName, format, compressed, notes };
     return session;
+  }
+
+  /** Forgets what was read (readTable reads the file again, in another encoding). */
+  reset(): void {
+    this.rows.length = 0;
+    this.problems.length = 0;
+    this.columnList.length = 0;
+    this.columnSet.clear();
   }
 
   row(row: RawRow): void {
@@ -83,6 +93,7 @@ export class ImportSession implements TableSink {
       importable: 0,
       rejected: [],
       warnings: [],
+      notes: [...(meta.notes ?? [])],
       withLmLabel: 0,
       withHumanLabel: 0,
       lmCounts,

@@ -20,7 +20,7 @@ async function open(path: string): Promise<ImportSession> {
 describe.skipIf(!existsSync(PRD))('real data: pairs/prd_vicuna80.jsonl', () => {
   it('is recognised as pairs and imports all 800 rows with the file labels', async () => {
     const session = await open(PRD);
-    expect(session.meta).toEqual({ fileName: 'prd_vicuna80.jsonl', format: 'jsonl', compressed: false });
+    expect(session.meta).toEqual({ fileName: 'prd_vicuna80.jsonl', format: 'jsonl', compressed: false, notes: [] });
     const [best, second] = session.recognise();
     expect(best?.shape).toBe('pairs');
     expect(best!.score).toBeGreaterThan(second?.score ?? 0);
@@ -104,7 +104,7 @@ describe.skipIf(!existsSync(PANDALM_RAW))('real data: raw/pandalm-testset-v1.jso
 describe.skipIf(!existsSync(HH))('real data: raw/hh-rlhf-harmless-base-test.jsonl.gz', () => {
   it('is recognised as Anthropic HH with 2,312 rows read', async () => {
     const session = await open(HH);
-    expect(session.meta).toEqual({ fileName: 'hh-rlhf-harmless-base-test.jsonl.gz', format: 'jsonl', compressed: true });
+    expect(session.meta).toEqual({ fileName: 'hh-rlhf-harmless-base-test.jsonl.gz', format: 'jsonl', compressed: true, notes: [] });
     expect(session.recognise()[0]?.shape).toBe('anthropic-hh');
     const options = defaultMapOptions('anthropic-hh');
     const report = session.evaluate('anthropic-hh', options);

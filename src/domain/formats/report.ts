@@ -24,6 +24,8 @@ export interface ImportReport {
   /** Every rejected row with its line/row number and the reason, in file order. */
   rejected: RowProblem[];
   warnings: RowWarning[];
+  /** About the file as a whole (e.g. it was not UTF-8 and was read as Windows-1252); absent in reports stored before. */
+  notes?: string[];
   withLmLabel: number;
   withHumanLabel: number;
   lmCounts: Record<Preference, number>;

@@ -19,6 +19,8 @@ export interface RowProblem {
 export interface TableSink {
   row(row: RawRow): void;
   problem(problem: RowProblem): void;
+  /** Forgets everything received so far (the file is read again, e.g. in another text encoding). */
+  reset?(): void;
 }
 
 /** Which shape a file is in. `custom` is read through a column mapping chosen by the user. */

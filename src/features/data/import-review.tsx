@@ -32,6 +32,9 @@ export function ImportReview(props: {
   const [error, setError] = useState<unknown>(null);
   const [name, setName] = useState(baseName(inspected.fileName));
 
+  // A file whose every row is a syntax error (an unclosed quote, one broken JSON line) has no columns to map:
+  // say what is wrong and where, not "no known layout".
+  const unreadable = inspected.rowsRead === 0 && inspected.readProblems.length > 0;
   const problem = shape === 'custom' ? mappingProblem(mapping) : null;
   const effective: MapOptions = shape === 'custom' && mapping ? { ...options, mapping } : options;
 
@@ -94,13 +97,26 @@ export function ImportReview(props: {
           <input aria-label="Dataset name" value={name} onChange={(e) => setName(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1" />
         </label>
       </div>
-      {!best && (
-        <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" role="status">
-          This file's columns match no known layout. Map the columns below.
-        </p>
-      )}
-      {shape === 'custom' && (
-        <ColumnMappingForm inspected={inspected} onChange={setMapping} />
+      {inspected.notes.map((n) => (
+        <p key={n} className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" role="alert" data-testid="import-note">{n}</p>
+      ))}
+      {unreadable ? (
+        <div role="alert" className="space-y-1 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="unreadable">
+          <p className="font-semibold">No row of {inspected.fileName} could be read: {inspected.format.toUpperCase()} syntax errors.</p>
+          <ul className="list-disc pl-5">
+            {inspected.readProblems.slice(0, 10).map((p) => <li key={p.row}>Line {p.row}: <bdi>{p.reason}</bdi></li>)}
+          </ul>
+          {inspected.readProblems.length > 10 && <p>… and more; fix the first ones and import the file again.</p>}
+        </div>
+      ) : (
+        <>
+          {!best && (
+            <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" role="status">
+              This file's columns match no known layout. Map the columns below.
+            </p>
+          )}
+          {shape === 'custom' && <ColumnMappingForm inspected={inspected} onChange={setMapping} />}
+        </>
       )}
       <fieldset className="flex flex-wrap gap-6 text-sm">
         <legend className="sr-only">Import options</legend>
