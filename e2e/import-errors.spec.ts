@@ -50,6 +50,14 @@ test('a 50 MB response without spaces imports and gets its features', async ({ p
   await chooseFile(page, path);
   await page.getByRole('button', { name: 'Import 2 pairs' }).click({ timeout: 60_000 });
   await expect(page.getByTestId('match-count')).toHaveText('2 pairs', { timeout: 60_000 });
+  // Its detail opens clipped (the renderer once froze on 200k characters and crashed on 50 MB), and the page stays usable.
+  await page.getByRole('row').filter({ hasText: 'long' }).first().click();
+  const detail = page.getByRole('complementary', { name: 'Pair detail' });
+  await expect(detail.getByTestId('clipped-note')).toContainText('This response is 50,000,000 characters long; the first 2,000 are shown.');
+  await detail.getByRole('button', { name: 'Show the first 1,000,000' }).click();
+  await expect(detail.getByTestId('clipped-note')).toContainText('the first 1,000,000 are shown');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('detail-a')).toHaveText('Hi Paris.');
   await page.getByRole('link', { name: 'Features', exact: true }).click();
   await page.getByRole('button', { name: 'Compute features' }).click();
   await expect(page.getByTestId('feature-status')).toContainText('for 2 pairs', { timeout: 120_000 });

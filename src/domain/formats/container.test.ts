@@ -28,7 +28,7 @@ interface Read {
   problems: RowProblem[];
 }
 
-async function read(bytes: Uint8Array, fileName: string, opts?: ReadTableOptions): Promise<Read & { notes: string[] }> {
+async function read(bytes: Uint8Array, fileName: string, opts?: ReadTableOptions): Promise<Read & { notes: string[]; encoding: string }> {
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];
   const sink: TableSink = {

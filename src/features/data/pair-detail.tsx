@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Button } from '../../components/button';
+import { ClippedText } from '../../components/clipped-text';
 import { ErrorMessage } from '../../components/error-message';
 import { LabelBadge } from '../../components/label-badge';
 import type { InstanceRow } from '../../storage/db';
@@ -48,7 +49,7 @@ function PairBody({ row }: { row: InstanceRow }) {
       <p className="text-xs text-slate-500">Source line/row {row.sourceRow}</p>
       <section>
         <h4 className="mb-1 text-xs font-semibold uppercase text-slate-500">Prompt</h4>
-        <div className="pair-text max-h-64 overflow-auto rounded bg-slate-50 p-2" data-testid="detail-prompt">{row.prompt}</div>
+        <div className="pair-text max-h-64 overflow-auto rounded bg-slate-50 p-2" data-testid="detail-prompt"><ClippedText text={row.prompt} what="The prompt" /></div>
       </section>
       <div className="grid grid-cols-1 gap-3 xl:grid-cols-2">
         <Response title="Response A" model={row.modelA} text={row.responseA} testId="detail-a" />
@@ -87,7 +88,7 @@ function PairBody({ row }: { row: InstanceRow }) {
       {Object.keys(row.extra).length > 0 && (
         <section>
           <h4 className="mb-1 text-xs font-semibold uppercase text-slate-500">Other fields</h4>
-          <pre className="pair-text max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(row.extra, null, 2)}</pre>
+          <pre className="pair-text max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs"><ClippedText text={JSON.stringify(row.extra, null, 2)} what="This field list" /></pre>
         </section>
       )}
     </div>
@@ -128,7 +129,7 @@ function Response({ title, model, text, testId }: { title: string; model: string
         {title} {model && <span className="font-normal normal-case text-slate-400">({model})</span>}
       </h4>
       <div className="pair-text max-h-96 overflow-auto rounded border border-slate-200 p-2" data-testid={testId}>
-        {text === '' ? <em className="text-slate-400">(empty response)</em> : text}
+        {text === '' ? <em className="text-slate-400">(empty response)</em> : <ClippedText text={text} what="This response" />}
       </div>
     </section>
   );
