@@ -148,3 +148,21 @@ test('a tampered results file: each bad record is rejected with its line and rea
   await page.getByRole('link', { name: 'Export', exact: true }).click();
   await expect(page.getByTestId('summary-sources')).toHaveText(/^0 \//);
 });
+
+test('bidi controls in a pack\'s project and annotator names stay inside the names', async ({ page }) => {
+  const pack = {
+    format: 'hyper-annotation-pack', version: 1, packId: 'pack-bidi', annotator: 'ana\u202e gnol', projectName: 'Evil\u202e tcejorp', projectId: 'p-x', planId: 'plan-x',
+    datasetId: 'd-x', guidelines: '', createdAt: '2026-01-01T00:00:00.000Z',
+    items: [{ idx: 0, instanceId: 'i0', prompt: 'Which is better?', responseA: 'One.', responseB: 'Two.' }],
+  };
+  const file = join(mkdtempSync(join(tmpdir(), 'hyper-bidi-')), 'pack.json');
+  writeFileSync(file, JSON.stringify(pack));
+  await openApp(page);
+  await page.getByLabel('Open annotation pack').setInputFiles(file);
+  await expect(page.getByTestId('annotator-name')).toHaveText('ana gnol');
+  // No override reaches the page's text, and the names sit in <bdi> isolates.
+  const overrides = await page.evaluate(() => [...document.body.innerText].filter((c) => c >= '\u202a' && c <= '\u202e').length);
+  expect(overrides).toBe(0);
+  await expect(page.getByRole('heading', { level: 1 }).locator('bdi')).toHaveText(/^Evil tcejorp — pack for ana gnol$/);
+  await expect(page.getByTestId('annotator-name').locator('bdi')).toHaveCount(1);
+});

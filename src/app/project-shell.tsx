@@ -1,3 +1,4 @@
+import { Name } from '../components/name';
 import { DataArea } from '../features/data/data-area';
 import { FeaturesArea } from '../features/feature-tags/features-area';
 import { RouteArea } from '../features/route/route-area';
@@ -37,7 +38,7 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
       <header className="flex items-center gap-4 border-b border-slate-200 bg-white px-4 py-2">
         <a href="#/" className="text-sm font-semibold text-indigo-700">HyPER Workbench</a>
         <span className="text-slate-400">/</span>
-        <h1 className="text-sm font-semibold">{project.data.name}</h1>
+        <h1 className="text-sm font-semibold"><Name text={project.data.name} /></h1>
         {project.data.isDemo && (
           <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800" title="Pairs written for this project to show the workflow; not real annotations.">
             Demo data

@@ -1,3 +1,4 @@
+import { Name } from '../../components/name';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button } from '../../components/button';
@@ -328,7 +329,7 @@ function PackResultsBar({ project, done, total }: { project: ProjectRow; done: n
   const [error, setError] = useState<unknown>(null);
   return (
     <div className="flex flex-wrap items-center gap-3 rounded-lg border border-indigo-200 bg-indigo-50 p-2">
-      <span>Pack from <strong>{project.pack!.sourceProjectName}</strong>: {done} of {total} submitted.</span>
+      <span>Pack from <strong><Name text={project.pack!.sourceProjectName} /></strong>: {done} of {total} submitted.</span>
       <Button
         variant="primary"
         onClick={async () => {
@@ -377,7 +378,7 @@ function QueueBar(props: { annotator: string; total: number; position: number; d
   const pct = props.total ? Math.round((props.done / props.total) * 100) : 0;
   return (
     <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-2">
-      <span>Annotator <strong data-testid="annotator-name">{props.annotator}</strong></span>
+      <span>Annotator <strong data-testid="annotator-name"><Name text={props.annotator} /></strong></span>
       {!props.isPack && <Button variant="ghost" onClick={() => setName('')}>Switch</Button>}
       <span data-testid="queue-position">Item {props.total ? props.position + 1 : 0} of {props.total}</span>
       <span data-testid="queue-progress" className="text-slate-600">{props.done} submitted ({pct}%)</span>

@@ -1,3 +1,5 @@
+import { Name } from '../../components/name';
+import { isolateName } from '../../domain/bidi';
 import { useState } from 'react';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
@@ -48,7 +50,7 @@ export function PacksPanel({ project, plan }: { project: ProjectRow; plan: PlanR
           try {
             const packs = await buildPacks(project, plan, annotators, overlap / 100, seed);
             for (const p of packs) downloadFile(`pack-${safeName(project.name)}-${safeName(p.annotator)}.json`, JSON.stringify(p), 'application/json');
-            setMade(packs.map((p) => `${p.annotator}: ${p.items.length} pairs`).join(', '));
+            setMade(packs.map((p) => `${isolateName(p.annotator)}: ${p.items.length} pairs`).join(', '));
           } catch (e) {
             setError(e);
           }
@@ -115,7 +117,7 @@ function ImportedResults({ projectId }: { projectId: string }) {
       <ul aria-label="Imported results">
         {imported.data.map((r) => (
           <li key={`${r.annotator}|${r.origin}`} className="flex items-center justify-between gap-2">
-            <span className="truncate"><bdi>{r.annotator}</bdi>: {r.count} from {r.origin.replace(/^pack:/, 'pack ')}</span>
+            <span className="truncate"><Name text={r.annotator} />: {r.count} from {r.origin.replace(/^pack:/, 'pack ')}</span>
             <Button variant="ghost" onClick={() => setAsked(r)} aria-label={`Remove ${r.annotator}'s results from ${r.origin}`}>Remove</Button>
           </li>
         ))}
@@ -132,7 +134,7 @@ function ImportedResults({ projectId }: { projectId: string }) {
           setAsked(null);
         }}
       >
-        {asked && <p>This deletes the {asked.count} annotations of <bdi>{asked.annotator}</bdi> imported from {asked.origin}. Annotations made in this browser are not touched. Importing the file again brings them back.</p>}
+        {asked && <p>This deletes the {asked.count} annotations of <Name text={asked.annotator} /> imported from {asked.origin}. Annotations made in this browser are not touched. Importing the file again brings them back.</p>}
       </ConfirmDialog>
     </div>
   );

@@ -1,3 +1,4 @@
+import { Name } from '../../components/name';
 import { useState } from 'react';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
@@ -41,9 +42,9 @@ function DatasetList({ projectId }: { projectId: string }) {
               {datasets.data.map((d) => (
                 <tr key={d.id} className="border-t border-slate-200">
                   <td className="px-3 py-2">
-                    <a className="font-medium text-indigo-700 hover:underline" href={datasetHref(projectId, d.id)}>{d.name}</a>
+                    <a className="font-medium text-indigo-700 hover:underline" href={datasetHref(projectId, d.id)}><Name text={d.name} /></a>
                   </td>
-                  <td className="px-3 py-2 text-slate-600" title={`SHA-256 ${d.contentHash}`}>{d.fileName}</td>
+                  <td className="px-3 py-2 text-slate-600" title={`SHA-256 ${d.contentHash}`}><Name text={d.fileName} /></td>
                   <td className="px-3 py-2 text-slate-600">{SHAPE_TEXT[d.shape].split(' (')[0]}</td>
                   <td className="px-3 py-2 text-right tabular-nums" data-testid="dataset-row-count">{d.rowCount.toLocaleString('en-US')}</td>
                   <td className="px-3 py-2 text-slate-600">{new Date(d.createdAt).toLocaleString()}</td>
@@ -69,7 +70,7 @@ function DatasetList({ projectId }: { projectId: string }) {
           setDeleting(null);
         }}
       >
-        “{deleting?.name}” ({deleting?.rowCount.toLocaleString('en-US')} pairs) will be removed from this browser.
+        “<Name text={deleting?.name ?? ''} />” ({deleting?.rowCount.toLocaleString('en-US')} pairs) will be removed from this browser.
       </ConfirmDialog>
     </div>
   );

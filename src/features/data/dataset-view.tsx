@@ -1,3 +1,4 @@
+import { Name } from '../../components/name';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
@@ -39,14 +40,14 @@ export function DatasetView({ projectId, datasetId, item }: { projectId: string;
     <div className="flex h-[calc(100vh-49px)] flex-col">
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-2 text-sm">
         <a className="text-indigo-700 hover:underline" href={datasetsHref(projectId)}>← Datasets</a>
-        <h2 className="font-semibold">{d.name}</h2>
+        <h2 className="font-semibold"><Name text={d.name} /></h2>
         <span className="text-slate-500">
-          {d.rowCount.toLocaleString('en-US')} pairs · {SHAPE_TEXT[d.shape].split(' (')[0]} · {d.fileName}
+          {d.rowCount.toLocaleString('en-US')} pairs · {SHAPE_TEXT[d.shape].split(' (')[0]} · <Name text={d.fileName} />
         </span>
         <details className="relative text-xs text-slate-600">
           <summary className="cursor-pointer">Import report</summary>
           <div className="absolute z-10 mt-1 w-96 space-y-1 rounded-md border border-slate-200 bg-white p-3 shadow-lg">
-            <p>Imported {new Date(d.createdAt).toLocaleString()} from {d.fileName} ({d.format.toUpperCase()}{d.compressed ? ', gzip' : ''})</p>
+            <p>Imported {new Date(d.createdAt).toLocaleString()} from <Name text={d.fileName} /> ({d.format.toUpperCase()}{d.compressed ? ', gzip' : ''})</p>
             <p className="break-all">SHA-256 {d.contentHash}</p>
             <p>
               {d.report.rowsRead.toLocaleString('en-US')} rows read · {d.report.importable.toLocaleString('en-US')} imported ·{' '}

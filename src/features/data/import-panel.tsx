@@ -1,3 +1,4 @@
+import { Name } from '../../components/name';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent } from 'react';
 import { Button } from '../../components/button';
@@ -116,7 +117,7 @@ export function ImportPanel({ projectId }: { projectId: string }) {
       )}
       {step.kind === 'reading' && (
         <div className="space-y-2">
-          <p className="text-sm">Reading <strong>{step.fileName}</strong>…</p>
+          <p className="text-sm">Reading <strong><Name text={step.fileName} /></strong>…</p>
           <ProgressBar progress={step.progress} onCancel={() => abort.current?.abort()} />
         </div>
       )}
@@ -129,7 +130,7 @@ export function ImportPanel({ projectId }: { projectId: string }) {
       )}
       {step.kind === 'storing' && (
         <div className="space-y-2">
-          <p className="text-sm">Storing <strong>{step.inspected.fileName}</strong> in this browser…</p>
+          <p className="text-sm">Storing <strong><Name text={step.inspected.fileName} /></strong> in this browser…</p>
           <ProgressBar progress={step.progress} onCancel={() => abort.current?.abort()} />
         </div>
       )}

@@ -1,3 +1,4 @@
+import { Name } from '../../components/name';
 import { useEffect, useState } from 'react';
 import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
@@ -67,7 +68,7 @@ export function ImportReview(props: {
       <div className="flex flex-wrap items-end gap-4 text-sm">
         <div>
           <p className="text-xs text-slate-500">File</p>
-          <p className="font-medium">{inspected.fileName}</p>
+          <p className="font-medium"><Name text={inspected.fileName} /></p>
           <p className="text-xs text-slate-500">
             {inspected.format.toUpperCase()}
             {inspected.compressed ? ' (gzip)' : ''} · SHA-256 {inspected.contentHash.slice(0, 12)}…
@@ -102,7 +103,7 @@ export function ImportReview(props: {
       ))}
       {unreadable ? (
         <div role="alert" className="space-y-1 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="unreadable">
-          <p className="font-semibold">No row of {inspected.fileName} could be read: {inspected.format.toUpperCase()} syntax errors.</p>
+          <p className="font-semibold">No row of <Name text={inspected.fileName} /> could be read: {inspected.format.toUpperCase()} syntax errors.</p>
           <ul className="list-disc pl-5">
             {inspected.readProblems.slice(0, 10).map((p) => <li key={p.row}>Line {p.row}: <bdi>{p.reason}</bdi></li>)}
           </ul>

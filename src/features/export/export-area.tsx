@@ -1,3 +1,5 @@
+import { Name } from '../../components/name';
+import { isolateName } from '../../domain/bidi';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/button';
@@ -73,7 +75,7 @@ export function ExportArea({ projectId }: { projectId: string }) {
     <div className="mx-auto max-w-4xl space-y-4 p-6 text-sm">
       <h2 className="text-lg font-semibold">Export the hybrid dataset</h2>
       <p className="text-slate-600" data-testid="export-plan">
-        {d.dataset.name} · {d.dataset.rowCount.toLocaleString('en-US')} pairs ·{' '}
+        <Name text={d.dataset.name} /> · {d.dataset.rowCount.toLocaleString('en-US')} pairs ·{' '}
         {d.plan ? (
           <>
             routing plan v{d.plan.version} ({d.plan.strategy}, {d.plan.humanIdx.length.toLocaleString('en-US')} routed to humans), the plan in use:{' '}
@@ -89,7 +91,7 @@ export function ExportArea({ projectId }: { projectId: string }) {
           <select aria-label="Aggregation" value={aggregationText(options.aggregate)} onChange={(e) => set({ aggregate: parseAggregation(e.target.value) })} className="rounded-md border border-slate-300 px-2 py-1">
             <option value="majority">Majority, strength collapsed (paper)</option>
             <option value="mean-strength">Mean strength</option>
-            {d.annotators.map((a) => <option key={a} value={`annotator:${a}`}>Only {a}</option>)}
+            {d.annotators.map((a) => <option key={a} value={`annotator:${a}`}>Only {isolateName(a)}</option>)}
           </select>
         </label>
         <label className="flex flex-col gap-1">

@@ -1,3 +1,4 @@
+import { Name } from '../../components/name';
 import { useEffect } from 'react';
 import { Button } from '../../components/button';
 import { downloadFile } from '../../components/download';
@@ -62,7 +63,7 @@ function LabPanel({ projectId, dataset, featureSet }: { projectId: string; datas
     <div className="mx-auto max-w-6xl space-y-5 p-6 text-sm">
       <div className="flex flex-wrap items-center gap-3">
         <h2 className="text-lg font-semibold">PPM lab</h2>
-        <span className="text-slate-500">{dataset.name} · {dataset.rowCount.toLocaleString('en-US')} pairs</span>
+        <span className="text-slate-500"><Name text={dataset.name} /> · {dataset.rowCount.toLocaleString('en-US')} pairs</span>
       </div>
       <p className="max-w-4xl text-slate-700">
         Fit a performance prediction model for this dataset as the paper did for MultiPref: generate candidate mixes of human and LM labels, train one reward

@@ -1,3 +1,4 @@
+import { Name } from '../../components/name';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
@@ -77,7 +78,7 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
             ) : (
               <>
                 <button type="button" className="flex-1 text-left font-medium text-indigo-700 hover:underline" onClick={() => onOpen(p.id)}>
-                  {p.name}
+                  <Name text={p.name} />
                 </button>
                 {p.isDemo && <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">Demo data</span>}
                 <span className="text-xs text-slate-500">{new Date(p.updatedAt).toLocaleString()}</span>
@@ -107,7 +108,7 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
           setDeleting(null);
         }}
       >
-        “{deleting?.name}” and all its datasets will be removed from this browser. This cannot be undone.
+        “<Name text={deleting?.name ?? ''} />” and all its datasets will be removed from this browser. This cannot be undone.
       </ConfirmDialog>
     </div>
   );

@@ -1,3 +1,5 @@
+import { Name } from '../../components/name';
+import { isolateName } from '../../domain/bidi';
 import { useQuery } from '@tanstack/react-query';
 import { agreementReport, ratingsFromAnnotations, type AgreementReport } from '../../domain/agreement';
 import type { Annotation } from '../../domain/annotation';
@@ -74,7 +76,7 @@ export function ReviewArea({ projectId }: { projectId: string }) {
           <tbody>
             {report.pairs.map((p) => (
               <tr key={`${p.first}|${p.second}`} className="border-t border-slate-100">
-                <td>{p.first} · {p.second}</td>
+                <td><Name text={p.first} /> · <Name text={p.second} /></td>
                 <td className="text-right tabular-nums">{p.winner.n}</td>
                 <td className="text-right tabular-nums" data-testid={`kappa-${p.first}-${p.second}`} data-value={p.winner.kappa ?? ''}>{p.winner.kappa === null ? `undefined (${p.winner.undefinedReason})` : fmt(p.winner.kappa)}</td>
                 <td className="text-right tabular-nums">{fmt(p.fivePoint.kappa)}</td>
@@ -105,7 +107,7 @@ export function ReviewArea({ projectId }: { projectId: string }) {
           <tbody>
             {report.annotatorStats.map((s) => (
               <tr key={s.annotator} className="border-t border-slate-100">
-                <td>{s.annotator}</td>
+                <td><Name text={s.annotator} /></td>
                 <td className="text-right tabular-nums">{s.items}</td>
                 <td className="text-right tabular-nums">{s.medianMs === null ? '—' : (s.medianMs / 1000).toFixed(1)}</td>
                 <td className="text-right tabular-nums">{s.meanMs === null ? '—' : (s.meanMs / 1000).toFixed(1)}</td>
@@ -120,7 +122,7 @@ export function ReviewArea({ projectId }: { projectId: string }) {
           {report.disagreements.map((d) => (
             <li key={d.idx}>
               <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'data', ...(datasetId ? { datasetId } : {}), item: d.idx })}>Pair {ids.get(d.idx) ?? d.idx + 1}</a>:{' '}
-              {d.ratings.map((r) => `${r.annotator} ${r.overall}`).join(', ')}
+              {d.ratings.map((r) => `${isolateName(r.annotator)} ${r.overall}`).join(', ')}
               {d.lm ? ` · LM ${d.lm}` : ''}
             </li>
           ))}

@@ -1,3 +1,5 @@
+import { Name } from '../../components/name';
+import { isolateName } from '../../domain/bidi';
 import { useEffect, useMemo, useState } from 'react';
 import { Button } from '../../components/button';
 import { NumberField } from '../../components/number-field';
@@ -76,7 +78,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
     <div className="mx-auto max-w-6xl space-y-5 p-6 text-sm">
       <div className="flex flex-wrap items-center gap-3">
         <h2 className="text-lg font-semibold">Route</h2>
-        <span className="text-slate-500">{datasetName} · {n.toLocaleString('en-US')} pairs</span>
+        <span className="text-slate-500"><Name text={datasetName} /> · {n.toLocaleString('en-US')} pairs</span>
       </div>
       <section aria-label="Performance prediction model" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
         <div className="flex flex-wrap items-end gap-3">
@@ -84,7 +86,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
             <span className="text-xs text-slate-600">PPM</span>
             <select aria-label="PPM" value={ppmHash ?? ''} onChange={(e) => s.set({ ppmHash: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1">
               {ppms.data?.map((p) => (
-                <option key={p.hash} value={p.hash}>{p.name}{p.builtIn ? ' (built in)' : ''}</option>
+                <option key={p.hash} value={p.hash}>{isolateName(p.name)}{p.builtIn ? ' (built in)' : ''}</option>
               ))}
             </select>
           </label>
@@ -246,7 +248,7 @@ function PlanHistory({ projectId, plans, activeId, ppm }: { projectId: string; p
                 <td>v{p.version}</td>
                 <td className="text-xs">{new Date(p.createdAt).toLocaleString()}</td>
                 <td className="font-mono text-xs">{p.strategy}</td>
-                <td className="text-xs">{p.ppmName}</td>
+                <td className="text-xs"><Name text={p.ppmName} /></td>
                 <td className="text-right tabular-nums">{p.budget.count.toLocaleString('en-US')}</td>
                 <td className="text-right tabular-nums" data-testid={`plan-labels-${p.version}`}>
                   {(c?.labels ?? 0).toLocaleString('en-US')}{c && c.annotators > 1 ? ` (${c.annotators} annotators)` : ''}

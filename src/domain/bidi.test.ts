@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { isolateName, stripBidiControls } from './bidi';
+
+describe('bidi isolation of names', () => {
+  it('removes embedding, override, isolate and mark controls, and isolates the rest', () => {
+    expect(stripBidiControls('ana\u202e evil\u202c')).toBe('ana evil');
+    expect(stripBidiControls('\u2067x\u2069\u200f')).toBe('x');
+    expect(isolateName('\u202eabc')).toBe('\u2068abc\u2069');
+    // Right-to-left letters stay; only the controls go.
+    expect(stripBidiControls('שלום')).toBe('שלום');
+  });
+});
