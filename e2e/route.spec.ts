@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parsePlanFile } from '../src/domain/routing/plan-file';
-import { demoWithFeatures, quadraticModel } from './fixtures/route';
+import { demoWithFeatures, narrowModel, quadraticModel } from './fixtures/route';
 
 test('route the demo with the built-in PPM: slider, curve, lock a plan; the queue matches', async ({ page }) => {
   await demoWithFeatures(page);
@@ -80,8 +80,19 @@ test('route the demo with the built-in PPM: slider, curve, lock a plan; the queu
 test('an uploaded quadratic PPM routes; a corrupt file gets a clear message', async ({ page }) => {
   await demoWithFeatures(page);
   await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not an onnx model') });
+  await expect(page.getByText('The PPM was not stored')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('broken.onnx is not a PPM this app can use');
+  // A rejected file is not kept: the picker still lists only the built-in PPM.
+  await expect(page.getByLabel('PPM', { exact: true }).locator('option')).toHaveCount(1);
+  // A model that meets the contract but whose graph does not take its declared width (symbolic input) says so.
+  await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'narrow.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(narrowModel()) });
   await expect(page.getByText('This PPM cannot be used')).toBeVisible();
-  await expect(page.getByRole('alert')).toContainText('broken.onnx');
+  await expect(page.getByRole('alert').filter({ hasText: 'narrow.onnx passes the PPM contract but does not run on its 90 declared feature columns' })).toBeVisible();
+  // An uploaded PPM can be removed again.
+  await page.getByRole('button', { name: 'Remove this PPM' }).click();
+  await page.getByRole('dialog', { name: 'Remove this PPM?' }).getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByLabel('PPM', { exact: true }).locator('option')).toHaveCount(1);
+  await expect(page.getByTestId('ppm-summary')).toContainText('linear');
   await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'quadratic.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(quadraticModel()) });
   await expect(page.getByTestId('ppm-summary')).toContainText('quadratic');
   await page.getByLabel('Strategy', { exact: true }).selectOption('topk');

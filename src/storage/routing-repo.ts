@@ -14,6 +14,16 @@ export async function listPpms(db: HyperDb): Promise<PpmRow[]> {
   return db.ppms.toArray();
 }
 
+/** Deletes a stored PPM that is not built in. */
+export async function removePpm(db: HyperDb, hash: string): Promise<void> {
+  await db.transaction('rw', db.ppms, async () => {
+    const row = await db.ppms.get(hash);
+    if (!row) return;
+    if (row.builtIn) throw Object.assign(new Error('A built-in PPM cannot be removed.'), { code: 'built-in' });
+    await db.ppms.delete(hash);
+  });
+}
+
 /** Plans of a project, newest version first. */
 export async function listPlans(db: HyperDb, projectId: string): Promise<PlanRow[]> {
   const rows = await db.plans.where('[projectId+version]').between([projectId, -Infinity], [projectId, Infinity]).toArray();

@@ -155,4 +155,17 @@ describe('routing handler', () => {
     const large = await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'topk', budget: 280, candidates: 1, seed: 1, refine: false });
     expect(large.outsideFitRange).toMatch(/^This mix lies outside the mixes the PPM was fitted on/);
   });
+
+  it('a PPM that passes the contract but fails to run says why, not just onnxruntime\'s words', async () => {
+    const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }]]));
+    const handler = createRoutingHandler({
+      loadFeatureSet: async () => featureSet,
+      loadPpm: async (h) => fake.rows.get(h),
+      openSession: async (bytes) => ({ ...(await fake.open(bytes)), predict: async () => Promise.reject(new Error('GEMM: Dimension mismatch, W: {45,1} K: 90 N:1')) }),
+    });
+    const failed = ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
+    await expect(failed).rejects.toMatchObject({ code: 'ppm-run' });
+    await expect(failed).rejects.toThrow(/does not run on its 90 declared feature columns: .*\(onnxruntime said: GEMM: Dimension mismatch/);
+    expect(fake.log.released).toEqual(['A']);
+  });
 });

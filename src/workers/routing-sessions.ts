@@ -81,10 +81,20 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
     const index = eligible.index;
     const router = new Router(index, evaluator);
     ctx.progress({ phase: 'Gain per tag', done: 2, total: 3 });
-    const tg = await tagGains(index, evaluator, { seed: 1 });
-    const allHuman = (await evaluator.predict(Float32Array.from(index.countAll()), 1))[0]!;
-    // Gains of every instance, computed now so the first route is quick.
-    await router.gains();
+    let tg: Awaited<ReturnType<typeof tagGains>>;
+    let allHuman: number;
+    try {
+      tg = await tagGains(index, evaluator, { seed: 1 });
+      allHuman = (await evaluator.predict(Float32Array.from(index.countAll()), 1))[0]!;
+      // Gains of every instance, computed now so the first route is quick.
+      await router.gains();
+    } catch (e) {
+      // The contract check passed, but the graph does not run on its declared input (a symbolic width that the
+      // weights contradict, say): onnxruntime's own words ("GEMM: Dimension mismatch") alone do not say why.
+      await serial(() => ppm.release()).catch(() => undefined);
+      const why = e instanceof Error ? e.message : String(e);
+      fail('ppm-run', `${row.name} passes the PPM contract but does not run on its ${info.features.length} declared feature columns: the model's input must take exactly the features listed in hyper.ppm.features, in that order (onnxruntime said: ${why})`);
+    }
     current = { key: req.session, eligible, index, defects: fs.defects ?? new Uint8Array(fs.n), router, ppm, info, evaluator };
     const summary: PpmSummary = {
       hash: row.hash, name: row.name, kind: info.kind, output: info.output, source: info.source, featureCount: info.features.length,

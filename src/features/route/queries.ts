@@ -1,10 +1,10 @@
 // TanStack Query hooks for routing: PPMs, the routing worker's jobs, and plans.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { parsePpmIndex } from '../../domain/ppm';
+import { isPpmError, parsePpmIndex, readPpmInfo } from '../../domain/ppm';
 import { openDb, type PlanRow } from '../../storage/db';
 import { listDatasets } from '../../storage/datasets-repo';
 import { getFeatureSet } from '../../storage/features-repo';
-import { currentPlan, listPlans, listPpms, lockPlan, planLabelCounts, putPpm, setActivePlan } from '../../storage/routing-repo';
+import { currentPlan, listPlans, listPpms, lockPlan, planLabelCounts, putPpm, removePpm, setActivePlan } from '../../storage/routing-repo';
 import { routingWorker } from '../../workers/routing-client';
 import type { BackendChoice, StrategyId } from '../../workers/routing-protocol';
 
@@ -42,15 +42,43 @@ export function usePpms() {
   });
 }
 
+/**
+ * The largest PPM file taken: a PPM maps 90 tag counts to a score, so even a dense quadratic one is tens of
+ * kilobytes; and IndexedDB in Chromium refuses a single value above about 133 MB.
+ */
+export const MAX_PPM_BYTES = 64 * 1024 * 1024;
+
+/** Checks a file against the PPM contract before storing it: a file that is not a usable PPM is never kept. */
 export function useUploadPpm() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (file: File) => {
+      if (file.size > MAX_PPM_BYTES) {
+        throw Object.assign(
+          new Error(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB; a PPM file here is at most ${MAX_PPM_BYTES / 1024 / 1024} MB (a PPM over the 90 tags is usually a few kilobytes). Is it the right file?`),
+          { code: 'too-large' },
+        );
+      }
       const bytes = new Uint8Array(await file.arrayBuffer());
+      try {
+        readPpmInfo(bytes);
+      } catch (e) {
+        if (isPpmError(e)) throw Object.assign(new Error(`${file.name} is not a PPM this app can use: ${e.message}. Nothing was stored.`), { code: `ppm-${e.code}` });
+        throw e;
+      }
       const hash = await sha256Hex(bytes);
       await putPpm(openDb(), { hash, name: file.name, bytes, builtIn: false, addedAt: Date.now() });
       return hash;
     },
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['ppms'] }),
+  });
+}
+
+/** Removes an uploaded (or lab-installed) PPM; built-in ones stay. Plans made with it keep its name and hash. */
+export function useRemovePpm() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (hash: string) => removePpm(openDb(), hash),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['ppms'] }),
   });
 }

@@ -3,6 +3,7 @@ import { isolateName } from '../../domain/bidi';
 import { useEffect, useMemo, useState } from 'react';
 import { Button } from '../../components/button';
 import { NumberField } from '../../components/number-field';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { budgetCost, PLAN_FILE_FORMAT, PLAN_FILE_VERSION, resolveBudget, type BudgetKind, type PlanFile } from '../../domain/routing';
 import { downloadFile } from '../../components/download';
@@ -13,7 +14,7 @@ import { routeHref } from '../../navigation/router';
 import type { PlanRow } from '../../storage/db';
 import type { BackendChoice, CurvePoint, PpmSummary, RouteOutcome, StrategyId } from '../../workers/routing-protocol';
 import { BudgetChart } from './budget-chart';
-import { routingSessionKey, useActivePlan, useBudgetCurve, useExplain, useLockPlan, usePlanLabelCounts, usePlans, usePpms, usePreparedRouting, useRoute, useRouteDatasets, useRouteFeatureSet, useSetActivePlan, useUploadPpm } from './queries';
+import { routingSessionKey, useActivePlan, useBudgetCurve, useExplain, useLockPlan, usePlanLabelCounts, usePlans, usePpms, usePreparedRouting, useRoute, useRouteDatasets, useRouteFeatureSet, useRemovePpm, useSetActivePlan, useUploadPpm } from './queries';
 import { useRouteSettings } from './route-settings';
 
 const STRATEGY_TEXT: Record<StrategyId, string> = {
@@ -48,6 +49,8 @@ export function RouteArea({ projectId }: { projectId: string }) {
 function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { projectId: string; datasetId: string; datasetName: string; n: number; featureSetAt: number }) {
   const ppms = usePpms();
   const upload = useUploadPpm();
+  const remove = useRemovePpm();
+  const [removing, setRemoving] = useState<string | null>(null);
   const s = useRouteSettings();
   const ppmHash = s.ppmHash ?? ppms.data?.find((p) => p.builtIn)?.hash;
   const prepared = usePreparedRouting(datasetId, ppmHash, featureSetAt, s.backend);
@@ -96,6 +99,9 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
               {(Object.keys(BACKEND_TEXT) as BackendChoice[]).map((k) => <option key={k} value={k}>{BACKEND_TEXT[k]}</option>)}
             </select>
           </label>
+          {ppmHash && ppms.data?.find((p) => p.hash === ppmHash && !p.builtIn) && (
+            <Button variant="ghost" onClick={() => setRemoving(ppmHash)} aria-label="Remove this PPM">Remove</Button>
+          )}
           <label className="flex flex-col gap-1">
             <span className="text-xs text-slate-600">Upload a PPM (.onnx)</span>
             <input
@@ -111,7 +117,22 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
           </label>
         </div>
         {ppms.error && <ErrorMessage title="Could not load the built-in PPMs" error={ppms.error} />}
-        {upload.error && <ErrorMessage title="Could not store the PPM" error={upload.error} />}
+        {upload.isPending && <p className="text-slate-500" role="status">Checking the PPM file…</p>}
+        {upload.error && <ErrorMessage title="The PPM was not stored" error={upload.error} />}
+        {remove.error && <ErrorMessage title="Could not remove the PPM" error={remove.error} />}
+        <ConfirmDialog
+          open={removing !== null}
+          title="Remove this PPM?"
+          confirmText="Remove"
+          danger
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            if (removing) remove.mutate(removing, { onSuccess: () => s.set({ ppmHash: undefined }) });
+            setRemoving(null);
+          }}
+        >
+          <p>It is removed from this browser. Plans locked with it keep its name and hash; upload the file again to route with it.</p>
+        </ConfirmDialog>
         {prepared.error && <ErrorMessage title="This PPM cannot be used" error={prepared.error} />}
         {prepared.isFetching && <p className="text-slate-500">Loading the PPM and the tags…</p>}
         {prepared.data && (
