@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -83,6 +83,13 @@ test('an uploaded quadratic PPM routes; a corrupt file gets a clear message', as
   await expect(page.getByText('The PPM was not stored')).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('broken.onnx is not a PPM this app can use');
   // A rejected file is not kept: the picker still lists only the built-in PPM.
+  await expect(page.getByLabel('PPM', { exact: true }).locator('option')).toHaveCount(1);
+  // A huge file is refused at once, before it is read (IndexedDB would refuse it minutes later, silently).
+  const huge = join(mkdtempSync(join(tmpdir(), 'hyper-huge-')), 'huge.onnx');
+  writeFileSync(huge, '');
+  truncateSync(huge, 300 * 1024 * 1024);
+  await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles(huge);
+  await expect(page.getByRole('alert').filter({ hasText: 'huge.onnx is 315 MB; a PPM file here is at most 64 MB' })).toBeVisible();
   await expect(page.getByLabel('PPM', { exact: true }).locator('option')).toHaveCount(1);
   // A model that meets the contract but whose graph does not take its declared width (symbolic input) says so.
   await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'narrow.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(narrowModel()) });
