@@ -36,6 +36,8 @@ test.beforeAll(async () => {
     res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
     res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
     if (req.method === 'OPTIONS') return res.writeHead(204).end();
+    // An endpoint that redirects elsewhere: the app must not follow it with the prompts.
+    if (req.url === '/moved/v1/chat/completions') return res.writeHead(307, { Location: `${base}/chat/completions` }).end();
     if (req.url !== '/v1/chat/completions') return res.writeHead(404).end();
     requests++;
     inFlight++;
@@ -95,4 +97,23 @@ test('descriptive tags from an OpenAI-compatible endpoint: tagged, cached, used 
   await expect(summary).toContainText(`${n * 8} answers from the cache`);
   await expect(summary).toContainText('0 requests');
   expect(requests).toBe(n * 8);
+});
+
+test('a redirect is refused, not followed: no prompt reaches the address it points to', async ({ page }) => {
+  const text = Array.from({ length: 3 }, (_, i) => JSON.stringify({ prompt: `Question ${i}?`, chosen: `Answer ${i}`, rejected: `No ${i}` })).join('\n');
+  await openApp(page);
+  await createProject(page, 'Redirect');
+  await page.getByLabel('Dataset file').setInputFiles({ name: 'q.jsonl', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.getByRole('button', { name: 'Import 3 pairs' }).click();
+  await page.getByRole('link', { name: 'Features', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute features' }).click();
+  await expect(page.getByText('(18 of 90 tags available)')).toBeVisible();
+  const before = requests;
+  await page.getByLabel('Base URL').fill(base.replace('/v1', '/moved/v1'));
+  await page.getByLabel('Model', { exact: true }).fill('local-test-model');
+  await page.getByRole('button', { name: 'Run analyzer' }).click();
+  const summary = page.getByTestId('analyzer-summary');
+  await expect(summary).toContainText('Stopped early: 0 of 3 pairs tagged');
+  await expect(summary).toContainText('/moved/v1/chat/completions answered with a redirect. Prompts are sent only to the address you set, so it was not followed');
+  expect(requests).toBe(before);
 });

@@ -33,6 +33,7 @@ serveWorker<AnalyzerRequest>(self, async (req, ctx) => {
     fetch: (input, init) => fetch(input, init),
     timeoutMs: settings.timeoutMs,
   });
+  let lastWait: number | null = null;
   const result = await analyzePrompts({
     items,
     client,
@@ -44,8 +45,13 @@ serveWorker<AnalyzerRequest>(self, async (req, ctx) => {
     random: seededRandom(1),
     signal: ctx.signal,
     ...(settings.price ? { price: settings.price } : {}),
-    onProgress: (p) =>
-      ctx.progress({ phase: 'analyzing', done: p.done, total: p.total, detail: { cached: p.cached, failed: p.failed, requests: p.requests, cost: p.estimatedCost } }),
+    onProgress: (p) => {
+      const waiting: Record<string, number | null> = p.waiting ? { waitUntil: p.waiting.untilMs, waitMs: p.waiting.ms, waitServer: p.waiting.serverAsked ? 1 : 0 } : { waitUntil: null };
+      // A wait starting or ending is always sent (not thrown away by the throttle): the page says why nothing moves.
+      const changed = (p.waiting?.untilMs ?? null) !== lastWait;
+      lastWait = p.waiting?.untilMs ?? null;
+      ctx.progress({ phase: 'analyzing', done: p.done, total: p.total, detail: { cached: p.cached, failed: p.failed, requests: p.requests, cost: p.estimatedCost, ...waiting } }, changed);
+    },
   });
   const entries: { idx: number; tags: DescriptiveTags }[] = [];
   result.items.forEach((item, i) => {

@@ -3,7 +3,8 @@ import { toErrorValue, type CancelRequest, type JobProgress, type WorkerResponse
 
 export interface JobContext {
   signal: AbortSignal;
-  progress(p: JobProgress): void;
+  /** Reports progress, at most one message per 50 ms unless `always` (a change the page must not miss). */
+  progress(p: JobProgress, always?: boolean): void;
 }
 
 type Handler<Req> = (req: Req, ctx: JobContext) => Promise<{ result: unknown; transfer?: Transferable[] }>;
@@ -29,9 +30,9 @@ export function serveWorker<Req extends { type: string; id: number }>(scope: Sco
     const post = (r: WorkerResponse<unknown>, transfer?: Transferable[]) => scope.postMessage(r, transfer ?? []);
     const ctx: JobContext = {
       signal: controller.signal,
-      progress(p) {
+      progress(p, always = false) {
         const now = performance.now();
-        if (now - lastProgress < 50 && p.done < p.total) return;
+        if (!always && now - lastProgress < 50 && p.done < p.total) return;
         lastProgress = now;
         post({ id: req.id, status: 'progress', progress: p });
       },

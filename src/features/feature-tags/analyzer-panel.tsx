@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
@@ -123,6 +123,7 @@ export function AnalyzerPanel({ datasetId, withDescriptive, n, onDone }: { datas
               {d.cost !== null && d.cost !== undefined ? ` · est. cost ${d.cost.toFixed(4)}` : ''}
             </p>
           )}
+          {d?.waitUntil ? <WaitNote until={d.waitUntil} ms={d.waitMs ?? 0} serverAsked={d.waitServer === 1} /> : null}
         </div>
       )}
       {run.error && !isCancelled(run.error) && <div className="mt-3"><ErrorMessage title="The analyzer run failed" error={run.error} /></div>}
@@ -155,5 +156,20 @@ function Summary({ s }: { s: AnalyzerRunSummary }) {
         <p key={i} className="pair-text text-xs text-red-700">pair {Number(e.key) + 1}, {e.dimension}: {e.message}</p>
       ))}
     </div>
+  );
+}
+
+/** The run is pausing before a retry: how long, why, and that Cancel stops it. */
+function WaitNote({ until, ms, serverAsked }: { until: number; ms: number; serverAsked: boolean }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const left = Math.max(0, Math.ceil((until - now) / 1000));
+  return (
+    <p role="status" className="text-xs text-amber-800" data-testid="analyzer-waiting">
+      {serverAsked ? `The server asked to wait (Retry-After ${Math.round(ms / 1000)} s)` : 'The server is busy'}: retrying in {left} s. Cancel stops the run; answers so far are kept.
+    </p>
   );
 }

@@ -27,11 +27,13 @@ export interface ChatClient {
 /** The subset of `fetch` the client uses (so tests and workers can pass their own). */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' },
 ) => Promise<{
   ok: boolean;
   status: number;
   statusText?: string;
+  /** 'opaqueredirect' when a browser stopped at a redirect (redirect: 'manual'). */
+  type?: string;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
 }>;
@@ -58,7 +60,7 @@ export interface ChatClientOptions {
  * bad-response: a 2xx answer that is not a chat completion; aborted: the caller's signal fired;
  * config: the options themselves are unusable (thrown by createChatClient).
  */
-export type ChatErrorCode = 'http' | 'auth' | 'network' | 'timeout' | 'bad-response' | 'aborted' | 'config';
+export type ChatErrorCode = 'http' | 'auth' | 'network' | 'timeout' | 'bad-response' | 'aborted' | 'config' | 'redirect';
 
 export class ChatClientError extends Error {
   override readonly name = 'ChatClientError';
@@ -122,10 +124,20 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      // Prompts go only to the URL the user gave: a redirect is refused, not followed (a 307 would resend the
+      // whole body to an address nobody configured). Browsers report it as an opaque response.
       const res = await raceAbort(
-        fetchFn(url, { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal }),
+        fetchFn(url, { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal, redirect: 'manual' }),
         controller.signal,
       );
+      if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+        const to = res.headers.get('location');
+        throw new ChatClientError(
+          'redirect',
+          `${url} answered with a redirect${res.status ? ` (HTTP ${res.status})` : ''}${to ? ` to ${to}` : ''}. Prompts are sent only to the address you set, so it was not followed: set the base URL to the server's real address.`,
+          res.status ? { status: res.status } : {},
+        );
+      }
       const text = await raceAbort(res.text(), controller.signal);
       if (!res.ok) throw httpError(res.status, res.statusText, text, res.headers, now());
       return parseCompletion(text);

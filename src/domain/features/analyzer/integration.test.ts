@@ -279,6 +279,27 @@ describe('createChatClient against a local server', () => {
     expect(slow.code).toBe('timeout');
   });
 
+  it('refuses a redirect (a 307 would resend the prompts elsewhere) and says where it pointed', async () => {
+    let elsewhere = 0;
+    const other = createServer((_req, res) => {
+      elsewhere++;
+      res.writeHead(200).end('{}');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const target = `http://127.0.0.1:${(other.address() as AddressInfo).port}/steal`;
+    try {
+      for (const status of [307, 308, 301, 302]) {
+        const e = await failure({ status, headers: { Location: target } });
+        expect(e.code).toBe('redirect');
+        expect(e.message).toContain(`answered with a redirect (HTTP ${status}) to ${target}`);
+        expect(e.message).toContain('it was not followed');
+      }
+      expect(elsewhere).toBe(0);
+    } finally {
+      await new Promise<void>((r) => other.close(() => r()));
+    }
+  });
+
   it('hints at the base URL on a 404', async () => {
     const c = createChatClient({ baseUrl: server.baseUrl.replace('/v1', '/v2'), model: 'm', fetch: fetchFn, timeoutMs: 2000 });
     const e = (await c.complete(msgs).catch((x: unknown) => x)) as ChatClientError;
@@ -459,6 +480,22 @@ describe('analyzePrompts against a local server', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(r.cancelled).toBe(true);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('a Retry-After beyond the cap stops the run and says how long the server asked for, instead of waiting silently', async () => {
+    server.script.set('*', [{ status: 429, headers: { 'Retry-After': '86400' } }]);
+    const r = await run({ concurrency: 1, sleep: realSleep });
+    expect(server.requests).toHaveLength(1);
+    expect(r.fatal?.message).toContain('The server asks to wait 24 h (Retry-After) before more requests; the run stopped');
+  });
+
+  it('reports a retry wait while it lasts (how long, whether the server asked), then clears it', async () => {
+    server.script.set('*', [{ status: 429, headers: { 'Retry-After': '1' } }]);
+    const seen: (AnalyzerProgress['waiting'])[] = [];
+    const r = await run({ concurrency: 1, items: ITEMS.slice(0, 1), dimensions: ['safety_concern'], onProgress: (p) => seen.push(p.waiting) });
+    expect(r.errors).toEqual([]);
+    expect(seen).toContainEqual({ untilMs: expect.any(Number), ms: 1000, serverAsked: true });
+    expect(seen.at(-1)).toBeNull();
   });
 
   it('an already-aborted signal sends nothing', async () => {

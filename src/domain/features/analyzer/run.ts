@@ -44,6 +44,11 @@ export interface AnalyzerProgress {
   requestsWithoutUsage: number;
   /** From the usage figures and the price; null when no price is set. */
   estimatedCost: number | null;
+  /**
+   * Set while the run waits before retrying (a 429 or 5xx answer): until when (epoch ms), how long, and whether
+   * the server asked for it (Retry-After). Cancel stops the wait.
+   */
+  waiting: { untilMs: number; ms: number; serverAsked: boolean } | null;
 }
 
 export interface Price {
@@ -164,7 +169,14 @@ export function retryDelay(retry: number, backoff: Backoff, random: () => number
 
 /** Failures after which no further request can succeed. */
 function isFatal(e: ChatClientError): boolean {
-  return e.code === 'auth' || e.code === 'config' || (e.code === 'http' && e.status === 404);
+  return e.code === 'auth' || e.code === 'config' || e.code === 'redirect' || (e.code === 'http' && e.status === 404);
+}
+
+/** How a wait the server asks for reads to people ("3 min", "24 h"). */
+function durationText(ms: number): string {
+  if (ms < 90_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 90 * 60_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 3_600_000)} h`;
 }
 
 class Cancelled extends Error {}
@@ -208,7 +220,7 @@ export async function analyzePrompts(options: AnalyzeOptions): Promise<AnalyzeRe
 
   const progress: AnalyzerProgress = {
     done: 0, total: tasks.length, cached: 0, failed: 0, requests: 0, retries: 0,
-    promptTokens: 0, completionTokens: 0, requestsWithoutUsage: 0, estimatedCost: estimateCost(0, 0, price),
+    promptTokens: 0, completionTokens: 0, requestsWithoutUsage: 0, estimatedCost: estimateCost(0, 0, price), waiting: null,
   };
   const report = () => onProgress?.({ ...progress });
 
@@ -281,12 +293,31 @@ export async function analyzePrompts(options: AnalyzeOptions): Promise<AnalyzeRe
           stop.abort();
           throw new Cancelled();
         }
+        // The server asks for a longer pause than the run waits (Retry-After beyond the cap): stop, and say
+        // so, rather than retry too early or sit silent for hours. Answers so far are cached: rerun later.
+        const cap = backoff.maxRetryAfterMs ?? 120_000;
+        if (isRetryable(err) && err.retryAfterMs !== undefined && err.retryAfterMs > cap) {
+          const message = `${err.message} The server asks to wait ${durationText(err.retryAfterMs)} (Retry-After) before more requests; the run stopped. Answers so far are kept: run it again later.`;
+          fatal ??= { code, message, ...(err.status !== undefined ? { status: err.status } : {}) };
+          record(task, { ok: false, error: errorOf(task, code, message, attempts, err.status) });
+          stop.abort();
+          throw new Cancelled();
+        }
         if (isRetryable(err) && transientRetries < maxRetries) {
           const delay = retryDelay(transientRetries, backoff, random, err.retryAfterMs);
           transientRetries++;
           progress.retries++;
+          const wait = { untilMs: Date.now() + delay, ms: delay, serverAsked: err.retryAfterMs !== undefined };
+          if (!progress.waiting || progress.waiting.untilMs < wait.untilMs) progress.waiting = wait;
           report();
-          await untilCancelled(sleep(delay, stop.signal), stop.signal);
+          try {
+            await untilCancelled(sleep(delay, stop.signal), stop.signal);
+          } finally {
+            if (progress.waiting === wait) {
+              progress.waiting = null;
+              report();
+            }
+          }
           continue;
         }
         record(task, { ok: false, error: errorOf(task, code, err.message, attempts, err.status) });
