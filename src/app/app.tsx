@@ -6,6 +6,7 @@ import { projectKeys } from '../features/projects/queries';
 import { openDb } from '../storage/db';
 import { removeStaleImports } from '../storage/datasets-repo';
 import { ensureDemoProject } from './demo-seed';
+import { askPersistentStorage } from '../workers/storage-guard';
 import { navigate, useRoute } from '../navigation/router';
 import { ProjectShell } from './project-shell';
 
@@ -21,6 +22,8 @@ function makeQueryClient(): QueryClient {
 
 async function bootstrap(): Promise<{ removedStale: number }> {
   const db = openDb();
+  // Ask the browser not to evict this site's data under storage pressure (it may say no; nothing else changes).
+  void askPersistentStorage();
   const removedStale = await removeStaleImports(db);
   await ensureDemoProject();
   return { removedStale };

@@ -11,6 +11,7 @@ import { openDb } from '../storage/db';
 import { appendInstances, beginImport, deleteDataset, finishImport } from '../storage/datasets-repo';
 import { seedProject } from '../storage/seed-repo';
 import { serveWorker, type JobContext } from './worker-host';
+import { ensureRoomFor } from './storage-guard';
 import type { ImportRequest, ImportResults, InspectResult } from './import-protocol';
 
 interface Held {
@@ -20,6 +21,8 @@ interface Held {
   compressed: boolean;
   contentHash: string;
   notes: string[];
+  /** Bytes of the file's content (after gzip): what storing its rows will take, roughly. */
+  contentBytes: number;
 }
 
 const sessions = new Map<string, Held>();
@@ -44,7 +47,7 @@ async function inspect(file: Blob, fileName: string, ctx: JobContext): Promise<I
   const bytes = new Uint8Array(await file.arrayBuffer());
   checkCancelled(ctx);
   const session = new ImportSession();
-  const { format, compressed, notes } = await readTable(bytes, fileName, session, {
+  const { format, compressed, notes, contentBytes } = await readTable(bytes, fileName, session, {
     signal: ctx.signal,
     onProgress: (done, total) => ctx.progress({ phase: 'reading', done, total }),
   });
@@ -54,7 +57,7 @@ async function inspect(file: Blob, fileName: string, ctx: JobContext): Promise<I
   const best = guesses[0];
   const sessionId = crypto.randomUUID();
   sessions.clear(); // one import at a time per worker: drop rows of abandoned imports
-  sessions.set(sessionId, { session, fileName, format, compressed, contentHash, notes });
+  sessions.set(sessionId, { session, fileName, format, compressed, contentHash, notes, contentBytes });
   const meta = { fileName, format, compressed, notes };
   ctx.progress({ phase: 'checking', done: 0, total: 1 });
   const report = best && best.score > 0 ? session.evaluate(best.shape, defaultOptionsFor(best.shape), meta) : null;
@@ -83,6 +86,8 @@ async function commit(req: Extract<ImportRequest, { type: 'commit' }>, ctx: JobC
   const db = openDb();
   const report = h.session.evaluate(req.shape, req.options, { fileName: h.fileName, format: h.format, compressed: h.compressed, notes: h.notes });
   if (report.importable === 0) throw new ImportError('no-rows', 'No row of this file can be imported with these settings.');
+  // IndexedDB keeps the records about as large as their text (compressed, but with its log and indexes).
+  await ensureRoomFor(Math.round(h.contentBytes * 1.5), `Importing ${h.fileName}`);
   const datasetId = await beginImport(db, {
     projectId: req.projectId,
     name: req.datasetName,
@@ -113,7 +118,13 @@ async function commit(req: Extract<ImportRequest, { type: 'commit' }>, ctx: JobC
     written += chunk.length;
     await finishImport(db, datasetId, written);
   } catch (e) {
-    await deleteDataset(db, datasetId);
+    // Roll back at once; if even that fails (the disk is full), start-up removes the unfinished dataset later.
+    // Either way the error reported is the one that stopped the import, not the rollback's.
+    try {
+      await deleteDataset(db, datasetId);
+    } catch (rollback) {
+      console.warn('rollback of a failed import failed; start-up removes it', rollback);
+    }
     throw e;
   }
   sessions.delete(req.sessionId);

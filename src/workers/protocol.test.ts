@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkerClient } from './worker-client';
 import { serveWorker } from './worker-host';
-import { WorkerJobError } from './protocol';
+import { isQuotaError, QUOTA_MESSAGE, toErrorValue, WorkerJobError } from './protocol';
 
 type Req =
   | { type: 'count'; id: number; to: number }
@@ -76,5 +76,20 @@ describe('worker protocol', () => {
     const [a, b] = await Promise.all([client.request({ type: 'count', to: 3 }), client.request({ type: 'count', to: 5 })]);
     expect([a, b]).toEqual([3, 5]);
     close();
+  });
+});
+
+describe('storage-full errors', () => {
+  it('are recognised bare and wrapped (Dexie: an aborted transaction with the quota error inside, or a bulk failure)', () => {
+    const quota = new DOMException('The disk is full.', 'QuotaExceededError');
+    expect(isQuotaError(quota)).toBe(true);
+    const aborted = Object.assign(new Error('The transaction was aborted, so the request cannot be fulfilled.'), { name: 'AbortError', inner: quota });
+    expect(isQuotaError(aborted)).toBe(true);
+    expect(isQuotaError(Object.assign(new Error('Could not delete some values.'), { name: 'BulkError', failures: [new Error('x'), aborted] }))).toBe(true);
+    expect(isQuotaError(Object.assign(new Error('x'), { failures: { 3: quota } }))).toBe(true);
+    expect(isQuotaError(new Error('The transaction was aborted'))).toBe(false);
+    expect(toErrorValue(aborted)).toEqual({ code: 'quota', message: QUOTA_MESSAGE });
+    // A coded error that wraps one is still a storage error.
+    expect(toErrorValue(Object.assign(aborted, { code: 'whatever' })).code).toBe('quota');
   });
 });

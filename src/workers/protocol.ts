@@ -38,13 +38,28 @@ export function isCancelled(e: unknown): boolean {
   return e instanceof WorkerJobError && e.code === 'cancelled';
 }
 
+export const QUOTA_MESSAGE =
+  'The browser refused to store more data: the disk or this site\'s storage is full. What was being written was not kept. Free disk space, or delete a project you have backed up, and try again.';
+
+/**
+ * Whether an error is, or wraps, a storage-full failure. IndexedDB libraries wrap it: Dexie reports an aborted
+ * transaction ("The transaction was aborted") whose `inner` is the QuotaExceededError, and bulk operations
+ * list it in `failures`.
+ */
+export function isQuotaError(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  const x = e as { name?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
+  if (x.name === 'QuotaExceededError') return true;
+  if (isQuotaError(x.inner, depth + 1) || isQuotaError(x.cause, depth + 1)) return true;
+  const failures = Array.isArray(x.failures) ? x.failures : x.failures && typeof x.failures === 'object' ? Object.values(x.failures) : [];
+  return failures.some((f) => isQuotaError(f, depth + 1));
+}
+
 /** Turns anything thrown inside a worker into a transferable error value. */
 export function toErrorValue(e: unknown): WorkerErrorValue {
+  if (isQuotaError(e)) return { code: 'quota', message: QUOTA_MESSAGE };
   if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string' && e instanceof Error) {
     return { code: (e as { code: string }).code, message: e.message };
-  }
-  if (e instanceof DOMException && e.name === 'QuotaExceededError') {
-    return { code: 'quota', message: 'The browser refused to store more data (storage quota exceeded). Free space or delete a project.' };
   }
   if (e instanceof Error) return { code: 'internal', message: e.message };
   return { code: 'internal', message: String(e) };

@@ -22,6 +22,8 @@ export interface ReadTableResult {
   encoding: TextEncoding;
   /** Things about the file as a whole the user must know (e.g. it was not UTF-8 and was read as Windows-1252). */
   notes: string[];
+  /** Bytes of content read (after gzip; the file itself for Parquet): a measure of what storing it will take. */
+  contentBytes: number;
 }
 
 /** What the content looks like, judged from its first bytes. */
@@ -209,7 +211,8 @@ async function readTableAs(
     if (counted.rows === 0 && counted.problems === 0) {
       throw new ImportError('no-rows', `${fileName} holds no rows.`);
     }
-    return { format, compressed, encoding, notes: [] };
+    // Parquet is compressed column by column; its text is typically several times the file.
+    return { format, compressed, encoding, notes: [], contentBytes: format === 'parquet' ? bytes.length * 8 : decodedBytes };
   } finally {
     await source.return(undefined);
   }
