@@ -2,7 +2,8 @@
 // Thin adapter: reads the dataset, plan and annotations from IndexedDB, runs the merge and the chosen
 // writer chunk by chunk (domain/export), and hands back one zip (data file, manifest.json, README.md).
 import { tagsOf } from '../domain/features/feature-set';
-import { createFormatWriter, dataFileName, exportZip, webDeflateRaw, type ExportContext } from '../domain/export';
+import { createFormatWriter, dataFileName, exportZip, webDeflateRaw, ZipWriter, type ExportContext } from '../domain/export';
+import { entryBytes, projectBackupEntries } from '../storage/backup-repo';
 import { Merger } from '../domain/merge';
 import { readPpmInfo } from '../domain/ppm';
 import type { PlanFileHuman } from '../domain/routing';
@@ -11,7 +12,7 @@ import { getDataset, readInstanceRange, readInstances } from '../storage/dataset
 import { openDb, type DatasetRow, type PlanRow } from '../storage/db';
 import { getFeatureSet } from '../storage/features-repo';
 import { getPpm } from '../storage/routing-repo';
-import type { ExportRequest, ExportSpec } from './export-protocol';
+import type { ExportRequest, ExportResults, ExportSpec } from './export-protocol';
 import type { JobContext } from './worker-host';
 import { serveWorker } from './worker-host';
 
@@ -58,7 +59,29 @@ function baseName(d: DatasetRow): string {
   return d.name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'dataset';
 }
 
+async function backup(projectId: string, appVersion: string, ctx: JobContext): Promise<ExportResults['backup']> {
+  const db = openDb();
+  const project = await db.projects.get(projectId);
+  if (!project) fail('not-found', 'The project no longer exists.');
+  const parts: Uint8Array[] = [];
+  const zip = new ZipWriter((b) => void parts.push(b), { deflate: webDeflateRaw });
+  let entries = 0;
+  let pairs = 0;
+  let annotations = 0;
+  for await (const e of projectBackupEntries(db, projectId, { name: 'hyper-workbench', version: appVersion })) {
+    if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
+    await zip.addFile(e.name, entryBytes(e), { compress: !e.name.endsWith('.onnx') });
+    if (e.name.includes('/instances.part-') && 'text' in e) pairs += e.text.split('\n').length - 1;
+    if (e.name === 'annotations.jsonl' && 'text' in e) annotations = e.text === '' ? 0 : e.text.split('\n').length - 1;
+    ctx.progress({ phase: 'Backing up', done: ++entries, total: entries + 1 });
+  }
+  await zip.finish();
+  const safe = project.name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'project';
+  return { zip: new Blob(parts as BlobPart[], { type: 'application/zip' }), fileName: `${safe}-backup-${new Date().toISOString().slice(0, 10)}.zip`, pairs, annotations };
+}
+
 serveWorker<ExportRequest>(self, async (req, ctx) => {
+  if (req.type === 'backup') return { result: await backup(req.projectId, req.appVersion, ctx) };
   const { dataset, plan, human, annotations } = await load(req);
   const merger = new Merger({ plan: { human, dataset: { n: dataset.rowCount } }, annotations, options: req.options });
   if (req.type === 'summary') {

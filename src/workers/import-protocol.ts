@@ -41,7 +41,9 @@ export type ImportRequest =
     }
   | { type: 'discard'; id: number; sessionId: string }
   /** Writes the built-in demo project from its JSONL text (once, unless forced). */
-  | { type: 'seed-demo'; id: number; text: string; fileName: string; force: boolean };
+  | { type: 'seed-demo'; id: number; text: string; fileName: string; force: boolean }
+  /** Restores a project backup (a zip made by the export worker's 'backup'). */
+  | { type: 'restore'; id: number; file: Blob; fileName: string };
 
 export interface ImportResults {
   inspect: InspectResult;
@@ -50,6 +52,8 @@ export interface ImportResults {
   commit: { datasetId: string; rowCount: number };
   discard: null;
   'seed-demo': { projectId: string | null };
+  /** copy: the project was still here, so the backup became a copy beside it. */
+  restore: { projectId: string; name: string; copy: boolean; pairs: number; annotations: number };
 }
 
 /** Requests as the page sends them (the client adds the id). */

@@ -12,6 +12,8 @@ import { appendInstances, beginImport, deleteDataset, finishImport } from '../st
 import { seedProject } from '../storage/seed-repo';
 import { serveWorker, type JobContext } from './worker-host';
 import { ensureRoomFor } from './storage-guard';
+import { unzipSync } from 'fflate';
+import { BACKUP_MANIFEST, BackupError, parseBackupManifest, restoreProject } from '../storage/backup-repo';
 import type { ImportRequest, ImportResults, InspectResult } from './import-protocol';
 
 interface Held {
@@ -131,6 +133,32 @@ async function commit(req: Extract<ImportRequest, { type: 'commit' }>, ctx: JobC
   return { datasetId, rowCount: written };
 }
 
+/** Restores a project backup: the zip is read here, checked, and written with restoreProject. */
+async function restore(file: Blob, fileName: string, ctx: JobContext): Promise<ImportResults['restore']> {
+  ctx.progress({ phase: 'reading the backup', done: 0, total: 3 });
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(new Uint8Array(await file.arrayBuffer()));
+  } catch (e) {
+    throw new BackupError(`${fileName} is not a zip file (${e instanceof Error ? e.message : String(e)}); a backup is the .zip the Projects page's "Back up" downloads.`);
+  }
+  const decoder = new TextDecoder();
+  const manifestBytes = entries[BACKUP_MANIFEST];
+  if (!manifestBytes) throw new BackupError(`${fileName} holds no ${BACKUP_MANIFEST}: it is not a project backup.`);
+  const manifest = parseBackupManifest(decoder.decode(manifestBytes), fileName);
+  const size = Object.values(entries).reduce((n, b) => n + b.length, 0);
+  await ensureRoomFor(Math.round(size * 1.5), `Restoring ${fileName}`);
+  checkCancelled(ctx);
+  ctx.progress({ phase: 'writing the project', done: 1, total: 3 });
+  const { projectId, copy } = await restoreProject(openDb(), manifest, {
+    text: (n) => (entries[n] ? decoder.decode(entries[n]) : undefined),
+    bytes: (n) => entries[n],
+    names: () => Object.keys(entries),
+  }, fileName);
+  const pairs = Object.values(manifest.counts.instances).reduce((a, b) => a + b, 0);
+  return { projectId, name: copy ? `${manifest.project.name} (restored)` : manifest.project.name, copy, pairs, annotations: manifest.counts.annotations };
+}
+
 const DEMO_FLAG = 'demo-seeded';
 
 /** The demo goes through the same readers and layouts as any user file. */
@@ -169,6 +197,8 @@ serveWorker<ImportRequest>(self, async (req, ctx) => {
       return { result: null };
     case 'seed-demo':
       return { result: await seedDemo(req.text, req.fileName, req.force) };
+    case 'restore':
+      return { result: await restore(req.file, req.fileName, ctx) };
     default: {
       const never: never = req;
       throw new Error(`Unknown request ${JSON.stringify(never)}`);

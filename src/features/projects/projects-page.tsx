@@ -5,13 +5,15 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
 import type { Area } from '../../navigation/router';
 import type { ProjectRow } from '../../storage/db';
-import { useOpenPack, useProjectMutations, useProjects } from './queries';
+import { useBackupProject, useOpenPack, useProjectMutations, useProjects, useRestoreBackup } from './queries';
 
 /** The list of projects: create, open, rename, delete (with confirmation). */
 export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (id: string) => void; onOpenArea: (id: string, area: Area) => void; onRestoreDemo: () => void }) {
   const projects = useProjects();
   const { create, rename, remove } = useProjectMutations();
   const openPack = useOpenPack();
+  const backup = useBackupProject();
+  const restore = useRestoreBackup();
   const [name, setName] = useState('');
   const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
   const [deleting, setDeleting] = useState<ProjectRow | null>(null);
@@ -49,6 +51,29 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
           }}
         />
       </label>
+      <label className="mb-4 block text-sm text-slate-700">
+        Restore a project from a backup (.zip)
+        <input
+          type="file"
+          accept=".zip"
+          aria-label="Restore a backup"
+          className="ml-2 text-xs"
+          disabled={restore.isPending}
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) restore.mutate(f);
+          }}
+        />
+      </label>
+      {restore.isPending && <p role="status" className="mb-2 text-sm text-slate-600">Restoring the backup…</p>}
+      {restore.error && <ErrorMessage title="Could not restore the backup" error={restore.error} />}
+      {restore.data && (
+        <p role="status" data-testid="restore-done" className="mb-2 rounded-md bg-emerald-50 p-2 text-sm text-emerald-900">
+          Restored “<Name text={restore.data.name} />”: {restore.data.pairs.toLocaleString('en-US')} pairs, {restore.data.annotations.toLocaleString('en-US')} annotations
+          {restore.data.copy ? ' (the project was still here, so the backup is a copy beside it)' : ''}.
+        </p>
+      )}
       {openPack.error && <ErrorMessage title="Could not open the annotation pack" error={openPack.error} />}
       {create.error && <ErrorMessage title="Could not create the project" error={create.error} />}
       {projects.error && <ErrorMessage title="Could not read projects from browser storage" error={projects.error} />}
@@ -82,6 +107,7 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
                 </button>
                 {p.isDemo && <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">Demo data</span>}
                 <span className="text-xs text-slate-500">{new Date(p.updatedAt).toLocaleString()}</span>
+                <Button variant="ghost" aria-label={`Back up ${p.name}`} disabled={backup.isPending} onClick={() => backup.mutate(p.id)} title="Download the whole project (data, features, plans, annotations) as one file that restores it">Back up</Button>
                 <Button variant="ghost" aria-label={`Rename ${p.name}`} onClick={() => setEditing({ id: p.id, name: p.name })}>Rename</Button>
                 <Button variant="ghost" aria-label={`Delete ${p.name}`} onClick={() => setDeleting(p)}>Delete</Button>
               </>
@@ -95,6 +121,10 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
           </li>
         )}
       </ul>
+      {backup.error && <ErrorMessage title="Could not back up the project" error={backup.error} />}
+      <p className="mt-2 text-xs text-slate-500">
+        Projects live in this browser's storage. A backup (one .zip per project) keeps them safe from a cleared browser or a full disk, and restores them here or in another browser.
+      </p>
       {rename.error && <ErrorMessage title="Could not rename the project" error={rename.error} />}
       {remove.error && <ErrorMessage title="Could not delete the project" error={remove.error} />}
       <ConfirmDialog
@@ -108,7 +138,7 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
           setDeleting(null);
         }}
       >
-        “<Name text={deleting?.name ?? ''} />” and all its datasets will be removed from this browser. This cannot be undone.
+        “<Name text={deleting?.name ?? ''} />” and all its datasets will be removed from this browser. This cannot be undone, except from a backup: use “Back up” first if you may need it again.
       </ConfirmDialog>
     </div>
   );
