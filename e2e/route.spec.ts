@@ -140,3 +140,45 @@ test('page and command line choose the same pairs: best over budgets bounded by 
     expect(fromPage.strategy).toBe(fromCli.strategy);
   }
 });
+
+test('invalid input is said, not swallowed: a budget above the pairs, a pair number that does not exist; no old numbers beside new settings', async ({ page }) => {
+  await demoWithFeatures(page);
+  await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
+  await page.getByLabel('Budget (pairs)').fill('10');
+  await expect(page.getByTestId('route-outcome')).toContainText('10 pairs to humans');
+  // 2,000 pairs of 40: the field says why, keeps what was typed, and the result shown is the one in use.
+  await page.getByLabel('Budget (pairs)').fill('2000');
+  await page.getByLabel('Budget (pairs)').blur();
+  await expect(page.getByRole('alert').filter({ hasText: '2,000 is more than 40, the most allowed. The value in use is still 10.' })).toBeVisible();
+  await expect(page.getByLabel('Budget (pairs)')).toHaveValue('2000');
+  await expect(page.getByTestId('route-outcome')).toContainText('10 pairs to humans');
+  await page.getByLabel('Budget (pairs)').fill('12');
+  await expect(page.getByRole('alert').filter({ hasText: 'the most allowed' })).toHaveCount(0);
+  await expect(page.getByTestId('route-outcome')).toContainText('12 pairs to humans');
+
+  for (const bad of ['9999', '0', 'abc', '']) {
+    await page.getByLabel('Explain pair number').fill(bad);
+    await expect(page.getByRole('alert').filter({ hasText: 'Enter a pair number from 1 to 40.' })).toBeVisible();
+    await expect(page.getByTestId('explain')).toHaveCount(0);
+  }
+  await page.getByLabel('Explain pair number').fill('3');
+  await expect(page.getByTestId('explain')).toContainText('Contribution of each of its tags');
+
+  // Switching the strategy shows a computing state, never the old strategy's numbers beside the new settings:
+  // a watcher in the page records every render of the outcome from the switch on.
+  await page.evaluate(() => {
+    const w = window as unknown as { seenStrategies: string[] };
+    w.seenStrategies = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="route-outcome"]');
+      if (el) w.seenStrategies.push(el.getAttribute('data-strategy') ?? '');
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  await page.getByLabel('Strategy', { exact: true }).selectOption('simulated');
+  const outcome = page.getByTestId('route-outcome');
+  await expect(page.getByTestId('route-computing').or(outcome)).toBeVisible();
+  await expect(outcome).toHaveAttribute('data-strategy', 'simulated');
+  await expect(outcome).toContainText('500 candidates evaluated');
+  const seen = await page.evaluate(() => (window as unknown as { seenStrategies: string[] }).seenStrategies);
+  expect(seen.filter((x) => x !== 'simulated')).toEqual([]);
+});
