@@ -144,9 +144,9 @@ export async function fitCommand(argv: readonly string[], log: (s: string) => vo
   }
   await writeOutputFiles(outputs);
   if (opt('predictions') !== undefined) log(`wrote out-of-fold predictions to ${opt('predictions')}`);
-  log(`wrote ${output}: ${best.kind} PPM${fits.length > 1 ? ` (${choice.reason})` : ''}, output "${score}: ${meaning}"`);
-  const r = best.range;
-  log(`  fitted on candidate mixes whose tag counts reach at most ${Math.max(0, ...r.max)}; routing warns when it asks about mixes beyond that`);
+  log(`wrote ${output}: ${best.kind} PPM, output "${score}: ${meaning}"`);
+  if (fits.length > 1) log(`  kept: ${choice.reason}`);
+  log('  the model records the tag counts it was fitted on: hyper route warns when a mix goes beyond them');
   if (score === PROXY_SCORE_COLUMN) log('  the scores are PROXY accuracies: the PPM predicts the proxy, not a RewardBench score');
   return 0;
 }

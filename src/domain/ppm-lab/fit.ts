@@ -605,7 +605,7 @@ export function chooseFit(fits: readonly Pick<FitResult, 'kind' | 'cv'>[], selec
   const digits = select === 'rmse' ? 4 : 3;
   const show = (f: Pick<FitResult, 'kind' | 'cv'>) => `${f.kind} ${metric(f).mean.toFixed(digits)} ± ${metric(f).std.toFixed(digits)}`;
   const simplest = fits.reduce((a, f, i) => (SIMPLICITY[f.kind] < SIMPLICITY[fits[a]!.kind] ? i : a), 0);
-  if (fits.length === 1) return { best: 0, clear: true, reason: `the only fit (${show(fits[0]!)})` };
+  if (fits.length === 1) return { best: 0, clear: true, reason: `the only fit: ${show(fits[0]!)}` };
   let top = 0;
   fits.forEach((f, i) => {
     if (Number.isFinite(metric(f).mean) && (!Number.isFinite(metric(fits[top]!).mean) || better(metric(f).mean, metric(fits[top]!).mean))) top = i;
@@ -621,8 +621,8 @@ export function chooseFit(fits: readonly Pick<FitResult, 'kind' | 'cv'>[], selec
     return better(mean, 0) && Math.abs(mean) > sd / Math.sqrt(d.length) && metric(fits[i]!).mean.toFixed(digits) !== metric(f).mean.toFixed(digits);
   });
   const all = fits.map(show).join(', ');
-  if (clearOver(top)) return { best: top, clear: true, reason: `${select === 'rmse' ? 'lower' : 'higher'} ${name} (${all})` };
-  return { best: simplest, clear: false, reason: `no clear difference in ${name} (${all}, within their fold-to-fold noise): the simpler ${fits[simplest]!.kind} PPM is kept` };
+  if (clearOver(top)) return { best: top, clear: true, reason: `${select === 'rmse' ? 'lower' : 'higher'} ${name}: ${all}` };
+  return { best: simplest, clear: false, reason: `no clear difference in ${name}, ${all}, within their fold-to-fold noise: the simpler ${fits[simplest]!.kind} PPM is kept` };
 }
 
 /** One line describing the fit and its cross-validation, for hyper.ppm.trained_on. */
