@@ -100,16 +100,7 @@ export async function longTasks(page, sinceMs = 0) {
 }
 
 /** Seeded PRNG (mulberry32) for resampling. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../scripts/seeded.mjs';
 
 /** Through the app's UI: a new project with `path` imported (n pairs) and its features computed. */
 export async function importWithFeatures(page, { projectName, path, n, workers = 2 }) {

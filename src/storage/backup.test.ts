@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { freshDatabases } from './test-db';
 import type { Annotation } from '../domain/annotation';
 import { saveAnnotation } from './annotations-repo';
 import { parseBackupManifest, projectBackupEntries, restoreProject, type BackupFiles } from './backup-repo';
@@ -11,19 +11,7 @@ import { lockPlan, putPpm, setActivePlan } from './routing-repo';
 import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
 import type { ImportReport } from '../domain/formats/report';
 
-let counter = 0;
-const dbs: Dexie[] = [];
-function freshDb(): HyperDb {
-  const db = new HyperDb(`backup-${++counter}`);
-  dbs.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of dbs.splice(0)) {
-    db.close();
-    await Dexie.delete(db.name);
-  }
-});
+const freshDb = freshDatabases('backup');
 
 const zero = { 'A>>B': 0, 'A>B': 0, 'A=B': 0, 'B>A': 0, 'B>>A': 0 };
 const report: ImportReport = {

@@ -1,27 +1,15 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { freshDatabases } from './test-db';
 import { AnnotationConflictError, getAnnotation, importAnnotations, listAnnotationsOf, listProjectAnnotations, saveAnnotation } from './annotations-repo';
-import { HyperDb } from './db';
 import { appendInstances, beginImport, deleteDataset, finishImport, listDatasets, readInstanceRange, readInstances, removeStaleImports } from './datasets-repo';
 import { createProject, deleteProject, listProjects, renameProject } from './projects-repo';
 import type { ImportReport } from '../domain/formats/report';
 import type { PairRecord } from '../domain/instance';
 import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
 
-let counter = 0;
-const dbs: Dexie[] = [];
-function freshDb(): HyperDb {
-  const db = new HyperDb(`test-${++counter}`);
-  dbs.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of dbs.splice(0)) {
-    db.close();
-    await Dexie.delete(db.name);
-  }
-});
+const freshDb = freshDatabases('test');
 
 const zero = { 'A>>B': 0, 'A>B': 0, 'A=B': 0, 'B>A': 0, 'B>>A': 0 };
 const report: ImportReport = {
@@ -112,14 +100,13 @@ describe('datasets', () => {
 
 describe('schema migrations', () => {
   it('opens a version-1 database and upgrades its projects without losing data', async () => {
-    const name = `test-migrate-${++counter}`;
+    const name = `test-migrate-${crypto.randomUUID()}`;
     const v1 = new Dexie(name);
     v1.version(1).stores({ projects: 'id, name, createdAt', datasets: 'id, projectId, status, createdAt', instances: '[datasetId+idx]', meta: 'key' });
     await v1.table('projects').add({ id: 'p1', name: 'Old', createdAt: 1000 });
     await v1.table('instances').add({ datasetId: 'd1', idx: 0, id: 'x', prompt: 'kept' });
     v1.close();
-    const db = new HyperDb(name);
-    dbs.push(db);
+    const db = freshDb(name);
     const p = await db.projects.get('p1');
     expect(p).toMatchObject({ name: 'Old', createdAt: 1000, updatedAt: 1000, guidelines: '', isDemo: false });
     expect((await db.instances.get(['d1', 0]))?.prompt).toBe('kept');
