@@ -64,6 +64,8 @@ test('descriptive tags from an OpenAI-compatible endpoint: tagged, cached, used 
   await createProject(page, 'Analyzer');
   await page.getByLabel('Dataset file').setInputFiles({ name: 'q.jsonl', mimeType: 'application/json', buffer: Buffer.from(text) });
   await page.getByRole('button', { name: `Import ${n} pairs` }).click();
+  // The import navigates to its dataset when stored; only then move on.
+  await expect(page.getByTestId('match-count')).toHaveText(`${n} pairs`);
   await page.getByRole('link', { name: 'Features', exact: true }).click();
   await page.getByRole('button', { name: 'Compute features' }).click();
   await expect(page.getByText('(18 of 90 tags available)')).toBeVisible();
@@ -105,6 +107,7 @@ test('a redirect is refused, not followed: no prompt reaches the address it poin
   await createProject(page, 'Redirect');
   await page.getByLabel('Dataset file').setInputFiles({ name: 'q.jsonl', mimeType: 'application/json', buffer: Buffer.from(text) });
   await page.getByRole('button', { name: 'Import 3 pairs' }).click();
+  await expect(page.getByTestId('match-count')).toHaveText('3 pairs');
   await page.getByRole('link', { name: 'Features', exact: true }).click();
   await page.getByRole('button', { name: 'Compute features' }).click();
   await expect(page.getByText('(18 of 90 tags available)')).toBeVisible();

@@ -69,6 +69,8 @@ test('semantic scores from an encoder loaded from disk (ONNX + tokenizer.json, r
   await page.getByRole('button', { name: 'Create project' }).click();
   await page.getByLabel('Dataset file').setInputFiles({ name: 'e.jsonl', mimeType: 'application/json', buffer: Buffer.from(text) });
   await page.getByRole('button', { name: `Import ${n} pairs` }).click();
+  // The import navigates to its dataset when stored; only then move on.
+  await expect(page.getByTestId('match-count')).toHaveText(`${n} pairs`);
   await page.getByRole('link', { name: 'Features', exact: true }).click();
   await page.getByRole('button', { name: 'Compute features' }).click();
   const coverage = page.getByRole('table', { name: 'Tag coverage' });

@@ -36,6 +36,8 @@ test('hostile prompts and responses: nothing executes, no request leaves localho
   await createProject(page, 'Hostile');
   await page.getByLabel('Dataset file').setInputFiles({ name: 'hostile.jsonl', mimeType: 'application/json', buffer: Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) });
   await page.getByRole('button', { name: `Import ${rows.length} pairs` }).click();
+  // The import navigates to its dataset when stored; only then move on.
+  await expect(page.getByTestId('match-count')).toHaveText(`${rows.length} pairs`);
   await page.getByRole('link', { name: 'Features', exact: true }).click();
   await page.getByRole('button', { name: 'Compute features' }).click();
   await expect(page.getByTestId('feature-status')).toContainText(`for ${rows.length} pairs`);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isolateName, stripBidiControls } from './bidi';
+import { stripBidiControls } from './bidi';
 
 describe('bidi isolation of names', () => {
-  it('removes embedding, override, isolate and mark controls, and isolates the rest', () => {
+  it('removes embedding, override, isolate and mark controls', () => {
     expect(stripBidiControls('ana\u202e evil\u202c')).toBe('ana evil');
     expect(stripBidiControls('\u2067x\u2069\u200f')).toBe('x');
-    expect(isolateName('\u202eabc')).toBe('\u2068abc\u2069');
+    expect(stripBidiControls('\u202eabc')).toBe('abc');
     // Right-to-left letters stay; only the controls go.
     expect(stripBidiControls('שלום')).toBe('שלום');
   });

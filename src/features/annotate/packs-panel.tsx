@@ -1,5 +1,5 @@
 import { Name } from '../../components/name';
-import { isolateName } from '../../domain/bidi';
+import { stripBidiControls } from '../../domain/bidi';
 import { useState } from 'react';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
@@ -50,7 +50,7 @@ export function PacksPanel({ project, plan }: { project: ProjectRow; plan: PlanR
           try {
             const packs = await buildPacks(project, plan, annotators, overlap / 100, seed);
             for (const p of packs) downloadFile(`pack-${safeName(project.name)}-${safeName(p.annotator)}.json`, JSON.stringify(p), 'application/json');
-            setMade(packs.map((p) => `${isolateName(p.annotator)}: ${p.items.length} pairs`).join(', '));
+            setMade(packs.map((p) => `${stripBidiControls(p.annotator)}: ${p.items.length} pairs`).join(', '));
           } catch (e) {
             setError(e);
           }

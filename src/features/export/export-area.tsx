@@ -1,5 +1,5 @@
 import { Name } from '../../components/name';
-import { isolateName } from '../../domain/bidi';
+import { stripBidiControls } from '../../domain/bidi';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/button';
@@ -91,7 +91,7 @@ export function ExportArea({ projectId }: { projectId: string }) {
           <select aria-label="Aggregation" value={aggregationText(options.aggregate)} onChange={(e) => set({ aggregate: parseAggregation(e.target.value) })} className="rounded-md border border-slate-300 px-2 py-1">
             <option value="majority">Majority, strength collapsed (paper)</option>
             <option value="mean-strength">Mean strength</option>
-            {d.annotators.map((a) => <option key={a} value={`annotator:${a}`}>Only {isolateName(a)}</option>)}
+            {d.annotators.map((a) => <option key={a} value={`annotator:${a}`}>Only {stripBidiControls(a)}</option>)}
           </select>
         </label>
         <label className="flex flex-col gap-1">

@@ -1,5 +1,5 @@
 import { Name } from '../../components/name';
-import { isolateName } from '../../domain/bidi';
+import { stripBidiControls } from '../../domain/bidi';
 import { useQuery } from '@tanstack/react-query';
 import { agreementReport, ratingsFromAnnotations, type AgreementReport } from '../../domain/agreement';
 import type { Annotation } from '../../domain/annotation';
@@ -122,7 +122,7 @@ export function ReviewArea({ projectId }: { projectId: string }) {
           {report.disagreements.map((d) => (
             <li key={d.idx}>
               <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'data', ...(datasetId ? { datasetId } : {}), item: d.idx })}>Pair {ids.get(d.idx) ?? d.idx + 1}</a>:{' '}
-              {d.ratings.map((r) => `${isolateName(r.annotator)} ${r.overall}`).join(', ')}
+              {d.ratings.map((r) => `${stripBidiControls(r.annotator)} ${r.overall}`).join(', ')}
               {d.lm ? ` · LM ${d.lm}` : ''}
             </li>
           ))}

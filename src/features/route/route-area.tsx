@@ -1,5 +1,5 @@
 import { Name } from '../../components/name';
-import { isolateName } from '../../domain/bidi';
+import { stripBidiControls } from '../../domain/bidi';
 import { useEffect, useMemo, useState } from 'react';
 import { Button } from '../../components/button';
 import { NumberField } from '../../components/number-field';
@@ -89,7 +89,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
             <span className="text-xs text-slate-600">PPM</span>
             <select aria-label="PPM" value={ppmHash ?? ''} onChange={(e) => s.set({ ppmHash: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1">
               {ppms.data?.map((p) => (
-                <option key={p.hash} value={p.hash}>{isolateName(p.name)}{p.builtIn ? ' (built in)' : ''}</option>
+                <option key={p.hash} value={p.hash}>{stripBidiControls(p.name)}{p.builtIn ? ' (built in)' : ''}</option>
               ))}
             </select>
           </label>
