@@ -71,3 +71,24 @@ describe('feature set assembly', () => {
     expect(counts.reduce((s, c) => s + c, 0)).toBe(total);
   });
 });
+
+describe('scoreChunk progress', () => {
+  it('reports after every pair, with the pair already scored', () => {
+    const seen: number[] = [];
+    let counted = 0;
+    const counting: LexicalScorers = { ...scorers, countTokens: (t) => { counted++; return scorers.countTokens(t); } };
+    scoreChunk(records, 0, counting, (done) => {
+      // three countTokens calls (prompt, A, B) per pair happened before this pair's report
+      expect(counted).toBe(done * 3);
+      seen.push(done);
+    });
+    expect(seen).toEqual([1, 2, 3, 4]);
+  });
+
+  it('stops the chunk when the callback throws (a cancelled run)', () => {
+    let counted = 0;
+    const counting: LexicalScorers = { ...scorers, countTokens: (t) => { counted++; return scorers.countTokens(t); } };
+    expect(() => scoreChunk(records, 0, counting, (done) => { if (done === 2) throw new Error('cancelled'); })).toThrow('cancelled');
+    expect(counted).toBe(6);
+  });
+});
