@@ -41,3 +41,30 @@ export function ConfirmDialog(props: {
     </dialog>
   );
 }
+
+/**
+ * The common case: a confirmation about one thing the user picked (a project, a dataset, a file). Open while
+ * `target` is set; confirming calls `onConfirm(target)`, and either button clears it through `onClose`.
+ */
+export function ConfirmFor<T>(props: {
+  target: T | null;
+  title: string;
+  children: ReactNode;
+  confirmText: string;
+  danger?: boolean;
+  onConfirm: (target: T) => void;
+  onClose: () => void;
+}) {
+  const { target, onConfirm, onClose, ...rest } = props;
+  return (
+    <ConfirmDialog
+      {...rest}
+      open={target !== null}
+      onCancel={onClose}
+      onConfirm={() => {
+        if (target !== null) onConfirm(target);
+        onClose();
+      }}
+    />
+  );
+}

@@ -2,7 +2,7 @@ import { Name } from '../../components/name';
 import { stripBidiControls } from '../../domain/bidi';
 import { useState } from 'react';
 import { Button } from '../../components/button';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmFor } from '../../components/confirm-dialog';
 import { downloadFile } from '../../components/download';
 import { ErrorMessage } from '../../components/error-message';
 import { parseResults } from '../../domain/annotate/pack';
@@ -123,19 +123,16 @@ function ImportedResults({ projectId }: { projectId: string }) {
         ))}
       </ul>
       {remove.error ? <ErrorMessage title="Could not remove the results" error={remove.error} /> : null}
-      <ConfirmDialog
-        open={asked !== null}
+      <ConfirmFor
+        target={asked}
         title="Remove imported results?"
         confirmText="Remove"
         danger
-        onCancel={() => setAsked(null)}
-        onConfirm={() => {
-          if (asked) remove.mutate({ annotator: asked.annotator, origin: asked.origin });
-          setAsked(null);
-        }}
+        onClose={() => setAsked(null)}
+        onConfirm={(r) => remove.mutate({ annotator: r.annotator, origin: r.origin })}
       >
         {asked && <p>This deletes the {asked.count} annotations of <Name text={asked.annotator} /> imported from {asked.origin}. Annotations made in this browser are not touched. Importing the file again brings them back.</p>}
-      </ConfirmDialog>
+      </ConfirmFor>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { Name } from '../../components/name';
 import { useState } from 'react';
 import { Button } from '../../components/button';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmFor } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
 import type { DatasetRow } from '../../storage/db';
 import { SHAPE_TEXT } from '../../domain/formats/types';
@@ -59,19 +59,16 @@ function DatasetList({ projectId }: { projectId: string }) {
         {remove.error && <ErrorMessage title="Could not delete the dataset" error={remove.error} />}
       </section>
       <ImportPanel projectId={projectId} />
-      <ConfirmDialog
-        open={deleting !== null}
+      <ConfirmFor
+        target={deleting}
         title="Delete dataset?"
         confirmText="Delete dataset"
         danger
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => {
-          if (deleting) remove.mutate(deleting.id);
-          setDeleting(null);
-        }}
+        onClose={() => setDeleting(null)}
+        onConfirm={(d) => remove.mutate(d.id)}
       >
         “<Name text={deleting?.name ?? ''} />” ({deleting?.rowCount.toLocaleString('en-US')} pairs) will be removed from this browser.
-      </ConfirmDialog>
+      </ConfirmFor>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { Name } from '../../components/name';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../components/button';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmFor } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
 import type { Area } from '../../navigation/router';
 import type { ProjectRow } from '../../storage/db';
@@ -127,19 +127,16 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
       </p>
       {rename.error && <ErrorMessage title="Could not rename the project" error={rename.error} />}
       {remove.error && <ErrorMessage title="Could not delete the project" error={remove.error} />}
-      <ConfirmDialog
-        open={deleting !== null}
+      <ConfirmFor
+        target={deleting}
         title="Delete project?"
         confirmText="Delete project"
         danger
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => {
-          if (deleting) remove.mutate(deleting.id);
-          setDeleting(null);
-        }}
+        onClose={() => setDeleting(null)}
+        onConfirm={(p) => remove.mutate(p.id)}
       >
         “<Name text={deleting?.name ?? ''} />” and all its datasets will be removed from this browser. This cannot be undone, except from a backup: use “Back up” first if you may need it again.
-      </ConfirmDialog>
+      </ConfirmFor>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { stripBidiControls } from '../../domain/bidi';
 import { useEffect, useMemo, useState } from 'react';
 import { Button } from '../../components/button';
 import { NumberField } from '../../components/number-field';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmFor } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { budgetCost, PLAN_FILE_FORMAT, PLAN_FILE_VERSION, resolveBudget, type BudgetKind, type PlanFile } from '../../domain/routing';
 import { downloadFile } from '../../components/download';
@@ -120,19 +120,16 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
         {upload.isPending && <p className="text-slate-500" role="status">Checking the PPM file…</p>}
         {upload.error && <ErrorMessage title="The PPM was not stored" error={upload.error} />}
         {remove.error && <ErrorMessage title="Could not remove the PPM" error={remove.error} />}
-        <ConfirmDialog
-          open={removing !== null}
+        <ConfirmFor
+          target={removing}
           title="Remove this PPM?"
           confirmText="Remove"
           danger
-          onCancel={() => setRemoving(null)}
-          onConfirm={() => {
-            if (removing) remove.mutate(removing, { onSuccess: () => s.set({ ppmHash: undefined }) });
-            setRemoving(null);
-          }}
+          onClose={() => setRemoving(null)}
+          onConfirm={(hash) => remove.mutate(hash, { onSuccess: () => s.set({ ppmHash: undefined }) })}
         >
           <p>It is removed from this browser. Plans locked with it keep its name and hash; upload the file again to route with it.</p>
-        </ConfirmDialog>
+        </ConfirmFor>
         {prepared.error && <ErrorMessage title="This PPM cannot be used" error={prepared.error} />}
         {prepared.isFetching && <p className="text-slate-500">Loading the PPM and the tags…</p>}
         {prepared.data && (
