@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { storedAnnotations } from './fixtures/annotate';
+import { labelItems, storedAnnotations } from './fixtures/annotate';
 import { unzip } from './fixtures/unzip';
 import { chooseFile, createProject, hasShared, openApp, readJsonl, sharedPath } from './helpers';
 
@@ -28,11 +28,7 @@ test('import -> features -> route -> annotate a few -> export TRL: labels follow
   await page.getByRole('link', { name: 'Annotate', exact: true }).click();
   await page.getByLabel('Your name').fill('ana');
   await page.getByLabel('Your name').press('Enter');
-  for (const key of ['1', '5', '2']) {
-    await page.keyboard.press(key);
-    await page.keyboard.press('q');
-    await page.keyboard.press('Enter');
-  }
+  await labelItems(page, ['1', '5', '2']);
   await expect(page.getByTestId('queue-progress')).toContainText('3 submitted');
   const annotations = (await storedAnnotations(page)).filter((a) => a.status === 'submitted');
   expect(annotations).toHaveLength(3);

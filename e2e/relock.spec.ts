@@ -2,7 +2,7 @@
 // locked, the Route page lists both plans with their labels, and the lead picks the plan in use.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { startAnnotating, storedAnnotations } from './fixtures/annotate';
+import { labelItems, startAnnotating, storedAnnotations } from './fixtures/annotate';
 import { demoWithFeatures } from './fixtures/route';
 import { unzip } from './fixtures/unzip';
 
@@ -37,11 +37,7 @@ test('label on plan v1, lock v2 with another strategy: every human label is expo
   await lock(page, 'topk', 6, 1);
   await startAnnotating(page, 'ana');
   // No ties, so every label is a training pair.
-  for (const key of ['1', '5', '2', '4']) {
-    await page.keyboard.press(key);
-    await page.keyboard.press('q');
-    await page.keyboard.press('Enter');
-  }
+  await labelItems(page, ['1', '5', '2', '4']);
   await expect(page.getByTestId('queue-progress')).toContainText('4 submitted');
   const made = (await storedAnnotations(page)).filter((a) => a.status === 'submitted');
   expect(made).toHaveLength(4);
