@@ -192,3 +192,33 @@ test('undo after submitting brings the item back as a draft; Esc closes the guid
   await expect(page.getByRole('region', { name: 'Differences between the responses' })).toHaveCount(0);
   await expect(guidelines).toHaveCount(0);
 });
+
+test('a save that fails (a full disk) keeps the annotator on the item; once storage works again, Enter saves and moves on', async ({ page }) => {
+  await demoPlan(page, 6);
+  await startAnnotating(page, 'cy');
+  await page.keyboard.press('2');
+  await page.keyboard.press('w');
+  await expect(page.getByTestId('item-status')).toContainText('Saved');
+  // From now on IndexedDB refuses annotation writes the way a full disk does.
+  await page.evaluate(() => {
+    const put = IDBObjectStore.prototype.put;
+    (window as unknown as { restorePut: () => void }).restorePut = () => { IDBObjectStore.prototype.put = put; };
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'annotations') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+  });
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'Not saved, so you are still on this item' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Your last change could not be saved' })).toContainText('storage');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 6');
+  // The draft is still here, with its choice, and nothing was submitted.
+  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is slightly better/);
+  expect((await storedAnnotations(page)).filter((a) => a.status === 'submitted')).toHaveLength(0);
+
+  await page.evaluate(() => (window as unknown as { restorePut: () => void }).restorePut());
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 2 of 6');
+  const stored = (await storedAnnotations(page)).filter((a) => a.status === 'submitted');
+  expect(stored).toHaveLength(1);
+});
