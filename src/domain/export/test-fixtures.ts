@@ -5,6 +5,7 @@ import type { FormatWriter } from './writers';
 import { mergeRecords } from '../merge/merge';
 import type { MergeOptions } from '../merge/options';
 import { ann, plan, rec } from '../merge/test-fixtures';
+import { concatBytes } from '../bytes';
 
 export function trickyRecords(): PairRecord[] {
   const r0 = rec('q-0', 'B>A');
@@ -53,12 +54,6 @@ export function writeAll(writer: FormatWriter, records: readonly MergedRecord[],
   const parts: Uint8Array[] = [];
   for (let i = 0; i < records.length; i += chunk) parts.push(...writer.push(records.slice(i, i + chunk)));
   parts.push(...writer.finish());
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 

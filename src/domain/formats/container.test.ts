@@ -3,18 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ImportError } from '../errors';
 import { formatFromFileName, readTable, sniffContent, type ReadTableOptions } from './container';
 import type { RawRow, RowProblem, TableSink } from './types';
+import { concatBytes } from '../bytes';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));

@@ -8,6 +8,7 @@ import { readJsonDocument, tooLarge } from './json-reader';
 import { JsonlReader } from './jsonl-reader';
 import { readParquet } from './parquet-reader';
 import type { RawRow, RowProblem, TableFormat, TableSink } from './types';
+import { concatBytes } from '../bytes';
 
 export interface ReadTableOptions {
   /** Progress in bytes of the file as given (compressed bytes for a .gz file). */
@@ -442,18 +443,6 @@ function hasLineBreak(slices: readonly Slice[]): boolean {
   return slices.some((s) => s.bytes.includes(0x0a));
 }
 
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
 function countingSink(sink: TableSink): TableSink & { rows: number; problems: number } {
   const counted = {
