@@ -4,17 +4,15 @@ import { TAG_WORDS } from '../domain/features/feature-set';
 import { TAG_DEFS, TAG_INDEX } from '../domain/features/tags';
 import { budgetCost, resolveBudget, type BudgetInput } from '../domain/routing/budget';
 import { isRoutingError } from '../domain/routing/errors';
-import { buildPlanFile, type PlanFile } from '../domain/routing/plan-file';
-import { predictRows } from '../domain/routing/ppm';
-import { Router, runStrategy, type StrategySpec } from '../domain/routing/router';
-import { eligibleTagIndex, toDatasetPositions } from '../domain/routing/eligible';
+import { planHumans, planJson, planToFile, type PlanFile } from '../domain/routing/plan-file';
+import { routePlan, STRATEGY_NAMES, strategySpec, type StrategyName } from '../domain/routing/plan';
+import { Router } from '../domain/routing/router';
+import { eligibleTagIndex } from '../domain/routing/eligible';
 import { defectCodes } from '../domain/pair-defects';
-import type { LocalSearchResult, RoutingResult } from '../domain/routing/strategies';
 import type { DatasetOrientation } from '../domain/formats/orientation';
 import { parseArgs, UsageError } from './args';
 import { writeOutputFile } from './outputs';
 import { openPpm, packageVersion, PAPER_PRIOR_NAME } from './ppm-session';
-import { describeFitRangeExcess, outsideFitRange } from '../domain/ppm/contract';
 import { datasetOptions, readDataset, readInputFile, readTagsJsonl, tagsFromDataset, TagsFileError, type DatasetTags } from './tags-from-file';
 
 export const ROUTE_HELP = `hyper route: choose which pairs go to human annotators, with a PPM and a routing strategy
@@ -53,8 +51,6 @@ Options:
   --help                this text
 `;
 
-type Strategy = 'topk' | 'simulated' | 'positive' | 'best';
-const STRATEGIES: readonly Strategy[] = ['topk', 'simulated', 'positive', 'best'];
 
 /** A --budget value: `25%` or a number with a decimal point is a fraction, a whole number is a count. */
 export function parseBudgetArg(text: string): { kind: 'fraction' | 'count'; value: number } {
@@ -162,8 +158,8 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
   const opt = (name: string) => (typeof args[name] === 'string' ? (args[name] as string) : undefined);
 
   // Every option is checked before the (slow) tagging starts.
-  const strategy = String(args.strategy) as Strategy;
-  if (!STRATEGIES.includes(strategy)) throw new UsageError(`unknown strategy "${String(args.strategy)}" (expected ${STRATEGIES.join(', ')})`);
+  const strategy = String(args.strategy) as StrategyName;
+  if (!STRATEGY_NAMES.includes(strategy)) throw new UsageError(`unknown strategy "${String(args.strategy)}" (expected ${STRATEGY_NAMES.join(', ')})`);
   const input = opt('input');
   const tagsPath = opt('tags');
   if (input === undefined && tagsPath === undefined) throw new UsageError('--input or --tags is required');
@@ -251,52 +247,39 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     const excludedCount = eligible.excluded.empty + eligible.excluded.identical;
     if (excludedCount > 0) log(`  ${excludedCount} pairs are not routed: ${eligible.excluded.empty} with an empty response, ${eligible.excluded.identical} with identical responses`);
     else if (!tags.defects) log('  note: without --input the texts are unknown, so pairs with empty or identical responses cannot be left out');
-    const routable = count === null ? null : Math.min(count, index.n);
-    if (routable !== null && count !== null && routable < count) log(`note: only ${index.n} pairs can be routed; the budget routes them all`);
+    if (count !== null && count > index.n) log(`note: only ${index.n} pairs can be routed; the budget routes them all`);
     const router = new Router(index, ppm.evaluator);
-    const spec: StrategySpec =
-      strategy === 'topk' ? { strategy: 'topk', budget: routable! } :
-      strategy === 'simulated' ? { strategy: 'simulated', budget: routable!, K, seed } :
-      strategy === 'positive' ? { strategy: 'positive' } :
-      { strategy: 'best', maxBudget: routable ?? Math.max(1, index.n - 1), K, seed };
-    let routed: RoutingResult | LocalSearchResult = await runStrategy(router, spec);
-    const unrefined = routed;
-    if (refine) routed = await router.localSearch(routed, { seed });
-    const result = { ...routed, humanIds: toDatasetPositions(eligible, routed.humanIds) };
-    const allHuman = (await predictRows(ppm.evaluator, index.countAll(), 1))[0]!;
-
-    const plan: PlanFile = buildPlanFile({
-      producedBy: { app: 'hyper-workbench', version: packageVersion(), command: ['hyper', 'route', ...argv].map(shellQuote).join(' ') },
-      createdAt: new Date().toISOString(),
-      dataset: { name: datasetName, sha256: createHash('sha256').update(datasetBytes).digest('hex'), n, ...orientation },
-      ppm: {
-        name: ppm.name, sha256: ppm.sha256, kind: info.kind, output: info.output, source: info.source, missingInData: [...match.missingInData],
-        backend: `onnxruntime-web ${ppm.backend}`,
+    const spec = strategySpec(strategy, { budget: count, K, seed, refine }, index.n);
+    const costs = { ...(costHuman !== undefined ? { costHuman } : {}), ...(costLm !== undefined ? { costLm } : {}) };
+    const routed = await routePlan(router, eligible, spec, { ppm: info, ...(asked ? { asked } : {}) });
+    const routedPlan = { ...routed.plan, budget: { ...routed.plan.budget, ...costs } };
+    const plan: PlanFile = planToFile(
+      routedPlan,
+      {
+        producedBy: { app: 'hyper-workbench', version: packageVersion(), command: ['hyper', 'route', ...argv].map(shellQuote).join(' ') },
+        createdAt: new Date().toISOString(),
+        dataset: { name: datasetName, sha256: createHash('sha256').update(datasetBytes).digest('hex'), n, ...orientation },
+        ppm: {
+          name: ppm.name, sha256: ppm.sha256, kind: info.kind, output: info.output, source: info.source, missingInData: [...match.missingInData],
+          backend: `onnxruntime-web ${ppm.backend}`,
+        },
       },
-      budget: asked
-        ? { ...asked, ...(costHuman !== undefined ? { costHuman } : {}), ...(costLm !== undefined ? { costLm } : {}) }
-        : { kind: 'count', value: result.budget, ...(costHuman !== undefined ? { costHuman } : {}), ...(costLm !== undefined ? { costLm } : {}) },
-      result,
-      ids: tags.ids,
-      candidates: strategy === 'simulated' || strategy === 'best' ? K : null,
-      predictedAllHuman: allHuman,
-    });
-    const warnings = [
-      describeFitRangeExcess(outsideFitRange(info, index.countTags(routed.humanIds)), 'The routed mix'),
-      describeFitRangeExcess(outsideFitRange(info, index.countAll()), 'The all-human mix'),
-    ].filter((w): w is string => w !== null);
-    if (warnings.length > 0) plan.warnings = warnings;
+      planHumans(routedPlan, (idx) => tags.ids[idx], n),
+    );
+    const warnings = plan.warnings ?? [];
     await writeOutputFile(output, planJson(plan));
 
     const h = plan.human.length;
     const label = strategy === 'best' ? 'best-over-budgets' : strategy;
-    log(`${n} pairs, ${available}/90 tags available; ${label}${refine ? ' + local search' : ''}: ${h} to humans (${n ? ((100 * h) / n).toFixed(1) : '0'}%), ${n - h} keep the LM label`);
+    log(`${n} pairs, ${available}/90 tags available; ${label}${plan.refinement ? ' + local search' : ''}: ${h} to humans (${n ? ((100 * h) / n).toFixed(1) : '0'}%), ${n - h} keep the LM label`);
     if (asked) log(`  budget ${budgetText ?? `${moneyText} (money)`} -> ${count} pairs${strategy === 'best' ? ' at most' : ''}`);
-    if (result.budgetsTried) log(`  budgets tried: ${result.budgetsTried.join(', ')}`);
+    if (plan.budgetsTried) log(`  budgets tried: ${plan.budgetsTried.join(', ')}`);
     log(`  predicted ${fmt(plan.predicted)} vs all-LM ${fmt(plan.predictedAllLm)}, all-human ${fmt(plan.predictedAllHuman)} (${info.output})`);
-    if (refine) {
-      const r = result as LocalSearchResult;
-      log(`  refine: ${fmt(unrefined.predicted)} -> ${fmt(r.predicted)} (${r.swapsAccepted} swaps${r.localOptimum ? ', a swap-local optimum' : ''})`);
+    if (plan.refinement) {
+      const r = plan.refinement;
+      log(`  refine: ${fmt(r.startPredicted)} -> ${fmt(plan.predicted)} (${r.swapsAccepted} swaps${r.localOptimum ? ', a swap-local optimum' : ''})`);
+    } else if (refine) {
+      log('  refine: nothing to swap (the plan routes no pair or every pair)');
     }
     if (costHuman !== undefined) log(`  cost: ${budgetCost(h, n, costHuman, costLm ?? 0)} (${h} x ${costHuman} + ${n - h} x ${costLm ?? 0})`);
     if (match.missingInData.length > 0) log(`  ${match.missingInData.length} PPM feature(s) missing in the data (fed zero)`);
@@ -307,13 +290,4 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
   } finally {
     await ppm.release();
   }
-}
-
-/** The plan as JSON: two-space indentation, one line per human-routed pair. */
-export function planJson(plan: PlanFile): string {
-  const { human, ...rest } = plan;
-  const head = JSON.stringify({ ...rest, human: [] }, null, 2);
-  if (human.length === 0) return `${head}\n`;
-  const rows = human.map((h) => `    ${JSON.stringify(h)}`).join(',\n');
-  return `${head.replace('\n  "human": []', `\n  "human": [\n${rows}\n  ]`)}\n`;
 }

@@ -71,3 +71,20 @@ export interface Annotation {
 export function annotationId(planId: string, idx: number, annotator: string): string {
   return `${planId}|${idx}|${annotator}`;
 }
+
+/**
+ * The annotations a newly locked plan starts with: for each pair it routes, each annotator's latest annotation
+ * of that pair (made under any earlier plan of the dataset), copied into the new plan and marked `carriedFrom`,
+ * so nobody labels a pair twice. The originals stay where they are.
+ */
+export function carriedAnnotations(plan: { id: string; datasetId: string; humanIdx: ArrayLike<number> }, annotations: Iterable<Annotation>): Annotation[] {
+  const routed = new Set(Array.from(plan.humanIdx));
+  const latest = new Map<string, Annotation>();
+  for (const a of annotations) {
+    if (a.datasetId !== plan.datasetId || a.planId === plan.id || !routed.has(a.idx)) continue;
+    const key = `${a.idx}|${a.annotator}`;
+    const prev = latest.get(key);
+    if (!prev || prev.updatedAt < a.updatedAt) latest.set(key, a);
+  }
+  return [...latest.values()].map((a): Annotation => ({ ...a, id: annotationId(plan.id, a.idx, a.annotator), planId: plan.id, rev: 1, carriedFrom: a.id }));
+}

@@ -10,6 +10,7 @@ import { createProject, deleteProject } from './projects-repo';
 import { lockPlan, putPpm, setActivePlan } from './routing-repo';
 import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
 import type { ImportReport } from '../domain/formats/report';
+import { asDatasetPositions } from '../domain/routing/plan';
 
 const freshDb = freshDatabases('backup');
 
@@ -33,8 +34,8 @@ async function fullProject(db: HyperDb): Promise<string> {
   await db.analyzerTags.bulkPut([{ datasetId, idx: 3, tags: { expertise_level: 'expert' }, model: 'm', createdAt: 1 }]);
   await putPpm(db, { hash: 'f'.repeat(64), name: 'mine.onnx', bytes: Uint8Array.of(1, 2, 3, 4), builtIn: false, addedAt: 9 });
   const base = {
-    projectId: p.id, datasetId, ppmHash: 'f'.repeat(64), ppmName: 'mine.onnx', strategy: 'topk', budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: null,
-    humanIdx: Uint32Array.of(4, 2), gains: Float32Array.of(0.5, 0.25), predicted: 1, predictedAllLm: 0, predictedAllHuman: 2, backend: 'wasm', featureSetCreatedAt: 5,
+    projectId: p.id, datasetId, ppmHash: 'f'.repeat(64), ppmName: 'mine.onnx', strategy: 'topk' as const, budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: null,
+    humanIdx: asDatasetPositions(Uint32Array.of(4, 2)), gains: Float32Array.of(0.5, 0.25), predicted: 1, predictedAllLm: 0, predictedAllHuman: 2, backend: 'wasm', featureSetCreatedAt: 5,
   };
   const v1 = await lockPlan(db, base);
   const a: Annotation = {

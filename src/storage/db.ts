@@ -5,6 +5,7 @@ import type { PairRecord } from '../domain/instance';
 import type { ColumnMapping, MapOptions, ShapeId, TableFormat } from '../domain/formats/types';
 import type { ImportReport } from '../domain/formats/report';
 import type { FeatureSet } from '../domain/features/feature-set';
+import type { RoutingPlan } from '../domain/routing/plan';
 
 export interface ProjectRow {
   id: string;
@@ -113,26 +114,19 @@ export interface PpmRow {
   addedAt: number;
 }
 
-/** A routing plan. Locked plans are never changed, only superseded by a newer version. */
-export interface PlanRow {
+/**
+ * A locked routing plan: the domain's plan value (domain/routing/plan.ts) with its project, dataset, version and
+ * the PPM it was made with. Locked plans are never changed, only superseded by a newer version.
+ */
+export interface PlanRow extends RoutingPlan {
   id: string;
   projectId: string;
   datasetId: string;
   version: number;
   ppmHash: string;
   ppmName: string;
-  strategy: string;
-  /** The budget as the user gave it, and the resulting number of human-routed pairs. */
-  budget: { kind: 'fraction' | 'count' | 'money'; value: number; costHuman?: number; costLm?: number; count: number };
-  seed: number;
-  /** K, for the strategies that draw candidates (simulated, best over budgets); null for the others. */
-  candidates: number | null;
-  /** Instance positions routed to humans, in routing order, with their gains. */
-  humanIdx: Uint32Array;
-  gains: Float32Array;
-  predicted: number;
-  predictedAllLm: number;
-  predictedAllHuman: number;
+  /** The PPM's contract as read at lock time (plans locked before it was recorded lack it). */
+  ppm?: { kind: string; output: string; source: string; missingInData: string[] };
   backend: string;
   featureSetCreatedAt: number;
   createdAt: number;

@@ -3,6 +3,7 @@
 import type { AnnotationPack } from '../domain/annotate/pack';
 import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
 import type { PairRecord } from '../domain/instance';
+import { asDatasetPositions } from '../domain/routing/plan';
 import type { HyperDb, InstanceRow, PlanRow, ProjectRow } from './db';
 import { newId } from './ids';
 
@@ -41,8 +42,8 @@ export async function openPackProject(db: HyperDb, pack: AnnotationPack, fileNam
     await db.instances.bulkAdd(records);
     const plan: PlanRow = {
       id: newId('plan'), projectId, datasetId, version: 1, ppmHash: '', ppmName: `annotation pack ${pack.packId}`, strategy: 'pack',
-      budget: { kind: 'count', value: records.length, count: records.length }, seed: 0, candidates: 0,
-      humanIdx: Uint32Array.from(records, (_, i) => i), gains: new Float32Array(records.length), predicted: 0, predictedAllLm: 0, predictedAllHuman: 0,
+      budget: { kind: 'count', value: records.length, count: records.length }, seed: null, candidates: null,
+      humanIdx: asDatasetPositions(Uint32Array.from(records, (_, i) => i)), gains: new Float32Array(records.length), predicted: 0, predictedAllLm: 0, predictedAllHuman: 0,
       backend: '', featureSetCreatedAt: 0, createdAt: now,
     };
     await db.plans.add(plan);

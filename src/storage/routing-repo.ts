@@ -1,6 +1,10 @@
-import { annotationId, type Annotation } from '../domain/annotation';
+import { carriedAnnotations } from '../domain/annotation';
 import type { HyperDb, PlanRow, PpmRow } from './db';
 import { newId } from './ids';
+import { getDataset, readInstances } from './datasets-repo';
+import { orientationOf } from '../domain/formats/orientation';
+import { readPpmInfo } from '../domain/ppm/contract';
+import { planHumans, planToFile, type PlanFile } from '../domain/routing/plan-file';
 
 export async function putPpm(db: HyperDb, row: PpmRow): Promise<void> {
   await db.ppms.put(row);
@@ -73,8 +77,7 @@ export async function planLabelCounts(db: HyperDb, projectId: string): Promise<M
 /**
  * Locks a new plan as the next version; the previous plan is marked superseded (never edited otherwise,
  * never deleted) and the new plan is in force (a picked older plan is unpicked). Annotations made under earlier
- * plans stay where they are; for pairs the new plan also routes to humans, each annotator's latest one is copied
- * into the new plan (marked `carriedFrom`), so nobody labels a pair twice.
+ * plans stay where they are; the new plan starts with the copies `carriedAnnotations` (domain/annotation.ts) picks.
  */
 export async function lockPlan(db: HyperDb, plan: Omit<PlanRow, 'id' | 'version' | 'createdAt' | 'supersededBy'>): Promise<PlanRow> {
   return db.transaction('rw', db.plans, db.annotations, db.projects, async () => {
@@ -84,16 +87,42 @@ export async function lockPlan(db: HyperDb, plan: Omit<PlanRow, 'id' | 'version'
     // The newly locked plan is the one in force.
     await db.projects.update(plan.projectId, { activePlanId: undefined });
     for (const p of previous) if (!p.supersededBy) await db.plans.update(p.id, { supersededBy: row.id });
-    const routed = new Set(row.humanIdx);
-    const latest = new Map<string, Annotation>();
-    for (const a of await db.annotations.where('projectId').equals(plan.projectId).toArray()) {
-      if (a.datasetId !== row.datasetId || !routed.has(a.idx)) continue;
-      const key = `${a.idx}|${a.annotator}`;
-      const prev = latest.get(key);
-      if (!prev || prev.updatedAt < a.updatedAt) latest.set(key, a);
-    }
-    const copies = [...latest.values()].map((a): Annotation => ({ ...a, id: annotationId(row.id, a.idx, a.annotator), planId: row.id, rev: 1, carriedFrom: a.id }));
+    const copies = carriedAnnotations(row, await db.annotations.where('projectId').equals(plan.projectId).toArray());
     if (copies.length) await db.annotations.bulkAdd(copies);
     return row;
   });
+}
+
+/**
+ * A stored plan as a plan file (what `hyper route` writes and `hyper merge` reads): the routed pairs with their
+ * ids, the dataset's hash and orientation, the PPM's contract. Throws RoutingError('bad-plan') when the dataset
+ * no longer has a pair the plan routes.
+ */
+export async function planFileOf(db: HyperDb, plan: PlanRow, producedBy: PlanFile['producedBy']): Promise<PlanFile> {
+  const [dataset, rows, ppmRow] = await Promise.all([
+    getDataset(db, plan.datasetId),
+    readInstances(db, plan.datasetId, [...plan.humanIdx]),
+    plan.ppm ? undefined : getPpm(db, plan.ppmHash),
+  ]);
+  const ids = new Map(rows.map((r) => [r.idx, r.id] as const));
+  const n = dataset?.rowCount ?? 0;
+  let ppm = plan.ppm;
+  if (!ppm && ppmRow) {
+    try {
+      const info = readPpmInfo(ppmRow.bytes);
+      ppm = { kind: info.kind, output: info.output, source: info.source, missingInData: [] };
+    } catch {
+      // A stored PPM that no longer reads: the file says its kind is unknown.
+    }
+  }
+  return planToFile(
+    plan,
+    {
+      producedBy,
+      createdAt: new Date(plan.createdAt).toISOString(),
+      dataset: { name: dataset?.name ?? plan.datasetId, ...(dataset ? { sha256: dataset.contentHash, ...orientationOf(dataset.shape, dataset.options.seed) } : {}), n },
+      ppm: { name: plan.ppmName, sha256: plan.ppmHash, kind: ppm?.kind ?? 'unknown', output: ppm?.output ?? 'unknown', ...(ppm ? { source: ppm.source } : {}), missingInData: ppm?.missingInData ?? [], backend: plan.backend },
+    },
+    planHumans(plan, (idx) => ids.get(idx), n),
+  );
 }

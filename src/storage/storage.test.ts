@@ -8,6 +8,7 @@ import { createProject, deleteProject, listProjects, renameProject } from './pro
 import type { ImportReport } from '../domain/formats/report';
 import type { PairRecord } from '../domain/instance';
 import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
+import { asDatasetPositions } from '../domain/routing/plan';
 
 const freshDb = freshDatabases('test');
 
@@ -120,12 +121,12 @@ describe('routing plans', () => {
     const db = freshDb();
     const p = await createProject(db, 'P');
     const base = {
-      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk',
-      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: new Uint32Array([3, 1]),
+      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk' as const,
+      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: asDatasetPositions(new Uint32Array([3, 1])),
       gains: new Float32Array([0.5, 0.2]), predicted: 0.7, predictedAllLm: 0, predictedAllHuman: 1, backend: 'wasm', featureSetCreatedAt: 0,
     };
     const v1 = await lockPlan(db, base);
-    const v2 = await lockPlan(db, { ...base, strategy: 'simulated' });
+    const v2 = await lockPlan(db, { ...base, strategy: 'simulated' as const });
     expect([v1.version, v2.version]).toEqual([1, 2]);
     const plans = await listPlans(db, p.id);
     expect(plans.map((x) => [x.version, x.supersededBy ?? null])).toEqual([[2, null], [1, v2.id]]);
@@ -140,8 +141,8 @@ describe('routing plans', () => {
     const db = freshDb();
     const p = await createProject(db, 'P');
     const base = {
-      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk',
-      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: new Uint32Array([1, 2, 3]),
+      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk' as const,
+      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: asDatasetPositions(new Uint32Array([1, 2, 3])),
       gains: new Float32Array(3), predicted: 0.7, predictedAllLm: 0, predictedAllHuman: 1, backend: 'wasm', featureSetCreatedAt: 0,
     };
     const v1 = await lockPlan(db, base);
@@ -151,7 +152,7 @@ describe('routing plans', () => {
     });
     await saveAnnotation(db, ann(2, 'ana', 'A>B'), 0);
     await saveAnnotation(db, ann(3, 'bo', 'B>A'), 0);
-    const v2 = await lockPlan(db, { ...base, humanIdx: new Uint32Array([2, 4]) });
+    const v2 = await lockPlan(db, { ...base, humanIdx: asDatasetPositions(new Uint32Array([2, 4])) });
     const all = await listProjectAnnotations(db, p.id);
     expect(all.filter((a) => a.planId === v1.id).map((a) => a.idx).sort()).toEqual([2, 3]);
     const carried = await listAnnotationsOf(db, v2.id, 'ana');
@@ -164,8 +165,8 @@ describe('routing plans', () => {
     const db = freshDb();
     const p = await createProject(db, 'P');
     const base = {
-      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk',
-      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: new Uint32Array([1, 2]),
+      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk' as const,
+      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: asDatasetPositions(new Uint32Array([1, 2])),
       gains: new Float32Array(2), predicted: 0.7, predictedAllLm: 0, predictedAllHuman: 1, backend: 'wasm', featureSetCreatedAt: 0,
     };
     const v1 = await lockPlan(db, base);

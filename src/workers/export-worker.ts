@@ -2,16 +2,15 @@
 // Thin adapter: reads the dataset, plan and annotations from IndexedDB, runs the merge and the chosen
 // writer chunk by chunk (domain/export), and hands back one zip (data file, manifest.json, README.md).
 import { tagsOf } from '../domain/features/feature-set';
-import { createFormatWriter, dataFileName, exportZip, webDeflateRaw, ZipWriter, type ExportContext } from '../domain/export';
+import { createFormatWriter, dataFileName, exportZip, webDeflateRaw, ZipWriter } from '../domain/export';
 import { entryBytes, projectBackupEntries } from '../storage/backup-repo';
 import { Merger } from '../domain/merge';
-import { readPpmInfo } from '../domain/ppm';
-import type { PlanFileHuman } from '../domain/routing';
+import { isRoutingError, type PlanFile } from '../domain/routing';
 import { listProjectAnnotations } from '../storage/annotations-repo';
-import { getDataset, readInstanceRange, readInstances } from '../storage/datasets-repo';
-import { openDb, type DatasetRow, type PlanRow } from '../storage/db';
+import { getDataset, readInstanceRange } from '../storage/datasets-repo';
+import { openDb, type DatasetRow } from '../storage/db';
 import { getFeatureSet } from '../storage/features-repo';
-import { getPpm } from '../storage/routing-repo';
+import { planFileOf } from '../storage/routing-repo';
 import type { ExportRequest, ExportResults, ExportSpec } from './export-protocol';
 import type { JobContext } from './worker-host';
 import { serveWorker } from './worker-host';
@@ -29,12 +28,17 @@ async function load(spec: ExportSpec) {
   const plan = spec.planId ? await db.plans.get(spec.planId) : undefined;
   if (spec.planId && !plan) fail('not-found', 'The routing plan no longer exists.');
   if (plan && plan.datasetId !== dataset.id) fail('plan-mismatch', 'The routing plan belongs to another dataset.');
-  const routed = plan ? await readInstances(db, dataset.id, [...plan.humanIdx]) : [];
-  const gain = new Map(plan ? Array.from(plan.humanIdx, (idx, k) => [idx, plan.gains[k]!] as const) : []);
-  if (plan && routed.length !== plan.humanIdx.length) fail('plan-mismatch', 'The routing plan names pairs the dataset no longer has.');
-  const human: PlanFileHuman[] = routed.map((r) => ({ idx: r.idx, id: r.id, gain: gain.get(r.idx) ?? 0 }));
+  let planFile: PlanFile | null = null;
+  if (plan) {
+    try {
+      planFile = await planFileOf(db, plan, { app: 'hyper-workbench', version: spec.appVersion });
+    } catch (e) {
+      if (isRoutingError(e) && e.code === 'bad-plan') fail('plan-mismatch', 'The routing plan names pairs the dataset no longer has.');
+      throw e;
+    }
+  }
   const annotations = (await listProjectAnnotations(db, spec.projectId)).filter((a) => a.datasetId === dataset.id);
-  return { db, dataset, plan, human, annotations };
+  return { dataset, planFile, annotations };
 }
 
 async function* chunks(datasetId: string, n: number, ctx: JobContext, phase: string) {
@@ -44,15 +48,6 @@ async function* chunks(datasetId: string, n: number, ctx: JobContext, phase: str
     yield await readInstanceRange(db, datasetId, from, CHUNK);
   }
   ctx.progress({ phase, done: n, total: n });
-}
-
-function planContext(plan: PlanRow | undefined, human: PlanFileHuman[], ppm: { name: string; sha256: string; kind: string; output: string }): ExportContext['plan'] {
-  if (!plan) return null;
-  return {
-    strategy: plan.strategy, seed: plan.seed, candidates: plan.candidates, budget: plan.budget, predicted: plan.predicted, predictedAllLm: plan.predictedAllLm,
-    predictedAllHuman: plan.predictedAllHuman, createdAt: new Date(plan.createdAt).toISOString(), human,
-    ppm: { ...ppm, missingInData: [] },
-  };
 }
 
 function baseName(d: DatasetRow): string {
@@ -82,8 +77,8 @@ async function backup(projectId: string, appVersion: string, ctx: JobContext): P
 
 serveWorker<ExportRequest>(self, async (req, ctx) => {
   if (req.type === 'backup') return { result: await backup(req.projectId, req.appVersion, ctx) };
-  const { dataset, plan, human, annotations } = await load(req);
-  const merger = new Merger({ plan: { human, dataset: { n: dataset.rowCount } }, annotations, options: req.options });
+  const { dataset, planFile, annotations } = await load(req);
+  const merger = new Merger({ plan: { human: planFile?.human ?? [], dataset: { n: dataset.rowCount } }, annotations, options: req.options });
   if (req.type === 'summary') {
     for await (const c of chunks(dataset.id, dataset.rowCount, ctx, 'Merging')) {
       if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
@@ -92,8 +87,6 @@ serveWorker<ExportRequest>(self, async (req, ctx) => {
     return { result: merger.finish() };
   }
   const fs = await getFeatureSet(openDb(), dataset.id);
-  const ppmRow = plan?.ppmHash ? await getPpm(openDb(), plan.ppmHash) : undefined;
-  const ppmInfo = ppmRow ? readPpmInfo(ppmRow.bytes) : undefined;
   const stamp = new Date().toISOString();
   const dataFile = dataFileName(baseName(dataset), req.format);
   const parts: Uint8Array[] = [];
@@ -107,7 +100,7 @@ serveWorker<ExportRequest>(self, async (req, ctx) => {
     context: {
       app: { name: 'hyper-workbench', version: req.appVersion },
       dataset: { name: dataset.name, sha256: dataset.contentHash },
-      plan: planContext(plan, human, { name: plan?.ppmName ?? '', sha256: plan?.ppmHash ?? '', kind: ppmInfo?.kind ?? 'unknown', output: ppmInfo?.output ?? 'unknown' }),
+      plan: planFile,
       format: req.format,
       createdAt: stamp,
       dataFile,

@@ -2,8 +2,7 @@
 // predict against it. Every request after `prepare` names the session it was made for; the worker refuses
 // a request for a session it no longer holds instead of answering with another dataset's numbers.
 import type { PairDefect } from '../domain/pair-defects';
-
-export type StrategyId = 'topk' | 'simulated' | 'positive' | 'best';
+import type { RoutedPlan, StrategySpec } from '../domain/routing/plan';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 
@@ -33,22 +32,9 @@ export interface TagGain {
   carriers: number;
 }
 
-export interface RouteOutcome {
-  strategy: StrategyId;
-  /** Human labels bought (the slider's count, or the strategy's own choice for positive / best). */
-  budget: number;
-  humanIdx: Uint32Array;
-  gains: Float64Array;
-  predicted: number;
-  candidates: number;
-  seed: number | null;
+/** A routed plan (the same value `hyper route` writes), and how long it took. */
+export interface RouteOutcome extends RoutedPlan {
   ms: number;
-  /** best over budgets: the budgets (counts) tried. */
-  budgetsTried?: number[];
-  /** Why the chosen mix lies outside the counts the PPM was fitted on (its prediction extrapolates), or null. */
-  outsideFitRange: string | null;
-  /** Local-search refinement of the same result (beyond the paper), when asked for. */
-  refined?: { humanIdx: Uint32Array; gains: Float64Array; predicted: number; swaps: number; localOptimum: boolean; ms: number };
 }
 
 export interface CurvePoint {
@@ -58,7 +44,7 @@ export interface CurvePoint {
 
 export type RoutingRequest =
   | { type: 'prepare'; id: number; session: string; datasetId: string; ppmHash: string; backend: BackendChoice }
-  | { type: 'route'; id: number; session: string; strategy: StrategyId; budget: number; candidates: number; seed: number; refine: boolean }
+  | { type: 'route'; id: number; session: string; spec: StrategySpec }
   | { type: 'curve'; id: number; session: string; strategy: 'topk' | 'simulated'; points: number; candidates: number; seed: number }
   | { type: 'explain'; id: number; session: string; idx: number }
   | { type: 'predict'; id: number; session: string; counts: Float32Array; rows: number };

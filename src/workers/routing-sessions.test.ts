@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeatureSet } from '../domain/features/feature-set';
 import { TAG_COUNT, TAG_IDS } from '../domain/features/tags';
 import { buildLinearPpm } from '../domain/ppm';
-import { buildTagIndex, linearPpm, randomTagMatrix, randomWeights, topk } from '../domain/routing';
+import { buildTagIndex, linearPpm, randomTagMatrix, randomWeights, strategySpec, topk } from '../domain/routing';
 import type { PpmRow } from '../storage/db';
 import type { PpmSession } from './onnx-runtime';
 import type { RoutingRequest, RoutingResults } from './routing-protocol';
@@ -70,13 +70,13 @@ describe('routing handler', () => {
     expect(prepared.ppm.missingInData).toEqual([]);
     // Route, curve and explain at the same time, as the page sends them.
     const [route, curve, explain] = await Promise.all([
-      ask<'route'>(handler, { type: 'route', session: 's1', strategy: 'topk', budget: 40, candidates: 10, seed: 1, refine: false }),
+      ask<'route'>(handler, { type: 'route', session: 's1', spec: strategySpec('topk', { budget: 40, K: 10, seed: 1, refine: false }, Infinity) }),
       ask<'curve'>(handler, { type: 'curve', session: 's1', strategy: 'simulated', points: 5, candidates: 20, seed: 1 }),
       ask<'explain'>(handler, { type: 'explain', session: 's1', idx: 3 }),
     ]);
     const reference = await topk(buildTagIndex(bits, N), linearPpm(wA, 0.5), 40);
-    expect([...route.humanIdx]).toEqual([...reference.humanIds]);
-    expect(route.predicted).toBeCloseTo(reference.predicted, 4);
+    expect([...route.plan.humanIdx]).toEqual([...reference.humanIds]);
+    expect(route.plan.predicted).toBeCloseTo(reference.predicted, 4);
     expect(curve.points.map((p) => p.budget)).toEqual([0, 75, 150, 225, 300]);
     expect(explain.tags.length).toBeGreaterThan(0);
     // For a linear PPM a tag's contribution is its weight.
@@ -92,9 +92,9 @@ describe('routing handler', () => {
     await Promise.all([first, second]);
     expect(log.opened).toEqual(['A', 'B']);
     expect(log.released).toEqual(['A']);
-    await expect(ask<'route'>(handler, { type: 'route', session: 'a', strategy: 'topk', budget: 5, candidates: 1, seed: 1, refine: false })).rejects.toMatchObject({ code: 'not-prepared' });
-    const b = await ask<'route'>(handler, { type: 'route', session: 'b', strategy: 'topk', budget: 5, candidates: 1, seed: 1, refine: false });
-    expect(b.humanIdx).toHaveLength(5);
+    await expect(ask<'route'>(handler, { type: 'route', session: 'a', spec: strategySpec('topk', { budget: 5, K: 1, seed: 1, refine: false }, Infinity) })).rejects.toMatchObject({ code: 'not-prepared' });
+    const b = await ask<'route'>(handler, { type: 'route', session: 'b', spec: strategySpec('topk', { budget: 5, K: 1, seed: 1, refine: false }, Infinity) });
+    expect(b.plan.humanIdx).toHaveLength(5);
     await expect(ask<'prepare'>(handler, { type: 'prepare', session: 'c', datasetId: 'd', ppmHash: 'missing', backend: 'auto' })).rejects.toMatchObject({ code: 'not-found' });
   });
 
@@ -102,12 +102,12 @@ describe('routing handler', () => {
     const { handler } = setup();
     await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
     for (const budget of [1, 12, 75]) {
-      const r = await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'best', budget, candidates: 20, seed: 3, refine: false });
-      expect(r.humanIdx.length).toBeGreaterThan(0);
-      expect(r.humanIdx.length).toBeLessThanOrEqual(budget);
-      expect(Math.max(...r.budgetsTried!)).toBeLessThanOrEqual(budget);
+      const r = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('best', { budget: budget, K: 20, seed: 3, refine: false }, Infinity) });
+      expect(r.plan.humanIdx.length).toBeGreaterThan(0);
+      expect(r.plan.humanIdx.length).toBeLessThanOrEqual(budget);
+      expect(Math.max(...r.plan.budgetsTried!)).toBeLessThanOrEqual(budget);
     }
-    await expect(ask<'route'>(handler, { type: 'route', session: 's', strategy: 'best', budget: 0, candidates: 20, seed: 3, refine: false })).rejects.toMatchObject({ code: 'bad-budget' });
+    await expect(ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('best', { budget: 0, K: 20, seed: 3, refine: false }, Infinity) })).rejects.toMatchObject({ code: 'bad-budget' });
   });
 
   it('pairs with an empty or identical response are never routed, whatever the strategy; explain says why', async () => {
@@ -123,15 +123,14 @@ describe('routing handler', () => {
     expect(prepared).toMatchObject({ n: N, routable: N - 10, excluded: { empty: 5, identical: 5 } });
     const badSet = new Set(bad);
     for (const strategy of ['topk', 'simulated', 'positive', 'best'] as const) {
-      const r = await ask<'route'>(handler, { type: 'route', session: 's', strategy, budget: 30, candidates: 20, seed: 1, refine: strategy === 'simulated' });
-      expect([...r.humanIdx].filter((i) => badSet.has(i))).toEqual([]);
-      if (r.refined) expect([...r.refined.humanIdx].filter((i) => badSet.has(i))).toEqual([]);
+      const r = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec(strategy, { budget: 30, K: 20, seed: 1, refine: strategy === 'simulated' }, Infinity) });
+      expect([...r.plan.humanIdx].filter((i) => badSet.has(i))).toEqual([]);
     }
     // Top-k over the rest is the reference order without the defective pairs.
-    const top = await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'topk', budget: 20, candidates: 1, seed: 1, refine: false });
-    expect([...top.humanIdx]).toEqual(Array.from(reference.humanIds.subarray(10, 30)));
+    const top = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('topk', { budget: 20, K: 1, seed: 1, refine: false }, Infinity) });
+    expect([...top.plan.humanIdx]).toEqual(Array.from(reference.humanIds.subarray(10, 30)));
     // Asking for more than can be routed routes every routable pair.
-    expect((await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'topk', budget: N, candidates: 1, seed: 1, refine: false })).humanIdx).toHaveLength(N - 10);
+    expect((await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('topk', { budget: N, K: 1, seed: 1, refine: false }, Infinity) })).plan.humanIdx).toHaveLength(N - 10);
     expect(await ask<'explain'>(handler, { type: 'explain', session: 's', idx: bad[0]! })).toMatchObject({ excluded: 'identical', rank: -1, tags: [] });
     const fine = await ask<'explain'>(handler, { type: 'explain', session: 's', idx: reference.humanIds[10]! });
     expect(fine).toMatchObject({ excluded: null, rank: 0 });
@@ -150,9 +149,9 @@ describe('routing handler', () => {
     const prepared = await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'F', backend: 'auto' });
     expect(prepared.ppm.hasFitRange).toBe(true);
     expect(prepared.ppm.allHumanOutside).toMatch(/^The all-human mix lies outside the mixes the PPM was fitted on/);
-    const small = await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'topk', budget: 30, candidates: 1, seed: 1, refine: false });
+    const small = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('topk', { budget: 30, K: 1, seed: 1, refine: false }, Infinity) });
     expect(small.outsideFitRange).toBeNull();
-    const large = await ask<'route'>(handler, { type: 'route', session: 's', strategy: 'topk', budget: 280, candidates: 1, seed: 1, refine: false });
+    const large = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('topk', { budget: 280, K: 1, seed: 1, refine: false }, Infinity) });
     expect(large.outsideFitRange).toMatch(/^This mix lies outside the mixes the PPM was fitted on/);
   });
 

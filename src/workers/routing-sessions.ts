@@ -5,7 +5,7 @@
 import type { FeatureSet } from '../domain/features/feature-set';
 import { TAG_COUNT, TAG_IDS } from '../domain/features/tags';
 import { describeFitRangeExcess, isPpmError, matchFeatures, outsideFitRange, readPpmInfo, tagCountEvaluator, type PpmInfo } from '../domain/ppm';
-import { eligibleTagIndex, Router, runStrategy, tagGains, toDatasetPositions, toIndexPosition, type EligibleIndex, type StrategySpec, type TagIndex } from '../domain/routing';
+import { eligibleTagIndex, routePlan, Router, tagGains, toIndexPosition, type EligibleIndex, type TagIndex } from '../domain/routing';
 import { defectOfCode } from '../domain/pair-defects';
 import type { PpmRow } from '../storage/db';
 import type { PpmSession } from './onnx-runtime';
@@ -85,7 +85,7 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
     let allHuman: number;
     try {
       tg = await tagGains(index, evaluator, { seed: 1 });
-      allHuman = (await evaluator.predict(Float32Array.from(index.countAll()), 1))[0]!;
+      allHuman = await router.allHuman();
       // Gains of every instance, computed now so the first route is quick.
       await router.gains();
     } catch (e) {
@@ -109,27 +109,9 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
 
   async function route(req: Extract<RoutingRequest, { type: 'route' }>, ctx: JobContext): Promise<RouteOutcome> {
     const s = sessionFor(req.session);
-    const opts = { signal: ctx.signal };
     const started = performance.now();
-    const K = req.candidates;
-    const budget = Math.min(req.budget, s.index.n);
-    const spec: StrategySpec =
-      req.strategy === 'topk' ? { strategy: 'topk', budget } :
-      req.strategy === 'simulated' ? { strategy: 'simulated', budget, K, seed: req.seed } :
-      req.strategy === 'positive' ? { strategy: 'positive' } :
-      { strategy: 'best', maxBudget: budget, K, seed: req.seed };
-    const r = await runStrategy(s.router, spec, opts);
-    const out: RouteOutcome = {
-      strategy: req.strategy, budget: r.budget, humanIdx: toDatasetPositions(s.eligible, r.humanIds), gains: r.gains, predicted: r.predicted,
-      candidates: r.candidatesEvaluated, seed: r.seed, ms: performance.now() - started, ...(r.budgetsTried ? { budgetsTried: r.budgetsTried } : {}),
-      outsideFitRange: describeFitRangeExcess(outsideFitRange(s.info, s.index.countTags(r.humanIds)), 'This mix'),
-    };
-    if (req.refine && r.budget > 0 && r.budget < s.index.n) {
-      const t0 = performance.now();
-      const ls = await s.router.localSearch(r, { seed: req.seed, ...opts });
-      out.refined = { humanIdx: toDatasetPositions(s.eligible, ls.humanIds), gains: ls.gains, predicted: ls.predicted, swaps: ls.swapsAccepted, localOptimum: ls.localOptimum, ms: performance.now() - t0 };
-    }
-    return out;
+    const routed = await routePlan(s.router, s.eligible, req.spec, { signal: ctx.signal, ppm: s.info });
+    return { ...routed, ms: performance.now() - started };
   }
 
   async function curve(req: Extract<RoutingRequest, { type: 'curve' }>, ctx: JobContext): Promise<RoutingResults['curve']> {

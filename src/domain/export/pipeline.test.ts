@@ -15,7 +15,7 @@ const PLAN = {
   createdAt: '2025-01-02T03:04:05.000Z',
   dataset: { name: 'tricky.jsonl', n: 6 },
   ppm: { name: 'paper-prior', sha256: 'ab'.repeat(32), kind: 'linear', output: 'relative gain', missingInData: [] },
-  strategy: 'topk',
+  strategy: 'topk' as const,
   budget: { kind: 'fraction' as const, value: 0.5, count: 3 },
   seed: 7,
   candidates: null,

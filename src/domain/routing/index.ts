@@ -7,7 +7,9 @@ export type { RoutingErrorCode } from './errors';
 export { checkPpm, DEFAULT_MAX_ROWS_PER_CALL, linearPpm, predictRows, quadraticPpm } from './ppm';
 export type { PpmEvaluator, PredictOptions } from './ppm';
 export { mixSeed, Rng } from './rng';
-export { Router, runStrategy, type StrategySpec } from './router';
+export { Router } from './router';
+export { askedBudget, asDatasetPositions, drawsCandidates, planBudget, planStrategy, routePlan, runStrategy, STRATEGY_NAMES, strategySpec } from './plan';
+export type { DatasetPositions, PlanBudget, PlanStrategy, RecordedStrategy, RoutedPlan, RoutingPlan, StrategyName, StrategySpec } from './plan';
 export { eligibleTagIndex, toDatasetPositions, toIndexPosition, type EligibleIndex } from './eligible';
 export { bestOverBudgets, budgetCurve, gainOrder, gains, localSearch, orderByScoreDesc, positive, simulated, tagGains, topk } from './strategies';
 export type {
@@ -16,5 +18,5 @@ export type {
 } from './strategies';
 export { buildTagIndex, TagIndex } from './tag-index';
 export { randomTagMatrix, randomWeights } from './synthetic';
-export { parsePlanFile, PLAN_FILE_FORMAT, PLAN_FILE_VERSION } from './plan-file';
-export type { PlanFile, PlanFileHuman } from './plan-file';
+export { parsePlanFile, PLAN_FILE_FORMAT, PLAN_FILE_VERSION, planFromFile, planHumans, planJson, planToFile } from './plan-file';
+export type { PlanFile, PlanFileContext, PlanFileHuman } from './plan-file';

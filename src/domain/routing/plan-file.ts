@@ -2,10 +2,14 @@
 // humans, in routing order, with the parameters that reproduce it.
 import { readOrientation, type DatasetOrientation } from '../formats/orientation';
 import { RoutingError } from './errors';
-import type { LocalSearchResult, RoutingResult } from './strategies';
+import { asDatasetPositions, type PlanStrategy, type RoutingPlan } from './plan';
 
 export const PLAN_FILE_FORMAT = 'hyper-routing-plan';
 export const PLAN_FILE_VERSION = 1;
+
+const PLAN_STRATEGIES: ReadonlySet<string> = new Set(
+  ['pack', ...(['topk', 'simulated', 'positive', 'best-over-budgets'] as const).flatMap((s): PlanStrategy[] => [s, `${s}+local-search`])],
+);
 
 export interface PlanFileHuman {
   /** Position of the instance in the dataset (0-based, file order). */
@@ -29,7 +33,7 @@ export interface PlanFile {
   dataset: { name: string; sha256?: string; n: number } & Partial<DatasetOrientation>;
   ppm: { name: string; sha256: string; kind: string; output: string; source?: string; missingInData: string[]; backend?: string };
   /** 'topk' | 'simulated' | 'positive' | 'best-over-budgets', with '+local-search' when refined. */
-  strategy: string;
+  strategy: PlanStrategy;
   budget: { kind: 'fraction' | 'count' | 'money'; value: number; count: number; costHuman?: number; costLm?: number };
   seed: number | null;
   candidates: number | null;
@@ -81,60 +85,86 @@ export function parsePlanFile(text: string, fileName = 'plan'): PlanFile {
     seen.add(e.idx as number);
   });
   for (const k of ['predicted', 'predictedAllLm', 'predictedAllHuman'] as const) if (typeof p[k] !== 'number') fail(`"${k}" must be a number`);
-  if (typeof p.strategy !== 'string') fail('"strategy" must be a string');
+  if (typeof p.strategy !== 'string' || !PLAN_STRATEGIES.has(p.strategy)) fail(`"strategy" must be one of ${[...PLAN_STRATEGIES].join(', ')}, got ${JSON.stringify(p.strategy)}`);
+  if (!p.budget || typeof p.budget !== 'object') fail('"budget" must be an object {kind, value, count}');
+  if (p.seed !== null && typeof p.seed !== 'number') fail('"seed" must be a number or null');
+  if (p.candidates !== null && typeof p.candidates !== 'number') fail('"candidates" must be a number or null');
   return raw as PlanFile;
 }
 
-export interface PlanFileInput {
+/** What a plan file says beyond the plan itself: who wrote it, when, for which dataset and PPM. */
+export interface PlanFileContext {
   producedBy: PlanFile['producedBy'];
   createdAt: string;
   dataset: PlanFile['dataset'];
   ppm: PlanFile['ppm'];
-  /** The budget as asked for; the count is the number of instances the result routes. */
-  budget: Omit<PlanFile['budget'], 'count'>;
-  /** The routing result (local-search results name the strategy they started from). */
-  result: RoutingResult | LocalSearchResult;
-  /** Instance ids by position (length = dataset.n). */
-  ids: readonly string[];
-  /** K for simulated and best-over-budgets, null for the strategies that draw no candidates. */
-  candidates: number | null;
-  /** PPM prediction with every instance labelled by humans. */
-  predictedAllHuman: number;
 }
 
-/** The plan file of a routing result; throws RoutingError('bad-plan') when the parts do not fit together. */
-export function buildPlanFile(input: PlanFileInput): PlanFile {
-  const { result, ids, dataset } = input;
-  if (ids.length !== dataset.n) throw new RoutingError('bad-plan', `${ids.length} ids for a dataset of ${dataset.n} instances`);
-  const human: PlanFileHuman[] = Array.from(result.humanIds, (idx, a) => {
-    const id = ids[idx];
-    if (id === undefined) throw new RoutingError('bad-plan', `the result routes instance ${idx}, but the dataset has ${dataset.n}`);
-    return { idx, id, gain: result.gains[a]! };
+/**
+ * The routed pairs of a plan with their ids and gains, in routing order: what the merge and the plan file list.
+ * `idOf` gives a dataset position's id (undefined when the dataset has no such position).
+ */
+export function planHumans(plan: Pick<RoutingPlan, 'humanIdx' | 'gains'>, idOf: (idx: number) => string | undefined, n: number): PlanFileHuman[] {
+  return Array.from(plan.humanIdx, (idx, a) => {
+    const id = idOf(idx);
+    if (id === undefined) throw new RoutingError('bad-plan', `the plan routes instance ${idx}, but the dataset has ${n}`);
+    return { idx, id, gain: plan.gains[a]! };
   });
-  const refined = result.strategy === 'local-search' ? (result as LocalSearchResult) : null;
-  const plan: PlanFile = {
+}
+
+/** The plan file of a plan; throws RoutingError('bad-plan') when the parts do not fit together. */
+export function planToFile(plan: RoutingPlan, context: PlanFileContext, human: readonly PlanFileHuman[]): PlanFile {
+  if (human.length !== plan.humanIdx.length || human.some((h, a) => h.idx !== plan.humanIdx[a])) {
+    throw new RoutingError('bad-plan', 'the listed pairs are not the plan\'s routed pairs');
+  }
+  const file: PlanFile = {
     format: PLAN_FILE_FORMAT,
     version: PLAN_FILE_VERSION,
-    producedBy: input.producedBy,
-    createdAt: input.createdAt,
-    dataset,
-    ppm: input.ppm,
-    strategy: refined ? `${refined.from}+local-search` : result.strategy,
-    budget: { ...input.budget, count: human.length },
-    seed: result.seed,
-    candidates: input.candidates,
-    predicted: result.predicted,
-    predictedAllLm: result.allLm,
-    predictedAllHuman: input.predictedAllHuman,
-    human,
+    producedBy: context.producedBy,
+    createdAt: context.createdAt,
+    dataset: context.dataset,
+    ppm: context.ppm,
+    strategy: plan.strategy,
+    budget: { ...plan.budget },
+    seed: plan.seed,
+    candidates: plan.candidates,
+    predicted: plan.predicted,
+    predictedAllLm: plan.predictedAllLm,
+    predictedAllHuman: plan.predictedAllHuman,
+    human: [...human],
   };
-  if (refined) {
-    plan.refinement = {
-      startPredicted: refined.startPredicted, improvement: refined.improvement, swapsAccepted: refined.swapsAccepted, localOptimum: refined.localOptimum,
-    };
-  }
-  if (result.budgetsTried) plan.budgetsTried = [...result.budgetsTried];
+  if (plan.refinement) file.refinement = { ...plan.refinement };
+  if (plan.budgetsTried) file.budgetsTried = [...plan.budgetsTried];
+  if (plan.warnings && plan.warnings.length > 0) file.warnings = [...plan.warnings];
+  return file;
+}
+
+/** The plan a plan file describes (its routed positions, gains, strategy, parameters and predictions). */
+export function planFromFile(file: PlanFile): RoutingPlan {
+  const plan: RoutingPlan = {
+    strategy: file.strategy,
+    budget: { ...file.budget },
+    seed: file.seed,
+    candidates: file.candidates,
+    humanIdx: asDatasetPositions(Uint32Array.from(file.human, (h) => h.idx)),
+    gains: Float64Array.from(file.human, (h) => h.gain),
+    predicted: file.predicted,
+    predictedAllLm: file.predictedAllLm,
+    predictedAllHuman: file.predictedAllHuman,
+  };
+  if (file.budgetsTried) plan.budgetsTried = [...file.budgetsTried];
+  if (file.refinement) plan.refinement = { ...file.refinement };
+  if (file.warnings) plan.warnings = [...file.warnings];
   return plan;
+}
+
+/** The plan as JSON: two-space indentation, one line per human-routed pair. */
+export function planJson(plan: PlanFile): string {
+  const { human, ...rest } = plan;
+  const head = JSON.stringify({ ...rest, human: [] }, null, 2);
+  if (human.length === 0) return `${head}\n`;
+  const rows = human.map((h) => `    ${JSON.stringify(h)}`).join(',\n');
+  return `${head.replace('\n  "human": []', `\n  "human": [\n${rows}\n  ]`)}\n`;
 }
 
 /** The orientation a plan file records, or null for plans written before it was recorded. */

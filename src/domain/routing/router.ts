@@ -1,7 +1,6 @@
 // One routing session over a dataset's tag index and a PPM: the gains are computed once and shared by
 // every strategy that needs them.
-import { RoutingError } from './errors';
-import { type PredictOptions, type PpmEvaluator } from './ppm';
+import { predictRows, type PredictOptions, type PpmEvaluator } from './ppm';
 import {
   bestOverBudgets, budgetCurve, gains, localSearch, positive, simulated, topk,
   type BestOverBudgetsOptions, type BudgetCurve, type BudgetCurveOptions, type GainTable, type LocalSearchOptions,
@@ -11,6 +10,7 @@ import type { TagIndex } from './tag-index';
 
 export class Router {
   private gainTable: Promise<GainTable> | undefined;
+  private allHumanPrediction: Promise<number> | undefined;
 
   constructor(
     readonly index: TagIndex,
@@ -25,6 +25,15 @@ export class Router {
       this.gainTable.catch(() => (this.gainTable = undefined));
     }
     return this.gainTable;
+  }
+
+  /** PPM prediction with every routable instance labelled by humans (computed on first use, then cached). */
+  allHuman(): Promise<number> {
+    if (!this.allHumanPrediction) {
+      this.allHumanPrediction = predictRows(this.ppm, this.index.countAll(), 1, this.predictOptions).then((p) => p[0]!);
+      this.allHumanPrediction.catch(() => (this.allHumanPrediction = undefined));
+    }
+    return this.allHumanPrediction;
   }
 
   async topk(budget: number): Promise<RoutingResult> {
@@ -50,40 +59,5 @@ export class Router {
   async budgetCurve(opts: Omit<BudgetCurveOptions, 'gainTable'>): Promise<BudgetCurve> {
     const gainTable = opts.strategy === 'topk' ? await this.gains() : undefined;
     return budgetCurve(this.index, this.ppm, { ...this.predictOptions, ...opts, ...(gainTable ? { gainTable } : {}) });
-  }
-}
-
-/**
- * What to route with: a strategy and its parameters. One spec, one dispatch (runStrategy), for the routing
- * worker and the CLI alike, so that page and command line choose the same pairs.
- */
-export type StrategySpec =
-  | { strategy: 'topk'; budget: number }
-  | { strategy: 'simulated'; budget: number; K: number; seed: number }
-  | { strategy: 'positive' }
-  /** Best over random budgets up to `maxBudget` (the budget the user gave is the most that may be spent). */
-  | { strategy: 'best'; maxBudget: number; K: number; seed: number };
-
-/** Runs a strategy spec on a router. */
-export async function runStrategy(router: Router, spec: StrategySpec, opts: { signal?: AbortSignal } = {}): Promise<RoutingResult> {
-  switch (spec.strategy) {
-    case 'topk':
-      return router.topk(spec.budget);
-    case 'simulated':
-      return router.simulated(spec.budget, { K: spec.K, seed: spec.seed, ...opts });
-    case 'positive':
-      return router.positive();
-    case 'best': {
-      const n = router.index.n;
-      if (n === 0) return router.topk(0);
-      if (!Number.isInteger(spec.maxBudget) || spec.maxBudget < 1) {
-        throw new RoutingError('bad-budget', `best over budgets needs a budget of at least one pair, got ${spec.maxBudget}`);
-      }
-      return router.bestOverBudgets({ K: spec.K, seed: spec.seed, maxBudget: Math.min(spec.maxBudget, n), ...opts });
-    }
-    default: {
-      const never: never = spec;
-      throw new RoutingError('bad-option', `unknown strategy ${JSON.stringify((never as { strategy: unknown }).strategy)}`);
-    }
   }
 }

@@ -6,7 +6,8 @@ import { listDatasets } from '../../storage/datasets-repo';
 import { getFeatureSet } from '../../storage/features-repo';
 import { currentPlan, listPlans, listPpms, lockPlan, planLabelCounts, putPpm, removePpm, setActivePlan } from '../../storage/routing-repo';
 import { routingWorker } from '../../workers/routing-client';
-import type { BackendChoice, StrategyId } from '../../workers/routing-protocol';
+import type { StrategySpec } from '../../domain/routing';
+import type { BackendChoice } from '../../workers/routing-protocol';
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const d = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
@@ -109,15 +110,15 @@ export function useBudgetCurve(session: string, strategy: 'topk' | 'simulated', 
   });
 }
 
-export function useRoute(session: string, strategy: StrategyId, budget: number, candidates: number, seed: number, refine: boolean, enabled: boolean) {
+export function useRoute(session: string, spec: StrategySpec, enabled: boolean) {
   return useQuery({
-    queryKey: ['routing-route', session, strategy, budget, candidates, seed, refine],
+    queryKey: ['routing-route', session, spec.strategy, spec],
     enabled,
     staleTime: Infinity,
-    queryFn: ({ signal }) => routingWorker().request({ type: 'route', session, strategy, budget, candidates, seed, refine }, { signal }),
+    queryFn: ({ signal }) => routingWorker().request({ type: 'route', session, spec }, { signal }),
     // While the slider moves, the last result of the same session and strategy stays (dimmed); after a switch of
     // PPM or strategy nothing old is shown beside the new settings.
-    placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === session && prevQuery.queryKey[2] === strategy ? prev : undefined),
+    placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === session && prevQuery.queryKey[2] === spec.strategy ? prev : undefined),
   });
 }
 

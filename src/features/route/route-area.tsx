@@ -5,27 +5,23 @@ import { Button } from '../../components/button';
 import { NumberField } from '../../components/number-field';
 import { ConfirmFor } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
-import { budgetCost, PLAN_FILE_FORMAT, PLAN_FILE_VERSION, resolveBudget, type BudgetKind, type PlanFile } from '../../domain/routing';
+import { askedBudget, planBudget, planJson, resolveBudget, strategySpec, type StrategyName } from '../../domain/routing';
 import { downloadFile } from '../../components/download';
-import { orientationOf } from '../../domain/formats/orientation';
-import { getDataset, readInstances } from '../../storage/datasets-repo';
 import { openDb } from '../../storage/db';
+import { planFileOf } from '../../storage/routing-repo';
 import { routeHref } from '../../navigation/router';
 import type { PlanRow } from '../../storage/db';
-import type { BackendChoice, CurvePoint, PpmSummary, RouteOutcome, StrategyId } from '../../workers/routing-protocol';
+import type { BackendChoice, CurvePoint, RouteOutcome } from '../../workers/routing-protocol';
 import { BudgetChart } from './budget-chart';
 import { routingSessionKey, useActivePlan, useBudgetCurve, useExplain, useLockPlan, usePlanLabelCounts, usePlans, usePpms, usePreparedRouting, useRoute, useRouteDatasets, useRouteFeatureSet, useRemovePpm, useSetActivePlan, useUploadPpm } from './queries';
 import { useRouteSettings } from './route-settings';
 
-const STRATEGY_TEXT: Record<StrategyId, string> = {
+const STRATEGY_TEXT: Record<StrategyName, string> = {
   simulated: 'Simulated (Algorithm 1, best of K candidates)',
   topk: 'Gain top-k',
   positive: 'Positive gain (budget is an output)',
   best: 'Best over budgets ("unlimited budget")',
 };
-
-/** The strategy names plans and plan files use (the domain's). */
-const STRATEGY_NAME: Record<StrategyId, string> = { topk: 'topk', simulated: 'simulated', positive: 'positive', best: 'best-over-budgets' };
 
 const BACKEND_TEXT: Record<BackendChoice, string> = { auto: 'Automatic (WebGPU on a real GPU, else WASM)', wasm: 'WASM', webgpu: 'WebGPU' };
 
@@ -68,11 +64,15 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
   }, [count]);
   // Positive gain chooses its own budget; best over budgets takes the budget as the most it may spend.
   const budgetFree = s.strategy === 'positive';
-  const route = useRoute(session, s.strategy, budgetFree ? 0 : settled, s.candidates, s.seed, s.refine, ready);
+  const spec = useMemo(
+    () => strategySpec(s.strategy, { budget: budgetFree ? null : settled, K: s.candidates, seed: s.seed, refine: s.refine }, routable),
+    [s.strategy, budgetFree, settled, s.candidates, s.seed, s.refine, routable],
+  );
+  const route = useRoute(session, spec, ready);
   const plans = usePlans(projectId);
   const lock = useLockPlan(projectId);
   const outcome = route.data;
-  const humanCount = (budgetFree || s.strategy === 'best') && outcome ? outcome.humanIdx.length : count;
+  const humanCount = (budgetFree || s.strategy === 'best') && outcome ? outcome.plan.humanIdx.length : count;
   const cost = humanCount * s.costHuman + (n - humanCount) * s.costLm;
   const interpolated = useMemo(() => interpolate(curve.data?.points ?? [], count), [curve.data, count]);
   const current = useActivePlan(projectId).data ?? undefined;
@@ -158,8 +158,8 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
           <div className="flex flex-wrap items-end gap-4">
             <label className="flex flex-col gap-1">
               <span className="text-xs text-slate-600">Strategy</span>
-              <select aria-label="Strategy" value={s.strategy} onChange={(e) => s.set({ strategy: e.target.value as StrategyId })} className="rounded-md border border-slate-300 px-2 py-1">
-                {(Object.keys(STRATEGY_TEXT) as StrategyId[]).map((k) => <option key={k} value={k}>{STRATEGY_TEXT[k]}</option>)}
+              <select aria-label="Strategy" value={s.strategy} onChange={(e) => s.set({ strategy: e.target.value as StrategyName })} className="rounded-md border border-slate-300 px-2 py-1">
+                {(Object.keys(STRATEGY_TEXT) as StrategyName[]).map((k) => <option key={k} value={k}>{STRATEGY_TEXT[k]}</option>)}
               </select>
             </label>
             <NumberField label="Candidates (K)" value={s.candidates} min={1} max={5000} integer onChange={(candidates) => s.set({ candidates })} />
@@ -195,7 +195,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
             points={curve.data?.points ?? []}
             allLm={prepared.data.allLm}
             allHuman={prepared.data.allHuman}
-            current={{ budget: humanCount, predicted: outcome && !route.isPlaceholderData && (budgetFree || s.strategy === 'best' || outcome.budget === count) ? outcome.predicted : (interpolated ?? prepared.data.allLm) }}
+            current={{ budget: humanCount, predicted: outcome && !route.isPlaceholderData && (budgetFree || s.strategy === 'best' || outcome.plan.humanIdx.length === count) ? (outcome.plan.refinement?.startPredicted ?? outcome.plan.predicted) : (interpolated ?? prepared.data.allLm) }}
             loading={curve.isFetching}
             ms={curve.data?.ms}
           />
@@ -211,12 +211,10 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
                 outcome &&
                 ppmHash &&
                 lock.mutate({
+                  ...outcome.plan,
+                  budget: planBudget(askedBudget(s.budgetKind, budgetFree ? outcome.plan.humanIdx.length : settled, n, s.costHuman, s.costLm), outcome.plan.humanIdx.length),
                   projectId, datasetId, ppmHash, ppmName: prepared.data.ppm.name,
-                  strategy: outcome.refined ? `${STRATEGY_NAME[outcome.strategy]}+local-search` : STRATEGY_NAME[outcome.strategy],
-                  budget: planBudget(s.budgetKind, outcome.humanIdx.length, n, s.costHuman, s.costLm),
-                  seed: s.seed, candidates: outcome.strategy === 'simulated' || outcome.strategy === 'best' ? s.candidates : null,
-                  humanIdx: outcome.refined?.humanIdx ?? outcome.humanIdx, gains: Float32Array.from(outcome.refined?.gains ?? outcome.gains),
-                  predicted: outcome.refined?.predicted ?? outcome.predicted, predictedAllLm: prepared.data.allLm, predictedAllHuman: prepared.data.allHuman,
+                  ppm: { kind: prepared.data.ppm.kind, output: prepared.data.ppm.output, source: prepared.data.ppm.source, missingInData: [...prepared.data.ppm.missingInData] },
                   backend: prepared.data.ppm.backend, featureSetCreatedAt: featureSetAt,
                 })
               }
@@ -228,23 +226,23 @@ function RoutePanel({ projectId, datasetId, datasetName, n, featureSetAt }: { pr
           {current && (
             <div className="flex flex-wrap items-center gap-3 rounded-md bg-emerald-50 p-2 text-emerald-900">
               <p role="status" data-testid="current-plan">
-                Plan v{current.version} in use for Annotate and Export (locked {new Date(current.createdAt).toLocaleString()}): {current.strategy}, seed {current.seed}, predicted{' '}
+                Plan v{current.version} in use for Annotate and Export (locked {new Date(current.createdAt).toLocaleString()}): {current.strategy}{current.seed === null ? '' : `, seed ${current.seed}`}, predicted{' '}
                 {formatScore(current.predicted)}. Human queue: {current.humanIdx.length.toLocaleString('en-US')} pairs.
               </p>
-              <Button onClick={() => void downloadPlan(current, prepared.data.ppm)}>Download plan (JSON)</Button>
+              <Button onClick={() => void downloadPlan(current)}>Download plan (JSON)</Button>
             </div>
           )}
         </section>
       )}
-      {plans.data && plans.data.length > 0 && prepared.data && <PlanHistory projectId={projectId} plans={plans.data} activeId={current?.id} ppm={prepared.data.ppm} />}
+      {plans.data && plans.data.length > 0 && prepared.data && <PlanHistory projectId={projectId} plans={plans.data} activeId={current?.id} />}
       {prepared.data && <TagGains gains={prepared.data.tagGains} />}
-      {prepared.data && <Explain session={session} n={n} chosen={outcome?.refined?.humanIdx ?? outcome?.humanIdx} />}
+      {prepared.data && <Explain session={session} n={n} chosen={outcome?.plan.humanIdx} />}
     </div>
   );
 }
 
 /** Every locked plan, newest first, with the labels made under it; the lead picks the one Annotate and Export use. */
-function PlanHistory({ projectId, plans, activeId, ppm }: { projectId: string; plans: PlanRow[]; activeId: string | undefined; ppm: PpmSummary }) {
+function PlanHistory({ projectId, plans, activeId }: { projectId: string; plans: PlanRow[]; activeId: string | undefined }) {
   const counts = usePlanLabelCounts(projectId);
   const pick = useSetActivePlan(projectId);
   return (
@@ -277,7 +275,7 @@ function PlanHistory({ projectId, plans, activeId, ppm }: { projectId: string; p
                   ) : (
                     <Button variant="ghost" disabled={pick.isPending} onClick={() => pick.mutate(p.id)} aria-label={`Use plan v${p.version} for Annotate and Export`}>Use</Button>
                   )}
-                  <Button variant="ghost" onClick={() => void downloadPlan(p, ppm)} aria-label={`Download plan v${p.version}`}>JSON</Button>
+                  <Button variant="ghost" onClick={() => void downloadPlan(p)} aria-label={`Download plan v${p.version}`}>JSON</Button>
                 </td>
               </tr>
             );
@@ -290,24 +288,9 @@ function PlanHistory({ projectId, plans, activeId, ppm }: { projectId: string; p
 }
 
 /** The locked plan as a plan file (the format `hyper route` writes and `hyper merge` reads). */
-async function downloadPlan(plan: PlanRow, ppm: PpmSummary): Promise<void> {
-  const db = openDb();
-  const [dataset, rows] = await Promise.all([getDataset(db, plan.datasetId), readInstances(db, plan.datasetId, [...plan.humanIdx])]);
-  const same = ppm.hash === plan.ppmHash;
-  const gain = new Map(Array.from(plan.humanIdx, (idx, k) => [idx, plan.gains[k]!] as const));
-  const file: PlanFile = {
-    format: PLAN_FILE_FORMAT, version: PLAN_FILE_VERSION, producedBy: { app: 'hyper-workbench', version: __APP_VERSION__ }, createdAt: new Date(plan.createdAt).toISOString(),
-    dataset: { name: dataset?.name ?? plan.datasetId, ...(dataset ? { sha256: dataset.contentHash, ...orientationOf(dataset.shape, dataset.options.seed) } : {}), n: dataset?.rowCount ?? 0 },
-    ppm: { name: plan.ppmName, sha256: plan.ppmHash, kind: same ? ppm.kind : 'unknown', output: same ? ppm.output : 'unknown', ...(same ? { source: ppm.source, missingInData: ppm.missingInData } : { missingInData: [] }), backend: plan.backend },
-    strategy: plan.strategy, budget: plan.budget, seed: plan.seed, candidates: plan.candidates, predicted: plan.predicted, predictedAllLm: plan.predictedAllLm,
-    predictedAllHuman: plan.predictedAllHuman, human: rows.map((r) => ({ idx: r.idx, id: r.id, gain: gain.get(r.idx) ?? 0 })),
-  };
-  downloadFile(`plan-v${plan.version}.json`, `${JSON.stringify(file, null, 2)}\n`, 'application/json');
-}
-
-function planBudget(kind: BudgetKind, count: number, n: number, costHuman: number, costLm: number): PlanRow['budget'] {
-  const value = kind === 'fraction' ? count / Math.max(1, n) : kind === 'money' ? budgetCost(count, n, costHuman, costLm) : count;
-  return { kind, value, count, costHuman, costLm };
+async function downloadPlan(plan: PlanRow): Promise<void> {
+  const file = await planFileOf(openDb(), plan, { app: 'hyper-workbench', version: __APP_VERSION__ });
+  downloadFile(`plan-v${plan.version}.json`, planJson(file), 'application/json');
 }
 
 /** Scores of the paper prior are small (sums of 1e-3 gains): show significant digits, not fixed decimals. */
@@ -326,18 +309,22 @@ function interpolate(points: CurvePoint[], budget: number): number | null {
 }
 
 function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm: number; cost: number; stale: boolean }) {
+  const { plan } = outcome;
+  const refinement = plan.refinement;
+  // The strategy's own prediction; a refined plan's is shown on its own line.
+  const predicted = refinement?.startPredicted ?? plan.predicted;
   return (
-    <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome" aria-busy={stale} data-ms={outcome.ms} data-budget={outcome.humanIdx.length} data-strategy={outcome.strategy} data-seed={outcome.seed ?? ''} data-candidates={outcome.candidates}>
+    <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome" aria-busy={stale} data-ms={outcome.ms} data-budget={plan.humanIdx.length} data-strategy={outcome.spec.strategy} data-seed={plan.seed ?? ''} data-candidates={outcome.evaluated}>
       {stale && <p className="text-xs text-slate-500" role="status">Updating…</p>}
       <p>
-        <strong>{outcome.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted <strong data-testid="predicted" data-value={outcome.predicted}>{formatScore(outcome.predicted)}</strong>{' '}
-        ({outcome.predicted - allLm >= 0 ? '+' : ''}{formatScore(outcome.predicted - allLm)} over all-LM) · {outcome.candidates.toLocaleString('en-US')} {outcome.candidates === 1 ? 'candidate' : 'candidates'} evaluated · cost{' '}
+        <strong>{plan.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted <strong data-testid="predicted" data-value={predicted}>{formatScore(predicted)}</strong>{' '}
+        ({predicted - allLm >= 0 ? '+' : ''}{formatScore(predicted - allLm)} over all-LM) · {outcome.evaluated.toLocaleString('en-US')} {outcome.evaluated === 1 ? 'candidate' : 'candidates'} evaluated · cost{' '}
         {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
       </p>
       {outcome.outsideFitRange && <p className="mt-1 text-amber-800" data-testid="outcome-extrapolation">{outcome.outsideFitRange}.</p>}
-      {outcome.refined && (
+      {refinement && (
         <p className="mt-1 text-slate-700">
-          Local search (beyond the paper): {outcome.refined.swaps} swaps, predicted {formatScore(outcome.refined.predicted)} ({(outcome.refined.predicted - outcome.predicted >= 0 ? '+' : '') + (outcome.refined.predicted - outcome.predicted).toPrecision(3)}){outcome.refined.localOptimum ? ', a swap-local optimum' : ''}.
+          Local search (beyond the paper): {refinement.swapsAccepted} swaps, predicted {formatScore(plan.predicted)} ({(refinement.improvement >= 0 ? '+' : '') + refinement.improvement.toPrecision(3)}){refinement.localOptimum ? ', a swap-local optimum' : ''}.
         </p>
       )}
     </div>

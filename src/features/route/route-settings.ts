@@ -1,11 +1,12 @@
 // Small synchronous UI state of the Route area (zustand): the slider and the choices around it.
 import { create } from 'zustand';
 import type { BudgetKind } from '../../domain/routing';
-import type { BackendChoice, StrategyId } from '../../workers/routing-protocol';
+import type { StrategyName } from '../../domain/routing';
+import type { BackendChoice } from '../../workers/routing-protocol';
 
 interface RouteSettings {
   ppmHash: string | undefined;
-  strategy: StrategyId;
+  strategy: StrategyName;
   candidates: number;
   seed: number;
   refine: boolean;
