@@ -222,3 +222,35 @@ test('a save that fails (a full disk) keeps the annotator on the item; once stor
   const stored = (await storedAnnotations(page)).filter((a) => a.status === 'submitted');
   expect(stored).toHaveLength(1);
 });
+
+test('keys are physical keys: Caps Lock and other layouts label the same way, and a key can be changed in the help', async ({ page }) => {
+  await demoPlan(page, 4);
+  await startAnnotating(page, 'ana');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 4');
+  // An AZERTY keyboard types "&" on the key US keyboards call 1, and "a" on Q; with Caps Lock, "Q" is still KeyQ.
+  await page.evaluate(() => {
+    for (const [key, code] of [['&', 'Digit1'], ['A', 'KeyQ']]) window.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true }));
+  });
+  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is clearly better/);
+  await expect(page.getByRole('radiogroup', { name: 'Confidence' }).getByRole('radio', { checked: true })).toHaveText(/Absolutely confident/i);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 2 of 4');
+  // Skip moves from s to k.
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard' });
+  await help.getByRole('button', { name: /Change the key for skip/ }).click();
+  await expect(help.getByTestId('key-skip')).toHaveText('press a key…');
+  await page.keyboard.press('k');
+  await expect(help.getByTestId('key-skip')).toHaveText('k');
+  await help.getByRole('button', { name: 'Close' }).click();
+  await page.keyboard.press('s');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 2 of 4');
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('queue-position')).toHaveText('Item 3 of 4');
+  // The change is remembered after a reload; "Reset" brings the default keys back.
+  await page.reload();
+  await expect(page.getByRole('button', { name: /^Skip/ })).toContainText('k');
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'Keyboard' }).getByRole('button', { name: 'Reset to the default keys' }).click();
+  await expect(page.getByRole('dialog', { name: 'Keyboard' }).getByTestId('key-skip')).toHaveText('s');
+});

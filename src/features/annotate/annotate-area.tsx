@@ -1,22 +1,22 @@
 import { Name } from '../../components/name';
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Button } from '../../components/button';
 import { downloadFile } from '../../components/download';
 import { ErrorMessage } from '../../components/error-message';
 import { Markdown } from '../../components/markdown';
 import type { Annotation } from '../../domain/annotation';
-import { missingForSubmit, orientPreference, sidesSwapped } from '../../domain/annotate/queue';
+import { actionOf, keyLabel, type KeyAction, type Keymap } from '../../domain/annotate/keymap';
+import { sidesSwapped } from '../../domain/annotate/queue';
 import { winnerOf } from '../../domain/labels';
 import { routeHref } from '../../navigation/router';
 import type { AnnotatorStateRow, PlanRow, ProjectRow } from '../../storage/db';
-import { AnnotationForm, CONFIDENCE_KEYS, preferenceText, SCALE } from './annotation-form';
+import { AnnotationForm, CONFIDENCE_OF_ACTION, preferenceText, SCALE_OF_ACTION } from './annotation-form';
 import { useAnnotatorUi } from './annotator-store';
 import { HelpOverlay } from './help-overlay';
 import { ItemView } from './item-view';
 import { PacksPanel } from './packs-panel';
-import { packResults, queueOf, usePrefetchNeighbours, useAnnotateProject, useAnnotatorState, useCurrentPlan, useInstance, useMyAnnotations, useSaveGuidelines, useSetAnnotatorState } from './queries';
-import { useAnnotationDraft } from './use-annotation-draft';
+import { packResults, usePrefetchNeighbours, useAnnotateProject, useAnnotatorState, useCurrentPlan, useInstance, useMyAnnotations, useSaveGuidelines, useSetAnnotatorState } from './queries';
+import { useAnnotatorSession } from './use-annotator-session';
 
 /** The Annotate area: who is labelling, their queue from the locked plan, and the item being labelled. */
 export function AnnotateArea({ projectId }: { projectId: string }) {
@@ -63,128 +63,77 @@ function isTyping(target: EventTarget | null): boolean {
   return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'range', 'button'].includes((el as HTMLInputElement).type)) || el.isContentEditable;
 }
 
+const NO_QUEUE = new Uint32Array(0);
+
 function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: PlanRow; annotator: string }) {
-  const state = useAnnotatorState(project.id, annotator, plan);
-  const setState = useSetAnnotatorState();
-  const qc = useQueryClient();
-  const ui = useAnnotatorUi();
+  const stored = useAnnotatorState(project.id, annotator, plan);
+  const setStored = useSetAnnotatorState();
+  const { session, state } = useAnnotatorSession(project.id, plan, annotator, stored.data);
+  const showDiff = useAnnotatorUi((u) => u.showDiff);
+  const showHelp = useAnnotatorUi((u) => u.showHelp);
+  const showGuidelines = useAnnotatorUi((u) => u.showGuidelines);
+  const revealed = useAnnotatorUi((u) => u.revealed);
+  const keymap = useAnnotatorUi((u) => u.keymap);
+  const toggle = useAnnotatorUi((u) => u.toggle);
+  const reveal = useAnnotatorUi((u) => u.reveal);
   const mine = useMyAnnotations(plan.id, annotator);
-  const s = state.data;
-  const queue = useMemo(() => (s ? queueOf(plan, s.order, s.seed, annotator) : new Uint32Array(0)), [plan, s, annotator]);
-  const position = s ? Math.min(s.position, Math.max(0, queue.length - 1)) : 0;
-  const idx = queue[position];
+  const s = stored.data;
+  const queue = state.queue ?? NO_QUEUE;
+  const { position, idx, draft } = state;
   const item = useInstance(plan.datasetId, idx);
   usePrefetchNeighbours(plan.datasetId, queue, position);
   const swapped = idx === undefined ? false : sidesSwapped(plan.id, idx, annotator);
   const byIdx = useMemo(() => new Map((mine.data ?? []).map((a) => [a.idx, a])), [mine.data]);
-  const d = useAnnotationDraft(
-    item.data && idx !== undefined ? { projectId: project.id, datasetId: plan.datasetId, planId: plan.id, idx, instanceId: item.data.id, annotator, swapped } : null,
-    mine.data && idx !== undefined ? (byIdx.get(idx) ?? null) : undefined,
-  );
-  const [message, setMessage] = useState<string | null>(null);
   const [flagReason, setFlagReason] = useState('');
   const [skipReason, setSkipReason] = useState('');
+  const shown = draft && draft.idx === idx ? draft : null;
+  const submitted = shown?.status === 'submitted';
 
-  // Keys pressed while the next item is still loading are kept and applied once it is there, so a fast
-  // annotator never loses a keystroke.
-  const pendingKeys = useRef<string[]>([]);
-  const replaying = useRef(false);
-  const flushPending = useCallback(() => {
-    const keys = pendingKeys.current.splice(0);
-    replaying.current = true;
-    try {
-      for (const key of keys) window.dispatchEvent(new KeyboardEvent('keydown', { key }));
-    } finally {
-      replaying.current = false;
-    }
-  }, []);
-  // The item the annotator is moving to: keys that arrive before it is loaded wait for it.
-  const targetIdx = useRef<number | undefined>(idx);
+  // The diff and the guidelines are opened for one item; the next one starts plain.
   useEffect(() => {
-    targetIdx.current = idx;
-  }, [idx]);
-  const positionRef = useRef(position);
-  useEffect(() => {
-    positionRef.current = position;
-  }, [position]);
-  /** Moves to a queue position; `delta` moves relative to where the annotator is going (not the last render). */
-  const target = (pos: number, delta?: number) => Math.max(0, Math.min(queue.length - 1, delta === undefined ? pos : positionRef.current + delta));
-  const go = (pos: number, delta?: number) => {
-    if (!s || queue.length === 0) return;
-    const p = target(pos, delta);
-    if (p !== positionRef.current) {
-      // The diff and the guidelines are opened for one item; the next one starts plain.
-      ui.toggle('showDiff', false);
-      ui.toggle('showGuidelines', false);
-    }
-    positionRef.current = p;
-    targetIdx.current = queue[p];
-    setMessage(null);
-    const next = { ...s, position: p, updatedAt: Date.now() };
-    // The view moves now; the position is stored right after.
-    qc.setQueryData(['annotator-state', next.projectId, next.annotator, next.planId], next);
-    setState.mutate(next);
-  };
-  const draft = d.draft;
-  const submitted = draft?.status === 'submitted';
-  const revealKey = draft ? draft.id : '';
+    toggle('showDiff', false);
+    toggle('showGuidelines', false);
+  }, [idx, toggle]);
 
-  /**
-   * Saves a change that ends the item (submit, skip) and moves on once it is stored. Keys typed meanwhile wait for
-   * the next item; if the save fails, the annotator stays here, those keys are dropped, and the error shows.
-   */
-  const finishItem = (patch: Partial<Annotation>) => {
-    const here = idx;
-    const p = target(0, 1);
-    if (p !== positionRef.current) targetIdx.current = queue[p];
-    void d.update(patch).then((saved) => {
-      if (saved) {
-        if (targetIdx.current === queue[p]) go(p);
-        return;
-      }
-      targetIdx.current = here;
-      pendingKeys.current = [];
-      setMessage('Not saved, so you are still on this item: see the error above, then submit again.');
-    });
-  };
-  const submit = () => {
-    const cur = d.current();
-    if (!cur) return;
-    const missing = missingForSubmit(cur);
-    if (missing.length) {
-      setMessage(`To submit, choose ${missing.join(' and ')}.`);
-      return;
-    }
-    finishItem({ status: 'submitted', submittedAt: Date.now() });
-  };
-  const skip = () => {
-    if (!d.current()) return;
-    finishItem({ status: 'skipped', skipReason });
+  const go = useCallback((p: number) => session.dispatch({ type: 'go', position: p }), [session]);
+  const submit = useCallback(() => session.dispatch({ type: 'submit' }), [session]);
+  const skip = useCallback(() => {
+    session.dispatch({ type: 'skip', reason: skipReason });
     setSkipReason('');
-  };
-  /** Undo the last change; a change of an earlier item (a submit) takes the annotator back to it. */
-  const undo = () => {
-    const changed = d.undo();
-    if (changed === null || changed === idx) return;
-    const p = queue.indexOf(changed);
-    if (p >= 0) go(p);
-  };
-  const toggleFlag = () => {
-    const cur = d.current();
-    if (!cur) return;
-    if (cur.flag !== undefined) {
-      const { flag: _drop, ...rest } = cur;
-      void _drop;
-      d.update({ ...rest, flag: undefined });
-    } else d.update({ flag: flagReason });
-  };
+  }, [session, skipReason]);
+  const toggleFlag = useCallback(() => session.dispatch({ type: 'flag', reason: flagReason }), [session, flagReason]);
+  const undo = useCallback(() => session.dispatch({ type: 'undo' }), [session]);
+  const update = useCallback((patch: Partial<Annotation>) => session.dispatch({ type: 'patch', patch }), [session]);
 
   useEffect(() => {
+    const run = (action: KeyAction) => {
+      const scale = SCALE_OF_ACTION[action];
+      if (scale) return session.dispatch({ type: 'overall', shown: scale });
+      const confidence = CONFIDENCE_OF_ACTION[action];
+      if (confidence) return session.dispatch({ type: 'confidence', value: confidence });
+      switch (action) {
+        case 'submit': return submit();
+        case 'skip': return skip();
+        case 'flag': return toggleFlag();
+        case 'undo': return undo();
+        case 'next': return session.dispatch({ type: 'move', delta: 1 });
+        case 'previous': return session.dispatch({ type: 'move', delta: -1 });
+        case 'diff': return toggle('showDiff');
+        case 'guidelines': return toggle('showGuidelines');
+        case 'help': return toggle('showHelp');
+        case 'reveal': {
+          const d = session.getState().draft;
+          if (d?.status === 'submitted') reveal(d.id);
+          return;
+        }
+      }
+    };
     const onKey = (e: KeyboardEvent) => {
+      const ui = useAnnotatorUi.getState();
       if (e.key === 'Escape') {
-        if (ui.showHelp) ui.toggle('showHelp', false);
+        if (ui.showHelp) toggle('showHelp', false);
         else if (isTyping(e.target)) (e.target as HTMLElement).blur();
-        else if (ui.showGuidelines) ui.toggle('showGuidelines', false);
+        else if (ui.showGuidelines) toggle('showGuidelines', false);
         return;
       }
       if (isTyping(e.target)) {
@@ -194,62 +143,26 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
         }
         return;
       }
-      if (e.ctrlKey || e.metaKey || e.altKey) {
-        if ((e.ctrlKey || e.metaKey) && e.key === 'z') {
-          e.preventDefault();
-          undo();
-        }
-        return;
-      }
-      const scale = SCALE.find((x) => x.key === e.key);
-      const conf = CONFIDENCE_KEYS[e.key];
-      const formKey = !!(scale || conf || ['Enter', 's', 'f', 'u'].includes(e.key));
-      const readyDraft = () => {
-        const loaded = d.current();
-        return loaded && loaded.idx === targetIdx.current ? loaded : null;
-      };
-      // Keys keep their order: while earlier keys wait for an item, later ones wait behind them.
-      if (formKey && !replaying.current && pendingKeys.current.length > 0 && readyDraft()) flushPending();
-      const cur = readyDraft();
-      // The plan, not the loaded queue: keys typed before the queue itself has loaded wait too.
-      if (formKey && (!cur || (!replaying.current && pendingKeys.current.length > 0)) && plan.humanIdx.length > 0) {
-        pendingKeys.current.push(e.key);
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.code === 'KeyZ') {
         e.preventDefault();
+        undo();
         return;
       }
-      const isSubmitted = cur?.status === 'submitted';
-      let handled = true;
-      if (scale && cur && !isSubmitted) d.update({ overall: orientPreference(scale.shown, cur.swapped) });
-      else if (conf && cur && !isSubmitted) d.update({ confidence: conf });
-      else if (e.key === 'Enter' && (e.target as HTMLElement | null)?.tagName !== 'BUTTON') submit();
-      else if (e.key === 's') skip();
-      else if (e.key === 'f') toggleFlag();
-      else if (e.key === 'u') undo();
-      else if (e.key === 'n' || e.key === 'ArrowRight') go(0, 1);
-      else if (e.key === 'p' || e.key === 'ArrowLeft') go(0, -1);
-      else if (e.key === 'd') ui.toggle('showDiff');
-      else if (e.key === 'r' && isSubmitted) ui.reveal(revealKey);
-      else if (e.key === 'g') ui.toggle('showGuidelines');
-      else if (e.key === '?') ui.toggle('showHelp');
-      else handled = false;
-      if (handled) e.preventDefault();
+      const action = actionOf(keymap, e.code, e);
+      if (!action) return;
+      // Enter on a focused button presses that button.
+      if (action === 'submit' && (e.target as HTMLElement | null)?.tagName === 'BUTTON') return;
+      e.preventDefault();
+      run(action);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  });
-
-  const draftId = d.draft?.id;
-  const currentDraft = d.current;
-  // Declared after the key listener's effect: React re-subscribes effects in order, so the listener is in
-  // place when the kept keys are replayed.
-  useEffect(() => {
-    if (!draftId || currentDraft()?.idx !== targetIdx.current || pendingKeys.current.length === 0) return;
-    flushPending();
-  }, [draftId, currentDraft, flushPending]);
+  }, [session, keymap, submit, skip, toggleFlag, undo, toggle, reveal]);
 
   const done = (mine.data ?? []).filter((a) => a.status === 'submitted').length;
   const skipped = queue.length ? [...queue].map((q, p) => [q, p] as const).filter(([q]) => byIdx.get(q)?.status === 'skipped') : [];
   const flagged = queue.length ? [...queue].map((q, p) => [q, p] as const).filter(([q]) => byIdx.get(q)?.flag !== undefined) : [];
+  const revealKey = shown ? shown.id : '';
 
   return (
     <div className="flex min-h-0 flex-col gap-4 p-4 text-sm lg:flex-row">
@@ -263,66 +176,72 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
           state={s}
           isPack={!!project.pack}
           onGo={go}
-          onOrder={(order, seed) => setState.mutate({ ...s, order, seed, position: 0, updatedAt: Date.now() })}
+          onOrder={(order, seed) => setStored.mutate({ ...s, order, seed, position: 0, updatedAt: Date.now() })}
         />}
         {project.pack && <PackResultsBar project={project} done={done} total={queue.length} />}
-        {s && queue.length === 0 && <p className="text-slate-600">The locked plan sends no pairs to humans.</p>}
+        {s && state.queue && queue.length === 0 && <p className="text-slate-600">The locked plan sends no pairs to humans.</p>}
         {item.error && <ErrorMessage title="Could not read the pair" error={item.error} />}
-        {d.error ? <ErrorMessage title="Your last change could not be saved" error={d.error} /> : null}
-        {d.conflict && (
+        {state.error ? <ErrorMessage title="Your last change could not be saved" error={state.error} /> : null}
+        {state.conflict && (
           <div role="alert" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900">
             <p className="font-semibold">This item was changed in another tab or window.</p>
             <p>Your change here was not saved, and nothing was overwritten. Choose which version to keep.</p>
             <div className="flex gap-2">
-              <Button onClick={d.loadSaved}>Load the saved version</Button>
-              <Button variant="danger" onClick={d.keepMine}>Keep mine (overwrite)</Button>
+              <Button onClick={() => session.dispatch({ type: 'load-saved' })}>Load the saved version</Button>
+              <Button variant="danger" onClick={() => session.dispatch({ type: 'keep-mine' })}>Keep mine (overwrite)</Button>
             </div>
           </div>
         )}
-        {item.data && draft && (
+        {item.data && shown && (
           <>
-            <ItemView item={item.data} swapped={swapped} showDiff={ui.showDiff} />
+            <ItemView item={item.data} swapped={swapped} showDiff={showDiff} />
             <div className="flex flex-wrap items-center gap-2" data-testid="item-status">
               <span className="rounded bg-slate-100 px-2 py-0.5 text-xs">
-                {draft.status === 'submitted' ? 'Submitted' : draft.status === 'skipped' ? `Skipped${draft.skipReason ? `: ${draft.skipReason}` : ''}` : 'Draft'}
-                {draft.flag !== undefined ? ` · flagged${draft.flag ? `: ${draft.flag}` : ''}` : ''}
+                {shown.status === 'submitted' ? 'Submitted' : shown.status === 'skipped' ? `Skipped${shown.skipReason ? `: ${shown.skipReason}` : ''}` : 'Draft'}
+                {shown.flag !== undefined ? ` · flagged${shown.flag ? `: ${shown.flag}` : ''}` : ''}
               </span>
-              <span className="text-xs text-slate-500">{d.saving ? 'Saving…' : draft.rev > 0 || draft.updatedAt > draft.createdAt ? 'Saved' : ''}</span>
+              <span className="text-xs text-slate-500">{state.saving ? 'Saving…' : shown.rev > 0 || shown.updatedAt > shown.createdAt ? 'Saved' : ''}</span>
             </div>
           </>
         )}
       </div>
-      {item.data && draft && (
+      {item.data && shown && (
         <aside aria-label="Your judgement" className="w-full shrink-0 lg:w-96 space-y-3 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
-          <AnnotationForm draft={draft} update={d.update} readOnly={submitted || !!d.conflict} />
-          {message && <p role="alert" className="text-red-700">{message}</p>}
+          <AnnotationForm draft={shown} update={update} readOnly={submitted || !!state.conflict} />
+          {state.message && <p role="alert" className="text-red-700">{state.message}</p>}
           <div className="flex flex-wrap gap-2">
             {submitted ? (
-              <Button onClick={() => d.update({ status: 'draft' })}>Edit again</Button>
+              <Button onClick={() => update({ status: 'draft' })}>Edit again</Button>
             ) : (
-              <Button variant="primary" onClick={submit}>Submit <kbd className="font-mono text-xs opacity-70">Enter</kbd></Button>
+              <Button variant="primary" onClick={submit}>Submit <Kbd action="submit" keymap={keymap} /></Button>
             )}
-            <Button onClick={skip}>Skip <kbd className="font-mono text-xs opacity-70">s</kbd></Button>
-            <Button onClick={toggleFlag} aria-pressed={draft.flag !== undefined}>{draft.flag !== undefined ? 'Unflag' : 'Flag'} <kbd className="font-mono text-xs opacity-70">f</kbd></Button>
-            <Button onClick={undo} disabled={!d.canUndo}>Undo <kbd className="font-mono text-xs opacity-70">u</kbd></Button>
+            <Button onClick={skip}>Skip <Kbd action="skip" keymap={keymap} /></Button>
+            <Button onClick={toggleFlag} aria-pressed={shown.flag !== undefined}>{shown.flag !== undefined ? 'Unflag' : 'Flag'} <Kbd action="flag" keymap={keymap} /></Button>
+            <Button onClick={undo} disabled={!state.canUndo}>Undo <Kbd action="undo" keymap={keymap} /></Button>
           </div>
           <label className="block text-xs">Skip reason <input aria-label="Skip reason" value={skipReason} onChange={(e) => setSkipReason(e.target.value)} className="w-full rounded-md border border-slate-300 px-1" /></label>
           <label className="block text-xs">Flag reason <input aria-label="Flag reason" value={flagReason} onChange={(e) => setFlagReason(e.target.value)} className="w-full rounded-md border border-slate-300 px-1" /></label>
           <div className="flex flex-wrap gap-2">
-            <Button variant="ghost" onClick={() => ui.toggle('showDiff')} aria-pressed={ui.showDiff}>Diff <kbd className="font-mono text-xs opacity-70">d</kbd></Button>
-            <Button variant="ghost" onClick={() => ui.toggle('showGuidelines')} aria-pressed={ui.showGuidelines}>Guidelines <kbd className="font-mono text-xs opacity-70">g</kbd></Button>
-            <Button variant="ghost" onClick={() => ui.toggle('showHelp')}>Keys <kbd className="font-mono text-xs opacity-70">?</kbd></Button>
+            <Button variant="ghost" onClick={() => toggle('showDiff')} aria-pressed={showDiff}>Diff <Kbd action="diff" keymap={keymap} /></Button>
+            <Button variant="ghost" onClick={() => toggle('showGuidelines')} aria-pressed={showGuidelines}>Guidelines <Kbd action="guidelines" keymap={keymap} /></Button>
+            <Button variant="ghost" onClick={() => toggle('showHelp')}>Keys <Kbd action="help" keymap={keymap} /></Button>
           </div>
-          {submitted && <Reveal draft={draft} lm={item.data.lm?.value} revealed={!!ui.revealed[revealKey]} onReveal={() => ui.reveal(revealKey)} />}
+          {submitted && <Reveal draft={shown} lm={item.data.lm?.value} revealed={!!revealed[revealKey]} onReveal={() => reveal(revealKey)} />}
           <ItemLists title="Skipped" items={skipped} onGo={go} />
           <ItemLists title="Flagged" items={flagged} onGo={go} />
         </aside>
       )}
-      {ui.showGuidelines && <GuidelinesPanel project={project} onClose={() => ui.toggle('showGuidelines', false)} />}
-      {ui.showHelp && <HelpOverlay onClose={() => ui.toggle('showHelp', false)} />}
+      {showGuidelines && <GuidelinesPanel project={project} onClose={() => toggle('showGuidelines', false)} />}
+      {showHelp && <HelpOverlay onClose={() => toggle('showHelp', false)} />}
       {!project.pack && <PacksPanel project={project} plan={plan} />}
     </div>
   );
+}
+
+/** The first key bound to an action, as a keycap. */
+function Kbd({ action, keymap }: { action: KeyAction; keymap: Keymap }) {
+  const code = keymap[action][0];
+  return code ? <kbd className="font-mono text-xs opacity-70">{keyLabel(code)}</kbd> : null;
 }
 
 function PackResultsBar({ project, done, total }: { project: ProjectRow; done: number; total: number }) {

@@ -1,17 +1,29 @@
 import { ASPECT_REASONS, ASPECTS, CONFIDENCE_TEXT, CONFIDENCES, type Annotation, type Aspect, type AspectJudgement, type Confidence } from '../../domain/annotation';
 import { orientPreference } from '../../domain/annotate/queue';
 import { PREFERENCES, type Preference } from '../../domain/labels';
+import { keyLabel, type KeyAction } from '../../domain/annotate/keymap';
+import { useAnnotatorUi } from './annotator-store';
 
 /** The scale as the annotator sees it (left/right), with its number key. */
-export const SCALE: { key: string; shown: Preference; text: string }[] = [
-  { key: '1', shown: 'A>>B', text: 'Left is clearly better' },
-  { key: '2', shown: 'A>B', text: 'Left is slightly better' },
-  { key: '3', shown: 'A=B', text: 'Tie' },
-  { key: '4', shown: 'B>A', text: 'Right is slightly better' },
-  { key: '5', shown: 'B>>A', text: 'Right is clearly better' },
+export const SCALE: { action: KeyAction; shown: Preference; text: string }[] = [
+  { action: 'overall-1', shown: 'A>>B', text: 'Left is clearly better' },
+  { action: 'overall-2', shown: 'A>B', text: 'Left is slightly better' },
+  { action: 'overall-3', shown: 'A=B', text: 'Tie' },
+  { action: 'overall-4', shown: 'B>A', text: 'Right is slightly better' },
+  { action: 'overall-5', shown: 'B>>A', text: 'Right is clearly better' },
 ];
 
-export const CONFIDENCE_KEYS: Record<string, Confidence> = { q: 'absolutely-confident', w: 'fairly-confident', e: 'not-confident' };
+/** The preference (as shown) a key action sets. */
+export const SCALE_OF_ACTION: Partial<Record<KeyAction, Preference>> = Object.fromEntries(SCALE.map((s) => [s.action, s.shown]));
+
+const CONFIDENCE_ACTIONS: Record<Confidence, KeyAction> = { 'absolutely-confident': 'confidence-absolutely', 'fairly-confident': 'confidence-fairly', 'not-confident': 'confidence-not' };
+/** The confidence a key action sets. */
+export const CONFIDENCE_OF_ACTION: Partial<Record<KeyAction, Confidence>> = Object.fromEntries(CONFIDENCES.map((c) => [CONFIDENCE_ACTIONS[c], c]));
+
+function Keycap({ action, className = 'mr-1 font-mono opacity-70' }: { action: KeyAction; className?: string }) {
+  const code = useAnnotatorUi((u) => u.keymap[action][0]);
+  return code ? <kbd className={className}>{keyLabel(code)}</kbd> : null;
+}
 
 function PreferencePicker({ name, value, swapped, onChange, withKeys }: { name: string; value: Preference | undefined; swapped: boolean; onChange: (p: Preference) => void; withKeys: boolean }) {
   const shown = value ? orientPreference(value, swapped) : undefined;
@@ -26,7 +38,7 @@ function PreferencePicker({ name, value, swapped, onChange, withKeys }: { name: 
           onClick={() => onChange(orientPreference(s.shown, swapped))}
           className={`rounded-md border px-2 py-1 text-xs ${shown === s.shown ? 'border-indigo-600 bg-indigo-600 text-white' : 'border-slate-300 bg-white hover:bg-slate-100'}`}
         >
-          {withKeys && <kbd className="mr-1 font-mono opacity-70">{s.key}</kbd>}
+          {withKeys && <Keycap action={s.action} />}
           {s.text}
         </button>
       ))}
@@ -35,7 +47,6 @@ function PreferencePicker({ name, value, swapped, onChange, withKeys }: { name: 
 }
 
 function ConfidencePicker({ name, value, onChange, withKeys }: { name: string; value: Confidence | undefined; onChange: (c: Confidence) => void; withKeys: boolean }) {
-  const keys = Object.entries(CONFIDENCE_KEYS);
   return (
     <div role="radiogroup" aria-label={name} className="flex flex-wrap gap-1">
       {CONFIDENCES.map((c) => (
@@ -47,7 +58,7 @@ function ConfidencePicker({ name, value, onChange, withKeys }: { name: string; v
           onClick={() => onChange(c)}
           className={`rounded-md border px-2 py-1 text-xs ${value === c ? 'border-emerald-600 bg-emerald-600 text-white' : 'border-slate-300 bg-white hover:bg-slate-100'}`}
         >
-          {withKeys && <kbd className="mr-1 font-mono opacity-70">{keys.find(([, v]) => v === c)![0]}</kbd>}
+          {withKeys && <Keycap action={CONFIDENCE_ACTIONS[c]} />}
           {CONFIDENCE_TEXT[c]}
         </button>
       ))}

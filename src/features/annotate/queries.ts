@@ -23,9 +23,13 @@ export function useCurrentPlan(projectId: string) {
  * The annotator's place in the current plan's queue. On the first visit to a plan's queue (a new or newly picked
  * plan) it starts at the first item they have not done there, which after a re-route skips the carried labels.
  */
+export function annotatorStateKey(projectId: string, annotator: string, planId: string | undefined) {
+  return ['annotator-state', projectId, annotator, planId] as const;
+}
+
 export function useAnnotatorState(projectId: string, annotator: string, plan: PlanRow | null | undefined) {
   return useQuery({
-    queryKey: ['annotator-state', projectId, annotator, plan?.id],
+    queryKey: annotatorStateKey(projectId, annotator, plan?.id),
     enabled: !!plan && annotator !== '',
     queryFn: async (): Promise<AnnotatorStateRow> => {
       const db = openDb();
@@ -48,7 +52,7 @@ export function useSetAnnotatorState() {
       await putAnnotatorState(openDb(), row);
       return row;
     },
-    onMutate: (row) => qc.setQueryData(['annotator-state', row.projectId, row.annotator, row.planId], row),
+    onMutate: (row) => qc.setQueryData(annotatorStateKey(row.projectId, row.annotator, row.planId), row),
   });
 }
 
@@ -56,7 +60,13 @@ export function queueOf(plan: PlanRow, order: QueueOrder, seed: number, annotato
   return buildQueue(plan.humanIdx, order, seed, annotator);
 }
 
-function instanceQuery(datasetId: string, idx: number) {
+/** Query keys of annotations: every annotation query starts with `all`. */
+export const annotationKeys = {
+  all: ['annotations'] as const,
+  mine: (planId: string | undefined, annotator: string) => ['annotations', planId, annotator] as const,
+};
+
+export function instanceQuery(datasetId: string, idx: number) {
   return { queryKey: ['instance', datasetId, idx], queryFn: async () => (await readInstances(openDb(), datasetId, [idx]))[0] ?? null };
 }
 
@@ -76,7 +86,7 @@ export function usePrefetchNeighbours(datasetId: string, queue: Uint32Array, pos
 }
 
 export function useMyAnnotations(planId: string | undefined, annotator: string) {
-  return useQuery({ queryKey: ['annotations', planId, annotator], enabled: !!planId && annotator !== '', queryFn: () => listAnnotationsOf(openDb(), planId!, annotator) });
+  return useQuery({ queryKey: annotationKeys.mine(planId, annotator), enabled: !!planId && annotator !== '', queryFn: () => listAnnotationsOf(openDb(), planId!, annotator) });
 }
 
 export function useProjectAnnotations(projectId: string) {
