@@ -1,7 +1,10 @@
 // A small, strict argument parser: unknown flags and missing values are errors with a clear message.
+import { HyperError } from '../domain/errors';
 
-export class UsageError extends Error {
-  readonly code = 'usage';
+export class UsageError extends HyperError<'usage'> {
+  constructor(message: string) {
+    super('usage', message);
+  }
 }
 
 export interface FlagSpec {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { HyperError } from '../domain/errors';
 
 /** Temporary files and folders not yet committed; removed if the process is interrupted. */
 const pending = new Set<string>();
@@ -72,8 +73,10 @@ export class OutputFile {
 }
 
 /** A problem with an output path (it is a folder, it cannot be written, a folder holds files of something else). */
-export class OutputError extends Error {
-  readonly code = 'bad-output';
+export class OutputError extends HyperError<'bad-output'> {
+  constructor(message: string) {
+    super('bad-output', message);
+  }
 }
 
 /** Writes a whole file atomically (see OutputFile). */

@@ -18,6 +18,7 @@ import { lockPlan, planFileOf } from '../storage/routing-repo';
 import { createPpmSession } from '../workers/onnx-runtime';
 import type { RoutingRequest, RoutingResults } from '../workers/routing-protocol';
 import { createRoutingHandler } from '../workers/routing-sessions';
+import { handle } from '../workers/worker-host';
 import { main } from './main';
 import { capture } from './test-helpers';
 import { computeFeatureSet, readDataset } from './tags-from-file';
@@ -37,7 +38,7 @@ let handler: ReturnType<typeof createRoutingHandler>;
 const ctx = { signal: new AbortController().signal, progress: (): void => undefined };
 let nextId = 1;
 async function ask<T extends RoutingRequest['type']>(req: Omit<Extract<RoutingRequest, { type: T }>, 'id'>): Promise<RoutingResults[T]> {
-  return (await handler({ ...req, id: nextId++ } as unknown as RoutingRequest, ctx)).result as RoutingResults[T];
+  return (await handle(handler, { ...req, id: nextId++ } as unknown as RoutingRequest, ctx)).result as RoutingResults[T];
 }
 
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import { matchFeatures, readPpmInfo } from '../domain/ppm/contract';
 import { tagCountEvaluator, type PpmRun } from '../domain/ppm/evaluator';
 import type { PpmEvaluator } from '../domain/routing/ppm';
 import { readInputFile } from './tags-from-file';
+import { HyperError } from '../domain/errors';
 
 /** The name that selects the built-in PPM. */
 export const PAPER_PRIOR_NAME = 'paper-prior';
@@ -48,13 +49,7 @@ export function resolvePpmPath(spec: string): { path: string; name: string } {
 }
 
 /** The model could not be loaded or run; `code` says at which step. */
-export class PpmLoadError extends Error {
-  constructor(
-    readonly code: 'not-found' | 'bad-model' | 'bad-ppm-output',
-    message: string,
-  ) {
-    super(message);
-  }
+export class PpmLoadError extends HyperError<'not-found' | 'bad-model' | 'bad-ppm-output'> {
 }
 
 export interface CliPpm {

@@ -12,15 +12,10 @@ import { lexicalScorers } from '../domain/features/lexical-scorers';
 import { TAG_COUNT, TAG_DEFS, TAG_IDS, TAG_INDEX } from '../domain/features/tags';
 import type { PairRecord } from '../domain/instance';
 import { UsageError } from './args';
+import { HyperError } from '../domain/errors';
 
 /** A file the command could not read; `code` says why (not-found, is-directory, unreadable). */
-export class InputFileError extends Error {
-  constructor(
-    readonly code: 'not-found' | 'is-directory' | 'unreadable',
-    message: string,
-  ) {
-    super(message);
-  }
+export class InputFileError extends HyperError<'not-found' | 'is-directory' | 'unreadable'> {
 }
 
 /** Reads a whole file; a missing or unreadable file gets a message naming the option it came from. */
@@ -114,8 +109,10 @@ export async function tagsFromDataset(path: string, opts: DatasetReadOptions, lo
 }
 
 /** A `hyper features` JSONL file that cannot be used; the message names the line. */
-export class TagsFileError extends Error {
-  readonly code = 'bad-tags-file';
+export class TagsFileError extends HyperError<'bad-tags-file'> {
+  constructor(message: string) {
+    super('bad-tags-file', message);
+  }
 }
 
 /**

@@ -1,4 +1,27 @@
-// Errors the user sees. Every one carries a machine-readable code and a message written for people.
+// Errors the user sees. Every one is a HyperError: a machine-readable code and a message written for people.
+// Each area narrows the code to its own union (RoutingError, MergeError, ...); code that only needs the code
+// reads it with errorCode, which also reads errors that crossed a worker boundary as plain objects.
+
+/** The one error type of the app: a code (a union per area) and a message for people. */
+export class HyperError<C extends string = string> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export function isHyperError(e: unknown): e is HyperError {
+  return e instanceof HyperError;
+}
+
+/** The code of an error value (a HyperError, a worker's error object, anything with a string `code`), or undefined. */
+export function errorCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
 
 export type ImportErrorCode =
   | 'empty-file'
@@ -15,14 +38,8 @@ export type ImportErrorCode =
   | 'not-utf8';
 
 /** A whole-file import failure (per-row problems go into the report instead). */
-export class ImportError extends Error {
+export class ImportError extends HyperError<ImportErrorCode> {
   override readonly name = 'ImportError';
-  constructor(
-    readonly code: ImportErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function isImportError(e: unknown): e is ImportError {

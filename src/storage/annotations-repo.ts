@@ -1,13 +1,13 @@
+import { HyperError } from '../domain/errors';
 import type { Annotation } from '../domain/annotation';
 import { planResultsImport, type ImportPlan } from '../domain/annotate/pack';
 import type { AnnotatorStateRow, HyperDb } from './db';
 
 /** Another tab (or window) saved this annotation since it was loaded here. */
-export class AnnotationConflictError extends Error {
+export class AnnotationConflictError extends HyperError<'conflict'> {
   override readonly name = 'AnnotationConflictError';
-  readonly code = 'conflict';
   constructor(readonly current: Annotation | undefined) {
-    super(current ? `This item was changed in another tab at ${new Date(current.updatedAt).toLocaleTimeString()} (revision ${current.rev}).` : 'This item was removed in another tab.');
+    super('conflict', current ? `This item was changed in another tab at ${new Date(current.updatedAt).toLocaleTimeString()} (revision ${current.rev}).` : 'This item was removed in another tab.');
   }
 }
 
@@ -74,7 +74,7 @@ export async function listImportedResults(db: HyperDb, projectId: string): Promi
  * into newer plans. Work made in this browser ('local') is never touched. Returns how many were deleted.
  */
 export async function removeImportedResults(db: HyperDb, projectId: string, annotator: string, origin: string): Promise<number> {
-  if (origin === 'local') throw Object.assign(new Error('Annotations made in this browser are not imported results.'), { code: 'bad-origin' });
+  if (origin === 'local') throw new HyperError('bad-origin', 'Annotations made in this browser are not imported results.');
   return db.transaction('rw', db.annotations, async () => {
     const rows = await db.annotations.where('[projectId+annotator]').equals([projectId, annotator]).toArray();
     const ids = rows.filter((a) => a.origin === origin).map((a) => a.id);

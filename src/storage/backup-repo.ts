@@ -9,6 +9,7 @@ import type { AnalyzerTagsRow, AnnotatorStateRow, DatasetRow, HyperDb, InstanceR
 import { readInstanceRange } from './datasets-repo';
 import { newId } from './ids';
 import { deleteProject } from './projects-repo';
+import { HyperError } from '../domain/errors';
 
 export const BACKUP_FORMAT = 'hyper-project-backup';
 export const BACKUP_VERSION = 1;
@@ -38,7 +39,7 @@ const enc = new TextEncoder();
 /** The entries of a project's backup, manifest last (it holds the counts); read in chunks. */
 export async function* projectBackupEntries(db: HyperDb, projectId: string, app: BackupManifest['app']): AsyncGenerator<BackupEntry> {
   const project = await db.projects.get(projectId);
-  if (!project) throw Object.assign(new Error('The project no longer exists.'), { code: 'not-found' });
+  if (!project) throw new HyperError('not-found', 'The project no longer exists.');
   const datasets = (await db.datasets.where('projectId').equals(projectId).toArray()).filter((d) => d.status === 'ready');
   const counts: BackupManifest['counts'] = { instances: {}, annotations: 0, analyzerTags: {} };
   for (const d of datasets) {
@@ -81,8 +82,10 @@ export async function* projectBackupEntries(db: HyperDb, projectId: string, app:
   yield { name: BACKUP_MANIFEST, text: stringifyTyped(manifest) };
 }
 
-export class BackupError extends Error {
-  readonly code = 'bad-backup';
+export class BackupError extends HyperError<'bad-backup'> {
+  constructor(message: string) {
+    super('bad-backup', message);
+  }
 }
 
 /** Reads and checks backup.json. */

@@ -1,8 +1,11 @@
 import type { HyperDb, ProjectRow } from './db';
 import { newId } from './ids';
+import { HyperError } from '../domain/errors';
 
-export class ProjectNameError extends Error {
-  readonly code = 'bad-project-name';
+export class ProjectNameError extends HyperError<'bad-project-name'> {
+  constructor(message: string) {
+    super('bad-project-name', message);
+  }
 }
 
 function cleanName(name: string): string {

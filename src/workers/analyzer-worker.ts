@@ -9,7 +9,8 @@ import { openDb } from '../storage/db';
 import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
 import { analyzerCacheOn, putAnalyzerTags } from '../storage/analyzer-repo';
 import { serveWorker } from './worker-host';
-import type { AnalyzerRequest, AnalyzerRunSummary } from './analyzer-protocol';
+import type { AnalyzerRequest, AnalyzerResults, AnalyzerRunSummary } from './analyzer-protocol';
+import { HyperError } from '../domain/errors';
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -17,10 +18,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
-serveWorker<AnalyzerRequest>(self, async (req, ctx) => {
+serveWorker<AnalyzerRequest, AnalyzerResults>(self, {
+  analyze: async (req, ctx) => {
   const db = openDb();
   const dataset = await getDataset(db, req.datasetId);
-  if (!dataset) throw Object.assign(new Error('The dataset no longer exists.'), { code: 'not-found' });
+  if (!dataset) throw new HyperError('not-found', 'The dataset no longer exists.');
   const items: { key: string; prompt: string; idx: number }[] = [];
   await forEachInstanceChunk(db, req.datasetId, 2000, (rows) => {
     for (const r of rows) if (!req.onlyMissing || !r.tags) items.push({ key: String(r.idx), prompt: r.prompt, idx: r.idx });
@@ -69,5 +71,6 @@ serveWorker<AnalyzerRequest>(self, async (req, ctx) => {
     ...(result.fatal ? { fatal: result.fatal.message } : {}),
     errors: result.errors.slice(0, 50),
   };
-  return { result: summary };
+  return summary;
+  },
 });

@@ -7,14 +7,15 @@ import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
 import { putSemanticScores } from '../storage/features-repo';
 import { createEncoderSession } from './onnx-runtime';
 import { serveWorker } from './worker-host';
-import type { EncoderFiles, EncoderRequest } from './encoder-protocol';
+import type { EncoderFiles, EncoderRequest, EncoderResults } from './encoder-protocol';
+import { HyperError } from '../domain/errors';
 
 async function load(files: EncoderFiles): Promise<Encoder & { release(): Promise<void> }> {
   let tokenizer;
   try {
     tokenizer = loadTokenizer(files.tokenizerJson);
   } catch (e) {
-    throw Object.assign(new Error(`${files.tokenizerName}: ${e instanceof Error ? e.message : String(e)}`), { code: 'bad-tokenizer' });
+    throw new HyperError('bad-tokenizer', `${files.tokenizerName}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const session = await createEncoderSession(files.model, files.modelName);
   return { session, tokenizer, release: () => session.release() };
@@ -33,10 +34,11 @@ async function sha256(parts: (Uint8Array | string)[]): Promise<string> {
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-serveWorker<EncoderRequest>(self, async (req, ctx) => {
+serveWorker<EncoderRequest, EncoderResults>(self, {
+  semantic: async (req, ctx) => {
   const db = openDb();
   const dataset = await getDataset(db, req.datasetId);
-  if (!dataset) throw Object.assign(new Error('The dataset no longer exists.'), { code: 'not-found' });
+  if (!dataset) throw new HyperError('not-found', 'The dataset no longer exists.');
   const started = performance.now();
   const cosine = await load(req.cosine);
   const bert = req.bertscore ? await load(req.bertscore) : undefined;
@@ -53,7 +55,7 @@ serveWorker<EncoderRequest>(self, async (req, ctx) => {
       for (const r of rows) pending.push({ idx: r.idx, a: r.responseA, b: r.responseB });
     });
     for (const p of pending) {
-      if (ctx.signal.aborted) throw Object.assign(new Error('Cancelled.'), { code: 'cancelled' });
+      if (ctx.signal.aborted) throw new HyperError('cancelled', 'Cancelled.');
       const s = await encoderScores(p.a, p.b, { ...cosine, ...(bert ? { bertscoreEncoder: bert } : {}) });
       columns.cosine_sim[p.idx] = s.cosine_sim;
       columns.bertscore[p.idx] = s.bertscore;
@@ -67,5 +69,6 @@ serveWorker<EncoderRequest>(self, async (req, ctx) => {
   const files = [req.cosine, ...(req.bertscore ? [req.bertscore] : [])];
   const modelHash = await sha256(files.flatMap((f) => [f.model, f.tokenizerJson]));
   await putSemanticScores(db, { datasetId: req.datasetId, columns, modelHash, createdAt: Date.now() });
-  return { result: { n, seconds: (performance.now() - started) / 1000 } };
+  return { n, seconds: (performance.now() - started) / 1000 };
+  },
 });

@@ -14,11 +14,12 @@ import { planFileOf } from '../storage/routing-repo';
 import type { ExportRequest, ExportResults, ExportSpec } from './export-protocol';
 import type { JobContext } from './worker-host';
 import { serveWorker } from './worker-host';
+import { HyperError } from '../domain/errors';
 
 const CHUNK = 1000;
 
 function fail(code: string, message: string): never {
-  throw Object.assign(new Error(message), { code });
+  throw new HyperError(code, message);
 }
 
 async function load(spec: ExportSpec) {
@@ -75,17 +76,22 @@ async function backup(projectId: string, appVersion: string, ctx: JobContext): P
   return { zip: new Blob(parts as BlobPart[], { type: 'application/zip' }), fileName: `${safe}-backup-${new Date().toISOString().slice(0, 10)}.zip`, pairs, annotations };
 }
 
-serveWorker<ExportRequest>(self, async (req, ctx) => {
-  if (req.type === 'backup') return { result: await backup(req.projectId, req.appVersion, ctx) };
-  const { dataset, planFile, annotations } = await load(req);
-  const merger = new Merger({ plan: { human: planFile?.human ?? [], dataset: { n: dataset.rowCount } }, annotations, options: req.options });
-  if (req.type === 'summary') {
-    for await (const c of chunks(dataset.id, dataset.rowCount, ctx, 'Merging')) {
-      if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
-      merger.decide(c);
-    }
-    return { result: merger.finish() };
+async function mergerFor(spec: ExportSpec) {
+  const { dataset, planFile, annotations } = await load(spec);
+  return { dataset, planFile, merger: new Merger({ plan: { human: planFile?.human ?? [], dataset: { n: dataset.rowCount } }, annotations, options: spec.options }) };
+}
+
+async function summary(spec: ExportSpec, ctx: JobContext): Promise<ExportResults['summary']> {
+  const { dataset, merger } = await mergerFor(spec);
+  for await (const c of chunks(dataset.id, dataset.rowCount, ctx, 'Merging')) {
+    if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
+    merger.decide(c);
   }
+  return merger.finish();
+}
+
+async function exportDataset(req: Extract<ExportRequest, { type: 'export' }>, ctx: JobContext): Promise<ExportResults['export']> {
+  const { dataset, planFile, merger } = await mergerFor(req);
   const fs = await getFeatureSet(openDb(), dataset.id);
   const stamp = new Date().toISOString();
   const dataFile = dataFileName(baseName(dataset), req.format);
@@ -107,5 +113,11 @@ serveWorker<ExportRequest>(self, async (req, ctx) => {
     },
   });
   const zip = new Blob(parts as BlobPart[], { type: 'application/zip' });
-  return { result: { zip, fileName: `${baseName(dataset)}-hybrid-${req.format}.zip`, manifest, summary } };
+  return { zip, fileName: `${baseName(dataset)}-hybrid-${req.format}.zip`, manifest, summary };
+}
+
+serveWorker<ExportRequest, ExportResults>(self, {
+  backup: (req, ctx) => backup(req.projectId, req.appVersion, ctx),
+  summary: (req, ctx) => summary(req, ctx),
+  export: (req, ctx) => exportDataset(req, ctx),
 });

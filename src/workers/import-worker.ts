@@ -180,28 +180,28 @@ async function seedDemo(text: string, fileName: string, force: boolean): Promise
   return { projectId };
 }
 
-serveWorker<ImportRequest>(self, async (req, ctx) => {
-  switch (req.type) {
-    case 'inspect':
-      return { result: await inspect(req.file, req.fileName, ctx) };
-    case 'evaluate': {
-      const h = held(req.sessionId);
-      return { result: h.session.evaluate(req.shape, req.options, { fileName: h.fileName, format: h.format, compressed: h.compressed }) };
-    }
-    case 'distinct':
-      return { result: held(req.sessionId).session.distinctValues(req.column, req.limit) };
-    case 'commit':
-      return { result: await commit(req, ctx) };
-    case 'discard':
-      sessions.delete(req.sessionId);
-      return { result: null };
-    case 'seed-demo':
-      return { result: await seedDemo(req.text, req.fileName, req.force) };
-    case 'restore':
-      return { result: await restore(req.file, req.fileName, ctx) };
-    default: {
-      const never: never = req;
-      throw new Error(`Unknown request ${JSON.stringify(never)}`);
-    }
-  }
+serveWorker<ImportRequest, ImportResults>(self, {
+  inspect: async (req, ctx) => {
+    return await inspect(req.file, req.fileName, ctx);
+  },
+  evaluate: async (req) => {
+    const h = held(req.sessionId);
+    return h.session.evaluate(req.shape, req.options, { fileName: h.fileName, format: h.format, compressed: h.compressed });
+  },
+  distinct: async (req) => {
+    return held(req.sessionId).session.distinctValues(req.column, req.limit);
+  },
+  commit: async (req, ctx) => {
+    return await commit(req, ctx);
+  },
+  discard: async (req) => {
+    sessions.delete(req.sessionId);
+    return null;
+  },
+  'seed-demo': async (req) => {
+    return await seedDemo(req.text, req.fileName, req.force);
+  },
+  restore: async (req, ctx) => {
+    return await restore(req.file, req.fileName, ctx);
+  },
 });

@@ -1,6 +1,7 @@
 // The only module that imports onnxruntime-web. It is loaded with a dynamic import (a static import next to
 // DOM code makes the production build hang when threads are on) and used from workers only.
 import type { EncoderSession } from '../domain/features/encoder';
+import { HyperError } from '../domain/errors';
 
 type Ort = typeof import('onnxruntime-web');
 let ortPromise: Promise<Ort> | null = null;
@@ -15,8 +16,10 @@ async function loadOrt(): Promise<Ort> {
   return ortPromise;
 }
 
-export class ModelLoadError extends Error {
-  readonly code = 'bad-model';
+export class ModelLoadError extends HyperError<'bad-model'> {
+  constructor(message: string) {
+    super('bad-model', message);
+  }
 }
 
 /** An onnxruntime-web session (WASM backend) adapted to the encoder's session interface. */
@@ -76,7 +79,7 @@ export async function createPpmSession(bytes: Uint8Array, featureCount: number, 
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const unsupported = /not.*(implemented|supported)|unsupported/i.test(msg);
-    throw Object.assign(new Error(unsupported ? `The PPM uses an operator the ${backend} backend does not support: ${msg}` : `The PPM could not be loaded on ${backend}: ${msg}`), { code: 'bad-model' });
+    throw new HyperError('bad-model', unsupported ? `The PPM uses an operator the ${backend} backend does not support: ${msg}` : `The PPM could not be loaded on ${backend}: ${msg}`);
   }
   const input = session.inputNames[0]!;
   const output = session.outputNames[0]!;
@@ -89,7 +92,7 @@ export async function createPpmSession(bytes: Uint8Array, featureCount: number, 
       const tensor = new ort.Tensor('float32', counts.slice(0, rows * featureCount), [rows, featureCount]);
       const out = await session.run({ [input]: tensor });
       const data = out[output]!.data as Float32Array;
-      if (data.length !== rows) throw Object.assign(new Error(`The PPM returned ${data.length} values for ${rows} rows (expected an output of shape [N, 1]).`), { code: 'bad-model' });
+      if (data.length !== rows) throw new HyperError('bad-model', `The PPM returned ${data.length} values for ${rows} rows (expected an output of shape [N, 1]).`);
       return Float32Array.from(data);
     },
     release: () => session.release(),

@@ -16,18 +16,20 @@ import { openDb, type DatasetRow } from '../storage/db';
 import { getFeatureSet } from '../storage/features-repo';
 import type { CandidateTable, LabRunSettings, PoolSummary, PpmLabRequest, PpmLabResults, ProxyCandidateResult } from './ppm-lab-protocol';
 import type { JobContext } from './worker-host';
-import { serveWorker } from './worker-host';
+import { serveWorker, withTransfer } from './worker-host';
+import { HyperError } from '../domain/errors';
+import { throwIfAborted } from '../domain/util';
 
 const CHUNK = 2000;
 /** Zip bytes are gathered into Blobs of about this size, so a large run is not one huge array in memory. */
 const BLOB_BATCH = 16 * 1024 * 1024;
 
 function fail(code: string, message: string): never {
-  throw Object.assign(new Error(message), { code });
+  throw new HyperError(code, message);
 }
 
 function checkAborted(ctx: JobContext): void {
-  if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
+  throwIfAborted(ctx.signal, () => new HyperError('cancelled', 'Cancelled.'));
 }
 
 async function loadDataset(datasetId: string, ctx: JobContext): Promise<{ dataset: DatasetRow; fs: FeatureSet; records: LabelledPair[] }> {
@@ -185,27 +187,24 @@ function fit(req: Extract<PpmLabRequest, { type: 'fit' }>, ctx: JobContext): Ppm
   return { fits, models, ms: performance.now() - started };
 }
 
-serveWorker<PpmLabRequest>(self, async (req, ctx) => {
-  switch (req.type) {
-    case 'inspect': {
-      const { fs, records } = await loadDataset(req.datasetId, ctx);
-      return { result: poolSummary(preparePool(records, fs.tagBits, { goldShare: req.goldShare, seed: req.seed })) };
-    }
-    case 'generate': {
-      const result = await generate(req, ctx);
-      return { result, transfer: [result.table.counts.buffer] };
-    }
-    case 'proxy-prepare':
-      return { result: await proxyPrepare(req, ctx) };
-    case 'proxy-run': {
-      const result = proxyRun(req, ctx);
-      return { result, transfer: result.map((r) => r.counts.buffer) };
-    }
-    case 'fit': {
-      const result = fit(req, ctx);
-      return { result, transfer: result.models.map((m) => m.buffer) };
-    }
-    default:
-      return fail('bad-request', `Unknown request ${(req as { type: string }).type}.`);
-  }
+serveWorker<PpmLabRequest, PpmLabResults>(self, {
+  inspect: async (req, ctx) => {
+    const { fs, records } = await loadDataset(req.datasetId, ctx);
+    return poolSummary(preparePool(records, fs.tagBits, { goldShare: req.goldShare, seed: req.seed }));
+  },
+  generate: async (req, ctx) => {
+    const result = await generate(req, ctx);
+    return withTransfer(result, [result.table.counts.buffer]);
+  },
+  'proxy-prepare': async (req, ctx) => {
+    return await proxyPrepare(req, ctx);
+  },
+  'proxy-run': async (req, ctx) => {
+    const result = proxyRun(req, ctx);
+    return withTransfer(result, result.map((r) => r.counts.buffer));
+  },
+  fit: async (req, ctx) => {
+    const result = fit(req, ctx);
+    return withTransfer(result, result.models.map((m) => m.buffer));
+  },
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkerClient } from './worker-client';
 import { serveWorker } from './worker-host';
+import { HyperError } from '../domain/errors';
 import { isQuotaError, QUOTA_MESSAGE, toErrorValue, WorkerJobError } from './protocol';
 
 type Req =
@@ -20,17 +21,18 @@ function connect() {
     postMessage: (m: unknown, t?: Transferable[]) => port2.postMessage(m, t ?? []),
     addEventListener: (_: 'message', l: (ev: MessageEvent) => void) => port2.addEventListener('message', l),
   };
-  serveWorker<Req>(workerSide, async (req, ctx) => {
-    switch (req.type) {
-      case 'count':
-        for (let i = 1; i <= req.to; i++) ctx.progress({ phase: 'counting', done: i, total: req.to });
-        return { result: req.to };
-      case 'fail':
-        throw Object.assign(new Error('the file is broken'), { code: 'bad-json' });
-      case 'wait':
-        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
-        throw new Error('aborted');
-    }
+  serveWorker<Req, Results>(workerSide, {
+    count: async (req, ctx) => {
+      for (let i = 1; i <= req.to; i++) ctx.progress({ phase: 'counting', done: i, total: req.to });
+      return req.to;
+    },
+    fail: async () => {
+      throw new HyperError('bad-json', 'the file is broken');
+    },
+    wait: async (_req, ctx) => {
+      await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+      throw new Error('aborted');
+    },
   });
   port2.start();
   const fakeWorker = {

@@ -1,5 +1,6 @@
 // One message protocol for every worker: requests carry an id and a `type`; responses carry the id and a
 // `status`. Progress is a message; errors are values with a code, never thrown across the boundary.
+import { HyperError } from '../domain/errors';
 
 export interface JobProgress {
   phase: string;
@@ -24,14 +25,8 @@ export type WorkerResponse<Result> =
 /** A request type union `R` and a map from each request type to its result type. */
 export type RequestOf<R extends { type: string }> = R & { id: number };
 
-export class WorkerJobError extends Error {
+export class WorkerJobError extends HyperError<string> {
   override readonly name = 'WorkerJobError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function isCancelled(e: unknown): boolean {

@@ -3,15 +3,16 @@
 import { DatasetIndex } from '../domain/dataset-query';
 import { openDb } from '../storage/db';
 import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
-import { serveWorker, type JobContext } from './worker-host';
-import type { QueryRequest } from './query-protocol';
+import { serveWorker, withTransfer, type JobContext } from './worker-host';
+import type { QueryRequest, QueryResults } from './query-protocol';
+import { HyperError } from '../domain/errors';
 
 const indexes = new Map<string, Promise<DatasetIndex>>();
 
 async function buildIndex(datasetId: string, ctx: JobContext): Promise<DatasetIndex> {
   const db = openDb();
   const dataset = await getDataset(db, datasetId);
-  if (!dataset) throw Object.assign(new Error(`Dataset ${datasetId} does not exist.`), { code: 'not-found' });
+  if (!dataset) throw new HyperError('not-found', `Dataset ${datasetId} does not exist.`);
   const index = new DatasetIndex();
   await forEachInstanceChunk(db, datasetId, 2000, (rows) => {
     for (const r of rows) index.add(r);
@@ -30,19 +31,14 @@ function indexFor(datasetId: string, ctx: JobContext): Promise<DatasetIndex> {
   return p;
 }
 
-serveWorker<QueryRequest>(self, async (req, ctx) => {
-  switch (req.type) {
-    case 'query': {
-      const index = await indexFor(req.datasetId, ctx);
-      const indices = index.query(req.query);
-      return { result: { indices, total: index.size }, transfer: [indices.buffer] };
-    }
-    case 'forget':
-      indexes.delete(req.datasetId);
-      return { result: null };
-    default: {
-      const never: never = req;
-      throw new Error(`Unknown request ${JSON.stringify(never)}`);
-    }
-  }
+serveWorker<QueryRequest, QueryResults>(self, {
+  query: async (req, ctx) => {
+    const index = await indexFor(req.datasetId, ctx);
+    const indices = index.query(req.query);
+    return withTransfer({ indices, total: index.size }, [indices.buffer]);
+  },
+  forget: async (req) => {
+    indexes.delete(req.datasetId);
+    return null;
+  },
 });

@@ -9,6 +9,7 @@ import type { PpmRow } from '../storage/db';
 import type { PpmSession } from './onnx-runtime';
 import type { RoutingRequest, RoutingResults } from './routing-protocol';
 import { createRoutingHandler } from './routing-sessions';
+import { handle } from './worker-host';
 
 const N = 300;
 const bits = randomTagMatrix(N, 6, 7);
@@ -50,7 +51,7 @@ function fakeSessions(models: Map<string, { w: Float32Array; b: number }>) {
 const ctx = { signal: new AbortController().signal, progress: (): void => undefined };
 let nextId = 1;
 async function ask<T extends RoutingRequest['type']>(handler: ReturnType<typeof createRoutingHandler>, req: Omit<Extract<RoutingRequest, { type: T }>, 'id'>): Promise<RoutingResults[T]> {
-  return (await handler({ ...req, id: nextId++ } as unknown as RoutingRequest, ctx)).result as RoutingResults[T];
+  return (await handle(handler, { ...req, id: nextId++ } as unknown as RoutingRequest, ctx)).result as RoutingResults[T];
 }
 
 describe('routing handler', () => {

@@ -10,7 +10,8 @@ import { defectOfCode } from '../domain/pair-defects';
 import type { PpmRow } from '../storage/db';
 import type { PpmSession } from './onnx-runtime';
 import type { BackendChoice, PpmSummary, RouteOutcome, RoutingRequest, RoutingResults } from './routing-protocol';
-import type { JobContext } from './worker-host';
+import { withTransfer, type Handlers, type JobContext } from './worker-host';
+import { HyperError } from '../domain/errors';
 
 export interface RoutingDeps {
   loadFeatureSet(datasetId: string): Promise<FeatureSet | undefined>;
@@ -19,7 +20,7 @@ export interface RoutingDeps {
 }
 
 /** A request handler for serveWorker; each call of this function has its own session state. */
-export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, ctx: JobContext) => Promise<{ result: unknown; transfer?: Transferable[] }> {
+export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest, RoutingResults> {
   interface Session {
     key: string;
     /** The tag index of the routable pairs, and the map back to dataset positions. */
@@ -46,7 +47,7 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
   }
 
   function fail(code: string, message: string): never {
-    throw Object.assign(new Error(message), { code });
+    throw new HyperError(code, message);
   }
 
   function sessionFor(key: string): Session {
@@ -149,26 +150,19 @@ export function createRoutingHandler(deps: RoutingDeps): (req: RoutingRequest, c
     };
   }
 
-  return async (req, ctx) => {
-    switch (req.type) {
-      case 'prepare': {
-        // One prepare at a time, so a session is never replaced half-way through another's start.
-        const run = prepareTail.then(() => prepare(req, ctx));
-        prepareTail = run.catch(() => undefined);
-        return { result: await run };
-      }
-      case 'route':
-        return { result: await route(req, ctx) };
-      case 'curve':
-        return { result: await curve(req, ctx) };
-      case 'explain':
-        return { result: await explain(req) };
-      case 'predict': {
-        const out = await sessionFor(req.session).evaluator.predict(req.counts, req.rows);
-        return { result: out, transfer: [out.buffer] };
-      }
-      default:
-        return fail('bad-request', `Unknown request ${(req as { type: string }).type}.`);
-    }
+  return {
+    // One prepare at a time, so a session is never replaced half-way through another's start.
+    prepare: (req, ctx) => {
+      const run = prepareTail.then(() => prepare(req, ctx));
+      prepareTail = run.catch(() => undefined);
+      return run;
+    },
+    route,
+    curve,
+    explain: (req) => explain(req),
+    predict: async (req) => {
+      const out = await sessionFor(req.session).evaluator.predict(req.counts, req.rows);
+      return withTransfer(out, [out.buffer]);
+    },
   };
 }

@@ -5,10 +5,10 @@ import { getFeatureSet } from '../storage/features-repo';
 import { getPpm } from '../storage/routing-repo';
 import { createPpmSession } from './onnx-runtime';
 import { createRoutingHandler } from './routing-sessions';
-import type { RoutingRequest } from './routing-protocol';
+import type { RoutingRequest, RoutingResults } from './routing-protocol';
 import { serveWorker } from './worker-host';
 
-serveWorker<RoutingRequest>(
+serveWorker<RoutingRequest, RoutingResults>(
   self,
   createRoutingHandler({
     loadFeatureSet: (datasetId) => getFeatureSet(openDb(), datasetId),

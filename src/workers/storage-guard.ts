@@ -4,6 +4,7 @@
 // help: its quota ignores the disk (1 GB reported on an 80 MB one). So before a large write the space is
 // tried for real: a file of that size is written in the origin-private file system (where running out of
 // space fails only that file) and removed again. Run in a dedicated worker (synchronous file access).
+import { HyperError } from '../domain/errors';
 
 /** Writes below this size are not probed (a probe costs a write of its own). */
 export const PROBE_FROM_BYTES = 16 * 1024 * 1024;
@@ -13,8 +14,10 @@ const PROBE_FILE = '.hyper-space-probe';
 const CHUNK = 4 * 1024 * 1024;
 
 /** There is not enough room for a write; nothing has been written. */
-export class StorageSpaceError extends Error {
-  readonly code = 'disk-full';
+export class StorageSpaceError extends HyperError<'disk-full'> {
+  constructor(message: string) {
+    super('disk-full', message);
+  }
 }
 
 interface SyncHandle {

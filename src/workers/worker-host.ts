@@ -1,4 +1,5 @@
 // The worker side of the protocol: dispatch by `type`, per-request AbortControllers, progress messages.
+import { HyperError } from '../domain/errors';
 import { toErrorValue, type CancelRequest, type JobProgress, type WorkerResponse } from './protocol';
 
 export interface JobContext {
@@ -7,7 +8,42 @@ export interface JobContext {
   progress(p: JobProgress, always?: boolean): void;
 }
 
-type Handler<Req> = (req: Req, ctx: JobContext) => Promise<{ result: unknown; transfer?: Transferable[] }>;
+declare const transferred: unique symbol;
+/** A result whose buffers are moved to the page instead of copied. */
+export interface Transferred<R> {
+  readonly [transferred]: true;
+  result: R;
+  transfer: Transferable[];
+}
+
+/** Moves `transfer` (buffers inside `result`) to the page with the result. */
+export function withTransfer<R>(result: R, transfer: Transferable[]): Transferred<R> {
+  return { result, transfer } as unknown as Transferred<R>;
+}
+
+function isTransferred(v: unknown): v is Transferred<unknown> {
+  return typeof v === 'object' && v !== null && Object.keys(v).length === 2 && 'result' in v && Array.isArray((v as { transfer?: unknown }).transfer);
+}
+
+/**
+ * One handler per request type, each typed with its request and its result (`Results[type]`), so a worker
+ * cannot answer a request with another request's result and every request type has a handler.
+ */
+export type Handlers<Req extends { type: string }, Results extends { [K in Req['type']]: unknown }> = {
+  [K in Req['type']]: (req: Extract<Req, { type: K }>, ctx: JobContext) => Promise<Results[K] | Transferred<Results[K]>>;
+};
+
+/** Runs the handler of a request's type (for serveWorker, and for tests that call a worker's handlers directly). */
+export async function handle<Req extends { type: string }, Results extends { [K in Req['type']]: unknown }>(
+  handlers: Handlers<Req, Results>,
+  req: Req,
+  ctx: JobContext,
+): Promise<{ result: Results[Req['type']]; transfer: Transferable[] }> {
+  const h = handlers[req.type as Req['type']] as ((r: Req, c: JobContext) => Promise<unknown>) | undefined;
+  if (!h) throw new HyperError('bad-request', `Unknown request ${JSON.stringify(req.type)}.`);
+  const out = await h(req, ctx);
+  return isTransferred(out) ? { result: out.result as Results[Req['type']], transfer: out.transfer } : { result: out as Results[Req['type']], transfer: [] };
+}
 
 interface Scope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -15,7 +51,7 @@ interface Scope {
 }
 
 /** Serves requests in a worker. Progress messages are throttled so the page is never flooded. */
-export function serveWorker<Req extends { type: string; id: number }>(scope: Scope, handle: Handler<Req>): void {
+export function serveWorker<Req extends { type: string; id: number }, Results extends { [K in Req['type']]: unknown }>(scope: Scope, handlers: Handlers<Req, Results>): void {
   const running = new Map<number, AbortController>();
   scope.addEventListener('message', (ev: MessageEvent<Req | CancelRequest>) => {
     const msg = ev.data;
@@ -37,7 +73,7 @@ export function serveWorker<Req extends { type: string; id: number }>(scope: Sco
         post({ id: req.id, status: 'progress', progress: p });
       },
     };
-    handle(req, ctx)
+    handle(handlers, req, ctx)
       .then(({ result, transfer }) => post({ id: req.id, status: 'done', result }, transfer))
       .catch((e: unknown) => post({ id: req.id, status: 'error', error: controller.signal.aborted ? { code: 'cancelled', message: 'Cancelled.' } : toErrorValue(e) }))
       .finally(() => running.delete(req.id));

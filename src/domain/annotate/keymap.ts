@@ -1,6 +1,7 @@
 // The annotation keys. Keys are matched by KeyboardEvent.code (the physical key), not by the character it
 // types, so Caps Lock, Shift and non-QWERTY layouts (AZERTY, Dvorak, Cyrillic) give the same commands. The keymap
 // can be changed by the annotator; it is stored as JSON and read back with parseKeymap.
+import { HyperError } from '../errors';
 
 export const KEY_ACTIONS = [
   'overall-1', 'overall-2', 'overall-3', 'overall-4', 'overall-5',
@@ -82,8 +83,10 @@ export function rebind(keymap: Keymap, action: KeyAction, code: string): Keymap 
   return out;
 }
 
-export class KeymapError extends Error {
-  readonly code = 'bad-keymap';
+export class KeymapError extends HyperError<'bad-keymap'> {
+  constructor(message: string) {
+    super('bad-keymap', message);
+  }
 }
 
 /** Reads a stored keymap; actions it lacks keep their default keys. Throws KeymapError naming what is wrong. */

@@ -7,7 +7,9 @@ import { readOrientation } from '../formats/orientation';
 import { MergeError, type AnnotationsFileProblem } from '../merge/errors';
 import type { Message } from '../instance';
 import { mulberry32U32 } from '../random';
-import { annotationContent, hashString } from './queue';
+import { annotationContent } from './queue';
+import { fnv1a32, shuffleInPlace } from '../util';
+import { HyperError } from '../errors';
 
 export const PACK_FORMAT = 'hyper-annotation-pack';
 export { ANNOTATIONS_FILE_FORMAT as RESULTS_FORMAT } from '../merge/annotations-file';
@@ -37,14 +39,8 @@ export interface AnnotationPack {
   items: PackItem[];
 }
 
-export class PackError extends Error {
+export class PackError extends HyperError<'bad-pack' | 'bad-results' | 'wrong-project'> {
   override readonly name = 'PackError';
-  constructor(
-    readonly code: 'bad-pack' | 'bad-results' | 'wrong-project',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -62,10 +58,7 @@ export function assignPacks(queue: ArrayLike<number>, annotators: readonly strin
   if (m > 1) {
     const order = Array.from({ length: n }, (_, i) => i);
     const next = mulberry32U32(seed >>> 0);
-    for (let i = n - 1; i > 0; i--) {
-      const j = next() % (i + 1);
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    shuffleInPlace(order, (k) => next() % k);
     for (const i of order.slice(0, Math.round(overlap * n))) shared.add(i);
   }
   const out = new Map(annotators.map((a) => [a, [] as number[]]));
@@ -217,5 +210,5 @@ export function planResultsImport(incoming: readonly Annotation[], existing: Rea
 
 /** A pack id that is stable for the same project, plan, annotator and items. */
 export function packIdOf(planId: string, annotator: string, items: readonly number[]): string {
-  return `pack-${hashString(`${planId}|${annotator}|${items.join(',')}`).toString(16).padStart(8, '0')}`;
+  return `pack-${fnv1a32(`${planId}|${annotator}|${items.join(',')}`).toString(16).padStart(8, '0')}`;
 }

@@ -2,18 +2,10 @@
 import type { Annotation } from '../annotation';
 import { swapPreference, type Preference } from '../labels';
 import { mulberry32U32 } from '../random';
+import { fnv1a32, shuffleInPlace } from '../util';
 
 export type QueueOrder = 'gain' | 'shuffled';
 
-/** FNV-1a over a string: a stable 32-bit number for names and ids. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /**
  * The items an annotator works through: the plan's routing order (highest gain first), or a seeded shuffle
@@ -22,13 +14,8 @@ export function hashString(s: string): number {
 export function buildQueue(humanIdx: ArrayLike<number>, order: QueueOrder, seed: number, annotator: string): Uint32Array {
   const q = Uint32Array.from(humanIdx as ArrayLike<number>);
   if (order === 'gain') return q;
-  const next = mulberry32U32((seed ^ hashString(annotator)) >>> 0);
-  for (let i = q.length - 1; i > 0; i--) {
-    const j = next() % (i + 1);
-    const t = q[i]!;
-    q[i] = q[j]!;
-    q[j] = t;
-  }
+  const next = mulberry32U32((seed ^ fnv1a32(annotator)) >>> 0);
+  shuffleInPlace(q, (k) => next() % k);
   return q;
 }
 
@@ -44,7 +31,7 @@ export function resumePosition(queue: ArrayLike<number>, annotations: readonly P
 
 /** Whether the annotator sees responseB on the left for this item: a fair coin, stable per annotator, plan and item. */
 export function sidesSwapped(planId: string, idx: number, annotator: string): boolean {
-  return (mulberry32U32(hashString(`${planId}|${idx}|${annotator}`))() & 1) === 1;
+  return (mulberry32U32(fnv1a32(`${planId}|${idx}|${annotator}`))() & 1) === 1;
 }
 
 /** A preference as the annotator saw it (left = "A") to the dataset's orientation, and back (same map). */

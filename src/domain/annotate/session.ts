@@ -6,6 +6,7 @@
 import { annotationId, type Annotation, type Confidence } from '../annotation';
 import type { Preference } from '../labels';
 import { missingForSubmit, orientPreference } from './queue';
+import { HyperError } from '../errors';
 
 /** A save either stores the row (with its new revision) or meets a newer revision saved elsewhere. */
 export type SaveResult = { ok: true; row: Annotation } | { ok: false; current: Annotation | undefined };
@@ -76,8 +77,10 @@ export interface SessionState {
 }
 
 /** A change could not be saved because another tab saved a newer version of an item no longer shown. */
-export class SessionConflictError extends Error {
-  readonly code = 'conflict';
+export class SessionConflictError extends HyperError<'conflict'> {
+  constructor(message: string) {
+    super('conflict', message);
+  }
 }
 
 const NOT_SAVED = 'Not saved, so you are still on this item: see the error above, then submit again.';

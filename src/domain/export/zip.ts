@@ -6,6 +6,7 @@
 // from a compressor passed in (raw deflate, RFC 1951): `webDeflateRaw` uses the standard CompressionStream.
 
 import { crc32 } from '../crc32';
+import { HyperError } from '../errors';
 
 /** A raw-deflate compressor: push input, get the compressed bytes ready so far; finish flushes the rest. */
 export interface Compressor {
@@ -16,9 +17,11 @@ export type CompressorFactory = () => Compressor;
 
 export type ZipSink = (chunk: Uint8Array) => void | Promise<void>;
 
-export class ZipError extends Error {
+export class ZipError extends HyperError<'zip-limit'> {
   override readonly name = 'ZipError';
-  readonly code = 'zip-limit';
+  constructor(message: string) {
+    super('zip-limit', message);
+  }
 }
 
 export { crc32 };

@@ -9,6 +9,7 @@ import { JsonlReader } from './jsonl-reader';
 import { readParquet } from './parquet-reader';
 import type { RawRow, RowProblem, TableFormat, TableSink } from './types';
 import { concatBytes } from '../bytes';
+import { throwIfAborted as abortCheck } from '../util';
 
 export interface ReadTableOptions {
   /** Progress in bytes of the file as given (compressed bytes for a .gz file). */
@@ -461,7 +462,7 @@ function countingSink(sink: TableSink): TableSink & { rows: number; problems: nu
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new ImportError('cancelled', 'The import was cancelled.');
+  abortCheck(signal, () => new ImportError('cancelled', 'The import was cancelled.'));
 }
 
 // Long reads give the event loop a turn now and then, so a cancel message (and the UI) can get through.

@@ -1,4 +1,5 @@
 // Errors of the merge step. Each names the file, line, instance or field that is wrong and what was expected.
+import { HyperError } from '../errors';
 
 export type MergeErrorCode =
   | 'bad-annotations'
@@ -13,14 +14,14 @@ export interface AnnotationsFileProblem {
   message: string;
 }
 
-export class MergeError extends Error {
+export class MergeError extends HyperError<MergeErrorCode> {
   override readonly name = 'MergeError';
   constructor(
-    readonly code: MergeErrorCode,
+    code: MergeErrorCode,
     message: string,
     /** For 'bad-annotations': every problem found, in file order. */
     readonly problems: readonly AnnotationsFileProblem[] = [],
   ) {
-    super(message);
+    super(code, message);
   }
 }

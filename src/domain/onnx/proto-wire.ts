@@ -1,15 +1,18 @@
 // A minimal protobuf wire-format writer and reader: exactly what ONNX ModelProto needs (varints,
 // little-endian 32/64-bit scalars, length-delimited fields, packed repeated scalars). No schema, no
 // reflection, no dependencies, so it runs the same in the page, in workers and in Node.
+import { HyperError } from '../errors';
 
 /** Protobuf wire types (groups, 3 and 4, are deprecated and not supported). */
 export const WireType = { varint: 0, fixed64: 1, lengthDelimited: 2, fixed32: 5 } as const;
 export type WireType = (typeof WireType)[keyof typeof WireType];
 
 /** Malformed protobuf or ONNX bytes. */
-export class ProtoDecodeError extends Error {
+export class ProtoDecodeError extends HyperError<'bad-protobuf'> {
   override readonly name = 'ProtoDecodeError';
-  readonly code = 'bad-protobuf';
+  constructor(message: string) {
+    super('bad-protobuf', message);
+  }
 }
 
 const utf8Encoder = new TextEncoder();

@@ -1,5 +1,7 @@
 // Errors of the PPM lab: a machine-readable code and a message written for people (which file, line,
 // column or option, and what was expected).
+import { HyperError } from '../errors';
+import { throwIfAborted as abortCheck } from '../util';
 
 export type PpmLabErrorCode =
   /** An option out of range (K, cap, budgets, folds, lambdas, seed, ...). */
@@ -15,15 +17,15 @@ export type PpmLabErrorCode =
   /** The caller's AbortSignal fired. */
   | 'cancelled';
 
-export class PpmLabError extends Error {
+export class PpmLabError extends HyperError<PpmLabErrorCode> {
   override readonly name = 'PpmLabError';
   constructor(
-    readonly code: PpmLabErrorCode,
+    code: PpmLabErrorCode,
     message: string,
     /** 1-based line of a CSV problem, when there is one. */
     readonly line?: number,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
@@ -32,5 +34,5 @@ export function isPpmLabError(e: unknown): e is PpmLabError {
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined, what = 'the PPM lab run'): void {
-  if (signal?.aborted) throw new PpmLabError('cancelled', `${what} was cancelled`);
+  abortCheck(signal, () => new PpmLabError('cancelled', `${what} was cancelled`));
 }

@@ -20,6 +20,7 @@ import { buildLinearPpm, buildQuadraticPpm } from '../ppm/builders';
 import { mixSeed, Rng } from '../routing/rng';
 import { PpmLabError, throwIfAborted } from './errors';
 import { gramCols, symmetricEigen, timesTransposed } from './linalg';
+import { shuffleInPlace } from '../util';
 
 export type PpmFitKind = 'linear' | 'quadratic';
 
@@ -353,12 +354,7 @@ function project(V: Float64Array, m: number, x: Float64Array): Float64Array {
 export function foldAssignment(n: number, folds: number, seed: number): Int32Array {
   const perm = Array.from({ length: n }, (_, i) => i);
   const rng = new Rng(mixSeed(seed >>> 0, 0xf01d));
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
-    const t = perm[i]!;
-    perm[i] = perm[j]!;
-    perm[j] = t;
-  }
+  shuffleInPlace(perm, (k) => rng.below(k));
   const fold = new Int32Array(n);
   perm.forEach((r, a) => (fold[r] = a % folds));
   return fold;

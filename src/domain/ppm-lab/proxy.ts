@@ -10,6 +10,7 @@
 // dataset (proxyFeatures) and reused by every candidate; a candidate only picks rows and label directions.
 import { mixSeed, Rng } from '../routing/rng';
 import { PpmLabError, throwIfAborted } from './errors';
+import { fnv1a32, mix32 } from '../util';
 
 /** Score column of proxy results (so it is never mistaken for a real RewardBench score). */
 export const PROXY_SCORE_COLUMN = 'proxy_accuracy';
@@ -38,17 +39,6 @@ export interface ProxyFeatures {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-  return h >>> 0;
-}
-
-function mix32(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /** Sparse features of one response: sorted bucket indices with signed, L2-normalised values, then lengths. */
 function responseFeatures(text: string, dims: number, bigrams: boolean, buckets: Map<number, number>): { idx: number[]; val: number[] } {
@@ -62,7 +52,7 @@ function responseFeatures(text: string, dims: number, bigrams: boolean, buckets:
     buckets.set(m & mask, (m >>> 31) === 1 ? 1 : -1);
   };
   for (const w of words) {
-    const h = hashString(w);
+    const h = fnv1a32(w);
     add(h);
     if (bigrams && prev >= 0) add(Math.imul(prev, 0x9e3779b1) ^ h ^ 0x5bd1e995);
     prev = h;

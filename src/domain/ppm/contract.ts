@@ -3,6 +3,7 @@
 // the model's input columns to the tags a dataset has.
 import { TAG_IDS } from '../features/tags';
 import { ProtoDecodeError, readMetadataProps, readModelSummary, type ModelSummary, type ValueInfoSummary } from '../onnx';
+import { HyperError } from '../errors';
 
 /** metadata_props keys of the contract. */
 export const PPM_META = {
@@ -48,14 +49,14 @@ export type PpmErrorCode =
   | 'bad-output';
 
 /** A model that breaks the contract. `key` names the metadata key concerned, when there is one. */
-export class PpmError extends Error {
+export class PpmError extends HyperError<PpmErrorCode> {
   override readonly name = 'PpmError';
   constructor(
-    readonly code: PpmErrorCode,
+    code: PpmErrorCode,
     message: string,
     readonly key?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -8,7 +8,12 @@ import { toPpmInput } from './contract';
 /** Runs the model on `rows` rows of its own input layout [rows, F]; returns one score per row. */
 export type PpmRun = (input: Float32Array, rows: number) => Promise<Float32Array>;
 
-export interface TagCountEvaluator {
+/**
+ * A performance prediction model as routing uses it. `counts` is row-major [rows, featureCount] raw integer tag
+ * counts (the 90 tags in TAG_IDS order); the answer holds one predicted score per row. The evaluator may keep or
+ * transfer the buffer it is given: routing never reads a buffer again after passing it to `predict`.
+ */
+export interface PpmEvaluator {
   readonly featureCount: number;
   predict(counts: Float32Array, rows: number): Promise<Float32Array>;
 }
@@ -18,7 +23,7 @@ export interface TagCountEvaluator {
  * are fed zero, see matchFeatures) and, for a model with a fixed batch size, calls it batch by batch with
  * the last batch padded with zero rows.
  */
-export function tagCountEvaluator(info: Pick<PpmInfo, 'fixedBatch'>, match: Pick<FeatureMatch, 'order'>, run: PpmRun): TagCountEvaluator {
+export function tagCountEvaluator(info: Pick<PpmInfo, 'fixedBatch'>, match: Pick<FeatureMatch, 'order'>, run: PpmRun): PpmEvaluator {
   const F = match.order.length;
   const batch = info.fixedBatch;
   return {

@@ -28,4 +28,4 @@ export type { PaperPriorErrorCode } from './paper-prior';
 export type { PpmIndex, PpmIndexEntry } from './ppm-index';
 export { parsePpmIndex } from './ppm-index';
 export { tagCountEvaluator } from './evaluator';
-export type { PpmRun, TagCountEvaluator } from './evaluator';
+export type { PpmEvaluator, PpmRun } from './evaluator';

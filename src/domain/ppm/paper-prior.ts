@@ -2,6 +2,7 @@
 // average gain when 100 random instances carrying a tag go to humans, x1e-3 RewardBench per instance).
 // The paper publishes no PPM coefficients, so this model ranks mixes by summed per-tag gains; its output is
 // a relative gain in Table 13's units, not a calibrated RewardBench score.
+import { HyperError } from '../errors';
 import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../features/tags';
 import { buildLinearPpm } from './builders';
 
@@ -23,14 +24,14 @@ export const PAPER_PRIOR = {
 export type PaperPriorErrorCode = 'bad-header' | 'bad-row' | 'unknown-tag' | 'duplicate-tag' | 'bad-number' | 'missing-tags';
 
 /** A Table 13 TSV that cannot be read. `line` is 1-based (0 when the problem is not on one line). */
-export class PaperPriorParseError extends Error {
+export class PaperPriorParseError extends HyperError<PaperPriorErrorCode> {
   override readonly name = 'PaperPriorParseError';
   constructor(
-    readonly code: PaperPriorErrorCode,
+    code: PaperPriorErrorCode,
     readonly line: number,
     message: string,
   ) {
-    super(line > 0 ? `table 13 TSV, line ${line}: ${message}` : `table 13 TSV: ${message}`);
+    super(code, line > 0 ? `table 13 TSV, line ${line}: ${message}` : `table 13 TSV: ${message}`);
   }
 }
 

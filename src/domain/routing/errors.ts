@@ -1,4 +1,6 @@
 // Errors of the routing strategies: a machine-readable code and a message written for people.
+import { HyperError } from '../errors';
+import { throwIfAborted as abortCheck } from '../util';
 
 export type RoutingErrorCode =
   /** A budget (count, fraction or money amount) that cannot be used. */
@@ -16,14 +18,8 @@ export type RoutingErrorCode =
   /** The caller's AbortSignal fired. */
   | 'cancelled';
 
-export class RoutingError extends Error {
+export class RoutingError extends HyperError<RoutingErrorCode> {
   override readonly name = 'RoutingError';
-  constructor(
-    readonly code: RoutingErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function isRoutingError(e: unknown): e is RoutingError {
@@ -31,5 +27,5 @@ export function isRoutingError(e: unknown): e is RoutingError {
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new RoutingError('cancelled', 'routing was cancelled');
+  abortCheck(signal, () => new RoutingError('cancelled', 'routing was cancelled'));
 }

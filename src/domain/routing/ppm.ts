@@ -3,15 +3,9 @@
 import { TAG_COUNT } from '../features/tags';
 import { RoutingError, throwIfAborted } from './errors';
 
-/**
- * A performance prediction model. `counts` is row-major [rows, featureCount] raw integer tag counts (the
- * 90 tags in TAG_IDS order); the answer holds one predicted score per row. The evaluator may keep or
- * transfer the buffer it is given: routing never reads a buffer again after passing it to `predict`.
- */
-export interface PpmEvaluator {
-  readonly featureCount: number;
-  predict(counts: Float32Array, rows: number): Promise<Float32Array>;
-}
+import type { PpmEvaluator } from '../ppm/evaluator';
+
+export type { PpmEvaluator };
 
 /** Rows per predict call when a batch is larger (gains over a big dataset, many budget points). */
 export const DEFAULT_MAX_ROWS_PER_CALL = 20_000;

@@ -10,13 +10,14 @@ import { AnnotatorSession, type SessionStore } from '../../domain/annotate/sessi
 import { AnnotationConflictError, getAnnotation, putAnnotatorState, saveAnnotation } from '../../storage/annotations-repo';
 import { openDb, type AnnotatorStateRow, type PlanRow } from '../../storage/db';
 import { annotationKeys, annotatorStateKey, instanceQuery, queueOf } from './queries';
+import { HyperError } from '../../domain/errors';
 
 function idbStore(qc: ReturnType<typeof useQueryClient>, projectId: string, plan: PlanRow, annotator: string): SessionStore {
   const mine = annotationKeys.mine(plan.id, annotator);
   return {
     async open(idx) {
       const instance = await qc.fetchQuery(instanceQuery(plan.datasetId, idx));
-      if (!instance) throw Object.assign(new Error(`Pair ${idx + 1} is no longer in the dataset.`), { code: 'not-found' });
+      if (!instance) throw new HyperError('not-found', `Pair ${idx + 1} is no longer in the dataset.`);
       const id = `${plan.id}|${idx}|${annotator}`;
       return { instanceId: instance.id, saved: await getAnnotation(openDb(), id) };
     },

@@ -1,5 +1,6 @@
 // TanStack Query hooks for routing: PPMs, the routing worker's jobs, and plans.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { HyperError } from '../../domain/errors';
 import { isPpmError, parsePpmIndex, readPpmInfo } from '../../domain/ppm';
 import { openDb, type PlanRow } from '../../storage/db';
 import { listDatasets } from '../../storage/datasets-repo';
@@ -55,16 +56,16 @@ export function useUploadPpm() {
   return useMutation({
     mutationFn: async (file: File) => {
       if (file.size > MAX_PPM_BYTES) {
-        throw Object.assign(
-          new Error(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB; a PPM file here is at most ${MAX_PPM_BYTES / 1024 / 1024} MB (a PPM over the 90 tags is usually a few kilobytes). Is it the right file?`),
-          { code: 'too-large' },
+        throw new HyperError(
+          'too-large',
+          `${file.name} is ${(file.size / 1e6).toFixed(0)} MB; a PPM file here is at most ${MAX_PPM_BYTES / 1024 / 1024} MB (a PPM over the 90 tags is usually a few kilobytes). Is it the right file?`,
         );
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
       try {
         readPpmInfo(bytes);
       } catch (e) {
-        if (isPpmError(e)) throw Object.assign(new Error(`${file.name} is not a PPM this app can use: ${e.message}. Nothing was stored.`), { code: `ppm-${e.code}` });
+        if (isPpmError(e)) throw new HyperError(`ppm-${e.code}`, `${file.name} is not a PPM this app can use: ${e.message}. Nothing was stored.`);
         throw e;
       }
       const hash = await sha256Hex(bytes);

@@ -1,7 +1,8 @@
 // A minimal client for an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp server,
 // Ollama's /v1, LiteLLM, ...). Runtime-free: the caller passes `fetch` in. Every failure is a
 // ChatClientError with a machine-readable code, so the runner can decide what to retry.
-import { untilAborted } from '../../abort';
+import { untilAborted } from '../../util';
+import { HyperError } from '../../errors';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -62,17 +63,17 @@ export interface ChatClientOptions {
  */
 export type ChatErrorCode = 'http' | 'auth' | 'network' | 'timeout' | 'bad-response' | 'aborted' | 'config' | 'redirect';
 
-export class ChatClientError extends Error {
+export class ChatClientError extends HyperError<ChatErrorCode> {
   override readonly name = 'ChatClientError';
   readonly status?: number;
   readonly bodyExcerpt?: string;
   readonly retryAfterMs?: number;
   constructor(
-    readonly code: ChatErrorCode,
+    code: ChatErrorCode,
     message: string,
     details: { status?: number; bodyExcerpt?: string; retryAfterMs?: number } = {},
   ) {
-    super(message);
+    super(code, message);
     if (details.status !== undefined) this.status = details.status;
     if (details.bodyExcerpt !== undefined) this.bodyExcerpt = details.bodyExcerpt;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;

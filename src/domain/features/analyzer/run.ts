@@ -3,7 +3,7 @@
 // a concurrency limit across all requests, retries with exponential backoff and jitter on transient
 // failures (honouring Retry-After), one corrective retry for an unusable answer, cost accounting from the
 // servers' usage figures, and prompt cancellation. Runtime-free: sleep, randomness and the cache are passed in.
-import { untilAborted } from '../../abort';
+import { untilAborted } from '../../util';
 import { mulberry32 } from '../../random';
 import { DESCRIPTIVE_DIMENSIONS, type DescriptiveDimension, type DescriptiveTags } from '../../instance';
 import { ChatClientError, isRetryable, type ChatClient, type ChatErrorCode, type ChatMessage, type TokenUsage } from './client';

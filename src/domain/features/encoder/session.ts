@@ -2,6 +2,7 @@
 // onnxruntime-web's InferenceSession to `EncoderSession` and passes it in, so this code also runs in Node
 // and in workers with any runtime (or a fake in tests).
 import type { Tokenizer } from './tokenizer';
+import { HyperError } from '../../errors';
 
 export interface EncoderFeed {
   data: BigInt64Array | Float32Array;
@@ -31,14 +32,8 @@ export interface Encoder {
 export type EncoderErrorCode = 'missing-input' | 'unsupported-input' | 'no-token-output' | 'bad-output-shape';
 
 /** An encoder model whose inputs or outputs do not have the layout this code expects. */
-export class EncoderError extends Error {
+export class EncoderError extends HyperError<EncoderErrorCode> {
   override readonly name = 'EncoderError';
-  constructor(
-    readonly code: EncoderErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Token embeddings of one text: data is row-major [tokens, hidden]. */

@@ -7,18 +7,13 @@
 // the raw text, also those flagged `normalized: true` (tokenizers matches those after normalisation).
 import { BpeModel, byteLevelPreTokenize } from './byte-level-bpe';
 import { bertNormalize, bertPreTokenize, stripAccents, whitespacePreTokenize, WordPieceModel, type ModelToken } from './wordpiece';
+import { HyperError } from '../../errors';
 
 export type TokenizerErrorCode = 'bad-tokenizer-json' | 'unsupported-tokenizer';
 
 /** A tokenizer.json that cannot be read, or uses a component this loader does not implement. */
-export class TokenizerError extends Error {
+export class TokenizerError extends HyperError<TokenizerErrorCode> {
   override readonly name = 'TokenizerError';
-  constructor(
-    readonly code: TokenizerErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface Encoding {
