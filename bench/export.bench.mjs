@@ -79,7 +79,7 @@ function memorySampler() {
 
 export async function run() {
   const { ImportSession } = await loadTsModule('/src/domain/formats/import-session.ts');
-  const { defaultMapOptions } = await loadTsModule('/src/domain/formats/shapes.ts');
+  const { defaultMapOptions } = await loadTsModule('/src/domain/formats/layouts.ts');
   const { Merger } = await loadTsModule('/src/domain/merge/index.ts');
   const ex = await loadTsModule('/src/domain/export/index.ts');
   const { records: source, from } = await sourceRecords(ImportSession, defaultMapOptions);

@@ -28,10 +28,10 @@ function sourceRows() {
 
 export async function run() {
   const lab = await loadTsModule('/src/domain/ppm-lab/index.ts');
-  const fsMod = await loadTsModule('/src/domain/features/feature-set.ts');
-  const { lexicalScorers } = await loadTsModule('/src/domain/features/lexical-scorers.ts');
+  const fsMod = await loadTsModule('/src/domain/tags/tag-set.ts');
+  const { lexicalScorers } = await loadTsModule('/src/domain/tags/lexical-scorers.ts');
   const { ImportSession } = await loadTsModule('/src/domain/formats/import-session.ts');
-  const { defaultMapOptions } = await loadTsModule('/src/domain/formats/shapes.ts');
+  const { defaultMapOptions } = await loadTsModule('/src/domain/formats/layouts.ts');
   const { randomTagMatrix } = await loadTsModule('/src/domain/routing/synthetic.ts');
   const rows = [];
   const row = (metric, value) => rows.push({ benchmark: name, metric, value, target: '' });
@@ -50,7 +50,7 @@ export async function run() {
   const records = [...session.records(shape, defaultMapOptions(shape))];
   let t0 = performance.now();
   const chunk = fsMod.scoreChunk(records, 0, lexicalScorers);
-  const fs = fsMod.assembleFeatureSet({
+  const fs = fsMod.assembleTagSet({
     datasetId: 'bench', n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits, withDescriptive: chunk.withTags, defects: chunk.defects,
     semanticSource: 'file', computeMs: 0, now: 0,
   });

@@ -1,4 +1,4 @@
-// Llama-2 token counting speed in Node, one core: our encoder (src/domain/features/tokenizer) against
+// Llama-2 token counting speed in Node, one core: our encoder (src/domain/tags/tokenizer) against
 // llama-tokenizer-js on every prompt / response of ../shared/data/pairs/*.jsonl. Node only: the TS module is
 // loaded through Vite's SSR loader; the `{ baseURL, browser }` that bench/run.mjs passes are not used.
 // Standalone: `node bench/tokenizer.bench.mjs` (prints the rows as JSON).
@@ -47,7 +47,7 @@ export async function run() {
   const { texts, pairs } = data;
   const mb = texts.reduce((s, t) => s + Buffer.byteLength(t, 'utf8'), 0) / 1e6;
 
-  const ours = await loadTsModule('/src/domain/features/tokenizer/index.ts');
+  const ours = await loadTsModule('/src/domain/tags/tokenizer/index.ts');
   const lib = (await import('llama-tokenizer-js')).default;
 
   // Ours: first pass with an empty chunk cache, then warm passes (median).

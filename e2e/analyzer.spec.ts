@@ -66,8 +66,8 @@ test('descriptive tags from an OpenAI-compatible endpoint: tagged, cached, used 
   await page.getByRole('button', { name: `Import ${n} pairs` }).click();
   // The import navigates to its dataset when stored; only then move on.
   await expect(page.getByTestId('match-count')).toHaveText(`${n} pairs`);
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByRole('button', { name: 'Compute features' }).click();
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute tags' }).click();
   await expect(page.getByText('(18 of 90 tags available)')).toBeVisible();
 
   await page.getByLabel('Base URL').fill(base);
@@ -108,8 +108,8 @@ test('a redirect is refused, not followed: no prompt reaches the address it poin
   await page.getByLabel('Dataset file').setInputFiles({ name: 'q.jsonl', mimeType: 'application/json', buffer: Buffer.from(text) });
   await page.getByRole('button', { name: 'Import 3 pairs' }).click();
   await expect(page.getByTestId('match-count')).toHaveText('3 pairs');
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByRole('button', { name: 'Compute features' }).click();
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute tags' }).click();
   await expect(page.getByText('(18 of 90 tags available)')).toBeVisible();
   const before = requests;
   await page.getByLabel('Base URL').fill(base.replace('/v1', '/moved/v1'));

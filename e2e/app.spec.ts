@@ -22,7 +22,7 @@ test('the demo project is there on first start, marked as demo data', async ({ p
   const item = page.getByRole('listitem').filter({ hasText: 'Demo project' });
   await expect(item.getByText('Demo data')).toBeVisible();
   await item.getByRole('button', { name: 'Demo project', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Workflow' }).getByRole('link')).toHaveText(['Data', 'Features', 'Route', 'Annotate', 'Review', 'Export', 'PPM lab']);
+  await expect(page.getByRole('navigation', { name: 'Workflow' }).getByRole('link')).toHaveText(['Data', 'Tags', 'Route', 'Annotate', 'Review', 'Export', 'PPM lab']);
   await expect(page.getByTestId('dataset-row-count')).toHaveText(String(demo.length));
   await page.getByRole('link', { name: 'Demo pairs' }).click();
   await expect(page.getByTestId('match-count')).toHaveText(`${demo.length} pairs`);

@@ -15,9 +15,9 @@ test('import -> features -> route -> annotate a few -> export TRL: labels follow
   await chooseFile(page, sharedPath('pairs/pandalm.jsonl'));
   await page.getByRole('button', { name: `Import ${rows.length} pairs` }).click();
   await expect(page.getByTestId('match-count')).toHaveText(`${rows.length} pairs`);
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByRole('button', { name: 'Compute features' }).click();
-  await expect(page.getByTestId('feature-status')).toContainText(`for ${rows.length} pairs`);
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute tags' }).click();
+  await expect(page.getByTestId('tag-status')).toContainText(`for ${rows.length} pairs`);
   await page.getByRole('link', { name: 'Route', exact: true }).click();
   await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
   await page.getByLabel('Budget (pairs)').fill('5');

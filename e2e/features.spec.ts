@@ -17,11 +17,11 @@ const demo = readFileSync(new URL('../src/demo/demo-pairs.jsonl', import.meta.ur
 test('features of the demo dataset: computed in workers, coverage and one pair\'s tags', async ({ page }) => {
   await openApp(page);
   await page.getByRole('button', { name: 'Demo project', exact: true }).click();
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await expect(page.getByTestId('feature-status')).toHaveText('Features not computed yet for this dataset.');
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await expect(page.getByTestId('tag-status')).toHaveText('Tags not computed yet for this dataset.');
   await page.getByLabel('Workers').fill('2');
-  await page.getByRole('button', { name: 'Compute features' }).click();
-  await expect(page.getByTestId('feature-status')).toContainText(`for ${demo.length} pairs`);
+  await page.getByRole('button', { name: 'Compute tags' }).click();
+  await expect(page.getByTestId('tag-status')).toContainText(`for ${demo.length} pairs`);
 
   const coverage = page.getByRole('table', { name: 'Tag coverage' });
   await expect(coverage.getByRole('row')).toHaveCount(91);
@@ -49,7 +49,7 @@ test('features of the demo dataset: computed in workers, coverage and one pair\'
 
   // The feature set is stored: a reload shows it without recomputing.
   await page.reload();
-  await expect(page.getByTestId('feature-status')).toContainText(`for ${demo.length} pairs`);
+  await expect(page.getByTestId('tag-status')).toContainText(`for ${demo.length} pairs`);
 
   // The pair's detail view on the Data page lists its tags under the paper's feature strings.
   await page.getByRole('link', { name: 'Data', exact: true }).click();
@@ -71,8 +71,8 @@ test('semantic scores from an encoder loaded from disk (ONNX + tokenizer.json, r
   await page.getByRole('button', { name: `Import ${n} pairs` }).click();
   // The import navigates to its dataset when stored; only then move on.
   await expect(page.getByTestId('match-count')).toHaveText(`${n} pairs`);
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByRole('button', { name: 'Compute features' }).click();
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute tags' }).click();
   const coverage = page.getByRole('table', { name: 'Tag coverage' });
   await expect(coverage.getByRole('row', { name: /^cosine_sim 0\.0–0\.33/ })).toContainText('no encoder loaded');
 
@@ -94,7 +94,7 @@ test('semantic scores from an encoder loaded from disk (ONNX + tokenizer.json, r
 test('a file that is not an ONNX model gets a clear message', async ({ page }) => {
   await openApp(page);
   await page.getByRole('button', { name: 'Demo project', exact: true }).click();
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
   await page.getByText('Semantic scores from an encoder').click();
   const { tinyTokenizerJson } = await import('./fixtures/tiny-encoder');
   await page.getByLabel('Encoder model (.onnx)').setInputFiles({ name: 'not-a-model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('hello, I am text') });

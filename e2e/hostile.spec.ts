@@ -38,9 +38,9 @@ test('hostile prompts and responses: nothing executes, no request leaves localho
   await page.getByRole('button', { name: `Import ${rows.length} pairs` }).click();
   // The import navigates to its dataset when stored; only then move on.
   await expect(page.getByTestId('match-count')).toHaveText(`${rows.length} pairs`);
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByRole('button', { name: 'Compute features' }).click();
-  await expect(page.getByTestId('feature-status')).toContainText(`for ${rows.length} pairs`);
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute tags' }).click();
+  await expect(page.getByTestId('tag-status')).toContainText(`for ${rows.length} pairs`);
   await page.getByRole('link', { name: 'Route', exact: true }).click();
   await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
   await page.getByLabel('Budget (pairs)').fill(String(rows.length));

@@ -58,7 +58,7 @@ test('a 50 MB response without spaces imports and gets its features', async ({ p
   await expect(detail.getByTestId('clipped-note')).toContainText('the first 1,000,000 are shown');
   await page.keyboard.press('ArrowDown');
   await expect(page.getByTestId('detail-a')).toHaveText('Hi Paris.');
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByRole('button', { name: 'Compute features' }).click();
-  await expect(page.getByTestId('feature-status')).toContainText('for 2 pairs', { timeout: 120_000 });
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute tags' }).click();
+  await expect(page.getByTestId('tag-status')).toContainText('for 2 pairs', { timeout: 120_000 });
 });

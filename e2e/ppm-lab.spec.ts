@@ -26,10 +26,10 @@ test('PPM lab on PandaLM: 20 candidates as a zip, the proxy, a linear fit with i
 
   // Before the tags exist the lab says what is missing.
   await page.getByRole('link', { name: 'PPM lab', exact: true }).click();
-  await expect(page.getByTestId('lab-no-features')).toContainText('Compute features');
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByRole('button', { name: 'Compute features' }).click();
-  await expect(page.getByTestId('feature-status')).toContainText(`for ${rows.length} pairs`);
+  await expect(page.getByTestId('lab-no-tags')).toContainText('Compute tags');
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute tags' }).click();
+  await expect(page.getByTestId('tag-status')).toContainText(`for ${rows.length} pairs`);
 
   await page.getByRole('link', { name: 'PPM lab', exact: true }).click();
   // PandaLM has no descriptive or semantic tags: the lab names what is missing.

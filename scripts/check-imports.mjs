@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Enforces the layering of src/: imports flow one way (domain <- storage <- workers <- features <- app),
-// features never import each other, domain stays free of React/Dexie/browser-only packages, and there are
+// Enforces the layering of src/: imports flow one way (domain <- storage <- workers <- areas <- app),
+// UI areas never import each other, domain stays free of React/Dexie/browser-only packages, and there are
 // no import cycles. Prints every violation with file and line; exits 1 if there is any.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -15,8 +15,8 @@ const ALLOWED = {
   workers: ['domain', 'storage', 'workers'],
   navigation: ['navigation'],
   components: ['domain', 'components', 'workers'],
-  features: ['domain', 'storage', 'workers', 'components', 'navigation', 'features'],
-  app: ['domain', 'storage', 'workers', 'components', 'navigation', 'features', 'app', 'demo'],
+  areas: ['domain', 'storage', 'workers', 'components', 'navigation', 'areas'],
+  app: ['domain', 'storage', 'workers', 'components', 'navigation', 'areas', 'app', 'demo'],
   demo: [],
   cli: ['domain', 'cli'],
 };
@@ -54,9 +54,9 @@ const areaOf = (file) => {
   const rel = relative(src, file).split('/');
   return rel.length === 1 ? null : rel[0];
 };
-const featureOf = (file) => {
+const uiAreaOf = (file) => {
   const rel = relative(src, file).split('/');
-  return rel[0] === 'features' ? rel[1] : null;
+  return rel[0] === 'areas' ? rel[1] : null;
 };
 
 const problems = [];
@@ -105,9 +105,9 @@ for (const file of files) {
     } else if (!allowed.includes(targetArea)) {
       problems.push(`${where}: ${area}/ must not import ${targetArea}/ (${spec})`);
     }
-    const fa = featureOf(file);
-    const fb = featureOf(target);
-    if (fa && fb && fa !== fb) problems.push(`${where}: feature "${fa}" must not import feature "${fb}" (${spec})`);
+    const fa = uiAreaOf(file);
+    const fb = uiAreaOf(target);
+    if (fa && fb && fa !== fb) problems.push(`${where}: UI area "${fa}" must not import UI area "${fb}" (${spec})`);
   }
   graph.set(file, deps);
 }

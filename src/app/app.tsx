@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorMessage } from '../components/error-message';
-import { ProjectsPage } from '../features/projects/projects-page';
-import { projectKeys } from '../features/projects/queries';
+import { ProjectsPage } from '../areas/projects/projects-page';
+import { projectKeys } from '../areas/projects/queries';
 import { openDb } from '../storage/db';
 import { removeStaleImports } from '../storage/datasets-repo';
 import { ensureDemoProject } from './demo-seed';

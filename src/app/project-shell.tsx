@@ -1,18 +1,18 @@
 import { Name } from '../components/name';
-import { DataArea } from '../features/data/data-area';
-import { FeaturesArea } from '../features/feature-tags/features-area';
-import { RouteArea } from '../features/route/route-area';
-import { AnnotateArea } from '../features/annotate/annotate-area';
-import { ExportArea } from '../features/export/export-area';
-import { ReviewArea } from '../features/review/review-area';
-import { LabArea } from '../features/ppm-lab/lab-area';
-import { useProject } from '../features/projects/queries';
+import { DataArea } from '../areas/data/data-area';
+import { TagsArea } from '../areas/tags/tags-area';
+import { RouteArea } from '../areas/route/route-area';
+import { AnnotateArea } from '../areas/annotate/annotate-area';
+import { ExportArea } from '../areas/export/export-area';
+import { ReviewArea } from '../areas/review/review-area';
+import { LabArea } from '../areas/ppm-lab/lab-area';
+import { useProject } from '../areas/projects/queries';
 import { ErrorMessage } from '../components/error-message';
 import { AREAS, routeHref, type Area, type Route } from '../navigation/router';
 
 const AREA_TEXT: Record<Area, string> = {
   data: 'Data',
-  features: 'Features',
+  tags: 'Tags',
   route: 'Route',
   annotate: 'Annotate',
   review: 'Review',
@@ -64,8 +64,8 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
       <main className="min-h-0 flex-1">
         {route.area === 'data' ? (
           <DataArea projectId={route.projectId} datasetId={route.datasetId} item={route.item} />
-        ) : route.area === 'features' ? (
-          <FeaturesArea projectId={route.projectId} />
+        ) : route.area === 'tags' ? (
+          <TagsArea projectId={route.projectId} />
         ) : route.area === 'route' ? (
           <RouteArea projectId={route.projectId} />
         ) : route.area === 'annotate' ? (

@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { jsonFormatOf, writeOutputFolder } from './outputs';
 import { basename, join } from 'node:path';
-import { TAG_WORDS } from '../domain/features/feature-set';
+import { TAG_WORDS } from '../domain/tags/tag-set';
 import {
   MANIFEST_FORMAT, buildManifest, CANDIDATE_ID_COLUMN, countsCsvHeader, countsCsvLine, csvField, DEFAULT_CAP, generateCandidates, humanIds, manifestEntry,
   planCandidates, preparePool, PROXY_SCORE_COLUMN, proxyEvaluateCandidate, proxyFeatures, trlJsonl, type CandidateManifestEntry,
 } from '../domain/ppm-lab';
 import { parseArgs, UsageError } from './args';
-import { computeFeatureSet, datasetOptions, readDataset, readInputFile, readTagsJsonl, TagsFileError } from './tags-from-file';
+import { computeTagSet, datasetOptions, readDataset, readInputFile, readTagsJsonl, TagsFileError } from './tags-from-file';
 
 export const CANDIDATES_HELP = `hyper candidates: candidate human/LM mixes for fitting a PPM (the paper's training loop)
 
@@ -38,12 +38,12 @@ Options:
   --no-extremes        random budgets without the all-human and all-LM mixes
   --seed N             seed of budgets, candidates, the gold split and the proxy (default 1)
   --cap N|none         largest mix (default ${DEFAULT_CAP}, the paper's cap)
-  --tags FILE.jsonl    tags from "hyper features --output" instead of computing them (matched by id)
+  --tags FILE.jsonl    tags from "hyper tags --output" instead of computing them (matched by id)
   --proxy              train and score the proxy reward model per candidate; writes DIR/results.csv
   --gold-share X       share of the human-labelled pairs held out as the gold set (default 0.2 with --proxy,
                        else 0); gold pairs never enter a mix
   --proxy-epochs N     SGD passes of the proxy (default 4)
-  --layout, --mapping  how to read --input, as for "hyper features"
+  --layout, --mapping  how to read --input, as for "hyper tags"
   --side-seed N        seed of the coin that places TRL/HH chosen responses on A or B (default 1)
   --force              replace the earlier run in --output
   --help               this text
@@ -125,7 +125,7 @@ export async function candidatesCommand(argv: readonly string[], log: (s: string
     });
     log(`tags from ${tagsPath}`);
   } else {
-    const fs = computeFeatureSet(records, input);
+    const fs = computeTagSet(records, input);
     tagBits = fs.tagBits;
     log(`tags computed: ${fs.coverage.filter((c) => c.available).length}/90 available`);
   }

@@ -4,18 +4,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main';
 import { capture, restoreOutputAfterEach } from './test-helpers';
-import { TAG_INDEX } from '../domain/features/tags';
+import { TAG_INDEX } from '../domain/tags/tags';
 
 const demo = new URL('../demo/demo-pairs.jsonl', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hyper-cli-'));
 
 restoreOutputAfterEach();
 
-describe('hyper features', () => {
+describe('hyper tags', () => {
   it('writes one line per pair with scores and valid tag ids', async () => {
     const output = join(dir, 'demo-features.jsonl');
     const io = capture();
-    expect(await main(['features', '--input', demo, '--output', output])).toBe(0);
+    expect(await main(['tags', '--input', demo, '--output', output])).toBe(0);
+    // The command's first name does the same.
+    const old = join(dir, 'demo-features-old-name.jsonl');
+    expect(await main(['features', '--input', demo, '--output', old])).toBe(0);
+    expect(readFileSync(old, 'utf8')).toBe(readFileSync(output, 'utf8'));
     const lines = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; scores: Record<string, number>; tags: string[] });
     const ids = readFileSync(demo, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { prompt_hash: string }).prompt_hash);
     expect(lines.map((l) => l.id)).toEqual(ids);
@@ -55,6 +59,6 @@ describe('hyper features', () => {
     expect(io.err()).toMatch(/bad\.parquet is not a Parquet file.*\[format-mismatch\]/);
     expect(await main(['nope'])).toBe(2);
     expect(await main(['features', '--help'])).toBe(0);
-    expect(io.out()).toContain('npx hyper features --input FILE');
+    expect(io.out()).toContain('npx hyper tags --input FILE');
   });
 });

@@ -1,5 +1,5 @@
 // The `hyper` command: the app's domain code over files, in Node.
-import { featuresCommand, FEATURES_HELP } from './features-command';
+import { tagsCommand, TAGS_HELP } from './tags-command';
 import { routeCommand, ROUTE_HELP } from './route-command';
 import { candidatesCommand, CANDIDATES_HELP } from './candidates-command';
 import { fitCommand, FIT_HELP } from './fit-command';
@@ -9,7 +9,7 @@ import { UsageError } from './args';
 const HELP = `hyper: HyPER Workbench on the command line
 
 Commands:
-  features   compute the 90 HyPER tags of every pair in a file
+  tags       compute the 90 HyPER tags of every pair in a file ("features" is the old name and still works)
   route      choose which pairs go to human annotators (a PPM and a routing strategy) and write a plan
   candidates human/LM label mixes (TRL files + tag counts) to fit a PPM on; --proxy scores them locally
   fit        fit a PPM to reward-model scores of the candidates (CV report, ONNX model)
@@ -19,7 +19,9 @@ Run "npx hyper COMMAND --help" for a command's options.
 `;
 
 const COMMANDS: Record<string, { run: (argv: readonly string[], log: (s: string) => void) => Promise<number>; help: string }> = {
-  features: { run: featuresCommand, help: FEATURES_HELP },
+  tags: { run: tagsCommand, help: TAGS_HELP },
+  /** The first name of `tags`, kept so existing scripts keep working. */
+  features: { run: tagsCommand, help: TAGS_HELP },
   merge: { run: mergeCommand, help: MERGE_HELP },
   route: { run: routeCommand, help: ROUTE_HELP },
   candidates: { run: candidatesCommand, help: CANDIDATES_HELP },

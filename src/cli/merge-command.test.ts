@@ -128,7 +128,7 @@ describe('hyper merge', () => {
     writeFileSync(features, `${JSON.stringify({ id: 'p0', scores: {}, tags: ['rouge::min_val=0.0|max_val=0.33'] })}\n`);
     const output = join(dir, 'tagged.jsonl');
     capture();
-    expect(await main([...base('full', output), '--features', features])).toBe(0);
+    expect(await main([...base('full', output), '--tags', features])).toBe(0);
     const rows = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((r) => r.hyper_tags)).toEqual([['rouge::min_val=0.0|max_val=0.33'], null]);
   });

@@ -46,8 +46,8 @@ Options:
                        spreadsheet does not run it as a formula; counted in the manifest) | raw
   --degenerate WHAT    pairs with an empty response or identical responses: drop (default; counted in the
                        manifest) | keep
-  --features FILE      the output of "hyper features" for this dataset: adds hyper_tags to full/csv/parquet
-  --layout NAME        force the input layout (as in hyper features); --mapping FILE for custom
+  --tags FILE          the output of "hyper tags" for this dataset: adds hyper_tags to full/csv/parquet
+  --layout NAME        force the input layout (as in hyper tags); --mapping FILE for custom
   --side-seed N        seed of the coin that places TRL/HH chosen responses on A or B; default: the seed the
                        plan or the annotations record (a different one is refused: it would flip labels), else 1
   --help               this text
@@ -94,7 +94,8 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     { name: 'plan-id', value: true },
     { name: 'degenerate', value: true },
     { name: 'csv-cells', value: true },
-    { name: 'features', value: true },
+    { name: 'tags', value: true },
+    { name: 'features', value: true, renamedTo: 'tags' },
     { name: 'layout', value: true },
     { name: 'mapping', value: true },
     { name: 'side-seed', value: true },
@@ -157,7 +158,7 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     if (mine.length < annotations.length) log(`  ${annotations.length - mine.length} annotations are of other datasets of the project and are not used`);
     annotations = mine;
   }
-  const tags = typeof args.features === 'string' ? await readFeatureTags(args.features) : null;
+  const tags = typeof args.tags === 'string' ? await readTagsFile(args.tags) : null;
   const csvCells = choice(args['csv-cells'], 'csv-cells', ['guard', 'raw'] as const, 'guard');
   const writer = createFormatWriter(format, { ...(tags ? { hyperTags: (m) => tags.get(m.record.id) } : {}), csvGuardFormulas: csvCells === 'guard' });
   const merger = new Merger({ plan, annotations, options });
@@ -227,8 +228,8 @@ function matchAnnotatedDataset(datasets: readonly AnnotatedDataset[] | undefined
   throw new MergeError('annotation-mismatch', `the annotations file lists ${datasets.length} datasets (${datasets.map((d) => d.name ?? d.id).join(', ')}) and none has this input's SHA-256: merge the file they were made on`);
 }
 
-/** Tags per id from `hyper features` output ({"id", "scores", "tags"} lines). */
-async function readFeatureTags(path: string): Promise<Map<string, string[]>> {
+/** Tags per id from `hyper tags` output ({"id", "scores", "tags"} lines). */
+async function readTagsFile(path: string): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
   const lines = (await readFile(path, 'utf8')).split('\n');
   lines.forEach((line, i) => {
@@ -237,9 +238,9 @@ async function readFeatureTags(path: string): Promise<Map<string, string[]>> {
     try {
       v = JSON.parse(line) as typeof v;
     } catch {
-      throw new UsageError(`${path} line ${i + 1}: not JSON (expected the output of hyper features)`);
+      throw new UsageError(`${path} line ${i + 1}: not JSON (expected the output of hyper tags)`);
     }
-    if (typeof v.id !== 'string' || !Array.isArray(v.tags)) throw new UsageError(`${path} line ${i + 1}: expected {"id": ..., "tags": [...]} (the output of hyper features)`);
+    if (typeof v.id !== 'string' || !Array.isArray(v.tags)) throw new UsageError(`${path} line ${i + 1}: expected {"id": ..., "tags": [...]} (the output of hyper tags)`);
     map.set(v.id, v.tags as string[]);
   });
   return map;

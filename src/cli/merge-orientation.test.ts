@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Annotation } from '../domain/annotation';
 import { ImportSession } from '../domain/formats/import-session';
-import { defaultMapOptions } from '../domain/formats/shapes';
-import type { ShapeId } from '../domain/formats/types';
+import { defaultMapOptions } from '../domain/formats/layouts';
+import type { LayoutId } from '../domain/formats/types';
 import { serializeAnnotationsFile } from '../domain/merge/annotations-file';
 import { main } from './main';
 import { capture, restoreOutputAfterEach } from './test-helpers';
@@ -16,7 +16,7 @@ restoreOutputAfterEach();
 const dir = mkdtempSync(join(tmpdir(), 'hyper-orient-'));
 
 /** Records as the app imports the file with `seed`, and annotations that always prefer the file's chosen response. */
-async function appLabels(bytes: Uint8Array, name: string, layout: ShapeId, seed: number, chosenOf: (i: number) => string) {
+async function appLabels(bytes: Uint8Array, name: string, layout: LayoutId, seed: number, chosenOf: (i: number) => string) {
   const session = await ImportSession.read(bytes, name);
   const records = [...session.records(layout, { ...defaultMapOptions(layout), seed })];
   const annotations: Annotation[] = records.map((r, idx) => ({

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FeatureSet } from '../domain/features/feature-set';
+import type { TagSet } from '../domain/tags/tag-set';
 import { buildManifest, renderDatasetCard } from '../domain/export';
 import { Merger } from '../domain/merge';
 import { askedBudget, parsePlanFile, planBudget, planFromFile, strategySpec, type RoutingPlan, type StrategyName } from '../domain/routing';
@@ -21,7 +21,7 @@ import { createRoutingHandler } from '../workers/routing-sessions';
 import { handle } from '../workers/worker-host';
 import { main } from './main';
 import { capture } from './test-helpers';
-import { computeFeatureSet, readDataset } from './tags-from-file';
+import { computeTagSet, readDataset } from './tags-from-file';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const demo = join(REPO, 'src/demo/demo-pairs.jsonl');
@@ -32,7 +32,7 @@ const BUDGET = 10;
 const K = 50;
 const SEED = 3;
 
-let featureSet: FeatureSet;
+let tagSet: TagSet;
 let ids: string[];
 let handler: ReturnType<typeof createRoutingHandler>;
 const ctx = { signal: new AbortController().signal, progress: (): void => undefined };
@@ -44,9 +44,9 @@ async function ask<T extends RoutingRequest['type']>(req: Omit<Extract<RoutingRe
 beforeAll(async () => {
   const dataset = await readDataset(demo, {}, () => undefined);
   ids = dataset.records.map((r) => r.id);
-  featureSet = computeFeatureSet(dataset.records, 'd');
+  tagSet = computeTagSet(dataset.records, 'd');
   handler = createRoutingHandler({
-    loadFeatureSet: async () => featureSet,
+    loadTagSet: async () => tagSet,
     loadPpm: async (hash) => ({ hash, name: 'paper-prior', bytes: new Uint8Array(prior), builtIn: true, addedAt: 0 }),
     openSession: (bytes, featureCount, want) => createPpmSession(bytes, featureCount, want),
   });
@@ -57,12 +57,12 @@ afterAll(() => vi.restoreAllMocks());
 
 /** What the Route page locks for these settings: the worker's plan with the slider's budget (counted in pairs). */
 async function pagePlan(strategy: StrategyName, refine: boolean): Promise<RoutingPlan> {
-  const prepared = { routable: featureSet.n };
+  const prepared = { routable: tagSet.n };
   const budgetFree = strategy === 'positive';
   const spec = strategySpec(strategy, { budget: budgetFree ? null : BUDGET, K, seed: SEED, refine }, prepared.routable);
   const outcome = await ask<'route'>({ type: 'route', session: 's', spec });
   const routed = outcome.plan.humanIdx.length;
-  return { ...outcome.plan, budget: planBudget(askedBudget('count', budgetFree ? routed : BUDGET, featureSet.n, 1, 0.01), routed) };
+  return { ...outcome.plan, budget: planBudget(askedBudget('count', budgetFree ? routed : BUDGET, tagSet.n, 1, 0.01), routed) };
 }
 
 /** What `hyper route` writes for the same settings, read back as a plan value. */

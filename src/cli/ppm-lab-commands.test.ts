@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { TAG_IDS } from '../domain/features/tags';
+import { TAG_IDS } from '../domain/tags/tags';
 import { readPpmInfo } from '../domain/ppm/contract';
 import { FITTED_SOURCE, type CandidateManifest, parseCountsCsv, PROXY_OUTPUT_MEANING } from '../domain/ppm-lab';
 import { mulberry32 } from '../domain/random';

@@ -1,4 +1,4 @@
-// `hyper route` end to end: tags as `hyper features` computes them, PPMs run in onnxruntime-web (Node, WASM),
+// `hyper route` end to end: tags as `hyper tags` computes them, PPMs run in onnxruntime-web (Node, WASM),
 // plans checked against plain reference computations written here.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../domain/features/tags';
+import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../domain/tags/tags';
 import { encodeModel, GraphBuilder } from '../domain/onnx';
 import { buildLinearPpm, buildQuadraticPpm } from '../domain/ppm/builders';
 import { PPM_META } from '../domain/ppm/contract';
@@ -46,7 +46,7 @@ interface TagLine {
   tags: string[];
 }
 
-/** `hyper features` output of a file, parsed. */
+/** `hyper tags` output of a file, parsed. */
 async function featuresOf(input: string): Promise<{ path: string; lines: TagLine[] }> {
   const path = join(dir, `features-${++outputs}.jsonl`);
   capture();
@@ -240,7 +240,7 @@ describe('hyper route on the demo data', () => {
     expect(topk.predicted).toBeCloseTo(topkExpected!, 3);
   });
 
-  it('reads tags from `hyper features` output, alone or matched to --input by id', async () => {
+  it('reads tags from `hyper tags` output, alone or matched to --input by id', async () => {
     const args = ['--ppm', 'paper-prior', '--strategy', 'topk', '--budget', '0.25'];
     const fromInput = await routeOk(['--input', demo, ...args]);
     const fromTags = await routeOk(['--tags', demoTags.path, ...args]);

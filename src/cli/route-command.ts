@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { TAG_WORDS } from '../domain/features/feature-set';
-import { TAG_DEFS, TAG_INDEX } from '../domain/features/tags';
+import { TAG_WORDS } from '../domain/tags/tag-set';
+import { TAG_DEFS, TAG_INDEX } from '../domain/tags/tags';
 import { budgetCost, resolveBudget, type BudgetInput } from '../domain/routing/budget';
 import { isRoutingError } from '../domain/routing/errors';
 import { planHumans, planJson, planToFile, type PlanFile } from '../domain/routing/plan-file';
@@ -20,7 +20,7 @@ export const ROUTE_HELP = `hyper route: choose which pairs go to human annotator
 Usage:
   npx hyper route --input FILE --ppm MODEL.onnx|paper-prior --strategy NAME --budget B --output PLAN.json
 
-Tags are computed from --input exactly as "hyper features" computes them, or read from its JSONL output
+Tags are computed from --input exactly as "hyper tags" computes them, or read from its JSONL output
 (--tags); with both, pairs and ids come from --input and tags from --tags, matched by id. The PPM predicts
 the quality of a mix from its tag counts; features the PPM uses but the data lacks are fed zero (the
 command lists them). The plan (JSON) lists the human-routed pairs in routing order with their gains, the
@@ -28,7 +28,7 @@ parameters, and the PPM's and the dataset's SHA-256.
 
 Options:
   --input FILE          the dataset file (any format the app imports)
-  --tags FILE.jsonl     tags from "hyper features --output" instead of computing them
+  --tags FILE.jsonl     tags from "hyper tags --output" instead of computing them
   --ppm MODEL           an ONNX PPM file (docs/ppm-contract.md), or "paper-prior" for the built-in linear
                         model from the paper's Table 13 (its output is an uncalibrated relative gain)
   --strategy NAME       topk       the B pairs with the highest gain PPM(pair) - PPM(nothing)
@@ -46,7 +46,7 @@ Options:
   --candidates K        candidates per budget for simulated and best (default 500, the paper's K)
   --refine              improve the chosen mix by swaps that raise the prediction (beyond the paper)
   --output FILE         where to write the plan JSON (required)
-  --layout, --mapping   how to read --input, as for "hyper features"
+  --layout, --mapping   how to read --input, as for "hyper tags"
   --side-seed N         seed of the coin that places TRL/HH chosen responses on A or B (default 1)
   --help                this text
 `;

@@ -1,15 +1,15 @@
-// From a file to the 90 HyPER tags of its pairs, shared by `hyper features` and `hyper route` so that both
+// From a file to the 90 HyPER tags of its pairs, shared by `hyper tags` and `hyper route` so that both
 // commands tag a file identically: either computed from the dataset file (the app's import and feature
-// code), or read back from the JSONL that `hyper features` writes.
+// code), or read back from the JSONL that `hyper tags` writes.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ImportSession } from '../domain/formats/import-session';
-import { DEFAULT_MAP_OPTIONS, SHAPE_TEXT, type ColumnMapping, type MapOptions, type ShapeId } from '../domain/formats/types';
-import { defaultChosenLabelSource } from '../domain/formats/shapes';
+import { DEFAULT_MAP_OPTIONS, LAYOUT_TEXT, type ColumnMapping, type MapOptions, type LayoutId } from '../domain/formats/types';
+import { defaultChosenLabelSource } from '../domain/formats/layouts';
 import { orientationOf, type DatasetOrientation } from '../domain/formats/orientation';
-import { assembleFeatureSet, scoreChunk, setBit, TAG_WORDS, type FeatureSet, type TagCoverage } from '../domain/features/feature-set';
-import { lexicalScorers } from '../domain/features/lexical-scorers';
-import { TAG_COUNT, TAG_DEFS, TAG_IDS, TAG_INDEX } from '../domain/features/tags';
+import { assembleTagSet, scoreChunk, setBit, TAG_WORDS, type TagSet, type TagCoverage } from '../domain/tags/tag-set';
+import { lexicalScorers } from '../domain/tags/lexical-scorers';
+import { TAG_COUNT, TAG_DEFS, TAG_IDS, TAG_INDEX } from '../domain/tags/tags';
 import type { PairRecord } from '../domain/instance';
 import { UsageError } from './args';
 import { HyperError } from '../domain/errors';
@@ -45,7 +45,7 @@ export interface LoadedDataset {
   path: string;
   /** The file's bytes (for its hash). */
   bytes: Uint8Array;
-  layout: ShapeId;
+  layout: LayoutId;
   /** How the file's A/B sides were fixed (the layout and, for TRL/HH, the side seed). */
   orientation: DatasetOrientation;
   records: PairRecord[];
@@ -55,9 +55,9 @@ export interface LoadedDataset {
 export async function readDataset(path: string, opts: DatasetReadOptions, log: (s: string) => void): Promise<LoadedDataset> {
   const bytes = await readInputFile(path, '--input');
   const session = await ImportSession.read(bytes, basename(path));
-  const layout = (opts.layout ?? session.recognise()[0]?.shape) as ShapeId | undefined;
+  const layout = (opts.layout ?? session.recognise()[0]?.shape) as LayoutId | undefined;
   if (!layout) throw new UsageError(`${path}: the columns match no known layout; pass --layout custom --mapping FILE`);
-  if (!(layout in SHAPE_TEXT)) throw new UsageError(`unknown layout "${layout}"`);
+  if (!(layout in LAYOUT_TEXT)) throw new UsageError(`unknown layout "${layout}"`);
   const options: MapOptions = { ...DEFAULT_MAP_OPTIONS, chosenLabelSource: defaultChosenLabelSource(layout) };
   if (opts.sideSeed !== undefined) {
     if (!/^-?\d+$/.test(opts.sideSeed)) throw new UsageError(`${opts.sideSeedOption ?? '--side-seed'} needs an integer`);
@@ -73,15 +73,15 @@ export async function readDataset(path: string, opts: DatasetReadOptions, log: (
   }
   const report = session.evaluate(layout, options);
   const records = [...session.records(layout, options)];
-  log(`${path}: ${report.rowsRead} rows read, ${records.length} pairs (${SHAPE_TEXT[layout]}), ${report.rejected.length} rejected`);
+  log(`${path}: ${report.rowsRead} rows read, ${records.length} pairs (${LAYOUT_TEXT[layout]}), ${report.rejected.length} rejected`);
   for (const r of report.rejected.slice(0, 10)) log(`  rejected line/row ${r.row}: ${r.reason}`);
   return { path, bytes, layout, orientation: orientationOf(layout, options.seed), records };
 }
 
 /** The feature set of a dataset's records, as the app computes it (lexical scores, file semantic scores). */
-export function computeFeatureSet(records: readonly PairRecord[], datasetId: string, started = performance.now()): FeatureSet {
+export function computeTagSet(records: readonly PairRecord[], datasetId: string, started = performance.now()): TagSet {
   const chunk = scoreChunk(records, 0, lexicalScorers);
-  return assembleFeatureSet({
+  return assembleTagSet({
     datasetId, n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits,
     withDescriptive: chunk.withTags, defects: chunk.defects, semanticSource: 'file', computeMs: performance.now() - started, now: Date.now(),
   });
@@ -100,15 +100,15 @@ export interface DatasetTags {
   defects?: Uint8Array;
 }
 
-/** The tags `hyper features` would write for a dataset file. */
+/** The tags `hyper tags` would write for a dataset file. */
 export async function tagsFromDataset(path: string, opts: DatasetReadOptions, log: (s: string) => void): Promise<{ dataset: LoadedDataset; tags: DatasetTags }> {
   const started = performance.now();
   const dataset = await readDataset(path, opts, log);
-  const fs = computeFeatureSet(dataset.records, path, started);
+  const fs = computeTagSet(dataset.records, path, started);
   return { dataset, tags: { ids: dataset.records.map((r) => r.id), n: fs.n, tagBits: fs.tagBits, coverage: fs.coverage, defects: fs.defects } };
 }
 
-/** A `hyper features` JSONL file that cannot be used; the message names the line. */
+/** A `hyper tags` JSONL file that cannot be used; the message names the line. */
 export class TagsFileError extends HyperError<'bad-tags-file'> {
   constructor(message: string) {
     super('bad-tags-file', message);
@@ -116,8 +116,8 @@ export class TagsFileError extends HyperError<'bad-tags-file'> {
 }
 
 /**
- * Reads the JSONL output of `hyper features` ({"id", "scores", "tags"} per line). A tag family counts as
- * available as assembleFeatureSet decides it: a score's three bins when some line has that score (or, for a
+ * Reads the JSONL output of `hyper tags` ({"id", "scores", "tags"} per line). A tag family counts as
+ * available as assembleTagSet decides it: a score's three bins when some line has that score (or, for a
  * file without scores, carries one of its bins); the descriptive tags when some line carries one.
  */
 export function readTagsJsonl(text: string, fileName: string): DatasetTags {

@@ -2,7 +2,9 @@
 import { useSyncExternalStore } from 'react';
 
 // The PPM lab comes last: it is a side loop (fit a PPM once, then route with it), not a step of every project.
-export const AREAS = ['data', 'features', 'route', 'annotate', 'review', 'export', 'lab'] as const;
+export const AREAS = ['data', 'tags', 'route', 'annotate', 'review', 'export', 'lab'] as const;
+/** Area names of earlier versions, still read from bookmarks. */
+const RENAMED_AREAS: Readonly<Record<string, Area>> = { features: 'tags' };
 export type Area = (typeof AREAS)[number];
 
 export type Route =
@@ -13,7 +15,8 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'projects' && parts[1]) {
-    const area = (AREAS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as Area) : 'data';
+    const named = RENAMED_AREAS[parts[2] ?? ''] ?? parts[2] ?? '';
+    const area = (AREAS as readonly string[]).includes(named) ? (named as Area) : 'data';
     const item = parts[4] !== undefined && /^\d+$/.test(parts[4]) ? Number(parts[4]) : undefined;
     return { page: 'project', projectId: parts[1], area, ...(parts[3] ? { datasetId: parts[3] } : {}), ...(item !== undefined ? { item } : {}) };
   }

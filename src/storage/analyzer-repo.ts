@@ -1,4 +1,4 @@
-import type { AnalyzerCache, CachedAnswer } from '../domain/features/analyzer/run';
+import type { AnalyzerCache, CachedAnswer } from '../domain/tags/analyzer/run';
 import type { DescriptiveTags } from '../domain/instance';
 import type { HyperDb } from './db';
 

@@ -4,7 +4,7 @@
 // around them is made and read by the worker; this module only reads and writes the rows.
 import { annotationId, type Annotation } from '../domain/annotation';
 import { parseTyped, stringifyTyped } from '../domain/backup/typed-json';
-import type { FeatureSet } from '../domain/features/feature-set';
+import type { TagSet } from '../domain/tags/tag-set';
 import type { AnalyzerTagsRow, AnnotatorStateRow, DatasetRow, HyperDb, InstanceRow, PlanRow, PpmRow, ProjectRow, SemanticScoresRow } from './db';
 import { readInstanceRange } from './datasets-repo';
 import { newId } from './ids';
@@ -165,7 +165,7 @@ export async function restoreProject(db: HyperDb, m: BackupManifest, files: Back
       }
       if (count !== (m.counts.instances[d.id] ?? d.rowCount)) fail(`dataset "${d.name}" should have ${d.rowCount} pairs, the backup holds ${count}`);
       const fsText = files.text(`datasets/${d.id}/feature-set.json`);
-      if (fsText) await db.featureSets.put({ ...parseTyped<FeatureSet>(fsText), datasetId });
+      if (fsText) await db.featureSets.put({ ...parseTyped<TagSet>(fsText), datasetId });
       const semText = files.text(`datasets/${d.id}/semantic-scores.json`);
       if (semText) await db.semanticScores.put({ ...parseTyped<SemanticScoresRow>(semText), datasetId });
       const tagsText = files.text(`datasets/${d.id}/analyzer-tags.jsonl`);

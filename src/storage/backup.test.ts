@@ -54,7 +54,7 @@ async function snapshot(db: HyperDb, projectId: string) {
   const byDataset = async (d: DatasetRow) => ({
     dataset: d,
     instances: await db.instances.where('[datasetId+idx]').between([d.id, -Infinity], [d.id, Infinity]).toArray(),
-    featureSet: await db.featureSets.get(d.id),
+    tagSet: await db.featureSets.get(d.id),
     analyzerTags: await db.analyzerTags.where('[datasetId+idx]').between([d.id, -Infinity], [d.id, Infinity]).toArray(),
   });
   return {
@@ -91,7 +91,7 @@ describe('project backup', () => {
     expect(restored).toEqual({ projectId, copy: false });
     const after = await snapshot(db, projectId);
     expect({ ...after, project: { ...after.project, updatedAt: 0 } }).toEqual({ ...before, project: { ...before.project, updatedAt: 0 } });
-    expect(Number.isNaN(after.datasets[0]!.featureSet!.columns.rouge[0])).toBe(true);
+    expect(Number.isNaN(after.datasets[0]!.tagSet!.columns.rouge[0])).toBe(true);
     expect(await db.ppms.get('f'.repeat(64))).toMatchObject({ name: 'mine.onnx', bytes: Uint8Array.of(1, 2, 3, 4) });
   });
 

@@ -2,9 +2,9 @@
 import Dexie, { type Table } from 'dexie';
 import type { Annotation } from '../domain/annotation';
 import type { PairRecord } from '../domain/instance';
-import type { ColumnMapping, MapOptions, ShapeId, TableFormat } from '../domain/formats/types';
+import type { ColumnMapping, MapOptions, LayoutId, TableFormat } from '../domain/formats/types';
 import type { ImportReport } from '../domain/formats/report';
-import type { FeatureSet } from '../domain/features/feature-set';
+import type { TagSet } from '../domain/tags/tag-set';
 import type { RoutingPlan } from '../domain/routing/plan';
 
 export interface ProjectRow {
@@ -63,7 +63,7 @@ export interface DatasetRow {
   fileName: string;
   format: TableFormat;
   compressed: boolean;
-  shape: ShapeId;
+  shape: LayoutId;
   options: MapOptions;
   mapping?: ColumnMapping;
   rowCount: number;
@@ -155,7 +155,7 @@ export class HyperDb extends Dexie {
   datasets!: Table<DatasetRow, string>;
   instances!: Table<InstanceRow, [string, number]>;
   meta!: Table<MetaRow, string>;
-  featureSets!: Table<FeatureSet, string>;
+  featureSets!: Table<TagSet, string>;
   analyzerCache!: Table<AnalyzerCacheRow, [string, string]>;
   analyzerTags!: Table<AnalyzerTagsRow, [string, number]>;
   semanticScores!: Table<SemanticScoresRow, string>;

@@ -1,4 +1,4 @@
-import type { AnalyzerError } from '../domain/features/analyzer/run';
+import type { AnalyzerError } from '../domain/tags/analyzer/run';
 
 export interface AnalyzerSettings {
   baseUrl: string;

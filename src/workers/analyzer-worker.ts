@@ -2,8 +2,8 @@
 // Thin adapter: asks the user's OpenAI-compatible endpoint for the descriptive tags of a dataset's prompts
 // (answers cached in IndexedDB, so a rerun or a reload resumes for free) and stores the tags per pair.
 // The endpoint and key come from the user; this worker sends nothing anywhere else.
-import { createChatClient } from '../domain/features/analyzer/client';
-import { analyzePrompts, seededRandom } from '../domain/features/analyzer/run';
+import { createChatClient } from '../domain/tags/analyzer/client';
+import { analyzePrompts, seededRandom } from '../domain/tags/analyzer/run';
 import type { DescriptiveTags } from '../domain/instance';
 import { openDb } from '../storage/db';
 import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';

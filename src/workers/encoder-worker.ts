@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 // Thin adapter: runs the user's encoder (ONNX + tokenizer.json, loaded from disk) over every pair of a
 // dataset and stores cosine_sim, bertscore and bertscore_length. Nothing is downloaded.
-import { encoderScores, loadTokenizer, type Encoder } from '../domain/features/encoder';
+import { encoderScores, loadTokenizer, type Encoder } from '../domain/tags/encoder';
 import { openDb } from '../storage/db';
 import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
-import { putSemanticScores } from '../storage/features-repo';
+import { putSemanticScores } from '../storage/tags-repo';
 import { createEncoderSession } from './onnx-runtime';
 import { serveWorker } from './worker-host';
 import type { EncoderFiles, EncoderRequest, EncoderResults } from './encoder-protocol';

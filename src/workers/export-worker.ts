@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // Thin adapter: reads the dataset, plan and annotations from IndexedDB, runs the merge and the chosen
 // writer chunk by chunk (domain/export), and hands back one zip (data file, manifest.json, README.md).
-import { tagsOf } from '../domain/features/feature-set';
+import { tagsOf } from '../domain/tags/tag-set';
 import { createFormatWriter, dataFileName, exportZip, webDeflateRaw, ZipWriter } from '../domain/export';
 import { entryBytes, projectBackupEntries } from '../storage/backup-repo';
 import { Merger } from '../domain/merge';
@@ -9,7 +9,7 @@ import { isRoutingError, type PlanFile } from '../domain/routing';
 import { listProjectAnnotations } from '../storage/annotations-repo';
 import { getDataset, readInstanceRange } from '../storage/datasets-repo';
 import { openDb, type DatasetRow } from '../storage/db';
-import { getFeatureSet } from '../storage/features-repo';
+import { getTagSet } from '../storage/tags-repo';
 import { planFileOf } from '../storage/routing-repo';
 import type { ExportRequest, ExportResults, ExportSpec } from './export-protocol';
 import type { JobContext } from './worker-host';
@@ -92,7 +92,7 @@ async function summary(spec: ExportSpec, ctx: JobContext): Promise<ExportResults
 
 async function exportDataset(req: Extract<ExportRequest, { type: 'export' }>, ctx: JobContext): Promise<ExportResults['export']> {
   const { dataset, planFile, merger } = await mergerFor(req);
-  const fs = await getFeatureSet(openDb(), dataset.id);
+  const fs = await getTagSet(openDb(), dataset.id);
   const stamp = new Date().toISOString();
   const dataFile = dataFileName(baseName(dataset), req.format);
   const parts: Uint8Array[] = [];

@@ -1,5 +1,5 @@
-import type { ImportReport, ShapeGuess } from '../domain/formats/report';
-import type { MapOptions, RowProblem, ShapeId, TableFormat } from '../domain/formats/types';
+import type { ImportReport, LayoutGuess } from '../domain/formats/report';
+import type { MapOptions, RowProblem, LayoutId, TableFormat } from '../domain/formats/types';
 
 export interface InspectResult {
   sessionId: string;
@@ -8,7 +8,7 @@ export interface InspectResult {
   compressed: boolean;
   contentHash: string;
   columns: string[];
-  guesses: ShapeGuess[];
+  guesses: LayoutGuess[];
   /** The first rows as read, for the column-mapping screen. */
   sample: Record<string, unknown>[];
   /** The report under the best recognised shape; null when no shape fits (the user maps columns). */
@@ -28,13 +28,13 @@ export interface DistinctValue {
 
 export type ImportRequest =
   | { type: 'inspect'; id: number; file: Blob; fileName: string }
-  | { type: 'evaluate'; id: number; sessionId: string; shape: ShapeId; options: MapOptions }
+  | { type: 'evaluate'; id: number; sessionId: string; shape: LayoutId; options: MapOptions }
   | { type: 'distinct'; id: number; sessionId: string; column: string; limit: number }
   | {
       type: 'commit';
       id: number;
       sessionId: string;
-      shape: ShapeId;
+      shape: LayoutId;
       options: MapOptions;
       projectId: string;
       datasetName: string;

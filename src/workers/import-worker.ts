@@ -5,8 +5,8 @@ import { readTable } from '../domain/formats/container';
 import { ImportSession } from '../domain/formats/import-session';
 import { ImportError } from '../domain/errors';
 import type { PairRecord } from '../domain/instance';
-import { DEFAULT_MAP_OPTIONS, type MapOptions, type ShapeId } from '../domain/formats/types';
-import { defaultChosenLabelSource } from '../domain/formats/shapes';
+import { DEFAULT_MAP_OPTIONS, type MapOptions, type LayoutId } from '../domain/formats/types';
+import { defaultChosenLabelSource } from '../domain/formats/layouts';
 import { openDb } from '../storage/db';
 import { appendInstances, beginImport, deleteDataset, finishImport } from '../storage/datasets-repo';
 import { seedProject } from '../storage/seed-repo';
@@ -79,7 +79,7 @@ async function inspect(file: Blob, fileName: string, ctx: JobContext): Promise<I
   };
 }
 
-function defaultOptionsFor(shape: ShapeId): MapOptions {
+function defaultOptionsFor(shape: LayoutId): MapOptions {
   return { ...DEFAULT_MAP_OPTIONS, chosenLabelSource: defaultChosenLabelSource(shape) };
 }
 

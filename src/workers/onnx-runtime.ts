@@ -1,6 +1,6 @@
 // The only module that imports onnxruntime-web. It is loaded with a dynamic import (a static import next to
 // DOM code makes the production build hang when threads are on) and used from workers only.
-import type { EncoderSession } from '../domain/features/encoder';
+import type { EncoderSession } from '../domain/tags/encoder';
 import { HyperError } from '../domain/errors';
 
 type Ort = typeof import('onnxruntime-web');

@@ -3,8 +3,8 @@
 // zip, runs the PROXY reward model on candidates of a prepared plan, or fits a PPM. Several of these workers
 // form the proxy pool: each prepares the same plan itself (it is deterministic) and builds the candidates it is
 // handed, so no mix ever crosses a worker boundary.
-import type { FeatureSet } from '../domain/features/feature-set';
-import { TAG_COUNT } from '../domain/features/tags';
+import type { TagSet } from '../domain/tags/tag-set';
+import { TAG_COUNT } from '../domain/tags/tags';
 import { webDeflateRaw, ZipWriter } from '../domain/export';
 import {
   buildManifest, CandidateFactory, countsCsvHeader, countsCsvLine, describeFit, exportFittedPpm, fitPpm, generateCandidates, humanIds, manifestEntry,
@@ -13,7 +13,7 @@ import {
 } from '../domain/ppm-lab';
 import { getDataset, readInstanceRange } from '../storage/datasets-repo';
 import { openDb, type DatasetRow } from '../storage/db';
-import { getFeatureSet } from '../storage/features-repo';
+import { getTagSet } from '../storage/tags-repo';
 import type { CandidateTable, LabRunSettings, PoolSummary, PpmLabRequest, PpmLabResults, ProxyCandidateResult } from './ppm-lab-protocol';
 import type { JobContext } from './worker-host';
 import { serveWorker, withTransfer } from './worker-host';
@@ -32,11 +32,11 @@ function checkAborted(ctx: JobContext): void {
   throwIfAborted(ctx.signal, () => new HyperError('cancelled', 'Cancelled.'));
 }
 
-async function loadDataset(datasetId: string, ctx: JobContext): Promise<{ dataset: DatasetRow; fs: FeatureSet; records: LabelledPair[] }> {
+async function loadDataset(datasetId: string, ctx: JobContext): Promise<{ dataset: DatasetRow; fs: TagSet; records: LabelledPair[] }> {
   const db = openDb();
   const dataset = await getDataset(db, datasetId);
   if (!dataset || dataset.status !== 'ready') fail('not-found', 'The dataset no longer exists.');
-  const fs = await getFeatureSet(db, datasetId);
+  const fs = await getTagSet(db, datasetId);
   if (!fs) fail('no-features', `${dataset.name} has no tags yet (or they were computed by an older version): compute features on the Features page first.`);
   const n = dataset.rowCount;
   if (fs.n !== n) fail('stale-features', `The stored tags cover ${fs.n} pairs but ${dataset.name} has ${n}: compute features again.`);

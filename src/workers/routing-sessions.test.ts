@@ -1,8 +1,8 @@
 // The routing worker's handler against a fake ONNX session: the same answers as the domain code, stale
 // sessions refused, and no two model runs at once (onnxruntime-web refuses that).
 import { describe, expect, it } from 'vitest';
-import type { FeatureSet } from '../domain/features/feature-set';
-import { TAG_COUNT, TAG_IDS } from '../domain/features/tags';
+import type { TagSet } from '../domain/tags/tag-set';
+import { TAG_COUNT, TAG_IDS } from '../domain/tags/tags';
 import { buildLinearPpm } from '../domain/ppm';
 import { buildTagIndex, linearPpm, randomTagMatrix, randomWeights, strategySpec, topk } from '../domain/routing';
 import type { PpmRow } from '../storage/db';
@@ -13,7 +13,7 @@ import { handle } from './worker-host';
 
 const N = 300;
 const bits = randomTagMatrix(N, 6, 7);
-const featureSet = { datasetId: 'd', n: N, tagBits: bits, coverage: TAG_IDS.map((tag) => ({ tag, available: true, count: 0 })) } as unknown as FeatureSet;
+const tagSet = { datasetId: 'd', n: N, tagBits: bits, coverage: TAG_IDS.map((tag) => ({ tag, available: true, count: 0 })) } as unknown as TagSet;
 
 function ppmRow(hash: string, weights: Float32Array, bias: number): PpmRow {
   return { hash, name: hash, bytes: buildLinearPpm({ features: [...TAG_IDS], weights, bias, output: 'test', source: 'test' }), builtIn: false, addedAt: 0 };
@@ -59,7 +59,7 @@ describe('routing handler', () => {
   const wB = Float32Array.from(randomWeights(2));
   const setup = () => {
     const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }], ['B', { w: wB, b: -1 }]]));
-    const handler = createRoutingHandler({ loadFeatureSet: async () => featureSet, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    const handler = createRoutingHandler({ loadTagSet: async () => tagSet, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
     return { ...fake, handler };
   };
 
@@ -117,9 +117,9 @@ describe('routing handler', () => {
     const reference = await topk(buildTagIndex(bits, N), linearPpm(wA, 0.5), 30);
     const bad = Array.from(reference.humanIds.subarray(0, 10));
     bad.forEach((i, k) => (defects[i] = k % 2 ? 1 : 2));
-    const withDefects = { ...featureSet, defects } as FeatureSet;
+    const withDefects = { ...tagSet, defects } as TagSet;
     const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }]]));
-    const handler = createRoutingHandler({ loadFeatureSet: async () => withDefects, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    const handler = createRoutingHandler({ loadTagSet: async () => withDefects, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
     const prepared = await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
     expect(prepared).toMatchObject({ n: N, routable: N - 10, excluded: { empty: 5, identical: 5 } });
     const badSet = new Set(bad);
@@ -146,7 +146,7 @@ describe('routing handler', () => {
     const bytes = buildLinearPpm({ features: [...TAG_IDS], weights: wA, bias: 0.5, output: 'test', source: 'test', fitRange: { min: max.map(() => 0), max } });
     const fake = fakeSessions(new Map([['F', { w: wA, b: 0.5 }]]));
     fake.rows.set('F', { ...fake.rows.get('F')!, bytes });
-    const handler = createRoutingHandler({ loadFeatureSet: async () => featureSet, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    const handler = createRoutingHandler({ loadTagSet: async () => tagSet, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
     const prepared = await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'F', backend: 'auto' });
     expect(prepared.ppm.hasFitRange).toBe(true);
     expect(prepared.ppm.allHumanOutside).toMatch(/^The all-human mix lies outside the mixes the PPM was fitted on/);
@@ -159,7 +159,7 @@ describe('routing handler', () => {
   it('a PPM that passes the contract but fails to run says why, not just onnxruntime\'s words', async () => {
     const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }]]));
     const handler = createRoutingHandler({
-      loadFeatureSet: async () => featureSet,
+      loadTagSet: async () => tagSet,
       loadPpm: async (h) => fake.rows.get(h),
       openSession: async (bytes) => ({ ...(await fake.open(bytes)), predict: async () => Promise.reject(new Error('GEMM: Dimension mismatch, W: {45,1} K: 90 N:1')) }),
     });

@@ -2,8 +2,8 @@
 // so it runs against fakes in unit tests. It holds one routing session (a dataset's tag index + a PPM) and
 // answers route / curve / explain / predict against it. Curves are computed here ahead of time so the page's
 // slider only reads numbers.
-import type { FeatureSet } from '../domain/features/feature-set';
-import { TAG_COUNT, TAG_IDS } from '../domain/features/tags';
+import type { TagSet } from '../domain/tags/tag-set';
+import { TAG_COUNT, TAG_IDS } from '../domain/tags/tags';
 import { describeFitRangeExcess, isPpmError, matchFeatures, outsideFitRange, readPpmInfo, tagCountEvaluator, type PpmInfo } from '../domain/ppm';
 import { eligibleTagIndex, routePlan, Router, tagGains, toIndexPosition, type EligibleIndex, type TagIndex } from '../domain/routing';
 import { defectOfCode } from '../domain/pair-defects';
@@ -14,7 +14,7 @@ import { withTransfer, type Handlers, type JobContext } from './worker-host';
 import { HyperError } from '../domain/errors';
 
 export interface RoutingDeps {
-  loadFeatureSet(datasetId: string): Promise<FeatureSet | undefined>;
+  loadTagSet(datasetId: string): Promise<TagSet | undefined>;
   loadPpm(hash: string): Promise<PpmRow | undefined>;
   openSession(bytes: Uint8Array, featureCount: number, want: BackendChoice): Promise<PpmSession>;
 }
@@ -58,7 +58,7 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
   async function prepare(req: Extract<RoutingRequest, { type: 'prepare' }>, ctx: JobContext): Promise<RoutingResults['prepare']> {
     const started = performance.now();
     ctx.progress({ phase: 'Reading the tags', done: 0, total: 3 });
-    const fs = await deps.loadFeatureSet(req.datasetId);
+    const fs = await deps.loadTagSet(req.datasetId);
     if (!fs) fail('no-features', 'This dataset has no tags yet: compute features first.');
     const row = await deps.loadPpm(req.ppmHash);
     if (!row) fail('not-found', 'The PPM is no longer stored in this browser.');

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // Thin adapter: the routing handler (routing-sessions.ts) over IndexedDB and onnxruntime-web.
 import { openDb } from '../storage/db';
-import { getFeatureSet } from '../storage/features-repo';
+import { getTagSet } from '../storage/tags-repo';
 import { getPpm } from '../storage/routing-repo';
 import { createPpmSession } from './onnx-runtime';
 import { createRoutingHandler } from './routing-sessions';
@@ -11,7 +11,7 @@ import { serveWorker } from './worker-host';
 serveWorker<RoutingRequest, RoutingResults>(
   self,
   createRoutingHandler({
-    loadFeatureSet: (datasetId) => getFeatureSet(openDb(), datasetId),
+    loadTagSet: (datasetId) => getTagSet(openDb(), datasetId),
     loadPpm: (hash) => getPpm(openDb(), hash),
     openSession: createPpmSession,
   }),

@@ -1,7 +1,7 @@
 // Every exported file imports back through the app's importer with the same labels.
 import { describe, expect, it } from 'vitest';
 import { ImportSession } from '../formats/import-session';
-import { defaultMapOptions } from '../formats/shapes';
+import { defaultMapOptions } from '../formats/layouts';
 import type { PairRecord } from '../instance';
 import { winnerOf } from '../labels';
 import type { MergedRecord } from '../merge/merge';
@@ -55,13 +55,13 @@ function expectSameLabels(format: ExportFormat, merged: readonly MergedRecord[],
 }
 
 describe('round trip: export, then import with the app', () => {
-  const expectedShape: Record<ExportFormat, string> = { trl: 'trl-string', 'trl-conversational': 'trl-conversational', full: 'pairs', csv: 'pairs', parquet: 'pairs' };
+  const expectedLayout: Record<ExportFormat, string> = { trl: 'trl-string', 'trl-conversational': 'trl-conversational', full: 'pairs', csv: 'pairs', parquet: 'pairs' };
   for (const format of EXPORT_FORMATS) {
     for (const ties of ['drop', 'keep'] as const) {
-      it(`${format}, ties ${ties}: recognised as ${expectedShape[format]}, same labels, nothing rejected`, async () => {
+      it(`${format}, ties ${ties}: recognised as ${expectedLayout[format]}, same labels, nothing rejected`, async () => {
         const { merged } = trickyMerge({ ties });
         const back = await reimport(format, merged);
-        expect(back.shape).toBe(expectedShape[format]);
+        expect(back.shape).toBe(expectedLayout[format]);
         expect(back.rejected).toBe(0);
         expectSameLabels(format, merged, back.records);
       });

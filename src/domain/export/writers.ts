@@ -28,7 +28,7 @@ export interface FormatWriter {
 }
 
 export interface WriterOptions {
-  /** The instance's HyPER tag ids for the full record (e.g. `tagsOf(featureSet.tagBits, m.idx)`). */
+  /** The instance's HyPER tag ids for the full record (e.g. `tagsOf(tagSet.tagBits, m.idx)`). */
   hyperTags?: (m: MergedRecord) => readonly string[] | undefined;
   parquet?: ParquetOptions;
   /** CSV: prefix text cells a spreadsheet would run as formulas with an apostrophe (default true; see csv.ts). */

@@ -3,10 +3,10 @@
 import type { PairRecord } from '../instance';
 import { PREFERENCES, type Preference } from '../labels';
 import { readTable, type ReadTableOptions } from './container';
-import type { ImportReport, RowWarning, ShapeGuess } from './report';
-import { checkMappingColumns } from './shape-custom';
-import { recogniseShapes, shapeById } from './shapes';
-import type { MapOptions, RawRow, RowProblem, ShapeId, TableFormat, TableSink } from './types';
+import type { ImportReport, RowWarning, LayoutGuess } from './report';
+import { checkMappingColumns } from './layout-custom';
+import { recogniseLayouts, layoutById } from './layouts';
+import type { MapOptions, RawRow, RowProblem, LayoutId, TableFormat, TableSink } from './types';
 
 export interface ImportMeta {
   fileName: string;
@@ -74,12 +74,12 @@ export class ImportSession implements TableSink {
   }
 
   /** The shapes that fit this file, best first (empty: ask for a column mapping). */
-  recognise(): ShapeGuess[] {
-    return recogniseShapes(this.columnSet, this.rows.slice(0, RECOGNITION_SAMPLE));
+  recognise(): LayoutGuess[] {
+    return recogniseLayouts(this.columnSet, this.rows.slice(0, RECOGNITION_SAMPLE));
   }
 
   /** Maps every row under a shape and options and reports the outcome without keeping the records. */
-  evaluate(shape: ShapeId, options: MapOptions, meta: ImportMeta | undefined = this.meta): ImportReport {
+  evaluate(shape: LayoutId, options: MapOptions, meta: ImportMeta | undefined = this.meta): ImportReport {
     if (!meta) throw new Error('evaluate needs the file name, format and compression of the file');
     const lmCounts = zeroCounts();
     const humanCounts = zeroCounts();
@@ -131,7 +131,7 @@ export class ImportSession implements TableSink {
   }
 
   /** The importable records in file order, under the same rules as `evaluate` (so as many as report.importable). */
-  *records(shape: ShapeId, options: MapOptions): Generator<PairRecord> {
+  *records(shape: LayoutId, options: MapOptions): Generator<PairRecord> {
     for (const outcome of this.outcomes(shape, options)) {
       if (outcome.ok) yield outcome.record;
     }
@@ -157,9 +157,9 @@ export class ImportSession implements TableSink {
     return this.rows.slice(0, n);
   }
 
-  private *outcomes(shapeId: ShapeId, options: MapOptions): Generator<Outcome> {
-    if (shapeId === 'custom') checkMappingColumns(options.mapping, this.columnList);
-    const shape = shapeById(shapeId);
+  private *outcomes(layoutId: LayoutId, options: MapOptions): Generator<Outcome> {
+    if (layoutId === 'custom') checkMappingColumns(options.mapping, this.columnList);
+    const shape = layoutById(layoutId);
     const firstRowOfId = new Map<string, number>();
     for (const raw of this.rows) {
       const result = shape.map(raw, options);

@@ -3,23 +3,23 @@
 // with the side seed: the same file read with another seed swaps about half the pairs, and every A/B label
 // made on it (annotations, plans' human labels) then means the opposite. So the orientation travels with
 // plans and annotation files, and a merge that would read the data another way is refused.
-import type { ShapeId } from './types';
+import type { LayoutId } from './types';
 
 /** How a dataset's A/B sides were fixed when it was read. */
 export interface DatasetOrientation {
   /** The layout the file was read as. */
-  layout: ShapeId;
+  layout: LayoutId;
   /** The side seed, for layouts that place chosen/rejected by a coin; null for layouts whose file names A and B. */
   sideSeed: number | null;
 }
 
 /** Layouts whose A/B placement comes from the side coin. */
-export function usesSideCoin(layout: ShapeId): boolean {
+export function usesSideCoin(layout: LayoutId): boolean {
   return layout === 'trl-string' || layout === 'trl-conversational' || layout === 'anthropic-hh';
 }
 
 /** The orientation of a dataset read as `layout` with side seed `seed`. */
-export function orientationOf(layout: ShapeId, seed: number): DatasetOrientation {
+export function orientationOf(layout: LayoutId, seed: number): DatasetOrientation {
   return { layout, sideSeed: usesSideCoin(layout) ? seed : null };
 }
 
@@ -30,7 +30,7 @@ export function readOrientation(value: unknown, where: string): DatasetOrientati
   const v = value as Record<string, unknown>;
   if (typeof v.layout !== 'string' || v.layout === '') return `${where}.layout must be a layout name`;
   if (v.sideSeed !== null && !Number.isInteger(v.sideSeed)) return `${where}.sideSeed must be an integer or null, got ${JSON.stringify(v.sideSeed)}`;
-  return { layout: v.layout as ShapeId, sideSeed: v.sideSeed as number | null };
+  return { layout: v.layout as LayoutId, sideSeed: v.sideSeed as number | null };
 }
 
 /**

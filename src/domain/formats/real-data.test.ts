@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ImportSession } from './import-session';
-import { defaultMapOptions } from './shapes';
+import { defaultMapOptions } from './layouts';
 import { DEFAULT_MAP_OPTIONS, type MapOptions } from './types';
 
 const dataPath = (relative: string): string => fileURLToPath(new URL(`../../../../shared/data/${relative}`, import.meta.url));

@@ -1,12 +1,12 @@
 // The shared import rules, exercised through the simplest shape (pairs) and directly.
 import { describe, expect, it } from 'vitest';
 import { completeRecord, jsonList, readScores, readTags, recordId, RowFields } from './record-builder';
-import { pairsShape } from './shape-pairs';
+import { pairsLayout } from './layout-pairs';
 import { DEFAULT_MAP_OPTIONS, type MapOptions, type MapResult } from './types';
 
 const BASE = { id: 'x1', prompt: 'Say hi', response_a: 'Hi', response_b: 'Hello' };
 const map = (value: Record<string, unknown>, options: MapOptions = DEFAULT_MAP_OPTIONS, row = 7): MapResult =>
-  pairsShape.map({ row, value }, options);
+  pairsLayout.map({ row, value }, options);
 const ok = (result: MapResult) => {
   if (!result.ok) throw new Error(`rejected: ${result.reason}`);
   return result;

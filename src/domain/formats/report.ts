@@ -1,14 +1,14 @@
 // The validation report shown before anything is stored.
 import type { Preference } from '../labels';
-import type { RowProblem, ShapeId, TableFormat } from './types';
+import type { RowProblem, LayoutId, TableFormat } from './types';
 
 export interface RowWarning {
   row: number;
   message: string;
 }
 
-export interface ShapeGuess {
-  shape: ShapeId;
+export interface LayoutGuess {
+  shape: LayoutId;
   score: number;
 }
 
@@ -16,7 +16,7 @@ export interface ImportReport {
   fileName: string;
   format: TableFormat;
   compressed: boolean;
-  shape: ShapeId;
+  shape: LayoutId;
   /** Column names seen in the file (union over rows), in first-seen order. */
   columns: string[];
   rowsRead: number;

@@ -24,7 +24,7 @@ export interface TableSink {
 }
 
 /** Which shape a file is in. `custom` is read through a column mapping chosen by the user. */
-export type ShapeId =
+export type LayoutId =
   | 'pairs'
   | 'hyper-multipref'
   | 'trl-string'
@@ -33,7 +33,7 @@ export type ShapeId =
   | 'anthropic-hh'
   | 'custom';
 
-export const SHAPE_TEXT: Record<ShapeId, string> = {
+export const LAYOUT_TEXT: Record<LayoutId, string> = {
   pairs: 'Pairs (id, prompt, response_a/b, pref_human, pref_lm)',
   'hyper-multipref': 'HyPER / MultiPref (text, completion_a/b, pref_human, pref_gpt4)',
   'trl-string': 'TRL preference (prompt, chosen, rejected as text)',
@@ -88,8 +88,8 @@ export type MapResult =
   | { ok: false; reason: string };
 
 /** A recognised shape: how well it fits the columns, and how to map one row of it. */
-export interface Shape {
-  id: ShapeId;
+export interface Layout {
+  id: LayoutId;
   /** 0 = does not fit; higher is a better fit. Decided from column names and a sample of rows. */
   score(columns: ReadonlySet<string>, sample: readonly RawRow[]): number;
   map(row: RawRow, options: MapOptions): MapResult;

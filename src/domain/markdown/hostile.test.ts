@@ -8,15 +8,15 @@ import { MAX_BLOCK_DEPTH, MAX_INLINE_DEPTH, parseMarkdown, plainText, type MdBlo
 const BLOCK_TYPES = new Set(['paragraph', 'heading', 'code', 'list', 'blockquote', 'table', 'hr']);
 const INLINE_TYPES = new Set(['text', 'emphasis', 'strong', 'code', 'link', 'image', 'break']);
 
-interface Shape {
+interface Layout {
   blockDepth: number;
   inlineDepth: number;
   hrefs: string[];
   text: string;
 }
 
-function inspect(blocks: readonly MdBlock[]): Shape {
-  const shape: Shape = { blockDepth: 0, inlineDepth: 0, hrefs: [], text: '' };
+function inspect(blocks: readonly MdBlock[]): Layout {
+  const shape: Layout = { blockDepth: 0, inlineDepth: 0, hrefs: [], text: '' };
   const inl = (nodes: readonly MdInline[], depth: number): void => {
     shape.inlineDepth = Math.max(shape.inlineDepth, depth);
     for (const n of nodes) {

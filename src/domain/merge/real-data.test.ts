@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ImportSession } from '../formats/import-session';
-import { defaultMapOptions } from '../formats/shapes';
+import { defaultMapOptions } from '../formats/layouts';
 import { mulberry32 } from '../random';
 import { createFormatWriter } from '../export/writers';
 import { writeAll } from '../export/test-fixtures';

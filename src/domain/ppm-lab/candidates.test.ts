@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasBit, TAG_WORDS } from '../features/feature-set';
-import { TAG_COUNT, TAG_IDS } from '../features/tags';
+import { hasBit, TAG_WORDS } from '../tags/tag-set';
+import { TAG_COUNT, TAG_IDS } from '../tags/tags';
 import type { Label, Preference } from '../labels';
 import { mulberry32 } from '../random';
 import { candidateOrder } from '../routing/candidates';

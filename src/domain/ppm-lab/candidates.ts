@@ -7,7 +7,7 @@
 // (the routing module's CandidateBuilder, so the lab and the router build identical subsets) and the cap
 // sample from a second stream of the same candidate. Candidates are produced one at a time, so K x 10k
 // mixes never sit in memory together.
-import { TAG_COUNT, TAG_IDS } from '../features/tags';
+import { TAG_COUNT, TAG_IDS } from '../tags/tags';
 import { CandidateBuilder } from '../routing/candidates';
 import { mixSeed, Rng } from '../routing/rng';
 import { PpmLabError, throwIfAborted } from './errors';

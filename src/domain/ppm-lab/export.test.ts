@@ -1,7 +1,7 @@
 // The exported ONNX PPM must compute what the fitter's own model computes, on raw counts.
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TAG_IDS } from '../features/tags';
+import { TAG_IDS } from '../tags/tags';
 import { readPpmInfo } from '../ppm/contract';
 import { mulberry32 } from '../random';
 import { describeFit, exportFittedPpm, FITTED_SOURCE, fitPpm, predictFitted, type PpmFitKind } from './fit';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TAG_IDS } from '../features/tags';
+import { TAG_IDS } from '../tags/tags';
 import { mulberry32 } from '../random';
 import { describeFitRangeExcess, outsideFitRange, readPpmInfo } from '../ppm/contract';
 import { chooseFit, exportFittedPpm, fitPpm, foldAssignment, predictFitted, spearman, type FitData } from './fit';

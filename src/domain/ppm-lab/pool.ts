@@ -2,7 +2,7 @@
 // instance, and the paper drops ties by either source (spec section 5), so the pool is the instances whose
 // human and LM winners are both A or B. A gold split (for the proxy evaluator) is held out first, from the
 // instances with a human winner, so that no candidate mix ever trains on a gold pair.
-import { TAG_WORDS } from '../features/feature-set';
+import { TAG_WORDS } from '../tags/tag-set';
 import { majorityOf, winnerOf, type Label, type Winner } from '../labels';
 import { mixSeed, Rng } from '../routing/rng';
 import { TagIndex } from '../routing/tag-index';

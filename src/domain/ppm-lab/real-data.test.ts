@@ -5,11 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { assembleFeatureSet, scoreChunk } from '../features/feature-set';
-import { lexicalScorers } from '../features/lexical-scorers';
-import { TAG_COUNT } from '../features/tags';
+import { assembleTagSet, scoreChunk } from '../tags/tag-set';
+import { lexicalScorers } from '../tags/lexical-scorers';
+import { TAG_COUNT } from '../tags/tags';
 import { ImportSession } from '../formats/import-session';
-import { defaultMapOptions } from '../formats/shapes';
+import { defaultMapOptions } from '../formats/layouts';
 import { generateCandidates, planCandidates } from './candidates';
 import { fitPpm, spearman, type FitResult } from './fit';
 import { preparePool } from './pool';
@@ -24,7 +24,7 @@ describe.skipIf(!existsSync(PANDALM))('the PPM lab loop on pairs/pandalm.jsonl (
     const records = [...session.records('pairs', defaultMapOptions('pairs'))];
     expect(records).toHaveLength(999);
     const chunk = scoreChunk(records, 0, lexicalScorers);
-    const fs = assembleFeatureSet({
+    const fs = assembleTagSet({
       datasetId: 'pandalm', n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits,
       withDescriptive: chunk.withTags, defects: chunk.defects, semanticSource: 'file', computeMs: 0, now: 0,
     });

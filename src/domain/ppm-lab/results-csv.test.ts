@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TAG_IDS } from '../features/tags';
+import { TAG_IDS } from '../tags/tags';
 import { parseCountsCsv, parseResultsCsv } from './results-csv';
 
 const F = TAG_IDS.length;

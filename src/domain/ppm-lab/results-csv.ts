@@ -2,7 +2,7 @@
 // the paper's feature strings, as written by the candidate generator) and a results CSV (a score column such
 // as `Overall`, plus either a candidate id to join with the counts or the count columns themselves, as the
 // paper's pipeline writes them). Problems are errors naming the file, the 1-based line and the column.
-import { TAG_IDS, TAG_INDEX } from '../features/tags';
+import { TAG_IDS, TAG_INDEX } from '../tags/tags';
 import { CsvReader } from '../formats/csv-reader';
 import type { RawRow, RowProblem } from '../formats/types';
 import { PpmLabError } from './errors';

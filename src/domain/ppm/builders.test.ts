@@ -1,7 +1,7 @@
 // Built PPMs must load in onnxruntime-web (wasm backend under Node) and compute what they claim.
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TAG_IDS } from '../features/tags';
+import { TAG_IDS } from '../tags/tags';
 import { readModelSummary } from '../onnx';
 import { buildLinearPpm, buildQuadraticPpm, PPM_INPUT_NAME, PPM_OUTPUT_NAME } from './builders';
 import { PPM_META, readPpmInfo } from './contract';

@@ -2,7 +2,7 @@
 // model y = b + w.v + v^T Q v, both over a batch of raw tag-count rows [N, F] -> [N, 1]. The bytes depend
 // only on the arguments (fixed value and node names, fixed metadata order), so the same inputs always give
 // the same file and the same hash.
-import { TAG_IDS } from '../features/tags';
+import { TAG_IDS } from '../tags/tags';
 import { attr, encodeModel, GraphBuilder } from '../onnx';
 import { PPM_CONTRACT_VERSION, PPM_META, validateFeatureList, type FitRange, type PpmKind } from './contract';
 

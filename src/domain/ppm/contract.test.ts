@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SEMANTIC_SCORES } from '../features/feature-set';
-import { TAG_DEFS, TAG_IDS } from '../features/tags';
+import { SEMANTIC_SCORES } from '../tags/tag-set';
+import { TAG_DEFS, TAG_IDS } from '../tags/tags';
 import { encodeModel, GraphBuilder, readMetadataProps } from '../onnx';
 import { buildLinearPpm } from './builders';
 import { matchFeatures, PPM_META, PpmError, readPpmInfo, toPpmInput, type PpmErrorCode } from './contract';

@@ -1,7 +1,7 @@
 // The PPM contract (docs/ppm-contract.md): what an ONNX file must look like to serve as a performance
 // prediction model here, a reader that checks a file against it without running it, and the mapping from
 // the model's input columns to the tags a dataset has.
-import { TAG_IDS } from '../features/tags';
+import { TAG_IDS } from '../tags/tags';
 import { ProtoDecodeError, readMetadataProps, readModelSummary, type ModelSummary, type ValueInfoSummary } from '../onnx';
 import { HyperError } from '../errors';
 
@@ -209,7 +209,7 @@ export function describeFitRangeExcess(excess: ReturnType<typeof outsideFitRange
   );
 }
 
-function shapeText(v: ValueInfoSummary): string {
+function layoutText(v: ValueInfoSummary): string {
   if (v.shape === null) return 'unknown rank';
   return `[${v.shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 }
@@ -224,11 +224,11 @@ function checkInput(summary: ModelSummary, F: number): { name: string; fixedBatc
     throw new PpmError('bad-input', `input "${input.name}" is ${input.elemType ?? 'not a tensor'}: a PPM input must be float32 [N, ${F}] (raw tag counts)`);
   }
   if (input.shape === null || input.shape.length !== 2) {
-    throw new PpmError('bad-input', `input "${input.name}" has shape ${shapeText(input)}: a PPM input must be rank 2, [N, ${F}]`);
+    throw new PpmError('bad-input', `input "${input.name}" has shape ${layoutText(input)}: a PPM input must be rank 2, [N, ${F}]`);
   }
   const width = input.shape[1];
   if (typeof width === 'number' && width !== F) {
-    throw new PpmError('bad-input', `input "${input.name}" is ${shapeText(input)} but ${PPM_META.features} lists ${F} features: the second dim must be ${F}`);
+    throw new PpmError('bad-input', `input "${input.name}" is ${layoutText(input)} but ${PPM_META.features} lists ${F} features: the second dim must be ${F}`);
   }
   const batch = input.shape[0];
   return { name: input.name, fixedBatch: typeof batch === 'number' ? batch : null };
@@ -248,13 +248,13 @@ function checkOutput(summary: ModelSummary, warnings: string[]): string {
     return output.name;
   }
   if (output.shape.length !== 2) {
-    throw new PpmError('bad-output', `output "${output.name}" has shape ${shapeText(output)}: a PPM output must be rank 2, [N, 1]`);
+    throw new PpmError('bad-output', `output "${output.name}" has shape ${layoutText(output)}: a PPM output must be rank 2, [N, 1]`);
   }
   const width = output.shape[1];
   if (typeof width === 'number' && width !== 1) {
-    throw new PpmError('bad-output', `output "${output.name}" is ${shapeText(output)}: a PPM output must be [N, 1] (one predicted score per row)`);
+    throw new PpmError('bad-output', `output "${output.name}" is ${layoutText(output)}: a PPM output must be [N, 1] (one predicted score per row)`);
   }
-  if (typeof width !== 'number') warnings.push(`output "${output.name}" is ${shapeText(output)}: its second dim is not fixed; it must be 1 at run time`);
+  if (typeof width !== 'number') warnings.push(`output "${output.name}" is ${layoutText(output)}: its second dim is not fixed; it must be 1 at run time`);
   return output.name;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TAG_COUNT, TAG_IDS } from '../features/tags';
+import { TAG_COUNT, TAG_IDS } from '../tags/tags';
 import { matchFeatures } from './contract';
 import { tagCountEvaluator } from './evaluator';
 

@@ -1,7 +1,7 @@
 // Adapts a PPM runtime (an ONNX session in a worker or in Node) to routing's evaluator: routing feeds the
 // 90 tag counts in TAG_IDS order; the model takes its own feature list, in its own order, possibly with a
 // fixed batch size.
-import { TAG_COUNT } from '../features/tags';
+import { TAG_COUNT } from '../tags/tags';
 import type { FeatureMatch, PpmInfo } from './contract';
 import { toPpmInput } from './contract';
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../features/tags';
+import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../tags/tags';
 import { readPpmInfo } from './contract';
 import { buildPaperPriorPpm, PAPER_PRIOR, PaperPriorParseError, paperPriorWeights, TABLE13_ABSENT_TAG } from './paper-prior';
 import { parsePpmIndex } from './ppm-index';

@@ -3,7 +3,7 @@
 // The paper publishes no PPM coefficients, so this model ranks mixes by summed per-tag gains; its output is
 // a relative gain in Table 13's units, not a calibrated RewardBench score.
 import { HyperError } from '../errors';
-import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../features/tags';
+import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../tags/tags';
 import { buildLinearPpm } from './builders';
 
 export const TABLE13_HEADER = ['feature', 'gain_x1e-3'] as const;

@@ -12,7 +12,7 @@
 // Candidate k of a run with seed s draws from its own stream mixSeed(s, k), so it can be rebuilt alone,
 // and the candidate for budget b is the prefix of the same candidate for any larger budget: a budget
 // curve builds each candidate once, up to its largest budget.
-import { TAG_COUNT } from '../features/tags';
+import { TAG_COUNT } from '../tags/tags';
 import { mixSeed, Rng } from './rng';
 import type { TagIndex } from './tag-index';
 

@@ -1,7 +1,7 @@
 // Routing over the pairs that can be routed: pairs with an empty response or identical responses
 // (pair-defects.ts) are never sent to humans, so strategies run over a tag index of the other pairs, and their
 // results are mapped back to dataset positions here.
-import { TAG_WORDS } from '../features/feature-set';
+import { TAG_WORDS } from '../tags/tag-set';
 import { countDefects, type PairDefect } from '../pair-defects';
 import { buildTagIndex, type TagIndex } from './tag-index';
 

@@ -4,11 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assembleFeatureSet, hasBit, scoreChunk } from '../features/feature-set';
-import { lexicalScorers } from '../features/lexical-scorers';
-import { TAG_COUNT, TAG_IDS } from '../features/tags';
+import { assembleTagSet, hasBit, scoreChunk } from '../tags/tag-set';
+import { lexicalScorers } from '../tags/lexical-scorers';
+import { TAG_COUNT, TAG_IDS } from '../tags/tags';
 import { ImportSession } from '../formats/import-session';
-import { defaultMapOptions } from '../formats/shapes';
+import { defaultMapOptions } from '../formats/layouts';
 import { resolveBudget } from './budget';
 import { linearPpm } from './ppm';
 import { Router } from './router';
@@ -24,7 +24,7 @@ describe.skipIf(!existsSync(PRD) || !existsSync(TABLE13))('real data: top-k pari
     const records = [...session.records(shape, defaultMapOptions(shape))];
     const n = records.length;
     const chunk = scoreChunk(records, 0, lexicalScorers);
-    const fs = assembleFeatureSet({
+    const fs = assembleTagSet({
       datasetId: 'prd', n, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits, withDescriptive: chunk.withTags, defects: chunk.defects,
       semanticSource: 'file', computeMs: 0, now: 0,
     });

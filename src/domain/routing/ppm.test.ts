@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TAG_COUNT } from '../features/tags';
+import { TAG_COUNT } from '../tags/tags';
 import { isRoutingError } from './errors';
 import { linearPpm, predictRows, quadraticPpm, type PpmEvaluator } from './ppm';
 

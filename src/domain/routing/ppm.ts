@@ -1,6 +1,6 @@
 // The PPM as routing sees it: an async batch evaluator over raw tag counts, plus plain-JS linear and
 // quadratic evaluators (tests, benchmarks, and a fallback when no ONNX runtime is at hand).
-import { TAG_COUNT } from '../features/tags';
+import { TAG_COUNT } from '../tags/tags';
 import { RoutingError, throwIfAborted } from './errors';
 
 import type { PpmEvaluator } from '../ppm/evaluator';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { setBit, TAG_WORDS } from '../features/feature-set';
-import { TAG_COUNT } from '../features/tags';
+import { setBit, TAG_WORDS } from '../tags/tag-set';
+import { TAG_COUNT } from '../tags/tags';
 import { CandidateBuilder, candidateOrder } from './candidates';
 import { isRoutingError } from './errors';
 import { linearPpm, quadraticPpm, type PpmEvaluator } from './ppm';

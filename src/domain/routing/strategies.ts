@@ -1,7 +1,7 @@
 // The HyPER routing strategies (spec section 4) over a TagIndex and an async batch PPM, plus a swap-based
 // local search and a budget curve for a slider. Every PPM call is batched (all candidates of a budget, all
 // budget points) and split only above maxRowsPerCall rows.
-import { TAG_COUNT } from '../features/tags';
+import { TAG_COUNT } from '../tags/tags';
 import { checkBudget } from './budget';
 import { CandidateBuilder } from './candidates';
 import { RoutingError, throwIfAborted } from './errors';

@@ -1,6 +1,6 @@
 // Seeded synthetic tag matrices and PPM weights, for tests and benchmarks.
-import { TAG_WORDS } from '../features/feature-set';
-import { TAG_COUNT } from '../features/tags';
+import { TAG_WORDS } from '../tags/tag-set';
+import { TAG_COUNT } from '../tags/tags';
 import { Rng } from './rng';
 
 /**

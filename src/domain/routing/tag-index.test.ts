@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countTags as featureCountTags, hasBit, setBit, TAG_WORDS } from '../features/feature-set';
-import { TAG_COUNT } from '../features/tags';
+import { countTags as featureCountTags, hasBit, setBit, TAG_WORDS } from '../tags/tag-set';
+import { TAG_COUNT } from '../tags/tags';
 import { isRoutingError } from './errors';
 import { randomTagMatrix } from './synthetic';
 import { buildTagIndex } from './tag-index';

@@ -1,7 +1,7 @@
 // A compact index over the tag bit matrix, built once per feature set: for each tag the instances that
 // carry it (CSR), for each instance its tags (CSR), and fast tag counts of any member list.
-import { TAG_WORDS } from '../features/feature-set';
-import { TAG_COUNT } from '../features/tags';
+import { TAG_WORDS } from '../tags/tag-set';
+import { TAG_COUNT } from '../tags/tags';
 import { RoutingError } from './errors';
 
 export class TagIndex {

@@ -1,0 +1,387 @@
+import { Name } from '../../components/name';
+import { stripBidiControls } from '../../domain/bidi';
+import { useEffect, useMemo, useState } from 'react';
+import { Button } from '../../components/button';
+import { NumberField } from '../../components/number-field';
+import { ConfirmFor } from '../../components/confirm-dialog';
+import { ErrorMessage } from '../../components/error-message';
+import { askedBudget, planBudget, planJson, resolveBudget, strategySpec, type StrategyName } from '../../domain/routing';
+import { downloadFile } from '../../components/download';
+import { openDb } from '../../storage/db';
+import { planFileOf } from '../../storage/routing-repo';
+import { routeHref } from '../../navigation/router';
+import type { PlanRow } from '../../storage/db';
+import type { BackendChoice, CurvePoint, RouteOutcome } from '../../workers/routing-protocol';
+import { BudgetChart } from './budget-chart';
+import { routingSessionKey, useActivePlan, useBudgetCurve, useExplain, useLockPlan, usePlanLabelCounts, usePlans, usePpms, usePreparedRouting, useRoute, useRouteDatasets, useRouteTagSet, useRemovePpm, useSetActivePlan, useUploadPpm } from './queries';
+import { useRouteSettings } from './route-settings';
+
+const STRATEGY_TEXT: Record<StrategyName, string> = {
+  simulated: 'Simulated (Algorithm 1, best of K candidates)',
+  topk: 'Gain top-k',
+  positive: 'Positive gain (budget is an output)',
+  best: 'Best over budgets ("unlimited budget")',
+};
+
+const BACKEND_TEXT: Record<BackendChoice, string> = { auto: 'Automatic (WebGPU on a real GPU, else WASM)', wasm: 'WASM', webgpu: 'WebGPU' };
+
+/** The Route area: pick a PPM, a strategy and a budget; see predicted quality and cost; lock a plan. */
+export function RouteArea({ projectId }: { projectId: string }) {
+  const datasets = useRouteDatasets(projectId);
+  const dataset = datasets.data?.[datasets.data.length - 1];
+  const tagSet = useRouteTagSet(dataset?.id);
+  if (datasets.isPending || tagSet.isPending) return <p className="p-6 text-sm text-slate-600">Loading…</p>;
+  if (!dataset) return <p className="p-6 text-sm text-slate-600">This project has no dataset yet: import one on the Data page first.</p>;
+  if (!tagSet.data) {
+    return (
+      <p className="p-6 text-sm text-slate-700">
+        Routing needs the dataset's tags. <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'tags' })}>Compute tags</a> first.
+      </p>
+    );
+  }
+  return <RoutePanel projectId={projectId} datasetId={dataset.id} datasetName={dataset.name} n={tagSet.data.n} tagSetAt={tagSet.data.createdAt} />;
+}
+
+function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projectId: string; datasetId: string; datasetName: string; n: number; tagSetAt: number }) {
+  const ppms = usePpms();
+  const upload = useUploadPpm();
+  const remove = useRemovePpm();
+  const [removing, setRemoving] = useState<string | null>(null);
+  const s = useRouteSettings();
+  const ppmHash = s.ppmHash ?? ppms.data?.find((p) => p.builtIn)?.hash;
+  const prepared = usePreparedRouting(datasetId, ppmHash, tagSetAt, s.backend);
+  const ready = prepared.isSuccess;
+  const session = ppmHash ? routingSessionKey(datasetId, ppmHash, tagSetAt, s.backend) : '';
+  const curve = useBudgetCurve(session, s.strategy === 'topk' ? 'topk' : 'simulated', s.candidates, s.seed, ready);
+  // Pairs with an empty response or identical responses are never routed: the budget is at most the rest.
+  const routable = prepared.data?.routable ?? n;
+  const count = Math.max(0, Math.min(routable, s.budgetCount ?? Math.round(n * 0.25)));
+  const [settled, setSettled] = useState(count);
+  useEffect(() => {
+    // Routing runs when the slider rests; while it moves, the chart reads the precomputed curve.
+    const t = setTimeout(() => setSettled(count), 200);
+    return () => clearTimeout(t);
+  }, [count]);
+  // Positive gain chooses its own budget; best over budgets takes the budget as the most it may spend.
+  const budgetFree = s.strategy === 'positive';
+  const spec = useMemo(
+    () => strategySpec(s.strategy, { budget: budgetFree ? null : settled, K: s.candidates, seed: s.seed, refine: s.refine }, routable),
+    [s.strategy, budgetFree, settled, s.candidates, s.seed, s.refine, routable],
+  );
+  const route = useRoute(session, spec, ready);
+  const plans = usePlans(projectId);
+  const lock = useLockPlan(projectId);
+  const outcome = route.data;
+  const humanCount = (budgetFree || s.strategy === 'best') && outcome ? outcome.plan.humanIdx.length : count;
+  const cost = humanCount * s.costHuman + (n - humanCount) * s.costLm;
+  const interpolated = useMemo(() => interpolate(curve.data?.points ?? [], count), [curve.data, count]);
+  const current = useActivePlan(projectId).data ?? undefined;
+
+  return (
+    <div className="mx-auto max-w-6xl space-y-5 p-6 text-sm">
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 className="text-lg font-semibold">Route</h2>
+        <span className="text-slate-500"><Name text={datasetName} /> · {n.toLocaleString('en-US')} pairs</span>
+      </div>
+      <section aria-label="Performance prediction model" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+        <div className="flex flex-wrap items-end gap-3">
+          <label className="flex flex-col gap-1">
+            <span className="text-xs text-slate-600">PPM</span>
+            <select aria-label="PPM" value={ppmHash ?? ''} onChange={(e) => s.set({ ppmHash: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1">
+              {ppms.data?.map((p) => (
+                <option key={p.hash} value={p.hash}>{stripBidiControls(p.name)}{p.builtIn ? ' (built in)' : ''}</option>
+              ))}
+            </select>
+          </label>
+          <label className="flex flex-col gap-1">
+            <span className="text-xs text-slate-600">Runs on</span>
+            <select aria-label="Backend" value={s.backend} onChange={(e) => s.set({ backend: e.target.value as BackendChoice })} className="rounded-md border border-slate-300 px-2 py-1">
+              {(Object.keys(BACKEND_TEXT) as BackendChoice[]).map((k) => <option key={k} value={k}>{BACKEND_TEXT[k]}</option>)}
+            </select>
+          </label>
+          {ppmHash && ppms.data?.find((p) => p.hash === ppmHash && !p.builtIn) && (
+            <Button variant="ghost" onClick={() => setRemoving(ppmHash)} aria-label="Remove this PPM">Remove</Button>
+          )}
+          <label className="flex flex-col gap-1">
+            <span className="text-xs text-slate-600">Upload a PPM (.onnx)</span>
+            <input
+              type="file"
+              accept=".onnx"
+              aria-label="Upload a PPM"
+              className="text-xs"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) upload.mutate(f, { onSuccess: (hash) => s.set({ ppmHash: hash }) });
+              }}
+            />
+          </label>
+        </div>
+        {ppms.error && <ErrorMessage title="Could not load the built-in PPMs" error={ppms.error} />}
+        {upload.isPending && <p className="text-slate-500" role="status">Checking the PPM file…</p>}
+        {upload.error && <ErrorMessage title="The PPM was not stored" error={upload.error} />}
+        {remove.error && <ErrorMessage title="Could not remove the PPM" error={remove.error} />}
+        <ConfirmFor
+          target={removing}
+          title="Remove this PPM?"
+          confirmText="Remove"
+          danger
+          onClose={() => setRemoving(null)}
+          onConfirm={(hash) => remove.mutate(hash, { onSuccess: () => s.set({ ppmHash: undefined }) })}
+        >
+          <p>It is removed from this browser. Plans locked with it keep its name and hash; upload the file again to route with it.</p>
+        </ConfirmFor>
+        {prepared.error && <ErrorMessage title="This PPM cannot be used" error={prepared.error} />}
+        {prepared.isFetching && <p className="text-slate-500">Loading the PPM and the tags…</p>}
+        {prepared.data && (
+          <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-0.5" data-testid="ppm-summary">
+            <dt className="text-slate-500">Kind</dt><dd>{prepared.data.ppm.kind}, {prepared.data.ppm.featureCount} features</dd>
+            <dt className="text-slate-500">Output</dt><dd>{prepared.data.ppm.output}</dd>
+            <dt className="text-slate-500">Source</dt><dd>{prepared.data.ppm.source}</dd>
+            <dt className="text-slate-500">Runs on</dt><dd data-testid="ppm-backend">{prepared.data.ppm.backend}</dd>
+            <dt className="text-slate-500">Missing in the data</dt>
+            <dd>
+              {prepared.data.ppm.missingInData.length === 0
+                ? 'none: every PPM feature is available'
+                : `${prepared.data.ppm.missingInData.length} features count as zero: ${prepared.data.ppm.missingInData.join(', ')}`}
+            </dd>
+          </dl>
+        )}
+        {prepared.data?.ppm.allHumanOutside && (
+          <p className="rounded-md bg-amber-50 p-2 text-amber-900" data-testid="ppm-extrapolation">
+            {prepared.data.ppm.allHumanOutside}. Budgets near all-human ask this PPM about mixes larger than any it was fitted on.
+          </p>
+        )}
+      </section>
+
+      {prepared.data && (
+        <section aria-label="Strategy and budget" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+          <div className="flex flex-wrap items-end gap-4">
+            <label className="flex flex-col gap-1">
+              <span className="text-xs text-slate-600">Strategy</span>
+              <select aria-label="Strategy" value={s.strategy} onChange={(e) => s.set({ strategy: e.target.value as StrategyName })} className="rounded-md border border-slate-300 px-2 py-1">
+                {(Object.keys(STRATEGY_TEXT) as StrategyName[]).map((k) => <option key={k} value={k}>{STRATEGY_TEXT[k]}</option>)}
+              </select>
+            </label>
+            <NumberField label="Candidates (K)" value={s.candidates} min={1} max={5000} integer onChange={(candidates) => s.set({ candidates })} />
+            <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} integer onChange={(seed) => s.set({ seed })} />
+            <label className="flex items-center gap-1"><input type="checkbox" checked={s.refine} onChange={(e) => s.set({ refine: e.target.checked })} /> Refine with local search</label>
+          </div>
+          <div className="flex flex-wrap items-end gap-4">
+            <label className="flex min-w-[20rem] flex-1 flex-col gap-1">
+              <span className="text-xs text-slate-600">
+                Human budget{s.strategy === 'best' ? ' (at most)' : ''}: {count.toLocaleString('en-US')} pairs ({((count / Math.max(1, n)) * 100).toFixed(1)}%)
+              </span>
+              <input type="range" aria-label="Human budget" min={0} max={routable} step={1} value={count} disabled={budgetFree} onChange={(e) => s.set({ budgetCount: Number(e.target.value), budgetKind: 'count' })} />
+            </label>
+            <NumberField label="Budget (pairs)" value={count} min={0} max={routable} integer onChange={(v) => s.set({ budgetCount: v, budgetKind: 'count' })} />
+            <NumberField label="Budget (%)" value={Math.round((count / Math.max(1, n)) * 1000) / 10} min={0} max={Math.floor((routable / Math.max(1, n)) * 1000) / 10} step={0.1} onChange={(v) => s.set({ budgetCount: Math.min(routable, Math.round((v / 100) * n)), budgetKind: 'fraction' })} />
+            <NumberField label="Cost per human label" value={s.costHuman} min={0} max={1e6} step={0.01} onChange={(costHuman) => s.set({ costHuman })} />
+            <NumberField label="Cost per LM label" value={s.costLm} min={0} max={1e6} step={0.001} onChange={(costLm) => s.set({ costLm })} />
+            <NumberField
+              label="Total money"
+              value={Math.round(count * s.costHuman + (n - count) * s.costLm)}
+              min={0}
+              max={1e12}
+              onChange={(total) => s.set({ budgetCount: resolveBudget({ kind: 'money', value: total, n, costHuman: s.costHuman, costLm: s.costLm }), budgetKind: 'money' })}
+            />
+          </div>
+          {routable < n && prepared.data && (
+            <p className="text-slate-600" data-testid="route-excluded">
+              {(n - routable).toLocaleString('en-US')} pairs are never routed: {prepared.data.excluded.empty} with an empty response, {prepared.data.excluded.identical} with identical responses (they carry no preference; Export leaves them out too). At most {routable.toLocaleString('en-US')} pairs can go to humans.
+            </p>
+          )}
+          <BudgetChart
+            n={n}
+            points={curve.data?.points ?? []}
+            allLm={prepared.data.allLm}
+            allHuman={prepared.data.allHuman}
+            current={{ budget: humanCount, predicted: outcome && !route.isPlaceholderData && (budgetFree || s.strategy === 'best' || outcome.plan.humanIdx.length === count) ? (outcome.plan.refinement?.startPredicted ?? outcome.plan.predicted) : (interpolated ?? prepared.data.allLm) }}
+            loading={curve.isFetching}
+            ms={curve.data?.ms}
+          />
+          {curve.error && <ErrorMessage title="Could not compute the budget curve" error={curve.error} />}
+          {route.error && <ErrorMessage title="Routing failed" error={route.error} />}
+          {route.isPending && route.fetchStatus === 'fetching' && <p className="text-slate-500" role="status" data-testid="route-computing">Routing…</p>}
+          {outcome && <Outcome outcome={outcome} allLm={prepared.data.allLm} cost={cost} stale={route.isFetching} />}
+          <div className="flex items-center gap-3">
+            <Button
+              variant="primary"
+              disabled={!outcome || route.isFetching || route.isPlaceholderData || lock.isPending}
+              onClick={() =>
+                outcome &&
+                ppmHash &&
+                lock.mutate({
+                  ...outcome.plan,
+                  budget: planBudget(askedBudget(s.budgetKind, budgetFree ? outcome.plan.humanIdx.length : settled, n, s.costHuman, s.costLm), outcome.plan.humanIdx.length),
+                  projectId, datasetId, ppmHash, ppmName: prepared.data.ppm.name,
+                  ppm: { kind: prepared.data.ppm.kind, output: prepared.data.ppm.output, source: prepared.data.ppm.source, missingInData: [...prepared.data.ppm.missingInData] },
+                  backend: prepared.data.ppm.backend, featureSetCreatedAt: tagSetAt,
+                })
+              }
+            >
+              Lock routing plan
+            </Button>
+            {lock.error && <ErrorMessage title="Could not lock the plan" error={lock.error} />}
+          </div>
+          {current && (
+            <div className="flex flex-wrap items-center gap-3 rounded-md bg-emerald-50 p-2 text-emerald-900">
+              <p role="status" data-testid="current-plan">
+                Plan v{current.version} in use for Annotate and Export (locked {new Date(current.createdAt).toLocaleString()}): {current.strategy}{current.seed === null ? '' : `, seed ${current.seed}`}, predicted{' '}
+                {formatScore(current.predicted)}. Human queue: {current.humanIdx.length.toLocaleString('en-US')} pairs.
+              </p>
+              <Button onClick={() => void downloadPlan(current)}>Download plan (JSON)</Button>
+            </div>
+          )}
+        </section>
+      )}
+      {plans.data && plans.data.length > 0 && prepared.data && <PlanHistory projectId={projectId} plans={plans.data} activeId={current?.id} />}
+      {prepared.data && <TagGains gains={prepared.data.tagGains} />}
+      {prepared.data && <Explain session={session} n={n} chosen={outcome?.plan.humanIdx} />}
+    </div>
+  );
+}
+
+/** Every locked plan, newest first, with the labels made under it; the lead picks the one Annotate and Export use. */
+function PlanHistory({ projectId, plans, activeId }: { projectId: string; plans: PlanRow[]; activeId: string | undefined }) {
+  const counts = usePlanLabelCounts(projectId);
+  const pick = useSetActivePlan(projectId);
+  return (
+    <section aria-labelledby="plan-history-title" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h3 id="plan-history-title" className="mb-1 font-semibold">Plan history</h3>
+      <p className="mb-2 text-slate-600">
+        Locking a plan never deletes one, and no annotation is lost by re-routing: Export keeps every human label of the dataset, whatever plan it was made under, unless you restrict it to one plan there.
+      </p>
+      <table className="w-full" aria-label="Plan history">
+        <thead className="text-left text-xs uppercase text-slate-500">
+          <tr><th>Version</th><th>Locked</th><th>Strategy</th><th>PPM</th><th className="text-right">Routed</th><th className="text-right">Labels made</th><th /></tr>
+        </thead>
+        <tbody>
+          {plans.map((p) => {
+            const c = counts.data?.get(p.id);
+            const active = p.id === activeId;
+            return (
+              <tr key={p.id} className={`border-t border-slate-100 ${active ? 'bg-emerald-50' : ''}`} data-testid={`plan-row-${p.version}`}>
+                <td>v{p.version}</td>
+                <td className="text-xs">{new Date(p.createdAt).toLocaleString()}</td>
+                <td className="font-mono text-xs">{p.strategy}</td>
+                <td className="text-xs"><Name text={p.ppmName} /></td>
+                <td className="text-right tabular-nums">{p.budget.count.toLocaleString('en-US')}</td>
+                <td className="text-right tabular-nums" data-testid={`plan-labels-${p.version}`}>
+                  {(c?.labels ?? 0).toLocaleString('en-US')}{c && c.annotators > 1 ? ` (${c.annotators} annotators)` : ''}
+                </td>
+                <td className="space-x-2 text-right">
+                  {active ? (
+                    <span className="text-xs font-semibold text-emerald-800">in use</span>
+                  ) : (
+                    <Button variant="ghost" disabled={pick.isPending} onClick={() => pick.mutate(p.id)} aria-label={`Use plan v${p.version} for Annotate and Export`}>Use</Button>
+                  )}
+                  <Button variant="ghost" onClick={() => void downloadPlan(p)} aria-label={`Download plan v${p.version}`}>JSON</Button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {pick.error ? <ErrorMessage title="Could not pick the plan" error={pick.error} /> : null}
+    </section>
+  );
+}
+
+/** The locked plan as a plan file (the format `hyper route` writes and `hyper merge` reads). */
+async function downloadPlan(plan: PlanRow): Promise<void> {
+  const file = await planFileOf(openDb(), plan, { app: 'hyper-workbench', version: __APP_VERSION__ });
+  downloadFile(`plan-v${plan.version}.json`, planJson(file), 'application/json');
+}
+
+/** Scores of the paper prior are small (sums of 1e-3 gains): show significant digits, not fixed decimals. */
+function formatScore(v: number): string {
+  return Math.abs(v) >= 0.1 ? v.toFixed(4) : v.toPrecision(4);
+}
+
+function interpolate(points: CurvePoint[], budget: number): number | null {
+  if (points.length === 0) return null;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    if (budget <= b.budget) return a.predicted + ((b.predicted - a.predicted) * (budget - a.budget)) / Math.max(1, b.budget - a.budget);
+  }
+  return points[points.length - 1]!.predicted;
+}
+
+function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm: number; cost: number; stale: boolean }) {
+  const { plan } = outcome;
+  const refinement = plan.refinement;
+  // The strategy's own prediction; a refined plan's is shown on its own line.
+  const predicted = refinement?.startPredicted ?? plan.predicted;
+  return (
+    <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome" aria-busy={stale} data-ms={outcome.ms} data-budget={plan.humanIdx.length} data-strategy={outcome.spec.strategy} data-seed={plan.seed ?? ''} data-candidates={outcome.evaluated}>
+      {stale && <p className="text-xs text-slate-500" role="status">Updating…</p>}
+      <p>
+        <strong>{plan.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted <strong data-testid="predicted" data-value={predicted}>{formatScore(predicted)}</strong>{' '}
+        ({predicted - allLm >= 0 ? '+' : ''}{formatScore(predicted - allLm)} over all-LM) · {outcome.evaluated.toLocaleString('en-US')} {outcome.evaluated === 1 ? 'candidate' : 'candidates'} evaluated · cost{' '}
+        {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
+      </p>
+      {outcome.outsideFitRange && <p className="mt-1 text-amber-800" data-testid="outcome-extrapolation">{outcome.outsideFitRange}.</p>}
+      {refinement && (
+        <p className="mt-1 text-slate-700">
+          Local search (beyond the paper): {refinement.swapsAccepted} swaps, predicted {formatScore(plan.predicted)} ({(refinement.improvement >= 0 ? '+' : '') + refinement.improvement.toPrecision(3)}){refinement.localOptimum ? ', a swap-local optimum' : ''}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function TagGains({ gains }: { gains: { tag: string; gain: number; carriers: number }[] }) {
+  const [all, setAll] = useState(false);
+  const sorted = [...gains].sort((a, b) => b.gain - a.gain);
+  const shown = all ? sorted : sorted.slice(0, 12);
+  return (
+    <section aria-labelledby="gains-title" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h3 id="gains-title" className="mb-2 font-semibold">Gain per tag (this PPM on this dataset)</h3>
+      <p className="mb-2 text-slate-600">Average predicted gain per instance when up to 100 random instances carrying the tag go to humans (the analogue of the paper's Table 13).</p>
+      <table className="w-full" aria-label="Gain per tag">
+        <thead className="text-left text-xs uppercase text-slate-500"><tr><th>Tag</th><th className="text-right">Gain per instance</th><th className="text-right">Pairs with it</th></tr></thead>
+        <tbody>
+          {shown.map((g) => (
+            <tr key={g.tag} className="border-t border-slate-100"><td className="font-mono text-xs">{g.tag}</td><td className="text-right tabular-nums" data-value={g.gain}>{g.gain.toExponential(3)}</td><td className="text-right tabular-nums">{g.carriers.toLocaleString('en-US')}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <Button variant="ghost" onClick={() => setAll(!all)}>{all ? 'Show fewer' : `Show all ${gains.length}`}</Button>
+    </section>
+  );
+}
+
+function Explain({ session, n, chosen }: { session: string; n: number; chosen: Uint32Array | undefined }) {
+  const [text, setText] = useState('1');
+  const idx = text.trim() === '' ? Number.NaN : Number(text) - 1;
+  const valid = Number.isInteger(idx) && idx >= 0 && idx < n;
+  const explain = useExplain(session, valid ? idx : null, true);
+  const routed = valid && chosen ? chosen.includes(idx) : null;
+  const excluded = explain.data?.excluded ?? null;
+  return (
+    <section aria-labelledby="explain-title" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h3 id="explain-title" className="mb-2 font-semibold">Why this pair?</h3>
+      <label className="flex items-center gap-2">Pair number <input aria-label="Explain pair number" aria-invalid={!valid} value={text} onChange={(e) => setText(e.target.value)} className="w-28 rounded-md border border-slate-300 px-2 py-1 aria-[invalid=true]:border-red-500" /></label>
+      {!valid && <p role="alert" className="mt-1 text-red-700">Enter a pair number from 1 to {n.toLocaleString('en-US')}.</p>}
+      {valid && explain.isFetching && !explain.data && <p className="mt-1 text-slate-500">Computing…</p>}
+      {valid && explain.error && <ErrorMessage title="Could not explain this pair" error={explain.error} />}
+      {valid && excluded && (
+        <p className="mt-2" data-testid="explain">Pair {idx + 1} is never routed: {excluded === 'identical' ? 'its two responses are the same text' : 'one of its responses is empty'}, so it carries no preference.</p>
+      )}
+      {valid && explain.data && !excluded && (
+        <div className="mt-2" data-testid="explain">
+          <p>
+            {routed === null ? '' : routed ? 'Routed to humans. ' : 'Kept with the LM label. '}
+            Its own gain: {explain.data.gain.toExponential(3)}. Contribution of each of its tags (gain lost if the tag were absent):
+          </p>
+          <ul className="mt-1">
+            {explain.data.tags.map((t) => (
+              <li key={t.tag} className="flex justify-between gap-3 font-mono text-xs"><span>{t.tag}</span><span className="tabular-nums">{t.contribution.toExponential(3)}</span></li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

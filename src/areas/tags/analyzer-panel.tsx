@@ -1,0 +1,175 @@
+import { useMutation } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { Button } from '../../components/button';
+import { ErrorMessage } from '../../components/error-message';
+import { ProgressBar } from '../../components/progress-bar';
+import type { AnalyzerRunSummary, AnalyzerSettings } from '../../workers/analyzer-protocol';
+import { analyzerWorker } from '../../workers/analyzer-client';
+import { isCancelled, type JobProgress } from '../../workers/protocol';
+
+const STORAGE_KEY = 'hyper.analyzer.settings';
+
+interface Form {
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+  rememberKey: boolean;
+  concurrency: number;
+  inputPer1k: string;
+  outputPer1k: string;
+  onlyMissing: boolean;
+}
+
+const DEFAULTS: Form = {
+  baseUrl: 'http://127.0.0.1:8000/v1',
+  model: '',
+  apiKey: '',
+  rememberKey: false,
+  concurrency: 4,
+  inputPer1k: '',
+  outputPer1k: '',
+  onlyMissing: true,
+};
+
+// Settings live in this browser's localStorage only; the API key is kept there only when the user asks.
+function loadForm(): Form {
+  try {
+    return { ...DEFAULTS, ...(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<Form>) };
+  } catch {
+    return DEFAULTS;
+  }
+}
+
+function saveForm(f: Form): void {
+  localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...f, apiKey: f.rememberKey ? f.apiKey : '' }));
+}
+
+function toSettings(f: Form): AnalyzerSettings | string {
+  if (!/^https?:\/\/\S+$/.test(f.baseUrl.trim())) return 'The base URL must start with http:// or https://.';
+  if (!f.model.trim()) return 'Name the model to ask.';
+  const price = f.inputPer1k.trim() || f.outputPer1k.trim() ? { inputPer1k: Number(f.inputPer1k) || 0, outputPer1k: Number(f.outputPer1k) || 0 } : undefined;
+  return {
+    baseUrl: f.baseUrl.trim(),
+    model: f.model.trim(),
+    ...(f.apiKey ? { apiKey: f.apiKey } : {}),
+    concurrency: Math.max(1, Math.min(32, f.concurrency)),
+    maxRetries: 4,
+    timeoutMs: 60_000,
+    ...(price ? { price } : {}),
+  };
+}
+
+/** Descriptive tags through an OpenAI-compatible endpoint the user runs or pays for. */
+export function AnalyzerPanel({ datasetId, withDescriptive, n, onDone }: { datasetId: string; withDescriptive: number | null; n: number; onDone: () => void }) {
+  const [form, setForm] = useState<Form>(loadForm);
+  const [progress, setProgress] = useState<JobProgress | null>(null);
+  const abort = useRef<AbortController | null>(null);
+  const run = useMutation({
+    mutationFn: (settings: AnalyzerSettings) => {
+      const controller = new AbortController();
+      abort.current = controller;
+      return analyzerWorker().request({ type: 'analyze', datasetId, settings, onlyMissing: form.onlyMissing }, { signal: controller.signal, onProgress: setProgress });
+    },
+    onSuccess: onDone,
+  });
+  const update = (patch: Partial<Form>) => {
+    const next = { ...form, ...patch };
+    setForm(next);
+    saveForm(next);
+  };
+  const settings = toSettings(form);
+  const d = progress?.detail;
+
+  return (
+    <details className="rounded-lg border border-slate-200 bg-white p-4 text-sm" open={withDescriptive === 0}>
+      <summary className="cursor-pointer font-semibold">
+        Descriptive tags from an LLM{' '}
+        <span className="font-normal text-slate-500">
+          ({withDescriptive === null ? 'compute tags to see coverage' : `${withDescriptive.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} pairs have them`})
+        </span>
+      </summary>
+      <p className="mt-2 text-slate-600">
+        One request per prompt and dimension (8 dimensions) to an OpenAI-compatible chat endpoint, temperature 0.
+        Answers are checked against the allowed values and cached in this browser, so a rerun costs nothing. The
+        requests go only to the URL below; the key stays in this browser.
+      </p>
+      <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-3">
+        <Field label="Base URL"><input aria-label="Base URL" value={form.baseUrl} onChange={(e) => update({ baseUrl: e.target.value })} className={INPUT} /></Field>
+        <Field label="Model"><input aria-label="Model" value={form.model} onChange={(e) => update({ model: e.target.value })} className={INPUT} /></Field>
+        <Field label="API key (optional)">
+          <input aria-label="API key" type="password" autoComplete="off" value={form.apiKey} onChange={(e) => update({ apiKey: e.target.value })} className={INPUT} />
+        </Field>
+        <Field label="Parallel requests">
+          <input aria-label="Parallel requests" type="number" min={1} max={32} value={form.concurrency} onChange={(e) => update({ concurrency: Number(e.target.value) || 1 })} className={INPUT} />
+        </Field>
+        <Field label="Price per 1k input tokens"><input aria-label="Price per 1k input tokens" value={form.inputPer1k} onChange={(e) => update({ inputPer1k: e.target.value })} className={INPUT} /></Field>
+        <Field label="Price per 1k output tokens"><input aria-label="Price per 1k output tokens" value={form.outputPer1k} onChange={(e) => update({ outputPer1k: e.target.value })} className={INPUT} /></Field>
+      </div>
+      <div className="mt-3 flex flex-wrap items-center gap-4">
+        <label className="flex items-center gap-1"><input type="checkbox" checked={form.rememberKey} onChange={(e) => update({ rememberKey: e.target.checked })} /> Remember the key in this browser</label>
+        <label className="flex items-center gap-1"><input type="checkbox" checked={form.onlyMissing} onChange={(e) => update({ onlyMissing: e.target.checked })} /> Only pairs without tags from the file</label>
+        <Button variant="primary" disabled={typeof settings === 'string' || run.isPending} onClick={() => typeof settings !== 'string' && (setProgress(null), run.mutate(settings))}>
+          Run analyzer
+        </Button>
+      </div>
+      {typeof settings === 'string' && <p className="mt-2 text-slate-500">{settings}</p>}
+      {run.isPending && (
+        <div className="mt-3 space-y-1">
+          <ProgressBar progress={progress} label="Asking the analyzer" onCancel={() => abort.current?.abort()} />
+          {d && (
+            <p className="text-xs text-slate-600" data-testid="analyzer-progress">
+              {progress?.done.toLocaleString('en-US')} of {progress?.total.toLocaleString('en-US')} answers · {d.cached ?? 0} cached · {d.failed ?? 0} failed · {d.requests ?? 0} requests
+              {d.cost !== null && d.cost !== undefined ? ` · est. cost ${d.cost.toFixed(4)}` : ''}
+            </p>
+          )}
+          {d?.waitUntil ? <WaitNote until={d.waitUntil} ms={d.waitMs ?? 0} serverAsked={d.waitServer === 1} /> : null}
+        </div>
+      )}
+      {run.error && !isCancelled(run.error) && <div className="mt-3"><ErrorMessage title="The analyzer run failed" error={run.error} /></div>}
+      {run.data && <Summary s={run.data} />}
+    </details>
+  );
+}
+
+const INPUT = 'w-full rounded-md border border-slate-300 px-2 py-1';
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <span className="text-xs text-slate-600">{label}</span>
+      {children}
+    </div>
+  );
+}
+
+function Summary({ s }: { s: AnalyzerRunSummary }) {
+  return (
+    <div className="mt-3 space-y-1" role="status" data-testid="analyzer-summary">
+      <p>
+        {s.cancelled ? 'Stopped: ' : s.fatal ? 'Stopped early: ' : 'Done: '}
+        {s.tagged.toLocaleString('en-US')} of {s.total.toLocaleString('en-US')} pairs tagged · {s.cached} answers from the cache · {s.failed} failed ·{' '}
+        {s.requests} requests{s.estimatedCost !== null ? ` · est. cost ${s.estimatedCost.toFixed(4)}` : ''}. The tags are recomputed with the new descriptive tags.
+      </p>
+      {s.fatal && <p className="text-red-700">{s.fatal}</p>}
+      {s.errors.slice(0, 10).map((e, i) => (
+        <p key={i} className="pair-text text-xs text-red-700">pair {Number(e.key) + 1}, {e.dimension}: {e.message}</p>
+      ))}
+    </div>
+  );
+}
+
+/** The run is pausing before a retry: how long, why, and that Cancel stops it. */
+function WaitNote({ until, ms, serverAsked }: { until: number; ms: number; serverAsked: boolean }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const left = Math.max(0, Math.ceil((until - now) / 1000));
+  return (
+    <p role="status" className="text-xs text-amber-800" data-testid="analyzer-waiting">
+      {serverAsked ? `The server asked to wait (Retry-After ${Math.round(ms / 1000)} s)` : 'The server is busy'}: retrying in {left} s. Cancel stops the run; answers so far are kept.
+    </p>
+  );
+}
