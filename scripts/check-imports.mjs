@@ -15,8 +15,9 @@ const ALLOWED = {
   workers: ['domain', 'storage', 'workers'],
   navigation: ['navigation'],
   components: ['domain', 'components', 'workers'],
-  areas: ['domain', 'storage', 'workers', 'components', 'navigation', 'areas'],
-  app: ['domain', 'storage', 'workers', 'components', 'navigation', 'areas', 'app', 'demo'],
+  data: ['domain', 'storage', 'workers', 'data'],
+  areas: ['domain', 'storage', 'workers', 'components', 'navigation', 'data', 'areas'],
+  app: ['domain', 'storage', 'workers', 'components', 'navigation', 'data', 'areas', 'app', 'demo'],
   demo: [],
   cli: ['domain', 'cli'],
 };

@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorMessage } from '../components/error-message';
 import { ProjectsPage } from '../areas/projects/projects-page';
-import { projectKeys } from '../areas/projects/queries';
+import { keys } from '../data/queries';
+import { announce, listenToOtherTabs } from '../data/sync';
 import { openDb } from '../storage/db';
 import { removeStaleImports } from '../storage/datasets-repo';
 import { ensureDemoProject } from './demo-seed';
@@ -32,7 +33,7 @@ async function bootstrap(): Promise<{ removedStale: number }> {
 function Routes() {
   const route = useRoute();
   const qc = useQueryClient();
-  const ready = useQuery({ queryKey: ['bootstrap'], queryFn: bootstrap });
+  const ready = useQuery({ queryKey: keys.bootstrap, queryFn: bootstrap });
   if (ready.isPending) return <p className="p-6 text-sm text-slate-600">Opening browser storage…</p>;
   if (ready.error) return <div className="p-6"><ErrorMessage title="Browser storage (IndexedDB) is not available" error={ready.error} /></div>;
   if (route.page === 'projects') {
@@ -41,7 +42,7 @@ function Routes() {
         onOpen={(projectId) => navigate({ page: 'project', projectId, area: 'data' })}
         onOpenArea={(projectId, area) => navigate({ page: 'project', projectId, area })}
         onRestoreDemo={() => {
-          void ensureDemoProject({ force: true }).then(() => qc.invalidateQueries({ queryKey: projectKeys.all }));
+          void ensureDemoProject({ force: true }).then(() => announce(qc, [keys.projects.all]));
         }}
       />
     );
@@ -51,6 +52,8 @@ function Routes() {
 
 export function App() {
   const [client] = useState(makeQueryClient);
+  // Other tabs of the app say what they changed (a new plan, dataset or project); this tab reads it again.
+  useEffect(() => listenToOtherTabs(client), [client]);
   return (
     <QueryClientProvider client={client}>
       <div className="min-h-screen">

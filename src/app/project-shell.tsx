@@ -6,7 +6,7 @@ import { AnnotateArea } from '../areas/annotate/annotate-area';
 import { ExportArea } from '../areas/export/export-area';
 import { ReviewArea } from '../areas/review/review-area';
 import { LabArea } from '../areas/ppm-lab/lab-area';
-import { useProject } from '../areas/projects/queries';
+import { useProject } from '../data/queries';
 import { ErrorMessage } from '../components/error-message';
 import { AREAS, routeHref, type Area, type Route } from '../navigation/router';
 

@@ -56,3 +56,9 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, reason
     );
   });
 }
+
+/** SHA-256 of bytes as 64 lowercase hex digits (Web Crypto: browsers, workers and Node alike). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const d = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -15,6 +15,7 @@ import { ensureRoomFor } from './storage-guard';
 import { unzipSync } from 'fflate';
 import { BACKUP_MANIFEST, BackupError, parseBackupManifest, restoreProject } from '../storage/backup-repo';
 import type { ImportRequest, ImportResults, InspectResult } from './import-protocol';
+import { sha256Hex } from '../domain/util';
 
 interface Held {
   session: ImportSession;
@@ -38,11 +39,6 @@ function held(sessionId: string): Held {
 
 function checkCancelled(ctx: JobContext): void {
   if (ctx.signal.aborted) throw new ImportError('cancelled', 'Import cancelled.');
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 async function inspect(file: Blob, fileName: string, ctx: JobContext): Promise<InspectResult> {

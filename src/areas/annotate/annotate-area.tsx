@@ -15,12 +15,13 @@ import { useAnnotatorUi } from './annotator-store';
 import { HelpOverlay } from './help-overlay';
 import { ItemView } from './item-view';
 import { PacksPanel } from './packs-panel';
-import { packResults, usePrefetchNeighbours, useAnnotateProject, useAnnotatorState, useCurrentPlan, useInstance, useMyAnnotations, useSaveGuidelines, useSetAnnotatorState } from './queries';
+import { useCurrentPlan, useInstance, useMyAnnotations, useProject } from '../../data/queries';
+import { packResults, usePrefetchNeighbours, useAnnotatorState, useSaveGuidelines, useSetAnnotatorState } from './queries';
 import { useAnnotatorSession } from './use-annotator-session';
 
 /** The Annotate area: who is labelling, their queue from the locked plan, and the item being labelled. */
 export function AnnotateArea({ projectId }: { projectId: string }) {
-  const project = useAnnotateProject(projectId);
+  const project = useProject(projectId);
   const plan = useCurrentPlan(projectId);
   const storedName = useAnnotatorUi((s) => s.name);
   if (project.isPending || plan.isPending) return <p className="p-6 text-sm text-slate-600">Loading…</p>;

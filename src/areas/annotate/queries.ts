@@ -5,27 +5,19 @@ import { annotationId, type Annotation } from '../../domain/annotation';
 import { buildQueue, resumePosition, type QueueOrder } from '../../domain/annotate/queue';
 import { assignPacks, checkResultsTarget, PACK_FORMAT, packIdOf, type AnnotationPack, type ImportPlan, type ResultsReading } from '../../domain/annotate/pack';
 import { serializeAnnotationsFile, type AnnotationsFileProblem } from '../../domain/merge';
-import { getAnnotatorState, importAnnotations, listAnnotationsOf, listImportedResults, listProjectAnnotations, putAnnotatorState, removeImportedResults } from '../../storage/annotations-repo';
+import { getAnnotatorState, importAnnotations, listAnnotationsOf, listImportedResults, putAnnotatorState, removeImportedResults } from '../../storage/annotations-repo';
 import { annotatedDatasetOf, getDataset, readInstances } from '../../storage/datasets-repo';
+import { instanceQuery, keys } from '../../data/queries';
+import { announce } from '../../data/sync';
 import { openDb, type AnnotatorStateRow, type PlanRow, type ProjectRow } from '../../storage/db';
-import { getProject, setGuidelines } from '../../storage/projects-repo';
+import { setGuidelines } from '../../storage/projects-repo';
 import { currentPlan, listPlans } from '../../storage/routing-repo';
-
-export function useAnnotateProject(projectId: string) {
-  return useQuery({ queryKey: ['projects', projectId], queryFn: async () => (await getProject(openDb(), projectId)) ?? null });
-}
-
-export function useCurrentPlan(projectId: string) {
-  return useQuery({ queryKey: ['plans', projectId, 'current'], queryFn: async () => (await currentPlan(openDb(), projectId)) ?? null });
-}
 
 /**
  * The annotator's place in the current plan's queue. On the first visit to a plan's queue (a new or newly picked
  * plan) it starts at the first item they have not done there, which after a re-route skips the carried labels.
  */
-export function annotatorStateKey(projectId: string, annotator: string, planId: string | undefined) {
-  return ['annotator-state', projectId, annotator, planId] as const;
-}
+export const annotatorStateKey = keys.annotatorState;
 
 export function useAnnotatorState(projectId: string, annotator: string, plan: PlanRow | null | undefined) {
   return useQuery({
@@ -60,20 +52,6 @@ export function queueOf(plan: PlanRow, order: QueueOrder, seed: number, annotato
   return buildQueue(plan.humanIdx, order, seed, annotator);
 }
 
-/** Query keys of annotations: every annotation query starts with `all`. */
-export const annotationKeys = {
-  all: ['annotations'] as const,
-  mine: (planId: string | undefined, annotator: string) => ['annotations', planId, annotator] as const,
-};
-
-export function instanceQuery(datasetId: string, idx: number) {
-  return { queryKey: ['instance', datasetId, idx], queryFn: async () => (await readInstances(openDb(), datasetId, [idx]))[0] ?? null };
-}
-
-export function useInstance(datasetId: string | undefined, idx: number | undefined) {
-  return useQuery({ ...instanceQuery(datasetId ?? '', idx ?? -1), enabled: datasetId !== undefined && idx !== undefined });
-}
-
 /** Reads the items around the current one ahead of time, so moving on shows them at once. */
 export function usePrefetchNeighbours(datasetId: string, queue: Uint32Array, position: number) {
   const qc = useQueryClient();
@@ -85,19 +63,11 @@ export function usePrefetchNeighbours(datasetId: string, queue: Uint32Array, pos
   }, [qc, datasetId, queue, position]);
 }
 
-export function useMyAnnotations(planId: string | undefined, annotator: string) {
-  return useQuery({ queryKey: annotationKeys.mine(planId, annotator), enabled: !!planId && annotator !== '', queryFn: () => listAnnotationsOf(openDb(), planId!, annotator) });
-}
-
-export function useProjectAnnotations(projectId: string) {
-  return useQuery({ queryKey: ['annotations', 'project', projectId], queryFn: () => listProjectAnnotations(openDb(), projectId) });
-}
-
 export function useSaveGuidelines(projectId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (text: string) => setGuidelines(openDb(), projectId, text),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['projects', projectId] }),
+    onSuccess: () => announce(qc, [keys.projects.one(projectId)]),
   });
 }
 
@@ -171,19 +141,19 @@ export function useImportResults(projectId: string) {
       const plan = checked.annotations.length > 0 ? await importAnnotations(db, checked.annotations, origin) : { add: [], update: [], unchanged: 0, conflicts: [] };
       return { ...plan, rejected: checked.rejected };
     },
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['annotations'] }),
+    onSuccess: () => announce(qc, [keys.annotations.all]),
   });
 }
 
 /** Who brought annotations into the project from results files, and how many. */
 export function useImportedResults(projectId: string) {
-  return useQuery({ queryKey: ['annotations', 'imported', projectId], queryFn: () => listImportedResults(openDb(), projectId) });
+  return useQuery({ queryKey: keys.annotations.imported(projectId), queryFn: () => listImportedResults(openDb(), projectId) });
 }
 
 export function useRemoveImportedResults(projectId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ annotator, origin }: { annotator: string; origin: string }) => removeImportedResults(openDb(), projectId, annotator, origin),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['annotations'] }),
+    onSuccess: () => announce(qc, [keys.annotations.all]),
   });
 }

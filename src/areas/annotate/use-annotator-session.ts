@@ -9,11 +9,13 @@ import { sidesSwapped } from '../../domain/annotate/queue';
 import { AnnotatorSession, type SessionStore } from '../../domain/annotate/session';
 import { AnnotationConflictError, getAnnotation, putAnnotatorState, saveAnnotation } from '../../storage/annotations-repo';
 import { openDb, type AnnotatorStateRow, type PlanRow } from '../../storage/db';
-import { annotationKeys, annotatorStateKey, instanceQuery, queueOf } from './queries';
+import { instanceQuery, keys } from '../../data/queries';
+import { announce } from '../../data/sync';
+import { annotatorStateKey, queueOf } from './queries';
 import { HyperError } from '../../domain/errors';
 
 function idbStore(qc: ReturnType<typeof useQueryClient>, projectId: string, plan: PlanRow, annotator: string): SessionStore {
-  const mine = annotationKeys.mine(plan.id, annotator);
+  const mine = keys.annotations.mine(plan.id, annotator);
   return {
     async open(idx) {
       const instance = await qc.fetchQuery(instanceQuery(plan.datasetId, idx));
@@ -24,7 +26,8 @@ function idbStore(qc: ReturnType<typeof useQueryClient>, projectId: string, plan
     async save(row, expectedRev) {
       try {
         const stored = await saveAnnotation(openDb(), row, expectedRev);
-        void qc.invalidateQueries({ queryKey: annotationKeys.all, refetchType: 'none' });
+        // This tab has the row already (set below); other tabs hear of it at most once a second.
+        void announce(qc, [keys.annotations.all], { local: 'stale', throttle: true });
         qc.setQueryData<Annotation[]>(mine, (rows) => (rows ? [...rows.filter((a) => a.id !== stored.id), stored] : rows));
         return { ok: true, row: stored };
       } catch (e) {

@@ -12,6 +12,7 @@ import {
 } from '../../domain/labels';
 import type { DistinctValue, InspectResult } from '../../workers/import-protocol';
 import { importWorker } from '../../workers/import-client';
+import { keys } from '../../data/queries';
 
 const DISTINCT_LIMIT = 50;
 type ValueChoice = Preference | 'missing' | '';
@@ -108,7 +109,7 @@ export function ColumnMappingForm({ inspected, onChange }: { inspected: InspectR
   const labelColumns = useMemo(() => [...new Set([draft.lmLabel, ...draft.humanLabels].filter(Boolean))], [draft.lmLabel, draft.humanLabels]);
   const distinct = useQueries({
     queries: labelColumns.map((column) => ({
-      queryKey: ['distinct', inspected.sessionId, column],
+      queryKey: keys.datasets.distinct(inspected.sessionId, column),
       queryFn: () => importWorker().request({ type: 'distinct', sessionId: inspected.sessionId, column, limit: DISTINCT_LIMIT }),
     })),
   });

@@ -7,7 +7,8 @@ import type { DatasetRow } from '../../storage/db';
 import { LAYOUT_TEXT } from '../../domain/formats/types';
 import { DatasetView } from './dataset-view';
 import { ImportPanel } from './import-panel';
-import { useDatasets, useDeleteDataset } from './queries';
+import { useDatasets } from '../../data/queries';
+import { useDeleteDataset } from './queries';
 import { datasetHref } from './links';
 
 /** The Data area: the project's datasets, the importer, and one dataset's table. */

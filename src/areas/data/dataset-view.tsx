@@ -10,7 +10,8 @@ import { navigate } from '../../navigation/router';
 import type { JobProgress } from '../../workers/protocol';
 import { datasetHref, datasetsHref } from './links';
 import { PairDetail } from './pair-detail';
-import { useDataset, useDatasetQuery, useRowPages, type QueryMatches } from './queries';
+import { useDataset } from '../../data/queries';
+import { useDatasetQuery, useRowPages, type QueryMatches } from './queries';
 
 const ROW_HEIGHT = 36;
 

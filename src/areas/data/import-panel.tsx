@@ -8,83 +8,72 @@ import type { MapOptions, LayoutId } from '../../domain/formats/types';
 import { navigate } from '../../navigation/router';
 import type { InspectResult } from '../../workers/import-protocol';
 import { importWorker } from '../../workers/import-client';
-import { isCancelled, type JobProgress } from '../../workers/protocol';
-import { ImportReview } from './import-review';
-import { datasetKeys } from './queries';
 
-type Step =
-  | { kind: 'idle' }
-  | { kind: 'reading'; fileName: string; progress: JobProgress | null }
-  | { kind: 'review'; inspected: InspectResult }
-  | { kind: 'storing'; inspected: InspectResult; progress: JobProgress | null };
+import { ImportReview } from './import-review';
+import { useWorkerJob } from '../../data/use-worker-job';
+import { keys } from '../../data/queries';
+import { announce } from '../../data/sync';
 
 const ACCEPT = '.jsonl,.ndjson,.json,.csv,.tsv,.tab,.parquet,.pq,.gz';
+
+interface CommitArgs {
+  inspected: InspectResult;
+  layout: LayoutId;
+  options: MapOptions;
+  datasetName: string;
+}
 
 /** Import: pick or drop a file, read it in a worker, review the report, then store the good rows. */
 export function ImportPanel({ projectId }: { projectId: string }) {
   const qc = useQueryClient();
-  const [step, setStep] = useState<Step>({ kind: 'idle' });
-  const [error, setError] = useState<unknown>(null);
+  // The file read and held in the worker, waiting for the user's review (null: nothing loaded).
+  const [inspected, setInspected] = useState<InspectResult | null>(null);
   const [dragging, setDragging] = useState(false);
-  const abort = useRef<AbortController | null>(null);
+  const [fileName, setFileName] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
+  const reading = useWorkerJob((file: File, { signal, onProgress }) => importWorker().request({ type: 'inspect', file, fileName: file.name }, { signal, onProgress }), {
+    onSuccess: (result) => setInspected(result),
+  });
+  const storing = useWorkerJob(
+    ({ inspected: i, layout, options, datasetName }: CommitArgs, { signal, onProgress }) =>
+      importWorker().request({ type: 'commit', sessionId: i.sessionId, shape: layout, options, projectId, datasetName }, { signal, onProgress }),
+    {
+      onSuccess: ({ datasetId }) => {
+        setInspected(null);
+        void announce(qc, [keys.datasets.list(projectId), keys.projects.all]);
+        navigate({ page: 'project', projectId, area: 'data', datasetId });
+      },
+    },
+  );
+  // A failed or cancelled commit leaves nothing stored (the worker removes what it wrote); the file stays loaded for another try.
+  const error = storing.error ?? reading.error;
+  const idle = !inspected && !reading.running;
 
-  const start = async (file: File) => {
-    setError(null);
-    const controller = new AbortController();
-    abort.current = controller;
-    setStep({ kind: 'reading', fileName: file.name, progress: null });
-    try {
-      const inspected = await importWorker().request(
-        { type: 'inspect', file, fileName: file.name },
-        { signal: controller.signal, onProgress: (progress) => setStep({ kind: 'reading', fileName: file.name, progress }) },
-      );
-      setStep({ kind: 'review', inspected });
-    } catch (e) {
-      setStep({ kind: 'idle' });
-      if (!isCancelled(e)) setError(e);
-    }
+  const start = (file: File) => {
+    setFileName(file.name);
+    storing.reset();
+    void reading.start(file);
   };
 
-  const commit = async (inspected: InspectResult, shape: LayoutId, options: MapOptions, datasetName: string) => {
-    setError(null);
-    const controller = new AbortController();
-    abort.current = controller;
-    setStep({ kind: 'storing', inspected, progress: null });
-    try {
-      const { datasetId } = await importWorker().request(
-        { type: 'commit', sessionId: inspected.sessionId, shape, options, projectId, datasetName },
-        { signal: controller.signal, onProgress: (progress) => setStep({ kind: 'storing', inspected, progress }) },
-      );
-      await qc.invalidateQueries({ queryKey: datasetKeys.list(projectId) });
-      await qc.invalidateQueries({ queryKey: ['projects'] });
-      setStep({ kind: 'idle' });
-      navigate({ page: 'project', projectId, area: 'data', datasetId });
-    } catch (e) {
-      // The worker has already removed any rows it wrote; the file stays loaded for another try.
-      setStep({ kind: 'review', inspected });
-      if (!isCancelled(e)) setError(e);
-    }
-  };
-
-  const discard = (inspected: InspectResult) => {
-    void importWorker().request({ type: 'discard', sessionId: inspected.sessionId });
-    setStep({ kind: 'idle' });
-    setError(null);
+  const discard = (held: InspectResult) => {
+    void importWorker().request({ type: 'discard', sessionId: held.sessionId });
+    setInspected(null);
+    reading.reset();
+    storing.reset();
   };
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
     const file = e.dataTransfer.files[0];
-    if (file && step.kind === 'idle') void start(file);
+    if (file && idle) start(file);
   };
 
   return (
     <section aria-labelledby="import-title" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="import-title" className="mb-3 text-lg font-semibold">Import a dataset</h2>
-      {error !== null && <div className="mb-3"><ErrorMessage title="Import failed" error={error} /></div>}
-      {step.kind === 'idle' && (
+      {error ? <div className="mb-3"><ErrorMessage title="Import failed" error={error} /></div> : null}
+      {idle && (
         <div
           onDragOver={(e) => {
             e.preventDefault();
@@ -106,7 +95,7 @@ export function ImportPanel({ projectId }: { projectId: string }) {
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) void start(file);
+              if (file) start(file);
             }}
           />
           <p className="text-xs text-slate-500">
@@ -115,23 +104,23 @@ export function ImportPanel({ projectId }: { projectId: string }) {
           </p>
         </div>
       )}
-      {step.kind === 'reading' && (
+      {reading.running && (
         <div className="space-y-2">
-          <p className="text-sm">Reading <strong><Name text={step.fileName} /></strong>…</p>
-          <ProgressBar progress={step.progress} onCancel={() => abort.current?.abort()} />
+          <p className="text-sm">Reading <strong><Name text={fileName} /></strong>…</p>
+          <ProgressBar progress={reading.progress} onCancel={reading.cancel} />
         </div>
       )}
-      {step.kind === 'review' && (
+      {inspected && !storing.running && (
         <ImportReview
-          inspected={step.inspected}
-          onImport={(shape, options, name) => void commit(step.inspected, shape, options, name)}
-          onDiscard={() => discard(step.inspected)}
+          inspected={inspected}
+          onImport={(layout, options, datasetName) => void storing.start({ inspected, layout, options, datasetName })}
+          onDiscard={() => discard(inspected)}
         />
       )}
-      {step.kind === 'storing' && (
+      {inspected && storing.running && (
         <div className="space-y-2">
-          <p className="text-sm">Storing <strong><Name text={step.inspected.fileName} /></strong> in this browser…</p>
-          <ProgressBar progress={step.progress} onCancel={() => abort.current?.abort()} />
+          <p className="text-sm">Storing <strong><Name text={inspected.fileName} /></strong> in this browser…</p>
+          <ProgressBar progress={storing.progress} onCancel={storing.cancel} />
         </div>
       )}
     </section>

@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { LabelBadge } from '../../components/label-badge';
 import type { InstanceRow } from '../../storage/db';
 import { tagsOf } from '../../domain/tags/tag-set';
-import { useDatasetTagSet, useInstance } from './queries';
+import { useInstance, useTagSet } from '../../data/queries';
 
 /** One pair in full. Text is rendered as text (React escapes it); nothing from the data is ever executed. */
 export function PairDetail({ datasetId, idx, onClose, onStep }: { datasetId: string; idx: number; onClose: () => void; onStep: (delta: 1 | -1) => void }) {
@@ -96,7 +96,7 @@ function PairBody({ row }: { row: InstanceRow }) {
 }
 
 function PairTags({ datasetId, idx }: { datasetId: string; idx: number }) {
-  const fs = useDatasetTagSet(datasetId);
+  const fs = useTagSet(datasetId);
   if (!fs.data || idx >= fs.data.n) {
     return fs.isPending ? null : <p className="mt-4 text-xs text-slate-500">HyPER tags: not computed yet (see Tags).</p>;
   }

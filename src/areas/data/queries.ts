@@ -1,28 +1,17 @@
 // TanStack Query hooks for datasets, their rows and searches.
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isEmptyQuery, type DatasetQuery } from '../../domain/dataset-query';
+import { keys } from '../../data/queries';
+import { announce } from '../../data/sync';
 import { openDb, type InstanceRow } from '../../storage/db';
-import { deleteDataset, getDataset, listDatasets, readInstances } from '../../storage/datasets-repo';
-import { getTagSet } from '../../storage/tags-repo';
+import { deleteDataset, readInstances } from '../../storage/datasets-repo';
+
 import { queryWorker } from '../../workers/query-client';
 import type { JobProgress } from '../../workers/protocol';
 
 export const PAGE_SIZE = 50;
 
-export const datasetKeys = {
-  list: (projectId: string) => ['datasets', projectId] as const,
-  one: (id: string) => ['dataset', id] as const,
-  query: (id: string, q: DatasetQuery) => ['dataset-query', id, q] as const,
-  page: (id: string, q: DatasetQuery, page: number) => ['dataset-page', id, q, page] as const,
-};
-
-export function useDatasets(projectId: string) {
-  return useQuery({ queryKey: datasetKeys.list(projectId), queryFn: () => listDatasets(openDb(), projectId) });
-}
-
-export function useDataset(id: string) {
-  return useQuery({ queryKey: datasetKeys.one(id), queryFn: async () => (await getDataset(openDb(), id)) ?? null });
-}
+const datasetKeys = keys.datasets;
 
 export function useDeleteDataset(projectId: string) {
   const qc = useQueryClient();
@@ -31,7 +20,7 @@ export function useDeleteDataset(projectId: string) {
       await deleteDataset(openDb(), id);
       await queryWorker().request({ type: 'forget', datasetId: id });
     },
-    onSuccess: () => qc.invalidateQueries({ queryKey: datasetKeys.list(projectId) }),
+    onSuccess: () => announce(qc, [datasetKeys.list(projectId)]),
   });
 }
 
@@ -86,15 +75,3 @@ export function useRowPages(datasetId: string, matches: QueryMatches, first: num
   return rows;
 }
 
-export function useInstance(datasetId: string, idx: number | undefined) {
-  return useQuery({
-    queryKey: ['instance', datasetId, idx],
-    enabled: idx !== undefined,
-    queryFn: async () => (await readInstances(openDb(), datasetId, [idx!]))[0] ?? null,
-  });
-}
-
-/** The dataset's feature set (null when features were not computed), for the tags of one pair. */
-export function useDatasetTagSet(datasetId: string) {
-  return useQuery({ queryKey: ['tag-set', datasetId], queryFn: async () => (await getTagSet(openDb(), datasetId)) ?? null });
-}

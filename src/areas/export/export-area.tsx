@@ -8,18 +8,22 @@ import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import { datasetsLoadCall, EXPORT_FORMATS, FORMAT_INFO, type ExportFormat } from '../../domain/export';
 import { aggregationText, DEFAULT_MERGE_OPTIONS, parseAggregation, type MergeOptions, type MergeSummary } from '../../domain/merge';
-import type { JobProgress } from '../../workers/protocol';
 import { listProjectAnnotations } from '../../storage/annotations-repo';
 import { listDatasets } from '../../storage/datasets-repo';
 import { openDb } from '../../storage/db';
 import { currentPlan } from '../../storage/routing-repo';
 import { routeHref } from '../../navigation/router';
 import { exportWorker } from '../../workers/export-client';
-import type { ExportResults } from '../../workers/export-protocol';
+import type { ExportRequest } from '../../workers/export-protocol';
+import { keys } from '../../data/queries';
+import { useWorkerJob } from '../../data/use-worker-job';
+
+/** What an export is asked for: the merge spec, the format and its options. */
+type ExportRequestSpec = Omit<Extract<ExportRequest, { type: 'export' }>, 'id' | 'type'>;
 
 function useExportInputs(projectId: string) {
   return useQuery({
-    queryKey: ['export-inputs', projectId],
+    queryKey: keys.export.inputs(projectId),
     queryFn: async () => {
       const db = openDb();
       const datasets = await listDatasets(db, projectId);
@@ -38,14 +42,17 @@ export function ExportArea({ projectId }: { projectId: string }) {
   const [options, setOptions] = useState<MergeOptions>(DEFAULT_MERGE_OPTIONS);
   const [format, setFormat] = useState<ExportFormat>('trl');
   const [csvGuardFormulas, setCsvGuardFormulas] = useState(true);
-  const [progress, setProgress] = useState<JobProgress | null>(null);
-  const [result, setResult] = useState<ExportResults['export'] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const job = useWorkerJob(async (spec: ExportRequestSpec, { signal, onProgress }) => {
+    const r = await exportWorker().request({ type: 'export', ...spec }, { signal, onProgress });
+    downloadFile(r.fileName, r.zip, 'application/zip');
+    return r;
+  });
+  const { progress, result, error } = job;
+  const busy = job.running;
   const d = inputs.data;
   const spec = d?.dataset ? { projectId, datasetId: d.dataset.id, planId: d.plan?.id ?? null, options, appVersion: __APP_VERSION__ } : null;
   const summary = useQuery({
-    queryKey: ['export-summary', spec],
+    queryKey: keys.export.summary(spec),
     enabled: !!spec,
     staleTime: 0,
     queryFn: ({ signal }) => exportWorker().request({ type: 'summary', ...spec! }, { signal }),
@@ -55,21 +62,7 @@ export function ExportArea({ projectId }: { projectId: string }) {
   if (!d?.dataset) return <p className="p-6 text-sm text-slate-600">This project has no dataset yet: import one on the Data page first.</p>;
   const set = (patch: Partial<MergeOptions>) => setOptions((o) => ({ ...o, ...patch }));
 
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    try {
-      const r = await exportWorker().request({ type: 'export', ...spec!, format, compress: true, csvGuardFormulas }, { onProgress: setProgress });
-      setResult(r);
-      downloadFile(r.fileName, r.zip, 'application/zip');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-      setProgress(null);
-    }
-  };
+  const run = () => void job.start({ ...spec!, format, compress: true, csvGuardFormulas });
 
   return (
     <div className="mx-auto max-w-4xl space-y-4 p-6 text-sm">
@@ -161,7 +154,7 @@ export function ExportArea({ projectId }: { projectId: string }) {
           <code className="break-all">{datasetsLoadCall(format, `DATA_FILE.${FORMAT_INFO[format].extension}`)}</code> (the exact call is shown after the export and written in the manifest).
         </p>
         <Button variant="primary" disabled={busy || !summary.data} onClick={run}>Export zip</Button>
-        {progress && <ProgressBar progress={progress} />}
+        {busy && <ProgressBar progress={progress} onCancel={job.cancel} />}
         {error ? <ErrorMessage title="The export failed" error={error} /> : null}
         {result && (
           <p role="status" data-testid="export-done" className="rounded-md bg-emerald-50 p-2 text-emerald-900">

@@ -1,34 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
-import { isCancelled, WorkerJobError, type JobProgress } from '../../workers/protocol';
+import { useWorkerJob } from '../../data/use-worker-job';
+import { WorkerJobError, type JobProgress } from '../../workers/protocol';
 
-/** A cancellable background job of the page: progress, the error it ended with, and whether it was cancelled. */
-export function useJob() {
-  const [progress, setProgress] = useState<JobProgress | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [cancelled, setCancelled] = useState(false);
-  const controller = useRef<AbortController | null>(null);
-  // Leaving the page stops the job: its results would land in a session nobody is looking at.
-  useEffect(() => () => controller.current?.abort(), []);
-  const run = async (job: (signal: AbortSignal, onProgress: (p: JobProgress) => void) => Promise<void>) => {
-    const c = new AbortController();
-    controller.current = c;
-    setBusy(true);
-    setError(null);
-    setCancelled(false);
-    setProgress(null);
-    try {
-      await job(c.signal, setProgress);
-    } catch (e) {
-      if (isCancelled(e) || c.signal.aborted) setCancelled(true);
-      else setError(e);
-    } finally {
-      if (controller.current === c) controller.current = null;
-      setBusy(false);
-      setProgress(null);
-    }
-  };
-  return { busy, progress, error, cancelled, run, cancel: () => controller.current?.abort() };
+type LabStep = (signal: AbortSignal, onProgress: (p: JobProgress) => void) => Promise<void>;
+
+/** A lab step (generate, proxy, fit) as a worker job (data/use-worker-job.ts): the step gets the signal and the progress callback. */
+export function useLabJob() {
+  return useWorkerJob(async (step: LabStep, { signal, onProgress }) => step(signal, onProgress));
 }
 
 /**

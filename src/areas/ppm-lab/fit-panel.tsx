@@ -8,7 +8,7 @@ import { chooseFit, parseCountsCsv, parseResultsCsv, PROXY_OUTPUT_MEANING, PROXY
 import { routeHref } from '../../navigation/router';
 import { ppmLabWorker } from '../../workers/ppm-lab-client';
 import { FitChart } from './fit-chart';
-import { throwIfCancelled, useJob } from './fields';
+import { throwIfCancelled, useLabJob } from './fields';
 import { NumberField } from '../../components/number-field';
 import { useLabStore, type FitOutcome, type LabFile } from './lab-store';
 import { countsTableOf, defaultScoreColumn, fitDataFromProxy, fittedPpmFileName, fittedPpmName, formatMetric, resultsColumns, type SessionCounts } from './lab-text';
@@ -21,7 +21,7 @@ async function readText(file: File): Promise<LabFile> {
 /** Step 3: scores in (the proxy's, or a results CSV), a cross-validated linear/quadratic PPM out. */
 export function FitPanel({ projectId }: { projectId: string }) {
   const s = useLabStore();
-  const job = useJob();
+  const job = useLabJob();
   const [readError, setReadError] = useState<unknown>(null);
   const [notes, setNotes] = useState<string[]>([]);
   const session: { counts: SessionCounts; what: string } | null = s.run
@@ -65,7 +65,7 @@ export function FitPanel({ projectId }: { projectId: string }) {
     const proxy = score === PROXY_SCORE_COLUMN;
     const meaning = proxy ? PROXY_OUTPUT_MEANING : s.meaning.trim() || 'as in the results file';
     const kinds: PpmFitKind[] = s.fitKind === 'both' ? ['linear', 'quadratic'] : [s.fitKind];
-    void job.run(async (signal, onProgress) => {
+    void job.start(async (signal, onProgress) => {
       s.set({ fit: null });
       const r = await ppmLabWorker().request(
         { type: 'fit', data: { features: [...data.features], X: data.X, y: data.y, n: data.n, ...(data.ids ? { ids: [...data.ids] } : {}) }, kinds, folds: s.folds, seed: s.fitSeed, output: `${score}: ${meaning}`, scoresFrom: from },
@@ -153,11 +153,11 @@ export function FitPanel({ projectId }: { projectId: string }) {
         </label>
         <NumberField label="Folds" value={s.folds} min={2} max={50} integer onChange={(folds) => s.set({ folds })} />
         <NumberField label="CV seed" value={s.fitSeed} min={0} max={2 ** 31 - 1} integer onChange={(fitSeed) => s.set({ fitSeed })} />
-        <Button variant="primary" disabled={job.busy || (source === 'proxy' ? !s.proxy : !s.results)} onClick={fit}>Fit PPM</Button>
+        <Button variant="primary" disabled={job.running || (source === 'proxy' ? !s.proxy : !s.results)} onClick={fit}>Fit PPM</Button>
       </div>
       {readError ? <ErrorMessage title="Could not read the scores" error={readError} /> : null}
       {notes.length > 0 && <ul className="ml-5 list-disc text-slate-700">{notes.map((n) => <li key={n}>{n}</li>)}</ul>}
-      {job.busy && <ProgressBar progress={job.progress} onCancel={job.cancel} />}
+      {job.running && <ProgressBar progress={job.progress} onCancel={job.cancel} />}
       {job.cancelled && <p role="status" className="text-slate-600">Cancelled.</p>}
       {job.error ? <ErrorMessage title="The fit failed" error={job.error} /> : null}
       {s.fit && <FitReport key={s.fit.ms} outcome={s.fit} projectId={projectId} />}

@@ -10,18 +10,19 @@ import type { DatasetRow } from '../../storage/db';
 import { ppmLabWorker } from '../../workers/ppm-lab-client';
 import type { LabRunSettings, PoolSummary } from '../../workers/ppm-lab-protocol';
 import { FitPanel } from './fit-panel';
-import { throwIfCancelled, useJob } from './fields';
+import { throwIfCancelled, useLabJob } from './fields';
 import { NumberField } from '../../components/number-field';
 import { useLabStore } from './lab-store';
 import { countsCsv, parseBudgetList } from './lab-text';
 import { ProxyPanel } from './proxy-panel';
-import { useLabDatasets, useLabTagSet, usePoolSummary } from './queries';
+import { useDatasets, useTagSet } from '../../data/queries';
+import { usePoolSummary } from './queries';
 
 /** The PPM lab: candidate mixes out, reward-model scores (or the PROXY's) in, a fitted PPM for routing. */
 export function LabArea({ projectId }: { projectId: string }) {
-  const datasets = useLabDatasets(projectId);
+  const datasets = useDatasets(projectId);
   const dataset = datasets.data?.[datasets.data.length - 1];
-  const tagSet = useLabTagSet(dataset?.id);
+  const tagSet = useTagSet(dataset?.id);
   if (datasets.isPending || (dataset && tagSet.isPending)) return <p className="p-6 text-sm text-slate-600">Loading…</p>;
   if (datasets.error) return <div className="p-6"><ErrorMessage title="Could not read the project's datasets" error={datasets.error} /></div>;
   if (!dataset) {
@@ -149,11 +150,11 @@ function PoolSection({ pool, loading, error, tagSet }: { pool: PoolSummary | und
 
 function GenerateControls({ datasetId, settings, disabled }: { datasetId: string; settings: LabRunSettings | null; disabled: boolean }) {
   const s = useLabStore();
-  const job = useJob();
+  const job = useLabJob();
   const run = s.run;
   const generate = () =>
     settings &&
-    job.run(async (signal, onProgress) => {
+    job.start(async (signal, onProgress) => {
       const r = await ppmLabWorker().request({ type: 'generate', datasetId, settings }, { signal, onProgress });
       throwIfCancelled(signal);
       s.set({ run: { settings, table: r.table, pool: r.pool, zip: r.zip, fileName: r.fileName, bytes: r.bytes, ms: r.ms } });
@@ -163,8 +164,8 @@ function GenerateControls({ datasetId, settings, disabled }: { datasetId: string
   const humans = run?.table.humanInMix ?? [];
   return (
     <div className="space-y-2">
-      <Button variant="primary" disabled={disabled || !settings || job.busy} onClick={generate}>Generate candidates (zip)</Button>
-      {job.busy && <ProgressBar progress={job.progress} onCancel={job.cancel} />}
+      <Button variant="primary" disabled={disabled || !settings || job.running} onClick={generate}>Generate candidates (zip)</Button>
+      {job.running && <ProgressBar progress={job.progress} onCancel={job.cancel} />}
       {job.cancelled && <p role="status" className="text-slate-600">Cancelled: nothing was written.</p>}
       {job.error ? <ErrorMessage title="Could not generate the candidates" error={job.error} /> : null}
       {run && (

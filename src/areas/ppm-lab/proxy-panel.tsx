@@ -6,7 +6,7 @@ import { TAG_COUNT } from '../../domain/tags/tags';
 import { PROXY_SCORE_COLUMN, spearman } from '../../domain/ppm-lab';
 import { runProxy } from '../../workers/ppm-lab-client';
 import type { LabRunSettings } from '../../workers/ppm-lab-protocol';
-import { throwIfCancelled, useJob } from './fields';
+import { throwIfCancelled, useLabJob } from './fields';
 import { NumberField } from '../../components/number-field';
 import { sameRun, useLabStore, type SessionProxyRun } from './lab-store';
 import { countsCsv, formatMetric, proxyResultsCsv } from './lab-text';
@@ -14,11 +14,11 @@ import { countsCsv, formatMetric, proxyResultsCsv } from './lab-text';
 /** The PROXY evaluator: a small local reward model per candidate, so the loop can be tried on one machine. */
 export function ProxyPanel({ datasetId, settings, disabled, goldMissing }: { datasetId: string; settings: LabRunSettings | null; disabled: boolean; goldMissing: boolean }) {
   const s = useLabStore();
-  const job = useJob();
+  const job = useLabJob();
   const run = s.proxy;
   const start = () =>
     settings &&
-    job.run(async (signal, onProgress) => {
+    job.start(async (signal, onProgress) => {
       // A new run replaces the last one: scores of two runs are never on screen as if they were one.
       s.set({ proxy: null });
       const r = await runProxy(datasetId, settings, { epochs: s.epochs, signal, onProgress });
@@ -36,10 +36,10 @@ export function ProxyPanel({ datasetId, settings, disabled, goldMissing }: { dat
       </p>
       <div className="flex flex-wrap items-end gap-4">
         <NumberField label="Proxy epochs" value={s.epochs} min={1} max={50} integer onChange={(epochs) => s.set({ epochs })} />
-        <Button variant="primary" disabled={disabled || !settings || job.busy} onClick={start}>Run the proxy on {settings?.k ?? s.k} candidates</Button>
+        <Button variant="primary" disabled={disabled || !settings || job.running} onClick={start}>Run the proxy on {settings?.k ?? s.k} candidates</Button>
       </div>
       {goldMissing && <p className="text-amber-800">The proxy needs gold pairs to score on: set a gold share above 0.</p>}
-      {job.busy && <ProgressBar progress={job.progress} onCancel={job.cancel} />}
+      {job.running && <ProgressBar progress={job.progress} onCancel={job.cancel} />}
       {job.cancelled && <p role="status" className="text-slate-600">Cancelled.</p>}
       {job.error ? <ErrorMessage title="The proxy run failed" error={job.error} /> : null}
       {run && <ProxyResults run={run} stale={!!settings && !sameRun(run.settings, settings)} />}

@@ -5,7 +5,8 @@ import { ConfirmFor } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
 import type { Area } from '../../navigation/router';
 import type { ProjectRow } from '../../storage/db';
-import { useBackupProject, useOpenPack, useProjectMutations, useProjects, useRestoreBackup } from './queries';
+import { useProjects } from '../../data/queries';
+import { useBackupProject, useOpenPack, useProjectMutations, useRestoreBackup } from './queries';
 
 /** The list of projects: create, open, rename, delete (with confirmation). */
 export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (id: string) => void; onOpenArea: (id: string, area: Area) => void; onRestoreDemo: () => void }) {

@@ -1,29 +1,22 @@
 // TanStack Query hooks over the projects repository.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { keys } from '../../data/queries';
+import { announce } from '../../data/sync';
 import { openDb } from '../../storage/db';
 import { parsePack } from '../../domain/annotate/pack';
 import { openPackProject } from '../../storage/packs-repo';
 import { downloadFile } from '../../components/download';
 import { exportWorker } from '../../workers/export-client';
 import { importWorker } from '../../workers/import-client';
-import { createProject, deleteProject, getProject, listProjects, renameProject } from '../../storage/projects-repo';
+import { createProject, deleteProject, renameProject } from '../../storage/projects-repo';
 
-export const projectKeys = {
-  all: ['projects'] as const,
-  one: (id: string) => ['projects', id] as const,
-};
+const projectKeys = keys.projects;
 
-export function useProjects() {
-  return useQuery({ queryKey: projectKeys.all, queryFn: () => listProjects(openDb()) });
-}
 
-export function useProject(id: string) {
-  return useQuery({ queryKey: projectKeys.one(id), queryFn: async () => (await getProject(openDb(), id)) ?? null });
-}
 
 export function useProjectMutations() {
   const qc = useQueryClient();
-  const invalidate = () => qc.invalidateQueries({ queryKey: projectKeys.all });
+  const invalidate = () => announce(qc, [projectKeys.all]);
   return {
     create: useMutation({ mutationFn: (name: string) => createProject(openDb(), name), onSuccess: invalidate }),
     rename: useMutation({ mutationFn: (v: { id: string; name: string }) => renameProject(openDb(), v.id, v.name), onSuccess: invalidate }),
@@ -36,7 +29,7 @@ export function useOpenPack() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (file: File) => openPackProject(openDb(), parsePack(await file.text(), file.name), file.name),
-    onSuccess: () => qc.invalidateQueries({ queryKey: projectKeys.all }),
+    onSuccess: () => announce(qc, [projectKeys.all]),
   });
 }
 
@@ -56,6 +49,6 @@ export function useRestoreBackup() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (file: File) => importWorker().request({ type: 'restore', file, fileName: file.name }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: projectKeys.all }),
+    onSuccess: () => announce(qc, [projectKeys.all]),
   });
 }

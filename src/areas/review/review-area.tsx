@@ -13,6 +13,7 @@ import { listProjectAnnotations } from '../../storage/annotations-repo';
 import { annotatedDatasetOf, listDatasets, readInstances } from '../../storage/datasets-repo';
 import { openDb } from '../../storage/db';
 import { currentPlan } from '../../storage/routing-repo';
+import { keys } from '../../data/queries';
 
 /** The latest annotation per annotator and item (an item re-routed by a newer plan may carry two). */
 function latestPerItem(list: readonly Annotation[]): Annotation[] {
@@ -57,7 +58,7 @@ const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === u
 
 /** The Review area: agreement between annotators and with the LM judge, work per annotator, disagreements. */
 export function ReviewArea({ projectId }: { projectId: string }) {
-  const q = useQuery({ queryKey: ['annotations', 'review', projectId], queryFn: () => loadReview(projectId), staleTime: 0 });
+  const q = useQuery({ queryKey: keys.annotations.review(projectId), queryFn: () => loadReview(projectId), staleTime: 0 });
   if (q.isPending) return <p className="p-6 text-sm text-slate-600">Loading…</p>;
   if (q.error) return <div className="p-6"><ErrorMessage title="Could not compute the review" error={q.error} /></div>;
   if (!q.data || q.data.report.ratings === 0) return <p className="p-6 text-sm text-slate-600">No submitted annotations yet.</p>;

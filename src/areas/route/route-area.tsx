@@ -13,7 +13,8 @@ import { routeHref } from '../../navigation/router';
 import type { PlanRow } from '../../storage/db';
 import type { BackendChoice, CurvePoint, RouteOutcome } from '../../workers/routing-protocol';
 import { BudgetChart } from './budget-chart';
-import { routingSessionKey, useActivePlan, useBudgetCurve, useExplain, useLockPlan, usePlanLabelCounts, usePlans, usePpms, usePreparedRouting, useRoute, useRouteDatasets, useRouteTagSet, useRemovePpm, useSetActivePlan, useUploadPpm } from './queries';
+import { useCurrentPlan, useDatasets, usePlanLabelCounts, usePlans, usePpms, useTagSet } from '../../data/queries';
+import { routingSessionKey, useBudgetCurve, useExplain, useLockPlan, usePreparedRouting, useRoute, useRemovePpm, useSetActivePlan, useUploadPpm } from './queries';
 import { useRouteSettings } from './route-settings';
 
 const STRATEGY_TEXT: Record<StrategyName, string> = {
@@ -27,9 +28,9 @@ const BACKEND_TEXT: Record<BackendChoice, string> = { auto: 'Automatic (WebGPU o
 
 /** The Route area: pick a PPM, a strategy and a budget; see predicted quality and cost; lock a plan. */
 export function RouteArea({ projectId }: { projectId: string }) {
-  const datasets = useRouteDatasets(projectId);
+  const datasets = useDatasets(projectId);
   const dataset = datasets.data?.[datasets.data.length - 1];
-  const tagSet = useRouteTagSet(dataset?.id);
+  const tagSet = useTagSet(dataset?.id);
   if (datasets.isPending || tagSet.isPending) return <p className="p-6 text-sm text-slate-600">Loading…</p>;
   if (!dataset) return <p className="p-6 text-sm text-slate-600">This project has no dataset yet: import one on the Data page first.</p>;
   if (!tagSet.data) {
@@ -75,7 +76,7 @@ function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projec
   const humanCount = (budgetFree || s.strategy === 'best') && outcome ? outcome.plan.humanIdx.length : count;
   const cost = humanCount * s.costHuman + (n - humanCount) * s.costLm;
   const interpolated = useMemo(() => interpolate(curve.data?.points ?? [], count), [curve.data, count]);
-  const current = useActivePlan(projectId).data ?? undefined;
+  const current = useCurrentPlan(projectId).data ?? undefined;
 
   return (
     <div className="mx-auto max-w-6xl space-y-5 p-6 text-sm">

@@ -1,12 +1,11 @@
-import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useWorkerJob } from '../../data/use-worker-job';
 import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import type { AnalyzerRunSummary, AnalyzerSettings } from '../../workers/analyzer-protocol';
 import { analyzerWorker } from '../../workers/analyzer-client';
-import { isCancelled, type JobProgress } from '../../workers/protocol';
 
 const STORAGE_KEY = 'hyper.analyzer.settings';
 
@@ -63,16 +62,12 @@ function toSettings(f: Form): AnalyzerSettings | string {
 /** Descriptive tags through an OpenAI-compatible endpoint the user runs or pays for. */
 export function AnalyzerPanel({ datasetId, withDescriptive, n, onDone }: { datasetId: string; withDescriptive: number | null; n: number; onDone: () => void }) {
   const [form, setForm] = useState<Form>(loadForm);
-  const [progress, setProgress] = useState<JobProgress | null>(null);
-  const abort = useRef<AbortController | null>(null);
-  const run = useMutation({
-    mutationFn: (settings: AnalyzerSettings) => {
-      const controller = new AbortController();
-      abort.current = controller;
-      return analyzerWorker().request({ type: 'analyze', datasetId, settings, onlyMissing: form.onlyMissing }, { signal: controller.signal, onProgress: setProgress });
-    },
-    onSuccess: onDone,
-  });
+  const run = useWorkerJob(
+    (settings: AnalyzerSettings, { signal, onProgress }) => analyzerWorker().request({ type: 'analyze', datasetId, settings, onlyMissing: form.onlyMissing }, { signal, onProgress }),
+    // A cancelled run still answers with what it tagged so far; the summary says it stopped.
+    { onSuccess: onDone, keepOnCancel: true },
+  );
+  const progress = run.progress;
   const update = (patch: Partial<Form>) => {
     const next = { ...form, ...patch };
     setForm(next);
@@ -109,14 +104,14 @@ export function AnalyzerPanel({ datasetId, withDescriptive, n, onDone }: { datas
       <div className="mt-3 flex flex-wrap items-center gap-4">
         <label className="flex items-center gap-1"><input type="checkbox" checked={form.rememberKey} onChange={(e) => update({ rememberKey: e.target.checked })} /> Remember the key in this browser</label>
         <label className="flex items-center gap-1"><input type="checkbox" checked={form.onlyMissing} onChange={(e) => update({ onlyMissing: e.target.checked })} /> Only pairs without tags from the file</label>
-        <Button variant="primary" disabled={typeof settings === 'string' || run.isPending} onClick={() => typeof settings !== 'string' && (setProgress(null), run.mutate(settings))}>
+        <Button variant="primary" disabled={typeof settings === 'string' || run.running} onClick={() => typeof settings !== 'string' && void run.start(settings)}>
           Run analyzer
         </Button>
       </div>
       {typeof settings === 'string' && <p className="mt-2 text-slate-500">{settings}</p>}
-      {run.isPending && (
+      {run.running && (
         <div className="mt-3 space-y-1">
-          <ProgressBar progress={progress} label="Asking the analyzer" onCancel={() => abort.current?.abort()} />
+          <ProgressBar progress={progress} label="Asking the analyzer" onCancel={run.cancel} />
           {d && (
             <p className="text-xs text-slate-600" data-testid="analyzer-progress">
               {progress?.done.toLocaleString('en-US')} of {progress?.total.toLocaleString('en-US')} answers · {d.cached ?? 0} cached · {d.failed ?? 0} failed · {d.requests ?? 0} requests
@@ -126,8 +121,8 @@ export function AnalyzerPanel({ datasetId, withDescriptive, n, onDone }: { datas
           {d?.waitUntil ? <WaitNote until={d.waitUntil} ms={d.waitMs ?? 0} serverAsked={d.waitServer === 1} /> : null}
         </div>
       )}
-      {run.error && !isCancelled(run.error) && <div className="mt-3"><ErrorMessage title="The analyzer run failed" error={run.error} /></div>}
-      {run.data && <Summary s={run.data} />}
+      {run.error ? <div className="mt-3"><ErrorMessage title="The analyzer run failed" error={run.error} /></div> : null}
+      {run.result && <Summary s={run.result} />}
     </details>
   );
 }

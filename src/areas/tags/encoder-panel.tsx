@@ -1,11 +1,10 @@
-import { useMutation } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
+import { useWorkerJob } from '../../data/use-worker-job';
 import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import type { EncoderFiles } from '../../workers/encoder-protocol';
 import { encoderWorker } from '../../workers/encoder-client';
-import { isCancelled, type JobProgress } from '../../workers/protocol';
 
 interface Picked {
   model?: File;
@@ -21,21 +20,17 @@ async function read(model: File, tokenizer: File): Promise<EncoderFiles> {
 /** cosine_sim / bertscore / bertscore_length with an encoder the user loads from disk (ONNX + tokenizer.json). */
 export function EncoderPanel({ datasetId, sources, onDone }: { datasetId: string; sources: string | null; onDone: () => void }) {
   const [picked, setPicked] = useState<Picked>({});
-  const [progress, setProgress] = useState<JobProgress | null>(null);
-  const abort = useRef<AbortController | null>(null);
-  const run = useMutation({
-    mutationFn: async () => {
-      const controller = new AbortController();
-      abort.current = controller;
-      const cosine = await read(picked.model!, picked.tokenizer!);
-      const bertscore = picked.bertModel && picked.bertTokenizer ? await read(picked.bertModel, picked.bertTokenizer) : undefined;
+  const run = useWorkerJob(
+    async (files: Picked, { signal, onProgress }) => {
+      const cosine = await read(files.model!, files.tokenizer!);
+      const bertscore = files.bertModel && files.bertTokenizer ? await read(files.bertModel, files.bertTokenizer) : undefined;
       return encoderWorker().request(
         { type: 'semantic', datasetId, cosine, ...(bertscore ? { bertscore } : {}) },
-        { signal: controller.signal, onProgress: setProgress, transfer: [cosine.model.buffer, ...(bertscore ? [bertscore.model.buffer] : [])] },
+        { signal, onProgress, transfer: [cosine.model.buffer, ...(bertscore ? [bertscore.model.buffer] : [])] },
       );
     },
-    onSuccess: onDone,
-  });
+    { onSuccess: onDone },
+  );
   const file = (label: string, accept: string, key: keyof Picked) => (
     <label className="flex flex-col gap-1">
       <span className="text-xs text-slate-600">{label}</span>
@@ -58,14 +53,14 @@ export function EncoderPanel({ datasetId, sources, onDone }: { datasetId: string
         {file('BERTScore model (.onnx, optional)', '.onnx', 'bertModel')}
         {file('BERTScore tokenizer (optional)', '.json', 'bertTokenizer')}
       </div>
-      <Button className="mt-3" variant="primary" disabled={!picked.model || !picked.tokenizer || run.isPending} onClick={() => (setProgress(null), run.mutate())}>
+      <Button className="mt-3" variant="primary" disabled={!picked.model || !picked.tokenizer || run.running} onClick={() => void run.start(picked)}>
         Compute semantic scores
       </Button>
-      {run.isPending && <div className="mt-3"><ProgressBar progress={progress} label="Encoding pairs" onCancel={() => abort.current?.abort()} /></div>}
-      {run.error && !isCancelled(run.error) && <div className="mt-3"><ErrorMessage title="The encoder could not score the pairs" error={run.error} /></div>}
-      {run.data && (
+      {run.running && <div className="mt-3"><ProgressBar progress={run.progress} label="Encoding pairs" onCancel={run.cancel} /></div>}
+      {run.error ? <div className="mt-3"><ErrorMessage title="The encoder could not score the pairs" error={run.error} /></div> : null}
+      {run.result && (
         <p className="mt-2" role="status" data-testid="encoder-summary">
-          Scored {run.data.n.toLocaleString('en-US')} pairs in {run.data.seconds.toFixed(1)} s. The tags are recomputed with these scores.
+          Scored {run.result.n.toLocaleString('en-US')} pairs in {run.result.seconds.toFixed(1)} s. The tags are recomputed with these scores.
         </p>
       )}
     </details>

@@ -1,29 +1,13 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { openDb } from '../../storage/db';
-import { listDatasets } from '../../storage/datasets-repo';
-import { getTagSet } from '../../storage/tags-repo';
-import { computeTags, type TagRunOptions } from '../../workers/tags-pool';
-
-export const featureKeys = {
-  set: (datasetId: string) => ['tag-set', datasetId] as const,
-};
-
-export function useProjectDatasets(projectId: string) {
-  return useQuery({ queryKey: ['datasets', projectId], queryFn: () => listDatasets(openDb(), projectId) });
-}
-
-export function useTagSet(datasetId: string | undefined) {
-  return useQuery({
-    queryKey: featureKeys.set(datasetId ?? ''),
-    enabled: datasetId !== undefined,
-    queryFn: async () => (await getTagSet(openDb(), datasetId!)) ?? null,
-  });
-}
+// The Tags area's job: computing a dataset's tags in the worker pool.
+import { useQueryClient } from '@tanstack/react-query';
+import { keys } from '../../data/queries';
+import { announce } from '../../data/sync';
+import { useWorkerJob } from '../../data/use-worker-job';
+import { computeTags } from '../../workers/tags-pool';
 
 export function useComputeTags(datasetId: string, n: number) {
   const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (opts: TagRunOptions) => computeTags(datasetId, n, opts),
-    onSuccess: () => qc.invalidateQueries({ queryKey: featureKeys.set(datasetId) }),
+  return useWorkerJob((workers: number, { signal, onProgress }) => computeTags(datasetId, n, { workers, signal, onProgress }), {
+    onSuccess: () => void announce(qc, [keys.tagSet(datasetId)]),
   });
 }

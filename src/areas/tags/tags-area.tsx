@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
@@ -6,16 +6,17 @@ import { tagsOf, type TagSet } from '../../domain/tags/tag-set';
 import { RANKED_SCORES, LEXICAL_TAG_SCORES, TAG_IDS } from '../../domain/tags/tags';
 import type { ScoreName } from '../../domain/instance';
 import { defaultPoolSize } from '../../workers/tags-pool';
-import { isCancelled, type JobProgress } from '../../workers/protocol';
+
 import { AnalyzerPanel } from './analyzer-panel';
 import { EncoderPanel } from './encoder-panel';
 import { Histogram } from './histogram';
-import { useComputeTags, useTagSet, useProjectDatasets } from './queries';
+import { useDatasets, useTagSet } from '../../data/queries';
+import { useComputeTags } from './queries';
 import { readableTag } from './tag-text';
 
 /** The Features area: compute the 90 tags of a dataset, see their coverage, distributions and one pair's tags. */
 export function TagsArea({ projectId }: { projectId: string }) {
-  const datasets = useProjectDatasets(projectId);
+  const datasets = useDatasets(projectId);
   const [chosen, setChosen] = useState<string | null>(null);
   const list = datasets.data ?? [];
   const dataset = list.find((d) => d.id === chosen) ?? list[list.length - 1];
@@ -43,24 +44,16 @@ export function TagsArea({ projectId }: { projectId: string }) {
 function DatasetTagsPanel({ datasetId, n }: { datasetId: string; n: number }) {
   const tagSet = useTagSet(datasetId);
   const compute = useComputeTags(datasetId, n);
-  const [progress, setProgress] = useState<JobProgress | null>(null);
   const [workerCount, setWorkerCount] = useState(defaultPoolSize());
-  const abort = useRef<AbortController | null>(null);
   const fs = tagSet.data;
-
-  const start = () => {
-    const controller = new AbortController();
-    abort.current = controller;
-    setProgress(null);
-    compute.mutate({ workers: workerCount, signal: controller.signal, onProgress: setProgress });
-  };
+  const start = () => void compute.start(workerCount);
 
   return (
     <>
       <section aria-label="Tag computation" className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm">
         {fs ? (
           <p data-testid="tag-status" data-compute-ms={fs.computeMs.toFixed(1)} data-created-at={fs.createdAt}>
-            Features computed {new Date(fs.createdAt).toLocaleString()} for {fs.n.toLocaleString('en-US')} pairs in{' '}
+            Tags computed {new Date(fs.createdAt).toLocaleString()} for {fs.n.toLocaleString('en-US')} pairs in{' '}
             {(fs.computeMs / 1000).toFixed(1)} s ({Math.round(fs.n / Math.max(fs.computeMs / 1000, 0.001)).toLocaleString('en-US')} pairs/s).
           </p>
         ) : (
@@ -78,11 +71,11 @@ function DatasetTagsPanel({ datasetId, n }: { datasetId: string; n: number }) {
             className="w-16 rounded-md border border-slate-300 px-2 py-1"
           />
         </label>
-        <Button variant="primary" disabled={compute.isPending} onClick={start}>{fs ? 'Recompute tags' : 'Compute tags'}</Button>
-        {compute.isPending && (
-          <div className="w-full"><ProgressBar progress={progress} onCancel={() => abort.current?.abort()} /></div>
+        <Button variant="primary" disabled={compute.running} onClick={start}>{fs ? 'Recompute tags' : 'Compute tags'}</Button>
+        {compute.running && (
+          <div className="w-full"><ProgressBar progress={compute.progress} onCancel={compute.cancel} /></div>
         )}
-        {compute.error && !isCancelled(compute.error) && <div className="w-full"><ErrorMessage title="Tag computation failed" error={compute.error} /></div>}
+        {compute.error ? <div className="w-full"><ErrorMessage title="Tag computation failed" error={compute.error} /></div> : null}
       </section>
       <AnalyzerPanel datasetId={datasetId} n={n} withDescriptive={fs ? fs.withDescriptive : null} onDone={start} />
       <EncoderPanel datasetId={datasetId} sources={fs ? `cosine_sim: ${fs.scoreSources.cosine_sim}, bertscore: ${fs.scoreSources.bertscore}` : null} onDone={start} />

@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { demoWithFeatures } from './fixtures/route';
+
+test('another tab learns of a new plan, and a new project without a reload', async ({ page, context }) => {
+  await demoWithFeatures(page);
+  const projectUrl = page.url();
+  // A second tab of the same browser on the project's Annotate page: no plan yet.
+  const other = await context.newPage();
+  await other.goto(projectUrl.replace(/\/route$/, '/annotate'));
+  await expect(other.getByText('No routing plan is locked yet.')).toBeVisible();
+  // The first tab locks a plan; the second shows the queue, not the stale "no plan".
+  await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
+  await page.getByLabel('Budget (pairs)').fill('5');
+  await expect(page.getByTestId('route-outcome')).toContainText('5 pairs to humans');
+  await page.getByRole('button', { name: 'Lock routing plan' }).click();
+  await expect(page.getByTestId('current-plan')).toContainText('Human queue: 5 pairs');
+  await expect(other.getByText('No routing plan is locked yet.')).toHaveCount(0);
+  await expect(other.getByLabel('Your name').or(other.getByTestId('annotator-name'))).toBeVisible();
+  // A project created in one tab is listed in the other's project list.
+  await other.goto(new URL('/#/', projectUrl).href);
+  await expect(other.getByRole('button', { name: 'Demo project', exact: true })).toBeVisible();
+  await page.goto(new URL('/#/', projectUrl).href);
+  await page.getByLabel('New project name').fill('Made in tab one');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await expect(page.getByRole('heading', { name: 'Made in tab one', level: 1 })).toBeVisible();
+  await expect(other.getByText('Made in tab one')).toBeVisible();
+});
