@@ -43,7 +43,11 @@ function cspForBuild(): Plugin {
     apply: 'build',
     // frame-ancestors is ignored in a <meta> policy (browsers warn); the header carries it.
     transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: APP_CSP.replace(/; frame-ancestors [^;]+/, '') }, injectTo: 'head-prepend' },
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: APP_CSP.replace(/; frame-ancestors [^;]+/, '') },
+        injectTo: 'head-prepend',
+      },
     ],
   };
 }

@@ -13,8 +13,16 @@ async function makeFile() {
   const shared = resolve(process.cwd(), '../shared/data/pairs');
   const sources = ['pandalm.jsonl', 'prd_vicuna80.jsonl'].map((f) => resolve(shared, f)).filter(existsSync);
   const rows = sources.length
-    ? sources.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)))
-    : readFileSync(new URL('../src/demo/demo-pairs.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    ? sources.flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      )
+    : readFileSync(new URL('../src/demo/demo-pairs.jsonl', import.meta.url), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
   const dir = new URL('./out/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
   const path = `${dir}export-${N}.jsonl`;
@@ -57,9 +65,25 @@ export async function run({ baseURL, browser }) {
     const records = await page.getByTestId('export-rows').textContent();
     const size = (await import('node:fs')).statSync(await d.path()).size / 1e6;
     rows.push(
-      { benchmark: name, metric: `${Nt} pairs, ${format}: click to zip downloaded (s), ${records} records, ${size.toFixed(1)} MB zip`, value: (wall / 1000).toFixed(2), target: '' },
-      { benchmark: name, metric: `${Nt} pairs, ${format}: peak browser memory (MB; before ${before.toFixed(0)})`, value: peak.toFixed(0), target: '' },
-      { benchmark: name, metric: `${Nt} pairs, ${format}: longest main-thread task (ms)`, value: tasks.reduce((m, t) => Math.max(m, t.duration), 0).toFixed(0), target: '< 100', ok: tasks.every((t) => t.duration < 100) },
+      {
+        benchmark: name,
+        metric: `${Nt} pairs, ${format}: click to zip downloaded (s), ${records} records, ${size.toFixed(1)} MB zip`,
+        value: (wall / 1000).toFixed(2),
+        target: '',
+      },
+      {
+        benchmark: name,
+        metric: `${Nt} pairs, ${format}: peak browser memory (MB; before ${before.toFixed(0)})`,
+        value: peak.toFixed(0),
+        target: '',
+      },
+      {
+        benchmark: name,
+        metric: `${Nt} pairs, ${format}: longest main-thread task (ms)`,
+        value: tasks.reduce((m, t) => Math.max(m, t.duration), 0).toFixed(0),
+        target: '< 100',
+        ok: tasks.every((t) => t.duration < 100),
+      },
     );
   }
   await context.close();

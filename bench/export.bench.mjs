@@ -56,9 +56,24 @@ function planAndAnnotations(source, n) {
     if (random() >= 0.8) continue;
     for (const annotator of ['ann', 'bob', 'cyd']) {
       annotations.push({
-        id: `plan|${idx}|${annotator}`, projectId: 'bench', datasetId: 'bench', planId: 'plan', idx, instanceId: ids[idx], annotator,
-        status: 'submitted', overall: PREFS[Math.floor(random() * 5)], aspects: {}, rationale: '', swapped: false, activeMs: 1000,
-        createdAt: 0, updatedAt: 0, submittedAt: 0, rev: 1, origin: 'local',
+        id: `plan|${idx}|${annotator}`,
+        projectId: 'bench',
+        datasetId: 'bench',
+        planId: 'plan',
+        idx,
+        instanceId: ids[idx],
+        annotator,
+        status: 'submitted',
+        overall: PREFS[Math.floor(random() * 5)],
+        aspects: {},
+        rationale: '',
+        swapped: false,
+        activeMs: 1000,
+        createdAt: 0,
+        updatedAt: 0,
+        submittedAt: 0,
+        rev: 1,
+        origin: 'local',
       });
     }
   }
@@ -87,8 +102,12 @@ export async function run() {
   const outDir = new URL('./out/', import.meta.url).pathname;
   mkdirSync(outDir, { recursive: true });
   const rows = [];
-  const row = (metric, value, target = '', ok) => rows.push({ benchmark: name, metric, value, target, ...(ok === undefined ? {} : { ok }) });
-  row('input', `${N.toLocaleString('en-US')} records resampled from the ${from}; ${plan.human.length.toLocaleString('en-US')} routed, ${annotations.length.toLocaleString('en-US')} annotations`);
+  const row = (metric, value, target = '', ok) =>
+    rows.push({ benchmark: name, metric, value, target, ...(ok === undefined ? {} : { ok }) });
+  row(
+    'input',
+    `${N.toLocaleString('en-US')} records resampled from the ${from}; ${plan.human.length.toLocaleString('en-US')} routed, ${annotations.length.toLocaleString('en-US')} annotations`,
+  );
 
   const cases = [...ex.EXPORT_FORMATS.map((f) => ({ format: f, zip: false })), { format: 'full', zip: true }];
   for (const { format, zip } of cases) {
@@ -100,12 +119,21 @@ export async function run() {
     const out = createWriteStream(path);
     const sink = (b) => (out.write(b) ? undefined : new Promise((r) => out.once('drain', r)));
     const merger = new Merger({ plan, annotations, options: { ties: 'keep' } });
-    const writer = ex.createFormatWriter(format, { hyperTags: () => ['rouge::min_val=0.0|max_val=0.33', 'bertscore::min_val=0.33|max_val=0.67'] });
+    const writer = ex.createFormatWriter(format, {
+      hyperTags: () => ['rouge::min_val=0.0|max_val=0.33', 'bertscore::min_val=0.33|max_val=0.67'],
+    });
     const chunks = recordChunks(source, N);
     const t0 = performance.now();
     let result;
     if (zip) {
-      const context = { app: { name: 'hyper-workbench', version: 'bench' }, dataset: { name: 'bench' }, plan: null, format, createdAt: new Date().toISOString(), dataFile: `export.${ex.FORMAT_INFO[format].extension}` };
+      const context = {
+        app: { name: 'hyper-workbench', version: 'bench' },
+        dataset: { name: 'bench' },
+        plan: null,
+        format,
+        createdAt: new Date().toISOString(),
+        dataFile: `export.${ex.FORMAT_INFO[format].extension}`,
+      };
       result = await ex.exportZip({ chunks, merger, writer, context, zipSink: sink, deflate: ex.webDeflateRaw, onProgress: mem.sample });
     } else {
       result = await ex.runExport({ chunks, merger, writer, sink, onProgress: mem.sample });
@@ -115,8 +143,14 @@ export async function run() {
     const peak = mem.stop();
     const size = statSync(path).size;
     row(`${label}: time`, `${(ms / 1000).toFixed(2)} s (${Math.round((N / ms) * 1000).toLocaleString('en-US')} records/s)`);
-    row(`${label}: file`, `${(size / MB).toFixed(1)} MB, ${result.stats.rows.toLocaleString('en-US')} rows${result.stats.skippedTies ? `, ${result.stats.skippedTies.toLocaleString('en-US')} ties skipped` : ''}`);
-    row(`${label}: peak memory`, `RSS ${(peak.rss / MB).toFixed(0)} MB (+${((peak.rss - before.rss) / MB).toFixed(0)}), heap ${(peak.heap / MB).toFixed(0)} MB (+${((peak.heap - before.heapUsed) / MB).toFixed(0)})`);
+    row(
+      `${label}: file`,
+      `${(size / MB).toFixed(1)} MB, ${result.stats.rows.toLocaleString('en-US')} rows${result.stats.skippedTies ? `, ${result.stats.skippedTies.toLocaleString('en-US')} ties skipped` : ''}`,
+    );
+    row(
+      `${label}: peak memory`,
+      `RSS ${(peak.rss / MB).toFixed(0)} MB (+${((peak.rss - before.rss) / MB).toFixed(0)}), heap ${(peak.heap / MB).toFixed(0)} MB (+${((peak.heap - before.heapUsed) / MB).toFixed(0)})`,
+    );
   }
   return rows;
 }

@@ -10,10 +10,14 @@ const MARKER = '--hyper-bench-marker';
 export async function startPreview() {
   const root = new URL('..', import.meta.url).pathname;
   // Run vite's own entry with this node (not through npx) so that killing the child stops the server.
-  const child = spawn(process.execPath, [`${root}node_modules/vite/bin/vite.js`, 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [`${root}node_modules/vite/bin/vite.js`, 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   let exited = null;
   child.on('exit', (code) => (exited = code));
   const url = `http://127.0.0.1:${PORT}`;
@@ -32,7 +36,15 @@ export async function startPreview() {
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync', MARKER],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-sync',
+      MARKER,
+    ],
   });
 }
 
@@ -110,7 +122,10 @@ export async function importWithFeatures(page, { projectName, path, n, workers =
   await page.getByRole('button', { name: 'Create project' }).click();
   await page.getByLabel('Dataset file').setInputFiles(path);
   await page.getByRole('button', { name: `Import ${Nt} pairs` }).click({ timeout: 300_000 });
-  await page.getByTestId('match-count').filter({ hasText: `${Nt} pairs` }).waitFor({ timeout: 300_000 });
+  await page
+    .getByTestId('match-count')
+    .filter({ hasText: `${Nt} pairs` })
+    .waitFor({ timeout: 300_000 });
   await page.getByRole('link', { name: 'Features', exact: true }).click();
   await page.getByLabel('Workers').fill(String(workers));
   await page.getByRole('button', { name: /ompute features/ }).click();

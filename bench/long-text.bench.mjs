@@ -49,7 +49,13 @@ export async function run({ baseURL, browser }) {
     for (const kind of ['one letter', 'base64', 'dashes', 'hex']) {
       const path = `${dir}long-${kind.replace(' ', '-')}-${n}.jsonl`;
       const pairs = [
-        { id: 'long', prompt: 'Repeat the payload.', response_a: shape(kind, n, n + kind.length), response_b: 'I cannot repeat that.', pref_lm: 'B' },
+        {
+          id: 'long',
+          prompt: 'Repeat the payload.',
+          response_a: shape(kind, n, n + kind.length),
+          response_b: 'I cannot repeat that.',
+          pref_lm: 'B',
+        },
         { id: 'normal', prompt: 'Capital of France?', response_a: 'Paris, on the Seine.', response_b: 'Lyon.', pref_lm: 'A' },
       ];
       writeFileSync(path, `${pairs.map((p) => JSON.stringify(p)).join('\n')}\n`);

@@ -21,9 +21,24 @@ const round = (x, digits = 1) => Number(x.toFixed(digits));
 function sourceRows() {
   const shared = resolve(process.cwd(), '../shared/data/pairs');
   const files = ['pandalm.jsonl', 'prd_vicuna80.jsonl'].map((f) => resolve(shared, f)).filter(existsSync);
-  if (files.length > 0) return { from: 'shared pairs', rows: files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))) };
+  if (files.length > 0)
+    return {
+      from: 'shared pairs',
+      rows: files.flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      ),
+    };
   const demo = new URL('../src/demo/demo-pairs.jsonl', import.meta.url);
-  return { from: 'demo pairs', rows: readFileSync(demo, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+  return {
+    from: 'demo pairs',
+    rows: readFileSync(demo, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+  };
 }
 
 export async function run() {
@@ -51,10 +66,20 @@ export async function run() {
   let t0 = performance.now();
   const chunk = fsMod.scoreChunk(records, 0, lexicalScorers);
   const fs = fsMod.assembleTagSet({
-    datasetId: 'bench', n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits, withDescriptive: chunk.withTags, defects: chunk.defects,
-    semanticSource: 'file', computeMs: 0, now: 0,
+    datasetId: 'bench',
+    n: records.length,
+    columns: chunk.columns,
+    descriptiveBits: chunk.descriptiveBits,
+    withDescriptive: chunk.withTags,
+    defects: chunk.defects,
+    semanticSource: 'file',
+    computeMs: 0,
+    now: 0,
   });
-  row(`dataset: ${records.length} pairs from ${src.from}; tags (lexical features, not part of the lab)`, `${round(performance.now() - t0)} ms`);
+  row(
+    `dataset: ${records.length} pairs from ${src.from}; tags (lexical features, not part of the lab)`,
+    `${round(performance.now() - t0)} ms`,
+  );
 
   // Candidates.
   t0 = performance.now();
@@ -81,7 +106,10 @@ export async function run() {
   // Proxy reward models.
   t0 = performance.now();
   const features = lab.proxyFeatures(records);
-  row(`proxy: hashed features of ${records.length} pairs (2^18 buckets, uni+bigrams)`, `${round(performance.now() - t0)} ms, ${features.indices.length} non-zeros`);
+  row(
+    `proxy: hashed features of ${records.length} pairs (2^18 buckets, uni+bigrams)`,
+    `${round(performance.now() - t0)} ms, ${features.indices.length} non-zeros`,
+  );
   const buffer = new Float64Array(features.width);
   const gold = { positions: pool.gold, preferA: pool.goldA };
   lab.proxyEvaluateCandidate(features, candidates[2], gold, { seed: 1 }, buffer); // warm-up
@@ -95,10 +123,15 @@ export async function run() {
   perCandidate.sort((a, b) => a - b);
   const mean = perCandidate.reduce((s, v) => s + v, 0) / K;
   const mixRows = candidates.reduce((s, c) => s + c.mix.length, 0) / K;
-  row(`proxy: train (4 epochs) + score on ${pool.gold.length} gold pairs, per candidate (mixes of ~${Math.round(mixRows)} pairs)`,
-    `${round(mean, 2)} ms mean, ${round(perCandidate[Math.floor(K / 2)], 2)} ms median, ${round(perCandidate[K - 1], 2)} ms max`);
+  row(
+    `proxy: train (4 epochs) + score on ${pool.gold.length} gold pairs, per candidate (mixes of ~${Math.round(mixRows)} pairs)`,
+    `${round(mean, 2)} ms mean, ${round(perCandidate[Math.floor(K / 2)], 2)} ms median, ${round(perCandidate[K - 1], 2)} ms max`,
+  );
   const ySorted = [...y].sort((a, b) => a - b);
-  row('proxy_accuracy over the candidates, min / median / max (resampled data: gold pairs repeat mix pairs, so these run high)', `${ySorted[0].toFixed(4)} / ${ySorted[K >> 1].toFixed(4)} / ${ySorted[K - 1].toFixed(4)}`);
+  row(
+    'proxy_accuracy over the candidates, min / median / max (resampled data: gold pairs repeat mix pairs, so these run high)',
+    `${ySorted[0].toFixed(4)} / ${ySorted[K >> 1].toFixed(4)} / ${ySorted[K - 1].toFixed(4)}`,
+  );
 
   // Fits.
   const fitRows = (label, X) => {
@@ -106,8 +139,10 @@ export async function run() {
     for (const kind of ['linear', 'quadratic']) {
       const s = performance.now();
       const f = lab.fitPpm(data, { kind, folds: 5, seed: 1 });
-      row(`fit ${kind}, ${K} candidates, ${label}: ${f.terms} terms, ${f.solver}`,
-        `${round(performance.now() - s)} ms; CV Spearman ${f.cv.spearman.mean.toFixed(3)} ± ${f.cv.spearman.std.toFixed(3)}, RMSE ${f.cv.rmse.mean.toFixed(4)} ± ${f.cv.rmse.std.toFixed(4)}`);
+      row(
+        `fit ${kind}, ${K} candidates, ${label}: ${f.terms} terms, ${f.solver}`,
+        `${round(performance.now() - s)} ms; CV Spearman ${f.cv.spearman.mean.toFixed(3)} ± ${f.cv.spearman.std.toFixed(3)}, RMSE ${f.cv.rmse.mean.toFixed(4)} ± ${f.cv.rmse.std.toFixed(4)}`,
+      );
     }
   };
   const countsOf = (cs) => {
@@ -118,7 +153,10 @@ export async function run() {
   fitRows('real counts', countsOf(candidates));
   // Same pool labels, a synthetic matrix where all 90 tags vary: the quadratic basis is full (dual solver).
   const synth = lab.preparePool(records, randomTagMatrix(records.length, 15, 3), { goldShare: 0.2, seed: 1 });
-  fitRows('synthetic 90-tag counts (proxy scores reused, timing only)', countsOf([...lab.generateCandidates(synth, lab.planCandidates(synth, { k: K, seed: 1 }))]));
+  fitRows(
+    'synthetic 90-tag counts (proxy scores reused, timing only)',
+    countsOf([...lab.generateCandidates(synth, lab.planCandidates(synth, { k: K, seed: 1 }))]),
+  );
   return rows;
 }
 

@@ -7,10 +7,22 @@ import { importWithFeatures, longTasks, observeLongTasks, openRoute, rng } from 
 
 export const name = 'routing (browser)';
 const SIZES = (process.env.BENCH_ROUTE_SIZES ?? '10000,100000').split(',').map(Number);
-const DESCRIPTIVE = ['subject_of_expertise', 'languages', 'expertise_level', 'open_endedness', 'safety_concern', 'complexity_of_intents', 'type_of_in_context_material', 'format_constraints'];
+const DESCRIPTIVE = [
+  'subject_of_expertise',
+  'languages',
+  'expertise_level',
+  'open_endedness',
+  'safety_concern',
+  'complexity_of_intents',
+  'type_of_in_context_material',
+  'format_constraints',
+];
 
 async function makeFile(n) {
-  const demo = readFileSync(new URL('../src/demo/demo-pairs.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const demo = readFileSync(new URL('../src/demo/demo-pairs.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const dir = new URL('./out/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
   const path = `${dir}route-${n}.jsonl`;
@@ -54,9 +66,15 @@ async function sliderFrames(page, steps) {
       slider.dispatchEvent(new Event('input', { bubbles: true }));
       await Promise.resolve();
       const t1 = performance.now();
-      if (!label.textContent.includes(`Human budget: ${v.toLocaleString('en-US')} pairs`)) throw new Error(`the slider label did not follow (${v})`);
+      if (!label.textContent.includes(`Human budget: ${v.toLocaleString('en-US')} pairs`))
+        throw new Error(`the slider label did not follow (${v})`);
       let t2 = 0;
-      await new Promise((r) => requestAnimationFrame(() => { t2 = performance.now(); setTimeout(r, 0); }));
+      await new Promise((r) =>
+        requestAnimationFrame(() => {
+          t2 = performance.now();
+          setTimeout(r, 0);
+        }),
+      );
       const t3 = performance.now();
       work.push(t1 - t0 + (t3 - t2));
       latency.push(t3 - t0);
@@ -94,13 +112,53 @@ export async function run({ baseURL, browser }) {
     const N = n.toLocaleString('en-US');
     const small = n <= 10_000;
     rows.push(
-      { benchmark: name, metric: `${N}: prepare (tags + PPM session on WASM + gains + tag gains), wall ms`, value: prepareMs.toFixed(0), target: '' },
-      { benchmark: name, metric: `${N}: top-k at 25%, worker ms`, value: topkMs.toFixed(1), target: small ? '< 50' : '', ok: small ? topkMs < 50 : undefined },
-      { benchmark: name, metric: `${N}: simulated K=500 at 25%, worker ms`, value: simMs.toFixed(0), target: small ? '< 1,000' : '', ok: small ? simMs < 1000 : undefined },
-      { benchmark: name, metric: `${N}: 21-point curve, simulated K=500 each, worker ms`, value: curveMs.toFixed(0), target: small ? '< 10,000' : '', ok: small ? curveMs < 10_000 : undefined },
-      { benchmark: name, metric: `${N}: slider move, main-thread work (commit + next frame), median / p95 / max ms (60 moves)`, value: `${work[30].toFixed(1)} / ${work[56].toFixed(1)} / ${work[59].toFixed(1)}`, target: small ? '< 16 a frame' : '', ok: small ? work[56] < 16 : undefined },
-      { benchmark: name, metric: `${N}: slider input to repainted frame (includes waiting for vsync), median / max ms`, value: `${latency[30].toFixed(1)} / ${latency[59].toFixed(1)}`, target: '' },
-      { benchmark: name, metric: `${N}: longest main-thread task while routing (ms)`, value: tasks.reduce((m, t) => Math.max(m, t.duration), 0).toFixed(0), target: '< 50', ok: tasks.every((t) => t.duration < 50) },
+      {
+        benchmark: name,
+        metric: `${N}: prepare (tags + PPM session on WASM + gains + tag gains), wall ms`,
+        value: prepareMs.toFixed(0),
+        target: '',
+      },
+      {
+        benchmark: name,
+        metric: `${N}: top-k at 25%, worker ms`,
+        value: topkMs.toFixed(1),
+        target: small ? '< 50' : '',
+        ok: small ? topkMs < 50 : undefined,
+      },
+      {
+        benchmark: name,
+        metric: `${N}: simulated K=500 at 25%, worker ms`,
+        value: simMs.toFixed(0),
+        target: small ? '< 1,000' : '',
+        ok: small ? simMs < 1000 : undefined,
+      },
+      {
+        benchmark: name,
+        metric: `${N}: 21-point curve, simulated K=500 each, worker ms`,
+        value: curveMs.toFixed(0),
+        target: small ? '< 10,000' : '',
+        ok: small ? curveMs < 10_000 : undefined,
+      },
+      {
+        benchmark: name,
+        metric: `${N}: slider move, main-thread work (commit + next frame), median / p95 / max ms (60 moves)`,
+        value: `${work[30].toFixed(1)} / ${work[56].toFixed(1)} / ${work[59].toFixed(1)}`,
+        target: small ? '< 16 a frame' : '',
+        ok: small ? work[56] < 16 : undefined,
+      },
+      {
+        benchmark: name,
+        metric: `${N}: slider input to repainted frame (includes waiting for vsync), median / max ms`,
+        value: `${latency[30].toFixed(1)} / ${latency[59].toFixed(1)}`,
+        target: '',
+      },
+      {
+        benchmark: name,
+        metric: `${N}: longest main-thread task while routing (ms)`,
+        value: tasks.reduce((m, t) => Math.max(m, t.duration), 0).toFixed(0),
+        target: '< 50',
+        ok: tasks.every((t) => t.duration < 50),
+      },
     );
   }
   return rows;

@@ -30,7 +30,8 @@ async function time(fn, repeat = 1) {
 export async function run() {
   const r = await loadTsModule('/src/domain/routing/index.ts');
   const rows = [];
-  const row = (metric, value, target = '', ok) => rows.push({ benchmark: name, metric, value, target, ...(ok === undefined ? {} : { ok }) });
+  const row = (metric, value, target = '', ok) =>
+    rows.push({ benchmark: name, metric, value, target, ...(ok === undefined ? {} : { ok }) });
   for (const n of SIZES) {
     const is10k = n === 10_000;
     const label = `${n / 1000}k`;
@@ -53,24 +54,48 @@ export async function run() {
     const g = await time(() => r.gains(index, ppm), 3);
     row(`${label}: gains (n + 1 PPM rows, sort)`, `${round(g.ms)} ms`);
     const top = await time(() => r.topk(index, ppm, b25), 3);
-    row(`${label}: top-k at 25% (gains, sort, select, predict)`, `${round(top.ms)} ms`, is10k ? `< ${TARGETS_10K.topk} ms` : '', is10k ? top.ms < TARGETS_10K.topk : undefined);
+    row(
+      `${label}: top-k at 25% (gains, sort, select, predict)`,
+      `${round(top.ms)} ms`,
+      is10k ? `< ${TARGETS_10K.topk} ms` : '',
+      is10k ? top.ms < TARGETS_10K.topk : undefined,
+    );
     const table = g.result;
     const topCached = await time(() => r.topk(index, ppm, b25, { gainTable: table }), 5);
     row(`${label}: top-k at 25%, gains cached`, `${round(topCached.ms, 2)} ms`);
     const sim = await time(() => r.simulated(index, ppm, b25, { K, seed: 1, gainTable: table }), 3);
-    row(`${label}: simulated K=${K} at 25% (gains cached)`, `${round(sim.ms)} ms`, is10k ? `< ${TARGETS_10K.simulated} ms` : '', is10k ? sim.ms < TARGETS_10K.simulated : undefined);
+    row(
+      `${label}: simulated K=${K} at 25% (gains cached)`,
+      `${round(sim.ms)} ms`,
+      is10k ? `< ${TARGETS_10K.simulated} ms` : '',
+      is10k ? sim.ms < TARGETS_10K.simulated : undefined,
+    );
     const simCold = await time(() => r.simulated(index, ppm, b25, { K, seed: 1 }));
     row(`${label}: simulated K=${K} at 25% (with gains)`, `${round(simCold.ms)} ms`);
     const curve = await time(() => r.budgetCurve(index, ppm, { budgets, K, seed: 1, strategy: 'simulated' }));
-    row(`${label}: simulated curve, 21 points, K=${K} each`, `${round(curve.ms)} ms`, is10k ? `< ${TARGETS_10K.curve} ms` : '', is10k ? curve.ms < TARGETS_10K.curve : undefined);
+    row(
+      `${label}: simulated curve, 21 points, K=${K} each`,
+      `${round(curve.ms)} ms`,
+      is10k ? `< ${TARGETS_10K.curve} ms` : '',
+      is10k ? curve.ms < TARGETS_10K.curve : undefined,
+    );
     const tcurve = await time(() => r.budgetCurve(index, ppm, { budgets, strategy: 'topk', gainTable: table }));
     row(`${label}: top-k curve, 21 points (gains cached)`, `${round(tcurve.ms, 2)} ms`);
     const best = await time(() => r.bestOverBudgets(index, ppm, { count: 20, K, seed: 1, gainTable: table }));
-    row(`${label}: best over 20 random budgets, K=${K} each (independent candidates)`, `${round(best.ms)} ms, best at b=${best.result.budget}`);
+    row(
+      `${label}: best over 20 random budgets, K=${K} each (independent candidates)`,
+      `${round(best.ms)} ms, best at b=${best.result.budget}`,
+    );
     const bestShared = await time(() => r.bestOverBudgets(index, ppm, { count: 20, K, seed: 1, independent: false, gainTable: table }));
-    row(`${label}: best over 20 random budgets, K=${K} shared candidate orders`, `${round(bestShared.ms)} ms, best at b=${bestShared.result.budget}`);
+    row(
+      `${label}: best over 20 random budgets, K=${K} shared candidate orders`,
+      `${round(bestShared.ms)} ms, best at b=${bestShared.result.budget}`,
+    );
     const ls = await time(() => r.localSearch(index, ppm, sim.result, { maxSwaps: 50, seed: 1, gainTable: table }));
-    row(`${label}: local search from simulated (<= 50 swaps, 256 per call)`, `${round(ls.ms)} ms, ${ls.result.swapsAccepted} swaps, +${ls.result.improvement.toExponential(2)}`);
+    row(
+      `${label}: local search from simulated (<= 50 swaps, 256 per call)`,
+      `${round(ls.ms)} ms, ${ls.result.swapsAccepted} swaps, +${ls.result.improvement.toExponential(2)}`,
+    );
     row(
       `${label}: predicted at 25% (top-k / simulated / +local search)`,
       `${top.result.predicted.toFixed(5)} / ${sim.result.predicted.toFixed(5)} / ${ls.result.predicted.toFixed(5)}`,

@@ -32,5 +32,8 @@ try {
 const cell = (v) => String(v ?? '').replace(/\|/g, '\\|');
 console.log('\n| benchmark | metric | value | target | ok |');
 console.log('| --- | --- | --- | --- | --- |');
-for (const r of rows) console.log(`| ${cell(r.benchmark)} | ${cell(r.metric)} | ${cell(r.value)} | ${cell(r.target)} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`);
+for (const r of rows)
+  console.log(
+    `| ${cell(r.benchmark)} | ${cell(r.metric)} | ${cell(r.value)} | ${cell(r.target)} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`,
+  );
 console.log(`\nmachine: ${(await import('node:os')).cpus().length} cores, Node ${process.version}`);

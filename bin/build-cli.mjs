@@ -20,7 +20,10 @@ function newestSource(dir) {
 
 /** Whether the bundle is missing or older than the sources or the lockfile. */
 export function cliBundleStale() {
-  return !existsSync(cliBundle) || statSync(cliBundle).mtimeMs < Math.max(newestSource(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs);
+  return (
+    !existsSync(cliBundle) ||
+    statSync(cliBundle).mtimeMs < Math.max(newestSource(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs)
+  );
 }
 
 /** Builds the bundle into `outFile` (default dist-cli/hyper.mjs); returns the output's file name. */

@@ -4,17 +4,34 @@ import { expect, test } from '@playwright/test';
 import { createProject, openApp } from './helpers';
 
 // A local stand-in for an OpenAI-compatible chat endpoint (the same HTTP API), answering from the prompt.
-const DIMENSIONS = ['subject_of_expertise', 'languages', 'expertise_level', 'open_endedness', 'safety_concern', 'complexity_of_intents', 'type_of_in_context_material', 'format_constraints'];
+const DIMENSIONS = [
+  'subject_of_expertise',
+  'languages',
+  'expertise_level',
+  'open_endedness',
+  'safety_concern',
+  'complexity_of_intents',
+  'type_of_in_context_material',
+  'format_constraints',
+];
 function answer(dimension: string, i: number): unknown {
   switch (dimension) {
-    case 'subject_of_expertise': return i % 2 ? ['Mathematics'] : ['History', 'Geography'];
-    case 'languages': return ['English'];
-    case 'expertise_level': return 'general public';
-    case 'open_endedness': return 'low';
-    case 'safety_concern': return i % 3 === 0 ? 'moderate' : 'safe';
-    case 'complexity_of_intents': return 'simple';
-    case 'type_of_in_context_material': return [];
-    default: return i % 4 === 0 ? ['one sentence'] : [];
+    case 'subject_of_expertise':
+      return i % 2 ? ['Mathematics'] : ['History', 'Geography'];
+    case 'languages':
+      return ['English'];
+    case 'expertise_level':
+      return 'general public';
+    case 'open_endedness':
+      return 'low';
+    case 'safety_concern':
+      return i % 3 === 0 ? 'moderate' : 'safe';
+    case 'complexity_of_intents':
+      return 'simple';
+    case 'type_of_in_context_material':
+      return [];
+    default:
+      return i % 4 === 0 ? ['one sentence'] : [];
   }
 }
 
@@ -49,7 +66,10 @@ test.beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 5));
     inFlight--;
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(
-      JSON.stringify({ choices: [{ message: { role: 'assistant', content: JSON.stringify({ [dimension]: answer(dimension, i) }) } }], usage: { prompt_tokens: 100, completion_tokens: 10 } }),
+      JSON.stringify({
+        choices: [{ message: { role: 'assistant', content: JSON.stringify({ [dimension]: answer(dimension, i) }) } }],
+        usage: { prompt_tokens: 100, completion_tokens: 10 },
+      }),
     );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -59,7 +79,9 @@ test.afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 test('descriptive tags from an OpenAI-compatible endpoint: tagged, cached, used by the features', async ({ page }) => {
   const n = 12;
-  const text = Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `Question ${i}?`, chosen: `Answer ${i}`, rejected: `No ${i}` })).join('\n');
+  const text = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ prompt: `Question ${i}?`, chosen: `Answer ${i}`, rejected: `No ${i}` }),
+  ).join('\n');
   await openApp(page);
   await createProject(page, 'Analyzer');
   await page.getByLabel('Dataset file').setInputFiles({ name: 'q.jsonl', mimeType: 'application/json', buffer: Buffer.from(text) });
@@ -88,8 +110,18 @@ test('descriptive tags from an OpenAI-compatible endpoint: tagged, cached, used 
   await expect(page.getByText('(81 of 90 tags available)')).toBeVisible();
   const coverage = page.getByRole('table', { name: 'Tag coverage' });
   const moderate = Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 === 0).length;
-  await expect(coverage.getByRole('row', { name: /^safety concern: moderate / }).getByRole('cell').nth(2)).toHaveText(String(moderate));
-  await expect(coverage.getByRole('row', { name: /^subject of expertise: Mathematics / }).getByRole('cell').nth(2)).toHaveText(String(n / 2));
+  await expect(
+    coverage
+      .getByRole('row', { name: /^safety concern: moderate / })
+      .getByRole('cell')
+      .nth(2),
+  ).toHaveText(String(moderate));
+  await expect(
+    coverage
+      .getByRole('row', { name: /^subject of expertise: Mathematics / })
+      .getByRole('cell')
+      .nth(2),
+  ).toHaveText(String(n / 2));
 
   // A rerun (even after a reload) asks nothing: every answer comes from the cache.
   await page.reload();
@@ -102,7 +134,9 @@ test('descriptive tags from an OpenAI-compatible endpoint: tagged, cached, used 
 });
 
 test('a redirect is refused, not followed: no prompt reaches the address it points to', async ({ page }) => {
-  const text = Array.from({ length: 3 }, (_, i) => JSON.stringify({ prompt: `Question ${i}?`, chosen: `Answer ${i}`, rejected: `No ${i}` })).join('\n');
+  const text = Array.from({ length: 3 }, (_, i) =>
+    JSON.stringify({ prompt: `Question ${i}?`, chosen: `Answer ${i}`, rejected: `No ${i}` }),
+  ).join('\n');
   await openApp(page);
   await createProject(page, 'Redirect');
   await page.getByLabel('Dataset file').setInputFiles({ name: 'q.jsonl', mimeType: 'application/json', buffer: Buffer.from(text) });
@@ -117,6 +151,8 @@ test('a redirect is refused, not followed: no prompt reaches the address it poin
   await page.getByRole('button', { name: 'Run analyzer' }).click();
   const summary = page.getByTestId('analyzer-summary');
   await expect(summary).toContainText('Stopped early: 0 of 3 pairs tagged');
-  await expect(summary).toContainText('/moved/v1/chat/completions answered with a redirect. Prompts are sent only to the address you set, so it was not followed');
+  await expect(summary).toContainText(
+    '/moved/v1/chat/completions answered with a redirect. Prompts are sent only to the address you set, so it was not followed',
+  );
   expect(requests).toBe(before);
 });

@@ -18,7 +18,9 @@ test('label ten items with the keyboard only; a reload resumes on the same item 
       await expect(page.getByTestId('item-status')).toContainText('Saved');
       await page.reload();
       await expect(page.getByTestId('queue-position')).toHaveText('Item 6 of 12');
-      await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is slightly better/);
+      await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(
+        /Left is slightly better/,
+      );
     }
     await page.keyboard.press('w');
     await page.keyboard.press('Enter');
@@ -66,7 +68,14 @@ test('closing the browser mid-item and reopening the same profile loses nothing'
     chromium.launchPersistentContext(profile, {
       baseURL: baseURL!,
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
   let context = await launch();
   let page = context.pages()[0] ?? (await context.newPage());
@@ -88,7 +97,9 @@ test('closing the browser mid-item and reopening the same profile loses nothing'
   await startAnnotating(page, 'bo');
   await expect(page.getByTestId('queue-position')).toHaveText('Item 2 of 6');
   await expect(page.getByLabel('Rationale')).toHaveValue('The right answer cites its source.');
-  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Right is clearly better/);
+  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(
+    /Right is clearly better/,
+  );
   await expect(page.getByTestId('queue-progress')).toContainText('1 submitted');
   await context.close();
 });
@@ -105,7 +116,9 @@ test('two tabs of one annotator never overwrite each other silently', async ({ c
   await two.keyboard.press('5');
   await expect(two.getByRole('alert').filter({ hasText: 'changed in another tab' })).toBeVisible();
   await two.getByRole('button', { name: 'Load the saved version' }).click();
-  await expect(two.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is clearly better/);
+  await expect(two.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(
+    /Left is clearly better/,
+  );
 });
 
 test('active time counts only while the tab is visible', async ({ page }) => {
@@ -158,7 +171,9 @@ test('a shuffled queue is reproducible for a seed', async ({ page }) => {
   expect(seed4).not.toEqual(seed3);
 });
 
-test('undo after submitting brings the item back as a draft; Esc closes the guidelines; diff and guidelines do not follow to the next item', async ({ page }) => {
+test('undo after submitting brings the item back as a draft; Esc closes the guidelines; diff and guidelines do not follow to the next item', async ({
+  page,
+}) => {
   await demoPlan(page, 5);
   await startAnnotating(page, 'ana');
   await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 5');
@@ -170,7 +185,9 @@ test('undo after submitting brings the item back as a draft; Esc closes the guid
   await page.keyboard.press('u');
   await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 5');
   await expect(page.getByTestId('item-status')).toContainText('Draft');
-  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is slightly better/);
+  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(
+    /Left is slightly better/,
+  );
   await expect.poll(async () => (await storedAnnotations(page)).filter((a) => a.status === 'submitted').length).toBe(0);
   // A second u goes on back: the confidence goes.
   await page.keyboard.press('u');
@@ -193,7 +210,9 @@ test('undo after submitting brings the item back as a draft; Esc closes the guid
   await expect(guidelines).toHaveCount(0);
 });
 
-test('a save that fails (a full disk) keeps the annotator on the item; once storage works again, Enter saves and moves on', async ({ page }) => {
+test('a save that fails (a full disk) keeps the annotator on the item; once storage works again, Enter saves and moves on', async ({
+  page,
+}) => {
   await demoPlan(page, 6);
   await startAnnotating(page, 'cy');
   await page.keyboard.press('2');
@@ -202,7 +221,9 @@ test('a save that fails (a full disk) keeps the annotator on the item; once stor
   // From now on IndexedDB refuses annotation writes the way a full disk does.
   await page.evaluate(() => {
     const put = IDBObjectStore.prototype.put;
-    (window as unknown as { restorePut: () => void }).restorePut = () => { IDBObjectStore.prototype.put = put; };
+    (window as unknown as { restorePut: () => void }).restorePut = () => {
+      IDBObjectStore.prototype.put = put;
+    };
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
       if (this.name === 'annotations') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return put.apply(this, args);
@@ -213,7 +234,9 @@ test('a save that fails (a full disk) keeps the annotator on the item; once stor
   await expect(page.getByRole('alert').filter({ hasText: 'Your last change could not be saved' })).toContainText('storage');
   await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 6');
   // The draft is still here, with its choice, and nothing was submitted.
-  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is slightly better/);
+  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(
+    /Left is slightly better/,
+  );
   expect((await storedAnnotations(page)).filter((a) => a.status === 'submitted')).toHaveLength(0);
 
   await page.evaluate(() => (window as unknown as { restorePut: () => void }).restorePut());
@@ -229,10 +252,18 @@ test('keys are physical keys: Caps Lock and other layouts label the same way, an
   await expect(page.getByTestId('queue-position')).toHaveText('Item 1 of 4');
   // An AZERTY keyboard types "&" on the key US keyboards call 1, and "a" on Q; with Caps Lock, "Q" is still KeyQ.
   await page.evaluate(() => {
-    for (const [key, code] of [['&', 'Digit1'], ['A', 'KeyQ']]) window.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true }));
+    for (const [key, code] of [
+      ['&', 'Digit1'],
+      ['A', 'KeyQ'],
+    ])
+      window.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true }));
   });
-  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(/Left is clearly better/);
-  await expect(page.getByRole('radiogroup', { name: 'Confidence' }).getByRole('radio', { checked: true })).toHaveText(/Absolutely confident/i);
+  await expect(page.getByRole('radiogroup', { name: 'Overall preference' }).getByRole('radio', { checked: true })).toHaveText(
+    /Left is clearly better/,
+  );
+  await expect(page.getByRole('radiogroup', { name: 'Confidence' }).getByRole('radio', { checked: true })).toHaveText(
+    /Absolutely confident/i,
+  );
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('queue-position')).toHaveText('Item 2 of 4');
   // Skip moves from s to k.

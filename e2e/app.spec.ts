@@ -22,7 +22,15 @@ test('the demo project is there on first start, marked as demo data', async ({ p
   const item = page.getByRole('listitem').filter({ hasText: 'Demo project' });
   await expect(item.getByText('Demo data')).toBeVisible();
   await item.getByRole('button', { name: 'Demo project', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Workflow' }).getByRole('link')).toHaveText(['Data', 'Tags', 'Route', 'Annotate', 'Review', 'Export', 'PPM lab']);
+  await expect(page.getByRole('navigation', { name: 'Workflow' }).getByRole('link')).toHaveText([
+    'Data',
+    'Tags',
+    'Route',
+    'Annotate',
+    'Review',
+    'Export',
+    'PPM lab',
+  ]);
   await expect(page.getByTestId('dataset-row-count')).toHaveText(String(demo.length));
   await page.getByRole('link', { name: 'Demo pairs' }).click();
   await expect(page.getByTestId('match-count')).toHaveText(`${demo.length} pairs`);
@@ -32,8 +40,11 @@ test('the demo project is there on first start, marked as demo data', async ({ p
   await expect(page.getByTestId('detail-prompt')).toHaveText(demo[0]!.text);
   await expect(page.getByTestId('detail-a')).toHaveText(demo[0]!.completion_a);
   const scale: Record<string, string> = {
-    'A-is-clearly-better': 'A much better', 'A-is-slightly-better': 'A better', Tie: 'Tie',
-    'B-is-slightly-better': 'B better', 'B-is-clearly-better': 'B much better',
+    'A-is-clearly-better': 'A much better',
+    'A-is-slightly-better': 'A better',
+    Tie: 'Tie',
+    'B-is-slightly-better': 'B better',
+    'B-is-clearly-better': 'B much better',
   };
   await expect(page.getByTestId('detail-lm')).toContainText(scale[demo[0]!.pref_gpt4]!);
   // Keyboard: next / previous pair, Escape closes.
@@ -46,7 +57,9 @@ test('the demo project is there on first start, marked as demo data', async ({ p
 
   // Search and filters agree with a count made from the file.
   const needle = 'python';
-  const expected = demo.filter((r) => [r.prompt_hash, r.text, r.completion_a, r.completion_b, r.model_a, r.model_b].join('\u0000').toLowerCase().includes(needle)).length;
+  const expected = demo.filter((r) =>
+    [r.prompt_hash, r.text, r.completion_a, r.completion_b, r.model_a, r.model_b].join('\u0000').toLowerCase().includes(needle),
+  ).length;
   await page.getByLabel('Search pairs').fill(needle);
   await expect(page.getByTestId('match-count')).toHaveText(`${expected} matching pairs`);
   await page.getByLabel('Search pairs').fill('');

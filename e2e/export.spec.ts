@@ -4,11 +4,19 @@ import { labelItems, storedAnnotations } from './fixtures/annotate';
 import { unzip } from './fixtures/unzip';
 import { chooseFile, createProject, hasShared, openApp, readJsonl, sharedPath } from './helpers';
 
-interface PairsRow { id: string; prompt: string; response_a: string; response_b: string; pref_lm: string | null }
+interface PairsRow {
+  id: string;
+  prompt: string;
+  response_a: string;
+  response_b: string;
+  pref_lm: string | null;
+}
 
 test.skip(!hasShared, '../shared/data is not present');
 
-test('import -> features -> route -> annotate a few -> export TRL: labels follow the merge, the manifest counts match', async ({ page }) => {
+test('import -> features -> route -> annotate a few -> export TRL: labels follow the merge, the manifest counts match', async ({
+  page,
+}) => {
   const rows = readJsonl<PairsRow>(sharedPath('pairs/pandalm.jsonl'));
   await openApp(page);
   await createProject(page, 'PandaLM hybrid');
@@ -41,7 +49,12 @@ test('import -> features -> route -> annotate a few -> export TRL: labels follow
   const files = unzip(readFileSync(await (await download).path()));
   const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8'));
   const dataName = [...files.keys()].find((n) => n.endsWith('.jsonl'))!;
-  const trl = files.get(dataName)!.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { prompt: string; chosen: string; rejected: string });
+  const trl = files
+    .get(dataName)!
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { prompt: string; chosen: string; rejected: string });
   expect(files.get('README.md')!.toString('utf8')).toContain(String(trl.length));
 
   // Expected labels, computed here: human winner for annotated routed pairs, otherwise the LM label; ties dropped.
@@ -70,8 +83,12 @@ test('import -> features -> route -> annotate a few -> export TRL: labels follow
     expect(trl[k]!.chosen).toBe(human.get(a.idx) === 'A' ? r.response_a : r.response_b);
   }
   expect(manifest.export.rows).toBe(trl.length);
-  expect(manifest.merge.counts.bySource.human).toBe(annotations.filter((a) => human.get(a.idx) !== 'tie' && !degenerate(rows[a.idx]!)).length);
-  expect(manifest.merge.counts.omitted.degenerate.empty + manifest.merge.counts.omitted.degenerate.identical).toBe(rows.filter(degenerate).length);
+  expect(manifest.merge.counts.bySource.human).toBe(
+    annotations.filter((a) => human.get(a.idx) !== 'tie' && !degenerate(rows[a.idx]!)).length,
+  );
+  expect(manifest.merge.counts.omitted.degenerate.empty + manifest.merge.counts.omitted.degenerate.identical).toBe(
+    rows.filter(degenerate).length,
+  );
   expect(manifest.merge.counts.routed).toBe(5);
   expect(manifest.routing.strategy).toBe('topk');
   expect(manifest.producedBy.app).toBe('hyper-workbench');

@@ -14,7 +14,7 @@ const demo = readFileSync(new URL('../src/demo/demo-pairs.jsonl', import.meta.ur
   .filter(Boolean)
   .map((l) => JSON.parse(l) as DemoRow);
 
-test('features of the demo dataset: computed in workers, coverage and one pair\'s tags', async ({ page }) => {
+test("features of the demo dataset: computed in workers, coverage and one pair's tags", async ({ page }) => {
   await openApp(page);
   await page.getByRole('button', { name: 'Demo project', exact: true }).click();
   await page.getByRole('link', { name: 'Tags', exact: true }).click();
@@ -36,7 +36,15 @@ test('features of the demo dataset: computed in workers, coverage and one pair\'
   for (const score of ['prompt_len', 'rouge', 'len_longer']) {
     let total = 0;
     for (const bin of ['0.0–0.33', '0.33–0.67', '0.67–1.0']) {
-      total += Number((await coverage.getByRole('row', { name: new RegExp(`^${score} ${bin} `) }).getByRole('cell').nth(2).textContent())?.replace(/,/g, ''));
+      total += Number(
+        (
+          await coverage
+            .getByRole('row', { name: new RegExp(`^${score} ${bin} `) })
+            .getByRole('cell')
+            .nth(2)
+            .textContent()
+        )?.replace(/,/g, ''),
+      );
     }
     expect(total).toBe(demo.length);
   }
@@ -56,14 +64,18 @@ test('features of the demo dataset: computed in workers, coverage and one pair\'
   await page.getByRole('link', { name: 'Demo pairs' }).click();
   await page.getByRole('row').filter({ hasText: demo[0]!.prompt_hash }).click();
   const pairTags = page.getByRole('list', { name: 'HyPER tags of this pair' });
-  await expect(pairTags).toContainText(`analyzer_closed_set::feature_name=subject_of_expertise|constraints=${demo[0]!.subject_of_expertise[0]}`);
+  await expect(pairTags).toContainText(
+    `analyzer_closed_set::feature_name=subject_of_expertise|constraints=${demo[0]!.subject_of_expertise[0]}`,
+  );
   await expect(pairTags).toContainText('analyzer_closed_set::feature_name=languages|constraints=English');
 });
 
 test('semantic scores from an encoder loaded from disk (ONNX + tokenizer.json, run by onnxruntime-web)', async ({ page }) => {
   const { tinyEncoderModel, tinyTokenizerJson } = await import('./fixtures/tiny-encoder');
   const n = 10;
-  const text = Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `question ${i}`, chosen: `good answer ${i}`, rejected: i % 2 ? `bad answer ${i}` : 'no' })).join('\n');
+  const text = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ prompt: `question ${i}`, chosen: `good answer ${i}`, rejected: i % 2 ? `bad answer ${i}` : 'no' }),
+  ).join('\n');
   await openApp(page);
   await page.getByLabel('New project name').fill('Encoder');
   await page.getByRole('button', { name: 'Create project' }).click();
@@ -77,8 +89,12 @@ test('semantic scores from an encoder loaded from disk (ONNX + tokenizer.json, r
   await expect(coverage.getByRole('row', { name: /^cosine_sim 0\.0–0\.33/ })).toContainText('no encoder loaded');
 
   await page.getByText('Semantic scores from an encoder').click();
-  await page.getByLabel('Encoder model (.onnx)').setInputFiles({ name: 'tiny.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(tinyEncoderModel()) });
-  await page.getByLabel('Encoder tokenizer (tokenizer.json)').setInputFiles({ name: 'tokenizer.json', mimeType: 'application/json', buffer: Buffer.from(tinyTokenizerJson()) });
+  await page
+    .getByLabel('Encoder model (.onnx)')
+    .setInputFiles({ name: 'tiny.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(tinyEncoderModel()) });
+  await page
+    .getByLabel('Encoder tokenizer (tokenizer.json)')
+    .setInputFiles({ name: 'tokenizer.json', mimeType: 'application/json', buffer: Buffer.from(tinyTokenizerJson()) });
   await page.getByRole('button', { name: 'Compute semantic scores' }).click();
   await expect(page.getByTestId('encoder-summary')).toContainText(`Scored ${n} pairs`);
   await expect(page.getByText('(27 of 90 tags available)')).toBeVisible();
@@ -86,7 +102,13 @@ test('semantic scores from an encoder loaded from disk (ONNX + tokenizer.json, r
   // Positive embeddings: every cosine is in [0, 1], so every pair has exactly one cosine_sim bin.
   let total = 0;
   for (const bin of ['0.0–0.33', '0.33–0.67', '0.67–1.0']) {
-    total += Number(await coverage.getByRole('row', { name: new RegExp(`^cosine_sim ${bin} `) }).getByRole('cell').nth(2).textContent());
+    total += Number(
+      await coverage
+        .getByRole('row', { name: new RegExp(`^cosine_sim ${bin} `) })
+        .getByRole('cell')
+        .nth(2)
+        .textContent(),
+    );
   }
   expect(total).toBe(n);
 });
@@ -97,8 +119,12 @@ test('a file that is not an ONNX model gets a clear message', async ({ page }) =
   await page.getByRole('link', { name: 'Tags', exact: true }).click();
   await page.getByText('Semantic scores from an encoder').click();
   const { tinyTokenizerJson } = await import('./fixtures/tiny-encoder');
-  await page.getByLabel('Encoder model (.onnx)').setInputFiles({ name: 'not-a-model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('hello, I am text') });
-  await page.getByLabel('Encoder tokenizer (tokenizer.json)').setInputFiles({ name: 'tokenizer.json', mimeType: 'application/json', buffer: Buffer.from(tinyTokenizerJson()) });
+  await page
+    .getByLabel('Encoder model (.onnx)')
+    .setInputFiles({ name: 'not-a-model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('hello, I am text') });
+  await page
+    .getByLabel('Encoder tokenizer (tokenizer.json)')
+    .setInputFiles({ name: 'tokenizer.json', mimeType: 'application/json', buffer: Buffer.from(tinyTokenizerJson()) });
   await page.getByRole('button', { name: 'Compute semantic scores' }).click();
   await expect(page.getByRole('alert')).toContainText('not-a-model.onnx could not be loaded as an ONNX model');
 });

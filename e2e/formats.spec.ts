@@ -18,7 +18,10 @@ const rows = Array.from({ length: 25 }, (_, i) => ({
 }));
 
 test('gzip-compressed CSV and Parquet files import through the worker', async ({ page }) => {
-  const csv = ['id,prompt,response_a,response_b,pref_lm', ...rows.map((r) => [r.id, `"${r.prompt}"`, `"${r.response_a}"`, `"${r.response_b}"`, r.pref_lm].join(','))].join('\n');
+  const csv = [
+    'id,prompt,response_a,response_b,pref_lm',
+    ...rows.map((r) => [r.id, `"${r.prompt}"`, `"${r.response_a}"`, `"${r.response_b}"`, r.pref_lm].join(',')),
+  ].join('\n');
   const gzPath = join(tmp, 'pairs.csv.gz');
   writeFileSync(gzPath, gzipSync(csv));
   const parquetPath = join(tmp, 'pairs.parquet');
@@ -26,14 +29,21 @@ test('gzip-compressed CSV and Parquet files import through the worker', async ({
     parquetPath,
     new Uint8Array(
       parquetWriteBuffer({
-        columnData: (['id', 'prompt', 'response_a', 'response_b', 'pref_lm'] as const).map((name) => ({ name, data: rows.map((r) => r[name]), type: 'STRING' as const })),
+        columnData: (['id', 'prompt', 'response_a', 'response_b', 'pref_lm'] as const).map((name) => ({
+          name,
+          data: rows.map((r) => r[name]),
+          type: 'STRING' as const,
+        })),
       }),
     ),
   );
 
   await openApp(page);
   await createProject(page, 'Formats');
-  for (const [path, label] of [[gzPath, 'CSV (gzip)'], [parquetPath, 'PARQUET']] as const) {
+  for (const [path, label] of [
+    [gzPath, 'CSV (gzip)'],
+    [parquetPath, 'PARQUET'],
+  ] as const) {
     await chooseFile(page, path);
     await expect(page.getByText(label, { exact: false }).first()).toBeVisible();
     await expect(page.getByTestId('rows-importable')).toHaveText('25');

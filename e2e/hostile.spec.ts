@@ -6,7 +6,7 @@ import { startAnnotating } from './fixtures/annotate';
 const PAYLOADS = [
   '<script>window.__pwned = "script"; alert("script")</script>',
   '<img src="http://203.0.113.9/x.png" onerror="window.__pwned=\'img\';alert(1)">',
-  '[click me](javascript:window.__pwned=\'link\';alert(1)) and [data](data:text/html,<script>alert(1)</script>)',
+  "[click me](javascript:window.__pwned='link';alert(1)) and [data](data:text/html,<script>alert(1)</script>)",
   '![remote](https://203.0.113.9/tracker.gif) and ![proto-relative](//203.0.113.9/t.gif)',
   '<svg onload="window.__pwned=\'svg\';alert(1)"><circle r="10"/></svg>',
   '<iframe src="https://203.0.113.9/"></iframe><object data="https://203.0.113.9/x"></object>',
@@ -29,12 +29,19 @@ test('hostile prompts and responses: nothing executes, no request leaves localho
     void d.dismiss();
   });
   const rows = PAYLOADS.map((p, i) => ({
-    id: `evil-${i}`, prompt: `Question ${i}: ${p}`, response_a: `Left ${i}: ${PAYLOADS[(i + 1) % PAYLOADS.length]}`, response_b: `Right ${i}: ${p}`,
+    id: `evil-${i}`,
+    prompt: `Question ${i}: ${p}`,
+    response_a: `Left ${i}: ${PAYLOADS[(i + 1) % PAYLOADS.length]}`,
+    response_b: `Right ${i}: ${p}`,
     pref_lm: i % 2 ? 'A-is-better' : 'B-is-better',
   }));
   await openApp(page);
   await createProject(page, 'Hostile');
-  await page.getByLabel('Dataset file').setInputFiles({ name: 'hostile.jsonl', mimeType: 'application/json', buffer: Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) });
+  await page.getByLabel('Dataset file').setInputFiles({
+    name: 'hostile.jsonl',
+    mimeType: 'application/json',
+    buffer: Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')),
+  });
   await page.getByRole('button', { name: `Import ${rows.length} pairs` }).click();
   // The import navigates to its dataset when stored; only then move on.
   await expect(page.getByTestId('match-count')).toHaveText(`${rows.length} pairs`);
@@ -69,8 +76,11 @@ test('hostile prompts and responses: nothing executes, no request leaves localho
   await page.getByLabel('Jump to item').fill('1');
   await page.getByLabel('Jump to item').press('Enter');
   await expect(page.getByRole('region', { name: 'Prompt' })).toContainText('Question');
-  const untrusted = ':is(section[aria-label="Prompt"], section[aria-label="Left response"], section[aria-label="Right response"], aside[aria-label="Guidelines"])';
-  expect(await page.locator(`${untrusted} :is(script, iframe, object, embed, svg, img, form, meta, style, link, button[form])`).count()).toBe(0);
+  const untrusted =
+    ':is(section[aria-label="Prompt"], section[aria-label="Left response"], section[aria-label="Right response"], aside[aria-label="Guidelines"])';
+  expect(
+    await page.locator(`${untrusted} :is(script, iframe, object, embed, svg, img, form, meta, style, link, button[form])`).count(),
+  ).toBe(0);
   expect(await page.locator(`${untrusted} [onerror], ${untrusted} [onload], ${untrusted} [style]`).count()).toBe(0);
   expect(await page.locator('main a[href^="javascript:"], main a[href^="data:"]').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
@@ -80,6 +90,9 @@ test('hostile prompts and responses: nothing executes, no request leaves localho
   expect(new URL(page.url()).hostname).toBe('127.0.0.1');
   // The page is still laid out: the workflow navigation is visible and clickable.
   await page.getByRole('link', { name: 'Data', exact: true }).click();
-  await page.getByRole('link', { name: /hostile/ }).first().click();
+  await page
+    .getByRole('link', { name: /hostile/ })
+    .first()
+    .click();
   await expect(page.getByTestId('match-count')).toContainText(`${rows.length} pairs`);
 });

@@ -8,12 +8,17 @@ import { chooseFile, createProject, openApp } from './helpers';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hyper-import-errors-'));
 
-test('a Latin-1 CSV is read as Windows-1252 with a note; an unclosed quote and a broken 50 MB JSON line show their syntax errors and lines', async ({ page }) => {
+test('a Latin-1 CSV is read as Windows-1252 with a note; an unclosed quote and a broken 50 MB JSON line show their syntax errors and lines', async ({
+  page,
+}) => {
   await openApp(page);
   await createProject(page, 'Broken files');
 
   const latin1 = join(tmp, 'cafe.csv');
-  writeFileSync(latin1, Buffer.concat([Buffer.from('prompt,response_a,response_b\nq1,ok,fine\nCaf'), Buffer.from([0xe9]), Buffer.from(' au lait,yes,no\n')]));
+  writeFileSync(
+    latin1,
+    Buffer.concat([Buffer.from('prompt,response_a,response_b\nq1,ok,fine\nCaf'), Buffer.from([0xe9]), Buffer.from(' au lait,yes,no\n')]),
+  );
   await chooseFile(page, latin1);
   await expect(page.getByTestId('import-note')).toContainText('cafe.csv is not UTF-8 text');
   await expect(page.getByTestId('import-note')).toContainText('line 3');
@@ -27,7 +32,9 @@ test('a Latin-1 CSV is read as Windows-1252 with a note; an unclosed quote and a
   writeFileSync(unclosed, 'prompt,response_a,response_b\n"oops,a,b\nq2,a2,b2\n');
   await chooseFile(page, unclosed);
   await expect(page.getByTestId('unreadable')).toContainText('No row of unclosed.csv could be read');
-  await expect(page.getByTestId('unreadable')).toContainText('Line 2: unterminated quoted field: the quote opened on line 2 is never closed');
+  await expect(page.getByTestId('unreadable')).toContainText(
+    'Line 2: unterminated quoted field: the quote opened on line 2 is never closed',
+  );
   await expect(page.getByText('match no known layout')).toHaveCount(0);
   await page.getByRole('button', { name: 'Discard file' }).click();
 

@@ -41,7 +41,12 @@ test.describe('importing real data', () => {
     await expect(page.getByTestId('match-count')).toHaveText(`${rows.length} pairs`);
 
     // Several labels checked against the file (first, last, and ones with each label value).
-    const picks = [rows[0]!, rows[rows.length - 1]!, rows.find((r) => r.pref_human === 'Tie')!, rows.find((r) => r.pref_lm === 'B-is-better')!];
+    const picks = [
+      rows[0]!,
+      rows[rows.length - 1]!,
+      rows.find((r) => r.pref_human === 'Tie')!,
+      rows.find((r) => r.pref_lm === 'B-is-better')!,
+    ];
     for (const r of picks) {
       await openPair(page, r.id);
       await expect(page.getByTestId('detail-human')).toHaveText(LABEL_TEXT[r.pref_human!]!);
@@ -97,7 +102,9 @@ test.describe('importing real data', () => {
       const r = raw[i]!;
       await openPair(page, String(r.idx));
       await expect(page.getByTestId('detail-human')).toHaveText(majority(r));
-      await expect(page.getByTestId('detail-prompt')).toHaveText([r.instruction, r.input].filter((s) => typeof s === 'string' && s.trim()).join('\n\n'));
+      await expect(page.getByTestId('detail-prompt')).toHaveText(
+        [r.instruction, r.input].filter((s) => typeof s === 'string' && s.trim()).join('\n\n'),
+      );
     }
   });
 });
@@ -175,7 +182,11 @@ test('a file that is not what its name says gets a clear message', async ({ page
 });
 
 test('a file dropped on the page is read (TRL layout, chosen side hidden by a seeded coin)', async ({ page }) => {
-  const rows = Array.from({ length: 12 }, (_, i) => ({ prompt: `Question ${i}?`, chosen: `Good answer ${i}`, rejected: `Bad answer ${i}` }));
+  const rows = Array.from({ length: 12 }, (_, i) => ({
+    prompt: `Question ${i}?`,
+    chosen: `Good answer ${i}`,
+    rejected: `Bad answer ${i}`,
+  }));
   const text = rows.map((r) => JSON.stringify(r)).join('\n');
   await openApp(page);
   await createProject(page, 'Dropped');

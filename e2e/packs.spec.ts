@@ -5,7 +5,14 @@ import { expect, test, type Download, type Page } from '@playwright/test';
 import { demoPlan, startAnnotating } from './fixtures/annotate';
 import { openApp } from './helpers';
 
-interface ResultAnnotation { idx: number; annotator: string; overall: string; status: string; projectId: string; planId: string }
+interface ResultAnnotation {
+  idx: number;
+  annotator: string;
+  overall: string;
+  status: string;
+  projectId: string;
+  planId: string;
+}
 const winner = (p: string) => (p.startsWith('A') && p !== 'A=B' ? 'A' : p === 'A=B' ? 'tie' : 'B');
 
 /** Cohen's kappa over winners, computed here by hand from the two annotators' exported results. */
@@ -37,7 +44,11 @@ async function labelPack(page: Page, packPath: string, name: string, keys: strin
   return download;
 }
 
-test('annotation packs: two annotators with overlap in their own browsers, results back, agreement as computed by hand', async ({ page, browser, baseURL }) => {
+test('annotation packs: two annotators with overlap in their own browsers, results back, agreement as computed by hand', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   await demoPlan(page, 10);
   await startAnnotating(page, 'lead');
   await page.getByRole('button', { name: 'Annotation packs…' }).click();
@@ -48,7 +59,12 @@ test('annotation packs: two annotators with overlap in their own browsers, resul
   await page.getByRole('button', { name: 'Export packs' }).click();
   await expect(page.getByTestId('packs-made')).toContainText('ana:');
   await expect.poll(() => downloads.length).toBe(2);
-  const packs = await Promise.all(downloads.map(async (d) => ({ path: (await d.path())!, pack: JSON.parse(readFileSync((await d.path())!, 'utf8')) as { annotator: string; items: { idx: number }[] } })));
+  const packs = await Promise.all(
+    downloads.map(async (d) => ({
+      path: (await d.path())!,
+      pack: JSON.parse(readFileSync((await d.path())!, 'utf8')) as { annotator: string; items: { idx: number }[] },
+    })),
+  );
   const byName = new Map(packs.map((p) => [p.pack.annotator, p]));
   const shared = byName.get('ana')!.pack.items.filter((x) => byName.get('bo')!.pack.items.some((y) => y.idx === x.idx));
   expect(shared).toHaveLength(6);
@@ -56,7 +72,10 @@ test('annotation packs: two annotators with overlap in their own browsers, resul
   expect(readFileSync(byName.get('ana')!.path, 'utf8')).not.toContain('pref_gpt4');
 
   const results: string[] = [];
-  for (const [name, keys] of [['ana', ['1', '2', '4', '3', '5']], ['bo', ['2', '1', '5', '3', '4', '2']]] as const) {
+  for (const [name, keys] of [
+    ['ana', ['1', '2', '4', '3', '5']],
+    ['bo', ['2', '1', '5', '3', '4', '2']],
+  ] as const) {
     const context = await browser.newContext({ baseURL: baseURL! });
     const p = await context.newPage();
     const d = await labelPack(p, byName.get(name)!.path, name, [...keys]);
@@ -76,10 +95,14 @@ test('annotation packs: two annotators with overlap in their own browsers, resul
   expect(parsed.every((r) => r.annotations.every((a) => a.status === 'submitted'))).toBe(true);
 
   for (const r of results) await page.getByLabel('Import annotation results').setInputFiles(r);
-  await expect(page.getByTestId('import-results')).toContainText(`${parsed[1]!.annotations.length} added, 0 updated, 0 unchanged, 0 conflicts`);
+  await expect(page.getByTestId('import-results')).toContainText(
+    `${parsed[1]!.annotations.length} added, 0 updated, 0 unchanged, 0 conflicts`,
+  );
   // Idempotent: the same file again changes nothing.
   await page.getByLabel('Import annotation results').setInputFiles(results[0]!);
-  await expect(page.getByTestId('import-results')).toContainText(`0 added, 0 updated, ${parsed[0]!.annotations.length} unchanged, 0 conflicts`);
+  await expect(page.getByTestId('import-results')).toContainText(
+    `0 added, 0 updated, ${parsed[0]!.annotations.length} unchanged, 0 conflicts`,
+  );
 
   await page.getByRole('link', { name: 'Review', exact: true }).click();
   // All of them as one file for `hyper merge --annotations`.
@@ -92,21 +115,49 @@ test('annotation packs: two annotators with overlap in their own browsers, resul
   expect(hand.n).toBe(6);
   const shown = await page.getByTestId('kappa-ana-bo').getAttribute('data-value');
   expect(Number(shown)).toBeCloseTo(hand.kappa, 10);
-  await expect(page.getByText(`${parsed[0]!.annotations.length + parsed[1]!.annotations.length} submitted labels by 2 annotators; 6 pairs labelled by two or more.`)).toBeVisible();
+  await expect(
+    page.getByText(
+      `${parsed[0]!.annotations.length + parsed[1]!.annotations.length} submitted labels by 2 annotators; 6 pairs labelled by two or more.`,
+    ),
+  ).toBeVisible();
 });
 
-test('a tampered results file: each bad record is rejected with its line and reason, Review and Export keep working, and the lead can remove the import', async ({ page }) => {
+test('a tampered results file: each bad record is rejected with its line and reason, Review and Export keep working, and the lead can remove the import', async ({
+  page,
+}) => {
   await demoPlan(page, 4);
   await startAnnotating(page, 'lead');
   await page.getByRole('button', { name: 'Annotation packs…' }).click();
   await page.getByLabel('Pack annotators').fill('eve');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export packs' }).click();
-  const pack = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { projectId: string; planId: string; datasetId: string; items: { idx: number; instanceId: string }[] };
+  const pack = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as {
+    projectId: string;
+    planId: string;
+    datasetId: string;
+    items: { idx: number; instanceId: string }[];
+  };
   const item = (k: number) => pack.items[k]!;
   const ann = (k: number, over: Record<string, unknown> = {}) => ({
-    id: `${pack.planId}|${item(k).idx}|eve`, projectId: pack.projectId, datasetId: pack.datasetId, planId: pack.planId, idx: item(k).idx, instanceId: item(k).instanceId,
-    annotator: 'eve', status: 'submitted', overall: 'A>B', confidence: 'fairly-confident', aspects: {}, rationale: '', swapped: false, activeMs: 1, createdAt: 1, updatedAt: 2, rev: 1, origin: 'local', ...over,
+    id: `${pack.planId}|${item(k).idx}|eve`,
+    projectId: pack.projectId,
+    datasetId: pack.datasetId,
+    planId: pack.planId,
+    idx: item(k).idx,
+    instanceId: item(k).instanceId,
+    annotator: 'eve',
+    status: 'submitted',
+    overall: 'A>B',
+    confidence: 'fairly-confident',
+    aspects: {},
+    rationale: '',
+    swapped: false,
+    activeMs: 1,
+    createdAt: 1,
+    updatedAt: 2,
+    rev: 1,
+    origin: 'local',
+    ...over,
   });
   const records = [
     ann(0),
@@ -119,7 +170,10 @@ test('a tampered results file: each bad record is rejected with its line and rea
     ann(0),
   ];
   const file = join(mkdtempSync(join(tmpdir(), 'hyper-tampered-')), 'eve.json');
-  writeFileSync(file, `{"format": "hyper-annotations", "version": 1, "packId": "forged", "annotations": [\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
+  writeFileSync(
+    file,
+    `{"format": "hyper-annotations", "version": 1, "packId": "forged", "annotations": [\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`,
+  );
   await page.getByLabel('Import annotation results').setInputFiles(file);
   await expect(page.getByTestId('import-results')).toContainText('1 added, 0 updated, 0 unchanged, 0 conflicts, 7 rejected');
   const rejected = page.getByRole('list', { name: 'Rejected records' });
@@ -149,10 +203,18 @@ test('a tampered results file: each bad record is rejected with its line and rea
   await expect(page.getByTestId('summary-sources')).toHaveText(/^0 \//);
 });
 
-test('bidi controls in a pack\'s project and annotator names stay inside the names', async ({ page }) => {
+test("bidi controls in a pack's project and annotator names stay inside the names", async ({ page }) => {
   const pack = {
-    format: 'hyper-annotation-pack', version: 1, packId: 'pack-bidi', annotator: 'ana\u202e gnol', projectName: 'Evil\u202e tcejorp', projectId: 'p-x', planId: 'plan-x',
-    datasetId: 'd-x', guidelines: '', createdAt: '2026-01-01T00:00:00.000Z',
+    format: 'hyper-annotation-pack',
+    version: 1,
+    packId: 'pack-bidi',
+    annotator: 'ana\u202e gnol',
+    projectName: 'Evil\u202e tcejorp',
+    projectId: 'p-x',
+    planId: 'plan-x',
+    datasetId: 'd-x',
+    guidelines: '',
+    createdAt: '2026-01-01T00:00:00.000Z',
     items: [{ idx: 0, instanceId: 'i0', prompt: 'Which is better?', responseA: 'One.', responseB: 'Two.' }],
   };
   const file = join(mkdtempSync(join(tmpdir(), 'hyper-bidi-')), 'pack.json');

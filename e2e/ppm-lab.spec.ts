@@ -3,8 +3,19 @@ import { expect, test, type Page } from '@playwright/test';
 import { unzip } from './fixtures/unzip';
 import { chooseFile, createProject, hasShared, openApp, readJsonl, sharedPath } from './helpers';
 
-interface PairsRow { id: string; prompt: string; response_a: unknown; response_b: unknown; pref_human: string | null; pref_lm: string | null }
-interface TrlRow { prompt: string; chosen: string; rejected: string }
+interface PairsRow {
+  id: string;
+  prompt: string;
+  response_a: unknown;
+  response_b: unknown;
+  pref_human: string | null;
+  pref_lm: string | null;
+}
+interface TrlRow {
+  prompt: string;
+  chosen: string;
+  rejected: string;
+}
 
 test.skip(!hasShared, '../shared/data is not present');
 
@@ -15,7 +26,9 @@ async function downloadText(page: Page, testId: string, button: string): Promise
   return readFileSync(await (await download).path()).toString('utf8');
 }
 
-test('PPM lab on PandaLM: 20 candidates as a zip, the proxy, a linear fit with its CV report, installed and routed with', async ({ page }) => {
+test('PPM lab on PandaLM: 20 candidates as a zip, the proxy, a linear fit with its CV report, installed and routed with', async ({
+  page,
+}) => {
   const rows = readJsonl<PairsRow>(sharedPath('pairs/pandalm.jsonl'));
   const byId = new Map(rows.map((r) => [r.id, r]));
   await openApp(page);
@@ -55,7 +68,13 @@ test('PPM lab on PandaLM: 20 candidates as a zip, the proxy, a linear fit with i
   const excluded = Object.values(manifest.pool.excluded as Record<string, number>).reduce((a, b) => a + b, 0);
   expect(manifest.pool.size + excluded).toBe(rows.length);
   expect(manifest.pool.gold.size).toBe(Math.round(0.2 * rows.filter((r) => r.pref_human !== 'Tie' && r.pref_human !== null).length));
-  const trl = (id: string) => files.get(`candidates/${id}.jsonl`)!.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrlRow);
+  const trl = (id: string) =>
+    files
+      .get(`candidates/${id}.jsonl`)!
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as TrlRow);
   const humanIds = (id: string) => files.get(`candidates/${id}.human-ids.txt`)!.toString('utf8').split('\n').filter(Boolean);
   for (const entry of manifest.candidates as { id: string; mixSize: number; humanInMix: number }[]) {
     expect(trl(entry.id)).toHaveLength(entry.mixSize);
@@ -67,7 +86,12 @@ test('PPM lab on PandaLM: 20 candidates as a zip, the proxy, a linear fit with i
   expect(allHuman).toHaveLength(manifest.pool.size);
   expect(allHuman.some((id) => gold.has(id))).toBe(false);
   expect(humanIds('c001')).toHaveLength(0);
-  expect(counts[2]!.split(',').slice(1).every((v) => v === '0')).toBe(true);
+  expect(
+    counts[2]!
+      .split(',')
+      .slice(1)
+      .every((v) => v === '0'),
+  ).toBe(true);
   const winnerText = (r: PairsRow, pref: string | null) => (pref === 'A-is-better' ? r.response_a : r.response_b);
   const c000 = trl('c000');
   const c001 = trl('c001');
@@ -122,11 +146,15 @@ test('PPM lab on PandaLM: 20 candidates as a zip, the proxy, a linear fit with i
   // The same scores through a results CSV (joined with this session's candidates) give the same fit; a bad file
   // is refused with its file name and line.
   await page.getByLabel('A results CSV', { exact: true }).check();
-  await page.getByLabel('Results CSV', { exact: true }).setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('candidate_id,Overall\nc000,0.5\nc001,n/a\n') });
+  await page
+    .getByLabel('Results CSV', { exact: true })
+    .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('candidate_id,Overall\nc000,0.5\nc001,n/a\n') });
   await expect(page.getByLabel('Score column')).toHaveValue('Overall');
   await page.getByRole('button', { name: 'Fit PPM' }).click();
   await expect(page.getByRole('alert')).toContainText('bad.csv line 3: column "Overall" is "n/a", expected a number');
-  await page.getByLabel('Results CSV', { exact: true }).setInputFiles({ name: 'results.csv', mimeType: 'text/csv', buffer: Buffer.from(results) });
+  await page
+    .getByLabel('Results CSV', { exact: true })
+    .setInputFiles({ name: 'results.csv', mimeType: 'text/csv', buffer: Buffer.from(results) });
   await expect(page.getByLabel('Score column')).toHaveValue('proxy_accuracy');
   await page.getByRole('button', { name: 'Fit PPM' }).click();
   await expect(page.getByText('20 scored candidates from results.csv')).toBeVisible();

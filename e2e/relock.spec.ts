@@ -15,7 +15,11 @@ async function lock(page: Page, strategy: 'topk' | 'simulated', budget: number, 
   await expect(page.getByTestId('current-plan')).toContainText(`Plan v${version} in use`);
 }
 
-interface StoredPlan { id: string; version: number; humanIdx: Uint32Array }
+interface StoredPlan {
+  id: string;
+  version: number;
+  humanIdx: Uint32Array;
+}
 
 async function storedPlans(page: Page): Promise<{ id: string; version: number; humanIdx: number[] }[]> {
   return page.evaluate(
@@ -24,7 +28,8 @@ async function storedPlans(page: Page): Promise<{ id: string; version: number; h
         const req = indexedDB.open('hyper-workbench');
         req.onsuccess = () => {
           const all = req.result.transaction('plans').objectStore('plans').getAll();
-          all.onsuccess = () => resolve((all.result as StoredPlan[]).map((p) => ({ id: p.id, version: p.version, humanIdx: [...p.humanIdx] })));
+          all.onsuccess = () =>
+            resolve((all.result as StoredPlan[]).map((p) => ({ id: p.id, version: p.version, humanIdx: [...p.humanIdx] })));
           all.onerror = () => reject(all.error);
         };
         req.onerror = () => reject(req.error);
@@ -71,7 +76,9 @@ test('label on plan v1, lock v2 with another strategy: every human label is expo
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export zip' }).click();
   const files = unzip(readFileSync(await (await download).path()));
-  const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as { merge: { counts: { bySource: { human: number }; humanOutsidePlan: number; annotations: { given: number; carried: number } } } };
+  const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as {
+    merge: { counts: { bySource: { human: number }; humanOutsidePlan: number; annotations: { given: number; carried: number } } };
+  };
   expect(manifest.merge.counts.bySource.human).toBe(4);
   expect(manifest.merge.counts.humanOutsidePlan).toBe(outside);
   // Labels made = records minus the copies carried into v2.

@@ -55,13 +55,21 @@ test('route the demo with the built-in PPM: slider, curve, lock a plan; the queu
         const req = indexedDB.open('hyper-workbench');
         req.onsuccess = () => {
           const all = req.result.transaction('plans').objectStore('plans').getAll();
-          all.onsuccess = () => resolve((all.result as { version: number; humanIdx: Uint32Array; supersededBy?: string }[]).map((p) => ({ version: p.version, count: p.humanIdx.length, superseded: !!p.supersededBy })).sort((a, b) => a.version - b.version));
+          all.onsuccess = () =>
+            resolve(
+              (all.result as { version: number; humanIdx: Uint32Array; supersededBy?: string }[])
+                .map((p) => ({ version: p.version, count: p.humanIdx.length, superseded: !!p.supersededBy }))
+                .sort((a, b) => a.version - b.version),
+            );
           all.onerror = () => reject(all.error);
         };
         req.onerror = () => reject(req.error);
       }),
   );
-  expect(stored).toEqual([{ version: 1, count: 13, superseded: true }, { version: 2, count: 8, superseded: false }]);
+  expect(stored).toEqual([
+    { version: 1, count: 13, superseded: true },
+    { version: 2, count: 8, superseded: false },
+  ]);
 
   // The plan as a file, in the format `hyper route` writes and `hyper merge` reads.
   const download = page.waitForEvent('download');
@@ -79,7 +87,9 @@ test('route the demo with the built-in PPM: slider, curve, lock a plan; the queu
 
 test('an uploaded quadratic PPM routes; a corrupt file gets a clear message', async ({ page }) => {
   await demoWithFeatures(page);
-  await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not an onnx model') });
+  await page
+    .getByLabel('Upload a PPM', { exact: true })
+    .setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not an onnx model') });
   await expect(page.getByText('The PPM was not stored')).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('broken.onnx is not a PPM this app can use');
   // A rejected file is not kept: the picker still lists only the built-in PPM.
@@ -92,15 +102,21 @@ test('an uploaded quadratic PPM routes; a corrupt file gets a clear message', as
   await expect(page.getByRole('alert').filter({ hasText: 'huge.onnx is 315 MB; a PPM file here is at most 64 MB' })).toBeVisible();
   await expect(page.getByLabel('PPM', { exact: true }).locator('option')).toHaveCount(1);
   // A model that meets the contract but whose graph does not take its declared width (symbolic input) says so.
-  await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'narrow.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(narrowModel()) });
+  await page
+    .getByLabel('Upload a PPM', { exact: true })
+    .setInputFiles({ name: 'narrow.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(narrowModel()) });
   await expect(page.getByText('This PPM cannot be used')).toBeVisible();
-  await expect(page.getByRole('alert').filter({ hasText: 'narrow.onnx passes the PPM contract but does not run on its 90 declared feature columns' })).toBeVisible();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'narrow.onnx passes the PPM contract but does not run on its 90 declared feature columns' }),
+  ).toBeVisible();
   // An uploaded PPM can be removed again.
   await page.getByRole('button', { name: 'Remove this PPM' }).click();
   await page.getByRole('dialog', { name: 'Remove this PPM?' }).getByRole('button', { name: 'Remove' }).click();
   await expect(page.getByLabel('PPM', { exact: true }).locator('option')).toHaveCount(1);
   await expect(page.getByTestId('ppm-summary')).toContainText('linear');
-  await page.getByLabel('Upload a PPM', { exact: true }).setInputFiles({ name: 'quadratic.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(quadraticModel()) });
+  await page
+    .getByLabel('Upload a PPM', { exact: true })
+    .setInputFiles({ name: 'quadratic.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(quadraticModel()) });
   await expect(page.getByTestId('ppm-summary')).toContainText('quadratic');
   await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
   await page.getByLabel('Budget (pairs)').fill('10');
@@ -112,7 +128,10 @@ test('an uploaded quadratic PPM routes; a corrupt file gets a clear message', as
 test('page and command line choose the same pairs: best over budgets bounded by the budget, and top-k', async ({ page }) => {
   await demoWithFeatures(page);
   const dir = mkdtempSync(join(tmpdir(), 'hyper-parity-'));
-  for (const [strategy, cli] of [['best', 'best'], ['topk', 'topk']] as const) {
+  for (const [strategy, cli] of [
+    ['best', 'best'],
+    ['topk', 'topk'],
+  ] as const) {
     await page.getByLabel('Strategy', { exact: true }).selectOption(strategy);
     await page.getByLabel('Budget (pairs)').fill('10');
     await page.getByLabel('Candidates (K)').fill('100');
@@ -132,7 +151,27 @@ test('page and command line choose the same pairs: best over budgets bounded by 
     await page.getByRole('button', { name: 'Download plan (JSON)' }).click();
     const fromPage = parsePlanFile(readFileSync(await (await download).path(), 'utf8'), 'page.json');
     const out = join(dir, `${strategy}.json`);
-    const run = spawnSync(process.execPath, ['bin/hyper.mjs', 'route', '--input', 'src/demo/demo-pairs.jsonl', '--ppm', 'paper-prior', '--strategy', cli, '--budget', '10', '--seed', '3', ...(cli === 'best' ? ['--candidates', '100'] : []), '--output', out], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        'bin/hyper.mjs',
+        'route',
+        '--input',
+        'src/demo/demo-pairs.jsonl',
+        '--ppm',
+        'paper-prior',
+        '--strategy',
+        cli,
+        '--budget',
+        '10',
+        '--seed',
+        '3',
+        ...(cli === 'best' ? ['--candidates', '100'] : []),
+        '--output',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.status, run.stderr).toBe(0);
     const fromCli = parsePlanFile(readFileSync(out, 'utf8'), 'cli.json');
     expect(fromPage.human.map((h) => h.id)).toEqual(fromCli.human.map((h) => h.id));
@@ -141,7 +180,9 @@ test('page and command line choose the same pairs: best over budgets bounded by 
   }
 });
 
-test('invalid input is said, not swallowed: a budget above the pairs, a pair number that does not exist; no old numbers beside new settings', async ({ page }) => {
+test('invalid input is said, not swallowed: a budget above the pairs, a pair number that does not exist; no old numbers beside new settings', async ({
+  page,
+}) => {
   await demoWithFeatures(page);
   await page.getByLabel('Strategy', { exact: true }).selectOption('topk');
   await page.getByLabel('Budget (pairs)').fill('10');
@@ -149,7 +190,9 @@ test('invalid input is said, not swallowed: a budget above the pairs, a pair num
   // 2,000 pairs of 40: the field says why, keeps what was typed, and the result shown is the one in use.
   await page.getByLabel('Budget (pairs)').fill('2000');
   await page.getByLabel('Budget (pairs)').blur();
-  await expect(page.getByRole('alert').filter({ hasText: '2,000 is more than 40, the most allowed. The value in use is still 10.' })).toBeVisible();
+  await expect(
+    page.getByRole('alert').filter({ hasText: '2,000 is more than 40, the most allowed. The value in use is still 10.' }),
+  ).toBeVisible();
   await expect(page.getByLabel('Budget (pairs)')).toHaveValue('2000');
   await expect(page.getByTestId('route-outcome')).toContainText('10 pairs to humans');
   await page.getByLabel('Budget (pairs)').fill('12');

@@ -15,7 +15,12 @@ test('the document and every worker carry their own policy; the app refuses to b
   // The worker scripts of the build, found from the page's own chunks.
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Projects' })).toBeVisible();
-  const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
+  const scripts = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e.name)
+      .filter((n) => n.endsWith('.js')),
+  );
   const main = (await Promise.all(scripts.map((s) => request.get(s).then((r) => r.text())))).join('\n');
   const workers = [...new Set([...main.matchAll(/assets\/([\w-]+-worker-[\w-]+\.js)/g)].map((m) => m[1]!))];
   expect(workers.length).toBeGreaterThanOrEqual(7);
@@ -27,7 +32,9 @@ test('the document and every worker carry their own policy; the app refuses to b
   }
 
   // Another origin that frames the app gets nothing of it.
-  const framer: Server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<iframe id="app" src="${baseURL}/"></iframe>`));
+  const framer: Server = createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<iframe id="app" src="${baseURL}/"></iframe>`),
+  );
   await new Promise<void>((r) => framer.listen(0, '127.0.0.1', r));
   try {
     const other = await page.context().newPage();

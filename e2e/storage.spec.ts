@@ -8,16 +8,29 @@ import { chromium, expect, test, type Page } from '@playwright/test';
 import { demoPlan, startAnnotating, storedAnnotations } from './fixtures/annotate';
 import { chooseFile, createProject } from './helpers';
 
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 /** A JSONL file of `n` pairs whose every text is different (seeded), about 2.5 kB a pair. */
 async function uniquePairs(path: string, n: number): Promise<void> {
   let x = 11;
   const next = () => (x = (x * 1103515245 + 12345) & 0x7fffffff);
-  const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega'.split(' ');
+  const words =
+    'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega'.split(
+      ' ',
+    );
   const text = (k: number) => Array.from({ length: k }, () => `${words[next() % words.length]}${next() % 10_000}`).join(' ');
   const out = createWriteStream(path);
-  for (let i = 0; i < n; i++) out.write(`${JSON.stringify({ id: `u${i}`, prompt: text(20), response_a: text(150), response_b: text(150), pref_lm: i % 2 ? 'A' : 'B' })}\n`);
+  for (let i = 0; i < n; i++)
+    out.write(
+      `${JSON.stringify({ id: `u${i}`, prompt: text(20), response_a: text(150), response_b: text(150), pref_lm: i % 2 ? 'A' : 'B' })}\n`,
+    );
   await new Promise<void>((done) => out.end(done));
 }
 
@@ -25,13 +38,20 @@ async function projectNames(page: Page): Promise<string[]> {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Projects' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Projects' }).getByRole('listitem').first()).toBeVisible();
-  return page.getByRole('list', { name: 'Projects' }).getByRole('listitem').getByRole('button').filter({ hasNotText: /^(Back up|Rename|Delete)$/ }).allInnerTexts();
+  return page
+    .getByRole('list', { name: 'Projects' })
+    .getByRole('listitem')
+    .getByRole('button')
+    .filter({ hasNotText: /^(Back up|Rename|Delete)$/ })
+    .allInnerTexts();
 }
 
 // Mounting a small filesystem needs root; elsewhere the test says why it skips.
 const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
 
-test('a disk-full import is refused with the storage message, leaves nothing, and every earlier project survives a restart', async ({ baseURL }) => {
+test('a disk-full import is refused with the storage message, leaves nothing, and every earlier project survives a restart', async ({
+  baseURL,
+}) => {
   test.skip(!canMount, 'needs root to mount a small tmpfs for the browser profile');
   const profile = mkdtempSync(join(tmpdir(), 'hyper-small-profile-'));
   try {
@@ -41,7 +61,12 @@ test('a disk-full import is refused with the storage message, leaves nothing, an
   }
   const big = join(mkdtempSync(join(tmpdir(), 'hyper-big-')), 'big.jsonl');
   await uniquePairs(big, 24_000); // about 60 MB of text: more than the 80 MB disk can take as IndexedDB
-  const launch = () => chromium.launchPersistentContext(profile, { baseURL: baseURL!, executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+  const launch = () =>
+    chromium.launchPersistentContext(profile, {
+      baseURL: baseURL!,
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ARGS,
+    });
   try {
     let context = await launch();
     let page = context.pages()[0] ?? (await context.newPage());
@@ -98,7 +123,9 @@ test('a project backs up to one file and restores exactly: data, plan, annotatio
 
   // Restored beside the original, it is a copy.
   await page.getByLabel('Restore a backup').setInputFiles(file);
-  await expect(page.getByTestId('restore-done')).toContainText('Restored “Demo project (restored)”: 40 pairs, 2 annotations (the project was still here');
+  await expect(page.getByTestId('restore-done')).toContainText(
+    'Restored “Demo project (restored)”: 40 pairs, 2 annotations (the project was still here',
+  );
   // Deleted, then restored: the same project as before.
   for (const name of ['Demo project (restored)', 'Demo project']) {
     await page.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
@@ -117,6 +144,8 @@ test('a project backs up to one file and restores exactly: data, plan, annotatio
 
   // A file that is not a backup says so.
   await page.goto('/');
-  await page.getByLabel('Restore a backup').setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip at all') });
+  await page
+    .getByLabel('Restore a backup')
+    .setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip at all') });
   await expect(page.getByRole('alert').filter({ hasText: 'Could not restore the backup' })).toContainText('notes.zip is not a zip file');
 });

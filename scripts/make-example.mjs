@@ -22,22 +22,60 @@ const arg = (name, fallback) => {
 };
 
 const TOPICS = [
-  { subject: 'Chemistry', things: ['titration', 'a buffer solution', 'an exothermic reaction', 'covalent bonding', 'the mole'], unit: 'mol' },
-  { subject: 'Physics', things: ['projectile motion', 'Ohm\'s law', 'terminal velocity', 'a lever', 'heat conduction'], unit: 'm/s' },
-  { subject: 'Mathematics', things: ['a geometric series', 'the chain rule', 'a prime factorisation', 'a median', 'compound interest'], unit: '%' },
+  {
+    subject: 'Chemistry',
+    things: ['titration', 'a buffer solution', 'an exothermic reaction', 'covalent bonding', 'the mole'],
+    unit: 'mol',
+  },
+  { subject: 'Physics', things: ['projectile motion', "Ohm's law", 'terminal velocity', 'a lever', 'heat conduction'], unit: 'm/s' },
+  {
+    subject: 'Mathematics',
+    things: ['a geometric series', 'the chain rule', 'a prime factorisation', 'a median', 'compound interest'],
+    unit: '%',
+  },
   { subject: 'Computer sciences', things: ['a hash map', 'binary search', 'a race condition', 'tail recursion', 'a B-tree'], unit: 'ms' },
   { subject: 'History', things: ['the printing press', 'a trade route', 'the census', 'a treaty', 'the steam engine'], unit: 'years' },
   { subject: 'Economics', things: ['inflation', 'a price ceiling', 'opportunity cost', 'a tariff', 'marginal utility'], unit: '%' },
-  { subject: 'Medicine', things: ['a blood pressure reading', 'a vaccine schedule', 'dehydration', 'a fever', 'a sprained ankle'], unit: 'mg' },
-  { subject: 'Law', things: ['a tenancy deposit', 'a warranty', 'a notice period', 'a small-claims filing', 'a power of attorney'], unit: 'days' },
+  {
+    subject: 'Medicine',
+    things: ['a blood pressure reading', 'a vaccine schedule', 'dehydration', 'a fever', 'a sprained ankle'],
+    unit: 'mg',
+  },
+  {
+    subject: 'Law',
+    things: ['a tenancy deposit', 'a warranty', 'a notice period', 'a small-claims filing', 'a power of attorney'],
+    unit: 'days',
+  },
   { subject: 'Geography', things: ['a river delta', 'a rain shadow', 'a time zone', 'an atoll', 'a monsoon'], unit: 'km' },
-  { subject: 'Literature', things: ['an unreliable narrator', 'a sonnet', 'free indirect speech', 'a frame story', 'an epigraph'], unit: 'lines' },
+  {
+    subject: 'Literature',
+    things: ['an unreliable narrator', 'a sonnet', 'free indirect speech', 'a frame story', 'an epigraph'],
+    unit: 'lines',
+  },
 ];
-const PLACES = ['Lisbon', 'Nairobi', 'Osaka', 'Quito', 'Tromsø', 'Hobart', 'Tbilisi', 'Accra', 'Valparaíso', 'Tallinn', 'Da Nang', 'Windhoek'];
+const PLACES = [
+  'Lisbon',
+  'Nairobi',
+  'Osaka',
+  'Quito',
+  'Tromsø',
+  'Hobart',
+  'Tbilisi',
+  'Accra',
+  'Valparaíso',
+  'Tallinn',
+  'Da Nang',
+  'Windhoek',
+];
 const PEOPLE = ['Amara', 'Bruno', 'Chen', 'Dilnoza', 'Emeka', 'Farah', 'Goran', 'Hana', 'Idris', 'Jonas', 'Keiko', 'Lucía'];
 const LEVELS = ['general public', 'basic domain knowledge', 'expert domain knowledge'];
 const OPEN = ['no', 'low', 'moderate', 'high'];
-const ASKS = ['How does {thing} work, in short?', 'Explain {thing} to me with one worked number.', 'What is the most common mistake people make with {thing}?', 'Give me a quick check for {thing}.'];
+const ASKS = [
+  'How does {thing} work, in short?',
+  'Explain {thing} to me with one worked number.',
+  'What is the most common mistake people make with {thing}?',
+  'Give me a quick check for {thing}.',
+];
 const FLUFF = [
   'This is a really interesting and important question that many people wonder about.',
   'There are many different factors to consider, and it can depend on a lot of things.',

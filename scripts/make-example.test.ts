@@ -9,7 +9,10 @@ describe('examples/judge-bias.jsonl.gz', () => {
   it('is the output of scripts/make-example.mjs (1,200 pairs, seed 7), with both labels and the judge biased as documented', () => {
     const committed = gunzipSync(readFileSync(new URL('../examples/judge-bias.jsonl.gz', import.meta.url))).toString('utf8');
     expect(committed).toBe((exampleJsonl as (n?: number, seed?: number) => string)(1200, 7));
-    const rows = committed.trim().split('\n').map((l) => JSON.parse(l) as { pref_human: string; pref_gpt4: string; completion_a: string; completion_b: string });
+    const rows = committed
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { pref_human: string; pref_gpt4: string; completion_a: string; completion_b: string });
     const winner = (v: string) => (v === 'Tie' ? 'tie' : v[0]);
     const decided = rows.filter((r) => r.pref_human !== 'Tie');
     const agree = decided.filter((r) => winner(r.pref_human) === winner(r.pref_gpt4)).length / decided.length;

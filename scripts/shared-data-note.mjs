@@ -11,7 +11,7 @@ export default function sharedDataNote() {
   } else {
     process.stdout.write(
       `\nreal data: ${dir} is not there, so the real-data tests SKIP (each is listed as skipped below).\n` +
-        '  Every other test uses the project\'s own fixtures and runs as usual.\n\n',
+        "  Every other test uses the project's own fixtures and runs as usual.\n\n",
     );
   }
 }

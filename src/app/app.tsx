@@ -35,7 +35,12 @@ function Routes() {
   const qc = useQueryClient();
   const ready = useQuery({ queryKey: keys.bootstrap, queryFn: bootstrap });
   if (ready.isPending) return <p className="p-6 text-sm text-slate-600">Opening browser storage…</p>;
-  if (ready.error) return <div className="p-6"><ErrorMessage title="Browser storage (IndexedDB) is not available" error={ready.error} /></div>;
+  if (ready.error)
+    return (
+      <div className="p-6">
+        <ErrorMessage title="Browser storage (IndexedDB) is not available" error={ready.error} />
+      </div>
+    );
   if (route.page === 'projects') {
     return (
       <ProjectsPage

@@ -5,6 +5,11 @@ import { importWorker } from '../workers/import-client';
 
 /** Creates the demo project on first start, or again when `force` (restore). Returns its id, or null if it already existed. */
 export async function ensureDemoProject(opts: { force?: boolean } = {}): Promise<string | null> {
-  const { projectId } = await importWorker().request({ type: 'seed-demo', text: demoText, fileName: 'demo-pairs.jsonl', force: opts.force ?? false });
+  const { projectId } = await importWorker().request({
+    type: 'seed-demo',
+    text: demoText,
+    fileName: 'demo-pairs.jsonl',
+    force: opts.force ?? false,
+  });
   return projectId;
 }

@@ -24,23 +24,37 @@ const AREA_TEXT: Record<Area, string> = {
 export function ProjectShell({ route }: { route: Extract<Route, { page: 'project' }> }) {
   const project = useProject(route.projectId);
   if (project.isPending) return <p className="p-6 text-sm text-slate-600">Loading project…</p>;
-  if (project.error) return <div className="p-6"><ErrorMessage title="Could not open the project" error={project.error} /></div>;
+  if (project.error)
+    return (
+      <div className="p-6">
+        <ErrorMessage title="Could not open the project" error={project.error} />
+      </div>
+    );
   if (!project.data) {
     return (
       <div className="p-6">
         <ErrorMessage title="Project not found" error="This project does not exist in this browser (it may have been deleted)." />
-        <a className="mt-3 inline-block text-indigo-700 underline" href="#/">Back to projects</a>
+        <a className="mt-3 inline-block text-indigo-700 underline" href="#/">
+          Back to projects
+        </a>
       </div>
     );
   }
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex items-center gap-4 border-b border-slate-200 bg-white px-4 py-2">
-        <a href="#/" className="text-sm font-semibold text-indigo-700">HyPER Workbench</a>
+        <a href="#/" className="text-sm font-semibold text-indigo-700">
+          HyPER Workbench
+        </a>
         <span className="text-slate-400">/</span>
-        <h1 className="text-sm font-semibold"><Name text={project.data.name} /></h1>
+        <h1 className="text-sm font-semibold">
+          <Name text={project.data.name} />
+        </h1>
         {project.data.isDemo && (
-          <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800" title="Pairs written for this project to show the workflow; not real annotations.">
+          <span
+            className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800"
+            title="Pairs written for this project to show the workflow; not real annotations."
+          >
             Demo data
           </span>
         )}
@@ -48,7 +62,11 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
           <ol className="flex items-center gap-1 text-sm">
             {AREAS.map((area, i) => (
               <li key={area} className="flex items-center gap-1">
-                {i > 0 && <span aria-hidden className="text-slate-400">→</span>}
+                {i > 0 && (
+                  <span aria-hidden className="text-slate-400">
+                    →
+                  </span>
+                )}
                 <a
                   href={routeHref({ page: 'project', projectId: route.projectId, area })}
                   aria-current={route.area === area ? 'page' : undefined}

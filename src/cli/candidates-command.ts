@@ -5,8 +5,23 @@ import { jsonFormatOf, writeOutputFolder } from './outputs';
 import { basename, join } from 'node:path';
 import { TAG_WORDS } from '../domain/tags/tag-set';
 import {
-  MANIFEST_FORMAT, buildManifest, CANDIDATE_ID_COLUMN, countsCsvHeader, countsCsvLine, csvField, DEFAULT_CAP, generateCandidates, humanIds, manifestEntry,
-  planCandidates, preparePool, PROXY_SCORE_COLUMN, proxyEvaluateCandidate, proxyFeatures, trlJsonl, type CandidateManifestEntry,
+  MANIFEST_FORMAT,
+  buildManifest,
+  CANDIDATE_ID_COLUMN,
+  countsCsvHeader,
+  countsCsvLine,
+  csvField,
+  DEFAULT_CAP,
+  generateCandidates,
+  humanIds,
+  manifestEntry,
+  planCandidates,
+  preparePool,
+  PROXY_SCORE_COLUMN,
+  proxyEvaluateCandidate,
+  proxyFeatures,
+  trlJsonl,
+  type CandidateManifestEntry,
 } from '../domain/ppm-lab';
 import { parseArgs, UsageError } from './args';
 import { computeTagSet, datasetOptions, readDataset, readInputFile, readTagsJsonl, TagsFileError } from './tags-from-file';
@@ -58,7 +73,8 @@ function wholeNumber(text: string, option: string, min: number): number {
 
 function fraction(text: string, option: string, max = 1): number {
   const t = text.trim();
-  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(t) || Number(t) > max) throw new UsageError(`${option} ${JSON.stringify(text)}: expected a number between 0 and ${max}`);
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(t) || Number(t) > max)
+    throw new UsageError(`${option} ${JSON.stringify(text)}: expected a number between 0 and ${max}`);
   return Number(t);
 }
 
@@ -170,7 +186,10 @@ export async function candidatesCommand(argv: readonly string[], log: (s: string
     }
     await writeFile(join(dir, 'counts.csv'), `${countsLines.join('\n')}\n`);
     const manifest = buildManifest({
-      plan, pool, records, entries,
+      plan,
+      pool,
+      records,
+      entries,
       dataset: { name: basename(input), sha256: createHash('sha256').update(dataset.bytes).digest('hex') },
     });
     await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -180,8 +199,12 @@ export async function candidatesCommand(argv: readonly string[], log: (s: string
   const sizes = entries.map((x) => x.mixSize);
   log(`wrote ${plan.k} candidates to ${outDir}: mixes of ${Math.min(...sizes)}..${Math.max(...sizes)} pairs, counts.csv, manifest.json`);
   if (proxy) {
-    log(`  results.csv: ${PROXY_SCORE_COLUMN} of a PROXY reward model (hashed n-grams, ${epochs} epochs) on ${pool.gold.length} gold pairs, ${(proxyMs / plan.k).toFixed(1)} ms per candidate`);
-    log(`  next: npx hyper fit --counts ${join(outDir, 'counts.csv')} --results ${join(outDir, 'results.csv')} --score ${PROXY_SCORE_COLUMN} --output ppm.onnx`);
+    log(
+      `  results.csv: ${PROXY_SCORE_COLUMN} of a PROXY reward model (hashed n-grams, ${epochs} epochs) on ${pool.gold.length} gold pairs, ${(proxyMs / plan.k).toFixed(1)} ms per candidate`,
+    );
+    log(
+      `  next: npx hyper fit --counts ${join(outDir, 'counts.csv')} --results ${join(outDir, 'results.csv')} --score ${PROXY_SCORE_COLUMN} --output ppm.onnx`,
+    );
   }
   log(`  ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return 0;

@@ -20,8 +20,14 @@ describe('hyper tags', () => {
     const old = join(dir, 'demo-features-old-name.jsonl');
     expect(await main(['features', '--input', demo, '--output', old])).toBe(0);
     expect(readFileSync(old, 'utf8')).toBe(readFileSync(output, 'utf8'));
-    const lines = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; scores: Record<string, number>; tags: string[] });
-    const ids = readFileSync(demo, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { prompt_hash: string }).prompt_hash);
+    const lines = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; scores: Record<string, number>; tags: string[] });
+    const ids = readFileSync(demo, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { prompt_hash: string }).prompt_hash);
     expect(lines.map((l) => l.id)).toEqual(ids);
     for (const l of lines) {
       expect(l.scores.prompt_len).toBeGreaterThan(0);

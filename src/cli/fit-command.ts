@@ -1,7 +1,17 @@
 import { basename } from 'node:path';
 import {
-  chooseFit, csvField, describeFit, exportFittedPpm, fitPpm, isPpmLabError, parseCountsCsv, parseResultsCsv, PROXY_OUTPUT_MEANING, PROXY_SCORE_COLUMN,
-  type FitResult, type PpmFitKind,
+  chooseFit,
+  csvField,
+  describeFit,
+  exportFittedPpm,
+  fitPpm,
+  isPpmLabError,
+  parseCountsCsv,
+  parseResultsCsv,
+  PROXY_OUTPUT_MEANING,
+  PROXY_SCORE_COLUMN,
+  type FitResult,
+  type PpmFitKind,
 } from '../domain/ppm-lab';
 import { parseArgs, UsageError } from './args';
 import { writeOutputFiles } from './outputs';
@@ -53,12 +63,24 @@ export function reportTable(fits: readonly FitResult[]): string {
   const rows = [['kind', 'lambda', 'CV Spearman', 'CV RMSE', 'train RMSE', 'terms', 'solver']];
   for (const f of fits) {
     rows.push([
-      f.kind, String(f.lambda), `${f3(f.cv.spearman.mean)} ± ${f3(f.cv.spearman.std)}`, `${f4(f.cv.rmse.mean)} ± ${f4(f.cv.rmse.std)}`,
-      f4(f.train.rmse), String(f.terms), f.solver,
+      f.kind,
+      String(f.lambda),
+      `${f3(f.cv.spearman.mean)} ± ${f3(f.cv.spearman.std)}`,
+      `${f4(f.cv.rmse.mean)} ± ${f4(f.cv.rmse.std)}`,
+      f4(f.train.rmse),
+      String(f.terms),
+      f.solver,
     ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Runs `hyper fit`; returns the process exit code. */
@@ -84,7 +106,8 @@ export async function fitCommand(argv: readonly string[], log: (s: string) => vo
   }
   const opt = (name: string) => (typeof args[name] === 'string' ? (args[name] as string) : undefined);
   const kindText = opt('kind') ?? 'both';
-  if (!['linear', 'quadratic', 'both'].includes(kindText)) throw new UsageError(`--kind ${JSON.stringify(kindText)}: expected linear, quadratic or both`);
+  if (!['linear', 'quadratic', 'both'].includes(kindText))
+    throw new UsageError(`--kind ${JSON.stringify(kindText)}: expected linear, quadratic or both`);
   const kinds: PpmFitKind[] = kindText === 'both' ? ['linear', 'quadratic'] : [kindText as PpmFitKind];
   const folds = opt('folds') === undefined ? 5 : wholeNumber(opt('folds')!, '--folds', 2);
   const seed = opt('seed') === undefined ? 1 : wholeNumber(opt('seed')!, '--seed', Number.MIN_SAFE_INTEGER);
@@ -92,11 +115,13 @@ export async function fitCommand(argv: readonly string[], log: (s: string) => vo
   if (select !== 'rmse' && select !== 'spearman') throw new UsageError(`--select ${JSON.stringify(select)}: expected rmse or spearman`);
   let lambdas: number[] | undefined;
   if (opt('lambdas') !== undefined) {
-    lambdas = opt('lambdas')!.split(',').map((t) => {
-      const v = Number(t.trim());
-      if (t.trim() === '' || !Number.isFinite(v) || v < 0) throw new UsageError(`--lambdas: ${JSON.stringify(t)} is not a number >= 0`);
-      return v;
-    });
+    lambdas = opt('lambdas')!
+      .split(',')
+      .map((t) => {
+        const v = Number(t.trim());
+        if (t.trim() === '' || !Number.isFinite(v) || v < 0) throw new UsageError(`--lambdas: ${JSON.stringify(t)} is not a number >= 0`);
+        return v;
+      });
   }
   const score = String(args.score);
   const output = String(args.output);
@@ -104,14 +129,24 @@ export async function fitCommand(argv: readonly string[], log: (s: string) => vo
   const countsPath = opt('counts');
 
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  const counts = countsPath === undefined ? undefined : parseCountsCsv(decode(await readInputFile(countsPath, '--counts')), basename(countsPath));
+  const counts =
+    countsPath === undefined ? undefined : parseCountsCsv(decode(await readInputFile(countsPath, '--counts')), basename(countsPath));
   const data = parseResultsCsv(decode(await readInputFile(resultsPath, '--results')), {
-    score, ...(counts ? { counts } : {}), file: basename(resultsPath), ...(countsPath ? { countsFile: basename(countsPath) } : {}),
+    score,
+    ...(counts ? { counts } : {}),
+    file: basename(resultsPath),
+    ...(countsPath ? { countsFile: basename(countsPath) } : {}),
   });
-  log(`${resultsPath}: ${data.n} scored candidates, ${data.features.length} count columns (${data.source === 'joined' ? `joined with ${countsPath}` : 'from the results file'})`);
-  if (data.unscored.length > 0) log(`  ${data.unscored.length} candidates of ${countsPath} have no score and are left out (first: ${data.unscored.slice(0, 3).join(', ')})`);
+  log(
+    `${resultsPath}: ${data.n} scored candidates, ${data.features.length} count columns (${data.source === 'joined' ? `joined with ${countsPath}` : 'from the results file'})`,
+  );
+  if (data.unscored.length > 0)
+    log(
+      `  ${data.unscored.length} candidates of ${countsPath} have no score and are left out (first: ${data.unscored.slice(0, 3).join(', ')})`,
+    );
 
-  if (data.y.every((v) => v === data.y[0])) log(`  warning: every ${score} is ${data.y[0]}: there is nothing to fit, the PPM will be a constant`);
+  if (data.y.every((v) => v === data.y[0]))
+    log(`  warning: every ${score} is ${data.y[0]}: there is nothing to fit, the PPM will be a constant`);
 
   const fits: FitResult[] = [];
   for (const kind of kinds) {

@@ -5,6 +5,7 @@ import { candidatesCommand, CANDIDATES_HELP } from './candidates-command';
 import { fitCommand, FIT_HELP } from './fit-command';
 import { mergeCommand, MERGE_HELP } from './merge-command';
 import { UsageError } from './args';
+import { errorCode } from '../domain/errors';
 
 const HELP = `hyper: HyPER Workbench on the command line
 
@@ -48,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       log(`hyper ${name}: ${e.message}\n\n${command.help}`);
       return 2;
     }
-    const code = e && typeof e === 'object' && 'code' in e ? ` [${String((e as { code: unknown }).code)}]` : '';
+    const code = errorCode(e) === undefined ? '' : ` [${errorCode(e)}]`;
     log(`hyper ${name}: ${e instanceof Error ? e.message : String(e)}${code}`);
     return 1;
   }

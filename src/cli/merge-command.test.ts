@@ -26,19 +26,50 @@ writeFileSync(input, PAIRS.map((p) => JSON.stringify(p)).join('\n'));
 const inputSha = createHash('sha256').update(readFileSync(input)).digest('hex');
 
 const planPath = join(dir, 'plan.json');
-writeFileSync(planPath, JSON.stringify({
-  format: 'hyper-routing-plan', version: 1, producedBy: { app: 'hyper-workbench', version: '0.1.0' }, createdAt: '2025-01-01T00:00:00.000Z',
-  dataset: { name: 'pairs.jsonl', sha256: inputSha, n: 5 },
-  ppm: { name: 'paper-prior', sha256: '0'.repeat(64), kind: 'linear', output: 'relative gain', missingInData: [] },
-  strategy: 'topk', budget: { kind: 'count', value: 3, count: 3 }, seed: null, candidates: null,
-  predicted: 0.5, predictedAllLm: 0.25, predictedAllHuman: 0.75,
-  human: [{ idx: 0, id: 'p0', gain: 3 }, { idx: 1, id: 'p1', gain: 2 }, { idx: 2, id: 'p2', gain: 1 }],
-}));
+writeFileSync(
+  planPath,
+  JSON.stringify({
+    format: 'hyper-routing-plan',
+    version: 1,
+    producedBy: { app: 'hyper-workbench', version: '0.1.0' },
+    createdAt: '2025-01-01T00:00:00.000Z',
+    dataset: { name: 'pairs.jsonl', sha256: inputSha, n: 5 },
+    ppm: { name: 'paper-prior', sha256: '0'.repeat(64), kind: 'linear', output: 'relative gain', missingInData: [] },
+    strategy: 'topk',
+    budget: { kind: 'count', value: 3, count: 3 },
+    seed: null,
+    candidates: null,
+    predicted: 0.5,
+    predictedAllLm: 0.25,
+    predictedAllHuman: 0.75,
+    human: [
+      { idx: 0, id: 'p0', gain: 3 },
+      { idx: 1, id: 'p1', gain: 2 },
+      { idx: 2, id: 'p2', gain: 1 },
+    ],
+  }),
+);
 const annotationsPath = join(dir, 'annotations.jsonl');
-const a = (idx: number, instanceId: string, annotator: string, overall: string) => JSON.stringify({ idx, instanceId, annotator, overall, planId: 'plan-1', status: 'submitted' });
-writeFileSync(annotationsPath, [a(0, 'p0', 'ann', 'A>>B'), a(0, 'p0', 'bob', 'A>B'), a(1, 'p1', 'ann', 'A>B'), a(1, 'p1', 'bob', 'B>A')].join('\n'));
+const a = (idx: number, instanceId: string, annotator: string, overall: string) =>
+  JSON.stringify({ idx, instanceId, annotator, overall, planId: 'plan-1', status: 'submitted' });
+writeFileSync(
+  annotationsPath,
+  [a(0, 'p0', 'ann', 'A>>B'), a(0, 'p0', 'bob', 'A>B'), a(1, 'p1', 'ann', 'A>B'), a(1, 'p1', 'bob', 'B>A')].join('\n'),
+);
 
-const base = (format: string, output: string) => ['merge', '--input', input, '--plan', planPath, '--annotations', annotationsPath, '--format', format, '--output', output];
+const base = (format: string, output: string) => [
+  'merge',
+  '--input',
+  input,
+  '--plan',
+  planPath,
+  '--annotations',
+  annotationsPath,
+  '--format',
+  format,
+  '--output',
+  output,
+];
 
 /** Entries of a zip by name, read through its central directory. */
 function unzip(bytes: Buffer): Map<string, string> {
@@ -51,7 +82,10 @@ function unzip(bytes: Buffer): Map<string, string> {
     const local = bytes.readUInt32LE(p + 42);
     const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
     const raw = bytes.subarray(start, start + bytes.readUInt32LE(p + 20));
-    out.set(bytes.subarray(p + 46, p + 46 + nameLen).toString('utf8'), (bytes.readUInt16LE(p + 10) === 8 ? inflateRawSync(raw) : raw).toString('utf8'));
+    out.set(
+      bytes.subarray(p + 46, p + 46 + nameLen).toString('utf8'),
+      (bytes.readUInt16LE(p + 10) === 8 ? inflateRawSync(raw) : raw).toString('utf8'),
+    );
     p += 46 + nameLen;
   }
   return out;
@@ -62,7 +96,10 @@ describe('hyper merge', () => {
     const output = join(dir, 'hybrid.jsonl');
     const io = capture();
     expect(await main(base('trl', output))).toBe(0);
-    const rows = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; chosen: string; rejected: string });
+    const rows = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; chosen: string; rejected: string });
     // p0: humans say A (the LM said B); p1: human tie, dropped; p2: routed, unlabelled, LM says A; p3 LM tie dropped; p4 no label.
     expect(rows).toEqual([
       { id: 'p0', prompt: 'Capital of France?', chosen: 'Paris.', rejected: 'Lyon, "maybe".' },
@@ -76,7 +113,14 @@ describe('hyper merge', () => {
       routing: { strategy: 'topk', routed: 3, predicted: 0.5, ppm: { name: 'paper-prior' } },
       merge: {
         options: { aggregate: 'majority', unlabelled: 'lm', ties: 'drop' },
-        counts: { output: 2, bySource: { human: 1, lm: 1 }, tiesDropped: { human: 1, lm: 1 }, routedUnlabelled: 1, omitted: { noLabel: 1, unlabelled: 0 }, agreement: { compared: 2, agree: 0, rate: 0 } },
+        counts: {
+          output: 2,
+          bySource: { human: 1, lm: 1 },
+          tiesDropped: { human: 1, lm: 1 },
+          routedUnlabelled: 1,
+          omitted: { noLabel: 1, unlabelled: 0 },
+          agreement: { compared: 2, agree: 0, rate: 0 },
+        },
       },
       export: { format: 'trl', file: 'hybrid.jsonl', rows: 2, sha256: createHash('sha256').update(readFileSync(output)).digest('hex') },
     });
@@ -90,10 +134,24 @@ describe('hyper merge', () => {
     const output = join(dir, 'full.jsonl');
     capture();
     expect(await main([...base('full', output), '--ties', 'keep', '--unlabelled', 'omit', '--aggregate', 'annotator:bob'])).toBe(0);
-    const rows = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rows.map((r) => [r.id, r.label, r.label_source])).toEqual([['p0', 'A>B', 'human'], ['p1', 'B>A', 'human'], ['p3', 'A=B', 'lm']]);
+    const rows = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((r) => [r.id, r.label, r.label_source])).toEqual([
+      ['p0', 'A>B', 'human'],
+      ['p1', 'B>A', 'human'],
+      ['p3', 'A=B', 'lm'],
+    ]);
     const manifest = JSON.parse(readFileSync(`${output}.manifest.json`, 'utf8'));
-    expect(manifest.merge.options).toEqual({ aggregate: 'annotator:bob', unlabelled: 'omit', ties: 'keep', fileHuman: 'ignore', planId: null, degenerate: 'drop' });
+    expect(manifest.merge.options).toEqual({
+      aggregate: 'annotator:bob',
+      unlabelled: 'omit',
+      ties: 'keep',
+      fileHuman: 'ignore',
+      planId: null,
+      degenerate: 'drop',
+    });
     expect(manifest.merge.counts.omitted).toEqual({ unlabelled: 1, noLabel: 1, degenerate: { empty: 0, identical: 0 } });
   });
 
@@ -129,7 +187,10 @@ describe('hyper merge', () => {
     const output = join(dir, 'tagged.jsonl');
     capture();
     expect(await main([...base('full', output), '--tags', features])).toBe(0);
-    const rows = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((r) => r.hyper_tags)).toEqual([['rouge::min_val=0.0|max_val=0.33'], null]);
   });
 
@@ -138,10 +199,19 @@ describe('hyper merge', () => {
     writeFileSync(withHuman, PAIRS.map((p, i) => JSON.stringify({ ...p, pref_human: i === 2 ? 'B-is-better' : null })).join('\n'));
     const output = join(dir, 'file-human.jsonl');
     const io = capture();
-    expect(await main(['merge', '--input', withHuman, '--plan', planPath, '--format', 'trl', '--output', output, '--file-human', 'use'])).toBe(0);
+    expect(
+      await main(['merge', '--input', withHuman, '--plan', planPath, '--format', 'trl', '--output', output, '--file-human', 'use']),
+    ).toBe(0);
     expect(io.err()).toContain('warning: the plan was made on a file with another SHA-256');
-    const rows = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; chosen: string });
-    expect(rows).toEqual([expect.objectContaining({ id: 'p0', chosen: 'Lyon, "maybe".' }), expect.objectContaining({ id: 'p1', chosen: '4' }), expect.objectContaining({ id: 'p2', chosen: 'no' })]);
+    const rows = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; chosen: string });
+    expect(rows).toEqual([
+      expect.objectContaining({ id: 'p0', chosen: 'Lyon, "maybe".' }),
+      expect.objectContaining({ id: 'p1', chosen: '4' }),
+      expect.objectContaining({ id: 'p2', chosen: 'no' }),
+    ]);
   });
 
   it('explains usage errors and bad files with their line, and a plan for another dataset', async () => {
@@ -156,11 +226,39 @@ describe('hyper merge', () => {
     expect(io.err()).toMatch(/unknown aggregation "median".*\[bad-option\]/);
     const badAnnotations = join(dir, 'bad.jsonl');
     writeFileSync(badAnnotations, `${a(0, 'p0', 'ann', 'A>B')}\n${a(1, 'p1', 'bob', 'sideways')}\n`);
-    expect(await main(['merge', '--input', input, '--plan', planPath, '--annotations', badAnnotations, '--format', 'trl', '--output', join(dir, 'x')])).toBe(1);
+    expect(
+      await main([
+        'merge',
+        '--input',
+        input,
+        '--plan',
+        planPath,
+        '--annotations',
+        badAnnotations,
+        '--format',
+        'trl',
+        '--output',
+        join(dir, 'x'),
+      ]),
+    ).toBe(1);
     expect(io.err()).toContain('line 2: "overall" must be one of A>>B, A>B, A=B, B>A, B>>A, got "sideways"');
     const otherPlan = join(dir, 'other-plan.json');
     writeFileSync(otherPlan, readFileSync(planPath, 'utf8').replace('"id":"p1"', '"id":"zz"'));
-    expect(await main(['merge', '--input', input, '--plan', otherPlan, '--annotations', annotationsPath, '--format', 'trl', '--output', join(dir, 'x')])).toBe(1);
+    expect(
+      await main([
+        'merge',
+        '--input',
+        input,
+        '--plan',
+        otherPlan,
+        '--annotations',
+        annotationsPath,
+        '--format',
+        'trl',
+        '--output',
+        join(dir, 'x'),
+      ]),
+    ).toBe(1);
     expect(io.err()).toMatch(/instance 1 should be "zz" but the dataset has "p1".*\[plan-mismatch\]/);
     expect(await main(['merge', '--help'])).toBe(0);
     expect(io.out()).toContain('npx hyper merge --input FILE --plan PLAN.json');

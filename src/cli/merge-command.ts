@@ -73,7 +73,8 @@ export function appInfo(): { name: string; version: string } {
 
 function choice<T extends string>(value: string | true | undefined, flag: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -116,20 +117,27 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     degenerate: choice(args.degenerate, 'degenerate', ['drop', 'keep'] as const, 'drop'),
     ...(typeof args['plan-id'] === 'string' ? { planId: args['plan-id'] } : {}),
   };
-  if (args.annotations === undefined && options.fileHuman !== 'use') throw new UsageError('--annotations is required (or pass --file-human use to take the dataset\'s own human labels)');
+  if (args.annotations === undefined && options.fileHuman !== 'use')
+    throw new UsageError("--annotations is required (or pass --file-human use to take the dataset's own human labels)");
   const input = String(args.input);
   const output = String(args.output);
   const started = performance.now();
 
   const planPath = String(args.plan);
   const plan = parsePlanFile(new TextDecoder().decode(await readInputFile(planPath, '--plan')), basename(planPath));
-  const annotationsDoc = typeof args.annotations === 'string'
-    ? parseAnnotationsDocument(new TextDecoder().decode(await readInputFile(args.annotations, '--annotations')), basename(args.annotations))
-    : null;
+  const annotationsDoc =
+    typeof args.annotations === 'string'
+      ? parseAnnotationsDocument(
+          new TextDecoder().decode(await readInputFile(args.annotations, '--annotations')),
+          basename(args.annotations),
+        )
+      : null;
   const inputBytes = await readInputFile(input, '--input');
   const datasetSha = createHash('sha256').update(inputBytes).digest('hex');
   if (plan.dataset.sha256 && plan.dataset.sha256 !== datasetSha) {
-    log(`  warning: the plan was made on a file with another SHA-256 (${plan.dataset.sha256.slice(0, 12)}…, this one ${datasetSha.slice(0, 12)}…); ids are checked instance by instance`);
+    log(
+      `  warning: the plan was made on a file with another SHA-256 (${plan.dataset.sha256.slice(0, 12)}…, this one ${datasetSha.slice(0, 12)}…); ids are checked instance by instance`,
+    );
   }
 
   // The orientation (layout, side seed) the plan and the annotations were made with travels with them: the data
@@ -149,18 +157,24 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     if (why) throw new MergeError('orientation-mismatch', why);
   }
   if (recorded.length === 0 && dataset.orientation.sideSeed !== null) {
-    log(`  warning: neither the plan nor the annotations record how the data's A/B sides were fixed; reading ${basename(input)} with side seed ${dataset.orientation.sideSeed}. If the labels were made on this file read with another seed, pass it with --side-seed`);
+    log(
+      `  warning: neither the plan nor the annotations record how the data's A/B sides were fixed; reading ${basename(input)} with side seed ${dataset.orientation.sideSeed}. If the labels were made on this file read with another seed, pass it with --side-seed`,
+    );
   }
   const records = dataset.records;
   let annotations: Annotation[] = annotationsDoc?.annotations ?? [];
   if (annotatedOn) {
     const mine = annotations.filter((a) => a.datasetId === '' || a.datasetId === annotatedOn.id);
-    if (mine.length < annotations.length) log(`  ${annotations.length - mine.length} annotations are of other datasets of the project and are not used`);
+    if (mine.length < annotations.length)
+      log(`  ${annotations.length - mine.length} annotations are of other datasets of the project and are not used`);
     annotations = mine;
   }
   const tags = typeof args.tags === 'string' ? await readTagsFile(args.tags) : null;
   const csvCells = choice(args['csv-cells'], 'csv-cells', ['guard', 'raw'] as const, 'guard');
-  const writer = createFormatWriter(format, { ...(tags ? { hyperTags: (m) => tags.get(m.record.id) } : {}), csvGuardFormulas: csvCells === 'guard' });
+  const writer = createFormatWriter(format, {
+    ...(tags ? { hyperTags: (m) => tags.get(m.record.id) } : {}),
+    csvGuardFormulas: csvCells === 'guard',
+  });
   const merger = new Merger({ plan, annotations, options });
   const zip = output.toLowerCase().endsWith('.zip');
   const dataFile = zip ? `${basename(output).slice(0, -4)}.${FORMAT_INFO[format].extension}` : basename(output);
@@ -177,10 +191,12 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
   // Nothing is written over an earlier output until the whole export is done: the data file (and its manifest)
   // are written under temporary names and renamed into place together.
   const file = await OutputFile.create(output);
-  const manifestFile = zip ? null : await OutputFile.create(`${output}.manifest.json`).catch(async (e: unknown) => {
-    await file.abort();
-    throw e;
-  });
+  const manifestFile = zip
+    ? null
+    : await OutputFile.create(`${output}.manifest.json`).catch(async (e: unknown) => {
+        await file.abort();
+        throw e;
+      });
   let summary: MergeSummary;
   let stats: WriterStats;
   try {
@@ -208,7 +224,9 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
     throw e;
   }
   report(summary, stats, format, log);
-  log(`wrote ${stats.rows} rows to ${output}${zip ? ` (${dataFile}, manifest.json, README.md)` : ` and ${output}.manifest.json`}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `wrote ${stats.rows} rows to ${output}${zip ? ` (${dataFile}, manifest.json, README.md)` : ` and ${output}.manifest.json`}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return 0;
 }
 
@@ -216,16 +234,26 @@ export async function mergeCommand(argv: readonly string[], log: (s: string) => 
  * The dataset of an annotations file's head that is the input: the one with the input's SHA-256, else the only
  * one listed. Null when the file lists none (JSONL, or older files).
  */
-function matchAnnotatedDataset(datasets: readonly AnnotatedDataset[] | undefined, sha256: string, log: (s: string) => void): AnnotatedDataset | null {
+function matchAnnotatedDataset(
+  datasets: readonly AnnotatedDataset[] | undefined,
+  sha256: string,
+  log: (s: string) => void,
+): AnnotatedDataset | null {
   if (!datasets || datasets.length === 0) return null;
   const same = datasets.find((d) => d.sha256 === sha256);
   if (same) return same;
   if (datasets.length === 1) {
     const only = datasets[0]!;
-    if (only.sha256) log(`  warning: the annotations were made on a file with another SHA-256 (${only.sha256.slice(0, 12)}…); ids are checked instance by instance`);
+    if (only.sha256)
+      log(
+        `  warning: the annotations were made on a file with another SHA-256 (${only.sha256.slice(0, 12)}…); ids are checked instance by instance`,
+      );
     return only;
   }
-  throw new MergeError('annotation-mismatch', `the annotations file lists ${datasets.length} datasets (${datasets.map((d) => d.name ?? d.id).join(', ')}) and none has this input's SHA-256: merge the file they were made on`);
+  throw new MergeError(
+    'annotation-mismatch',
+    `the annotations file lists ${datasets.length} datasets (${datasets.map((d) => d.name ?? d.id).join(', ')}) and none has this input's SHA-256: merge the file they were made on`,
+  );
 }
 
 /** Tags per id from `hyper tags` output ({"id", "scores", "tags"} lines). */
@@ -240,7 +268,8 @@ async function readTagsFile(path: string): Promise<Map<string, string[]>> {
     } catch {
       throw new UsageError(`${path} line ${i + 1}: not JSON (expected the output of hyper tags)`);
     }
-    if (typeof v.id !== 'string' || !Array.isArray(v.tags)) throw new UsageError(`${path} line ${i + 1}: expected {"id": ..., "tags": [...]} (the output of hyper tags)`);
+    if (typeof v.id !== 'string' || !Array.isArray(v.tags))
+      throw new UsageError(`${path} line ${i + 1}: expected {"id": ..., "tags": [...]} (the output of hyper tags)`);
     map.set(v.id, v.tags as string[]);
   });
   return map;
@@ -252,16 +281,31 @@ function* chunked<T>(xs: readonly T[], n: number): Generator<T[]> {
 
 function report(s: MergeSummary, stats: WriterStats, format: ExportFormat, log: (s: string) => void): void {
   log(`merged ${s.instances} pairs: ${s.output} kept (${s.bySource.human} human, ${s.bySource.lm} LM)`);
-  log(`  routed ${s.routed}: ${s.routedLabelled} with a human label, ${s.routedUnlabelled} without (${s.routedUnlabelledToLm} took the LM label, ${s.omitted.unlabelled} left out)`);
-  log(`  ties dropped: ${s.tiesDropped.human} human, ${s.tiesDropped.lm} LM; ties kept: ${s.tiesKept}; no label at all: ${s.omitted.noLabel}`);
+  log(
+    `  routed ${s.routed}: ${s.routedLabelled} with a human label, ${s.routedUnlabelled} without (${s.routedUnlabelledToLm} took the LM label, ${s.omitted.unlabelled} left out)`,
+  );
+  log(
+    `  ties dropped: ${s.tiesDropped.human} human, ${s.tiesDropped.lm} LM; ties kept: ${s.tiesKept}; no label at all: ${s.omitted.noLabel}`,
+  );
   const d = s.omitted.degenerate;
-  if (d.empty + d.identical > 0) log(`  left out: ${d.empty} pairs with an empty response, ${d.identical} with identical responses (--degenerate keep keeps them)`);
-  if (s.humanOutsidePlan > 0) log(`  ${s.humanOutsidePlan} pairs the plan does not route keep the human label made under another plan (restrict with --plan-id)`);
-  log(`  annotations: ${s.annotations.given - s.annotations.carried} made${s.annotations.carried ? ` (+${s.annotations.carried} carried copies)` : ''}, ${s.annotations.counted} counted, ${s.annotations.used} used (${s.annotations.notRouted} on pairs not routed), ${s.annotations.incomplete} incomplete, ${s.annotations.superseded} superseded${s.annotations.otherPlan ? `, ${s.annotations.otherPlan} of other plans left out` : ''}`);
-  if (s.agreement.rate !== null) log(`  human-LM agreement on routed pairs with both labels: ${s.agreement.agree}/${s.agreement.compared} (${(100 * s.agreement.rate).toFixed(1)}%)`);
+  if (d.empty + d.identical > 0)
+    log(`  left out: ${d.empty} pairs with an empty response, ${d.identical} with identical responses (--degenerate keep keeps them)`);
+  if (s.humanOutsidePlan > 0)
+    log(`  ${s.humanOutsidePlan} pairs the plan does not route keep the human label made under another plan (restrict with --plan-id)`);
+  log(
+    `  annotations: ${s.annotations.given - s.annotations.carried} made${s.annotations.carried ? ` (+${s.annotations.carried} carried copies)` : ''}, ${s.annotations.counted} counted, ${s.annotations.used} used (${s.annotations.notRouted} on pairs not routed), ${s.annotations.incomplete} incomplete, ${s.annotations.superseded} superseded${s.annotations.otherPlan ? `, ${s.annotations.otherPlan} of other plans left out` : ''}`,
+  );
+  if (s.agreement.rate !== null)
+    log(
+      `  human-LM agreement on routed pairs with both labels: ${s.agreement.agree}/${s.agreement.compared} (${(100 * s.agreement.rate).toFixed(1)}%)`,
+    );
   if (stats.skippedTies > 0) log(`  ${format} cannot express ties: ${stats.skippedTies} kept ties are not in the file`);
   const f = stats.textFixes;
-  if (f.formulaGuarded > 0) log(`  ${f.formulaGuarded} csv cells start like a spreadsheet formula and got a leading apostrophe (--csv-cells raw writes them as they are)`);
+  if (f.formulaGuarded > 0)
+    log(
+      `  ${f.formulaGuarded} csv cells start like a spreadsheet formula and got a leading apostrophe (--csv-cells raw writes them as they are)`,
+    );
   if (f.nulReplaced > 0) log(`  ${f.nulReplaced} cells held NUL characters, written as U+FFFD`);
-  if (f.loneSurrogates > 0) log(`  ${f.loneSurrogates} cells held an unpaired UTF-16 surrogate, written as U+FFFD (the JSON lines formats keep it escaped)`);
+  if (f.loneSurrogates > 0)
+    log(`  ${f.loneSurrogates} cells held an unpaired UTF-16 surrogate, written as U+FFFD (the JSON lines formats keep it escaped)`);
 }

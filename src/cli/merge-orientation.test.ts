@@ -20,9 +20,25 @@ async function appLabels(bytes: Uint8Array, name: string, layout: LayoutId, seed
   const session = await ImportSession.read(bytes, name);
   const records = [...session.records(layout, { ...defaultMapOptions(layout), seed })];
   const annotations: Annotation[] = records.map((r, idx) => ({
-    id: `plan-x|${idx}|ana`, projectId: 'p', datasetId: 'd1', planId: 'plan-x', idx, instanceId: r.id, annotator: 'ana', status: 'submitted',
-    overall: r.responseA === chosenOf(idx) ? 'A>B' : 'B>A', confidence: 'fairly-confident', aspects: {}, rationale: '', swapped: false, activeMs: 1,
-    createdAt: 1, updatedAt: 2, submittedAt: 2, rev: 1, origin: 'local',
+    id: `plan-x|${idx}|ana`,
+    projectId: 'p',
+    datasetId: 'd1',
+    planId: 'plan-x',
+    idx,
+    instanceId: r.id,
+    annotator: 'ana',
+    status: 'submitted',
+    overall: r.responseA === chosenOf(idx) ? 'A>B' : 'B>A',
+    confidence: 'fairly-confident',
+    aspects: {},
+    rationale: '',
+    swapped: false,
+    activeMs: 1,
+    createdAt: 1,
+    updatedAt: 2,
+    submittedAt: 2,
+    rev: 1,
+    origin: 'local',
   }));
   return { records, annotations };
 }
@@ -31,20 +47,47 @@ async function runMerge(args: string[]): Promise<{ code: number; err: string; ro
   const io = capture();
   const output = join(dir, `out-${Math.random().toString(36).slice(2)}.jsonl`);
   const code = await main(['merge', ...args, '--format', 'trl', '--output', output]);
-  const rows = code === 0 ? readFileSync(output, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; chosen: string }) : [];
+  const rows =
+    code === 0
+      ? readFileSync(output, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { id: string; chosen: string })
+      : [];
   return { code, err: io.err(), rows };
 }
 
 describe('hyper merge keeps the orientation the labels were made in', () => {
   // A TRL file of the project's own: 40 pairs, chosen is always the longer answer.
-  const trl = Array.from({ length: 40 }, (_, i) => ({ prompt: `Question ${i}?`, chosen: `A careful answer number ${i}.`, rejected: `no ${i}` }));
+  const trl = Array.from({ length: 40 }, (_, i) => ({
+    prompt: `Question ${i}?`,
+    chosen: `A careful answer number ${i}.`,
+    rejected: `no ${i}`,
+  }));
   const trlPath = join(dir, 'prefs.jsonl');
   writeFileSync(trlPath, trl.map((r) => JSON.stringify(r)).join('\n'));
 
   it('route records the layout and side seed; merge reads the data with them, and refuses another seed', async () => {
     const planPath = join(dir, 'plan.json');
     capture();
-    expect(await main(['route', '--input', trlPath, '--ppm', 'paper-prior', '--strategy', 'topk', '--budget', '1.0', '--side-seed', '2', '--output', planPath])).toBe(0);
+    expect(
+      await main([
+        'route',
+        '--input',
+        trlPath,
+        '--ppm',
+        'paper-prior',
+        '--strategy',
+        'topk',
+        '--budget',
+        '1.0',
+        '--side-seed',
+        '2',
+        '--output',
+        planPath,
+      ]),
+    ).toBe(0);
     const plan = JSON.parse(readFileSync(planPath, 'utf8')) as { dataset: { layout: string; sideSeed: number } };
     expect(plan.dataset).toMatchObject({ layout: 'trl-string', sideSeed: 2 });
 
@@ -78,9 +121,19 @@ describe('hyper merge keeps the orientation the labels were made in', () => {
     const planPath = join(dir, 'plan-old.json');
     const ids = (await appLabels(readFileSync(trlPath), 'prefs.jsonl', 'trl-string', 5, () => '')).records.map((r) => r.id);
     const oldPlan = {
-      format: 'hyper-routing-plan', version: 1, producedBy: { app: 'hyper-workbench', version: '0.1.0' }, createdAt: '2025-01-01T00:00:00.000Z',
-      dataset: { name: 'prefs.jsonl', n: 40 }, ppm: { name: 'p', sha256: '0'.repeat(64), kind: 'linear', output: 'x', missingInData: [] },
-      strategy: 'topk', budget: { kind: 'count', value: 40, count: 40 }, seed: null, candidates: null, predicted: 0, predictedAllLm: 0, predictedAllHuman: 0,
+      format: 'hyper-routing-plan',
+      version: 1,
+      producedBy: { app: 'hyper-workbench', version: '0.1.0' },
+      createdAt: '2025-01-01T00:00:00.000Z',
+      dataset: { name: 'prefs.jsonl', n: 40 },
+      ppm: { name: 'p', sha256: '0'.repeat(64), kind: 'linear', output: 'x', missingInData: [] },
+      strategy: 'topk',
+      budget: { kind: 'count', value: 40, count: 40 },
+      seed: null,
+      candidates: null,
+      predicted: 0,
+      predictedAllLm: 0,
+      predictedAllHuman: 0,
       human: ids.map((id, idx) => ({ idx, id, gain: 0 })),
     };
     writeFileSync(planPath, JSON.stringify(oldPlan));
@@ -97,25 +150,48 @@ describe('hyper merge keeps the orientation the labels were made in', () => {
   });
 
   const hhPath = resolve(process.cwd(), '../shared/data/raw/hh-rlhf-harmless-base-test.jsonl.gz');
-  it.skipIf(!existsSync(hhPath))('real data (Anthropic HH, 2,312 pairs): with the recorded seed chosen = HH chosen on every pair; another seed is refused', { timeout: 60_000 }, async () => {
-    const bytes = readFileSync(hhPath);
-    // HH's chosen response of each pair, in the app's orientation for side seed 2 (the import's human label says which side).
-    const session = await ImportSession.read(bytes, 'hh.jsonl.gz');
-    const records = [...session.records('anthropic-hh', { ...defaultMapOptions('anthropic-hh'), seed: 2 })];
-    const chosen = new Map(records.map((r) => [r.id, r.human!.value === 'A>B' ? r.responseA : r.responseB]));
-    const { annotations } = await appLabels(bytes, 'hh.jsonl.gz', 'anthropic-hh', 2, (i) => chosen.get(records[i]!.id)!);
-    const annPath = join(dir, 'hh-annotations.json');
-    writeFileSync(annPath, serializeAnnotationsFile(annotations, { datasets: [{ id: 'd1', layout: 'anthropic-hh', sideSeed: 2, n: records.length }] }));
-    const planPath = join(dir, 'hh-plan.json');
-    capture();
-    expect(await main(['route', '--input', hhPath, '--ppm', 'paper-prior', '--strategy', 'topk', '--budget', '1.0', '--side-seed', '2', '--output', planPath])).toBe(0);
-    const ok = await runMerge(['--input', hhPath, '--plan', planPath, '--annotations', annPath]);
-    expect(ok.code).toBe(0);
-    expect(ok.rows.length).toBeGreaterThan(2000);
-    const wrongSide = ok.rows.filter((r) => r.chosen !== chosen.get(r.id));
-    expect(wrongSide).toEqual([]);
-    const wrong = await runMerge(['--input', hhPath, '--plan', planPath, '--annotations', annPath, '--side-seed', '1']);
-    expect(wrong.code).toBe(1);
-    expect(wrong.err).toContain('Pass --side-seed 2');
-  });
+  it.skipIf(!existsSync(hhPath))(
+    'real data (Anthropic HH, 2,312 pairs): with the recorded seed chosen = HH chosen on every pair; another seed is refused',
+    { timeout: 60_000 },
+    async () => {
+      const bytes = readFileSync(hhPath);
+      // HH's chosen response of each pair, in the app's orientation for side seed 2 (the import's human label says which side).
+      const session = await ImportSession.read(bytes, 'hh.jsonl.gz');
+      const records = [...session.records('anthropic-hh', { ...defaultMapOptions('anthropic-hh'), seed: 2 })];
+      const chosen = new Map(records.map((r) => [r.id, r.human!.value === 'A>B' ? r.responseA : r.responseB]));
+      const { annotations } = await appLabels(bytes, 'hh.jsonl.gz', 'anthropic-hh', 2, (i) => chosen.get(records[i]!.id)!);
+      const annPath = join(dir, 'hh-annotations.json');
+      writeFileSync(
+        annPath,
+        serializeAnnotationsFile(annotations, { datasets: [{ id: 'd1', layout: 'anthropic-hh', sideSeed: 2, n: records.length }] }),
+      );
+      const planPath = join(dir, 'hh-plan.json');
+      capture();
+      expect(
+        await main([
+          'route',
+          '--input',
+          hhPath,
+          '--ppm',
+          'paper-prior',
+          '--strategy',
+          'topk',
+          '--budget',
+          '1.0',
+          '--side-seed',
+          '2',
+          '--output',
+          planPath,
+        ]),
+      ).toBe(0);
+      const ok = await runMerge(['--input', hhPath, '--plan', planPath, '--annotations', annPath]);
+      expect(ok.code).toBe(0);
+      expect(ok.rows.length).toBeGreaterThan(2000);
+      const wrongSide = ok.rows.filter((r) => r.chosen !== chosen.get(r.id));
+      expect(wrongSide).toEqual([]);
+      const wrong = await runMerge(['--input', hhPath, '--plan', planPath, '--annotations', annPath, '--side-seed', '1']);
+      expect(wrong.code).toBe(1);
+      expect(wrong.err).toContain('Pass --side-seed 2');
+    },
+  );
 });

@@ -112,12 +112,19 @@ export async function writeOutputFiles(files: readonly { path: string; data: Uin
  * replaced by it. An existing target is replaced only when `isOurs` says it holds an earlier output of the
  * same kind (or it is empty); a folder with anything else in it is refused, never emptied.
  */
-export async function writeOutputFolder(target: string, isOurs: (dir: string) => Promise<boolean>, build: (dir: string) => Promise<void>, option = '--output'): Promise<void> {
+export async function writeOutputFolder(
+  target: string,
+  isOurs: (dir: string) => Promise<boolean>,
+  build: (dir: string) => Promise<void>,
+  option = '--output',
+): Promise<void> {
   installInterruptHandlers();
   if (existsSync(target)) {
     if (!statSync(target).isDirectory()) throw new OutputError(`${option} ${target} is a file; give a folder`);
     if (readdirSync(target).length > 0 && !(await isOurs(target))) {
-      throw new OutputError(`${option} ${target} holds files that are not an earlier output of this command; choose an empty or new folder`);
+      throw new OutputError(
+        `${option} ${target} holds files that are not an earlier output of this command; choose an empty or new folder`,
+      );
     }
   }
   await mkdir(dirname(target), { recursive: true });

@@ -68,7 +68,23 @@ async function pagePlan(strategy: StrategyName, refine: boolean): Promise<Routin
 /** What `hyper route` writes for the same settings, read back as a plan value. */
 async function cliPlan(strategy: StrategyName, refine: boolean): Promise<RoutingPlan> {
   const output = join(dir, `${strategy}-${refine}.json`);
-  const args = ['route', '--input', demo, '--ppm', 'paper-prior', '--strategy', strategy, '--seed', String(SEED), '--output', output, '--cost-human', '1', '--cost-lm', '0.01'];
+  const args = [
+    'route',
+    '--input',
+    demo,
+    '--ppm',
+    'paper-prior',
+    '--strategy',
+    strategy,
+    '--seed',
+    String(SEED),
+    '--output',
+    output,
+    '--cost-human',
+    '1',
+    '--cost-lm',
+    '0.01',
+  ];
   if (strategy !== 'positive') args.push('--budget', String(BUDGET));
   if (strategy === 'simulated' || strategy === 'best') args.push('--candidates', String(K));
   if (refine) args.push('--refine');
@@ -88,7 +104,14 @@ function plain(p: RoutingPlan) {
 }
 
 describe('page and command line make the same plan', () => {
-  const cases: [StrategyName, boolean][] = [['topk', false], ['simulated', false], ['positive', false], ['best', false], ['topk', true], ['simulated', true]];
+  const cases: [StrategyName, boolean][] = [
+    ['topk', false],
+    ['simulated', false],
+    ['positive', false],
+    ['best', false],
+    ['topk', true],
+    ['simulated', true],
+  ];
   for (const [strategy, refine] of cases) {
     it(`${strategy}${refine ? ' + local search' : ''}`, async () => {
       const [page, cli] = await Promise.all([pagePlan(strategy, refine), cliPlan(strategy, refine)]);
@@ -107,16 +130,40 @@ describe('page and command line make the same plan', () => {
     const db = new HyperDb(`parity-${Date.now()}`);
     const project = await createProject(db, 'P');
     const dataset = await readDataset(demo, {}, () => undefined);
-    await db.datasets.add({ id: 'd', projectId: project.id, name: 'demo-pairs.jsonl', status: 'ready', rowCount: ids.length, contentHash: 'ab'.repeat(32), shape: 'pairs', options: { seed: 1 } } as never);
+    await db.datasets.add({
+      id: 'd',
+      projectId: project.id,
+      name: 'demo-pairs.jsonl',
+      status: 'ready',
+      rowCount: ids.length,
+      contentHash: 'ab'.repeat(32),
+      shape: 'pairs',
+      options: { seed: 1 },
+    } as never);
     await db.instances.bulkAdd(dataset.records.map((r, idx) => ({ ...r, datasetId: 'd', idx })) as never);
     const page = await pagePlan('best', false);
-    const row: PlanRow = await lockPlan(db, { ...page, projectId: project.id, datasetId: 'd', ppmHash: 'prior', ppmName: 'paper-prior', backend: 'wasm', featureSetCreatedAt: 0 });
+    const row: PlanRow = await lockPlan(db, {
+      ...page,
+      projectId: project.id,
+      datasetId: 'd',
+      ppmHash: 'prior',
+      ppmName: 'paper-prior',
+      backend: 'wasm',
+      featureSetCreatedAt: 0,
+    });
     const file = await planFileOf(db, row, { app: 'hyper-workbench', version: 'test' });
     expect(plain(planFromFile(file))).toEqual(plain(page));
     const merger = new Merger({ plan: { human: file.human, dataset: { n: ids.length } }, annotations: [], options: {} });
     merger.decide(dataset.records.map((r, idx) => ({ ...r, idx })) as never);
     const manifest = buildManifest(
-      { app: { name: 'hyper-workbench', version: 'test' }, dataset: { name: 'demo' }, plan: file, format: 'trl', createdAt: '2026-01-01T00:00:00.000Z', dataFile: 'data.jsonl' },
+      {
+        app: { name: 'hyper-workbench', version: 'test' },
+        dataset: { name: 'demo' },
+        plan: file,
+        format: 'trl',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        dataFile: 'data.jsonl',
+      },
       merger.finish(),
       { rows: 0, bytes: 0, skippedTies: 0, textFixes: { controlChars: 0, loneSurrogates: 0, bidi: 0 } } as never,
     );

@@ -33,8 +33,12 @@ writeFileSync(
   input,
   Array.from({ length: 160 }, (_, i) =>
     JSON.stringify({
-      id: `q${i}`, prompt: `Question ${i}: ${text(3 + Math.floor(next() * 30))}`, response_a: text(2 + Math.floor(next() * 60)),
-      response_b: text(2 + Math.floor(next() * 60)), pref_human: pick(next()), pref_lm: pick(next()),
+      id: `q${i}`,
+      prompt: `Question ${i}: ${text(3 + Math.floor(next() * 30))}`,
+      response_a: text(2 + Math.floor(next() * 60)),
+      response_b: text(2 + Math.floor(next() * 60)),
+      pref_human: pick(next()),
+      pref_lm: pick(next()),
     }),
   ).join('\n') + '\n',
 );
@@ -55,7 +59,10 @@ describe('hyper candidates', () => {
     expect(counts.ids).toEqual(manifest.candidates.map((c) => c.id));
     expect(counts.features).toEqual([...TAG_IDS]);
     for (const c of manifest.candidates) {
-      const rows = readFileSync(join(out, c.files!.trl), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+      const rows = readFileSync(join(out, c.files!.trl), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, string>);
       expect(rows).toHaveLength(c.mixSize);
       expect(c.mixSize).toBe(Math.min(60, manifest.pool.size));
       expect(Object.keys(rows[0]!)).toEqual(['prompt', 'chosen', 'rejected']);
@@ -79,8 +86,11 @@ describe('hyper candidates', () => {
 
   it('is reproducible for a seed', async () => {
     const again = join(dir, 'run-again');
-    expect((await run(['candidates', '--input', input, '--output', again, '--k', '12', '--cap', '60', '--seed', '3', '--proxy'])).code).toBe(0);
-    for (const f of ['counts.csv', 'results.csv', 'candidates/c007.jsonl']) expect(readFileSync(join(again, f), 'utf8')).toBe(readFileSync(join(out, f), 'utf8'));
+    expect(
+      (await run(['candidates', '--input', input, '--output', again, '--k', '12', '--cap', '60', '--seed', '3', '--proxy'])).code,
+    ).toBe(0);
+    for (const f of ['counts.csv', 'results.csv', 'candidates/c007.jsonl'])
+      expect(readFileSync(join(again, f), 'utf8')).toBe(readFileSync(join(out, f), 'utf8'));
   });
 
   it('explains bad options and refuses to overwrite a run', async () => {
@@ -107,7 +117,21 @@ describe('hyper fit', () => {
   it('prints the CV report and writes an ONNX PPM that hyper route loads and routes with', async () => {
     const model = join(dir, 'ppm.onnx');
     const preds = join(dir, 'preds.csv');
-    const r = await run(['fit', '--counts', join(out, 'counts.csv'), '--results', join(out, 'results.csv'), '--score', 'proxy_accuracy', '--folds', '3', '--output', model, '--predictions', preds]);
+    const r = await run([
+      'fit',
+      '--counts',
+      join(out, 'counts.csv'),
+      '--results',
+      join(out, 'results.csv'),
+      '--score',
+      'proxy_accuracy',
+      '--folds',
+      '3',
+      '--output',
+      model,
+      '--predictions',
+      preds,
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^kind\s+lambda\s+CV Spearman\s+CV RMSE/);
     expect(r.out).toMatch(/\nlinear\s+\S+\s+(-?\d\.\d{3}|n\/a) ± /);
@@ -120,17 +144,49 @@ describe('hyper fit', () => {
     expect(readFileSync(preds, 'utf8').trim().split('\n')).toHaveLength(1 + 2 * 12);
 
     const plan = join(dir, 'plan.json');
-    const routed = await run(['route', '--input', input, '--ppm', model, '--strategy', 'simulated', '--budget', '0.25', '--candidates', '20', '--output', plan]);
+    const routed = await run([
+      'route',
+      '--input',
+      input,
+      '--ppm',
+      model,
+      '--strategy',
+      'simulated',
+      '--budget',
+      '0.25',
+      '--candidates',
+      '20',
+      '--output',
+      plan,
+    ]);
     expect(routed.code, routed.err).toBe(0);
     expect((JSON.parse(readFileSync(plan, 'utf8')) as { human: unknown[] }).human).toHaveLength(40);
   });
 
   it('fits from count columns in the results file alone, one kind', async () => {
     const counts = readFileSync(join(out, 'counts.csv'), 'utf8').trim().split('\n');
-    const scores = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]);
+    const scores = readFileSync(join(out, 'results.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[1]);
     const inline = join(dir, 'inline.csv');
     writeFileSync(inline, [`${counts[0]},Overall`, ...counts.slice(1).map((l, i) => `${l},${scores[i]}`)].join('\n'));
-    const r = await run(['fit', '--results', inline, '--score', 'Overall', '--kind', 'linear', '--folds', '3', '--output', join(dir, 'lin.onnx'), '--meaning', 'test score 0..1']);
+    const r = await run([
+      'fit',
+      '--results',
+      inline,
+      '--score',
+      'Overall',
+      '--kind',
+      'linear',
+      '--folds',
+      '3',
+      '--output',
+      join(dir, 'lin.onnx'),
+      '--meaning',
+      'test score 0..1',
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).not.toContain('quadratic');
     expect(readPpmInfo(new Uint8Array(readFileSync(join(dir, 'lin.onnx')))).output).toBe('Overall: test score 0..1');
@@ -139,12 +195,34 @@ describe('hyper fit', () => {
   it('names the file, line and column of a bad results file', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'candidate_id,Overall\nc000,0.5\nc001,oops\n');
-    let r = await run(['fit', '--counts', join(out, 'counts.csv'), '--results', bad, '--score', 'Overall', '--output', join(dir, 'bad.onnx')]);
+    let r = await run([
+      'fit',
+      '--counts',
+      join(out, 'counts.csv'),
+      '--results',
+      bad,
+      '--score',
+      'Overall',
+      '--output',
+      join(dir, 'bad.onnx'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('bad.csv line 3: column "Overall" is "oops", expected a number [bad-results]');
     r = await run(['fit', '--results', bad, '--score', 'Overall', '--output', join(dir, 'bad.onnx')]);
     expect(r.err).toMatch(/no count columns/);
-    r = await run(['fit', '--counts', join(out, 'counts.csv'), '--results', join(out, 'results.csv'), '--score', 'proxy_accuracy', '--kind', 'cubic', '--output', join(dir, 'bad.onnx')]);
+    r = await run([
+      'fit',
+      '--counts',
+      join(out, 'counts.csv'),
+      '--results',
+      join(out, 'results.csv'),
+      '--score',
+      'proxy_accuracy',
+      '--kind',
+      'cubic',
+      '--output',
+      join(dir, 'bad.onnx'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('--kind "cubic": expected linear, quadratic or both');
     expect(existsSync(join(dir, 'bad.onnx'))).toBe(false);

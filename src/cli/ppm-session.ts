@@ -49,8 +49,7 @@ export function resolvePpmPath(spec: string): { path: string; name: string } {
 }
 
 /** The model could not be loaded or run; `code` says at which step. */
-export class PpmLoadError extends HyperError<'not-found' | 'bad-model' | 'bad-ppm-output'> {
-}
+export class PpmLoadError extends HyperError<'not-found' | 'bad-model' | 'bad-ppm-output'> {}
 
 export interface CliPpm {
   name: string;
@@ -101,7 +100,9 @@ export async function openPpm(spec: string, tags: readonly AvailableTag[]): Prom
     session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    const what = /not.*(implemented|supported)|unsupported/i.test(msg) ? 'uses an operator onnxruntime-web (WASM) does not support' : 'could not be loaded by onnxruntime-web';
+    const what = /not.*(implemented|supported)|unsupported/i.test(msg)
+      ? 'uses an operator onnxruntime-web (WASM) does not support'
+      : 'could not be loaded by onnxruntime-web';
     throw new PpmLoadError('bad-model', `--ppm ${path} ${what}: ${msg}`);
   }
   const F = info.features.length;
@@ -111,17 +112,29 @@ export async function openPpm(spec: string, tags: readonly AvailableTag[]): Prom
       const out = await session.run({ [info.inputName]: new ort.Tensor('float32', input, [rows, F]) });
       y = out[info.outputName];
     } catch (e) {
-      throw new PpmLoadError('bad-model', `--ppm ${path} failed on a batch of ${rows} rows x ${F} features: ${e instanceof Error ? e.message : String(e)}`);
+      throw new PpmLoadError(
+        'bad-model',
+        `--ppm ${path} failed on a batch of ${rows} rows x ${F} features: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     if (!y || y.type !== 'float32' || y.data.length !== rows) {
       const got = y ? `${y.type} [${y.dims.join(', ')}]` : 'nothing';
-      throw new PpmLoadError('bad-ppm-output', `--ppm ${path}: output "${info.outputName}" is ${got} for ${rows} rows; a PPM must return float32 [${rows}, 1]`);
+      throw new PpmLoadError(
+        'bad-ppm-output',
+        `--ppm ${path}: output "${info.outputName}" is ${got} for ${rows} rows; a PPM must return float32 [${rows}, 1]`,
+      );
     }
     // A copy: the runtime may reuse the output's memory on the next run.
     return Float32Array.from(y.data as Float32Array);
   };
   return {
-    name, path, sha256, info, match, evaluator: tagCountEvaluator(info, match, run), backend: 'wasm',
+    name,
+    path,
+    sha256,
+    info,
+    match,
+    evaluator: tagCountEvaluator(info, match, run),
+    backend: 'wasm',
     release: () => session.release(),
   };
 }

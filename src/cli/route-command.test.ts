@@ -52,13 +52,22 @@ async function featuresOf(input: string): Promise<{ path: string; lines: TagLine
   capture();
   expect(await main(['features', '--input', input, '--output', path])).toBe(0);
   vi.restoreAllMocks();
-  return { path, lines: readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TagLine) };
+  return {
+    path,
+    lines: readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TagLine),
+  };
 }
 
 /** The plain reference: gain = sum of the weights of the instance's tags; descending, ties in input order. */
 function referenceTopk(lines: readonly TagLine[], weight: (tag: string) => number, budget: number): { ids: string[]; gains: number[] } {
   const gains = lines.map((l) => l.tags.reduce((s, t) => s + weight(t), 0));
-  const order = lines.map((_, i) => i).sort((a, b) => gains[b]! - gains[a]! || a - b).slice(0, budget);
+  const order = lines
+    .map((_, i) => i)
+    .sort((a, b) => gains[b]! - gains[a]! || a - b)
+    .slice(0, budget);
   return { ids: order.map((i) => lines[i]!.id), gains: order.map((i) => gains[i]!) };
 }
 
@@ -91,8 +100,11 @@ function fixedBatchLinear(features: readonly string[], weights: Float32Array, ba
   return encodeModel({
     graph: g.build(),
     metadata: {
-      [PPM_META.version]: '1', [PPM_META.kind]: 'linear', [PPM_META.features]: JSON.stringify(features),
-      [PPM_META.output]: 'test score', [PPM_META.source]: 'route-command.test.ts',
+      [PPM_META.version]: '1',
+      [PPM_META.kind]: 'linear',
+      [PPM_META.features]: JSON.stringify(features),
+      [PPM_META.output]: 'test score',
+      [PPM_META.source]: 'route-command.test.ts',
     },
   });
 }
@@ -110,7 +122,10 @@ describe('hyper route on the demo data', () => {
   it('topk with a linear PPM in its own feature order picks what the plain reference picks', async () => {
     const features = [...TAG_IDS].reverse();
     const w = randomWeights(5, features.length);
-    const model = writeModel('linear-reversed.onnx', buildLinearPpm({ features, weights: w, bias: 0.3, output: 'test score', source: 'test' }));
+    const model = writeModel(
+      'linear-reversed.onnx',
+      buildLinearPpm({ features, weights: w, bias: 0.3, output: 'test score', source: 'test' }),
+    );
     const plan = await routeOk(['--input', demo, '--ppm', model, '--strategy', 'topk', '--budget', '0.25']);
     const weight = (t: string) => w[features.indexOf(t)]!;
     const ref = referenceTopk(demoTags.lines, weight, 10);
@@ -125,8 +140,12 @@ describe('hyper route on the demo data', () => {
     expect(plan.err).toContain("9 of the PPM's 90 features are missing in the data and fed zero");
     expect(plan.err).toContain('cosine_sim: 3 tags (min_val=0.67|max_val=1.0, min_val=0.33|max_val=0.67, min_val=0.0|max_val=0.33)');
     expect(plan).toMatchObject({
-      strategy: 'topk', seed: null, candidates: null, budget: { kind: 'fraction', value: 0.25, count: 10 },
-      dataset: { name: 'demo-pairs.jsonl', n: 40 }, ppm: { name: 'linear-reversed.onnx', kind: 'linear', output: 'test score' },
+      strategy: 'topk',
+      seed: null,
+      candidates: null,
+      budget: { kind: 'fraction', value: 0.25, count: 10 },
+      dataset: { name: 'demo-pairs.jsonl', n: 40 },
+      ppm: { name: 'linear-reversed.onnx', kind: 'linear', output: 'test score' },
     });
     expect(plan.dataset.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(plan.ppm.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -190,7 +209,10 @@ describe('hyper route on the demo data', () => {
   });
 
   it('never routes a pair with an empty response or identical responses, and says how many it left out', async () => {
-    const rows = readFileSync(demo, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = readFileSync(demo, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     rows[3]!.completion_b = rows[3]!.completion_a;
     rows[7]!.completion_a = '   ';
     const input = join(dir, 'degenerate.jsonl');
@@ -227,16 +249,43 @@ describe('hyper route on the demo data', () => {
       Q[i * F + i] = -0.2;
       for (let j = 0; j < i; j++) Q[i * F + j] = Q[j * F + i] = (next() - 0.5) * 0.02;
     }
-    const model = writeModel('quadratic.onnx', buildQuadraticPpm({ features: TAG_IDS, bias: 0.1, w, Q, output: 'test score', source: 'test' }));
-    const plan = await routeOk(['--input', demo, '--ppm', model, '--strategy', 'simulated', '--budget', '8', '--candidates', '100', '--refine']);
+    const model = writeModel(
+      'quadratic.onnx',
+      buildQuadraticPpm({ features: TAG_IDS, bias: 0.1, w, Q, output: 'test score', source: 'test' }),
+    );
+    const plan = await routeOk([
+      '--input',
+      demo,
+      '--ppm',
+      model,
+      '--strategy',
+      'simulated',
+      '--budget',
+      '8',
+      '--candidates',
+      '100',
+      '--refine',
+    ]);
     expect(plan.ppm.kind).toBe('quadratic');
     expect(plan.human).toHaveLength(8);
     const js = quadraticPpm(0.1, w, Q);
-    const [expected] = await js.predict(countsOf(demoTags.lines, plan.human.map((h) => h.id)), 1);
+    const [expected] = await js.predict(
+      countsOf(
+        demoTags.lines,
+        plan.human.map((h) => h.id),
+      ),
+      1,
+    );
     expect(plan.predicted).toBeCloseTo(expected!, 3);
     expect(plan.predicted).toBeCloseTo(plan.refinement!.startPredicted + plan.refinement!.improvement, 5);
     const topk = await routeOk(['--input', demo, '--ppm', model, '--strategy', 'topk', '--budget', '8']);
-    const [topkExpected] = await js.predict(countsOf(demoTags.lines, topk.human.map((h) => h.id)), 1);
+    const [topkExpected] = await js.predict(
+      countsOf(
+        demoTags.lines,
+        topk.human.map((h) => h.id),
+      ),
+      1,
+    );
     expect(topk.predicted).toBeCloseTo(topkExpected!, 3);
   });
 
@@ -264,7 +313,8 @@ describe('hyper route on the demo data', () => {
   });
 
   it('reads budgets as fractions, percentages, counts and money', async () => {
-    const ids = async (budget: string[]) => (await routeOk(['--input', demo, '--ppm', 'paper-prior', '--strategy', 'topk', ...budget])).human.map((h) => h.id);
+    const ids = async (budget: string[]) =>
+      (await routeOk(['--input', demo, '--ppm', 'paper-prior', '--strategy', 'topk', ...budget])).human.map((h) => h.id);
     const all = await ids(['--budget', '1.0']);
     expect(await ids(['--budget', '1'])).toEqual(all.slice(0, 1));
     expect(await ids(['--budget', '0'])).toEqual([]);
@@ -272,7 +322,20 @@ describe('hyper route on the demo data', () => {
     expect(await ids(['--budget', '12.5%'])).toEqual(all.slice(0, 5));
     expect(await ids(['--budget', '2500'])).toEqual(all);
     // 40 labels: h * 10 + (40 - h) * 1 <= 100 gives h = 6.
-    const money = await routeOk(['--input', demo, '--ppm', 'paper-prior', '--strategy', 'topk', '--budget-money', '100', '--cost-human', '10', '--cost-lm', '1']);
+    const money = await routeOk([
+      '--input',
+      demo,
+      '--ppm',
+      'paper-prior',
+      '--strategy',
+      'topk',
+      '--budget-money',
+      '100',
+      '--cost-human',
+      '10',
+      '--cost-lm',
+      '1',
+    ]);
     expect(money.human.map((h) => h.id)).toEqual(all.slice(0, 6));
     expect(money.budget).toEqual({ kind: 'money', value: 100, count: 6, costHuman: 10, costLm: 1 });
     expect(money.err).toContain('cost: 94 (6 x 10 + 34 x 1)');
@@ -281,7 +344,11 @@ describe('hyper route on the demo data', () => {
   it('explains bad options and bad files with a non-zero exit', async () => {
     const base = ['--input', demo, '--ppm', 'paper-prior'];
     const cases: [string[], number, RegExp][] = [
-      [[...base, '--strategy', 'topk', '--budget', '1.5'], 2, /--budget 1\.5: a number with a decimal point is a fraction of the dataset and must be between 0 and 1 \(write 1 for a count\)/],
+      [
+        [...base, '--strategy', 'topk', '--budget', '1.5'],
+        2,
+        /--budget 1\.5: a number with a decimal point is a fraction of the dataset and must be between 0 and 1 \(write 1 for a count\)/,
+      ],
       [[...base, '--strategy', 'topk', '--budget', 'lots'], 2, /--budget "lots": expected a fraction \(0\.25 or 25%\) or a whole number/],
       [[...base, '--strategy', 'topk', '--budget', '-3'], 2, /--budget "-3"/],
       [[...base, '--strategy', 'topk', '--budget', '120%'], 2, /between 0% and 100%/],
@@ -290,12 +357,24 @@ describe('hyper route on the demo data', () => {
       [[...base, '--strategy', 'greedy', '--budget', '3'], 2, /unknown strategy "greedy" \(expected topk, simulated, positive, best\)/],
       [[...base, '--strategy', 'positive', '--budget', '3'], 2, /--strategy positive takes no budget/],
       [[...base, '--strategy', 'topk', '--budget-money', '5'], 2, /--budget-money needs --cost-human/],
-      [[...base, '--strategy', 'topk', '--budget', '3', '--candidates', '9'], 2, /--candidates applies to --strategy simulated and best only/],
+      [
+        [...base, '--strategy', 'topk', '--budget', '3', '--candidates', '9'],
+        2,
+        /--candidates applies to --strategy simulated and best only/,
+      ],
       [[...base, '--strategy', 'simulated', '--budget', '3', '--candidates', '0'], 2, /--candidates "0": expected a whole number >= 1/],
       [[...base, '--strategy', 'simulated', '--budget', '3', '--seed', 'x'], 2, /--seed "x": expected a whole number/],
       [['--ppm', 'paper-prior', '--strategy', 'topk', '--budget', '3'], 2, /--input or --tags is required/],
-      [['--input', join(dir, 'nope.jsonl'), '--ppm', 'paper-prior', '--strategy', 'topk', '--budget', '3'], 1, /--input \S+nope\.jsonl: no such file \[not-found\]/],
-      [['--input', demo, '--ppm', join(dir, 'nope.onnx'), '--strategy', 'topk', '--budget', '3'], 1, /--ppm \S+nope\.onnx: no such file \[not-found\]/],
+      [
+        ['--input', join(dir, 'nope.jsonl'), '--ppm', 'paper-prior', '--strategy', 'topk', '--budget', '3'],
+        1,
+        /--input \S+nope\.jsonl: no such file \[not-found\]/,
+      ],
+      [
+        ['--input', demo, '--ppm', join(dir, 'nope.onnx'), '--strategy', 'topk', '--budget', '3'],
+        1,
+        /--ppm \S+nope\.onnx: no such file \[not-found\]/,
+      ],
     ];
     for (const [args, code, message] of cases) {
       const r = await route(args);
@@ -328,9 +407,28 @@ describe('hyper route on the demo data', () => {
     expect(packageRoot(join(REPO, 'dist-cli', 'hyper.mjs'))).toBe(REPO);
     expect(packageRoot()).toBe(REPO);
     const output = join(dir, 'built-cli-plan.json');
-    const run = spawnSync(process.execPath, [join(REPO, 'bin/hyper.mjs'), 'route', '--input', demo, '--ppm', 'paper-prior', '--strategy', 'topk', '--budget', '0.25', '--output', output], {
-      cwd: dir, encoding: 'utf8', timeout: 120_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(REPO, 'bin/hyper.mjs'),
+        'route',
+        '--input',
+        demo,
+        '--ppm',
+        'paper-prior',
+        '--strategy',
+        'topk',
+        '--budget',
+        '0.25',
+        '--output',
+        output,
+      ],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
     const built = parsePlanFile(readFileSync(output, 'utf8'));
     const here = await routeOk(['--input', demo, '--ppm', 'paper-prior', '--strategy', 'topk', '--budget', '0.25']);

@@ -13,7 +13,15 @@ import type { DatasetOrientation } from '../domain/formats/orientation';
 import { parseArgs, UsageError } from './args';
 import { writeOutputFile } from './outputs';
 import { openPpm, packageVersion, PAPER_PRIOR_NAME } from './ppm-session';
-import { datasetOptions, readDataset, readInputFile, readTagsJsonl, tagsFromDataset, TagsFileError, type DatasetTags } from './tags-from-file';
+import {
+  datasetOptions,
+  readDataset,
+  readInputFile,
+  readTagsJsonl,
+  tagsFromDataset,
+  TagsFileError,
+  type DatasetTags,
+} from './tags-from-file';
 
 export const ROUTE_HELP = `hyper route: choose which pairs go to human annotators, with a PPM and a routing strategy
 
@@ -51,7 +59,6 @@ Options:
   --help                this text
 `;
 
-
 /** A --budget value: `25%` or a number with a decimal point is a fraction, a whole number is a count. */
 export function parseBudgetArg(text: string): { kind: 'fraction' | 'count'; value: number } {
   const t = text.trim();
@@ -70,7 +77,9 @@ export function parseBudgetArg(text: string): { kind: 'fraction' | 'count'; valu
   if (m) {
     const value = Number(m[1]);
     if (value > 1) {
-      throw new UsageError(`--budget ${text}: a number with a decimal point is a fraction of the dataset and must be between 0 and 1 (write ${Math.trunc(value)} for a count)`);
+      throw new UsageError(
+        `--budget ${text}: a number with a decimal point is a fraction of the dataset and must be between 0 and 1 (write ${Math.trunc(value)} for a count)`,
+      );
     }
     return { kind: 'fraction', value };
   }
@@ -105,10 +114,17 @@ function alignTags(ids: readonly string[], fromTags: DatasetTags, tagsPath: stri
     else bits.set(fromTags.tagBits.subarray(j * TAG_WORDS, (j + 1) * TAG_WORDS), i * TAG_WORDS);
   });
   if (missing.length > 0) {
-    throw new TagsFileError(`--tags ${tagsPath} has no line for ${missing.length} of the ${ids.length} pairs of --input (first: ${missing.slice(0, 3).map((s) => JSON.stringify(s)).join(', ')})`);
+    throw new TagsFileError(
+      `--tags ${tagsPath} has no line for ${missing.length} of the ${ids.length} pairs of --input (first: ${missing
+        .slice(0, 3)
+        .map((s) => JSON.stringify(s))
+        .join(', ')})`,
+    );
   }
   if (fromTags.n !== ids.length) {
-    throw new TagsFileError(`--tags ${tagsPath} has ${fromTags.n} lines but --input has ${ids.length} pairs: the files do not describe the same dataset`);
+    throw new TagsFileError(
+      `--tags ${tagsPath} has ${fromTags.n} lines but --input has ${ids.length} pairs: the files do not describe the same dataset`,
+    );
   }
   const coverage = fromTags.coverage.map((c) => ({ ...c }));
   return { ids: [...ids], n: ids.length, tagBits: bits, coverage };
@@ -119,11 +135,22 @@ export function missingByFamily(features: readonly string[]): string[] {
   const groups = new Map<string, string[]>();
   for (const f of features) {
     const def = TAG_DEFS[TAG_INDEX.get(f) ?? -1];
-    const family = !def ? f : def.kind === 'bin' ? def.score : def.kind === 'subject' ? 'subject_of_expertise' : def.kind === 'language' ? 'languages' : def.dimension;
+    const family = !def
+      ? f
+      : def.kind === 'bin'
+        ? def.score
+        : def.kind === 'subject'
+          ? 'subject_of_expertise'
+          : def.kind === 'language'
+            ? 'languages'
+            : def.dimension;
     const detail = f.slice(f.indexOf('::') + 2).replace(/^feature_name=[^|]*\|/, '');
     groups.set(family, [...(groups.get(family) ?? []), detail]);
   }
-  return [...groups].map(([family, details]) => `${family}: ${details.length} tag${details.length === 1 ? '' : 's'}${details.length <= 4 ? ` (${details.join(', ')})` : ''}`);
+  return [...groups].map(
+    ([family, details]) =>
+      `${family}: ${details.length} tag${details.length === 1 ? '' : 's'}${details.length <= 4 ? ` (${details.join(', ')})` : ''}`,
+  );
 }
 
 function fmt(x: number): string {
@@ -159,7 +186,8 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
 
   // Every option is checked before the (slow) tagging starts.
   const strategy = String(args.strategy) as StrategyName;
-  if (!STRATEGY_NAMES.includes(strategy)) throw new UsageError(`unknown strategy "${String(args.strategy)}" (expected ${STRATEGY_NAMES.join(', ')})`);
+  if (!STRATEGY_NAMES.includes(strategy))
+    throw new UsageError(`unknown strategy "${String(args.strategy)}" (expected ${STRATEGY_NAMES.join(', ')})`);
   const input = opt('input');
   const tagsPath = opt('tags');
   if (input === undefined && tagsPath === undefined) throw new UsageError('--input or --tags is required');
@@ -174,9 +202,14 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
   }
   const costHuman = opt('cost-human') === undefined ? undefined : nonNegative(opt('cost-human')!, '--cost-human');
   const costLm = opt('cost-lm') === undefined ? undefined : nonNegative(opt('cost-lm')!, '--cost-lm');
-  if (moneyText !== undefined && costHuman === undefined) throw new UsageError('--budget-money needs --cost-human (the price of one human label)');
+  if (moneyText !== undefined && costHuman === undefined)
+    throw new UsageError('--budget-money needs --cost-human (the price of one human label)');
   const asked: { kind: BudgetInput['kind']; value: number } | null =
-    budgetText !== undefined ? parseBudgetArg(budgetText) : moneyText !== undefined ? { kind: 'money', value: nonNegative(moneyText, '--budget-money') } : null;
+    budgetText !== undefined
+      ? parseBudgetArg(budgetText)
+      : moneyText !== undefined
+        ? { kind: 'money', value: nonNegative(moneyText, '--budget-money') }
+        : null;
   const seed = opt('seed') === undefined ? 1 : wholeNumber(opt('seed')!, '--seed', Number.MIN_SAFE_INTEGER);
   if (opt('candidates') !== undefined && strategy !== 'simulated' && strategy !== 'best') {
     throw new UsageError('--candidates applies to --strategy simulated and best only');
@@ -197,7 +230,14 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     if (tagsPath !== undefined) {
       const dataset = await readDataset(input, datasetOptions(args, '--side-seed'), log);
       const fromFile = readTagsJsonl(new TextDecoder().decode(await readInputFile(tagsPath, '--tags')), tagsPath);
-      tags = { ...alignTags(dataset.records.map((r) => r.id), fromFile, tagsPath), defects: defectCodes(dataset.records) };
+      tags = {
+        ...alignTags(
+          dataset.records.map((r) => r.id),
+          fromFile,
+          tagsPath,
+        ),
+        defects: defectCodes(dataset.records),
+      };
       datasetBytes = dataset.bytes;
       orientation = dataset.orientation;
       log(`tags from ${tagsPath}`);
@@ -219,13 +259,20 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
   let count: number | null = null;
   if (asked) {
     try {
-      count = resolveBudget({ ...asked, n, ...(costHuman !== undefined ? { costHuman } : {}), ...(costLm !== undefined ? { costLm } : {}) });
+      count = resolveBudget({
+        ...asked,
+        n,
+        ...(costHuman !== undefined ? { costHuman } : {}),
+        ...(costLm !== undefined ? { costLm } : {}),
+      });
     } catch (e) {
       if (isRoutingError(e) && e.code === 'bad-budget') throw new UsageError(e.message);
       throw e;
     }
-    if (strategy === 'best' && count < 1 && n > 0) throw new UsageError(`--strategy best needs a budget of at least one pair; ${budgetText ?? moneyText} buys ${count}`);
-    if (asked.kind === 'count' && asked.value > n) log(`note: --budget ${asked.value} is more than the ${n} pairs: every pair goes to humans`);
+    if (strategy === 'best' && count < 1 && n > 0)
+      throw new UsageError(`--strategy best needs a budget of at least one pair; ${budgetText ?? moneyText} buys ${count}`);
+    if (asked.kind === 'count' && asked.value > n)
+      log(`note: --budget ${asked.value} is more than the ${n} pairs: every pair goes to humans`);
   }
 
   const ppm = await openPpm(String(args.ppm), tags.coverage);
@@ -245,8 +292,12 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     const eligible = eligibleTagIndex(tags.tagBits, n, tags.defects);
     const index = eligible.index;
     const excludedCount = eligible.excluded.empty + eligible.excluded.identical;
-    if (excludedCount > 0) log(`  ${excludedCount} pairs are not routed: ${eligible.excluded.empty} with an empty response, ${eligible.excluded.identical} with identical responses`);
-    else if (!tags.defects) log('  note: without --input the texts are unknown, so pairs with empty or identical responses cannot be left out');
+    if (excludedCount > 0)
+      log(
+        `  ${excludedCount} pairs are not routed: ${eligible.excluded.empty} with an empty response, ${eligible.excluded.identical} with identical responses`,
+      );
+    else if (!tags.defects)
+      log('  note: without --input the texts are unknown, so pairs with empty or identical responses cannot be left out');
     if (count !== null && count > index.n) log(`note: only ${index.n} pairs can be routed; the budget routes them all`);
     const router = new Router(index, ppm.evaluator);
     const spec = strategySpec(strategy, { budget: count, K, seed, refine }, index.n);
@@ -260,7 +311,12 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
         createdAt: new Date().toISOString(),
         dataset: { name: datasetName, sha256: createHash('sha256').update(datasetBytes).digest('hex'), n, ...orientation },
         ppm: {
-          name: ppm.name, sha256: ppm.sha256, kind: info.kind, output: info.output, source: info.source, missingInData: [...match.missingInData],
+          name: ppm.name,
+          sha256: ppm.sha256,
+          kind: info.kind,
+          output: info.output,
+          source: info.source,
+          missingInData: [...match.missingInData],
           backend: `onnxruntime-web ${ppm.backend}`,
         },
       },
@@ -271,17 +327,24 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
 
     const h = plan.human.length;
     const label = strategy === 'best' ? 'best-over-budgets' : strategy;
-    log(`${n} pairs, ${available}/90 tags available; ${label}${plan.refinement ? ' + local search' : ''}: ${h} to humans (${n ? ((100 * h) / n).toFixed(1) : '0'}%), ${n - h} keep the LM label`);
+    log(
+      `${n} pairs, ${available}/90 tags available; ${label}${plan.refinement ? ' + local search' : ''}: ${h} to humans (${n ? ((100 * h) / n).toFixed(1) : '0'}%), ${n - h} keep the LM label`,
+    );
     if (asked) log(`  budget ${budgetText ?? `${moneyText} (money)`} -> ${count} pairs${strategy === 'best' ? ' at most' : ''}`);
     if (plan.budgetsTried) log(`  budgets tried: ${plan.budgetsTried.join(', ')}`);
-    log(`  predicted ${fmt(plan.predicted)} vs all-LM ${fmt(plan.predictedAllLm)}, all-human ${fmt(plan.predictedAllHuman)} (${info.output})`);
+    log(
+      `  predicted ${fmt(plan.predicted)} vs all-LM ${fmt(plan.predictedAllLm)}, all-human ${fmt(plan.predictedAllHuman)} (${info.output})`,
+    );
     if (plan.refinement) {
       const r = plan.refinement;
-      log(`  refine: ${fmt(r.startPredicted)} -> ${fmt(plan.predicted)} (${r.swapsAccepted} swaps${r.localOptimum ? ', a swap-local optimum' : ''})`);
+      log(
+        `  refine: ${fmt(r.startPredicted)} -> ${fmt(plan.predicted)} (${r.swapsAccepted} swaps${r.localOptimum ? ', a swap-local optimum' : ''})`,
+      );
     } else if (refine) {
       log('  refine: nothing to swap (the plan routes no pair or every pair)');
     }
-    if (costHuman !== undefined) log(`  cost: ${budgetCost(h, n, costHuman, costLm ?? 0)} (${h} x ${costHuman} + ${n - h} x ${costLm ?? 0})`);
+    if (costHuman !== undefined)
+      log(`  cost: ${budgetCost(h, n, costHuman, costLm ?? 0)} (${h} x ${costHuman} + ${n - h} x ${costLm ?? 0})`);
     if (match.missingInData.length > 0) log(`  ${match.missingInData.length} PPM feature(s) missing in the data (fed zero)`);
     for (const w of warnings) log(`  warning: ${w}`);
     if (String(args.ppm) === PAPER_PRIOR_NAME) log('  the paper prior ranks mixes; its numbers are not RewardBench scores');

@@ -58,8 +58,11 @@ export async function tagsCommand(argv: readonly string[], log: (s: string) => v
   });
   await writeOutputFile(String(args.output), lines.length ? `${lines.join('\n')}\n` : '');
   const available = fs.coverage.filter((c) => c.available).length;
-  log(`wrote ${records.length} pairs to ${String(args.output)}: ${available}/90 tags available, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  for (const c of fs.coverage.filter((c) => !c.available && c.tag.endsWith('min_val=0.0|max_val=0.33'))) log(`  unavailable: ${c.tag.split('::')[0]}: ${c.reason}`);
+  log(
+    `wrote ${records.length} pairs to ${String(args.output)}: ${available}/90 tags available, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  for (const c of fs.coverage.filter((c) => !c.available && c.tag.endsWith('min_val=0.0|max_val=0.33')))
+    log(`  unavailable: ${c.tag.split('::')[0]}: ${c.reason}`);
   if (fs.withDescriptive === 0) log('  unavailable: the 63 descriptive tags (no analyzer columns in the file)');
   return 0;
 }

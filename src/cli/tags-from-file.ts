@@ -15,8 +15,7 @@ import { UsageError } from './args';
 import { HyperError } from '../domain/errors';
 
 /** A file the command could not read; `code` says why (not-found, is-directory, unreadable). */
-export class InputFileError extends HyperError<'not-found' | 'is-directory' | 'unreadable'> {
-}
+export class InputFileError extends HyperError<'not-found' | 'is-directory' | 'unreadable'> {}
 
 /** Reads a whole file; a missing or unreadable file gets a message naming the option it came from. */
 export async function readInputFile(path: string, option: string): Promise<Uint8Array> {
@@ -82,8 +81,15 @@ export async function readDataset(path: string, opts: DatasetReadOptions, log: (
 export function computeTagSet(records: readonly PairRecord[], datasetId: string, started = performance.now()): TagSet {
   const chunk = scoreChunk(records, 0, lexicalScorers);
   return assembleTagSet({
-    datasetId, n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits,
-    withDescriptive: chunk.withTags, defects: chunk.defects, semanticSource: 'file', computeMs: performance.now() - started, now: Date.now(),
+    datasetId,
+    n: records.length,
+    columns: chunk.columns,
+    descriptiveBits: chunk.descriptiveBits,
+    withDescriptive: chunk.withTags,
+    defects: chunk.defects,
+    semanticSource: 'file',
+    computeMs: performance.now() - started,
+    now: Date.now(),
   });
 }
 
@@ -101,11 +107,18 @@ export interface DatasetTags {
 }
 
 /** The tags `hyper tags` would write for a dataset file. */
-export async function tagsFromDataset(path: string, opts: DatasetReadOptions, log: (s: string) => void): Promise<{ dataset: LoadedDataset; tags: DatasetTags }> {
+export async function tagsFromDataset(
+  path: string,
+  opts: DatasetReadOptions,
+  log: (s: string) => void,
+): Promise<{ dataset: LoadedDataset; tags: DatasetTags }> {
   const started = performance.now();
   const dataset = await readDataset(path, opts, log);
   const fs = computeTagSet(dataset.records, path, started);
-  return { dataset, tags: { ids: dataset.records.map((r) => r.id), n: fs.n, tagBits: fs.tagBits, coverage: fs.coverage, defects: fs.defects } };
+  return {
+    dataset,
+    tags: { ids: dataset.records.map((r) => r.id), n: fs.n, tagBits: fs.tagBits, coverage: fs.coverage, defects: fs.defects },
+  };
 }
 
 /** A `hyper tags` JSONL file that cannot be used; the message names the line. */
@@ -136,7 +149,8 @@ export function readTagsJsonl(text: string, fileName: string): DatasetTags {
     } catch (e) {
       throw new TagsFileError(`${where}: not JSON (${e instanceof Error ? e.message : String(e)})`);
     }
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new TagsFileError(`${where}: expected an object {"id", "scores", "tags"}`);
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+      throw new TagsFileError(`${where}: expected an object {"id", "scores", "tags"}`);
     const o = obj as Record<string, unknown>;
     if (typeof o.id !== 'string' && typeof o.id !== 'number') throw new TagsFileError(`${where}: "id" must be a string`);
     const id = String(o.id);
@@ -147,11 +161,13 @@ export function readTagsJsonl(text: string, fileName: string): DatasetTags {
     const row: number[] = [];
     o.tags.forEach((tag, j) => {
       const t = typeof tag === 'string' ? TAG_INDEX.get(tag) : undefined;
-      if (t === undefined) throw new TagsFileError(`${where}: tags[${j}] ${JSON.stringify(tag)} is not one of the 90 HyPER feature strings`);
+      if (t === undefined)
+        throw new TagsFileError(`${where}: tags[${j}] ${JSON.stringify(tag)} is not one of the 90 HyPER feature strings`);
       row.push(t);
     });
     if (o.scores !== undefined) {
-      if (!o.scores || typeof o.scores !== 'object' || Array.isArray(o.scores)) throw new TagsFileError(`${where}: "scores" must be an object`);
+      if (!o.scores || typeof o.scores !== 'object' || Array.isArray(o.scores))
+        throw new TagsFileError(`${where}: "scores" must be an object`);
       for (const [name, v] of Object.entries(o.scores)) if (typeof v === 'number' && Number.isFinite(v)) scored.add(name);
     }
     ids.push(id);

@@ -79,7 +79,11 @@ export function ClippedText({ text, what, markdown = false }: { text: string; wh
       {shown.length < text.length && (
         <p className="mt-2 rounded bg-amber-50 p-2 text-xs text-amber-900" data-testid="clipped-note">
           {what} is {text.length.toLocaleString('en-US')} characters long; the first {limit.toLocaleString('en-US')} are shown.{' '}
-          {!all && <button type="button" className="underline" onClick={() => setAll(true)}>Show {Math.min(text.length, MAX_SHOWN_CHARS) === text.length ? 'all' : `the first ${MAX_SHOWN_CHARS.toLocaleString('en-US')}`}</button>}
+          {!all && (
+            <button type="button" className="underline" onClick={() => setAll(true)}>
+              Show {Math.min(text.length, MAX_SHOWN_CHARS) === text.length ? 'all' : `the first ${MAX_SHOWN_CHARS.toLocaleString('en-US')}`}
+            </button>
+          )}
         </p>
       )}
     </>

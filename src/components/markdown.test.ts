@@ -8,7 +8,34 @@ import { Markdown, type MarkdownProps } from './markdown';
 
 const render = (props: MarkdownProps): string => renderToStaticMarkup(createElement(Markdown, props));
 
-const TAGS = new Set(['div', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 'code', 'pre', 'span', 'a', 'br', 'hr', 'ul', 'ol', 'li', 'blockquote', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
+const TAGS = new Set([
+  'div',
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'em',
+  'strong',
+  'code',
+  'pre',
+  'span',
+  'a',
+  'br',
+  'hr',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+]);
 const ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'referrerpolicy', 'title', 'start', 'data-markdown']);
 
 interface Tag {

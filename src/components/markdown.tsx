@@ -29,7 +29,15 @@ const TOKEN_CLASS: Record<Exclude<TokenKind, 'plain'>, string> = {
   number: 'text-amber-700',
 };
 
-const HEADING_CLASS = ['', 'text-xl font-bold', 'text-lg font-bold', 'text-base font-semibold', 'text-base font-semibold', 'text-sm font-semibold', 'text-sm font-semibold text-slate-600'] as const;
+const HEADING_CLASS = [
+  '',
+  'text-xl font-bold',
+  'text-lg font-bold',
+  'text-base font-semibold',
+  'text-base font-semibold',
+  'text-sm font-semibold',
+  'text-sm font-semibold text-slate-600',
+] as const;
 
 const ALIGN_CLASS = { left: 'text-left', center: 'text-center', right: 'text-right' } as const;
 
@@ -63,7 +71,10 @@ function renderLink(n: Extract<MdInline, { type: 'link' }>, key: number, mode: L
       <span key={key}>
         <span className="underline decoration-dotted">{children}</span>
         {shown !== href && (
-          <span className="ml-1 select-all rounded bg-slate-100 px-1 font-mono text-xs text-slate-600" title="Address (not a link): select to copy">
+          <span
+            className="ml-1 select-all rounded bg-slate-100 px-1 font-mono text-xs text-slate-600"
+            title="Address (not a link): select to copy"
+          >
             {href}
           </span>
         )}
@@ -72,7 +83,14 @@ function renderLink(n: Extract<MdInline, { type: 'link' }>, key: number, mode: L
   }
   return (
     <Fragment key={key}>
-      <a href={href} target="_blank" rel="noopener noreferrer nofollow" referrerPolicy="no-referrer" title={href} className="text-indigo-700 underline">
+      <a
+        href={href}
+        target="_blank"
+        rel="noopener noreferrer nofollow"
+        referrerPolicy="no-referrer"
+        title={href}
+        className="text-indigo-700 underline"
+      >
         {children}
       </a>
       {shown !== href && !shown.includes(host) && <span className="ml-1 text-xs text-slate-500">({host})</span>}
@@ -88,7 +106,11 @@ function renderInlines(nodes: readonly MdInline[], mode: LinkMode): ReactNode[] 
       case 'break':
         return <br key={i} />;
       case 'code':
-        return <code key={i} className="rounded bg-slate-100 px-1 font-mono text-[0.9em]">{n.text}</code>;
+        return (
+          <code key={i} className="rounded bg-slate-100 px-1 font-mono text-[0.9em]">
+            {n.text}
+          </code>
+        );
       case 'emphasis':
         return <em key={i}>{renderInlines(n.children, mode)}</em>;
       case 'strong':
@@ -97,7 +119,11 @@ function renderInlines(nodes: readonly MdInline[], mode: LinkMode): ReactNode[] 
         return renderLink(n, i, mode);
       case 'image':
         return (
-          <span key={i} className="rounded border border-dashed border-slate-300 px-1 text-xs text-slate-600" title="Images in pairs are never loaded">
+          <span
+            key={i}
+            className="rounded border border-dashed border-slate-300 px-1 text-xs text-slate-600"
+            title="Images in pairs are never loaded"
+          >
             [image{n.alt ? `: ${n.alt}` : ''}] <span className="select-all font-mono">{n.url}</span>
           </span>
         );
@@ -107,7 +133,13 @@ function renderInlines(nodes: readonly MdInline[], mode: LinkMode): ReactNode[] 
 
 function renderCode(code: string, lang: string): ReactNode {
   return highlight(code, lang).map((t, j) =>
-    t.kind === 'plain' ? <Fragment key={j}>{t.text}</Fragment> : <span key={j} className={TOKEN_CLASS[t.kind]}>{t.text}</span>,
+    t.kind === 'plain' ? (
+      <Fragment key={j}>{t.text}</Fragment>
+    ) : (
+      <span key={j} className={TOKEN_CLASS[t.kind]}>
+        {t.text}
+      </span>
+    ),
   );
 }
 
@@ -115,28 +147,46 @@ function renderBlocks(blocks: readonly MdBlock[], mode: LinkMode, tight: boolean
   return blocks.map((b, i) => {
     switch (b.type) {
       case 'paragraph':
-        return <p key={i} className={tight ? 'my-0' : 'my-2'}>{renderInlines(b.children, mode)}</p>;
+        return (
+          <p key={i} className={tight ? 'my-0' : 'my-2'}>
+            {renderInlines(b.children, mode)}
+          </p>
+        );
       case 'heading': {
         const Tag = `h${b.level}` as const;
-        return <Tag key={i} className={`mt-3 mb-1 ${HEADING_CLASS[b.level]}`}>{renderInlines(b.children, mode)}</Tag>;
+        return (
+          <Tag key={i} className={`mt-3 mb-1 ${HEADING_CLASS[b.level]}`}>
+            {renderInlines(b.children, mode)}
+          </Tag>
+        );
       }
       case 'code':
         return (
           <div key={i} className="my-2 min-w-0">
             {b.lang && <div className="rounded-t-md bg-slate-200 px-2 py-0.5 font-mono text-[0.7rem] text-slate-600">{b.lang}</div>}
-            <pre className={`max-w-full overflow-x-auto bg-slate-50 p-2 text-xs [overflow-wrap:normal] ${b.lang ? 'rounded-b-md' : 'rounded-md'}`}>
+            <pre
+              className={`max-w-full overflow-x-auto bg-slate-50 p-2 text-xs [overflow-wrap:normal] ${b.lang ? 'rounded-b-md' : 'rounded-md'}`}
+            >
               <code className="whitespace-pre font-mono">{renderCode(b.text, b.lang)}</code>
             </pre>
           </div>
         );
       case 'blockquote':
-        return <blockquote key={i} className="my-2 border-l-4 border-slate-300 pl-3 text-slate-700">{renderBlocks(b.children, mode, false)}</blockquote>;
+        return (
+          <blockquote key={i} className="my-2 border-l-4 border-slate-300 pl-3 text-slate-700">
+            {renderBlocks(b.children, mode, false)}
+          </blockquote>
+        );
       case 'list': {
         const items = b.items.map((item, j) => <li key={j}>{renderBlocks(item, mode, b.tight)}</li>);
         return b.ordered ? (
-          <ol key={i} start={b.start} className="my-2 list-decimal pl-6">{items}</ol>
+          <ol key={i} start={b.start} className="my-2 list-decimal pl-6">
+            {items}
+          </ol>
         ) : (
-          <ul key={i} className="my-2 list-disc pl-6">{items}</ul>
+          <ul key={i} className="my-2 list-disc pl-6">
+            {items}
+          </ul>
         );
       }
       case 'table':
@@ -146,7 +196,9 @@ function renderBlocks(blocks: readonly MdBlock[], mode: LinkMode, tight: boolean
               <thead>
                 <tr>
                   {b.header.map((cell, j) => (
-                    <th key={j} className={`border border-slate-300 bg-slate-100 px-2 py-1 ${ALIGN_CLASS[b.align[j] ?? 'left']}`}>{renderInlines(cell, mode)}</th>
+                    <th key={j} className={`border border-slate-300 bg-slate-100 px-2 py-1 ${ALIGN_CLASS[b.align[j] ?? 'left']}`}>
+                      {renderInlines(cell, mode)}
+                    </th>
                   ))}
                 </tr>
               </thead>
@@ -154,7 +206,9 @@ function renderBlocks(blocks: readonly MdBlock[], mode: LinkMode, tight: boolean
                 {b.rows.map((row, r) => (
                   <tr key={r}>
                     {row.map((cell, j) => (
-                      <td key={j} className={`border border-slate-300 px-2 py-1 align-top ${ALIGN_CLASS[b.align[j] ?? 'left']}`}>{renderInlines(cell, mode)}</td>
+                      <td key={j} className={`border border-slate-300 px-2 py-1 align-top ${ALIGN_CLASS[b.align[j] ?? 'left']}`}>
+                        {renderInlines(cell, mode)}
+                      </td>
                     ))}
                   </tr>
                 ))}

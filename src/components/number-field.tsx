@@ -4,7 +4,16 @@ import { useState } from 'react';
  * A number input that keeps what is typed until it is a valid value (so clearing the field to type a new
  * number does not snap it to the minimum), and shows the stored value again on blur.
  */
-export function NumberField(props: { label: string; value: number; min: number; max: number; step?: number; integer?: boolean; disabled?: boolean; onChange: (v: number) => void }) {
+export function NumberField(props: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step?: number;
+  integer?: boolean;
+  disabled?: boolean;
+  onChange: (v: number) => void;
+}) {
   const [draft, setDraft] = useState<string | null>(null);
   const problem = (text: string): string | null => {
     const v = Number(text);
@@ -44,7 +53,11 @@ export function NumberField(props: { label: string; value: number; min: number; 
         onBlur={() => setDraft((d) => (d !== null && problem(d) !== null ? d : null))}
         className="w-32 rounded-md border border-slate-300 px-2 py-1 aria-[invalid=true]:border-red-500"
       />
-      {error && <span role="alert" className="max-w-[12rem] text-xs text-red-700">{error} The value in use is still {fmt(props.value)}.</span>}
+      {error && (
+        <span role="alert" className="max-w-[12rem] text-xs text-red-700">
+          {error} The value in use is still {fmt(props.value)}.
+        </span>
+      )}
     </label>
   );
 }

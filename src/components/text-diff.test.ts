@@ -23,13 +23,32 @@ describe('<TextDiff>', () => {
     const unescape = (s: string) => s.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&amp;', '&');
     const body = html.slice(html.indexOf('[overflow-wrap:anywhere]">') + 26);
     const pieces = [...body.matchAll(/<(span|del|ins)[^>]*>([^<]*)<\/\1>/g)].map((m) => ({ tag: m[1], text: unescape(m[2]!) }));
-    expect(pieces.filter((p) => p.tag !== 'ins').map((p) => p.text).join('')).toBe(a);
-    expect(pieces.filter((p) => p.tag !== 'del').map((p) => p.text).join('')).toBe(b);
+    expect(
+      pieces
+        .filter((p) => p.tag !== 'ins')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(a);
+    expect(
+      pieces
+        .filter((p) => p.tag !== 'del')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(b);
   });
 
   it('says when the diff is not word-level', () => {
     const html = renderToStaticMarkup(
-      createElement(DiffView, { result: { granularity: 'line', note: 'Changed lines are shown.', segments: [{ kind: 'removed', text: 'a\n' }, { kind: 'added', text: 'b\n' }] } }),
+      createElement(DiffView, {
+        result: {
+          granularity: 'line',
+          note: 'Changed lines are shown.',
+          segments: [
+            { kind: 'removed', text: 'a\n' },
+            { kind: 'added', text: 'b\n' },
+          ],
+        },
+      }),
     );
     expect(html).toContain('data-diff="line"');
     expect(html).toContain('Changed lines are shown.');

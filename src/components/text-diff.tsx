@@ -19,7 +19,17 @@ export function TextDiff({ a, b, aLabel = 'A', bLabel = 'B', className = '' }: T
 }
 
 /** Shows a diff computed elsewhere (e.g. in a worker). */
-export function DiffView({ result, aLabel = 'A', bLabel = 'B', className = '' }: { result: DiffResult; aLabel?: string; bLabel?: string; className?: string }) {
+export function DiffView({
+  result,
+  aLabel = 'A',
+  bLabel = 'B',
+  className = '',
+}: {
+  result: DiffResult;
+  aLabel?: string;
+  bLabel?: string;
+  className?: string;
+}) {
   return (
     <div className={`min-w-0 ${className}`} data-diff={result.granularity}>
       <p className="mb-1 text-xs text-slate-500">
@@ -32,9 +42,13 @@ export function DiffView({ result, aLabel = 'A', bLabel = 'B', className = '' }:
           s.kind === 'same' ? (
             <span key={i}>{s.text}</span>
           ) : s.kind === 'removed' ? (
-            <del key={i} className="bg-red-100 text-red-800 line-through decoration-red-500">{s.text}</del>
+            <del key={i} className="bg-red-100 text-red-800 line-through decoration-red-500">
+              {s.text}
+            </del>
           ) : (
-            <ins key={i} className="bg-green-100 text-green-800 no-underline">{s.text}</ins>
+            <ins key={i} className="bg-green-100 text-green-800 no-underline">
+              {s.text}
+            </ins>
           ),
         )}
       </div>

@@ -5,7 +5,7 @@ import type { DatasetQuery } from '../domain/dataset-query';
 import { HyperError } from '../domain/errors';
 import { parsePpmIndex } from '../domain/ppm';
 import { sha256Hex } from '../domain/util';
-import { listAnnotationsOf, listProjectAnnotations } from '../storage/annotations-repo';
+import { listAnnotationsOf } from '../storage/annotations-repo';
 import { getDataset, listDatasets, readInstances } from '../storage/datasets-repo';
 import { openDb } from '../storage/db';
 import { getProject, listProjects } from '../storage/projects-repo';
@@ -42,14 +42,19 @@ export const keys = {
     planCounts: (projectId: string) => ['annotations', 'plan-counts', projectId] as const,
     review: (projectId: string) => ['annotations', 'review', projectId] as const,
   },
-  annotatorState: (projectId: string, annotator: string, planId: string | undefined) => ['annotator-state', projectId, annotator, planId] as const,
+  annotatorState: (projectId: string, annotator: string, planId: string | undefined) =>
+    ['annotator-state', projectId, annotator, planId] as const,
   routing: {
     prepare: (session: string) => ['routing-prepare', session] as const,
-    curve: (session: string, strategy: string, candidates: number, seed: number) => ['routing-curve', session, strategy, candidates, seed] as const,
+    curve: (session: string, strategy: string, candidates: number, seed: number) =>
+      ['routing-curve', session, strategy, candidates, seed] as const,
     route: (session: string, strategy: string, spec: unknown) => ['routing-route', session, strategy, spec] as const,
     explain: (session: string, idx: number | null) => ['routing-explain', session, idx] as const,
   },
-  lab: { pool: (datasetId: string, tagSetAt: number, goldShare: number, seed: number) => ['ppm-lab-pool', datasetId, tagSetAt, goldShare, seed] as const },
+  lab: {
+    pool: (datasetId: string, tagSetAt: number, goldShare: number, seed: number) =>
+      ['ppm-lab-pool', datasetId, tagSetAt, goldShare, seed] as const,
+  },
   export: {
     inputs: (projectId: string) => ['export-inputs', projectId] as const,
     summary: (spec: unknown) => ['export-summary', spec] as const,
@@ -57,20 +62,33 @@ export const keys = {
 };
 
 export const projectsQuery = () => queryOptions({ queryKey: keys.projects.all, queryFn: () => listProjects(openDb()) });
-export const projectQuery = (id: string) => queryOptions({ queryKey: keys.projects.one(id), queryFn: async () => (await getProject(openDb(), id)) ?? null });
-export const datasetsQuery = (projectId: string) => queryOptions({ queryKey: keys.datasets.list(projectId), queryFn: () => listDatasets(openDb(), projectId) });
-export const datasetQuery = (id: string) => queryOptions({ queryKey: keys.datasets.one(id), queryFn: async () => (await getDataset(openDb(), id)) ?? null });
+export const projectQuery = (id: string) =>
+  queryOptions({ queryKey: keys.projects.one(id), queryFn: async () => (await getProject(openDb(), id)) ?? null });
+export const datasetsQuery = (projectId: string) =>
+  queryOptions({ queryKey: keys.datasets.list(projectId), queryFn: () => listDatasets(openDb(), projectId) });
+export const datasetQuery = (id: string) =>
+  queryOptions({ queryKey: keys.datasets.one(id), queryFn: async () => (await getDataset(openDb(), id)) ?? null });
 export const instanceQuery = (datasetId: string, idx: number) =>
-  queryOptions({ queryKey: keys.instance(datasetId, idx), queryFn: async () => (await readInstances(openDb(), datasetId, [idx]))[0] ?? null });
-export const tagSetQuery = (datasetId: string) => queryOptions({ queryKey: keys.tagSet(datasetId), queryFn: async () => (await getTagSet(openDb(), datasetId)) ?? null });
-export const plansQuery = (projectId: string) => queryOptions({ queryKey: keys.plans.list(projectId), queryFn: () => listPlans(openDb(), projectId) });
+  queryOptions({
+    queryKey: keys.instance(datasetId, idx),
+    queryFn: async () => (await readInstances(openDb(), datasetId, [idx]))[0] ?? null,
+  });
+export const tagSetQuery = (datasetId: string) =>
+  queryOptions({ queryKey: keys.tagSet(datasetId), queryFn: async () => (await getTagSet(openDb(), datasetId)) ?? null });
+export const plansQuery = (projectId: string) =>
+  queryOptions({ queryKey: keys.plans.list(projectId), queryFn: () => listPlans(openDb(), projectId) });
 /** The plan Annotate and Export use (picked by the lead, else the newest). */
-export const currentPlanQuery = (projectId: string) => queryOptions({ queryKey: keys.plans.current(projectId), queryFn: async () => (await currentPlan(openDb(), projectId)) ?? null });
+export const currentPlanQuery = (projectId: string) =>
+  queryOptions({ queryKey: keys.plans.current(projectId), queryFn: async () => (await currentPlan(openDb(), projectId)) ?? null });
 /** Submitted labels made under each plan of the project. */
-export const planLabelCountsQuery = (projectId: string) => queryOptions({ queryKey: keys.annotations.planCounts(projectId), queryFn: () => planLabelCounts(openDb(), projectId) });
+export const planLabelCountsQuery = (projectId: string) =>
+  queryOptions({ queryKey: keys.annotations.planCounts(projectId), queryFn: () => planLabelCounts(openDb(), projectId) });
 export const myAnnotationsQuery = (planId: string | undefined, annotator: string) =>
-  queryOptions({ queryKey: keys.annotations.mine(planId, annotator), enabled: !!planId && annotator !== '', queryFn: () => listAnnotationsOf(openDb(), planId!, annotator) });
-export const projectAnnotationsQuery = (projectId: string) => queryOptions({ queryKey: keys.annotations.project(projectId), queryFn: () => listProjectAnnotations(openDb(), projectId) });
+  queryOptions({
+    queryKey: keys.annotations.mine(planId, annotator),
+    enabled: !!planId && annotator !== '',
+    queryFn: () => listAnnotationsOf(openDb(), planId!, annotator),
+  });
 
 /** Built-in PPMs (generated by scripts/build-ppms.mjs into public/ppm) are stored on first use, then used by hash. */
 export const ppmsQuery = () =>
@@ -85,7 +103,11 @@ export const ppmsQuery = () =>
         if (await db.ppms.get(p.sha256)) continue;
         const bytes = new Uint8Array(await (await fetch(`${import.meta.env.BASE_URL}ppm/${p.file}`)).arrayBuffer());
         const hash = await sha256Hex(bytes);
-        if (hash !== p.sha256) throw new HyperError('bad-model', `Built-in PPM ${p.file} does not match its recorded hash (rebuild with scripts/build-ppms.mjs).`);
+        if (hash !== p.sha256)
+          throw new HyperError(
+            'bad-model',
+            `Built-in PPM ${p.file} does not match its recorded hash (rebuild with scripts/build-ppms.mjs).`,
+          );
         await putPpm(db, { hash, name: p.name, bytes, builtIn: true, addedAt: Date.now() });
       }
       return (await listPpms(db)).map(({ hash, name, builtIn }) => ({ hash, name, builtIn }));
@@ -105,5 +127,3 @@ export const usePpms = () => useQuery(ppmsQuery());
 export const useInstance = (datasetId: string | undefined, idx: number | undefined) =>
   useQuery({ ...instanceQuery(datasetId ?? '', idx ?? -1), enabled: datasetId !== undefined && idx !== undefined });
 export const useMyAnnotations = (planId: string | undefined, annotator: string) => useQuery(myAnnotationsQuery(planId, annotator));
-export const useProjectAnnotations = (projectId: string) => useQuery(projectAnnotationsQuery(projectId));
-

@@ -28,8 +28,14 @@ function post(keys: QueryKey[]): void {
  * `local: 'stale'` only marks this tab's queries stale (they are read again when next shown), for changes this
  * tab has already put in its cache; `throttle` batches the message to other tabs (at most one a second).
  */
-export function announce(qc: QueryClient, keys: readonly QueryKey[], opts: { local?: 'refetch' | 'stale'; throttle?: boolean } = {}): Promise<void> {
-  const local = Promise.all(keys.map((queryKey) => qc.invalidateQueries({ queryKey, refetchType: opts.local === 'stale' ? 'none' : 'active' }))).then(() => undefined);
+export function announce(
+  qc: QueryClient,
+  keys: readonly QueryKey[],
+  opts: { local?: 'refetch' | 'stale'; throttle?: boolean } = {},
+): Promise<void> {
+  const local = Promise.all(
+    keys.map((queryKey) => qc.invalidateQueries({ queryKey, refetchType: opts.local === 'stale' ? 'none' : 'active' })),
+  ).then(() => undefined);
   if (!opts.throttle) post([...keys]);
   else {
     for (const k of keys) throttled.set(JSON.stringify(k), k);

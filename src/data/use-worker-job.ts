@@ -34,8 +34,18 @@ export function useWorkerJob<A, R>(
   /** keepOnCancel: a result that still arrives after a cancel is kept (a job that returns what it did so far). */
   opts: { onSuccess?: (result: R, args: A) => void; keepOnCancel?: boolean } = {},
 ): WorkerJob<A, R> {
-  const [state, setState] = useState<{ running: boolean; progress: JobProgress | null; error: unknown; cancelled: boolean; result: R | undefined }>({
-    running: false, progress: null, error: null, cancelled: false, result: undefined,
+  const [state, setState] = useState<{
+    running: boolean;
+    progress: JobProgress | null;
+    error: unknown;
+    cancelled: boolean;
+    result: R | undefined;
+  }>({
+    running: false,
+    progress: null,
+    error: null,
+    cancelled: false,
+    result: undefined,
   });
   const controller = useRef<AbortController | null>(null);
   const latest = useRef({ job, onSuccess: opts.onSuccess, keepOnCancel: opts.keepOnCancel ?? false });
@@ -51,7 +61,10 @@ export function useWorkerJob<A, R>(
     setState({ running: true, progress: null, error: null, cancelled: false, result: undefined });
     const mine = () => controller.current === c;
     try {
-      const result = await latest.current.job(args, { signal: c.signal, onProgress: (progress) => mine() && setState((s) => ({ ...s, progress })) });
+      const result = await latest.current.job(args, {
+        signal: c.signal,
+        onProgress: (progress) => mine() && setState((s) => ({ ...s, progress })),
+      });
       if (c.signal.aborted && !latest.current.keepOnCancel) throw new HyperError('cancelled', 'Cancelled.');
       if (mine()) setState({ running: false, progress: null, error: null, cancelled: c.signal.aborted, result });
       latest.current.onSuccess?.(result, args);

@@ -77,7 +77,10 @@ export function annotationId(planId: string, idx: number, annotator: string): st
  * of that pair (made under any earlier plan of the dataset), copied into the new plan and marked `carriedFrom`,
  * so nobody labels a pair twice. The originals stay where they are.
  */
-export function carriedAnnotations(plan: { id: string; datasetId: string; humanIdx: ArrayLike<number> }, annotations: Iterable<Annotation>): Annotation[] {
+export function carriedAnnotations(
+  plan: { id: string; datasetId: string; humanIdx: ArrayLike<number> },
+  annotations: Iterable<Annotation>,
+): Annotation[] {
   const routed = new Set(Array.from(plan.humanIdx));
   const latest = new Map<string, Annotation>();
   for (const a of annotations) {
@@ -86,5 +89,11 @@ export function carriedAnnotations(plan: { id: string; datasetId: string; humanI
     const prev = latest.get(key);
     if (!prev || prev.updatedAt < a.updatedAt) latest.set(key, a);
   }
-  return [...latest.values()].map((a): Annotation => ({ ...a, id: annotationId(plan.id, a.idx, a.annotator), planId: plan.id, rev: 1, carriedFrom: a.id }));
+  return [...latest.values()].map((a): Annotation => ({
+    ...a,
+    id: annotationId(plan.id, a.idx, a.annotator),
+    planId: plan.id,
+    rev: 1,
+    carriedFrom: a.id,
+  }));
 }

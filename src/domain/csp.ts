@@ -11,7 +11,9 @@ const common = {
 };
 
 function policy(directives: Record<string, string>): string {
-  return Object.entries(directives).map(([k, v]) => `${k} ${v}`).join('; ');
+  return Object.entries(directives)
+    .map(([k, v]) => `${k} ${v}`)
+    .join('; ');
 }
 
 /** The document's policy: nothing from other origins, no framing by anyone. */

@@ -3,14 +3,24 @@ import { DatasetIndex, EMPTY_QUERY, isEmptyQuery } from './dataset-query';
 import type { PairRecord } from './instance';
 
 const rec = (id: string, prompt: string, lm?: 'A>B' | 'B>>A' | 'A=B', human?: 'A>B' | 'B>A'): PairRecord => ({
-  id, sourceRow: 1, prompt, responseA: 'alpha', responseB: 'beta', extra: {},
+  id,
+  sourceRow: 1,
+  prompt,
+  responseA: 'alpha',
+  responseB: 'beta',
+  extra: {},
   ...(lm ? { lm: { value: lm, original: lm } } : {}),
   ...(human ? { human: { value: human, original: human } } : {}),
 });
 
 describe('DatasetIndex', () => {
   const index = new DatasetIndex();
-  const rows = [rec('a1', 'Sort a list in Python', 'A>B', 'A>B'), rec('b2', 'Bake bread', 'B>>A', 'A>B'), rec('c3', 'PYTHON decorators', 'A=B'), rec('d4', 'Tax law')];
+  const rows = [
+    rec('a1', 'Sort a list in Python', 'A>B', 'A>B'),
+    rec('b2', 'Bake bread', 'B>>A', 'A>B'),
+    rec('c3', 'PYTHON decorators', 'A=B'),
+    rec('d4', 'Tax law'),
+  ];
   rows.forEach((r) => index.add(r));
 
   it('searches case-insensitively over id, prompt and responses', () => {

@@ -13,10 +13,6 @@ export class HyperError<C extends string = string> extends Error {
   }
 }
 
-export function isHyperError(e: unknown): e is HyperError {
-  return e instanceof HyperError;
-}
-
 /** The code of an error value (a HyperError, a worker's error object, anything with a string `code`), or undefined. */
 export function errorCode(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null | undefined)?.code;
@@ -40,8 +36,4 @@ export type ImportErrorCode =
 /** A whole-file import failure (per-row problems go into the report instead). */
 export class ImportError extends HyperError<ImportErrorCode> {
   override readonly name = 'ImportError';
-}
-
-export function isImportError(e: unknown): e is ImportError {
-  return e instanceof ImportError;
 }

@@ -144,7 +144,10 @@ describe('parseLabel', () => {
     expect(parseLabel(1)).toEqual({ kind: 'invalid', reason: 'numeric label 1 needs a code scheme (which number means A, B, tie?)' });
     expect(parseLabel('2', { numeric: 'first-second-tie-120' })).toEqual({ kind: 'label', label: { value: 'B>A', original: '2' } });
     expect(parseLabel(-3, { numeric: 'signed-3' })).toEqual({ kind: 'label', label: { value: 'A>>B', original: -3 } });
-    expect(parseLabel(5, { numeric: 'signed-3' })).toEqual({ kind: 'invalid', reason: 'label 5 is outside the scheme "-3..3 strength, negative = A better"' });
+    expect(parseLabel(5, { numeric: 'signed-3' })).toEqual({
+      kind: 'invalid',
+      reason: 'label 5 is outside the scheme "-3..3 strength, negative = A better"',
+    });
   });
 
   it('lets an explicit value map win, including mapping a value to missing', () => {

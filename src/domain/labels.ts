@@ -56,20 +56,83 @@ export const MULTIPREF_SCALE: Record<string, Preference> = {
 // Words seen in public preference data for "A wins", "B wins" and "tie". Matched case-insensitively
 // after trimming; the strength is "better" (not "much better") because these carry no strength.
 const A_WORDS = [
-  'a', 'a-is-better', 'a_is_better', 'a is better', 'a>b', 'model_a', 'model a', 'response_a', 'response a',
-  'response1', 'response 1', 'completion_a', 'first', 'left', 'winner_model_a', '1>2',
+  'a',
+  'a-is-better',
+  'a_is_better',
+  'a is better',
+  'a>b',
+  'model_a',
+  'model a',
+  'response_a',
+  'response a',
+  'response1',
+  'response 1',
+  'completion_a',
+  'first',
+  'left',
+  'winner_model_a',
+  '1>2',
   // Added: AlpacaFarm-style output names, MT-Bench judge verdicts, arrows written the other way round.
-  'output_1', 'output 1', 'output1', 'assistant a', 'assistant_a', '[[a]]', 'a wins', 'b<a', '2<1',
+  'output_1',
+  'output 1',
+  'output1',
+  'assistant a',
+  'assistant_a',
+  '[[a]]',
+  'a wins',
+  'b<a',
+  '2<1',
 ];
 const B_WORDS = [
-  'b', 'b-is-better', 'b_is_better', 'b is better', 'b>a', 'model_b', 'model b', 'response_b', 'response b',
-  'response2', 'response 2', 'completion_b', 'second', 'right', 'winner_model_b', '2>1',
-  'output_2', 'output 2', 'output2', 'assistant b', 'assistant_b', '[[b]]', 'b wins', 'a<b', '1<2',
+  'b',
+  'b-is-better',
+  'b_is_better',
+  'b is better',
+  'b>a',
+  'model_b',
+  'model b',
+  'response_b',
+  'response b',
+  'response2',
+  'response 2',
+  'completion_b',
+  'second',
+  'right',
+  'winner_model_b',
+  '2>1',
+  'output_2',
+  'output 2',
+  'output2',
+  'assistant b',
+  'assistant_b',
+  '[[b]]',
+  'b wins',
+  'a<b',
+  '1<2',
 ];
 const TIE_WORDS = [
-  'tie', 'a=b', 'equal', 'same', 'draw', 'both', 'neither', 'tie (bothbad)', 'tie(bothbad)', 'both bad',
-  'both good', 'winner_tie', 'none', 'no preference',
-  'b=a', '1=2', 'tie (both bad)', 'tie(both bad)', 'tie_bothbad', 'bothbad', 'both_bad', '[[tie]]',
+  'tie',
+  'a=b',
+  'equal',
+  'same',
+  'draw',
+  'both',
+  'neither',
+  'tie (bothbad)',
+  'tie(bothbad)',
+  'both bad',
+  'both good',
+  'winner_tie',
+  'none',
+  'no preference',
+  'b=a',
+  '1=2',
+  'tie (both bad)',
+  'tie(both bad)',
+  'tie_bothbad',
+  'bothbad',
+  'both_bad',
+  '[[tie]]',
 ];
 const STRONG_A_WORDS = ['a>>b', 'a-is-clearly-better', 'a much better', 'a is much better', 'a-is-much-better', 'b<<a'];
 const STRONG_B_WORDS = ['b>>a', 'b-is-clearly-better', 'b much better', 'b is much better', 'b-is-much-better', 'a<<b'];
@@ -161,7 +224,7 @@ export function guessNumericSchemes(values: Iterable<number>): NumericScheme[] {
 export type BooleanScheme = 'true-is-a' | 'true-is-b';
 
 export function preferenceFromBoolean(b: boolean, scheme: BooleanScheme = 'true-is-a'): Preference {
-  return (b === (scheme === 'true-is-a')) ? 'A>B' : 'B>A';
+  return b === (scheme === 'true-is-a') ? 'A>B' : 'B>A';
 }
 
 /** How one label column is read. */
@@ -172,10 +235,7 @@ export interface LabelReading {
   valueMap?: Record<string, Preference | 'missing'>;
 }
 
-export type LabelParse =
-  | { kind: 'label'; label: Label }
-  | { kind: 'missing' }
-  | { kind: 'invalid'; reason: string };
+export type LabelParse = { kind: 'label'; label: Label } | { kind: 'missing' } | { kind: 'invalid'; reason: string };
 
 /** Reads any original label value under a reading. null/undefined/'' are missing, not invalid. */
 export function parseLabel(raw: unknown, reading: LabelReading = {}): LabelParse {

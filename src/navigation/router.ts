@@ -7,9 +7,7 @@ export const AREAS = ['data', 'tags', 'route', 'annotate', 'review', 'export', '
 const RENAMED_AREAS: Readonly<Record<string, Area>> = { features: 'tags' };
 export type Area = (typeof AREAS)[number];
 
-export type Route =
-  | { page: 'projects' }
-  | { page: 'project'; projectId: string; area: Area; datasetId?: string; item?: number };
+export type Route = { page: 'projects' } | { page: 'project'; projectId: string; area: Area; datasetId?: string; item?: number };
 
 /** Parses '#/projects/<id>/<area>[/<datasetId>[/<item>]]'; anything else is the project list. */
 export function parseRoute(hash: string): Route {
@@ -18,14 +16,22 @@ export function parseRoute(hash: string): Route {
     const named = RENAMED_AREAS[parts[2] ?? ''] ?? parts[2] ?? '';
     const area = (AREAS as readonly string[]).includes(named) ? (named as Area) : 'data';
     const item = parts[4] !== undefined && /^\d+$/.test(parts[4]) ? Number(parts[4]) : undefined;
-    return { page: 'project', projectId: parts[1], area, ...(parts[3] ? { datasetId: parts[3] } : {}), ...(item !== undefined ? { item } : {}) };
+    return {
+      page: 'project',
+      projectId: parts[1],
+      area,
+      ...(parts[3] ? { datasetId: parts[3] } : {}),
+      ...(item !== undefined ? { item } : {}),
+    };
   }
   return { page: 'projects' };
 }
 
 export function routeHref(route: Route): string {
   if (route.page === 'projects') return '#/';
-  const segs = ['projects', route.projectId, route.area, route.datasetId, route.item?.toString()].filter((s): s is string => s !== undefined);
+  const segs = ['projects', route.projectId, route.area, route.datasetId, route.item?.toString()].filter(
+    (s): s is string => s !== undefined,
+  );
   return `#/${segs.map(encodeURIComponent).join('/')}`;
 }
 

@@ -14,7 +14,12 @@ export function analyzerCacheOn(db: HyperDb): AnalyzerCache {
   };
 }
 
-export async function putAnalyzerTags(db: HyperDb, datasetId: string, model: string, entries: readonly { idx: number; tags: DescriptiveTags }[]): Promise<void> {
+export async function putAnalyzerTags(
+  db: HyperDb,
+  datasetId: string,
+  model: string,
+  entries: readonly { idx: number; tags: DescriptiveTags }[],
+): Promise<void> {
   const now = Date.now();
   await db.analyzerTags.bulkPut(entries.map((e) => ({ datasetId, idx: e.idx, tags: e.tags, model, createdAt: now })));
 }
@@ -23,8 +28,4 @@ export async function putAnalyzerTags(db: HyperDb, datasetId: string, model: str
 export async function readAnalyzerTags(db: HyperDb, datasetId: string, from: number, to: number): Promise<Map<number, DescriptiveTags>> {
   const rows = await db.analyzerTags.where('[datasetId+idx]').between([datasetId, from], [datasetId, to], true, false).toArray();
   return new Map(rows.map((r) => [r.idx, r.tags]));
-}
-
-export async function countAnalyzerTags(db: HyperDb, datasetId: string): Promise<number> {
-  return db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).count();
 }

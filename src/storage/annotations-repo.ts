@@ -7,7 +7,12 @@ import type { AnnotatorStateRow, HyperDb } from './db';
 export class AnnotationConflictError extends HyperError<'conflict'> {
   override readonly name = 'AnnotationConflictError';
   constructor(readonly current: Annotation | undefined) {
-    super('conflict', current ? `This item was changed in another tab at ${new Date(current.updatedAt).toLocaleTimeString()} (revision ${current.rev}).` : 'This item was removed in another tab.');
+    super(
+      'conflict',
+      current
+        ? `This item was changed in another tab at ${new Date(current.updatedAt).toLocaleTimeString()} (revision ${current.rev}).`
+        : 'This item was removed in another tab.',
+    );
   }
 }
 
@@ -49,7 +54,9 @@ export async function putAnnotatorState(db: HyperDb, row: AnnotatorStateRow): Pr
 /** Imports annotation results in one transaction (see planResultsImport); returns what happened. */
 export async function importAnnotations(db: HyperDb, incoming: readonly Annotation[], origin: string): Promise<ImportPlan> {
   return db.transaction('rw', db.annotations, async () => {
-    const existing = new Map((await db.annotations.bulkGet(incoming.map((a) => a.id))).filter((a): a is Annotation => !!a).map((a) => [a.id, a]));
+    const existing = new Map(
+      (await db.annotations.bulkGet(incoming.map((a) => a.id))).filter((a): a is Annotation => !!a).map((a) => [a.id, a]),
+    );
     const plan = planResultsImport(incoming, existing, origin);
     await db.annotations.bulkPut([...plan.add, ...plan.update]);
     return plan;
@@ -66,7 +73,9 @@ export async function listImportedResults(db: HyperDb, projectId: string): Promi
     c.count++;
     counts.set(key, c);
   }
-  return [...counts.values()].sort((x, y) => (x.annotator < y.annotator ? -1 : x.annotator > y.annotator ? 1 : x.origin < y.origin ? -1 : 1));
+  return [...counts.values()].sort((x, y) =>
+    x.annotator < y.annotator ? -1 : x.annotator > y.annotator ? 1 : x.origin < y.origin ? -1 : 1,
+  );
 }
 
 /**

@@ -5,7 +5,17 @@
 import { annotationId, type Annotation } from '../domain/annotation';
 import { parseTyped, stringifyTyped } from '../domain/backup/typed-json';
 import type { TagSet } from '../domain/tags/tag-set';
-import type { AnalyzerTagsRow, AnnotatorStateRow, DatasetRow, HyperDb, InstanceRow, PlanRow, PpmRow, ProjectRow, SemanticScoresRow } from './db';
+import type {
+  AnalyzerTagsRow,
+  AnnotatorStateRow,
+  DatasetRow,
+  HyperDb,
+  InstanceRow,
+  PlanRow,
+  PpmRow,
+  ProjectRow,
+  SemanticScoresRow,
+} from './db';
 import { readInstanceRange } from './datasets-repo';
 import { newId } from './ids';
 import { deleteProject } from './projects-repo';
@@ -76,8 +86,16 @@ export async function* projectBackupEntries(db: HyperDb, projectId: string, app:
     yield { name: `ppms/${hash}.onnx`, bytes };
   }
   const manifest: BackupManifest = {
-    format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), app, project, datasets, plans,
-    annotatorStates: await db.annotatorStates.where('projectId').equals(projectId).toArray(), ppms, counts,
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    createdAt: new Date().toISOString(),
+    app,
+    project,
+    datasets,
+    plans,
+    annotatorStates: await db.annotatorStates.where('projectId').equals(projectId).toArray(),
+    ppms,
+    counts,
   };
   yield { name: BACKUP_MANIFEST, text: stringifyTyped(manifest) };
 }
@@ -96,9 +114,12 @@ export function parseBackupManifest(text: string, fileName: string): BackupManif
   } catch (e) {
     throw new BackupError(`${fileName}: ${BACKUP_MANIFEST} is not valid (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!m || m.format !== BACKUP_FORMAT) throw new BackupError(`${fileName} is not a project backup (its ${BACKUP_MANIFEST} has no "format": "${BACKUP_FORMAT}")`);
-  if (m.version !== BACKUP_VERSION) throw new BackupError(`${fileName}: backup version ${String(m.version)}; this app reads version ${BACKUP_VERSION}`);
-  if (!m.project?.id || !Array.isArray(m.datasets) || !Array.isArray(m.plans) || !m.counts) throw new BackupError(`${fileName}: ${BACKUP_MANIFEST} lacks the project, its datasets, plans or counts`);
+  if (!m || m.format !== BACKUP_FORMAT)
+    throw new BackupError(`${fileName} is not a project backup (its ${BACKUP_MANIFEST} has no "format": "${BACKUP_FORMAT}")`);
+  if (m.version !== BACKUP_VERSION)
+    throw new BackupError(`${fileName}: backup version ${String(m.version)}; this app reads version ${BACKUP_VERSION}`);
+  if (!m.project?.id || !Array.isArray(m.datasets) || !Array.isArray(m.plans) || !m.counts)
+    throw new BackupError(`${fileName}: ${BACKUP_MANIFEST} lacks the project, its datasets, plans or counts`);
   return m;
 }
 
@@ -130,7 +151,12 @@ export interface BackupFiles {
  * "… (restored)"). Everything is checked against the manifest's counts; a restore that fails part-way removes
  * what it wrote. Returns the new project's id.
  */
-export async function restoreProject(db: HyperDb, m: BackupManifest, files: BackupFiles, fileName: string): Promise<{ projectId: string; copy: boolean }> {
+export async function restoreProject(
+  db: HyperDb,
+  m: BackupManifest,
+  files: BackupFiles,
+  fileName: string,
+): Promise<{ projectId: string; copy: boolean }> {
   const copy = (await db.projects.get(m.project.id)) !== undefined;
   const ids = new IdMap(copy);
   const projectId = ids.id(m.project.id, 'project');
@@ -149,13 +175,21 @@ export async function restoreProject(db: HyperDb, m: BackupManifest, files: Back
     return out;
   };
   try {
-    const project: ProjectRow = { ...m.project, id: projectId, name: copy ? `${m.project.name} (restored)` : m.project.name, updatedAt: Date.now() };
+    const project: ProjectRow = {
+      ...m.project,
+      id: projectId,
+      name: copy ? `${m.project.name} (restored)` : m.project.name,
+      updatedAt: Date.now(),
+    };
     if (m.project.activePlanId) project.activePlanId = plan(m.project.activePlanId);
     await db.projects.add(project);
     for (const d of m.datasets) {
       const datasetId = dataset(d.id);
       await db.datasets.add({ ...d, id: datasetId, projectId, status: 'importing' });
-      const parts = files.names().filter((n) => n.startsWith(`datasets/${d.id}/instances.part-`)).sort();
+      const parts = files
+        .names()
+        .filter((n) => n.startsWith(`datasets/${d.id}/instances.part-`))
+        .sort();
       let count = 0;
       for (const part of parts) {
         const lines = (files.text(part) ?? '').split('\n').filter(Boolean);
@@ -163,13 +197,20 @@ export async function restoreProject(db: HyperDb, m: BackupManifest, files: Back
         await db.instances.bulkAdd(rows);
         count += rows.length;
       }
-      if (count !== (m.counts.instances[d.id] ?? d.rowCount)) fail(`dataset "${d.name}" should have ${d.rowCount} pairs, the backup holds ${count}`);
+      if (count !== (m.counts.instances[d.id] ?? d.rowCount))
+        fail(`dataset "${d.name}" should have ${d.rowCount} pairs, the backup holds ${count}`);
       const fsText = files.text(`datasets/${d.id}/feature-set.json`);
       if (fsText) await db.featureSets.put({ ...parseTyped<TagSet>(fsText), datasetId });
       const semText = files.text(`datasets/${d.id}/semantic-scores.json`);
       if (semText) await db.semanticScores.put({ ...parseTyped<SemanticScoresRow>(semText), datasetId });
       const tagsText = files.text(`datasets/${d.id}/analyzer-tags.jsonl`);
-      if (tagsText) await db.analyzerTags.bulkPut(tagsText.split('\n').filter(Boolean).map((l) => ({ ...parseTyped<AnalyzerTagsRow>(l), datasetId })));
+      if (tagsText)
+        await db.analyzerTags.bulkPut(
+          tagsText
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => ({ ...parseTyped<AnalyzerTagsRow>(l), datasetId })),
+        );
       await db.datasets.update(datasetId, { status: 'ready' });
     }
     for (const p of m.plans) {
@@ -177,10 +218,16 @@ export async function restoreProject(db: HyperDb, m: BackupManifest, files: Back
       if (p.supersededBy) row.supersededBy = plan(p.supersededBy);
       await db.plans.add(row);
     }
-    const annotations = (files.text('annotations.jsonl') ?? '').split('\n').filter(Boolean).map((l) => annotationOf(parseTyped<Annotation>(l)));
-    if (annotations.length !== m.counts.annotations) fail(`the backup should hold ${m.counts.annotations} annotations, it holds ${annotations.length}`);
+    const annotations = (files.text('annotations.jsonl') ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => annotationOf(parseTyped<Annotation>(l)));
+    if (annotations.length !== m.counts.annotations)
+      fail(`the backup should hold ${m.counts.annotations} annotations, it holds ${annotations.length}`);
     await db.annotations.bulkAdd(annotations);
-    await db.annotatorStates.bulkPut(m.annotatorStates.map((s) => ({ ...s, id: `${projectId}|${s.annotator}`, projectId, planId: plan(s.planId) })));
+    await db.annotatorStates.bulkPut(
+      m.annotatorStates.map((s) => ({ ...s, id: `${projectId}|${s.annotator}`, projectId, planId: plan(s.planId) })),
+    );
     for (const p of m.ppms) {
       if (await db.ppms.get(p.hash)) continue;
       const bytes = files.bytes(`ppms/${p.hash}.onnx`);

@@ -14,10 +14,7 @@ export type NewDataset = Omit<DatasetRow, 'id' | 'status' | 'createdAt' | 'rowCo
 
 /** Datasets of a project that finished importing, oldest first. */
 export async function listDatasets(db: HyperDb, projectId: string): Promise<DatasetRow[]> {
-  const rows = await db.datasets
-    .where('[projectId+createdAt]')
-    .between([projectId, -Infinity], [projectId, Infinity])
-    .toArray();
+  const rows = await db.datasets.where('[projectId+createdAt]').between([projectId, -Infinity], [projectId, Infinity]).toArray();
   return rows.filter((d) => d.status === 'ready');
 }
 
@@ -66,21 +63,19 @@ export async function finishImport(db: HyperDb, datasetId: string, rowCount: num
 
 /** Deletes a dataset and its instances (also used to roll back a failed or cancelled import). */
 export async function deleteDataset(db: HyperDb, datasetId: string): Promise<void> {
-  await db.transaction('rw', [db.datasets, db.instances, db.meta, db.featureSets, db.analyzerTags, db.semanticScores, db.plans], async () => {
-    await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
-    await db.featureSets.delete(datasetId);
-    await db.semanticScores.delete(datasetId);
-    await db.plans.where('datasetId').equals(datasetId).delete();
-    await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
-    await db.datasets.delete(datasetId);
-    await db.meta.delete(`import-heartbeat:${datasetId}`);
-  });
-}
-
-export async function renameDataset(db: HyperDb, datasetId: string, name: string): Promise<void> {
-  const trimmed = name.trim();
-  if (!trimmed) throw new Error('A dataset needs a name.');
-  await db.datasets.update(datasetId, { name: trimmed });
+  await db.transaction(
+    'rw',
+    [db.datasets, db.instances, db.meta, db.featureSets, db.analyzerTags, db.semanticScores, db.plans],
+    async () => {
+      await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+      await db.featureSets.delete(datasetId);
+      await db.semanticScores.delete(datasetId);
+      await db.plans.where('datasetId').equals(datasetId).delete();
+      await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+      await db.datasets.delete(datasetId);
+      await db.meta.delete(`import-heartbeat:${datasetId}`);
+    },
+  );
 }
 
 /** Removes imports left half-written by a crashed or closed tab. Returns how many were removed. */

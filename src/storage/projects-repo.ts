@@ -17,7 +17,7 @@ function cleanName(name: string): string {
 
 /** All projects, most recently changed first. */
 export async function listProjects(db: HyperDb): Promise<ProjectRow[]> {
-  return (await db.projects.orderBy('updatedAt').reverse().toArray());
+  return await db.projects.orderBy('updatedAt').reverse().toArray();
 }
 
 export async function getProject(db: HyperDb, id: string): Promise<ProjectRow | undefined> {
@@ -49,20 +49,34 @@ export async function touchProject(db: HyperDb, id: string): Promise<void> {
 
 /** Deletes a project with all its datasets and their instances, in one transaction. */
 export async function deleteProject(db: HyperDb, id: string): Promise<void> {
-  await db.transaction('rw', [db.projects, db.datasets, db.instances, db.featureSets, db.analyzerTags, db.semanticScores, db.plans, db.annotations, db.annotatorStates], async () => {
-    const datasets = await db.datasets.where('projectId').equals(id).primaryKeys();
-    for (const datasetId of datasets) {
-      await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
-      await db.featureSets.delete(datasetId);
-      await db.semanticScores.delete(datasetId);
-      await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
-    }
-    await db.datasets.bulkDelete(datasets);
-    await db.plans.where('[projectId+version]').between([id, -Infinity], [id, Infinity]).delete();
-    await db.annotations.where('projectId').equals(id).delete();
-    await db.annotatorStates.where('projectId').equals(id).delete();
-    await db.projects.delete(id);
-  });
+  await db.transaction(
+    'rw',
+    [
+      db.projects,
+      db.datasets,
+      db.instances,
+      db.featureSets,
+      db.analyzerTags,
+      db.semanticScores,
+      db.plans,
+      db.annotations,
+      db.annotatorStates,
+    ],
+    async () => {
+      const datasets = await db.datasets.where('projectId').equals(id).primaryKeys();
+      for (const datasetId of datasets) {
+        await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+        await db.featureSets.delete(datasetId);
+        await db.semanticScores.delete(datasetId);
+        await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+      }
+      await db.datasets.bulkDelete(datasets);
+      await db.plans.where('[projectId+version]').between([id, -Infinity], [id, Infinity]).delete();
+      await db.annotations.where('projectId').equals(id).delete();
+      await db.annotatorStates.where('projectId').equals(id).delete();
+      await db.projects.delete(id);
+    },
+  );
 }
 
 export async function setGuidelines(db: HyperDb, id: string, guidelines: string): Promise<void> {

@@ -53,7 +53,10 @@ export async function setActivePlan(db: HyperDb, projectId: string, planId: stri
       if (!plan || plan.projectId !== projectId) throw new HyperError('not-found', 'That plan is not a plan of this project.');
     }
     const newest = (await listPlans(db, projectId))[0];
-    const changed = await db.projects.update(projectId, planId === null || planId === newest?.id ? { activePlanId: undefined } : { activePlanId: planId });
+    const changed = await db.projects.update(
+      projectId,
+      planId === null || planId === newest?.id ? { activePlanId: undefined } : { activePlanId: planId },
+    );
     if (changed === 0) throw new HyperError('not-found', 'The project no longer exists.');
   });
 }
@@ -121,8 +124,20 @@ export async function planFileOf(db: HyperDb, plan: PlanRow, producedBy: PlanFil
     {
       producedBy,
       createdAt: new Date(plan.createdAt).toISOString(),
-      dataset: { name: dataset?.name ?? plan.datasetId, ...(dataset ? { sha256: dataset.contentHash, ...orientationOf(dataset.shape, dataset.options.seed) } : {}), n },
-      ppm: { name: plan.ppmName, sha256: plan.ppmHash, kind: ppm?.kind ?? 'unknown', output: ppm?.output ?? 'unknown', ...(ppm ? { source: ppm.source } : {}), missingInData: ppm?.missingInData ?? [], backend: plan.backend },
+      dataset: {
+        name: dataset?.name ?? plan.datasetId,
+        ...(dataset ? { sha256: dataset.contentHash, ...orientationOf(dataset.shape, dataset.options.seed) } : {}),
+        n,
+      },
+      ppm: {
+        name: plan.ppmName,
+        sha256: plan.ppmHash,
+        kind: ppm?.kind ?? 'unknown',
+        output: ppm?.output ?? 'unknown',
+        ...(ppm ? { source: ppm.source } : {}),
+        missingInData: ppm?.missingInData ?? [],
+        backend: plan.backend,
+      },
     },
     planHumans(plan, (idx) => ids.get(idx), n),
   );

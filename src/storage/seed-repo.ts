@@ -17,7 +17,15 @@ export async function seedProject(
     const projectId = newId('project');
     const datasetId = newId('dataset');
     await db.projects.add({ id: projectId, name: input.projectName, isDemo: true, createdAt: now, updatedAt: now, guidelines: '' });
-    await db.datasets.add({ ...input.dataset, report: capReport(input.dataset.report), projectId, id: datasetId, status: 'ready', rowCount: input.records.length, createdAt: now });
+    await db.datasets.add({
+      ...input.dataset,
+      report: capReport(input.dataset.report),
+      projectId,
+      id: datasetId,
+      status: 'ready',
+      rowCount: input.records.length,
+      createdAt: now,
+    });
     const rows: InstanceRow[] = input.records.map((r, idx) => ({ ...r, datasetId, idx }));
     await db.instances.bulkAdd(rows);
     if (input.flag) await db.meta.put({ key: input.flag, value: now });

@@ -2,8 +2,24 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { freshDatabases } from './test-db';
-import { AnnotationConflictError, getAnnotation, importAnnotations, listAnnotationsOf, listProjectAnnotations, saveAnnotation } from './annotations-repo';
-import { appendInstances, beginImport, deleteDataset, finishImport, listDatasets, readInstanceRange, readInstances, removeStaleImports } from './datasets-repo';
+import {
+  AnnotationConflictError,
+  getAnnotation,
+  importAnnotations,
+  listAnnotationsOf,
+  listProjectAnnotations,
+  saveAnnotation,
+} from './annotations-repo';
+import {
+  appendInstances,
+  beginImport,
+  deleteDataset,
+  finishImport,
+  listDatasets,
+  readInstanceRange,
+  readInstances,
+  removeStaleImports,
+} from './datasets-repo';
 import { createProject, deleteProject, listProjects, renameProject } from './projects-repo';
 import type { ImportReport } from '../domain/formats/report';
 import type { PairRecord } from '../domain/instance';
@@ -14,14 +30,35 @@ const freshDb = freshDatabases('test');
 
 const zero = { 'A>>B': 0, 'A>B': 0, 'A=B': 0, 'B>A': 0, 'B>>A': 0 };
 const report: ImportReport = {
-  fileName: 'f.jsonl', format: 'jsonl', compressed: false, shape: 'pairs', columns: ['prompt'],
-  rowsRead: 2, importable: 2, rejected: [], warnings: [], withLmLabel: 0, withHumanLabel: 0,
-  lmCounts: zero, humanCounts: zero, withModelNames: 0, withTags: 0, withScores: 0, withMessages: 0,
+  fileName: 'f.jsonl',
+  format: 'jsonl',
+  compressed: false,
+  shape: 'pairs',
+  columns: ['prompt'],
+  rowsRead: 2,
+  importable: 2,
+  rejected: [],
+  warnings: [],
+  withLmLabel: 0,
+  withHumanLabel: 0,
+  lmCounts: zero,
+  humanCounts: zero,
+  withModelNames: 0,
+  withTags: 0,
+  withScores: 0,
+  withMessages: 0,
 };
 const record = (i: number): PairRecord => ({ id: `r${i}`, sourceRow: i + 1, prompt: `p${i}`, responseA: 'a', responseB: 'b', extra: {} });
 const newDataset = (projectId: string) => ({
-  projectId, name: 'd', fileName: 'f.jsonl', format: 'jsonl' as const, compressed: false, shape: 'pairs' as const,
-  options: DEFAULT_MAP_OPTIONS, contentHash: 'x', report,
+  projectId,
+  name: 'd',
+  fileName: 'f.jsonl',
+  format: 'jsonl' as const,
+  compressed: false,
+  shape: 'pairs' as const,
+  options: DEFAULT_MAP_OPTIONS,
+  contentHash: 'x',
+  report,
 });
 
 describe('projects', () => {
@@ -103,7 +140,12 @@ describe('schema migrations', () => {
   it('opens a version-1 database and upgrades its projects without losing data', async () => {
     const name = `test-migrate-${crypto.randomUUID()}`;
     const v1 = new Dexie(name);
-    v1.version(1).stores({ projects: 'id, name, createdAt', datasets: 'id, projectId, status, createdAt', instances: '[datasetId+idx]', meta: 'key' });
+    v1.version(1).stores({
+      projects: 'id, name, createdAt',
+      datasets: 'id, projectId, status, createdAt',
+      instances: '[datasetId+idx]',
+      meta: 'key',
+    });
     await v1.table('projects').add({ id: 'p1', name: 'Old', createdAt: 1000 });
     await v1.table('instances').add({ datasetId: 'd1', idx: 0, id: 'x', prompt: 'kept' });
     v1.close();
@@ -121,17 +163,32 @@ describe('routing plans', () => {
     const db = freshDb();
     const p = await createProject(db, 'P');
     const base = {
-      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk' as const,
-      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: asDatasetPositions(new Uint32Array([3, 1])),
-      gains: new Float32Array([0.5, 0.2]), predicted: 0.7, predictedAllLm: 0, predictedAllHuman: 1, backend: 'wasm', featureSetCreatedAt: 0,
+      projectId: p.id,
+      datasetId: 'd',
+      ppmHash: 'h',
+      ppmName: 'paper prior',
+      strategy: 'topk' as const,
+      budget: { kind: 'count' as const, value: 2, count: 2 },
+      seed: 1,
+      candidates: 1,
+      humanIdx: asDatasetPositions(new Uint32Array([3, 1])),
+      gains: new Float32Array([0.5, 0.2]),
+      predicted: 0.7,
+      predictedAllLm: 0,
+      predictedAllHuman: 1,
+      backend: 'wasm',
+      featureSetCreatedAt: 0,
     };
     const v1 = await lockPlan(db, base);
     const v2 = await lockPlan(db, { ...base, strategy: 'simulated' as const });
     expect([v1.version, v2.version]).toEqual([1, 2]);
     const plans = await listPlans(db, p.id);
-    expect(plans.map((x) => [x.version, x.supersededBy ?? null])).toEqual([[2, null], [1, v2.id]]);
+    expect(plans.map((x) => [x.version, x.supersededBy ?? null])).toEqual([
+      [2, null],
+      [1, v2.id],
+    ]);
     expect((await currentPlan(db, p.id))?.id).toBe(v2.id);
-    expect([...(plans[1]!.humanIdx)]).toEqual([3, 1]);
+    expect([...plans[1]!.humanIdx]).toEqual([3, 1]);
     await deleteProject(db, p.id);
     expect(await db.plans.count()).toBe(0);
   });
@@ -141,22 +198,56 @@ describe('routing plans', () => {
     const db = freshDb();
     const p = await createProject(db, 'P');
     const base = {
-      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk' as const,
-      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: asDatasetPositions(new Uint32Array([1, 2, 3])),
-      gains: new Float32Array(3), predicted: 0.7, predictedAllLm: 0, predictedAllHuman: 1, backend: 'wasm', featureSetCreatedAt: 0,
+      projectId: p.id,
+      datasetId: 'd',
+      ppmHash: 'h',
+      ppmName: 'paper prior',
+      strategy: 'topk' as const,
+      budget: { kind: 'count' as const, value: 2, count: 2 },
+      seed: 1,
+      candidates: 1,
+      humanIdx: asDatasetPositions(new Uint32Array([1, 2, 3])),
+      gains: new Float32Array(3),
+      predicted: 0.7,
+      predictedAllLm: 0,
+      predictedAllHuman: 1,
+      backend: 'wasm',
+      featureSetCreatedAt: 0,
     };
     const v1 = await lockPlan(db, base);
     const ann = (idx: number, annotator: string, overall: 'A>B' | 'B>A') => ({
-      id: `${v1.id}|${idx}|${annotator}`, projectId: p.id, datasetId: 'd', planId: v1.id, idx, instanceId: `i${idx}`, annotator, status: 'submitted' as const, overall,
-      aspects: {}, rationale: 'why', swapped: false, activeMs: 5, createdAt: 1, updatedAt: 2, rev: 0, origin: 'local',
+      id: `${v1.id}|${idx}|${annotator}`,
+      projectId: p.id,
+      datasetId: 'd',
+      planId: v1.id,
+      idx,
+      instanceId: `i${idx}`,
+      annotator,
+      status: 'submitted' as const,
+      overall,
+      aspects: {},
+      rationale: 'why',
+      swapped: false,
+      activeMs: 5,
+      createdAt: 1,
+      updatedAt: 2,
+      rev: 0,
+      origin: 'local',
     });
     await saveAnnotation(db, ann(2, 'ana', 'A>B'), 0);
     await saveAnnotation(db, ann(3, 'bo', 'B>A'), 0);
     const v2 = await lockPlan(db, { ...base, humanIdx: asDatasetPositions(new Uint32Array([2, 4])) });
     const all = await listProjectAnnotations(db, p.id);
-    expect(all.filter((a) => a.planId === v1.id).map((a) => a.idx).sort()).toEqual([2, 3]);
+    expect(
+      all
+        .filter((a) => a.planId === v1.id)
+        .map((a) => a.idx)
+        .sort(),
+    ).toEqual([2, 3]);
     const carried = await listAnnotationsOf(db, v2.id, 'ana');
-    expect(carried.map((a) => [a.idx, a.overall, a.status, a.rationale, a.carriedFrom])).toEqual([[2, 'A>B', 'submitted', 'why', `${v1.id}|2|ana`]]);
+    expect(carried.map((a) => [a.idx, a.overall, a.status, a.rationale, a.carriedFrom])).toEqual([
+      [2, 'A>B', 'submitted', 'why', `${v1.id}|2|ana`],
+    ]);
     expect(await listAnnotationsOf(db, v2.id, 'bo')).toEqual([]);
   });
 
@@ -165,15 +256,46 @@ describe('routing plans', () => {
     const db = freshDb();
     const p = await createProject(db, 'P');
     const base = {
-      projectId: p.id, datasetId: 'd', ppmHash: 'h', ppmName: 'paper prior', strategy: 'topk' as const,
-      budget: { kind: 'count' as const, value: 2, count: 2 }, seed: 1, candidates: 1, humanIdx: asDatasetPositions(new Uint32Array([1, 2])),
-      gains: new Float32Array(2), predicted: 0.7, predictedAllLm: 0, predictedAllHuman: 1, backend: 'wasm', featureSetCreatedAt: 0,
+      projectId: p.id,
+      datasetId: 'd',
+      ppmHash: 'h',
+      ppmName: 'paper prior',
+      strategy: 'topk' as const,
+      budget: { kind: 'count' as const, value: 2, count: 2 },
+      seed: 1,
+      candidates: 1,
+      humanIdx: asDatasetPositions(new Uint32Array([1, 2])),
+      gains: new Float32Array(2),
+      predicted: 0.7,
+      predictedAllLm: 0,
+      predictedAllHuman: 1,
+      backend: 'wasm',
+      featureSetCreatedAt: 0,
     };
     const v1 = await lockPlan(db, base);
-    await saveAnnotation(db, {
-      id: `${v1.id}|1|ana`, projectId: p.id, datasetId: 'd', planId: v1.id, idx: 1, instanceId: 'i1', annotator: 'ana', status: 'submitted', overall: 'A>B',
-      aspects: {}, rationale: '', swapped: false, activeMs: 5, createdAt: 1, updatedAt: 2, rev: 0, origin: 'local',
-    }, 0);
+    await saveAnnotation(
+      db,
+      {
+        id: `${v1.id}|1|ana`,
+        projectId: p.id,
+        datasetId: 'd',
+        planId: v1.id,
+        idx: 1,
+        instanceId: 'i1',
+        annotator: 'ana',
+        status: 'submitted',
+        overall: 'A>B',
+        aspects: {},
+        rationale: '',
+        swapped: false,
+        activeMs: 5,
+        createdAt: 1,
+        updatedAt: 2,
+        rev: 0,
+        origin: 'local',
+      },
+      0,
+    );
     const v2 = await lockPlan(db, base);
     expect((await currentPlan(db, p.id))?.id).toBe(v2.id);
     await setActivePlan(db, p.id, v1.id);
@@ -188,14 +310,28 @@ describe('routing plans', () => {
     await setActivePlan(db, p.id, null);
     expect((await currentPlan(db, p.id))?.id).toBe(v3.id);
     await expect(setActivePlan(db, p.id, 'nope')).rejects.toMatchObject({ code: 'not-found' });
-    expect((await db.plans.count())).toBe(3);
+    expect(await db.plans.count()).toBe(3);
   });
 });
 
 describe('annotations', () => {
   const base = {
-    id: 'plan-1|3|ana', projectId: 'p', datasetId: 'd', planId: 'plan-1', idx: 3, instanceId: 'i3', annotator: 'ana', status: 'draft' as const,
-    aspects: {}, rationale: '', swapped: false, activeMs: 0, createdAt: 1, updatedAt: 1, rev: 0, origin: 'local',
+    id: 'plan-1|3|ana',
+    projectId: 'p',
+    datasetId: 'd',
+    planId: 'plan-1',
+    idx: 3,
+    instanceId: 'i3',
+    annotator: 'ana',
+    status: 'draft' as const,
+    aspects: {},
+    rationale: '',
+    swapped: false,
+    activeMs: 0,
+    createdAt: 1,
+    updatedAt: 1,
+    rev: 0,
+    origin: 'local',
   };
 
   it('saves with a revision check: a second tab holding an old revision is told, not silently overwritten', async () => {
@@ -211,7 +347,15 @@ describe('annotations', () => {
 
   it('imports results idempotently and reports conflicts with local work', async () => {
     const db = freshDb();
-    const incoming = [1, 2].map((idx) => ({ ...base, id: `plan-1|${idx}|bo`, idx, annotator: 'bo', status: 'submitted' as const, overall: 'B>A' as const, rev: 3 }));
+    const incoming = [1, 2].map((idx) => ({
+      ...base,
+      id: `plan-1|${idx}|bo`,
+      idx,
+      annotator: 'bo',
+      status: 'submitted' as const,
+      overall: 'B>A' as const,
+      rev: 3,
+    }));
     const first = await importAnnotations(db, incoming, 'pack:x');
     expect(first.add).toHaveLength(2);
     const again = await importAnnotations(db, incoming, 'pack:x');

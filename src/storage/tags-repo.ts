@@ -12,10 +12,6 @@ export async function putTagSet(db: HyperDb, fs: TagSet): Promise<void> {
   await db.featureSets.put(fs);
 }
 
-export async function deleteTagSet(db: HyperDb, datasetId: string): Promise<void> {
-  await db.featureSets.delete(datasetId);
-}
-
 export async function getSemanticScores(db: HyperDb, datasetId: string): Promise<SemanticScoresRow | undefined> {
   return db.semanticScores.get(datasetId);
 }

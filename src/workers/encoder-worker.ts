@@ -36,39 +36,39 @@ async function sha256(parts: (Uint8Array | string)[]): Promise<string> {
 
 serveWorker<EncoderRequest, EncoderResults>(self, {
   semantic: async (req, ctx) => {
-  const db = openDb();
-  const dataset = await getDataset(db, req.datasetId);
-  if (!dataset) throw new HyperError('not-found', 'The dataset no longer exists.');
-  const started = performance.now();
-  const cosine = await load(req.cosine);
-  const bert = req.bertscore ? await load(req.bertscore) : undefined;
-  const n = dataset.rowCount;
-  const columns = {
-    cosine_sim: new Float64Array(n).fill(Number.NaN),
-    bertscore: new Float64Array(n).fill(Number.NaN),
-    bertscore_length: new Float64Array(n).fill(Number.NaN),
-  };
-  let done = 0;
-  try {
-    const pending: { idx: number; a: string; b: string }[] = [];
-    await forEachInstanceChunk(db, req.datasetId, 500, (rows) => {
-      for (const r of rows) pending.push({ idx: r.idx, a: r.responseA, b: r.responseB });
-    });
-    for (const p of pending) {
-      if (ctx.signal.aborted) throw new HyperError('cancelled', 'Cancelled.');
-      const s = await encoderScores(p.a, p.b, { ...cosine, ...(bert ? { bertscoreEncoder: bert } : {}) });
-      columns.cosine_sim[p.idx] = s.cosine_sim;
-      columns.bertscore[p.idx] = s.bertscore;
-      columns.bertscore_length[p.idx] = s.bertscore_length;
-      ctx.progress({ phase: 'encoding', done: ++done, total: n });
+    const db = openDb();
+    const dataset = await getDataset(db, req.datasetId);
+    if (!dataset) throw new HyperError('not-found', 'The dataset no longer exists.');
+    const started = performance.now();
+    const cosine = await load(req.cosine);
+    const bert = req.bertscore ? await load(req.bertscore) : undefined;
+    const n = dataset.rowCount;
+    const columns = {
+      cosine_sim: new Float64Array(n).fill(Number.NaN),
+      bertscore: new Float64Array(n).fill(Number.NaN),
+      bertscore_length: new Float64Array(n).fill(Number.NaN),
+    };
+    let done = 0;
+    try {
+      const pending: { idx: number; a: string; b: string }[] = [];
+      await forEachInstanceChunk(db, req.datasetId, 500, (rows) => {
+        for (const r of rows) pending.push({ idx: r.idx, a: r.responseA, b: r.responseB });
+      });
+      for (const p of pending) {
+        if (ctx.signal.aborted) throw new HyperError('cancelled', 'Cancelled.');
+        const s = await encoderScores(p.a, p.b, { ...cosine, ...(bert ? { bertscoreEncoder: bert } : {}) });
+        columns.cosine_sim[p.idx] = s.cosine_sim;
+        columns.bertscore[p.idx] = s.bertscore;
+        columns.bertscore_length[p.idx] = s.bertscore_length;
+        ctx.progress({ phase: 'encoding', done: ++done, total: n });
+      }
+    } finally {
+      await cosine.release();
+      await bert?.release();
     }
-  } finally {
-    await cosine.release();
-    await bert?.release();
-  }
-  const files = [req.cosine, ...(req.bertscore ? [req.bertscore] : [])];
-  const modelHash = await sha256(files.flatMap((f) => [f.model, f.tokenizerJson]));
-  await putSemanticScores(db, { datasetId: req.datasetId, columns, modelHash, createdAt: Date.now() });
-  return { n, seconds: (performance.now() - started) / 1000 };
+    const files = [req.cosine, ...(req.bertscore ? [req.bertscore] : [])];
+    const modelHash = await sha256(files.flatMap((f) => [f.model, f.tokenizerJson]));
+    await putSemanticScores(db, { datasetId: req.datasetId, columns, modelHash, createdAt: Date.now() });
+    return { n, seconds: (performance.now() - started) / 1000 };
   },
 });

@@ -15,7 +15,13 @@ export type ExportRequest =
   /** A whole project as one backup zip (see storage/backup-repo.ts). */
   | { type: 'backup'; id: number; projectId: string; appVersion: string }
   | ({ type: 'summary'; id: number } & ExportSpec)
-  | ({ type: 'export'; id: number; format: ExportFormat; compress: boolean; /** CSV: apostrophe before formula-like cells (default true). */ csvGuardFormulas?: boolean } & ExportSpec);
+  | ({
+      type: 'export';
+      id: number;
+      format: ExportFormat;
+      compress: boolean;
+      /** CSV: apostrophe before formula-like cells (default true). */ csvGuardFormulas?: boolean;
+    } & ExportSpec);
 
 export interface ExportResults {
   backup: { zip: Blob; fileName: string; pairs: number; annotations: number };

@@ -52,7 +52,12 @@ async function* chunks(datasetId: string, n: number, ctx: JobContext, phase: str
 }
 
 function baseName(d: DatasetRow): string {
-  return d.name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'dataset';
+  return (
+    d.name
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 60) || 'dataset'
+  );
 }
 
 async function backup(projectId: string, appVersion: string, ctx: JobContext): Promise<ExportResults['backup']> {
@@ -72,13 +77,26 @@ async function backup(projectId: string, appVersion: string, ctx: JobContext): P
     ctx.progress({ phase: 'Backing up', done: ++entries, total: entries + 1 });
   }
   await zip.finish();
-  const safe = project.name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'project';
-  return { zip: new Blob(parts as BlobPart[], { type: 'application/zip' }), fileName: `${safe}-backup-${new Date().toISOString().slice(0, 10)}.zip`, pairs, annotations };
+  const safe =
+    project.name
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 60) || 'project';
+  return {
+    zip: new Blob(parts as BlobPart[], { type: 'application/zip' }),
+    fileName: `${safe}-backup-${new Date().toISOString().slice(0, 10)}.zip`,
+    pairs,
+    annotations,
+  };
 }
 
 async function mergerFor(spec: ExportSpec) {
   const { dataset, planFile, annotations } = await load(spec);
-  return { dataset, planFile, merger: new Merger({ plan: { human: planFile?.human ?? [], dataset: { n: dataset.rowCount } }, annotations, options: spec.options }) };
+  return {
+    dataset,
+    planFile,
+    merger: new Merger({ plan: { human: planFile?.human ?? [], dataset: { n: dataset.rowCount } }, annotations, options: spec.options }),
+  };
 }
 
 async function summary(spec: ExportSpec, ctx: JobContext): Promise<ExportResults['summary']> {
@@ -99,7 +117,10 @@ async function exportDataset(req: Extract<ExportRequest, { type: 'export' }>, ct
   const { manifest, summary } = await exportZip({
     chunks: chunks(dataset.id, dataset.rowCount, ctx, 'Exporting'),
     merger,
-    writer: createFormatWriter(req.format, { ...(fs ? { hyperTags: (m) => tagsOf(fs.tagBits, m.idx) } : {}), csvGuardFormulas: req.csvGuardFormulas ?? true }),
+    writer: createFormatWriter(req.format, {
+      ...(fs ? { hyperTags: (m) => tagsOf(fs.tagBits, m.idx) } : {}),
+      csvGuardFormulas: req.csvGuardFormulas ?? true,
+    }),
     signal: ctx.signal,
     zipSink: (b) => void parts.push(b),
     ...(req.compress ? { deflate: webDeflateRaw } : {}),

@@ -55,6 +55,3 @@ export interface ImportResults {
   /** copy: the project was still here, so the backup became a copy beside it. */
   restore: { projectId: string; name: string; copy: boolean; pairs: number; annotations: number };
 }
-
-/** Requests as the page sends them (the client adds the id). */
-export type ImportCall = ImportRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;

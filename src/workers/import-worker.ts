@@ -82,7 +82,12 @@ function defaultOptionsFor(shape: LayoutId): MapOptions {
 async function commit(req: Extract<ImportRequest, { type: 'commit' }>, ctx: JobContext): Promise<ImportResults['commit']> {
   const h = held(req.sessionId);
   const db = openDb();
-  const report = h.session.evaluate(req.shape, req.options, { fileName: h.fileName, format: h.format, compressed: h.compressed, notes: h.notes });
+  const report = h.session.evaluate(req.shape, req.options, {
+    fileName: h.fileName,
+    format: h.format,
+    compressed: h.compressed,
+    notes: h.notes,
+  });
   if (report.importable === 0) throw new ImportError('no-rows', 'No row of this file can be imported with these settings.');
   // IndexedDB keeps the records about as large as their text (compressed, but with its log and indexes).
   await ensureRoomFor(Math.round(h.contentBytes * 1.5), `Importing ${h.fileName}`);
@@ -136,7 +141,9 @@ async function restore(file: Blob, fileName: string, ctx: JobContext): Promise<I
   try {
     entries = unzipSync(new Uint8Array(await file.arrayBuffer()));
   } catch (e) {
-    throw new BackupError(`${fileName} is not a zip file (${e instanceof Error ? e.message : String(e)}); a backup is the .zip the Projects page's "Back up" downloads.`);
+    throw new BackupError(
+      `${fileName} is not a zip file (${e instanceof Error ? e.message : String(e)}); a backup is the .zip the Projects page's "Back up" downloads.`,
+    );
   }
   const decoder = new TextDecoder();
   const manifestBytes = entries[BACKUP_MANIFEST];
@@ -146,13 +153,24 @@ async function restore(file: Blob, fileName: string, ctx: JobContext): Promise<I
   await ensureRoomFor(Math.round(size * 1.5), `Restoring ${fileName}`);
   checkCancelled(ctx);
   ctx.progress({ phase: 'writing the project', done: 1, total: 3 });
-  const { projectId, copy } = await restoreProject(openDb(), manifest, {
-    text: (n) => (entries[n] ? decoder.decode(entries[n]) : undefined),
-    bytes: (n) => entries[n],
-    names: () => Object.keys(entries),
-  }, fileName);
+  const { projectId, copy } = await restoreProject(
+    openDb(),
+    manifest,
+    {
+      text: (n) => (entries[n] ? decoder.decode(entries[n]) : undefined),
+      bytes: (n) => entries[n],
+      names: () => Object.keys(entries),
+    },
+    fileName,
+  );
   const pairs = Object.values(manifest.counts.instances).reduce((a, b) => a + b, 0);
-  return { projectId, name: copy ? `${manifest.project.name} (restored)` : manifest.project.name, copy, pairs, annotations: manifest.counts.annotations };
+  return {
+    projectId,
+    name: copy ? `${manifest.project.name} (restored)` : manifest.project.name,
+    copy,
+    pairs,
+    annotations: manifest.counts.annotations,
+  };
 }
 
 const DEMO_FLAG = 'demo-seeded';
@@ -170,7 +188,16 @@ async function seedDemo(text: string, fileName: string, force: boolean): Promise
   const projectId = await seedProject(db, {
     flag: force ? null : DEMO_FLAG,
     projectName: 'Demo project',
-    dataset: { name: 'Demo pairs', fileName, format: session.meta.format, compressed: session.meta.compressed, shape: best.shape, options, contentHash: await sha256Hex(bytes), report },
+    dataset: {
+      name: 'Demo pairs',
+      fileName,
+      format: session.meta.format,
+      compressed: session.meta.compressed,
+      shape: best.shape,
+      options,
+      contentHash: await sha256Hex(bytes),
+      report,
+    },
     records: [...session.records(best.shape, options)],
   });
   return { projectId };

@@ -38,7 +38,8 @@ export async function createEncoderSession(bytes: Uint8Array, fileName: string):
     async run(feeds) {
       const ortFeeds: Record<string, import('onnxruntime-web').Tensor> = {};
       for (const [name, f] of Object.entries(feeds)) {
-        ortFeeds[name] = f.data instanceof BigInt64Array ? new ort.Tensor('int64', f.data, f.dims) : new ort.Tensor('float32', f.data, f.dims);
+        ortFeeds[name] =
+          f.data instanceof BigInt64Array ? new ort.Tensor('int64', f.data, f.dims) : new ort.Tensor('float32', f.data, f.dims);
       }
       const out = await session.run(ortFeeds);
       return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { data: t.data as Float32Array, dims: t.dims }]));
@@ -79,7 +80,12 @@ export async function createPpmSession(bytes: Uint8Array, featureCount: number, 
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const unsupported = /not.*(implemented|supported)|unsupported/i.test(msg);
-    throw new HyperError('bad-model', unsupported ? `The PPM uses an operator the ${backend} backend does not support: ${msg}` : `The PPM could not be loaded on ${backend}: ${msg}`);
+    throw new HyperError(
+      'bad-model',
+      unsupported
+        ? `The PPM uses an operator the ${backend} backend does not support: ${msg}`
+        : `The PPM could not be loaded on ${backend}: ${msg}`,
+    );
   }
   const input = session.inputNames[0]!;
   const output = session.outputNames[0]!;
@@ -92,7 +98,8 @@ export async function createPpmSession(bytes: Uint8Array, featureCount: number, 
       const tensor = new ort.Tensor('float32', counts.slice(0, rows * featureCount), [rows, featureCount]);
       const out = await session.run({ [input]: tensor });
       const data = out[output]!.data as Float32Array;
-      if (data.length !== rows) throw new HyperError('bad-model', `The PPM returned ${data.length} values for ${rows} rows (expected an output of shape [N, 1]).`);
+      if (data.length !== rows)
+        throw new HyperError('bad-model', `The PPM returned ${data.length} values for ${rows} rows (expected an output of shape [N, 1]).`);
       return Float32Array.from(data);
     },
     release: () => session.release(),

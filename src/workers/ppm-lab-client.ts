@@ -6,7 +6,8 @@ import type { LabRunSettings, PoolSummary, PpmLabRequest, PpmLabResults, ProxyCa
 
 type Client = WorkerClient<PpmLabRequest, PpmLabResults>;
 
-const spawn = (name: string): Client => new WorkerClient(new Worker(new URL('./ppm-lab-worker.ts', import.meta.url), { type: 'module', name }));
+const spawn = (name: string): Client =>
+  new WorkerClient(new Worker(new URL('./ppm-lab-worker.ts', import.meta.url), { type: 'module', name }));
 
 let main: Client | null = null;
 const pool: Client[] = [];
@@ -63,7 +64,12 @@ export async function runProxy(datasetId: string, settings: LabRunSettings, opts
   const t0 = performance.now();
   // Every worker prepares the same deterministic plan at once; only the first reports (they move together).
   const prepared = await Promise.all(
-    clients.map((c, slot) => c.request({ type: 'proxy-prepare', session, datasetId, settings }, { ...signal, ...(slot === 0 && opts.onProgress ? { onProgress: opts.onProgress } : {}) })),
+    clients.map((c, slot) =>
+      c.request(
+        { type: 'proxy-prepare', session, datasetId, settings },
+        { ...signal, ...(slot === 0 && opts.onProgress ? { onProgress: opts.onProgress } : {}) },
+      ),
+    ),
   );
   const { pool, k } = prepared[0]!;
   const t1 = performance.now();

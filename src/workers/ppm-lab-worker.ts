@@ -7,9 +7,27 @@ import type { TagSet } from '../domain/tags/tag-set';
 import { TAG_COUNT } from '../domain/tags/tags';
 import { webDeflateRaw, ZipWriter } from '../domain/export';
 import {
-  buildManifest, CandidateFactory, countsCsvHeader, countsCsvLine, describeFit, exportFittedPpm, fitPpm, generateCandidates, humanIds, manifestEntry,
-  planCandidates, preparePool, proxyEvaluateCandidate, proxyFeatures, trlJsonl,
-  type CandidateManifestEntry, type CandidatePlan, type CandidatePool, type FitResult, type LabelledPair, type ProxyFeatures,
+  buildManifest,
+  CandidateFactory,
+  countsCsvHeader,
+  countsCsvLine,
+  describeFit,
+  exportFittedPpm,
+  fitPpm,
+  generateCandidates,
+  humanIds,
+  manifestEntry,
+  planCandidates,
+  preparePool,
+  proxyEvaluateCandidate,
+  proxyFeatures,
+  trlJsonl,
+  type CandidateManifestEntry,
+  type CandidatePlan,
+  type CandidatePool,
+  type FitResult,
+  type LabelledPair,
+  type ProxyFeatures,
 } from '../domain/ppm-lab';
 import { getDataset, readInstanceRange } from '../storage/datasets-repo';
 import { openDb, type DatasetRow } from '../storage/db';
@@ -37,7 +55,11 @@ async function loadDataset(datasetId: string, ctx: JobContext): Promise<{ datase
   const dataset = await getDataset(db, datasetId);
   if (!dataset || dataset.status !== 'ready') fail('not-found', 'The dataset no longer exists.');
   const fs = await getTagSet(db, datasetId);
-  if (!fs) fail('no-features', `${dataset.name} has no tags yet (or they were computed by an older version): compute features on the Features page first.`);
+  if (!fs)
+    fail(
+      'no-features',
+      `${dataset.name} has no tags yet (or they were computed by an older version): compute features on the Features page first.`,
+    );
   const n = dataset.rowCount;
   if (fs.n !== n) fail('stale-features', `The stored tags cover ${fs.n} pairs but ${dataset.name} has ${n}: compute features again.`);
   const records: LabelledPair[] = [];
@@ -48,7 +70,15 @@ async function loadDataset(datasetId: string, ctx: JobContext): Promise<{ datase
       // Positions index the tag matrix, so a gap would shift every later pair's tags.
       if (r.idx !== records.length) fail('bad-dataset', `${dataset.name}: pair ${records.length + 1} is missing from the stored rows.`);
       // Only what the lab uses: the rest of a record (extra fields, scores) would double the memory.
-      records.push({ id: r.id, prompt: r.prompt, responseA: r.responseA, responseB: r.responseB, lm: r.lm, human: r.human, humanVotes: r.humanVotes });
+      records.push({
+        id: r.id,
+        prompt: r.prompt,
+        responseA: r.responseA,
+        responseB: r.responseB,
+        lm: r.lm,
+        human: r.human,
+        humanVotes: r.humanVotes,
+      });
     }
   }
   if (records.length !== n) fail('bad-dataset', `${dataset.name} should hold ${n} pairs but ${records.length} were read.`);
@@ -57,7 +87,12 @@ async function loadDataset(datasetId: string, ctx: JobContext): Promise<{ datase
 
 function poolSummary(pool: CandidatePool): PoolSummary {
   return {
-    n: pool.n, size: pool.positions.length, disagreements: pool.disagreements, excluded: { ...pool.excluded }, gold: pool.gold.length, fingerprint: pool.fingerprint,
+    n: pool.n,
+    size: pool.positions.length,
+    disagreements: pool.disagreements,
+    excluded: { ...pool.excluded },
+    gold: pool.gold.length,
+    fingerprint: pool.fingerprint,
   };
 }
 
@@ -66,7 +101,12 @@ function planOf(pool: CandidatePool, s: LabRunSettings): CandidatePlan {
 }
 
 function baseName(d: DatasetRow): string {
-  return d.name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'dataset';
+  return (
+    d.name
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 60) || 'dataset'
+  );
 }
 
 async function generate(req: Extract<PpmLabRequest, { type: 'generate' }>, ctx: JobContext): Promise<PpmLabResults['generate']> {
@@ -120,7 +160,11 @@ async function generate(req: Extract<PpmLabRequest, { type: 'generate' }>, ctx: 
   await zip.finish();
   const blob = new Blob([...blobs, ...(pending as BlobPart[])], { type: 'application/zip' });
   return {
-    zip: blob, fileName: `${baseName(dataset)}-candidates-k${K}-seed${plan.seed}.zip`, pool: poolSummary(pool), table, bytes,
+    zip: blob,
+    fileName: `${baseName(dataset)}-candidates-k${K}-seed${plan.seed}.zip`,
+    pool: poolSummary(pool),
+    table,
+    bytes,
     ms: performance.now() - started,
   };
 }
@@ -139,18 +183,33 @@ interface ProxySession {
 
 let proxy: ProxySession | null = null;
 
-async function proxyPrepare(req: Extract<PpmLabRequest, { type: 'proxy-prepare' }>, ctx: JobContext): Promise<PpmLabResults['proxy-prepare']> {
+async function proxyPrepare(
+  req: Extract<PpmLabRequest, { type: 'proxy-prepare' }>,
+  ctx: JobContext,
+): Promise<PpmLabResults['proxy-prepare']> {
   const started = performance.now();
   proxy = null;
   const { fs, records } = await loadDataset(req.datasetId, ctx);
   const s = req.settings;
   const pool = preparePool(records, fs.tagBits, { goldShare: s.goldShare, seed: s.seed });
-  if (pool.gold.length === 0) fail('bad-option', 'The proxy scores each mix on a gold set: set a gold share above 0 (the pairs with a human winner give none at this share).');
+  if (pool.gold.length === 0)
+    fail(
+      'bad-option',
+      'The proxy scores each mix on a gold set: set a gold share above 0 (the pairs with a human winner give none at this share).',
+    );
   const plan = planOf(pool, s);
-  const features = proxyFeatures(records, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ phase: 'Hashing n-grams for the proxy', done, total }) });
+  const features = proxyFeatures(records, {
+    signal: ctx.signal,
+    onProgress: (done, total) => ctx.progress({ phase: 'Hashing n-grams for the proxy', done, total }),
+  });
   proxy = {
-    key: req.session, settings: s, plan, factory: new CandidateFactory(pool), features,
-    gold: { positions: pool.gold, preferA: pool.goldA }, weights: new Float64Array(features.width),
+    key: req.session,
+    settings: s,
+    plan,
+    factory: new CandidateFactory(pool),
+    features,
+    gold: { positions: pool.gold, preferA: pool.goldA },
+    weights: new Float64Array(features.width),
   };
   return { pool: poolSummary(pool), k: plan.items.length, ms: performance.now() - started };
 }
@@ -166,8 +225,14 @@ function proxyRun(req: Extract<PpmLabRequest, { type: 'proxy-run' }>, ctx: JobCo
     // The CLI's per-candidate seed, so the app and `hyper candidates --proxy` give the same accuracies.
     const r = proxyEvaluateCandidate(p.features, c, p.gold, { epochs: req.epochs, seed: p.settings.seed + c.index }, p.weights);
     return {
-      index: c.index, id: c.id, accuracy: r.accuracy, trainAccuracy: r.trainAccuracy, fraction: c.fraction, humanInMix: c.humanInMix,
-      mixSize: c.mix.length, counts: c.counts,
+      index: c.index,
+      id: c.id,
+      accuracy: r.accuracy,
+      trainAccuracy: r.trainAccuracy,
+      fraction: c.fraction,
+      humanInMix: c.humanInMix,
+      mixSize: c.mix.length,
+      counts: c.counts,
     };
   });
 }
@@ -178,8 +243,16 @@ function fit(req: Extract<PpmLabRequest, { type: 'fit' }>, ctx: JobContext): Ppm
   const models: Uint8Array[] = [];
   req.kinds.forEach((kind, k) => {
     const f = fitPpm(req.data, {
-      kind, folds: req.folds, seed: req.seed, signal: ctx.signal,
-      onProgress: (p) => ctx.progress({ phase: `Fitting ${kind} (${p.stage === 'cv' ? 'cross-validation' : 'final model'})`, done: k * p.total + p.done, total: req.kinds.length * p.total }),
+      kind,
+      folds: req.folds,
+      seed: req.seed,
+      signal: ctx.signal,
+      onProgress: (p) =>
+        ctx.progress({
+          phase: `Fitting ${kind} (${p.stage === 'cv' ? 'cross-validation' : 'final model'})`,
+          done: k * p.total + p.done,
+          total: req.kinds.length * p.total,
+        }),
     });
     fits.push(f);
     models.push(exportFittedPpm(f, { output: req.output, trainedOn: `${describeFit(f)}; ${req.scoresFrom}` }));
@@ -201,10 +274,16 @@ serveWorker<PpmLabRequest, PpmLabResults>(self, {
   },
   'proxy-run': async (req, ctx) => {
     const result = proxyRun(req, ctx);
-    return withTransfer(result, result.map((r) => r.counts.buffer));
+    return withTransfer(
+      result,
+      result.map((r) => r.counts.buffer),
+    );
   },
   fit: async (req, ctx) => {
     const result = fit(req, ctx);
-    return withTransfer(result, result.models.map((m) => m.buffer));
+    return withTransfer(
+      result,
+      result.models.map((m) => m.buffer),
+    );
   },
 });

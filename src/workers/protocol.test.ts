@@ -4,10 +4,7 @@ import { serveWorker } from './worker-host';
 import { HyperError } from '../domain/errors';
 import { isQuotaError, QUOTA_MESSAGE, toErrorValue, WorkerJobError } from './protocol';
 
-type Req =
-  | { type: 'count'; id: number; to: number }
-  | { type: 'fail'; id: number }
-  | { type: 'wait'; id: number };
+type Req = { type: 'count'; id: number; to: number } | { type: 'fail'; id: number } | { type: 'wait'; id: number };
 interface Results {
   count: number;
   fail: never;
@@ -85,9 +82,14 @@ describe('storage-full errors', () => {
   it('are recognised bare and wrapped (Dexie: an aborted transaction with the quota error inside, or a bulk failure)', () => {
     const quota = new DOMException('The disk is full.', 'QuotaExceededError');
     expect(isQuotaError(quota)).toBe(true);
-    const aborted = Object.assign(new Error('The transaction was aborted, so the request cannot be fulfilled.'), { name: 'AbortError', inner: quota });
+    const aborted = Object.assign(new Error('The transaction was aborted, so the request cannot be fulfilled.'), {
+      name: 'AbortError',
+      inner: quota,
+    });
     expect(isQuotaError(aborted)).toBe(true);
-    expect(isQuotaError(Object.assign(new Error('Could not delete some values.'), { name: 'BulkError', failures: [new Error('x'), aborted] }))).toBe(true);
+    expect(
+      isQuotaError(Object.assign(new Error('Could not delete some values.'), { name: 'BulkError', failures: [new Error('x'), aborted] })),
+    ).toBe(true);
     expect(isQuotaError(Object.assign(new Error('x'), { failures: { 3: quota } }))).toBe(true);
     expect(isQuotaError(new Error('The transaction was aborted'))).toBe(false);
     expect(toErrorValue(aborted)).toEqual({ code: 'quota', message: QUOTA_MESSAGE });

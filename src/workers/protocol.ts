@@ -22,9 +22,6 @@ export type WorkerResponse<Result> =
   | { id: number; status: 'done'; result: Result }
   | { id: number; status: 'error'; error: WorkerErrorValue };
 
-/** A request type union `R` and a map from each request type to its result type. */
-export type RequestOf<R extends { type: string }> = R & { id: number };
-
 export class WorkerJobError extends HyperError<string> {
   override readonly name = 'WorkerJobError';
 }
@@ -34,7 +31,7 @@ export function isCancelled(e: unknown): boolean {
 }
 
 export const QUOTA_MESSAGE =
-  'The browser refused to store more data: the disk or this site\'s storage is full. What was being written was not kept. Free disk space, or delete a project you have backed up, and try again.';
+  "The browser refused to store more data: the disk or this site's storage is full. What was being written was not kept. Free disk space, or delete a project you have backed up, and try again.";
 
 /**
  * Whether an error is, or wraps, a storage-full failure. IndexedDB libraries wrap it: Dexie reports an aborted

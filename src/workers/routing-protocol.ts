@@ -51,7 +51,16 @@ export type RoutingRequest =
 
 export interface RoutingResults {
   /** n: pairs in the dataset; routable: those that may go to humans (the others have an empty response or identical responses). */
-  prepare: { ppm: PpmSummary; n: number; routable: number; excluded: Record<PairDefect, number>; allLm: number; allHuman: number; tagGains: TagGain[]; ms: number };
+  prepare: {
+    ppm: PpmSummary;
+    n: number;
+    routable: number;
+    excluded: Record<PairDefect, number>;
+    allLm: number;
+    allHuman: number;
+    tagGains: TagGain[];
+    ms: number;
+  };
   route: RouteOutcome;
   curve: { points: CurvePoint[]; allLm: number; allHuman: number; ms: number };
   /** `excluded`: why the pair is not routed (then gain 0, rank -1, no tags), or null. */

@@ -13,10 +13,21 @@ import { handle } from './worker-host';
 
 const N = 300;
 const bits = randomTagMatrix(N, 6, 7);
-const tagSet = { datasetId: 'd', n: N, tagBits: bits, coverage: TAG_IDS.map((tag) => ({ tag, available: true, count: 0 })) } as unknown as TagSet;
+const tagSet = {
+  datasetId: 'd',
+  n: N,
+  tagBits: bits,
+  coverage: TAG_IDS.map((tag) => ({ tag, available: true, count: 0 })),
+} as unknown as TagSet;
 
 function ppmRow(hash: string, weights: Float32Array, bias: number): PpmRow {
-  return { hash, name: hash, bytes: buildLinearPpm({ features: [...TAG_IDS], weights, bias, output: 'test', source: 'test' }), builtIn: false, addedAt: 0 };
+  return {
+    hash,
+    name: hash,
+    bytes: buildLinearPpm({ features: [...TAG_IDS], weights, bias, output: 'test', source: 'test' }),
+    builtIn: false,
+    addedAt: 0,
+  };
 }
 
 /** A fake session computing the linear model in JS; it records overlapping runs and releases. */
@@ -50,7 +61,10 @@ function fakeSessions(models: Map<string, { w: Float32Array; b: number }>) {
 
 const ctx = { signal: new AbortController().signal, progress: (): void => undefined };
 let nextId = 1;
-async function ask<T extends RoutingRequest['type']>(handler: ReturnType<typeof createRoutingHandler>, req: Omit<Extract<RoutingRequest, { type: T }>, 'id'>): Promise<RoutingResults[T]> {
+async function ask<T extends RoutingRequest['type']>(
+  handler: ReturnType<typeof createRoutingHandler>,
+  req: Omit<Extract<RoutingRequest, { type: T }>, 'id'>,
+): Promise<RoutingResults[T]> {
   return (await handle(handler, { ...req, id: nextId++ } as unknown as RoutingRequest, ctx)).result as RoutingResults[T];
 }
 
@@ -58,8 +72,17 @@ describe('routing handler', () => {
   const wA = Float32Array.from(randomWeights(1));
   const wB = Float32Array.from(randomWeights(2));
   const setup = () => {
-    const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }], ['B', { w: wB, b: -1 }]]));
-    const handler = createRoutingHandler({ loadTagSet: async () => tagSet, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    const fake = fakeSessions(
+      new Map([
+        ['A', { w: wA, b: 0.5 }],
+        ['B', { w: wB, b: -1 }],
+      ]),
+    );
+    const handler = createRoutingHandler({
+      loadTagSet: async () => tagSet,
+      loadPpm: async (h) => fake.rows.get(h),
+      openSession: fake.open,
+    });
     return { ...fake, handler };
   };
 
@@ -71,7 +94,11 @@ describe('routing handler', () => {
     expect(prepared.ppm.missingInData).toEqual([]);
     // Route, curve and explain at the same time, as the page sends them.
     const [route, curve, explain] = await Promise.all([
-      ask<'route'>(handler, { type: 'route', session: 's1', spec: strategySpec('topk', { budget: 40, K: 10, seed: 1, refine: false }, Infinity) }),
+      ask<'route'>(handler, {
+        type: 'route',
+        session: 's1',
+        spec: strategySpec('topk', { budget: 40, K: 10, seed: 1, refine: false }, Infinity),
+      }),
       ask<'curve'>(handler, { type: 'curve', session: 's1', strategy: 'simulated', points: 5, candidates: 20, seed: 1 }),
       ask<'explain'>(handler, { type: 'explain', session: 's1', idx: 3 }),
     ]);
@@ -93,22 +120,44 @@ describe('routing handler', () => {
     await Promise.all([first, second]);
     expect(log.opened).toEqual(['A', 'B']);
     expect(log.released).toEqual(['A']);
-    await expect(ask<'route'>(handler, { type: 'route', session: 'a', spec: strategySpec('topk', { budget: 5, K: 1, seed: 1, refine: false }, Infinity) })).rejects.toMatchObject({ code: 'not-prepared' });
-    const b = await ask<'route'>(handler, { type: 'route', session: 'b', spec: strategySpec('topk', { budget: 5, K: 1, seed: 1, refine: false }, Infinity) });
+    await expect(
+      ask<'route'>(handler, {
+        type: 'route',
+        session: 'a',
+        spec: strategySpec('topk', { budget: 5, K: 1, seed: 1, refine: false }, Infinity),
+      }),
+    ).rejects.toMatchObject({ code: 'not-prepared' });
+    const b = await ask<'route'>(handler, {
+      type: 'route',
+      session: 'b',
+      spec: strategySpec('topk', { budget: 5, K: 1, seed: 1, refine: false }, Infinity),
+    });
     expect(b.plan.humanIdx).toHaveLength(5);
-    await expect(ask<'prepare'>(handler, { type: 'prepare', session: 'c', datasetId: 'd', ppmHash: 'missing', backend: 'auto' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(
+      ask<'prepare'>(handler, { type: 'prepare', session: 'c', datasetId: 'd', ppmHash: 'missing', backend: 'auto' }),
+    ).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('best over budgets stays within the budget it is given (the page used to ignore it)', async () => {
     const { handler } = setup();
     await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
     for (const budget of [1, 12, 75]) {
-      const r = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('best', { budget: budget, K: 20, seed: 3, refine: false }, Infinity) });
+      const r = await ask<'route'>(handler, {
+        type: 'route',
+        session: 's',
+        spec: strategySpec('best', { budget: budget, K: 20, seed: 3, refine: false }, Infinity),
+      });
       expect(r.plan.humanIdx.length).toBeGreaterThan(0);
       expect(r.plan.humanIdx.length).toBeLessThanOrEqual(budget);
       expect(Math.max(...r.plan.budgetsTried!)).toBeLessThanOrEqual(budget);
     }
-    await expect(ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('best', { budget: 0, K: 20, seed: 3, refine: false }, Infinity) })).rejects.toMatchObject({ code: 'bad-budget' });
+    await expect(
+      ask<'route'>(handler, {
+        type: 'route',
+        session: 's',
+        spec: strategySpec('best', { budget: 0, K: 20, seed: 3, refine: false }, Infinity),
+      }),
+    ).rejects.toMatchObject({ code: 'bad-budget' });
   });
 
   it('pairs with an empty or identical response are never routed, whatever the strategy; explain says why', async () => {
@@ -119,20 +168,44 @@ describe('routing handler', () => {
     bad.forEach((i, k) => (defects[i] = k % 2 ? 1 : 2));
     const withDefects = { ...tagSet, defects } as TagSet;
     const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }]]));
-    const handler = createRoutingHandler({ loadTagSet: async () => withDefects, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    const handler = createRoutingHandler({
+      loadTagSet: async () => withDefects,
+      loadPpm: async (h) => fake.rows.get(h),
+      openSession: fake.open,
+    });
     const prepared = await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
     expect(prepared).toMatchObject({ n: N, routable: N - 10, excluded: { empty: 5, identical: 5 } });
     const badSet = new Set(bad);
     for (const strategy of ['topk', 'simulated', 'positive', 'best'] as const) {
-      const r = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec(strategy, { budget: 30, K: 20, seed: 1, refine: strategy === 'simulated' }, Infinity) });
+      const r = await ask<'route'>(handler, {
+        type: 'route',
+        session: 's',
+        spec: strategySpec(strategy, { budget: 30, K: 20, seed: 1, refine: strategy === 'simulated' }, Infinity),
+      });
       expect([...r.plan.humanIdx].filter((i) => badSet.has(i))).toEqual([]);
     }
     // Top-k over the rest is the reference order without the defective pairs.
-    const top = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('topk', { budget: 20, K: 1, seed: 1, refine: false }, Infinity) });
+    const top = await ask<'route'>(handler, {
+      type: 'route',
+      session: 's',
+      spec: strategySpec('topk', { budget: 20, K: 1, seed: 1, refine: false }, Infinity),
+    });
     expect([...top.plan.humanIdx]).toEqual(Array.from(reference.humanIds.subarray(10, 30)));
     // Asking for more than can be routed routes every routable pair.
-    expect((await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('topk', { budget: N, K: 1, seed: 1, refine: false }, Infinity) })).plan.humanIdx).toHaveLength(N - 10);
-    expect(await ask<'explain'>(handler, { type: 'explain', session: 's', idx: bad[0]! })).toMatchObject({ excluded: 'identical', rank: -1, tags: [] });
+    expect(
+      (
+        await ask<'route'>(handler, {
+          type: 'route',
+          session: 's',
+          spec: strategySpec('topk', { budget: N, K: 1, seed: 1, refine: false }, Infinity),
+        })
+      ).plan.humanIdx,
+    ).toHaveLength(N - 10);
+    expect(await ask<'explain'>(handler, { type: 'explain', session: 's', idx: bad[0]! })).toMatchObject({
+      excluded: 'identical',
+      rank: -1,
+      tags: [],
+    });
     const fine = await ask<'explain'>(handler, { type: 'explain', session: 's', idx: reference.humanIds[10]! });
     expect(fine).toMatchObject({ excluded: null, rank: 0 });
     await expect(ask<'explain'>(handler, { type: 'explain', session: 's', idx: N })).rejects.toMatchObject({ code: 'bad-option' });
@@ -143,25 +216,47 @@ describe('routing handler', () => {
     const all = idx.countAll();
     // Fitted on mixes of up to about half the pairs: the all-human mix is beyond, a 10% mix within.
     const max = [...TAG_IDS.keys()].map((t) => Math.ceil(all[t]! / 2));
-    const bytes = buildLinearPpm({ features: [...TAG_IDS], weights: wA, bias: 0.5, output: 'test', source: 'test', fitRange: { min: max.map(() => 0), max } });
+    const bytes = buildLinearPpm({
+      features: [...TAG_IDS],
+      weights: wA,
+      bias: 0.5,
+      output: 'test',
+      source: 'test',
+      fitRange: { min: max.map(() => 0), max },
+    });
     const fake = fakeSessions(new Map([['F', { w: wA, b: 0.5 }]]));
     fake.rows.set('F', { ...fake.rows.get('F')!, bytes });
-    const handler = createRoutingHandler({ loadTagSet: async () => tagSet, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    const handler = createRoutingHandler({
+      loadTagSet: async () => tagSet,
+      loadPpm: async (h) => fake.rows.get(h),
+      openSession: fake.open,
+    });
     const prepared = await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'F', backend: 'auto' });
     expect(prepared.ppm.hasFitRange).toBe(true);
     expect(prepared.ppm.allHumanOutside).toMatch(/^The all-human mix lies outside the mixes the PPM was fitted on/);
-    const small = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('topk', { budget: 30, K: 1, seed: 1, refine: false }, Infinity) });
+    const small = await ask<'route'>(handler, {
+      type: 'route',
+      session: 's',
+      spec: strategySpec('topk', { budget: 30, K: 1, seed: 1, refine: false }, Infinity),
+    });
     expect(small.outsideFitRange).toBeNull();
-    const large = await ask<'route'>(handler, { type: 'route', session: 's', spec: strategySpec('topk', { budget: 280, K: 1, seed: 1, refine: false }, Infinity) });
+    const large = await ask<'route'>(handler, {
+      type: 'route',
+      session: 's',
+      spec: strategySpec('topk', { budget: 280, K: 1, seed: 1, refine: false }, Infinity),
+    });
     expect(large.outsideFitRange).toMatch(/^This mix lies outside the mixes the PPM was fitted on/);
   });
 
-  it('a PPM that passes the contract but fails to run says why, not just onnxruntime\'s words', async () => {
+  it("a PPM that passes the contract but fails to run says why, not just onnxruntime's words", async () => {
     const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }]]));
     const handler = createRoutingHandler({
       loadTagSet: async () => tagSet,
       loadPpm: async (h) => fake.rows.get(h),
-      openSession: async (bytes) => ({ ...(await fake.open(bytes)), predict: async () => Promise.reject(new Error('GEMM: Dimension mismatch, W: {45,1} K: 90 N:1')) }),
+      openSession: async (bytes) => ({
+        ...(await fake.open(bytes)),
+        predict: async () => Promise.reject(new Error('GEMM: Dimension mismatch, W: {45,1} K: 90 N:1')),
+      }),
     });
     const failed = ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
     await expect(failed).rejects.toMatchObject({ code: 'ppm-run' });

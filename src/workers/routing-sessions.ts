@@ -4,7 +4,15 @@
 // slider only reads numbers.
 import type { TagSet } from '../domain/tags/tag-set';
 import { TAG_COUNT, TAG_IDS } from '../domain/tags/tags';
-import { describeFitRangeExcess, isPpmError, matchFeatures, outsideFitRange, readPpmInfo, tagCountEvaluator, type PpmInfo } from '../domain/ppm';
+import {
+  describeFitRangeExcess,
+  isPpmError,
+  matchFeatures,
+  outsideFitRange,
+  readPpmInfo,
+  tagCountEvaluator,
+  type PpmInfo,
+} from '../domain/ppm';
 import { eligibleTagIndex, routePlan, Router, tagGains, toIndexPosition, type EligibleIndex, type TagIndex } from '../domain/routing';
 import { defectOfCode } from '../domain/pair-defects';
 import type { PpmRow } from '../storage/db';
@@ -51,7 +59,8 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
   }
 
   function sessionFor(key: string): Session {
-    if (!current || current.key !== key) fail('not-prepared', 'The routing session was replaced (another dataset or PPM was chosen); reload the Route page.');
+    if (!current || current.key !== key)
+      fail('not-prepared', 'The routing session was replaced (another dataset or PPM was chosen); reload the Route page.');
     return current;
   }
 
@@ -94,16 +103,34 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
       // weights contradict, say): onnxruntime's own words ("GEMM: Dimension mismatch") alone do not say why.
       await serial(() => ppm.release()).catch(() => undefined);
       const why = e instanceof Error ? e.message : String(e);
-      fail('ppm-run', `${row.name} passes the PPM contract but does not run on its ${info.features.length} declared feature columns: the model's input must take exactly the features listed in hyper.ppm.features, in that order (onnxruntime said: ${why})`);
+      fail(
+        'ppm-run',
+        `${row.name} passes the PPM contract but does not run on its ${info.features.length} declared feature columns: the model's input must take exactly the features listed in hyper.ppm.features, in that order (onnxruntime said: ${why})`,
+      );
     }
     current = { key: req.session, eligible, index, defects: fs.defects ?? new Uint8Array(fs.n), router, ppm, info, evaluator };
     const summary: PpmSummary = {
-      hash: row.hash, name: row.name, kind: info.kind, output: info.output, source: info.source, featureCount: info.features.length,
-      missingInData: match.missingInData, unusedDataTags: match.unusedDataTags, warnings: info.warnings, backend: ppm.backend,
-      hasFitRange: info.fitRange !== undefined, allHumanOutside: describeFitRangeExcess(outsideFitRange(info, index.countAll()), 'The all-human mix'),
+      hash: row.hash,
+      name: row.name,
+      kind: info.kind,
+      output: info.output,
+      source: info.source,
+      featureCount: info.features.length,
+      missingInData: match.missingInData,
+      unusedDataTags: match.unusedDataTags,
+      warnings: info.warnings,
+      backend: ppm.backend,
+      hasFitRange: info.fitRange !== undefined,
+      allHumanOutside: describeFitRangeExcess(outsideFitRange(info, index.countAll()), 'The all-human mix'),
     };
     return {
-      ppm: summary, n: fs.n, routable: index.n, excluded: eligible.excluded, allLm: tg.allLm, allHuman, ms: performance.now() - started,
+      ppm: summary,
+      n: fs.n,
+      routable: index.n,
+      excluded: eligible.excluded,
+      allLm: tg.allLm,
+      allHuman,
+      ms: performance.now() - started,
       tagGains: TAG_IDS.map((tag, t) => ({ tag, gain: tg.gains[t]!, carriers: tg.carriers[t]! })).filter((g) => g.carriers > 0),
     };
   }
@@ -122,7 +149,12 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     const points = Math.max(2, Math.min(201, Math.floor(req.points)));
     const budgets = [...new Set(Array.from({ length: points }, (_, i) => Math.round((i * n) / (points - 1))))];
     const c = await s.router.budgetCurve({ budgets, strategy: req.strategy, K: req.candidates, seed: req.seed, signal: ctx.signal });
-    return { points: c.points.map((p) => ({ budget: p.budget, predicted: p.predicted })), allLm: c.allLm, allHuman: c.allHuman, ms: performance.now() - started };
+    return {
+      points: c.points.map((p) => ({ budget: p.budget, predicted: p.predicted })),
+      allLm: c.allLm,
+      allHuman: c.allHuman,
+      ms: performance.now() - started,
+    };
   }
 
   /** An instance's gain, and for each of its tags the gain it would lose without that tag. */
@@ -130,7 +162,8 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     const s = sessionFor(req.session);
     const { index } = s;
     const n = s.eligible.n;
-    if (!Number.isInteger(req.idx) || req.idx < 0 || req.idx >= n) fail('bad-option', `There is no pair ${req.idx + 1}: the dataset has pairs 1 to ${n}.`);
+    if (!Number.isInteger(req.idx) || req.idx < 0 || req.idx >= n)
+      fail('bad-option', `There is no pair ${req.idx + 1}: the dataset has pairs 1 to ${n}.`);
     const at = toIndexPosition(s.eligible, req.idx);
     if (at < 0) return { idx: req.idx, excluded: defectOfCode(s.defects[req.idx]!) ?? 'empty', gain: 0, rank: -1, tags: [] };
     const table = await s.router.gains();
@@ -145,8 +178,13 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     const pred = await s.evaluator.predict(buf, tags.length + 1);
     const rank = table.order.indexOf(at);
     return {
-      idx: req.idx, excluded: null, gain: table.gains[at]!, rank,
-      tags: tags.map((t, j) => ({ tag: TAG_IDS[t]!, contribution: pred[0]! - pred[j + 1]! })).sort((a, b) => b.contribution - a.contribution),
+      idx: req.idx,
+      excluded: null,
+      gain: table.gains[at]!,
+      rank,
+      tags: tags
+        .map((t, j) => ({ tag: TAG_IDS[t]!, contribution: pred[0]! - pred[j + 1]! }))
+        .sort((a, b) => b.contribution - a.contribution),
     };
   }
 

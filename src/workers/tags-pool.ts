@@ -16,7 +16,9 @@ export function defaultPoolSize(): number {
 
 function workers(count: number): Client[] {
   while (pool.length < count) {
-    pool.push(new WorkerClient(new Worker(new URL('./tags-worker.ts', import.meta.url), { type: 'module', name: `features-${pool.length}` })));
+    pool.push(
+      new WorkerClient(new Worker(new URL('./tags-worker.ts', import.meta.url), { type: 'module', name: `features-${pool.length}` })),
+    );
   }
   return pool.slice(0, count);
 }
@@ -33,11 +35,6 @@ export interface TagRunResult {
   coverage: TagCoverage[];
   workers: number;
   computeMs: number;
-}
-
-/** Starts the pool's workers and loads their scorers (so a timed run measures only the work). */
-export async function warmTagWorkers(count: number = defaultPoolSize()): Promise<void> {
-  await Promise.all(workers(count).map((w) => w.request({ type: 'warm' })));
 }
 
 /** Computes and stores the feature set of a dataset of `n` pairs. */

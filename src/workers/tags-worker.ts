@@ -26,7 +26,8 @@ serveWorker<TagsRequest, TagsResults>(self, {
     const stored = await readInstanceRange(db, req.datasetId, req.from, req.to - req.from);
     // Tags from an analyzer run fill in pairs whose file had none (the file's own tags win).
     const analyzed = await readAnalyzerTags(db, req.datasetId, req.from, req.to);
-    const rows = analyzed.size === 0 ? stored : stored.map((r) => (r.tags || !analyzed.has(r.idx) ? r : { ...r, tags: analyzed.get(r.idx)! }));
+    const rows =
+      analyzed.size === 0 ? stored : stored.map((r) => (r.tags || !analyzed.has(r.idx) ? r : { ...r, tags: analyzed.get(r.idx)! }));
     // Progress after every pair (throttled by the host): one pair with a megabyte-long response takes a
     // while, and the bar must move meanwhile rather than sit at the start of the chunk.
     const chunk = scoreChunk(rows, req.from, scorers, (done) => {
@@ -53,8 +54,15 @@ serveWorker<TagsRequest, TagsResults>(self, {
       }
     }
     const fs = assembleTagSet({
-      datasetId: req.datasetId, n: req.n, columns: joined.columns, descriptiveBits: joined.bits,
-      withDescriptive: joined.withDescriptive, defects: joined.defects, semanticSource: fromEncoder > 0 ? 'encoder' : 'file', computeMs: req.computeMs, now: Date.now(),
+      datasetId: req.datasetId,
+      n: req.n,
+      columns: joined.columns,
+      descriptiveBits: joined.bits,
+      withDescriptive: joined.withDescriptive,
+      defects: joined.defects,
+      semanticSource: fromEncoder > 0 ? 'encoder' : 'file',
+      computeMs: req.computeMs,
+      now: Date.now(),
     });
     await putTagSet(openDb(), fs);
     return { n: fs.n, coverage: fs.coverage };

@@ -35,7 +35,9 @@ export class WorkerClient<Req extends { type: string; id: number }, Results exte
     if (opts.signal?.aborted) return Promise.reject(new WorkerJobError('cancelled', 'Cancelled.'));
     return new Promise<Results[C['type']]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress });
-      opts.signal?.addEventListener('abort', () => this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id }), { once: true });
+      opts.signal?.addEventListener('abort', () => this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id }), {
+        once: true,
+      });
       this.worker.postMessage({ ...req, id }, opts.transfer ?? []);
     });
   }

@@ -22,7 +22,13 @@ export function withTransfer<R>(result: R, transfer: Transferable[]): Transferre
 }
 
 function isTransferred(v: unknown): v is Transferred<unknown> {
-  return typeof v === 'object' && v !== null && Object.keys(v).length === 2 && 'result' in v && Array.isArray((v as { transfer?: unknown }).transfer);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Object.keys(v).length === 2 &&
+    'result' in v &&
+    Array.isArray((v as { transfer?: unknown }).transfer)
+  );
 }
 
 /**
@@ -42,7 +48,9 @@ export async function handle<Req extends { type: string }, Results extends { [K 
   const h = handlers[req.type as Req['type']] as ((r: Req, c: JobContext) => Promise<unknown>) | undefined;
   if (!h) throw new HyperError('bad-request', `Unknown request ${JSON.stringify(req.type)}.`);
   const out = await h(req, ctx);
-  return isTransferred(out) ? { result: out.result as Results[Req['type']], transfer: out.transfer } : { result: out as Results[Req['type']], transfer: [] };
+  return isTransferred(out)
+    ? { result: out.result as Results[Req['type']], transfer: out.transfer }
+    : { result: out as Results[Req['type']], transfer: [] };
 }
 
 interface Scope {
@@ -51,7 +59,10 @@ interface Scope {
 }
 
 /** Serves requests in a worker. Progress messages are throttled so the page is never flooded. */
-export function serveWorker<Req extends { type: string; id: number }, Results extends { [K in Req['type']]: unknown }>(scope: Scope, handlers: Handlers<Req, Results>): void {
+export function serveWorker<Req extends { type: string; id: number }, Results extends { [K in Req['type']]: unknown }>(
+  scope: Scope,
+  handlers: Handlers<Req, Results>,
+): void {
   const running = new Map<number, AbortController>();
   scope.addEventListener('message', (ev: MessageEvent<Req | CancelRequest>) => {
     const msg = ev.data;
@@ -75,7 +86,13 @@ export function serveWorker<Req extends { type: string; id: number }, Results ex
     };
     handle(handlers, req, ctx)
       .then(({ result, transfer }) => post({ id: req.id, status: 'done', result }, transfer))
-      .catch((e: unknown) => post({ id: req.id, status: 'error', error: controller.signal.aborted ? { code: 'cancelled', message: 'Cancelled.' } : toErrorValue(e) }))
+      .catch((e: unknown) =>
+        post({
+          id: req.id,
+          status: 'error',
+          error: controller.signal.aborted ? { code: 'cancelled', message: 'Cancelled.' } : toErrorValue(e),
+        }),
+      )
       .finally(() => running.delete(req.id));
   });
 }

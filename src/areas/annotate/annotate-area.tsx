@@ -29,7 +29,11 @@ export function AnnotateArea({ projectId }: { projectId: string }) {
   if (!plan.data) {
     return (
       <p className="p-6 text-sm text-slate-700">
-        No routing plan is locked yet. <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'route' })}>Route the dataset</a> and lock a plan: its human queue is what annotators label here.
+        No routing plan is locked yet.{' '}
+        <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'route' })}>
+          Route the dataset
+        </a>{' '}
+        and lock a plan: its human queue is what annotators label here.
       </p>
     );
   }
@@ -51,9 +55,17 @@ function WhoAreYou() {
       <p className="text-sm text-slate-600">Your name is stored with every label you make (no account needed).</p>
       <label className="block text-sm">
         Your name
-        <input autoFocus aria-label="Your name" value={name} onChange={(e) => setLocal(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
+        <input
+          autoFocus
+          aria-label="Your name"
+          value={name}
+          onChange={(e) => setLocal(e.target.value)}
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1"
+        />
       </label>
-      <Button type="submit" variant="primary" disabled={!name.trim()}>Start annotating</Button>
+      <Button type="submit" variant="primary" disabled={!name.trim()}>
+        Start annotating
+      </Button>
     </form>
   );
 }
@@ -61,7 +73,12 @@ function WhoAreYou() {
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
-  return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'range', 'button'].includes((el as HTMLInputElement).type)) || el.isContentEditable;
+  return (
+    el.tagName === 'TEXTAREA' ||
+    el.tagName === 'SELECT' ||
+    (el.tagName === 'INPUT' && !['checkbox', 'radio', 'range', 'button'].includes((el as HTMLInputElement).type)) ||
+    el.isContentEditable
+  );
 }
 
 const NO_QUEUE = new Uint32Array(0);
@@ -113,15 +130,24 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
       const confidence = CONFIDENCE_OF_ACTION[action];
       if (confidence) return session.dispatch({ type: 'confidence', value: confidence });
       switch (action) {
-        case 'submit': return submit();
-        case 'skip': return skip();
-        case 'flag': return toggleFlag();
-        case 'undo': return undo();
-        case 'next': return session.dispatch({ type: 'move', delta: 1 });
-        case 'previous': return session.dispatch({ type: 'move', delta: -1 });
-        case 'diff': return toggle('showDiff');
-        case 'guidelines': return toggle('showGuidelines');
-        case 'help': return toggle('showHelp');
+        case 'submit':
+          return submit();
+        case 'skip':
+          return skip();
+        case 'flag':
+          return toggleFlag();
+        case 'undo':
+          return undo();
+        case 'next':
+          return session.dispatch({ type: 'move', delta: 1 });
+        case 'previous':
+          return session.dispatch({ type: 'move', delta: -1 });
+        case 'diff':
+          return toggle('showDiff');
+        case 'guidelines':
+          return toggle('showGuidelines');
+        case 'help':
+          return toggle('showHelp');
         case 'reveal': {
           const d = session.getState().draft;
           if (d?.status === 'submitted') reveal(d.id);
@@ -169,16 +195,18 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
     <div className="flex min-h-0 flex-col gap-4 p-4 text-sm lg:flex-row">
       <div className="min-w-0 flex-1 space-y-3">
         {!s && <p className="text-slate-600">Opening your queue…</p>}
-        {s && <QueueBar
-          annotator={annotator}
-          total={queue.length}
-          position={position}
-          done={done}
-          state={s}
-          isPack={!!project.pack}
-          onGo={go}
-          onOrder={(order, seed) => setStored.mutate({ ...s, order, seed, position: 0, updatedAt: Date.now() })}
-        />}
+        {s && (
+          <QueueBar
+            annotator={annotator}
+            total={queue.length}
+            position={position}
+            done={done}
+            state={s}
+            isPack={!!project.pack}
+            onGo={go}
+            onOrder={(order, seed) => setStored.mutate({ ...s, order, seed, position: 0, updatedAt: Date.now() })}
+          />
+        )}
         {project.pack && <PackResultsBar project={project} done={done} total={queue.length} />}
         {s && state.queue && queue.length === 0 && <p className="text-slate-600">The locked plan sends no pairs to humans.</p>}
         {item.error && <ErrorMessage title="Could not read the pair" error={item.error} />}
@@ -189,7 +217,9 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
             <p>Your change here was not saved, and nothing was overwritten. Choose which version to keep.</p>
             <div className="flex gap-2">
               <Button onClick={() => session.dispatch({ type: 'load-saved' })}>Load the saved version</Button>
-              <Button variant="danger" onClick={() => session.dispatch({ type: 'keep-mine' })}>Keep mine (overwrite)</Button>
+              <Button variant="danger" onClick={() => session.dispatch({ type: 'keep-mine' })}>
+                Keep mine (overwrite)
+              </Button>
             </div>
           </div>
         )}
@@ -198,36 +228,81 @@ function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: Pl
             <ItemView item={item.data} swapped={swapped} showDiff={showDiff} />
             <div className="flex flex-wrap items-center gap-2" data-testid="item-status">
               <span className="rounded bg-slate-100 px-2 py-0.5 text-xs">
-                {shown.status === 'submitted' ? 'Submitted' : shown.status === 'skipped' ? `Skipped${shown.skipReason ? `: ${shown.skipReason}` : ''}` : 'Draft'}
+                {shown.status === 'submitted'
+                  ? 'Submitted'
+                  : shown.status === 'skipped'
+                    ? `Skipped${shown.skipReason ? `: ${shown.skipReason}` : ''}`
+                    : 'Draft'}
                 {shown.flag !== undefined ? ` · flagged${shown.flag ? `: ${shown.flag}` : ''}` : ''}
               </span>
-              <span className="text-xs text-slate-500">{state.saving ? 'Saving…' : shown.rev > 0 || shown.updatedAt > shown.createdAt ? 'Saved' : ''}</span>
+              <span className="text-xs text-slate-500">
+                {state.saving ? 'Saving…' : shown.rev > 0 || shown.updatedAt > shown.createdAt ? 'Saved' : ''}
+              </span>
             </div>
           </>
         )}
       </div>
       {item.data && shown && (
-        <aside aria-label="Your judgement" className="w-full shrink-0 lg:w-96 space-y-3 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
+        <aside
+          aria-label="Your judgement"
+          className="w-full shrink-0 lg:w-96 space-y-3 overflow-auto rounded-lg border border-slate-200 bg-white p-3"
+        >
           <AnnotationForm draft={shown} update={update} readOnly={submitted || !!state.conflict} />
-          {state.message && <p role="alert" className="text-red-700">{state.message}</p>}
+          {state.message && (
+            <p role="alert" className="text-red-700">
+              {state.message}
+            </p>
+          )}
           <div className="flex flex-wrap gap-2">
             {submitted ? (
               <Button onClick={() => update({ status: 'draft' })}>Edit again</Button>
             ) : (
-              <Button variant="primary" onClick={submit}>Submit <Kbd action="submit" keymap={keymap} /></Button>
+              <Button variant="primary" onClick={submit}>
+                Submit <Kbd action="submit" keymap={keymap} />
+              </Button>
             )}
-            <Button onClick={skip}>Skip <Kbd action="skip" keymap={keymap} /></Button>
-            <Button onClick={toggleFlag} aria-pressed={shown.flag !== undefined}>{shown.flag !== undefined ? 'Unflag' : 'Flag'} <Kbd action="flag" keymap={keymap} /></Button>
-            <Button onClick={undo} disabled={!state.canUndo}>Undo <Kbd action="undo" keymap={keymap} /></Button>
+            <Button onClick={skip}>
+              Skip <Kbd action="skip" keymap={keymap} />
+            </Button>
+            <Button onClick={toggleFlag} aria-pressed={shown.flag !== undefined}>
+              {shown.flag !== undefined ? 'Unflag' : 'Flag'} <Kbd action="flag" keymap={keymap} />
+            </Button>
+            <Button onClick={undo} disabled={!state.canUndo}>
+              Undo <Kbd action="undo" keymap={keymap} />
+            </Button>
           </div>
-          <label className="block text-xs">Skip reason <input aria-label="Skip reason" value={skipReason} onChange={(e) => setSkipReason(e.target.value)} className="w-full rounded-md border border-slate-300 px-1" /></label>
-          <label className="block text-xs">Flag reason <input aria-label="Flag reason" value={flagReason} onChange={(e) => setFlagReason(e.target.value)} className="w-full rounded-md border border-slate-300 px-1" /></label>
+          <label className="block text-xs">
+            Skip reason{' '}
+            <input
+              aria-label="Skip reason"
+              value={skipReason}
+              onChange={(e) => setSkipReason(e.target.value)}
+              className="w-full rounded-md border border-slate-300 px-1"
+            />
+          </label>
+          <label className="block text-xs">
+            Flag reason{' '}
+            <input
+              aria-label="Flag reason"
+              value={flagReason}
+              onChange={(e) => setFlagReason(e.target.value)}
+              className="w-full rounded-md border border-slate-300 px-1"
+            />
+          </label>
           <div className="flex flex-wrap gap-2">
-            <Button variant="ghost" onClick={() => toggle('showDiff')} aria-pressed={showDiff}>Diff <Kbd action="diff" keymap={keymap} /></Button>
-            <Button variant="ghost" onClick={() => toggle('showGuidelines')} aria-pressed={showGuidelines}>Guidelines <Kbd action="guidelines" keymap={keymap} /></Button>
-            <Button variant="ghost" onClick={() => toggle('showHelp')}>Keys <Kbd action="help" keymap={keymap} /></Button>
+            <Button variant="ghost" onClick={() => toggle('showDiff')} aria-pressed={showDiff}>
+              Diff <Kbd action="diff" keymap={keymap} />
+            </Button>
+            <Button variant="ghost" onClick={() => toggle('showGuidelines')} aria-pressed={showGuidelines}>
+              Guidelines <Kbd action="guidelines" keymap={keymap} />
+            </Button>
+            <Button variant="ghost" onClick={() => toggle('showHelp')}>
+              Keys <Kbd action="help" keymap={keymap} />
+            </Button>
           </div>
-          {submitted && <Reveal draft={shown} lm={item.data.lm?.value} revealed={!!revealed[revealKey]} onReveal={() => reveal(revealKey)} />}
+          {submitted && (
+            <Reveal draft={shown} lm={item.data.lm?.value} revealed={!!revealed[revealKey]} onReveal={() => reveal(revealKey)} />
+          )}
           <ItemLists title="Skipped" items={skipped} onGo={go} />
           <ItemLists title="Flagged" items={flagged} onGo={go} />
         </aside>
@@ -249,12 +324,22 @@ function PackResultsBar({ project, done, total }: { project: ProjectRow; done: n
   const [error, setError] = useState<unknown>(null);
   return (
     <div className="flex flex-wrap items-center gap-3 rounded-lg border border-indigo-200 bg-indigo-50 p-2">
-      <span>Pack from <strong><Name text={project.pack!.sourceProjectName} /></strong>: {done} of {total} submitted.</span>
+      <span>
+        Pack from{' '}
+        <strong>
+          <Name text={project.pack!.sourceProjectName} />
+        </strong>
+        : {done} of {total} submitted.
+      </span>
       <Button
         variant="primary"
         onClick={async () => {
           try {
-            downloadFile(`results-${project.pack!.packId}-${project.pack!.annotator.replace(/[^\w.-]+/g, '_')}.json`, await packResults(project), 'application/json');
+            downloadFile(
+              `results-${project.pack!.packId}-${project.pack!.annotator.replace(/[^\w.-]+/g, '_')}.json`,
+              await packResults(project),
+              'application/json',
+            );
           } catch (e) {
             setError(e);
           }
@@ -267,9 +352,29 @@ function PackResultsBar({ project, done, total }: { project: ProjectRow; done: n
   );
 }
 
-function Reveal({ draft, lm, revealed, onReveal }: { draft: Annotation; lm: Annotation['overall']; revealed: boolean; onReveal: () => void }) {
-  if (!revealed) return <Button variant="ghost" onClick={onReveal}>Reveal the LM label <kbd className="font-mono text-xs opacity-70">r</kbd></Button>;
-  if (!lm) return <p data-testid="lm-reveal" className="text-slate-600">This pair has no LM label.</p>;
+function Reveal({
+  draft,
+  lm,
+  revealed,
+  onReveal,
+}: {
+  draft: Annotation;
+  lm: Annotation['overall'];
+  revealed: boolean;
+  onReveal: () => void;
+}) {
+  if (!revealed)
+    return (
+      <Button variant="ghost" onClick={onReveal}>
+        Reveal the LM label <kbd className="font-mono text-xs opacity-70">r</kbd>
+      </Button>
+    );
+  if (!lm)
+    return (
+      <p data-testid="lm-reveal" className="text-slate-600">
+        This pair has no LM label.
+      </p>
+    );
   const agree = draft.overall && winnerOf(draft.overall) === winnerOf(lm);
   return (
     <p data-testid="lm-reveal" className="rounded-md bg-slate-50 p-2">
@@ -282,29 +387,61 @@ function ItemLists({ title, items, onGo }: { title: string; items: (readonly [nu
   if (items.length === 0) return null;
   return (
     <div>
-      <h4 className="text-xs font-semibold text-slate-600">{title} ({items.length})</h4>
+      <h4 className="text-xs font-semibold text-slate-600">
+        {title} ({items.length})
+      </h4>
       <ul aria-label={`${title} items`} className="flex flex-wrap gap-1">
         {items.map(([, p]) => (
-          <li key={p}><button type="button" className="rounded bg-slate-100 px-1.5 text-xs hover:bg-slate-200" onClick={() => onGo(p)}>#{p + 1}</button></li>
+          <li key={p}>
+            <button type="button" className="rounded bg-slate-100 px-1.5 text-xs hover:bg-slate-200" onClick={() => onGo(p)}>
+              #{p + 1}
+            </button>
+          </li>
         ))}
       </ul>
     </div>
   );
 }
 
-function QueueBar(props: { annotator: string; total: number; position: number; done: number; state: AnnotatorStateRow | undefined; isPack: boolean; onGo: (p: number) => void; onOrder: (order: 'gain' | 'shuffled', seed: number) => void }) {
+function QueueBar(props: {
+  annotator: string;
+  total: number;
+  position: number;
+  done: number;
+  state: AnnotatorStateRow | undefined;
+  isPack: boolean;
+  onGo: (p: number) => void;
+  onOrder: (order: 'gain' | 'shuffled', seed: number) => void;
+}) {
   const setName = useAnnotatorUi((s) => s.setName);
   const [jump, setJump] = useState('');
   const pct = props.total ? Math.round((props.done / props.total) * 100) : 0;
   return (
     <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-2">
-      <span>Annotator <strong data-testid="annotator-name"><Name text={props.annotator} /></strong></span>
-      {!props.isPack && <Button variant="ghost" onClick={() => setName('')}>Switch</Button>}
-      <span data-testid="queue-position">Item {props.total ? props.position + 1 : 0} of {props.total}</span>
-      <span data-testid="queue-progress" className="text-slate-600">{props.done} submitted ({pct}%)</span>
+      <span>
+        Annotator{' '}
+        <strong data-testid="annotator-name">
+          <Name text={props.annotator} />
+        </strong>
+      </span>
+      {!props.isPack && (
+        <Button variant="ghost" onClick={() => setName('')}>
+          Switch
+        </Button>
+      )}
+      <span data-testid="queue-position">
+        Item {props.total ? props.position + 1 : 0} of {props.total}
+      </span>
+      <span data-testid="queue-progress" className="text-slate-600">
+        {props.done} submitted ({pct}%)
+      </span>
       <progress max={props.total || 1} value={props.done} className="h-2 w-32" aria-label="Progress" />
-      <Button onClick={() => props.onGo(props.position - 1)} disabled={props.position === 0}>Previous <kbd className="font-mono text-xs opacity-70">p</kbd></Button>
-      <Button onClick={() => props.onGo(props.position + 1)} disabled={props.position >= props.total - 1}>Next <kbd className="font-mono text-xs opacity-70">n</kbd></Button>
+      <Button onClick={() => props.onGo(props.position - 1)} disabled={props.position === 0}>
+        Previous <kbd className="font-mono text-xs opacity-70">p</kbd>
+      </Button>
+      <Button onClick={() => props.onGo(props.position + 1)} disabled={props.position >= props.total - 1}>
+        Next <kbd className="font-mono text-xs opacity-70">n</kbd>
+      </Button>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -314,13 +451,24 @@ function QueueBar(props: { annotator: string; total: number; position: number; d
         }}
         className="flex items-center gap-1"
       >
-        <input aria-label="Jump to item" value={jump} onChange={(e) => setJump(e.target.value)} placeholder="#" className="w-14 rounded-md border border-slate-300 px-1" />
+        <input
+          aria-label="Jump to item"
+          value={jump}
+          onChange={(e) => setJump(e.target.value)}
+          placeholder="#"
+          className="w-14 rounded-md border border-slate-300 px-1"
+        />
         <Button type="submit">Go</Button>
       </form>
       {props.state && (
         <label className="flex items-center gap-1">
           Order
-          <select aria-label="Queue order" value={props.state.order} onChange={(e) => props.onOrder(e.target.value as 'gain' | 'shuffled', props.state!.seed)} className="rounded-md border border-slate-300 px-1">
+          <select
+            aria-label="Queue order"
+            value={props.state.order}
+            onChange={(e) => props.onOrder(e.target.value as 'gain' | 'shuffled', props.state!.seed)}
+            className="rounded-md border border-slate-300 px-1"
+          >
             <option value="gain">by gain (routing order)</option>
             <option value="shuffled">shuffled with a seed</option>
           </select>
@@ -350,29 +498,54 @@ function GuidelinesPanel({ project, onClose }: { project: ProjectRow; onClose: (
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(project.guidelines);
   return (
-    <aside aria-label="Guidelines" className="w-full shrink-0 lg:w-96 space-y-2 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
+    <aside
+      aria-label="Guidelines"
+      className="w-full shrink-0 lg:w-96 space-y-2 overflow-auto rounded-lg border border-slate-200 bg-white p-3"
+    >
       <div className="flex items-center justify-between">
         <h3 className="font-semibold">Guidelines</h3>
         <div className="flex gap-1">
-          {!project.pack && !editing && <Button variant="ghost" onClick={() => setEditing(true)}>Edit</Button>}
-          <Button variant="ghost" onClick={onClose} aria-label="Close guidelines">×</Button>
+          {!project.pack && !editing && (
+            <Button variant="ghost" onClick={() => setEditing(true)}>
+              Edit
+            </Button>
+          )}
+          <Button variant="ghost" onClick={onClose} aria-label="Close guidelines">
+            ×
+          </Button>
         </div>
       </div>
       {editing ? (
         <>
-          <textarea aria-label="Guidelines (Markdown)" value={text} onChange={(e) => setText(e.target.value)} rows={14} className="w-full rounded-md border border-slate-300 p-1 font-mono text-xs" />
+          <textarea
+            aria-label="Guidelines (Markdown)"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            rows={14}
+            className="w-full rounded-md border border-slate-300 p-1 font-mono text-xs"
+          />
           <div className="flex gap-2">
-            <Button variant="primary" onClick={() => save.mutate(text, { onSuccess: () => setEditing(false) })}>Save guidelines</Button>
-            <Button onClick={() => { setText(project.guidelines); setEditing(false); }}>Cancel</Button>
+            <Button variant="primary" onClick={() => save.mutate(text, { onSuccess: () => setEditing(false) })}>
+              Save guidelines
+            </Button>
+            <Button
+              onClick={() => {
+                setText(project.guidelines);
+                setEditing(false);
+              }}
+            >
+              Cancel
+            </Button>
           </div>
           {save.error && <ErrorMessage title="Could not save the guidelines" error={save.error} />}
         </>
       ) : project.guidelines.trim() ? (
-        <div data-testid="guidelines"><Markdown text={project.guidelines} /></div>
+        <div data-testid="guidelines">
+          <Markdown text={project.guidelines} />
+        </div>
       ) : (
         <p className="text-slate-600">No guidelines yet{project.pack ? '.' : ': the project lead can write them here (Markdown).'}</p>
       )}
     </aside>
   );
 }
-

@@ -1,6 +1,15 @@
-import { ASPECT_REASONS, ASPECTS, CONFIDENCE_TEXT, CONFIDENCES, type Annotation, type Aspect, type AspectJudgement, type Confidence } from '../../domain/annotation';
+import {
+  ASPECT_REASONS,
+  ASPECTS,
+  CONFIDENCE_TEXT,
+  CONFIDENCES,
+  type Annotation,
+  type Aspect,
+  type AspectJudgement,
+  type Confidence,
+} from '../../domain/annotation';
 import { orientPreference } from '../../domain/annotate/queue';
-import { PREFERENCES, type Preference } from '../../domain/labels';
+import { type Preference } from '../../domain/labels';
 import { keyLabel, type KeyAction } from '../../domain/annotate/keymap';
 import { useAnnotatorUi } from './annotator-store';
 
@@ -16,16 +25,34 @@ export const SCALE: { action: KeyAction; shown: Preference; text: string }[] = [
 /** The preference (as shown) a key action sets. */
 export const SCALE_OF_ACTION: Partial<Record<KeyAction, Preference>> = Object.fromEntries(SCALE.map((s) => [s.action, s.shown]));
 
-const CONFIDENCE_ACTIONS: Record<Confidence, KeyAction> = { 'absolutely-confident': 'confidence-absolutely', 'fairly-confident': 'confidence-fairly', 'not-confident': 'confidence-not' };
+const CONFIDENCE_ACTIONS: Record<Confidence, KeyAction> = {
+  'absolutely-confident': 'confidence-absolutely',
+  'fairly-confident': 'confidence-fairly',
+  'not-confident': 'confidence-not',
+};
 /** The confidence a key action sets. */
-export const CONFIDENCE_OF_ACTION: Partial<Record<KeyAction, Confidence>> = Object.fromEntries(CONFIDENCES.map((c) => [CONFIDENCE_ACTIONS[c], c]));
+export const CONFIDENCE_OF_ACTION: Partial<Record<KeyAction, Confidence>> = Object.fromEntries(
+  CONFIDENCES.map((c) => [CONFIDENCE_ACTIONS[c], c]),
+);
 
 function Keycap({ action, className = 'mr-1 font-mono opacity-70' }: { action: KeyAction; className?: string }) {
   const code = useAnnotatorUi((u) => u.keymap[action][0]);
   return code ? <kbd className={className}>{keyLabel(code)}</kbd> : null;
 }
 
-function PreferencePicker({ name, value, swapped, onChange, withKeys }: { name: string; value: Preference | undefined; swapped: boolean; onChange: (p: Preference) => void; withKeys: boolean }) {
+function PreferencePicker({
+  name,
+  value,
+  swapped,
+  onChange,
+  withKeys,
+}: {
+  name: string;
+  value: Preference | undefined;
+  swapped: boolean;
+  onChange: (p: Preference) => void;
+  withKeys: boolean;
+}) {
   const shown = value ? orientPreference(value, swapped) : undefined;
   return (
     <div role="radiogroup" aria-label={name} className="flex flex-wrap gap-1">
@@ -46,7 +73,17 @@ function PreferencePicker({ name, value, swapped, onChange, withKeys }: { name: 
   );
 }
 
-function ConfidencePicker({ name, value, onChange, withKeys }: { name: string; value: Confidence | undefined; onChange: (c: Confidence) => void; withKeys: boolean }) {
+function ConfidencePicker({
+  name,
+  value,
+  onChange,
+  withKeys,
+}: {
+  name: string;
+  value: Confidence | undefined;
+  onChange: (c: Confidence) => void;
+  withKeys: boolean;
+}) {
   return (
     <div role="radiogroup" aria-label={name} className="flex flex-wrap gap-1">
       {CONFIDENCES.map((c) => (
@@ -69,13 +106,28 @@ function ConfidencePicker({ name, value, onChange, withKeys }: { name: string; v
 const EMPTY: AspectJudgement = { reasons: [], text: '' };
 
 /** Overall preference + confidence (required), per-aspect judgements and a rationale (optional). */
-export function AnnotationForm({ draft, update, readOnly }: { draft: Annotation; update: (patch: Partial<Annotation>) => void; readOnly: boolean }) {
-  const setAspect = (aspect: Aspect, patch: Partial<AspectJudgement>) => update({ aspects: { ...draft.aspects, [aspect]: { ...EMPTY, ...draft.aspects[aspect], ...patch } } });
+export function AnnotationForm({
+  draft,
+  update,
+  readOnly,
+}: {
+  draft: Annotation;
+  update: (patch: Partial<Annotation>) => void;
+  readOnly: boolean;
+}) {
+  const setAspect = (aspect: Aspect, patch: Partial<AspectJudgement>) =>
+    update({ aspects: { ...draft.aspects, [aspect]: { ...EMPTY, ...draft.aspects[aspect], ...patch } } });
   return (
     <fieldset disabled={readOnly} className="space-y-3">
       <div>
         <p className="mb-1 text-xs font-semibold text-slate-600">Overall, which response is better? (required)</p>
-        <PreferencePicker name="Overall preference" value={draft.overall} swapped={draft.swapped} onChange={(overall) => update({ overall })} withKeys />
+        <PreferencePicker
+          name="Overall preference"
+          value={draft.overall}
+          swapped={draft.swapped}
+          onChange={(overall) => update({ overall })}
+          withKeys
+        />
       </div>
       <div>
         <p className="mb-1 text-xs font-semibold text-slate-600">How confident are you? (required)</p>
@@ -85,10 +137,23 @@ export function AnnotationForm({ draft, update, readOnly }: { draft: Annotation;
         const j = draft.aspects[aspect] ?? EMPTY;
         return (
           <details key={aspect} className="rounded-md border border-slate-200 p-2" open={!!draft.aspects[aspect]}>
-            <summary className="cursor-pointer text-xs font-semibold text-slate-700">{aspect[0]!.toUpperCase() + aspect.slice(1)} (optional)</summary>
+            <summary className="cursor-pointer text-xs font-semibold text-slate-700">
+              {aspect[0]!.toUpperCase() + aspect.slice(1)} (optional)
+            </summary>
             <div className="mt-2 space-y-2">
-              <PreferencePicker name={`${aspect} preference`} value={j.preference} swapped={draft.swapped} onChange={(preference) => setAspect(aspect, { preference })} withKeys={false} />
-              <ConfidencePicker name={`${aspect} confidence`} value={j.confidence} onChange={(confidence) => setAspect(aspect, { confidence })} withKeys={false} />
+              <PreferencePicker
+                name={`${aspect} preference`}
+                value={j.preference}
+                swapped={draft.swapped}
+                onChange={(preference) => setAspect(aspect, { preference })}
+                withKeys={false}
+              />
+              <ConfidencePicker
+                name={`${aspect} confidence`}
+                value={j.confidence}
+                onChange={(confidence) => setAspect(aspect, { confidence })}
+                withKeys={false}
+              />
               <fieldset className="flex flex-wrap gap-x-3 gap-y-1 text-xs">
                 <legend className="sr-only">{aspect} reasons</legend>
                 {ASPECT_REASONS[aspect].map((r) => (
@@ -96,20 +161,35 @@ export function AnnotationForm({ draft, update, readOnly }: { draft: Annotation;
                     <input
                       type="checkbox"
                       checked={j.reasons.includes(r)}
-                      onChange={(e) => setAspect(aspect, { reasons: e.target.checked ? [...j.reasons, r] : j.reasons.filter((x) => x !== r) })}
+                      onChange={(e) =>
+                        setAspect(aspect, { reasons: e.target.checked ? [...j.reasons, r] : j.reasons.filter((x) => x !== r) })
+                      }
                     />
                     {r.replace(/-/g, ' ')}
                   </label>
                 ))}
               </fieldset>
-              <textarea aria-label={`${aspect} reason`} value={j.text} onChange={(e) => setAspect(aspect, { text: e.target.value })} rows={2} className="w-full rounded-md border border-slate-300 p-1 text-xs" placeholder="Why (optional)" />
+              <textarea
+                aria-label={`${aspect} reason`}
+                value={j.text}
+                onChange={(e) => setAspect(aspect, { text: e.target.value })}
+                rows={2}
+                className="w-full rounded-md border border-slate-300 p-1 text-xs"
+                placeholder="Why (optional)"
+              />
             </div>
           </details>
         );
       })}
       <label className="block">
         <span className="text-xs font-semibold text-slate-600">Rationale (optional)</span>
-        <textarea aria-label="Rationale" value={draft.rationale} onChange={(e) => update({ rationale: e.target.value })} rows={3} className="w-full rounded-md border border-slate-300 p-1 text-sm" />
+        <textarea
+          aria-label="Rationale"
+          value={draft.rationale}
+          onChange={(e) => update({ rationale: e.target.value })}
+          rows={3}
+          className="w-full rounded-md border border-slate-300 p-1 text-sm"
+        />
       </label>
     </fieldset>
   );
@@ -118,5 +198,3 @@ export function AnnotationForm({ draft, update, readOnly }: { draft: Annotation;
 export function preferenceText(p: Preference, swapped: boolean): string {
   return SCALE.find((s) => s.shown === orientPreference(p, swapped))?.text ?? p;
 }
-
-export const ALL_PREFERENCES = PREFERENCES;

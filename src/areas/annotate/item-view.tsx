@@ -26,18 +26,31 @@ export function ItemView({ item, swapped, showDiff }: { item: InstanceRow; swapp
         )}
       </section>
       {showDiff ? (
-        <section aria-label="Differences between the responses" className="max-h-[60vh] overflow-auto rounded-lg border border-slate-200 bg-white p-3">
+        <section
+          aria-label="Differences between the responses"
+          className="max-h-[60vh] overflow-auto rounded-lg border border-slate-200 bg-white p-3"
+        >
           <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500">Left → Right</h3>
-          {clipped && <p className="mb-1 text-xs text-amber-800">Compared on the first {limit.toLocaleString('en-US')} characters of each response.</p>}
+          {clipped && (
+            <p className="mb-1 text-xs text-amber-800">
+              Compared on the first {limit.toLocaleString('en-US')} characters of each response.
+            </p>
+          )}
           <TextDiff a={breakLongRuns(left.slice(0, limit))} b={breakLongRuns(right.slice(0, limit))} aLabel="Left" bLabel="Right" />
         </section>
       ) : (
         <div className="grid gap-3 md:grid-cols-2">
-          <section aria-label="Left response" className="max-h-[60vh] min-w-0 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
+          <section
+            aria-label="Left response"
+            className="max-h-[60vh] min-w-0 overflow-auto rounded-lg border border-slate-200 bg-white p-3"
+          >
             <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500">Left response</h3>
             <ClippedText markdown text={left} what="This response" />
           </section>
-          <section aria-label="Right response" className="max-h-[60vh] min-w-0 overflow-auto rounded-lg border border-slate-200 bg-white p-3">
+          <section
+            aria-label="Right response"
+            className="max-h-[60vh] min-w-0 overflow-auto rounded-lg border border-slate-200 bg-white p-3"
+          >
             <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500">Right response</h3>
             <ClippedText markdown text={right} what="This response" />
           </section>

@@ -3,9 +3,24 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { annotationId, type Annotation } from '../../domain/annotation';
 import { buildQueue, resumePosition, type QueueOrder } from '../../domain/annotate/queue';
-import { assignPacks, checkResultsTarget, PACK_FORMAT, packIdOf, type AnnotationPack, type ImportPlan, type ResultsReading } from '../../domain/annotate/pack';
+import {
+  assignPacks,
+  checkResultsTarget,
+  PACK_FORMAT,
+  packIdOf,
+  type AnnotationPack,
+  type ImportPlan,
+  type ResultsReading,
+} from '../../domain/annotate/pack';
 import { serializeAnnotationsFile, type AnnotationsFileProblem } from '../../domain/merge';
-import { getAnnotatorState, importAnnotations, listAnnotationsOf, listImportedResults, putAnnotatorState, removeImportedResults } from '../../storage/annotations-repo';
+import {
+  getAnnotatorState,
+  importAnnotations,
+  listAnnotationsOf,
+  listImportedResults,
+  putAnnotatorState,
+  removeImportedResults,
+} from '../../storage/annotations-repo';
 import { annotatedDatasetOf, getDataset, readInstances } from '../../storage/datasets-repo';
 import { instanceQuery, keys } from '../../data/queries';
 import { announce } from '../../data/sync';
@@ -30,7 +45,16 @@ export function useAnnotatorState(projectId: string, annotator: string, plan: Pl
       const order = s?.order ?? 'gain';
       const seed = s?.seed ?? 1;
       const position = resumePosition(buildQueue(plan!.humanIdx, order, seed, annotator), await listAnnotationsOf(db, plan!.id, annotator));
-      const fresh: AnnotatorStateRow = { id: `${projectId}|${annotator}`, projectId, annotator, planId: plan!.id, order, seed, position, updatedAt: Date.now() };
+      const fresh: AnnotatorStateRow = {
+        id: `${projectId}|${annotator}`,
+        projectId,
+        annotator,
+        planId: plan!.id,
+        order,
+        seed,
+        position,
+        updatedAt: Date.now(),
+      };
       await putAnnotatorState(db, fresh);
       return fresh;
     },
@@ -72,7 +96,13 @@ export function useSaveGuidelines(projectId: string) {
 }
 
 /** Builds one pack per annotator from the plan's queue (in routing order). */
-export async function buildPacks(project: ProjectRow, plan: PlanRow, annotators: string[], overlap: number, seed: number): Promise<AnnotationPack[]> {
+export async function buildPacks(
+  project: ProjectRow,
+  plan: PlanRow,
+  annotators: string[],
+  overlap: number,
+  seed: number,
+): Promise<AnnotationPack[]> {
   const db = openDb();
   const split = assignPacks(plan.humanIdx, annotators, overlap, seed);
   const dataset = await getDataset(db, plan.datasetId);
@@ -81,9 +111,25 @@ export async function buildPacks(project: ProjectRow, plan: PlanRow, annotators:
     if (items.length === 0) continue;
     const rows = await readInstances(db, plan.datasetId, items);
     packs.push({
-      format: PACK_FORMAT, version: 1, packId: packIdOf(plan.id, annotator, items), annotator, projectName: project.name, projectId: project.id, planId: plan.id,
-      datasetId: plan.datasetId, guidelines: project.guidelines, createdAt: new Date().toISOString(), ...(dataset ? { dataset: annotatedDatasetOf(dataset) } : {}),
-      items: rows.map((r) => ({ idx: r.idx, instanceId: r.id, prompt: r.prompt, ...(r.messages ? { messages: r.messages } : {}), responseA: r.responseA, responseB: r.responseB })),
+      format: PACK_FORMAT,
+      version: 1,
+      packId: packIdOf(plan.id, annotator, items),
+      annotator,
+      projectName: project.name,
+      projectId: project.id,
+      planId: plan.id,
+      datasetId: plan.datasetId,
+      guidelines: project.guidelines,
+      createdAt: new Date().toISOString(),
+      ...(dataset ? { dataset: annotatedDatasetOf(dataset) } : {}),
+      items: rows.map((r) => ({
+        idx: r.idx,
+        instanceId: r.id,
+        prompt: r.prompt,
+        ...(r.messages ? { messages: r.messages } : {}),
+        responseA: r.responseA,
+        responseB: r.responseB,
+      })),
     });
   }
   return packs;
@@ -98,12 +144,20 @@ export async function packResults(project: ProjectRow): Promise<string> {
   const annotations = mine.map((a): Annotation => {
     const src = pack.items[a.idx]!;
     return {
-      ...a, id: annotationId(pack.sourcePlanId, src.idx, pack.annotator), projectId: pack.sourceProjectId, datasetId: pack.sourceDatasetId,
-      planId: pack.sourcePlanId, idx: src.idx, instanceId: src.instanceId,
+      ...a,
+      id: annotationId(pack.sourcePlanId, src.idx, pack.annotator),
+      projectId: pack.sourceProjectId,
+      datasetId: pack.sourceDatasetId,
+      planId: pack.sourcePlanId,
+      idx: src.idx,
+      instanceId: src.instanceId,
     };
   });
   return serializeAnnotationsFile(annotations, {
-    packId: pack.packId, annotator: pack.annotator, exportedAt: new Date().toISOString(), ...(pack.sourceDataset ? { datasets: [pack.sourceDataset] } : {}),
+    packId: pack.packId,
+    annotator: pack.annotator,
+    exportedAt: new Date().toISOString(),
+    ...(pack.sourceDataset ? { datasets: [pack.sourceDataset] } : {}),
   });
 }
 
@@ -138,7 +192,10 @@ export function useImportResults(projectId: string) {
         instanceId: (datasetId, idx) => ids.get(`${datasetId}|${idx}`),
       });
       const origin = `pack:${reading.head.packId ?? 'file'}`;
-      const plan = checked.annotations.length > 0 ? await importAnnotations(db, checked.annotations, origin) : { add: [], update: [], unchanged: 0, conflicts: [] };
+      const plan =
+        checked.annotations.length > 0
+          ? await importAnnotations(db, checked.annotations, origin)
+          : { add: [], update: [], unchanged: 0, conflicts: [] };
       return { ...plan, rejected: checked.rejected };
     },
     onSuccess: () => announce(qc, [keys.annotations.all]),
@@ -153,7 +210,8 @@ export function useImportedResults(projectId: string) {
 export function useRemoveImportedResults(projectId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ annotator, origin }: { annotator: string; origin: string }) => removeImportedResults(openDb(), projectId, annotator, origin),
+    mutationFn: ({ annotator, origin }: { annotator: string; origin: string }) =>
+      removeImportedResults(openDb(), projectId, annotator, origin),
     onSuccess: () => announce(qc, [keys.annotations.all]),
   });
 }

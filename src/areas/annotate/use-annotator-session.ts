@@ -55,8 +55,13 @@ export function useAnnotatorSession(projectId: string, plan: PlanRow, annotator:
   const session = useMemo(
     () =>
       new AnnotatorSession({
-        projectId, datasetId: plan.datasetId, planId: plan.id, annotator, swappedOf: (idx) => sidesSwapped(plan.id, idx, annotator),
-        store: idbStore(qc, projectId, plan, annotator), visible: document.visibilityState === 'visible',
+        projectId,
+        datasetId: plan.datasetId,
+        planId: plan.id,
+        annotator,
+        swappedOf: (idx) => sidesSwapped(plan.id, idx, annotator),
+        store: idbStore(qc, projectId, plan, annotator),
+        visible: document.visibilityState === 'visible',
       }),
     [qc, projectId, plan, annotator],
   );
@@ -66,7 +71,10 @@ export function useAnnotatorSession(projectId: string, plan: PlanRow, annotator:
   const order = state?.order;
   const seed = state?.seed;
   const startAt = state?.position;
-  const queue = useMemo(() => (order === undefined || seed === undefined ? null : queueOf(plan, order, seed, annotator)), [plan, order, seed, annotator]);
+  const queue = useMemo(
+    () => (order === undefined || seed === undefined ? null : queueOf(plan, order, seed, annotator)),
+    [plan, order, seed, annotator],
+  );
   useEffect(() => {
     // start() ignores the queue it already has: moves change startAt, not the queue.
     if (queue) session.start(queue, startAt ?? 0);

@@ -106,7 +106,10 @@ export function mappingProblem(m: ColumnMapping | null): string | null {
 export function ColumnMappingForm({ inspected, onChange }: { inspected: InspectResult; onChange: (m: ColumnMapping | null) => void }) {
   const columns = inspected.columns;
   const [draft, setDraft] = useState<Draft>(() => initialDraft(columns));
-  const labelColumns = useMemo(() => [...new Set([draft.lmLabel, ...draft.humanLabels].filter(Boolean))], [draft.lmLabel, draft.humanLabels]);
+  const labelColumns = useMemo(
+    () => [...new Set([draft.lmLabel, ...draft.humanLabels].filter(Boolean))],
+    [draft.lmLabel, draft.humanLabels],
+  );
   const distinct = useQueries({
     queries: labelColumns.map((column) => ({
       queryKey: keys.datasets.distinct(inspected.sessionId, column),
@@ -136,10 +139,17 @@ export function ColumnMappingForm({ inspected, onChange }: { inspected: InspectR
   const columnSelect = (label: string, value: string, onPick: (v: string) => void, optional: boolean) => (
     <label className="flex flex-col gap-1 text-sm">
       <span className="text-xs text-slate-600">{label}</span>
-      <select aria-label={label} value={value} onChange={(e) => onPick(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1">
+      <select
+        aria-label={label}
+        value={value}
+        onChange={(e) => onPick(e.target.value)}
+        className="rounded-md border border-slate-300 px-2 py-1"
+      >
         <option value="">{optional ? '(none)' : '(choose a column)'}</option>
         {columns.map((c) => (
-          <option key={c} value={c}>{c}</option>
+          <option key={c} value={c}>
+            {c}
+          </option>
         ))}
       </select>
     </label>
@@ -154,7 +164,9 @@ export function ColumnMappingForm({ inspected, onChange }: { inspected: InspectR
               type="checkbox"
               aria-label={`${label}: ${c}`}
               checked={chosen.includes(c)}
-              onChange={(e) => onPick(e.target.checked ? columns.filter((x) => x === c || chosen.includes(x)) : chosen.filter((x) => x !== c))}
+              onChange={(e) =>
+                onPick(e.target.checked ? columns.filter((x) => x === c || chosen.includes(x)) : chosen.filter((x) => x !== c))
+              }
             />
             {c}
           </label>
@@ -178,7 +190,12 @@ export function ColumnMappingForm({ inspected, onChange }: { inspected: InspectR
       {draft.lmLabel && (
         <label className="flex items-center gap-2 text-sm">
           LM judge name
-          <input aria-label="LM judge name" value={draft.lmJudge} onChange={(e) => set({ lmJudge: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1" />
+          <input
+            aria-label="LM judge name"
+            value={draft.lmJudge}
+            onChange={(e) => set({ lmJudge: e.target.value })}
+            className="rounded-md border border-slate-300 px-2 py-1"
+          />
         </label>
       )}
       {columnChecks('Human label columns (one vote each)', draft.humanLabels, (humanLabels) => set({ humanLabels }))}
@@ -190,7 +207,17 @@ export function ColumnMappingForm({ inspected, onChange }: { inspected: InspectR
   );
 }
 
-function ValueMapper({ title, values, side, onChange }: { title: string; values: DistinctValue[]; side: LabelSide; onChange: (s: LabelSide) => void }) {
+function ValueMapper({
+  title,
+  values,
+  side,
+  onChange,
+}: {
+  title: string;
+  values: DistinctValue[];
+  side: LabelSide;
+  onChange: (s: LabelSide) => void;
+}) {
   const numbers = values.map((v) => Number(v.value));
   const allNumeric = values.length > 0 && values.every((v) => v.value.trim() !== '' && Number.isFinite(Number(v.value)));
   const schemes = allNumeric ? guessNumericSchemes(numbers) : [];
@@ -212,13 +239,21 @@ function ValueMapper({ title, values, side, onChange }: { title: string; values:
           >
             <option value="">(choose; several readings fit these values)</option>
             {schemes.map((s) => (
-              <option key={s} value={s}>{NUMERIC_SCHEME_TEXT[s]}</option>
+              <option key={s} value={s}>
+                {NUMERIC_SCHEME_TEXT[s]}
+              </option>
             ))}
           </select>
         </label>
       )}
       <table className="mt-1 text-left">
-        <thead><tr><th className="pr-4 text-xs text-slate-500">Value</th><th className="pr-4 text-xs text-slate-500">Rows</th><th className="text-xs text-slate-500">Means</th></tr></thead>
+        <thead>
+          <tr>
+            <th className="pr-4 text-xs text-slate-500">Value</th>
+            <th className="pr-4 text-xs text-slate-500">Rows</th>
+            <th className="text-xs text-slate-500">Means</th>
+          </tr>
+        </thead>
         <tbody>
           {values.map((v) => (
             <tr key={v.value}>
@@ -233,7 +268,9 @@ function ValueMapper({ title, values, side, onChange }: { title: string; values:
                 >
                   <option value="">(choose)</option>
                   {PREFERENCES.map((p) => (
-                    <option key={p} value={p}>{PREFERENCE_TEXT[p]}</option>
+                    <option key={p} value={p}>
+                      {PREFERENCE_TEXT[p]}
+                    </option>
                   ))}
                   <option value="missing">no label</option>
                 </select>

@@ -24,7 +24,9 @@ function DatasetList({ projectId }: { projectId: string }) {
   return (
     <div className="mx-auto max-w-5xl space-y-6 p-6">
       <section aria-labelledby="datasets-title">
-        <h2 id="datasets-title" className="mb-3 text-lg font-semibold">Datasets</h2>
+        <h2 id="datasets-title" className="mb-3 text-lg font-semibold">
+          Datasets
+        </h2>
         {datasets.error && <ErrorMessage title="Could not read datasets" error={datasets.error} />}
         {datasets.data?.length === 0 && <p className="text-sm text-slate-600">No datasets yet: import a file below.</p>}
         {datasets.data && datasets.data.length > 0 && (
@@ -36,21 +38,31 @@ function DatasetList({ projectId }: { projectId: string }) {
                 <th className="px-3 py-2">Layout</th>
                 <th className="px-3 py-2 text-right">Pairs</th>
                 <th className="px-3 py-2">Imported</th>
-                <th className="px-3 py-2"><span className="sr-only">Actions</span></th>
+                <th className="px-3 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {datasets.data.map((d) => (
                 <tr key={d.id} className="border-t border-slate-200">
                   <td className="px-3 py-2">
-                    <a className="font-medium text-indigo-700 hover:underline" href={datasetHref(projectId, d.id)}><Name text={d.name} /></a>
+                    <a className="font-medium text-indigo-700 hover:underline" href={datasetHref(projectId, d.id)}>
+                      <Name text={d.name} />
+                    </a>
                   </td>
-                  <td className="px-3 py-2 text-slate-600" title={`SHA-256 ${d.contentHash}`}><Name text={d.fileName} /></td>
+                  <td className="px-3 py-2 text-slate-600" title={`SHA-256 ${d.contentHash}`}>
+                    <Name text={d.fileName} />
+                  </td>
                   <td className="px-3 py-2 text-slate-600">{LAYOUT_TEXT[d.shape].split(' (')[0]}</td>
-                  <td className="px-3 py-2 text-right tabular-nums" data-testid="dataset-row-count">{d.rowCount.toLocaleString('en-US')}</td>
+                  <td className="px-3 py-2 text-right tabular-nums" data-testid="dataset-row-count">
+                    {d.rowCount.toLocaleString('en-US')}
+                  </td>
                   <td className="px-3 py-2 text-slate-600">{new Date(d.createdAt).toLocaleString()}</td>
                   <td className="px-3 py-2 text-right">
-                    <Button variant="ghost" aria-label={`Delete dataset ${d.name}`} onClick={() => setDeleting(d)}>Delete</Button>
+                    <Button variant="ghost" aria-label={`Delete dataset ${d.name}`} onClick={() => setDeleting(d)}>
+                      Delete
+                    </Button>
                   </td>
                 </tr>
               ))}

@@ -33,29 +33,48 @@ export function DatasetView({ projectId, datasetId, item }: { projectId: string;
   const total = shown.indices ? shown.indices.length : (dataset.data?.rowCount ?? 0);
 
   if (dataset.isPending) return <p className="p-6 text-sm text-slate-600">Loading dataset…</p>;
-  if (dataset.error) return <div className="p-6"><ErrorMessage title="Could not read the dataset" error={dataset.error} /></div>;
-  if (!dataset.data) return <div className="p-6"><ErrorMessage title="Dataset not found" error="It may have been deleted." /></div>;
+  if (dataset.error)
+    return (
+      <div className="p-6">
+        <ErrorMessage title="Could not read the dataset" error={dataset.error} />
+      </div>
+    );
+  if (!dataset.data)
+    return (
+      <div className="p-6">
+        <ErrorMessage title="Dataset not found" error="It may have been deleted." />
+      </div>
+    );
   const d = dataset.data;
 
   return (
     <div className="flex h-[calc(100vh-49px)] flex-col">
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-2 text-sm">
-        <a className="text-indigo-700 hover:underline" href={datasetsHref(projectId)}>← Datasets</a>
-        <h2 className="font-semibold"><Name text={d.name} /></h2>
+        <a className="text-indigo-700 hover:underline" href={datasetsHref(projectId)}>
+          ← Datasets
+        </a>
+        <h2 className="font-semibold">
+          <Name text={d.name} />
+        </h2>
         <span className="text-slate-500">
           {d.rowCount.toLocaleString('en-US')} pairs · {LAYOUT_TEXT[d.shape].split(' (')[0]} · <Name text={d.fileName} />
         </span>
         <details className="relative text-xs text-slate-600">
           <summary className="cursor-pointer">Import report</summary>
           <div className="absolute z-10 mt-1 w-96 space-y-1 rounded-md border border-slate-200 bg-white p-3 shadow-lg">
-            <p>Imported {new Date(d.createdAt).toLocaleString()} from <Name text={d.fileName} /> ({d.format.toUpperCase()}{d.compressed ? ', gzip' : ''})</p>
+            <p>
+              Imported {new Date(d.createdAt).toLocaleString()} from <Name text={d.fileName} /> ({d.format.toUpperCase()}
+              {d.compressed ? ', gzip' : ''})
+            </p>
             <p className="break-all">SHA-256 {d.contentHash}</p>
             <p>
               {d.report.rowsRead.toLocaleString('en-US')} rows read · {d.report.importable.toLocaleString('en-US')} imported ·{' '}
               {d.report.rejected.length.toLocaleString('en-US')} rejected · {d.report.warnings.length.toLocaleString('en-US')} warnings
             </p>
             {d.report.rejected.slice(0, 20).map((r, i) => (
-              <p key={i} className="pair-text">line/row {r.row}: {r.reason}</p>
+              <p key={i} className="pair-text">
+                line/row {r.row}: {r.reason}
+              </p>
             ))}
           </div>
         </details>
@@ -90,17 +109,17 @@ export function DatasetView({ projectId, datasetId, item }: { projectId: string;
         </span>
       </div>
       {matches.isFetching && indexing && indexing.done < indexing.total && (
-        <div className="px-4 py-1"><ProgressBar progress={indexing} /></div>
+        <div className="px-4 py-1">
+          <ProgressBar progress={indexing} />
+        </div>
       )}
-      {matches.error && <div className="p-3"><ErrorMessage title="Search failed" error={matches.error} /></div>}
+      {matches.error && (
+        <div className="p-3">
+          <ErrorMessage title="Search failed" error={matches.error} />
+        </div>
+      )}
       <div className="flex min-h-0 flex-1">
-        <PairTable
-          projectId={projectId}
-          datasetId={datasetId}
-          matches={shown}
-          total={total}
-          selected={item}
-        />
+        <PairTable projectId={projectId} datasetId={datasetId} matches={shown} total={total} selected={item} />
         {item !== undefined && (
           <PairDetail
             datasetId={datasetId}
@@ -139,7 +158,12 @@ function WinnerSelect({ label, value, onChange }: { label: string; value: Winner
   return (
     <label className="flex items-center gap-1">
       {label}
-      <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value as WinnerFilter)} className="rounded-md border border-slate-300 px-1 py-0.5">
+      <select
+        aria-label={label}
+        value={value}
+        onChange={(e) => onChange(e.target.value as WinnerFilter)}
+        className="rounded-md border border-slate-300 px-1 py-0.5"
+      >
         <option value="any">any</option>
         <option value="A">A wins</option>
         <option value="B">B wins</option>
@@ -152,7 +176,12 @@ function WinnerSelect({ label, value, onChange }: { label: string; value: Winner
 
 function PairTable(props: { projectId: string; datasetId: string; matches: QueryMatches; total: number; selected: number | undefined }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: props.total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({
+    count: props.total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
@@ -161,7 +190,10 @@ function PairTable(props: { projectId: string; datasetId: string; matches: Query
 
   return (
     <div className="flex min-w-0 flex-1 flex-col">
-      <div className="grid grid-cols-[5rem_9rem_1fr_8rem_8rem] gap-2 border-b border-slate-200 bg-slate-100 px-3 py-1 text-xs font-medium uppercase text-slate-600" role="row">
+      <div
+        className="grid grid-cols-[5rem_9rem_1fr_8rem_8rem] gap-2 border-b border-slate-200 bg-slate-100 px-3 py-1 text-xs font-medium uppercase text-slate-600"
+        role="row"
+      >
         <span role="columnheader">Row</span>
         <span role="columnheader">Id</span>
         <span role="columnheader">Prompt</span>
@@ -183,9 +215,15 @@ function PairTable(props: { projectId: string; datasetId: string; matches: Query
                 className={`absolute left-0 grid w-full grid-cols-[5rem_9rem_1fr_8rem_8rem] items-center gap-2 border-b border-slate-100 px-3 text-sm hover:bg-indigo-50 ${idx === props.selected ? 'bg-indigo-100' : ''}`}
                 style={{ top: v.start, height: ROW_HEIGHT }}
               >
-                <span role="gridcell" className="tabular-nums text-slate-500">{row?.sourceRow ?? ''}</span>
-                <span role="gridcell" data-testid="cell-id" className="truncate font-mono text-xs">{row?.id ?? '…'}</span>
-                <span role="gridcell" className="truncate">{row ? row.prompt.slice(0, 300) : ''}</span>
+                <span role="gridcell" className="tabular-nums text-slate-500">
+                  {row?.sourceRow ?? ''}
+                </span>
+                <span role="gridcell" data-testid="cell-id" className="truncate font-mono text-xs">
+                  {row?.id ?? '…'}
+                </span>
+                <span role="gridcell" className="truncate">
+                  {row ? row.prompt.slice(0, 300) : ''}
+                </span>
                 <span role="gridcell">{row && <LabelBadge label={row.lm} />}</span>
                 <span role="gridcell">{row && <LabelBadge label={row.human} />}</span>
               </a>

@@ -31,12 +31,18 @@ export function ImportPanel({ projectId }: { projectId: string }) {
   const [dragging, setDragging] = useState(false);
   const [fileName, setFileName] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
-  const reading = useWorkerJob((file: File, { signal, onProgress }) => importWorker().request({ type: 'inspect', file, fileName: file.name }, { signal, onProgress }), {
-    onSuccess: (result) => setInspected(result),
-  });
+  const reading = useWorkerJob(
+    (file: File, { signal, onProgress }) => importWorker().request({ type: 'inspect', file, fileName: file.name }, { signal, onProgress }),
+    {
+      onSuccess: (result) => setInspected(result),
+    },
+  );
   const storing = useWorkerJob(
     ({ inspected: i, layout, options, datasetName }: CommitArgs, { signal, onProgress }) =>
-      importWorker().request({ type: 'commit', sessionId: i.sessionId, shape: layout, options, projectId, datasetName }, { signal, onProgress }),
+      importWorker().request(
+        { type: 'commit', sessionId: i.sessionId, shape: layout, options, projectId, datasetName },
+        { signal, onProgress },
+      ),
     {
       onSuccess: ({ datasetId }) => {
         setInspected(null);
@@ -71,8 +77,14 @@ export function ImportPanel({ projectId }: { projectId: string }) {
 
   return (
     <section aria-labelledby="import-title" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h2 id="import-title" className="mb-3 text-lg font-semibold">Import a dataset</h2>
-      {error ? <div className="mb-3"><ErrorMessage title="Import failed" error={error} /></div> : null}
+      <h2 id="import-title" className="mb-3 text-lg font-semibold">
+        Import a dataset
+      </h2>
+      {error ? (
+        <div className="mb-3">
+          <ErrorMessage title="Import failed" error={error} />
+        </div>
+      ) : null}
       {idle && (
         <div
           onDragOver={(e) => {
@@ -85,7 +97,9 @@ export function ImportPanel({ projectId }: { projectId: string }) {
           className={`flex flex-col items-center gap-2 rounded-md border-2 border-dashed p-8 text-center text-sm ${dragging ? 'border-indigo-500 bg-indigo-50' : 'border-slate-300'}`}
         >
           <p>Drop a file here, or</p>
-          <Button variant="primary" onClick={() => fileInput.current?.click()}>Choose file…</Button>
+          <Button variant="primary" onClick={() => fileInput.current?.click()}>
+            Choose file…
+          </Button>
           <input
             ref={fileInput}
             type="file"
@@ -99,14 +113,20 @@ export function ImportPanel({ projectId }: { projectId: string }) {
             }}
           />
           <p className="text-xs text-slate-500">
-            JSONL, JSON array, CSV, TSV or Parquet, optionally gzip-compressed (.gz). Pairs, HyPER/MultiPref, TRL,
-            Chatbot Arena and Anthropic HH layouts are recognised; anything else can be mapped column by column.
+            JSONL, JSON array, CSV, TSV or Parquet, optionally gzip-compressed (.gz). Pairs, HyPER/MultiPref, TRL, Chatbot Arena and
+            Anthropic HH layouts are recognised; anything else can be mapped column by column.
           </p>
         </div>
       )}
       {reading.running && (
         <div className="space-y-2">
-          <p className="text-sm">Reading <strong><Name text={fileName} /></strong>…</p>
+          <p className="text-sm">
+            Reading{' '}
+            <strong>
+              <Name text={fileName} />
+            </strong>
+            …
+          </p>
           <ProgressBar progress={reading.progress} onCancel={reading.cancel} />
         </div>
       )}
@@ -119,7 +139,13 @@ export function ImportPanel({ projectId }: { projectId: string }) {
       )}
       {inspected && storing.running && (
         <div className="space-y-2">
-          <p className="text-sm">Storing <strong><Name text={inspected.fileName} /></strong> in this browser…</p>
+          <p className="text-sm">
+            Storing{' '}
+            <strong>
+              <Name text={inspected.fileName} />
+            </strong>{' '}
+            in this browser…
+          </p>
           <ProgressBar progress={storing.progress} onCancel={storing.cancel} />
         </div>
       )}

@@ -4,7 +4,14 @@ import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import type { ImportReport } from '../../domain/formats/report';
 import { defaultChosenLabelSource } from '../../domain/formats/layouts';
-import { DEFAULT_MAP_OPTIONS, LAYOUT_TEXT, type ColumnMapping, type LabelSource, type MapOptions, type LayoutId } from '../../domain/formats/types';
+import {
+  DEFAULT_MAP_OPTIONS,
+  LAYOUT_TEXT,
+  type ColumnMapping,
+  type LabelSource,
+  type MapOptions,
+  type LayoutId,
+} from '../../domain/formats/types';
 import { PREFERENCES, PREFERENCE_TEXT } from '../../domain/labels';
 import type { InspectResult } from '../../workers/import-protocol';
 import { importWorker } from '../../workers/import-client';
@@ -26,7 +33,10 @@ export function ImportReview(props: {
   const { inspected } = props;
   const best = inspected.guesses.find((g) => g.score > 0);
   const [shape, setLayout] = useState<LayoutId>(best?.shape ?? 'custom');
-  const [options, setOptions] = useState<MapOptions>({ ...DEFAULT_MAP_OPTIONS, chosenLabelSource: defaultChosenLabelSource(best?.shape ?? 'custom') });
+  const [options, setOptions] = useState<MapOptions>({
+    ...DEFAULT_MAP_OPTIONS,
+    chosenLabelSource: defaultChosenLabelSource(best?.shape ?? 'custom'),
+  });
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
   const [report, setReport] = useState<ImportReport | null>(inspected.report);
   const [evaluating, setEvaluating] = useState(false);
@@ -68,7 +78,9 @@ export function ImportReview(props: {
       <div className="flex flex-wrap items-end gap-4 text-sm">
         <div>
           <p className="text-xs text-slate-500">File</p>
-          <p className="font-medium"><Name text={inspected.fileName} /></p>
+          <p className="font-medium">
+            <Name text={inspected.fileName} />
+          </p>
           <p className="text-xs text-slate-500">
             {inspected.format.toUpperCase()}
             {inspected.compressed ? ' (gzip)' : ''} · SHA-256 {inspected.contentHash.slice(0, 12)}…
@@ -95,17 +107,34 @@ export function ImportReview(props: {
         </label>
         <label className="flex flex-col gap-1">
           <span className="text-xs text-slate-500">Dataset name</span>
-          <input aria-label="Dataset name" value={name} onChange={(e) => setName(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1" />
+          <input
+            aria-label="Dataset name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            className="rounded-md border border-slate-300 px-2 py-1"
+          />
         </label>
       </div>
       {inspected.notes.map((n) => (
-        <p key={n} className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" role="alert" data-testid="import-note">{n}</p>
+        <p key={n} className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" role="alert" data-testid="import-note">
+          {n}
+        </p>
       ))}
       {unreadable ? (
-        <div role="alert" className="space-y-1 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="unreadable">
-          <p className="font-semibold">No row of <Name text={inspected.fileName} /> could be read: {inspected.format.toUpperCase()} syntax errors.</p>
+        <div
+          role="alert"
+          className="space-y-1 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900"
+          data-testid="unreadable"
+        >
+          <p className="font-semibold">
+            No row of <Name text={inspected.fileName} /> could be read: {inspected.format.toUpperCase()} syntax errors.
+          </p>
           <ul className="list-disc pl-5">
-            {inspected.readProblems.slice(0, 10).map((p) => <li key={p.row}>Line {p.row}: <bdi>{p.reason}</bdi></li>)}
+            {inspected.readProblems.slice(0, 10).map((p) => (
+              <li key={p.row}>
+                Line {p.row}: <bdi>{p.reason}</bdi>
+              </li>
+            ))}
           </ul>
           {inspected.readProblems.length > 10 && <p>… and more; fix the first ones and import the file again.</p>}
         </div>
@@ -135,7 +164,10 @@ export function ImportReview(props: {
                 <option value="human">human annotators</option>
               </select>
             </label>
-            <label className="flex items-center gap-2" title="The chosen response is placed on A or B by a coin seeded with this number, so the position does not reveal the label.">
+            <label
+              className="flex items-center gap-2"
+              title="The chosen response is placed on A or B by a coin seeded with this number, so the position does not reveal the label."
+            >
               Side seed
               <input
                 type="number"
@@ -156,7 +188,11 @@ export function ImportReview(props: {
           Reject pairs with an empty response
         </label>
       </fieldset>
-      {problem && <p className="text-sm text-slate-600" role="status">{problem}</p>}
+      {problem && (
+        <p className="text-sm text-slate-600" role="status">
+          {problem}
+        </p>
+      )}
       {error !== null && <ErrorMessage title="These settings cannot read the file" error={error} />}
       {report && <ReportView report={report} stale={evaluating} />}
       <div className="flex gap-2">
@@ -193,30 +229,58 @@ function ReportView({ report, stale }: { report: ImportReport; stale: boolean })
       <LabelCounts title="Human labels" counts={report.humanCounts} />
       {report.rejected.length > 0 && (
         <details open className="rounded-md border border-red-200 bg-red-50 p-2 text-sm">
-          <summary className="cursor-pointer font-medium text-red-900">Rejected rows ({n(report.rejected.length)}): they will not be imported</summary>
+          <summary className="cursor-pointer font-medium text-red-900">
+            Rejected rows ({n(report.rejected.length)}): they will not be imported
+          </summary>
           <table className="mt-2 w-full text-left" aria-label="Rejected rows">
-            <thead><tr><th className="w-24 pr-2">Line/row</th><th>Reason</th></tr></thead>
+            <thead>
+              <tr>
+                <th className="w-24 pr-2">Line/row</th>
+                <th>Reason</th>
+              </tr>
+            </thead>
             <tbody>
               {report.rejected.slice(0, rejectShown).map((r, i) => (
-                <tr key={`${r.row}-${i}`}><td className="pr-2 tabular-nums">{r.row}</td><td className="pair-text">{r.reason}</td></tr>
+                <tr key={`${r.row}-${i}`}>
+                  <td className="pr-2 tabular-nums">{r.row}</td>
+                  <td className="pair-text">{r.reason}</td>
+                </tr>
               ))}
             </tbody>
           </table>
-          {report.rejected.length > rejectShown && <Button variant="ghost" onClick={() => setRejectShown((s) => s + LIST_PAGE * 5)}>Show more</Button>}
+          {report.rejected.length > rejectShown && (
+            <Button variant="ghost" onClick={() => setRejectShown((s) => s + LIST_PAGE * 5)}>
+              Show more
+            </Button>
+          )}
         </details>
       )}
       {report.warnings.length > 0 && (
         <details className="rounded-md border border-amber-200 bg-amber-50 p-2 text-sm">
-          <summary className="cursor-pointer font-medium text-amber-900">Warnings ({n(report.warnings.length)}): these rows are imported</summary>
+          <summary className="cursor-pointer font-medium text-amber-900">
+            Warnings ({n(report.warnings.length)}): these rows are imported
+          </summary>
           <table className="mt-2 w-full text-left" aria-label="Warnings">
-            <thead><tr><th className="w-24 pr-2">Line/row</th><th>Warning</th></tr></thead>
+            <thead>
+              <tr>
+                <th className="w-24 pr-2">Line/row</th>
+                <th>Warning</th>
+              </tr>
+            </thead>
             <tbody>
               {report.warnings.slice(0, warnShown).map((w, i) => (
-                <tr key={`${w.row}-${i}`}><td className="pr-2 tabular-nums">{w.row}</td><td className="pair-text">{w.message}</td></tr>
+                <tr key={`${w.row}-${i}`}>
+                  <td className="pr-2 tabular-nums">{w.row}</td>
+                  <td className="pair-text">{w.message}</td>
+                </tr>
               ))}
             </tbody>
           </table>
-          {report.warnings.length > warnShown && <Button variant="ghost" onClick={() => setWarnShown((s) => s + LIST_PAGE * 5)}>Show more</Button>}
+          {report.warnings.length > warnShown && (
+            <Button variant="ghost" onClick={() => setWarnShown((s) => s + LIST_PAGE * 5)}>
+              Show more
+            </Button>
+          )}
         </details>
       )}
     </section>
@@ -227,7 +291,9 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
   return (
     <div className="rounded-md bg-slate-100 p-2">
       <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="text-lg font-semibold tabular-nums" data-testid={testId}>{value}</dd>
+      <dd className="text-lg font-semibold tabular-nums" data-testid={testId}>
+        {value}
+      </dd>
     </div>
   );
 }

@@ -8,7 +8,17 @@ import { tagsOf } from '../../domain/tags/tag-set';
 import { useInstance, useTagSet } from '../../data/queries';
 
 /** One pair in full. Text is rendered as text (React escapes it); nothing from the data is ever executed. */
-export function PairDetail({ datasetId, idx, onClose, onStep }: { datasetId: string; idx: number; onClose: () => void; onStep: (delta: 1 | -1) => void }) {
+export function PairDetail({
+  datasetId,
+  idx,
+  onClose,
+  onStep,
+}: {
+  datasetId: string;
+  idx: number;
+  onClose: () => void;
+  onStep: (delta: 1 | -1) => void;
+}) {
   const instance = useInstance(datasetId, idx);
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
@@ -27,13 +37,24 @@ export function PairDetail({ datasetId, idx, onClose, onStep }: { datasetId: str
   }, [onClose, onStep]);
   useEffect(() => panel.current?.focus(), [idx]);
   return (
-    <aside ref={panel} tabIndex={-1} aria-label="Pair detail" className="w-[55%] min-w-[24rem] overflow-auto border-l border-slate-200 bg-white p-4 focus:outline-none">
+    <aside
+      ref={panel}
+      tabIndex={-1}
+      aria-label="Pair detail"
+      className="w-[55%] min-w-[24rem] overflow-auto border-l border-slate-200 bg-white p-4 focus:outline-none"
+    >
       <div className="mb-3 flex items-center gap-2">
         <h3 className="font-semibold">Pair {instance.data ? <span className="font-mono text-sm">{instance.data.id}</span> : null}</h3>
         <span className="ml-auto text-xs text-slate-500">↑/↓ or k/j: previous/next · Esc: close</span>
-        <Button variant="ghost" onClick={() => onStep(-1)} aria-label="Previous pair">↑</Button>
-        <Button variant="ghost" onClick={() => onStep(1)} aria-label="Next pair">↓</Button>
-        <Button variant="ghost" onClick={onClose} aria-label="Close pair detail">Close</Button>
+        <Button variant="ghost" onClick={() => onStep(-1)} aria-label="Previous pair">
+          ↑
+        </Button>
+        <Button variant="ghost" onClick={() => onStep(1)} aria-label="Next pair">
+          ↓
+        </Button>
+        <Button variant="ghost" onClick={onClose} aria-label="Close pair detail">
+          Close
+        </Button>
       </div>
       {instance.error && <ErrorMessage title="Could not read the pair" error={instance.error} />}
       {instance.data === null && <p className="text-sm text-slate-600">No pair at position {idx}.</p>}
@@ -49,7 +70,9 @@ function PairBody({ row }: { row: InstanceRow }) {
       <p className="text-xs text-slate-500">Source line/row {row.sourceRow}</p>
       <section>
         <h4 className="mb-1 text-xs font-semibold uppercase text-slate-500">Prompt</h4>
-        <div className="pair-text max-h-64 overflow-auto rounded bg-slate-50 p-2" data-testid="detail-prompt"><ClippedText text={row.prompt} what="The prompt" /></div>
+        <div className="pair-text max-h-64 overflow-auto rounded bg-slate-50 p-2" data-testid="detail-prompt">
+          <ClippedText text={row.prompt} what="The prompt" />
+        </div>
       </section>
       <div className="grid grid-cols-1 gap-3 xl:grid-cols-2">
         <Response title="Response A" model={row.modelA} text={row.responseA} testId="detail-a" />
@@ -57,13 +80,21 @@ function PairBody({ row }: { row: InstanceRow }) {
       </div>
       <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1">
         <dt className="text-slate-500">LM label</dt>
-        <dd data-testid="detail-lm"><LabelBadge label={row.lm} /> {row.lmJudge && <span className="text-xs text-slate-500">by {row.lmJudge}</span>}</dd>
+        <dd data-testid="detail-lm">
+          <LabelBadge label={row.lm} /> {row.lmJudge && <span className="text-xs text-slate-500">by {row.lmJudge}</span>}
+        </dd>
         <dt className="text-slate-500">Human label</dt>
-        <dd data-testid="detail-human"><LabelBadge label={row.human} /></dd>
+        <dd data-testid="detail-human">
+          <LabelBadge label={row.human} />
+        </dd>
         {row.humanVotes && row.humanVotes.length > 0 && (
           <>
             <dt className="text-slate-500">Human votes</dt>
-            <dd className="flex flex-wrap gap-1">{row.humanVotes.map((v, i) => <LabelBadge key={i} label={v} />)}</dd>
+            <dd className="flex flex-wrap gap-1">
+              {row.humanVotes.map((v, i) => (
+                <LabelBadge key={i} label={v} />
+              ))}
+            </dd>
           </>
         )}
       </dl>
@@ -81,14 +112,18 @@ function PairBody({ row }: { row: InstanceRow }) {
         <section>
           <h4 className="mb-1 text-xs font-semibold uppercase text-slate-500">Scores (from the file)</h4>
           <dl className="grid grid-cols-[12rem_1fr] gap-x-3 gap-y-0.5 text-xs">
-            {Object.entries(row.scores).map(([k, v]) => <Entry key={k} name={k} value={String(v)} />)}
+            {Object.entries(row.scores).map(([k, v]) => (
+              <Entry key={k} name={k} value={String(v)} />
+            ))}
           </dl>
         </section>
       )}
       {Object.keys(row.extra).length > 0 && (
         <section>
           <h4 className="mb-1 text-xs font-semibold uppercase text-slate-500">Other fields</h4>
-          <pre className="pair-text max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs"><ClippedText text={JSON.stringify(row.extra, null, 2)} what="This field list" /></pre>
+          <pre className="pair-text max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs">
+            <ClippedText text={JSON.stringify(row.extra, null, 2)} what="This field list" />
+          </pre>
         </section>
       )}
     </div>
@@ -106,7 +141,9 @@ function PairTags({ datasetId, idx }: { datasetId: string; idx: number }) {
       <h4 className="mb-1 text-xs font-semibold uppercase text-slate-500">HyPER tags ({tags.length})</h4>
       <ul className="flex flex-wrap gap-1" aria-label="HyPER tags of this pair">
         {tags.map((t) => (
-          <li key={t} className="rounded bg-indigo-50 px-1.5 py-0.5 font-mono text-xs text-indigo-900">{t}</li>
+          <li key={t} className="rounded bg-indigo-50 px-1.5 py-0.5 font-mono text-xs text-indigo-900">
+            {t}
+          </li>
         ))}
       </ul>
     </section>

@@ -74,4 +74,3 @@ export function useRowPages(datasetId: string, matches: QueryMatches, first: num
   results.forEach((r, k) => r.data?.forEach((row, j) => rows.set((firstPage + k) * PAGE_SIZE + j, row)));
   return rows;
 }
-

@@ -3,15 +3,30 @@ import { TAG_COUNT, TAG_IDS } from '../../domain/tags/tags';
 import { mulberry32 } from '../../domain/random';
 import { parseCountsCsv, parseResultsCsv, PROXY_SCORE_COLUMN } from '../../domain/ppm-lab';
 import {
-  countsCsv, countsTableOf, defaultScoreColumn, fitDataFromProxy, fittedPpmName, formatMetric, parseBudgetList, proxyResultsCsv,
-  resultsColumns, type ProxyRow,
+  countsCsv,
+  countsTableOf,
+  defaultScoreColumn,
+  fitDataFromProxy,
+  fittedPpmName,
+  formatMetric,
+  parseBudgetList,
+  proxyResultsCsv,
+  resultsColumns,
+  type ProxyRow,
 } from './lab-text';
 
 function rows(k: number, seed: number): ProxyRow[] {
   const rand = mulberry32(seed);
   return Array.from({ length: k }, (_, i) => {
     const counts = Int32Array.from({ length: TAG_COUNT }, () => Math.floor(rand() * 50));
-    return { id: `c${String(i).padStart(3, '0')}`, accuracy: 0.7 + rand() * 0.2, trainAccuracy: 0.9 + rand() * 0.1, humanInMix: counts[0]!, mixSize: 600, counts };
+    return {
+      id: `c${String(i).padStart(3, '0')}`,
+      accuracy: 0.7 + rand() * 0.2,
+      trainAccuracy: 0.9 + rand() * 0.1,
+      humanInMix: counts[0]!,
+      mixSize: 600,
+      counts,
+    };
   });
 }
 
@@ -68,7 +83,9 @@ describe('files of a session run', () => {
 describe('naming and choosing a fit', () => {
   const spread = (mean: number) => ({ mean, std: 0, folds: [mean] });
   it('names the kind, the score and the CV Spearman', () => {
-    expect(fittedPpmName({ kind: 'linear', cv: { spearman: spread(0.9134), rmse: spread(0.01) } }, 'Overall')).toBe('Fitted linear PPM (Overall, CV ρ 0.91)');
+    expect(fittedPpmName({ kind: 'linear', cv: { spearman: spread(0.9134), rmse: spread(0.01) } }, 'Overall')).toBe(
+      'Fitted linear PPM (Overall, CV ρ 0.91)',
+    );
     expect(fittedPpmName({ kind: 'quadratic', cv: { spearman: spread(Number.NaN), rmse: spread(0.01) } }, PROXY_SCORE_COLUMN)).toBe(
       'Fitted quadratic PPM (proxy_accuracy, CV ρ n/a)',
     );

@@ -3,7 +3,15 @@
 import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../../domain/tags/tags';
 import { CsvReader } from '../../domain/formats/csv-reader';
 import {
-  CANDIDATE_ID_COLUMN, countsCsvHeader, countsCsvLine, csvField, ID_COLUMNS, PROXY_SCORE_COLUMN, type CountsTable, type FitData, type FitResult,
+  CANDIDATE_ID_COLUMN,
+  countsCsvHeader,
+  countsCsvLine,
+  csvField,
+  ID_COLUMNS,
+  PROXY_SCORE_COLUMN,
+  type CountsTable,
+  type FitData,
+  type FitResult,
 } from '../../domain/ppm-lab';
 
 /** Parses a budget list such as "0.1, 0.25, 50%" into fractions of the pool. */

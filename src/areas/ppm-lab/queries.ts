@@ -7,8 +7,6 @@ import { openDb } from '../../storage/db';
 import { putPpm } from '../../storage/routing-repo';
 import { ppmLabWorker } from '../../workers/ppm-lab-client';
 
-
-
 /** The candidate pool a gold share and seed leave (read in the worker: it scans every pair's labels). */
 export function usePoolSummary(datasetId: string, tagSetAt: number, goldShare: number, seed: number) {
   return useQuery({
@@ -18,7 +16,6 @@ export function usePoolSummary(datasetId: string, tagSetAt: number, goldShare: n
     placeholderData: (prev) => prev,
   });
 }
-
 
 /** Stores a fitted PPM beside the built-in ones; the Route area's list (keys.ppms) shows it at once. */
 export function useInstallPpm() {

@@ -9,7 +9,15 @@ import { useProjects } from '../../data/queries';
 import { useBackupProject, useOpenPack, useProjectMutations, useRestoreBackup } from './queries';
 
 /** The list of projects: create, open, rename, delete (with confirmation). */
-export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (id: string) => void; onOpenArea: (id: string, area: Area) => void; onRestoreDemo: () => void }) {
+export function ProjectsPage({
+  onOpen,
+  onOpenArea,
+  onRestoreDemo,
+}: {
+  onOpen: (id: string) => void;
+  onOpenArea: (id: string, area: Area) => void;
+  onRestoreDemo: () => void;
+}) {
   const projects = useProjects();
   const { create, rename, remove } = useProjectMutations();
   const openPack = useOpenPack();
@@ -21,14 +29,21 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate(name, { onSuccess: (p) => { setName(''); onOpen(p.id); } });
+    create.mutate(name, {
+      onSuccess: (p) => {
+        setName('');
+        onOpen(p.id);
+      },
+    });
   };
 
   return (
     <div className="mx-auto max-w-3xl p-6">
       <h1 className="mb-4 text-2xl font-semibold">Projects</h1>
       <form onSubmit={submit} className="mb-6 flex gap-2">
-        <label className="sr-only" htmlFor="new-project-name">New project name</label>
+        <label className="sr-only" htmlFor="new-project-name">
+          New project name
+        </label>
         <input
           id="new-project-name"
           value={name}
@@ -36,7 +51,9 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
           placeholder="New project name"
           className="flex-1 rounded-md border border-slate-300 px-3 py-1.5 text-sm"
         />
-        <Button type="submit" variant="primary" disabled={create.isPending}>Create project</Button>
+        <Button type="submit" variant="primary" disabled={create.isPending}>
+          Create project
+        </Button>
       </form>
       <label className="mb-4 block text-sm text-slate-700">
         Open an annotation pack you were sent (.json)
@@ -67,11 +84,16 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
           }}
         />
       </label>
-      {restore.isPending && <p role="status" className="mb-2 text-sm text-slate-600">Restoring the backup…</p>}
+      {restore.isPending && (
+        <p role="status" className="mb-2 text-sm text-slate-600">
+          Restoring the backup…
+        </p>
+      )}
       {restore.error && <ErrorMessage title="Could not restore the backup" error={restore.error} />}
       {restore.data && (
         <p role="status" data-testid="restore-done" className="mb-2 rounded-md bg-emerald-50 p-2 text-sm text-emerald-900">
-          Restored “<Name text={restore.data.name} />”: {restore.data.pairs.toLocaleString('en-US')} pairs, {restore.data.annotations.toLocaleString('en-US')} annotations
+          Restored “<Name text={restore.data.name} />
+          ”: {restore.data.pairs.toLocaleString('en-US')} pairs, {restore.data.annotations.toLocaleString('en-US')} annotations
           {restore.data.copy ? ' (the project was still here, so the backup is a copy beside it)' : ''}.
         </p>
       )}
@@ -89,7 +111,9 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
                   rename.mutate(editing, { onSuccess: () => setEditing(null) });
                 }}
               >
-                <label className="sr-only" htmlFor={`rename-${p.id}`}>Project name</label>
+                <label className="sr-only" htmlFor={`rename-${p.id}`}>
+                  Project name
+                </label>
                 <input
                   id={`rename-${p.id}`}
                   autoFocus
@@ -98,7 +122,9 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
                   onKeyDown={(e) => e.key === 'Escape' && setEditing(null)}
                   className="flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
                 />
-                <Button type="submit" variant="primary">Save</Button>
+                <Button type="submit" variant="primary">
+                  Save
+                </Button>
                 <Button onClick={() => setEditing(null)}>Cancel</Button>
               </form>
             ) : (
@@ -108,9 +134,21 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
                 </button>
                 {p.isDemo && <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">Demo data</span>}
                 <span className="text-xs text-slate-500">{new Date(p.updatedAt).toLocaleString()}</span>
-                <Button variant="ghost" aria-label={`Back up ${p.name}`} disabled={backup.isPending} onClick={() => backup.mutate(p.id)} title="Download the whole project (data, tags, plans, annotations) as one file that restores it">Back up</Button>
-                <Button variant="ghost" aria-label={`Rename ${p.name}`} onClick={() => setEditing({ id: p.id, name: p.name })}>Rename</Button>
-                <Button variant="ghost" aria-label={`Delete ${p.name}`} onClick={() => setDeleting(p)}>Delete</Button>
+                <Button
+                  variant="ghost"
+                  aria-label={`Back up ${p.name}`}
+                  disabled={backup.isPending}
+                  onClick={() => backup.mutate(p.id)}
+                  title="Download the whole project (data, tags, plans, annotations) as one file that restores it"
+                >
+                  Back up
+                </Button>
+                <Button variant="ghost" aria-label={`Rename ${p.name}`} onClick={() => setEditing({ id: p.id, name: p.name })}>
+                  Rename
+                </Button>
+                <Button variant="ghost" aria-label={`Delete ${p.name}`} onClick={() => setDeleting(p)}>
+                  Delete
+                </Button>
               </>
             )}
           </li>
@@ -118,13 +156,17 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
         {projects.data?.length === 0 && (
           <li className="p-4 text-sm text-slate-600">
             No projects yet. Create one above, or{' '}
-            <button type="button" className="text-indigo-700 underline" onClick={onRestoreDemo}>restore the demo project</button>.
+            <button type="button" className="text-indigo-700 underline" onClick={onRestoreDemo}>
+              restore the demo project
+            </button>
+            .
           </li>
         )}
       </ul>
       {backup.error && <ErrorMessage title="Could not back up the project" error={backup.error} />}
       <p className="mt-2 text-xs text-slate-500">
-        Projects live in this browser's storage. A backup (one .zip per project) keeps them safe from a cleared browser or a full disk, and restores them here or in another browser.
+        Projects live in this browser's storage. A backup (one .zip per project) keeps them safe from a cleared browser or a full disk, and
+        restores them here or in another browser.
       </p>
       {rename.error && <ErrorMessage title="Could not rename the project" error={rename.error} />}
       {remove.error && <ErrorMessage title="Could not delete the project" error={remove.error} />}
@@ -136,7 +178,8 @@ export function ProjectsPage({ onOpen, onOpenArea, onRestoreDemo }: { onOpen: (i
         onClose={() => setDeleting(null)}
         onConfirm={(p) => remove.mutate(p.id)}
       >
-        “<Name text={deleting?.name ?? ''} />” and all its datasets will be removed from this browser. This cannot be undone, except from a backup: use “Back up” first if you may need it again.
+        “<Name text={deleting?.name ?? ''} />” and all its datasets will be removed from this browser. This cannot be undone, except from a
+        backup: use “Back up” first if you may need it again.
       </ConfirmFor>
     </div>
   );

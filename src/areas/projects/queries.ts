@@ -12,8 +12,6 @@ import { createProject, deleteProject, renameProject } from '../../storage/proje
 
 const projectKeys = keys.projects;
 
-
-
 export function useProjectMutations() {
   const qc = useQueryClient();
   const invalidate = () => announce(qc, [projectKeys.all]);

@@ -33,7 +33,8 @@ export function useUploadPpm() {
       try {
         readPpmInfo(bytes);
       } catch (e) {
-        if (isPpmError(e)) throw new HyperError(`ppm-${e.code}`, `${file.name} is not a PPM this app can use: ${e.message}. Nothing was stored.`);
+        if (isPpmError(e))
+          throw new HyperError(`ppm-${e.code}`, `${file.name} is not a PPM this app can use: ${e.message}. Nothing was stored.`);
         throw e;
       }
       const hash = await sha256Hex(bytes);
@@ -87,7 +88,8 @@ export function useRoute(session: string, spec: StrategySpec, enabled: boolean) 
     queryFn: ({ signal }) => routingWorker().request({ type: 'route', session, spec }, { signal }),
     // While the slider moves, the last result of the same session and strategy stays (dimmed); after a switch of
     // PPM or strategy nothing old is shown beside the new settings.
-    placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === session && prevQuery.queryKey[2] === spec.strategy ? prev : undefined),
+    placeholderData: (prev, prevQuery) =>
+      prevQuery?.queryKey[1] === session && prevQuery.queryKey[2] === spec.strategy ? prev : undefined,
   });
 }
 

@@ -14,7 +14,17 @@ import type { PlanRow } from '../../storage/db';
 import type { BackendChoice, CurvePoint, RouteOutcome } from '../../workers/routing-protocol';
 import { BudgetChart } from './budget-chart';
 import { useCurrentPlan, useDatasets, usePlanLabelCounts, usePlans, usePpms, useTagSet } from '../../data/queries';
-import { routingSessionKey, useBudgetCurve, useExplain, useLockPlan, usePreparedRouting, useRoute, useRemovePpm, useSetActivePlan, useUploadPpm } from './queries';
+import {
+  routingSessionKey,
+  useBudgetCurve,
+  useExplain,
+  useLockPlan,
+  usePreparedRouting,
+  useRoute,
+  useRemovePpm,
+  useSetActivePlan,
+  useUploadPpm,
+} from './queries';
 import { useRouteSettings } from './route-settings';
 
 const STRATEGY_TEXT: Record<StrategyName, string> = {
@@ -36,14 +46,38 @@ export function RouteArea({ projectId }: { projectId: string }) {
   if (!tagSet.data) {
     return (
       <p className="p-6 text-sm text-slate-700">
-        Routing needs the dataset's tags. <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'tags' })}>Compute tags</a> first.
+        Routing needs the dataset's tags.{' '}
+        <a className="text-indigo-700 underline" href={routeHref({ page: 'project', projectId, area: 'tags' })}>
+          Compute tags
+        </a>{' '}
+        first.
       </p>
     );
   }
-  return <RoutePanel projectId={projectId} datasetId={dataset.id} datasetName={dataset.name} n={tagSet.data.n} tagSetAt={tagSet.data.createdAt} />;
+  return (
+    <RoutePanel
+      projectId={projectId}
+      datasetId={dataset.id}
+      datasetName={dataset.name}
+      n={tagSet.data.n}
+      tagSetAt={tagSet.data.createdAt}
+    />
+  );
 }
 
-function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projectId: string; datasetId: string; datasetName: string; n: number; tagSetAt: number }) {
+function RoutePanel({
+  projectId,
+  datasetId,
+  datasetName,
+  n,
+  tagSetAt,
+}: {
+  projectId: string;
+  datasetId: string;
+  datasetName: string;
+  n: number;
+  tagSetAt: number;
+}) {
   const ppms = usePpms();
   const upload = useUploadPpm();
   const remove = useRemovePpm();
@@ -82,26 +116,47 @@ function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projec
     <div className="mx-auto max-w-6xl space-y-5 p-6 text-sm">
       <div className="flex flex-wrap items-center gap-3">
         <h2 className="text-lg font-semibold">Route</h2>
-        <span className="text-slate-500"><Name text={datasetName} /> · {n.toLocaleString('en-US')} pairs</span>
+        <span className="text-slate-500">
+          <Name text={datasetName} /> · {n.toLocaleString('en-US')} pairs
+        </span>
       </div>
       <section aria-label="Performance prediction model" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
         <div className="flex flex-wrap items-end gap-3">
           <label className="flex flex-col gap-1">
             <span className="text-xs text-slate-600">PPM</span>
-            <select aria-label="PPM" value={ppmHash ?? ''} onChange={(e) => s.set({ ppmHash: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1">
+            <select
+              aria-label="PPM"
+              value={ppmHash ?? ''}
+              onChange={(e) => s.set({ ppmHash: e.target.value })}
+              className="rounded-md border border-slate-300 px-2 py-1"
+            >
               {ppms.data?.map((p) => (
-                <option key={p.hash} value={p.hash}>{stripBidiControls(p.name)}{p.builtIn ? ' (built in)' : ''}</option>
+                <option key={p.hash} value={p.hash}>
+                  {stripBidiControls(p.name)}
+                  {p.builtIn ? ' (built in)' : ''}
+                </option>
               ))}
             </select>
           </label>
           <label className="flex flex-col gap-1">
             <span className="text-xs text-slate-600">Runs on</span>
-            <select aria-label="Backend" value={s.backend} onChange={(e) => s.set({ backend: e.target.value as BackendChoice })} className="rounded-md border border-slate-300 px-2 py-1">
-              {(Object.keys(BACKEND_TEXT) as BackendChoice[]).map((k) => <option key={k} value={k}>{BACKEND_TEXT[k]}</option>)}
+            <select
+              aria-label="Backend"
+              value={s.backend}
+              onChange={(e) => s.set({ backend: e.target.value as BackendChoice })}
+              className="rounded-md border border-slate-300 px-2 py-1"
+            >
+              {(Object.keys(BACKEND_TEXT) as BackendChoice[]).map((k) => (
+                <option key={k} value={k}>
+                  {BACKEND_TEXT[k]}
+                </option>
+              ))}
             </select>
           </label>
           {ppmHash && ppms.data?.find((p) => p.hash === ppmHash && !p.builtIn) && (
-            <Button variant="ghost" onClick={() => setRemoving(ppmHash)} aria-label="Remove this PPM">Remove</Button>
+            <Button variant="ghost" onClick={() => setRemoving(ppmHash)} aria-label="Remove this PPM">
+              Remove
+            </Button>
           )}
           <label className="flex flex-col gap-1">
             <span className="text-xs text-slate-600">Upload a PPM (.onnx)</span>
@@ -118,7 +173,11 @@ function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projec
           </label>
         </div>
         {ppms.error && <ErrorMessage title="Could not load the built-in PPMs" error={ppms.error} />}
-        {upload.isPending && <p className="text-slate-500" role="status">Checking the PPM file…</p>}
+        {upload.isPending && (
+          <p className="text-slate-500" role="status">
+            Checking the PPM file…
+          </p>
+        )}
         {upload.error && <ErrorMessage title="The PPM was not stored" error={upload.error} />}
         {remove.error && <ErrorMessage title="Could not remove the PPM" error={remove.error} />}
         <ConfirmFor
@@ -135,10 +194,16 @@ function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projec
         {prepared.isFetching && <p className="text-slate-500">Loading the PPM and the tags…</p>}
         {prepared.data && (
           <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-0.5" data-testid="ppm-summary">
-            <dt className="text-slate-500">Kind</dt><dd>{prepared.data.ppm.kind}, {prepared.data.ppm.featureCount} features</dd>
-            <dt className="text-slate-500">Output</dt><dd>{prepared.data.ppm.output}</dd>
-            <dt className="text-slate-500">Source</dt><dd>{prepared.data.ppm.source}</dd>
-            <dt className="text-slate-500">Runs on</dt><dd data-testid="ppm-backend">{prepared.data.ppm.backend}</dd>
+            <dt className="text-slate-500">Kind</dt>
+            <dd>
+              {prepared.data.ppm.kind}, {prepared.data.ppm.featureCount} features
+            </dd>
+            <dt className="text-slate-500">Output</dt>
+            <dd>{prepared.data.ppm.output}</dd>
+            <dt className="text-slate-500">Source</dt>
+            <dd>{prepared.data.ppm.source}</dd>
+            <dt className="text-slate-500">Runs on</dt>
+            <dd data-testid="ppm-backend">{prepared.data.ppm.backend}</dd>
             <dt className="text-slate-500">Missing in the data</dt>
             <dd>
               {prepared.data.ppm.missingInData.length === 0
@@ -159,36 +224,99 @@ function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projec
           <div className="flex flex-wrap items-end gap-4">
             <label className="flex flex-col gap-1">
               <span className="text-xs text-slate-600">Strategy</span>
-              <select aria-label="Strategy" value={s.strategy} onChange={(e) => s.set({ strategy: e.target.value as StrategyName })} className="rounded-md border border-slate-300 px-2 py-1">
-                {(Object.keys(STRATEGY_TEXT) as StrategyName[]).map((k) => <option key={k} value={k}>{STRATEGY_TEXT[k]}</option>)}
+              <select
+                aria-label="Strategy"
+                value={s.strategy}
+                onChange={(e) => s.set({ strategy: e.target.value as StrategyName })}
+                className="rounded-md border border-slate-300 px-2 py-1"
+              >
+                {(Object.keys(STRATEGY_TEXT) as StrategyName[]).map((k) => (
+                  <option key={k} value={k}>
+                    {STRATEGY_TEXT[k]}
+                  </option>
+                ))}
               </select>
             </label>
-            <NumberField label="Candidates (K)" value={s.candidates} min={1} max={5000} integer onChange={(candidates) => s.set({ candidates })} />
+            <NumberField
+              label="Candidates (K)"
+              value={s.candidates}
+              min={1}
+              max={5000}
+              integer
+              onChange={(candidates) => s.set({ candidates })}
+            />
             <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} integer onChange={(seed) => s.set({ seed })} />
-            <label className="flex items-center gap-1"><input type="checkbox" checked={s.refine} onChange={(e) => s.set({ refine: e.target.checked })} /> Refine with local search</label>
+            <label className="flex items-center gap-1">
+              <input type="checkbox" checked={s.refine} onChange={(e) => s.set({ refine: e.target.checked })} /> Refine with local search
+            </label>
           </div>
           <div className="flex flex-wrap items-end gap-4">
             <label className="flex min-w-[20rem] flex-1 flex-col gap-1">
               <span className="text-xs text-slate-600">
-                Human budget{s.strategy === 'best' ? ' (at most)' : ''}: {count.toLocaleString('en-US')} pairs ({((count / Math.max(1, n)) * 100).toFixed(1)}%)
+                Human budget{s.strategy === 'best' ? ' (at most)' : ''}: {count.toLocaleString('en-US')} pairs (
+                {((count / Math.max(1, n)) * 100).toFixed(1)}%)
               </span>
-              <input type="range" aria-label="Human budget" min={0} max={routable} step={1} value={count} disabled={budgetFree} onChange={(e) => s.set({ budgetCount: Number(e.target.value), budgetKind: 'count' })} />
+              <input
+                type="range"
+                aria-label="Human budget"
+                min={0}
+                max={routable}
+                step={1}
+                value={count}
+                disabled={budgetFree}
+                onChange={(e) => s.set({ budgetCount: Number(e.target.value), budgetKind: 'count' })}
+              />
             </label>
-            <NumberField label="Budget (pairs)" value={count} min={0} max={routable} integer onChange={(v) => s.set({ budgetCount: v, budgetKind: 'count' })} />
-            <NumberField label="Budget (%)" value={Math.round((count / Math.max(1, n)) * 1000) / 10} min={0} max={Math.floor((routable / Math.max(1, n)) * 1000) / 10} step={0.1} onChange={(v) => s.set({ budgetCount: Math.min(routable, Math.round((v / 100) * n)), budgetKind: 'fraction' })} />
-            <NumberField label="Cost per human label" value={s.costHuman} min={0} max={1e6} step={0.01} onChange={(costHuman) => s.set({ costHuman })} />
-            <NumberField label="Cost per LM label" value={s.costLm} min={0} max={1e6} step={0.001} onChange={(costLm) => s.set({ costLm })} />
+            <NumberField
+              label="Budget (pairs)"
+              value={count}
+              min={0}
+              max={routable}
+              integer
+              onChange={(v) => s.set({ budgetCount: v, budgetKind: 'count' })}
+            />
+            <NumberField
+              label="Budget (%)"
+              value={Math.round((count / Math.max(1, n)) * 1000) / 10}
+              min={0}
+              max={Math.floor((routable / Math.max(1, n)) * 1000) / 10}
+              step={0.1}
+              onChange={(v) => s.set({ budgetCount: Math.min(routable, Math.round((v / 100) * n)), budgetKind: 'fraction' })}
+            />
+            <NumberField
+              label="Cost per human label"
+              value={s.costHuman}
+              min={0}
+              max={1e6}
+              step={0.01}
+              onChange={(costHuman) => s.set({ costHuman })}
+            />
+            <NumberField
+              label="Cost per LM label"
+              value={s.costLm}
+              min={0}
+              max={1e6}
+              step={0.001}
+              onChange={(costLm) => s.set({ costLm })}
+            />
             <NumberField
               label="Total money"
               value={Math.round(count * s.costHuman + (n - count) * s.costLm)}
               min={0}
               max={1e12}
-              onChange={(total) => s.set({ budgetCount: resolveBudget({ kind: 'money', value: total, n, costHuman: s.costHuman, costLm: s.costLm }), budgetKind: 'money' })}
+              onChange={(total) =>
+                s.set({
+                  budgetCount: resolveBudget({ kind: 'money', value: total, n, costHuman: s.costHuman, costLm: s.costLm }),
+                  budgetKind: 'money',
+                })
+              }
             />
           </div>
           {routable < n && prepared.data && (
             <p className="text-slate-600" data-testid="route-excluded">
-              {(n - routable).toLocaleString('en-US')} pairs are never routed: {prepared.data.excluded.empty} with an empty response, {prepared.data.excluded.identical} with identical responses (they carry no preference; Export leaves them out too). At most {routable.toLocaleString('en-US')} pairs can go to humans.
+              {(n - routable).toLocaleString('en-US')} pairs are never routed: {prepared.data.excluded.empty} with an empty response,{' '}
+              {prepared.data.excluded.identical} with identical responses (they carry no preference; Export leaves them out too). At most{' '}
+              {routable.toLocaleString('en-US')} pairs can go to humans.
             </p>
           )}
           <BudgetChart
@@ -196,13 +324,23 @@ function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projec
             points={curve.data?.points ?? []}
             allLm={prepared.data.allLm}
             allHuman={prepared.data.allHuman}
-            current={{ budget: humanCount, predicted: outcome && !route.isPlaceholderData && (budgetFree || s.strategy === 'best' || outcome.plan.humanIdx.length === count) ? (outcome.plan.refinement?.startPredicted ?? outcome.plan.predicted) : (interpolated ?? prepared.data.allLm) }}
+            current={{
+              budget: humanCount,
+              predicted:
+                outcome && !route.isPlaceholderData && (budgetFree || s.strategy === 'best' || outcome.plan.humanIdx.length === count)
+                  ? (outcome.plan.refinement?.startPredicted ?? outcome.plan.predicted)
+                  : (interpolated ?? prepared.data.allLm),
+            }}
             loading={curve.isFetching}
             ms={curve.data?.ms}
           />
           {curve.error && <ErrorMessage title="Could not compute the budget curve" error={curve.error} />}
           {route.error && <ErrorMessage title="Routing failed" error={route.error} />}
-          {route.isPending && route.fetchStatus === 'fetching' && <p className="text-slate-500" role="status" data-testid="route-computing">Routing…</p>}
+          {route.isPending && route.fetchStatus === 'fetching' && (
+            <p className="text-slate-500" role="status" data-testid="route-computing">
+              Routing…
+            </p>
+          )}
           {outcome && <Outcome outcome={outcome} allLm={prepared.data.allLm} cost={cost} stale={route.isFetching} />}
           <div className="flex items-center gap-3">
             <Button
@@ -213,10 +351,22 @@ function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projec
                 ppmHash &&
                 lock.mutate({
                   ...outcome.plan,
-                  budget: planBudget(askedBudget(s.budgetKind, budgetFree ? outcome.plan.humanIdx.length : settled, n, s.costHuman, s.costLm), outcome.plan.humanIdx.length),
-                  projectId, datasetId, ppmHash, ppmName: prepared.data.ppm.name,
-                  ppm: { kind: prepared.data.ppm.kind, output: prepared.data.ppm.output, source: prepared.data.ppm.source, missingInData: [...prepared.data.ppm.missingInData] },
-                  backend: prepared.data.ppm.backend, featureSetCreatedAt: tagSetAt,
+                  budget: planBudget(
+                    askedBudget(s.budgetKind, budgetFree ? outcome.plan.humanIdx.length : settled, n, s.costHuman, s.costLm),
+                    outcome.plan.humanIdx.length,
+                  ),
+                  projectId,
+                  datasetId,
+                  ppmHash,
+                  ppmName: prepared.data.ppm.name,
+                  ppm: {
+                    kind: prepared.data.ppm.kind,
+                    output: prepared.data.ppm.output,
+                    source: prepared.data.ppm.source,
+                    missingInData: [...prepared.data.ppm.missingInData],
+                  },
+                  backend: prepared.data.ppm.backend,
+                  featureSetCreatedAt: tagSetAt,
                 })
               }
             >
@@ -227,15 +377,19 @@ function RoutePanel({ projectId, datasetId, datasetName, n, tagSetAt }: { projec
           {current && (
             <div className="flex flex-wrap items-center gap-3 rounded-md bg-emerald-50 p-2 text-emerald-900">
               <p role="status" data-testid="current-plan">
-                Plan v{current.version} in use for Annotate and Export (locked {new Date(current.createdAt).toLocaleString()}): {current.strategy}{current.seed === null ? '' : `, seed ${current.seed}`}, predicted{' '}
-                {formatScore(current.predicted)}. Human queue: {current.humanIdx.length.toLocaleString('en-US')} pairs.
+                Plan v{current.version} in use for Annotate and Export (locked {new Date(current.createdAt).toLocaleString()}):{' '}
+                {current.strategy}
+                {current.seed === null ? '' : `, seed ${current.seed}`}, predicted {formatScore(current.predicted)}. Human queue:{' '}
+                {current.humanIdx.length.toLocaleString('en-US')} pairs.
               </p>
               <Button onClick={() => void downloadPlan(current)}>Download plan (JSON)</Button>
             </div>
           )}
         </section>
       )}
-      {plans.data && plans.data.length > 0 && prepared.data && <PlanHistory projectId={projectId} plans={plans.data} activeId={current?.id} />}
+      {plans.data && plans.data.length > 0 && prepared.data && (
+        <PlanHistory projectId={projectId} plans={plans.data} activeId={current?.id} />
+      )}
       {prepared.data && <TagGains gains={prepared.data.tagGains} />}
       {prepared.data && <Explain session={session} n={n} chosen={outcome?.plan.humanIdx} />}
     </div>
@@ -248,13 +402,24 @@ function PlanHistory({ projectId, plans, activeId }: { projectId: string; plans:
   const pick = useSetActivePlan(projectId);
   return (
     <section aria-labelledby="plan-history-title" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h3 id="plan-history-title" className="mb-1 font-semibold">Plan history</h3>
+      <h3 id="plan-history-title" className="mb-1 font-semibold">
+        Plan history
+      </h3>
       <p className="mb-2 text-slate-600">
-        Locking a plan never deletes one, and no annotation is lost by re-routing: Export keeps every human label of the dataset, whatever plan it was made under, unless you restrict it to one plan there.
+        Locking a plan never deletes one, and no annotation is lost by re-routing: Export keeps every human label of the dataset, whatever
+        plan it was made under, unless you restrict it to one plan there.
       </p>
       <table className="w-full" aria-label="Plan history">
         <thead className="text-left text-xs uppercase text-slate-500">
-          <tr><th>Version</th><th>Locked</th><th>Strategy</th><th>PPM</th><th className="text-right">Routed</th><th className="text-right">Labels made</th><th /></tr>
+          <tr>
+            <th>Version</th>
+            <th>Locked</th>
+            <th>Strategy</th>
+            <th>PPM</th>
+            <th className="text-right">Routed</th>
+            <th className="text-right">Labels made</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {plans.map((p) => {
@@ -265,18 +430,30 @@ function PlanHistory({ projectId, plans, activeId }: { projectId: string; plans:
                 <td>v{p.version}</td>
                 <td className="text-xs">{new Date(p.createdAt).toLocaleString()}</td>
                 <td className="font-mono text-xs">{p.strategy}</td>
-                <td className="text-xs"><Name text={p.ppmName} /></td>
+                <td className="text-xs">
+                  <Name text={p.ppmName} />
+                </td>
                 <td className="text-right tabular-nums">{p.budget.count.toLocaleString('en-US')}</td>
                 <td className="text-right tabular-nums" data-testid={`plan-labels-${p.version}`}>
-                  {(c?.labels ?? 0).toLocaleString('en-US')}{c && c.annotators > 1 ? ` (${c.annotators} annotators)` : ''}
+                  {(c?.labels ?? 0).toLocaleString('en-US')}
+                  {c && c.annotators > 1 ? ` (${c.annotators} annotators)` : ''}
                 </td>
                 <td className="space-x-2 text-right">
                   {active ? (
                     <span className="text-xs font-semibold text-emerald-800">in use</span>
                   ) : (
-                    <Button variant="ghost" disabled={pick.isPending} onClick={() => pick.mutate(p.id)} aria-label={`Use plan v${p.version} for Annotate and Export`}>Use</Button>
+                    <Button
+                      variant="ghost"
+                      disabled={pick.isPending}
+                      onClick={() => pick.mutate(p.id)}
+                      aria-label={`Use plan v${p.version} for Annotate and Export`}
+                    >
+                      Use
+                    </Button>
                   )}
-                  <Button variant="ghost" onClick={() => void downloadPlan(p)} aria-label={`Download plan v${p.version}`}>JSON</Button>
+                  <Button variant="ghost" onClick={() => void downloadPlan(p)} aria-label={`Download plan v${p.version}`}>
+                    JSON
+                  </Button>
                 </td>
               </tr>
             );
@@ -315,17 +492,40 @@ function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm
   // The strategy's own prediction; a refined plan's is shown on its own line.
   const predicted = refinement?.startPredicted ?? plan.predicted;
   return (
-    <div className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`} data-testid="route-outcome" aria-busy={stale} data-ms={outcome.ms} data-budget={plan.humanIdx.length} data-strategy={outcome.spec.strategy} data-seed={plan.seed ?? ''} data-candidates={outcome.evaluated}>
-      {stale && <p className="text-xs text-slate-500" role="status">Updating…</p>}
+    <div
+      className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`}
+      data-testid="route-outcome"
+      aria-busy={stale}
+      data-ms={outcome.ms}
+      data-budget={plan.humanIdx.length}
+      data-strategy={outcome.spec.strategy}
+      data-seed={plan.seed ?? ''}
+      data-candidates={outcome.evaluated}
+    >
+      {stale && (
+        <p className="text-xs text-slate-500" role="status">
+          Updating…
+        </p>
+      )}
       <p>
-        <strong>{plan.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted <strong data-testid="predicted" data-value={predicted}>{formatScore(predicted)}</strong>{' '}
-        ({predicted - allLm >= 0 ? '+' : ''}{formatScore(predicted - allLm)} over all-LM) · {outcome.evaluated.toLocaleString('en-US')} {outcome.evaluated === 1 ? 'candidate' : 'candidates'} evaluated · cost{' '}
-        {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
+        <strong>{plan.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted{' '}
+        <strong data-testid="predicted" data-value={predicted}>
+          {formatScore(predicted)}
+        </strong>{' '}
+        ({predicted - allLm >= 0 ? '+' : ''}
+        {formatScore(predicted - allLm)} over all-LM) · {outcome.evaluated.toLocaleString('en-US')}{' '}
+        {outcome.evaluated === 1 ? 'candidate' : 'candidates'} evaluated · cost {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
       </p>
-      {outcome.outsideFitRange && <p className="mt-1 text-amber-800" data-testid="outcome-extrapolation">{outcome.outsideFitRange}.</p>}
+      {outcome.outsideFitRange && (
+        <p className="mt-1 text-amber-800" data-testid="outcome-extrapolation">
+          {outcome.outsideFitRange}.
+        </p>
+      )}
       {refinement && (
         <p className="mt-1 text-slate-700">
-          Local search (beyond the paper): {refinement.swapsAccepted} swaps, predicted {formatScore(plan.predicted)} ({(refinement.improvement >= 0 ? '+' : '') + refinement.improvement.toPrecision(3)}){refinement.localOptimum ? ', a swap-local optimum' : ''}.
+          Local search (beyond the paper): {refinement.swapsAccepted} swaps, predicted {formatScore(plan.predicted)} (
+          {(refinement.improvement >= 0 ? '+' : '') + refinement.improvement.toPrecision(3)})
+          {refinement.localOptimum ? ', a swap-local optimum' : ''}.
         </p>
       )}
     </div>
@@ -338,17 +538,36 @@ function TagGains({ gains }: { gains: { tag: string; gain: number; carriers: num
   const shown = all ? sorted : sorted.slice(0, 12);
   return (
     <section aria-labelledby="gains-title" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h3 id="gains-title" className="mb-2 font-semibold">Gain per tag (this PPM on this dataset)</h3>
-      <p className="mb-2 text-slate-600">Average predicted gain per instance when up to 100 random instances carrying the tag go to humans (the analogue of the paper's Table 13).</p>
+      <h3 id="gains-title" className="mb-2 font-semibold">
+        Gain per tag (this PPM on this dataset)
+      </h3>
+      <p className="mb-2 text-slate-600">
+        Average predicted gain per instance when up to 100 random instances carrying the tag go to humans (the analogue of the paper's Table
+        13).
+      </p>
       <table className="w-full" aria-label="Gain per tag">
-        <thead className="text-left text-xs uppercase text-slate-500"><tr><th>Tag</th><th className="text-right">Gain per instance</th><th className="text-right">Pairs with it</th></tr></thead>
+        <thead className="text-left text-xs uppercase text-slate-500">
+          <tr>
+            <th>Tag</th>
+            <th className="text-right">Gain per instance</th>
+            <th className="text-right">Pairs with it</th>
+          </tr>
+        </thead>
         <tbody>
           {shown.map((g) => (
-            <tr key={g.tag} className="border-t border-slate-100"><td className="font-mono text-xs">{g.tag}</td><td className="text-right tabular-nums" data-value={g.gain}>{g.gain.toExponential(3)}</td><td className="text-right tabular-nums">{g.carriers.toLocaleString('en-US')}</td></tr>
+            <tr key={g.tag} className="border-t border-slate-100">
+              <td className="font-mono text-xs">{g.tag}</td>
+              <td className="text-right tabular-nums" data-value={g.gain}>
+                {g.gain.toExponential(3)}
+              </td>
+              <td className="text-right tabular-nums">{g.carriers.toLocaleString('en-US')}</td>
+            </tr>
           ))}
         </tbody>
       </table>
-      <Button variant="ghost" onClick={() => setAll(!all)}>{all ? 'Show fewer' : `Show all ${gains.length}`}</Button>
+      <Button variant="ghost" onClick={() => setAll(!all)}>
+        {all ? 'Show fewer' : `Show all ${gains.length}`}
+      </Button>
     </section>
   );
 }
@@ -362,13 +581,31 @@ function Explain({ session, n, chosen }: { session: string; n: number; chosen: U
   const excluded = explain.data?.excluded ?? null;
   return (
     <section aria-labelledby="explain-title" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h3 id="explain-title" className="mb-2 font-semibold">Why this pair?</h3>
-      <label className="flex items-center gap-2">Pair number <input aria-label="Explain pair number" aria-invalid={!valid} value={text} onChange={(e) => setText(e.target.value)} className="w-28 rounded-md border border-slate-300 px-2 py-1 aria-[invalid=true]:border-red-500" /></label>
-      {!valid && <p role="alert" className="mt-1 text-red-700">Enter a pair number from 1 to {n.toLocaleString('en-US')}.</p>}
+      <h3 id="explain-title" className="mb-2 font-semibold">
+        Why this pair?
+      </h3>
+      <label className="flex items-center gap-2">
+        Pair number{' '}
+        <input
+          aria-label="Explain pair number"
+          aria-invalid={!valid}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          className="w-28 rounded-md border border-slate-300 px-2 py-1 aria-[invalid=true]:border-red-500"
+        />
+      </label>
+      {!valid && (
+        <p role="alert" className="mt-1 text-red-700">
+          Enter a pair number from 1 to {n.toLocaleString('en-US')}.
+        </p>
+      )}
       {valid && explain.isFetching && !explain.data && <p className="mt-1 text-slate-500">Computing…</p>}
       {valid && explain.error && <ErrorMessage title="Could not explain this pair" error={explain.error} />}
       {valid && excluded && (
-        <p className="mt-2" data-testid="explain">Pair {idx + 1} is never routed: {excluded === 'identical' ? 'its two responses are the same text' : 'one of its responses is empty'}, so it carries no preference.</p>
+        <p className="mt-2" data-testid="explain">
+          Pair {idx + 1} is never routed:{' '}
+          {excluded === 'identical' ? 'its two responses are the same text' : 'one of its responses is empty'}, so it carries no preference.
+        </p>
       )}
       {valid && explain.data && !excluded && (
         <div className="mt-2" data-testid="explain">
@@ -378,7 +615,10 @@ function Explain({ session, n, chosen }: { session: string; n: number; chosen: U
           </p>
           <ul className="mt-1">
             {explain.data.tags.map((t) => (
-              <li key={t.tag} className="flex justify-between gap-3 font-mono text-xs"><span>{t.tag}</span><span className="tabular-nums">{t.contribution.toExponential(3)}</span></li>
+              <li key={t.tag} className="flex justify-between gap-3 font-mono text-xs">
+                <span>{t.tag}</span>
+                <span className="tabular-nums">{t.contribution.toExponential(3)}</span>
+              </li>
             ))}
           </ul>
         </div>

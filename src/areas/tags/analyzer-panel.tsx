@@ -47,7 +47,10 @@ function saveForm(f: Form): void {
 function toSettings(f: Form): AnalyzerSettings | string {
   if (!/^https?:\/\/\S+$/.test(f.baseUrl.trim())) return 'The base URL must start with http:// or https://.';
   if (!f.model.trim()) return 'Name the model to ask.';
-  const price = f.inputPer1k.trim() || f.outputPer1k.trim() ? { inputPer1k: Number(f.inputPer1k) || 0, outputPer1k: Number(f.outputPer1k) || 0 } : undefined;
+  const price =
+    f.inputPer1k.trim() || f.outputPer1k.trim()
+      ? { inputPer1k: Number(f.inputPer1k) || 0, outputPer1k: Number(f.outputPer1k) || 0 }
+      : undefined;
   return {
     baseUrl: f.baseUrl.trim(),
     model: f.model.trim(),
@@ -60,10 +63,21 @@ function toSettings(f: Form): AnalyzerSettings | string {
 }
 
 /** Descriptive tags through an OpenAI-compatible endpoint the user runs or pays for. */
-export function AnalyzerPanel({ datasetId, withDescriptive, n, onDone }: { datasetId: string; withDescriptive: number | null; n: number; onDone: () => void }) {
+export function AnalyzerPanel({
+  datasetId,
+  withDescriptive,
+  n,
+  onDone,
+}: {
+  datasetId: string;
+  withDescriptive: number | null;
+  n: number;
+  onDone: () => void;
+}) {
   const [form, setForm] = useState<Form>(loadForm);
   const run = useWorkerJob(
-    (settings: AnalyzerSettings, { signal, onProgress }) => analyzerWorker().request({ type: 'analyze', datasetId, settings, onlyMissing: form.onlyMissing }, { signal, onProgress }),
+    (settings: AnalyzerSettings, { signal, onProgress }) =>
+      analyzerWorker().request({ type: 'analyze', datasetId, settings, onlyMissing: form.onlyMissing }, { signal, onProgress }),
     // A cancelled run still answers with what it tagged so far; the summary says it stopped.
     { onSuccess: onDone, keepOnCancel: true },
   );
@@ -81,30 +95,77 @@ export function AnalyzerPanel({ datasetId, withDescriptive, n, onDone }: { datas
       <summary className="cursor-pointer font-semibold">
         Descriptive tags from an LLM{' '}
         <span className="font-normal text-slate-500">
-          ({withDescriptive === null ? 'compute tags to see coverage' : `${withDescriptive.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} pairs have them`})
+          (
+          {withDescriptive === null
+            ? 'compute tags to see coverage'
+            : `${withDescriptive.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} pairs have them`}
+          )
         </span>
       </summary>
       <p className="mt-2 text-slate-600">
-        One request per prompt and dimension (8 dimensions) to an OpenAI-compatible chat endpoint, temperature 0.
-        Answers are checked against the allowed values and cached in this browser, so a rerun costs nothing. The
-        requests go only to the URL below; the key stays in this browser.
+        One request per prompt and dimension (8 dimensions) to an OpenAI-compatible chat endpoint, temperature 0. Answers are checked
+        against the allowed values and cached in this browser, so a rerun costs nothing. The requests go only to the URL below; the key
+        stays in this browser.
       </p>
       <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-3">
-        <Field label="Base URL"><input aria-label="Base URL" value={form.baseUrl} onChange={(e) => update({ baseUrl: e.target.value })} className={INPUT} /></Field>
-        <Field label="Model"><input aria-label="Model" value={form.model} onChange={(e) => update({ model: e.target.value })} className={INPUT} /></Field>
+        <Field label="Base URL">
+          <input aria-label="Base URL" value={form.baseUrl} onChange={(e) => update({ baseUrl: e.target.value })} className={INPUT} />
+        </Field>
+        <Field label="Model">
+          <input aria-label="Model" value={form.model} onChange={(e) => update({ model: e.target.value })} className={INPUT} />
+        </Field>
         <Field label="API key (optional)">
-          <input aria-label="API key" type="password" autoComplete="off" value={form.apiKey} onChange={(e) => update({ apiKey: e.target.value })} className={INPUT} />
+          <input
+            aria-label="API key"
+            type="password"
+            autoComplete="off"
+            value={form.apiKey}
+            onChange={(e) => update({ apiKey: e.target.value })}
+            className={INPUT}
+          />
         </Field>
         <Field label="Parallel requests">
-          <input aria-label="Parallel requests" type="number" min={1} max={32} value={form.concurrency} onChange={(e) => update({ concurrency: Number(e.target.value) || 1 })} className={INPUT} />
+          <input
+            aria-label="Parallel requests"
+            type="number"
+            min={1}
+            max={32}
+            value={form.concurrency}
+            onChange={(e) => update({ concurrency: Number(e.target.value) || 1 })}
+            className={INPUT}
+          />
         </Field>
-        <Field label="Price per 1k input tokens"><input aria-label="Price per 1k input tokens" value={form.inputPer1k} onChange={(e) => update({ inputPer1k: e.target.value })} className={INPUT} /></Field>
-        <Field label="Price per 1k output tokens"><input aria-label="Price per 1k output tokens" value={form.outputPer1k} onChange={(e) => update({ outputPer1k: e.target.value })} className={INPUT} /></Field>
+        <Field label="Price per 1k input tokens">
+          <input
+            aria-label="Price per 1k input tokens"
+            value={form.inputPer1k}
+            onChange={(e) => update({ inputPer1k: e.target.value })}
+            className={INPUT}
+          />
+        </Field>
+        <Field label="Price per 1k output tokens">
+          <input
+            aria-label="Price per 1k output tokens"
+            value={form.outputPer1k}
+            onChange={(e) => update({ outputPer1k: e.target.value })}
+            className={INPUT}
+          />
+        </Field>
       </div>
       <div className="mt-3 flex flex-wrap items-center gap-4">
-        <label className="flex items-center gap-1"><input type="checkbox" checked={form.rememberKey} onChange={(e) => update({ rememberKey: e.target.checked })} /> Remember the key in this browser</label>
-        <label className="flex items-center gap-1"><input type="checkbox" checked={form.onlyMissing} onChange={(e) => update({ onlyMissing: e.target.checked })} /> Only pairs without tags from the file</label>
-        <Button variant="primary" disabled={typeof settings === 'string' || run.running} onClick={() => typeof settings !== 'string' && void run.start(settings)}>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={form.rememberKey} onChange={(e) => update({ rememberKey: e.target.checked })} /> Remember the key
+          in this browser
+        </label>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={form.onlyMissing} onChange={(e) => update({ onlyMissing: e.target.checked })} /> Only pairs
+          without tags from the file
+        </label>
+        <Button
+          variant="primary"
+          disabled={typeof settings === 'string' || run.running}
+          onClick={() => typeof settings !== 'string' && void run.start(settings)}
+        >
           Run analyzer
         </Button>
       </div>
@@ -114,14 +175,19 @@ export function AnalyzerPanel({ datasetId, withDescriptive, n, onDone }: { datas
           <ProgressBar progress={progress} label="Asking the analyzer" onCancel={run.cancel} />
           {d && (
             <p className="text-xs text-slate-600" data-testid="analyzer-progress">
-              {progress?.done.toLocaleString('en-US')} of {progress?.total.toLocaleString('en-US')} answers · {d.cached ?? 0} cached · {d.failed ?? 0} failed · {d.requests ?? 0} requests
+              {progress?.done.toLocaleString('en-US')} of {progress?.total.toLocaleString('en-US')} answers · {d.cached ?? 0} cached ·{' '}
+              {d.failed ?? 0} failed · {d.requests ?? 0} requests
               {d.cost !== null && d.cost !== undefined ? ` · est. cost ${d.cost.toFixed(4)}` : ''}
             </p>
           )}
           {d?.waitUntil ? <WaitNote until={d.waitUntil} ms={d.waitMs ?? 0} serverAsked={d.waitServer === 1} /> : null}
         </div>
       )}
-      {run.error ? <div className="mt-3"><ErrorMessage title="The analyzer run failed" error={run.error} /></div> : null}
+      {run.error ? (
+        <div className="mt-3">
+          <ErrorMessage title="The analyzer run failed" error={run.error} />
+        </div>
+      ) : null}
       {run.result && <Summary s={run.result} />}
     </details>
   );
@@ -143,12 +209,15 @@ function Summary({ s }: { s: AnalyzerRunSummary }) {
     <div className="mt-3 space-y-1" role="status" data-testid="analyzer-summary">
       <p>
         {s.cancelled ? 'Stopped: ' : s.fatal ? 'Stopped early: ' : 'Done: '}
-        {s.tagged.toLocaleString('en-US')} of {s.total.toLocaleString('en-US')} pairs tagged · {s.cached} answers from the cache · {s.failed} failed ·{' '}
-        {s.requests} requests{s.estimatedCost !== null ? ` · est. cost ${s.estimatedCost.toFixed(4)}` : ''}. The tags are recomputed with the new descriptive tags.
+        {s.tagged.toLocaleString('en-US')} of {s.total.toLocaleString('en-US')} pairs tagged · {s.cached} answers from the cache ·{' '}
+        {s.failed} failed · {s.requests} requests{s.estimatedCost !== null ? ` · est. cost ${s.estimatedCost.toFixed(4)}` : ''}. The tags
+        are recomputed with the new descriptive tags.
       </p>
       {s.fatal && <p className="text-red-700">{s.fatal}</p>}
       {s.errors.slice(0, 10).map((e, i) => (
-        <p key={i} className="pair-text text-xs text-red-700">pair {Number(e.key) + 1}, {e.dimension}: {e.message}</p>
+        <p key={i} className="pair-text text-xs text-red-700">
+          pair {Number(e.key) + 1}, {e.dimension}: {e.message}
+        </p>
       ))}
     </div>
   );
@@ -164,7 +233,8 @@ function WaitNote({ until, ms, serverAsked }: { until: number; ms: number; serve
   const left = Math.max(0, Math.ceil((until - now) / 1000));
   return (
     <p role="status" className="text-xs text-amber-800" data-testid="analyzer-waiting">
-      {serverAsked ? `The server asked to wait (Retry-After ${Math.round(ms / 1000)} s)` : 'The server is busy'}: retrying in {left} s. Cancel stops the run; answers so far are kept.
+      {serverAsked ? `The server asked to wait (Retry-After ${Math.round(ms / 1000)} s)` : 'The server is busy'}: retrying in {left} s.
+      Cancel stops the run; answers so far are kept.
     </p>
   );
 }

@@ -14,7 +14,12 @@ interface Picked {
 }
 
 async function read(model: File, tokenizer: File): Promise<EncoderFiles> {
-  return { model: new Uint8Array(await model.arrayBuffer()), modelName: model.name, tokenizerJson: await tokenizer.text(), tokenizerName: tokenizer.name };
+  return {
+    model: new Uint8Array(await model.arrayBuffer()),
+    modelName: model.name,
+    tokenizerJson: await tokenizer.text(),
+    tokenizerName: tokenizer.name,
+  };
 }
 
 /** cosine_sim / bertscore / bertscore_length with an encoder the user loads from disk (ONNX + tokenizer.json). */
@@ -34,7 +39,13 @@ export function EncoderPanel({ datasetId, sources, onDone }: { datasetId: string
   const file = (label: string, accept: string, key: keyof Picked) => (
     <label className="flex flex-col gap-1">
       <span className="text-xs text-slate-600">{label}</span>
-      <input type="file" accept={accept} aria-label={label} onChange={(e) => setPicked((p) => ({ ...p, [key]: e.target.files?.[0] }))} className="text-xs" />
+      <input
+        type="file"
+        accept={accept}
+        aria-label={label}
+        onChange={(e) => setPicked((p) => ({ ...p, [key]: e.target.files?.[0] }))}
+        className="text-xs"
+      />
     </label>
   );
   return (
@@ -43,9 +54,9 @@ export function EncoderPanel({ datasetId, sources, onDone }: { datasetId: string
         Semantic scores from an encoder <span className="font-normal text-slate-500">({sources ?? 'compute tags to see coverage'})</span>
       </summary>
       <p className="mt-2 text-slate-600">
-        cosine_sim, bertscore and bertscore_length need a sentence encoder. Load one from disk: an ONNX export and its
-        tokenizer.json (see docs/encoder.md for exporting all-distilroberta-v1 and distilbert-base-uncased). It runs
-        in a worker with onnxruntime-web; nothing is downloaded. Columns already in the file take precedence.
+        cosine_sim, bertscore and bertscore_length need a sentence encoder. Load one from disk: an ONNX export and its tokenizer.json (see
+        docs/encoder.md for exporting all-distilroberta-v1 and distilbert-base-uncased). It runs in a worker with onnxruntime-web; nothing
+        is downloaded. Columns already in the file take precedence.
       </p>
       <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-4">
         {file('Encoder model (.onnx)', '.onnx', 'model')}
@@ -53,14 +64,28 @@ export function EncoderPanel({ datasetId, sources, onDone }: { datasetId: string
         {file('BERTScore model (.onnx, optional)', '.onnx', 'bertModel')}
         {file('BERTScore tokenizer (optional)', '.json', 'bertTokenizer')}
       </div>
-      <Button className="mt-3" variant="primary" disabled={!picked.model || !picked.tokenizer || run.running} onClick={() => void run.start(picked)}>
+      <Button
+        className="mt-3"
+        variant="primary"
+        disabled={!picked.model || !picked.tokenizer || run.running}
+        onClick={() => void run.start(picked)}
+      >
         Compute semantic scores
       </Button>
-      {run.running && <div className="mt-3"><ProgressBar progress={run.progress} label="Encoding pairs" onCancel={run.cancel} /></div>}
-      {run.error ? <div className="mt-3"><ErrorMessage title="The encoder could not score the pairs" error={run.error} /></div> : null}
+      {run.running && (
+        <div className="mt-3">
+          <ProgressBar progress={run.progress} label="Encoding pairs" onCancel={run.cancel} />
+        </div>
+      )}
+      {run.error ? (
+        <div className="mt-3">
+          <ErrorMessage title="The encoder could not score the pairs" error={run.error} />
+        </div>
+      ) : null}
       {run.result && (
         <p className="mt-2" role="status" data-testid="encoder-summary">
-          Scored {run.result.n.toLocaleString('en-US')} pairs in {run.result.seconds.toFixed(1)} s. The tags are recomputed with these scores.
+          Scored {run.result.n.toLocaleString('en-US')} pairs in {run.result.seconds.toFixed(1)} s. The tags are recomputed with these
+          scores.
         </p>
       )}
     </details>

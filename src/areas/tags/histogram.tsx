@@ -26,7 +26,9 @@ export function Histogram({ title, values, ranked }: { title: string; values: Fl
     <figure className="rounded-md border border-slate-200 bg-white p-2" aria-label={`Histogram of ${title}`}>
       <figcaption className="mb-1 flex justify-between text-xs">
         <span className="font-medium">{title}</span>
-        <span className="text-slate-500">{present === 0 ? 'not available' : `${fmt(h.min)} – ${fmt(h.max)}${ranked ? ' tokens' : ''}`}</span>
+        <span className="text-slate-500">
+          {present === 0 ? 'not available' : `${fmt(h.min)} – ${fmt(h.max)}${ranked ? ' tokens' : ''}`}
+        </span>
       </figcaption>
       <svg viewBox={`0 0 ${BINS * 10} 40`} className="h-12 w-full" role="img" aria-label={`${present} values`}>
         {h.counts.map((c, i) => (

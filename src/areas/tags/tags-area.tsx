@@ -20,7 +20,12 @@ export function TagsArea({ projectId }: { projectId: string }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const list = datasets.data ?? [];
   const dataset = list.find((d) => d.id === chosen) ?? list[list.length - 1];
-  if (datasets.error) return <div className="p-6"><ErrorMessage title="Could not read datasets" error={datasets.error} /></div>;
+  if (datasets.error)
+    return (
+      <div className="p-6">
+        <ErrorMessage title="Could not read datasets" error={datasets.error} />
+      </div>
+    );
   if (datasets.isPending) return <p className="p-6 text-sm text-slate-600">Loading…</p>;
   if (!dataset) return <p className="p-6 text-sm text-slate-600">This project has no dataset yet: import one on the Data page first.</p>;
   return (
@@ -29,9 +34,16 @@ export function TagsArea({ projectId }: { projectId: string }) {
         <h2 className="text-lg font-semibold">Tags</h2>
         <label className="flex items-center gap-2 text-sm">
           Dataset
-          <select aria-label="Dataset" value={dataset.id} onChange={(e) => setChosen(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1">
+          <select
+            aria-label="Dataset"
+            value={dataset.id}
+            onChange={(e) => setChosen(e.target.value)}
+            className="rounded-md border border-slate-300 px-2 py-1"
+          >
             {list.map((d) => (
-              <option key={d.id} value={d.id}>{d.name} ({d.rowCount.toLocaleString('en-US')} pairs)</option>
+              <option key={d.id} value={d.id}>
+                {d.name} ({d.rowCount.toLocaleString('en-US')} pairs)
+              </option>
             ))}
           </select>
         </label>
@@ -50,11 +62,15 @@ function DatasetTagsPanel({ datasetId, n }: { datasetId: string; n: number }) {
 
   return (
     <>
-      <section aria-label="Tag computation" className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm">
+      <section
+        aria-label="Tag computation"
+        className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm"
+      >
         {fs ? (
           <p data-testid="tag-status" data-compute-ms={fs.computeMs.toFixed(1)} data-created-at={fs.createdAt}>
             Tags computed {new Date(fs.createdAt).toLocaleString()} for {fs.n.toLocaleString('en-US')} pairs in{' '}
-            {(fs.computeMs / 1000).toFixed(1)} s ({Math.round(fs.n / Math.max(fs.computeMs / 1000, 0.001)).toLocaleString('en-US')} pairs/s).
+            {(fs.computeMs / 1000).toFixed(1)} s ({Math.round(fs.n / Math.max(fs.computeMs / 1000, 0.001)).toLocaleString('en-US')}{' '}
+            pairs/s).
           </p>
         ) : (
           <p data-testid="tag-status">Tags not computed yet for this dataset.</p>
@@ -71,14 +87,26 @@ function DatasetTagsPanel({ datasetId, n }: { datasetId: string; n: number }) {
             className="w-16 rounded-md border border-slate-300 px-2 py-1"
           />
         </label>
-        <Button variant="primary" disabled={compute.running} onClick={start}>{fs ? 'Recompute tags' : 'Compute tags'}</Button>
+        <Button variant="primary" disabled={compute.running} onClick={start}>
+          {fs ? 'Recompute tags' : 'Compute tags'}
+        </Button>
         {compute.running && (
-          <div className="w-full"><ProgressBar progress={compute.progress} onCancel={compute.cancel} /></div>
+          <div className="w-full">
+            <ProgressBar progress={compute.progress} onCancel={compute.cancel} />
+          </div>
         )}
-        {compute.error ? <div className="w-full"><ErrorMessage title="Tag computation failed" error={compute.error} /></div> : null}
+        {compute.error ? (
+          <div className="w-full">
+            <ErrorMessage title="Tag computation failed" error={compute.error} />
+          </div>
+        ) : null}
       </section>
       <AnalyzerPanel datasetId={datasetId} n={n} withDescriptive={fs ? fs.withDescriptive : null} onDone={start} />
-      <EncoderPanel datasetId={datasetId} sources={fs ? `cosine_sim: ${fs.scoreSources.cosine_sim}, bertscore: ${fs.scoreSources.bertscore}` : null} onDone={start} />
+      <EncoderPanel
+        datasetId={datasetId}
+        sources={fs ? `cosine_sim: ${fs.scoreSources.cosine_sim}, bertscore: ${fs.scoreSources.bertscore}` : null}
+        onDone={start}
+      />
       {fs && <TagReport fs={fs} />}
     </>
   );
@@ -87,12 +115,17 @@ function DatasetTagsPanel({ datasetId, n }: { datasetId: string; n: number }) {
 function TagReport({ fs }: { fs: TagSet }) {
   const [lookup, setLookup] = useState('1');
   const position = Number(lookup) - 1;
-  const instanceTags = useMemo(() => (Number.isInteger(position) && position >= 0 && position < fs.n ? tagsOf(fs.tagBits, position) : null), [fs, position]);
+  const instanceTags = useMemo(
+    () => (Number.isInteger(position) && position >= 0 && position < fs.n ? tagsOf(fs.tagBits, position) : null),
+    [fs, position],
+  );
   const available = fs.coverage.filter((c) => c.available).length;
   return (
     <>
       <section aria-labelledby="scores-title">
-        <h3 id="scores-title" className="mb-2 font-semibold">Raw scores</h3>
+        <h3 id="scores-title" className="mb-2 font-semibold">
+          Raw scores
+        </h3>
         <div className="grid grid-cols-2 gap-3 md:grid-cols-3">
           {LEXICAL_TAG_SCORES.map((s) => (
             <div key={s}>
@@ -103,15 +136,24 @@ function TagReport({ fs }: { fs: TagSet }) {
         </div>
       </section>
       <section aria-labelledby="instance-title" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h3 id="instance-title" className="mb-2 font-semibold">Tags of one pair</h3>
+        <h3 id="instance-title" className="mb-2 font-semibold">
+          Tags of one pair
+        </h3>
         <label className="flex items-center gap-2 text-sm">
           Pair number (1–{fs.n.toLocaleString('en-US')})
-          <input aria-label="Pair number" value={lookup} onChange={(e) => setLookup(e.target.value)} className="w-28 rounded-md border border-slate-300 px-2 py-1" />
+          <input
+            aria-label="Pair number"
+            value={lookup}
+            onChange={(e) => setLookup(e.target.value)}
+            className="w-28 rounded-md border border-slate-300 px-2 py-1"
+          />
         </label>
         {instanceTags ? (
           <ul className="mt-2 flex flex-wrap gap-1" aria-label="Tags of the pair">
             {instanceTags.map((t) => (
-              <li key={t} title={t} className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-900">{readableTag(t)}</li>
+              <li key={t} title={t} className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-900">
+                {readableTag(t)}
+              </li>
             ))}
             {instanceTags.length === 0 && <li className="text-sm text-slate-500">no tags</li>}
           </ul>
@@ -121,7 +163,10 @@ function TagReport({ fs }: { fs: TagSet }) {
       </section>
       <section aria-labelledby="coverage-title">
         <h3 id="coverage-title" className="mb-2 font-semibold">
-          Tag coverage <span className="font-normal text-slate-500">({available} of {TAG_IDS.length} tags available)</span>
+          Tag coverage{' '}
+          <span className="font-normal text-slate-500">
+            ({available} of {TAG_IDS.length} tags available)
+          </span>
         </h3>
         <table className="w-full rounded-md border border-slate-200 bg-white text-sm" aria-label="Tag coverage">
           <thead className="bg-slate-100 text-left text-xs uppercase text-slate-600">
@@ -135,11 +180,15 @@ function TagReport({ fs }: { fs: TagSet }) {
           <tbody>
             {fs.coverage.map((c) => (
               <tr key={c.tag} className="border-t border-slate-100">
-                <td className="px-3 py-1" title={c.tag}>{readableTag(c.tag)}</td>
+                <td className="px-3 py-1" title={c.tag}>
+                  {readableTag(c.tag)}
+                </td>
                 <td className="px-3 py-1">{c.available ? 'yes' : <span className="text-slate-500">no: {c.reason}</span>}</td>
                 <td className="px-3 py-1 text-right tabular-nums">{c.count.toLocaleString('en-US')}</td>
                 <td className="px-3 py-1">
-                  <div className="h-2 w-32 rounded bg-slate-100"><div className="h-2 rounded bg-indigo-400" style={{ width: `${(c.count / Math.max(1, fs.n)) * 100}%` }} /></div>
+                  <div className="h-2 w-32 rounded bg-slate-100">
+                    <div className="h-2 rounded bg-indigo-400" style={{ width: `${(c.count / Math.max(1, fs.n)) * 100}%` }} />
+                  </div>
                 </td>
               </tr>
             ))}

@@ -17,19 +17,27 @@ import {
   type Rating,
 } from './index';
 
-const rep = <T,>(n: number, v: T): T[] => Array.from({ length: n }, () => v);
+const rep = <T>(n: number, v: T): T[] => Array.from({ length: n }, () => v);
 const r = (idx: number, annotator: string, overall: Preference, activeMs = 1000): Rating => ({ idx, annotator, overall, activeMs });
 
 describe("Cohen's kappa", () => {
   it('the textbook 2x2 example: 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no gives 0.4', () => {
     // po = 35/50 = 0.7; pe = 0.5·0.6 + 0.5·0.4 = 0.5; kappa = (0.7 - 0.5) / (1 - 0.5) = 0.4.
-    const pairs = [...rep(20, ['yes', 'yes'] as const), ...rep(5, ['yes', 'no'] as const), ...rep(10, ['no', 'yes'] as const), ...rep(15, ['no', 'no'] as const)];
+    const pairs = [
+      ...rep(20, ['yes', 'yes'] as const),
+      ...rep(5, ['yes', 'no'] as const),
+      ...rep(10, ['no', 'yes'] as const),
+      ...rep(15, ['no', 'no'] as const),
+    ];
     const k = cohenKappa(pairs, ['yes', 'no']);
     expect(k.n).toBe(50);
     expect(k.observed).toBeCloseTo(0.7, 12);
     expect(k.expected).toBeCloseTo(0.5, 12);
     expect(k.kappa).toBeCloseTo(0.4, 12);
-    expect(k.counts).toEqual([[20, 5], [10, 15]]);
+    expect(k.counts).toEqual([
+      [20, 5],
+      [10, 15],
+    ]);
   });
 
   it('the same data through annotations over winners (an unused tie category changes nothing)', () => {
@@ -47,7 +55,13 @@ describe("Cohen's kappa", () => {
 
   it('weighted kappa on an ordered scale, computed by hand', () => {
     // Pairs (0,0) (0,1) (1,1) (2,1) (2,2): rows 2,1,2; columns 1,3,1; n = 5.
-    const pairs = [[0, 0], [0, 1], [1, 1], [2, 1], [2, 2]] as const;
+    const pairs = [
+      [0, 0],
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [2, 2],
+    ] as const;
     // Unweighted: po = 3/5, pe = (2·1 + 1·3 + 2·1)/25 = 7/25, kappa = (15/25 - 7/25)/(18/25) = 4/9.
     expect(cohenKappa(pairs, [0, 1, 2]).kappa).toBeCloseTo(4 / 9, 12);
     // Linear weights |i-j|/2: observed disagreement 0.2, expected 11/25; kappa = 1 - 0.2/0.44 = 6/11.
@@ -57,7 +71,16 @@ describe("Cohen's kappa", () => {
   });
 
   it('edge cases: perfect agreement, no variation, one item, no items, unknown values', () => {
-    expect(cohenKappa([['A', 'A'], ['B', 'B'], ['tie', 'tie']], ['A', 'tie', 'B']).kappa).toBe(1);
+    expect(
+      cohenKappa(
+        [
+          ['A', 'A'],
+          ['B', 'B'],
+          ['tie', 'tie'],
+        ],
+        ['A', 'tie', 'B'],
+      ).kappa,
+    ).toBe(1);
     // Both raters always said A: chance agreement is 1, kappa is 0/0.
     const same = cohenKappa(rep(4, ['A', 'A'] as const), ['A', 'tie', 'B']);
     expect(same).toMatchObject({ kappa: null, undefinedReason: 'no-variation', observed: 1, expected: 1, n: 4 });
@@ -65,7 +88,9 @@ describe("Cohen's kappa", () => {
     // One item, disagreeing: po = 0, pe = 1·0 + 0·1 = 0, kappa = 0.
     expect(cohenKappa([['A', 'B']], ['A', 'B']).kappa).toBe(0);
     expect(cohenKappa([], ['A', 'B'])).toMatchObject({ kappa: null, undefinedReason: 'no-items', n: 0, observed: null });
-    expect(() => cohenKappa([['A', 'C']], ['A', 'B'])).toThrow(expect.objectContaining({ code: 'unknown-category', message: expect.stringMatching(/pair 1: value C/) }));
+    expect(() => cohenKappa([['A', 'C']], ['A', 'B'])).toThrow(
+      expect.objectContaining({ code: 'unknown-category', message: expect.stringMatching(/pair 1: value C/) }),
+    );
   });
 });
 
@@ -104,7 +129,15 @@ describe("Krippendorff's alpha", () => {
   it('a small case by hand: units [A,A], [A,B], [B,B] give 4/9', () => {
     // o_AA = 2, o_AB = o_BA = 1, o_BB = 2; n_A = n_B = 3, n = 6.
     // D_o = 2/6; D_e = 2·3·3/(6·5) = 0.6; alpha = 1 - (1/3)/0.6 = 4/9.
-    const a = krippendorffAlpha([['A', 'A'], ['A', 'B'], ['B', 'B']], 'nominal', ['A', 'B']);
+    const a = krippendorffAlpha(
+      [
+        ['A', 'A'],
+        ['A', 'B'],
+        ['B', 'B'],
+      ],
+      'nominal',
+      ['A', 'B'],
+    );
     expect(a.alpha).toBeCloseTo(4 / 9, 12);
     expect(a.observedDisagreement).toBeCloseTo(1 / 3, 12);
     expect(a.expectedDisagreement).toBeCloseTo(0.6, 12);
@@ -115,13 +148,31 @@ describe("Krippendorff's alpha", () => {
     expect(krippendorffAlpha([['A', 'A', null], ['B', undefined, 'B'], ['A']], 'nominal', ['A', 'B']).alpha).toBe(1);
     // One unit, two different values: D_o = 1, D_e = 1, alpha = 0.
     expect(krippendorffAlpha([['A', 'B']], 'nominal', ['A', 'B']).alpha).toBe(0);
-    expect(krippendorffAlpha([['A'], [null, 'B']], 'nominal', ['A', 'B'])).toMatchObject({ alpha: null, undefinedReason: 'no-items', units: 0 });
-    expect(krippendorffAlpha([['A', 'A'], ['A', 'A']], 'nominal', ['A', 'B'])).toMatchObject({ alpha: null, undefinedReason: 'no-variation', units: 2, values: 4 });
+    expect(krippendorffAlpha([['A'], [null, 'B']], 'nominal', ['A', 'B'])).toMatchObject({
+      alpha: null,
+      undefinedReason: 'no-items',
+      units: 0,
+    });
+    expect(
+      krippendorffAlpha(
+        [
+          ['A', 'A'],
+          ['A', 'A'],
+        ],
+        'nominal',
+        ['A', 'B'],
+      ),
+    ).toMatchObject({ alpha: null, undefinedReason: 'no-variation', units: 2, values: 4 });
     expect(() => krippendorffAlpha([['A', 'Z']], 'nominal', ['A', 'B'])).toThrow(AgreementError);
   });
 
   it('ordinal alpha credits near misses that nominal alpha does not', () => {
-    const units = [['A>>B', 'A>B'], ['B>A', 'B>>A'], ['A=B', 'A=B'], ['A>B', 'A>B']] as Preference[][];
+    const units = [
+      ['A>>B', 'A>B'],
+      ['B>A', 'B>>A'],
+      ['A=B', 'A=B'],
+      ['A>B', 'A>B'],
+    ] as Preference[][];
     const scale: Preference[] = ['A>>B', 'A>B', 'A=B', 'B>A', 'B>>A'];
     const nominal = krippendorffAlpha(units, 'nominal', scale).alpha!;
     const ordinal = krippendorffAlpha(units, 'ordinal', scale).alpha!;
@@ -132,25 +183,41 @@ describe("Krippendorff's alpha", () => {
 describe('ratings of a project', () => {
   // Three annotators; items 0-3 overlap, item 4 has one rating. LM labels for items 0-4.
   const ratings: Rating[] = [
-    r(0, 'ann', 'A>>B', 30_000), r(0, 'bob', 'A>B', 10_000), r(0, 'cat', 'A>B', 20_000),
-    r(1, 'ann', 'B>A', 50_000), r(1, 'bob', 'A=B', 20_000),
-    r(2, 'ann', 'A=B', 10_000), r(2, 'bob', 'B>>A', Number.NaN), r(2, 'cat', 'A>B', 40_000),
-    r(3, 'ann', 'B>A', 20_000), r(3, 'bob', 'B>>A', 30_000),
+    r(0, 'ann', 'A>>B', 30_000),
+    r(0, 'bob', 'A>B', 10_000),
+    r(0, 'cat', 'A>B', 20_000),
+    r(1, 'ann', 'B>A', 50_000),
+    r(1, 'bob', 'A=B', 20_000),
+    r(2, 'ann', 'A=B', 10_000),
+    r(2, 'bob', 'B>>A', Number.NaN),
+    r(2, 'cat', 'A>B', 40_000),
+    r(3, 'ann', 'B>A', 20_000),
+    r(3, 'bob', 'B>>A', 30_000),
     r(4, 'ann', 'A>B', -5),
   ];
-  const lm = new Map<number, Preference>([[0, 'A>B'], [1, 'B>A'], [2, 'B>A'], [3, 'A>B'], [4, 'A>B']]);
+  const lm = new Map<number, Preference>([
+    [0, 'A>B'],
+    [1, 'B>A'],
+    [2, 'B>A'],
+    [3, 'A>B'],
+    [4, 'A>B'],
+  ]);
 
   it('pairwise kappa over the items each pair shares', () => {
     // ann/bob share items 0-3: winners (A,A) (B,tie) (tie,B) (B,B). po = 2/4.
     // ann: A 1, tie 1, B 2; bob: A 1, tie 1, B 2 → pe = (1+1+4)/16 = 3/8; kappa = (1/2 - 3/8)/(5/8) = 1/5.
     const pairs = pairwiseKappa(ratings);
-    expect(pairs.map((p) => [p.first, p.second, p.result.n])).toEqual([['ann', 'bob', 4], ['ann', 'cat', 2], ['bob', 'cat', 2]]);
+    expect(pairs.map((p) => [p.first, p.second, p.result.n])).toEqual([
+      ['ann', 'bob', 4],
+      ['ann', 'cat', 2],
+      ['bob', 'cat', 2],
+    ]);
     expect(pairs[0]!.result.kappa).toBeCloseTo(0.2, 12);
     // ann/cat: (A,A) (tie,A): po = 1/2; ann A 1/2 tie 1/2, cat A 1 → pe = 1/2; kappa = 0.
     expect(pairs[1]!.result.kappa).toBeCloseTo(0, 12);
   });
 
-  it("alpha over winners, all annotators, by hand", () => {
+  it('alpha over winners, all annotators, by hand', () => {
     // Units: 0 [A,A,A], 1 [B,tie], 2 [tie,B,A], 3 [B,B]; item 4 is not pairable.
     // Coincidences (order A, tie, B): unit 0 adds o_AA 3·2/2 = 3; unit 1 adds o_Bt = o_tB = 1;
     // unit 2 adds 1/2 to each of o_tB, o_tA, o_Bt, o_BA, o_At, o_AB; unit 3 adds o_BB 2.
@@ -197,10 +264,22 @@ describe('ratings of a project', () => {
 
   it('the disagreements: items whose winners differ, with every rating and the LM label', () => {
     expect(disagreements(ratings, lm)).toEqual([
-      { idx: 1, ratings: [{ annotator: 'ann', overall: 'B>A', winner: 'B' }, { annotator: 'bob', overall: 'A=B', winner: 'tie' }], winners: ['tie', 'B'], lm: 'B>A' },
+      {
+        idx: 1,
+        ratings: [
+          { annotator: 'ann', overall: 'B>A', winner: 'B' },
+          { annotator: 'bob', overall: 'A=B', winner: 'tie' },
+        ],
+        winners: ['tie', 'B'],
+        lm: 'B>A',
+      },
       {
         idx: 2,
-        ratings: [{ annotator: 'ann', overall: 'A=B', winner: 'tie' }, { annotator: 'bob', overall: 'B>>A', winner: 'B' }, { annotator: 'cat', overall: 'A>B', winner: 'A' }],
+        ratings: [
+          { annotator: 'ann', overall: 'A=B', winner: 'tie' },
+          { annotator: 'bob', overall: 'B>>A', winner: 'B' },
+          { annotator: 'cat', overall: 'A>B', winner: 'A' },
+        ],
         winners: ['A', 'tie', 'B'],
         lm: 'B>A',
       },
@@ -224,13 +303,30 @@ describe('ratings of a project', () => {
   });
 
   it('two ratings of one item by one annotator are an error naming both', () => {
-    expect(() => alphaOf([r(3, 'ann', 'A>B'), r(3, 'ann', 'B>A')])).toThrow(expect.objectContaining({ code: 'duplicate-rating', message: expect.stringMatching(/item 3 .*"ann"/) }));
+    expect(() => alphaOf([r(3, 'ann', 'A>B'), r(3, 'ann', 'B>A')])).toThrow(
+      expect.objectContaining({ code: 'duplicate-rating', message: expect.stringMatching(/item 3 .*"ann"/) }),
+    );
   });
 
   it('only submitted annotations with an overall preference become ratings', () => {
     const base: Annotation = {
-      id: 'p|0|ann', projectId: 'p', datasetId: 'd', planId: 'p1', idx: 0, instanceId: 'i0', annotator: 'ann', status: 'submitted',
-      overall: 'A>B', aspects: {}, rationale: '', swapped: true, activeMs: 1234, createdAt: 0, updatedAt: 0, rev: 1, origin: 'local',
+      id: 'p|0|ann',
+      projectId: 'p',
+      datasetId: 'd',
+      planId: 'p1',
+      idx: 0,
+      instanceId: 'i0',
+      annotator: 'ann',
+      status: 'submitted',
+      overall: 'A>B',
+      aspects: {},
+      rationale: '',
+      swapped: true,
+      activeMs: 1234,
+      createdAt: 0,
+      updatedAt: 0,
+      rev: 1,
+      origin: 'local',
     };
     const list: Annotation[] = [
       base,

@@ -27,7 +27,11 @@ export interface AlphaResult<C> {
  * `categories` is the value set in order: the order matters for 'ordinal'; for 'interval' the values
  * themselves are used when they are numbers, otherwise their positions in `categories`.
  */
-export function krippendorffAlpha<C>(units: ReadonlyArray<ReadonlyArray<C | null | undefined>>, level: AlphaLevel, categories: readonly C[]): AlphaResult<C> {
+export function krippendorffAlpha<C>(
+  units: ReadonlyArray<ReadonlyArray<C | null | undefined>>,
+  level: AlphaLevel,
+  categories: readonly C[],
+): AlphaResult<C> {
   const k = categories.length;
   const index = new Map<C, number>(categories.map((c, i) => [c, i]));
   const o = categories.map(() => Array.from({ length: k }, () => 0));
@@ -37,7 +41,11 @@ export function krippendorffAlpha<C>(units: ReadonlyArray<ReadonlyArray<C | null
     for (const v of unit) {
       if (v === null || v === undefined) continue;
       const i = index.get(v);
-      if (i === undefined) throw new AgreementError('unknown-category', `unit ${u + 1}: value ${String(v)} is not one of the categories ${categories.map(String).join(', ')}`);
+      if (i === undefined)
+        throw new AgreementError(
+          'unknown-category',
+          `unit ${u + 1}: value ${String(v)} is not one of the categories ${categories.map(String).join(', ')}`,
+        );
       present.push(i);
     }
     const m = present.length;
@@ -56,7 +64,8 @@ export function krippendorffAlpha<C>(units: ReadonlyArray<ReadonlyArray<C | null
   const nc = o.map((row) => row.reduce((s, v) => s + v, 0));
   const n = nc.reduce((s, v) => s + v, 0);
   const base = { level, units: pairableUnits, values: n, categories, coincidences: o };
-  if (pairableUnits === 0) return { ...base, alpha: null, undefinedReason: 'no-items', observedDisagreement: null, expectedDisagreement: null };
+  if (pairableUnits === 0)
+    return { ...base, alpha: null, undefinedReason: 'no-items', observedDisagreement: null, expectedDisagreement: null };
 
   const numeric = categories.map((c, i) => (typeof c === 'number' ? c : i));
   const delta2 = (c: number, d: number): number => {

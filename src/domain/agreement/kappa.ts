@@ -37,7 +37,11 @@ const EPS = 1e-12;
  * (0 on the diagonal, |i-j|/(K-1) linear, ((i-j)/(K-1))² quadratic). `categories` fixes the order (used by
  * the weights) and the set: a pair outside it is an error, not silently dropped.
  */
-export function cohenKappa<C>(pairs: ReadonlyArray<readonly [C, C]>, categories: readonly C[], weights: KappaWeights = 'none'): KappaResult<C> {
+export function cohenKappa<C>(
+  pairs: ReadonlyArray<readonly [C, C]>,
+  categories: readonly C[],
+  weights: KappaWeights = 'none',
+): KappaResult<C> {
   const k = categories.length;
   const index = new Map<C, number>(categories.map((c, i) => [c, i]));
   const counts = categories.map(() => Array.from({ length: k }, () => 0));
@@ -45,7 +49,10 @@ export function cohenKappa<C>(pairs: ReadonlyArray<readonly [C, C]>, categories:
     const a = index.get(x);
     const b = index.get(y);
     if (a === undefined || b === undefined) {
-      throw new AgreementError('unknown-category', `pair ${i + 1}: value ${String(a === undefined ? x : y)} is not one of the categories ${categories.map(String).join(', ')}`);
+      throw new AgreementError(
+        'unknown-category',
+        `pair ${i + 1}: value ${String(a === undefined ? x : y)} is not one of the categories ${categories.map(String).join(', ')}`,
+      );
     }
     counts[a]![b]!++;
   });

@@ -46,14 +46,21 @@ export function ratingsFromAnnotations(annotations: readonly Annotation[]): Rati
 export function ratingsByItem(ratings: readonly Rating[]): Map<number, Map<string, Rating>> {
   const byItem = new Map<number, Map<string, Rating>>();
   for (const r of ratings) {
-    if (!Number.isInteger(r.idx) || r.idx < 0) throw new AgreementError('bad-input', `rating by "${r.annotator}": item index ${String(r.idx)} is not a non-negative integer`);
+    if (!Number.isInteger(r.idx) || r.idx < 0)
+      throw new AgreementError('bad-input', `rating by "${r.annotator}": item index ${String(r.idx)} is not a non-negative integer`);
     if (!PREFERENCES.includes(r.overall)) {
-      throw new AgreementError('unknown-category', `item ${r.idx}, annotator "${r.annotator}": overall preference ${String(r.overall)} is not one of ${PREFERENCES.join(', ')}`);
+      throw new AgreementError(
+        'unknown-category',
+        `item ${r.idx}, annotator "${r.annotator}": overall preference ${String(r.overall)} is not one of ${PREFERENCES.join(', ')}`,
+      );
     }
     let row = byItem.get(r.idx);
     if (!row) byItem.set(r.idx, (row = new Map()));
     if (row.has(r.annotator)) {
-      throw new AgreementError('duplicate-rating', `item ${r.idx} has two ratings by "${r.annotator}"; expected one per annotator and item (pass the annotations of one plan)`);
+      throw new AgreementError(
+        'duplicate-rating',
+        `item ${r.idx} has two ratings by "${r.annotator}"; expected one per annotator and item (pass the annotations of one plan)`,
+      );
     }
     row.set(r.annotator, r);
   }
@@ -110,7 +117,9 @@ export function pairwiseKappa(ratings: readonly Rating[], options: KappaOptions 
  */
 export function alphaOf(ratings: readonly Rating[], scale: Scale = 'winner', level: AlphaLevel = 'nominal'): AlphaResult<Category> {
   const byItem = ratingsByItem(ratings);
-  const units = [...byItem.keys()].sort((a, b) => a - b).map((idx) => [...byItem.get(idx)!.values()].map((r) => categoryOf(r.overall, scale)));
+  const units = [...byItem.keys()]
+    .sort((a, b) => a - b)
+    .map((idx) => [...byItem.get(idx)!.values()].map((r) => categoryOf(r.overall, scale)));
   return krippendorffAlpha(units, level, categoriesOf(scale));
 }
 
@@ -147,7 +156,14 @@ export function annotatorStats(ratings: readonly Rating[]): AnnotatorStats[] {
     .map(([annotator, t]) => {
       const sorted = [...t.ms].sort((a, b) => a - b);
       const totalMs = sorted.reduce((s, v) => s + v, 0);
-      return { annotator, items: t.items, timed: sorted.length, totalMs, meanMs: sorted.length ? totalMs / sorted.length : null, medianMs: median(sorted) };
+      return {
+        annotator,
+        items: t.items,
+        timed: sorted.length,
+        totalMs,
+        meanMs: sorted.length ? totalMs / sorted.length : null,
+        medianMs: median(sorted),
+      };
     });
 }
 
@@ -182,7 +198,11 @@ export interface HumanLmAgreement {
  * restricts the comparison to those items (the human queue of a plan). The human side is the majority winner
  * of the item's annotators (strength collapsed); items where winners tie for the majority are left out.
  */
-export function humanLmAgreement(ratings: readonly Rating[], lm: ReadonlyMap<number, Preference>, routed?: Iterable<number>): HumanLmAgreement {
+export function humanLmAgreement(
+  ratings: readonly Rating[],
+  lm: ReadonlyMap<number, Preference>,
+  routed?: Iterable<number>,
+): HumanLmAgreement {
   const byItem = ratingsByItem(ratings);
   const keep = routed ? new Set(routed) : null;
   const pairs: [Winner, Winner][] = [];
@@ -272,14 +292,22 @@ export interface AgreementReport {
 }
 
 /** Everything the review page shows, in one pass over the ratings. */
-export function agreementReport(ratings: readonly Rating[], options: { lm?: ReadonlyMap<number, Preference>; routed?: Iterable<number> } = {}): AgreementReport {
+export function agreementReport(
+  ratings: readonly Rating[],
+  options: { lm?: ReadonlyMap<number, Preference>; routed?: Iterable<number> } = {},
+): AgreementReport {
   const byItem = ratingsByItem(ratings);
   const winner = pairwiseKappa(ratings, { scale: 'winner' });
   return {
     annotators: annotatorsOf(ratings),
     ratings: ratings.length,
     overlapping: [...byItem.values()].filter((row) => row.size >= 2).length,
-    pairs: winner.map((p) => ({ first: p.first, second: p.second, winner: p.result, fivePoint: cohenKappaOf(ratings, p.first, p.second, { scale: 'five-point', weights: 'quadratic' }) })),
+    pairs: winner.map((p) => ({
+      first: p.first,
+      second: p.second,
+      winner: p.result,
+      fivePoint: cohenKappaOf(ratings, p.first, p.second, { scale: 'five-point', weights: 'quadratic' }),
+    })),
     alpha: { winnerNominal: alphaOf(ratings, 'winner', 'nominal'), fivePointOrdinal: alphaOf(ratings, 'five-point', 'ordinal') },
     annotatorStats: annotatorStats(ratings),
     humanLm: options.lm ? humanLmAgreement(ratings, options.lm, options.routed) : null,

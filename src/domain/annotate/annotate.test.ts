@@ -5,9 +5,23 @@ import { buildQueue, missingForSubmit, orientPreference, resumePosition, sidesSw
 
 function ann(over: Partial<Annotation> & { idx: number; annotator: string }): Annotation {
   return {
-    id: annotationId('plan-1', over.idx, over.annotator), projectId: 'p', datasetId: 'd', planId: 'plan-1', instanceId: `i${over.idx}`,
-    status: 'submitted', overall: 'A>B', confidence: 'fairly-confident', aspects: {}, rationale: '', swapped: false, activeMs: 1000,
-    createdAt: 1, updatedAt: 2, rev: 1, origin: 'local', ...over,
+    id: annotationId('plan-1', over.idx, over.annotator),
+    projectId: 'p',
+    datasetId: 'd',
+    planId: 'plan-1',
+    instanceId: `i${over.idx}`,
+    status: 'submitted',
+    overall: 'A>B',
+    confidence: 'fairly-confident',
+    aspects: {},
+    rationale: '',
+    swapped: false,
+    activeMs: 1000,
+    createdAt: 1,
+    updatedAt: 2,
+    rev: 1,
+    origin: 'local',
+    ...over,
   };
 }
 
@@ -39,7 +53,12 @@ describe('queue', () => {
     expect(resumePosition(queue, [ann({ idx: 9, annotator: 'a' }), ann({ idx: 4, annotator: 'a', status: 'skipped' })])).toBe(2);
     expect(resumePosition(queue, [ann({ idx: 9, annotator: 'a', status: 'draft' })])).toBe(0);
     expect(resumePosition(queue, [ann({ idx: 4, annotator: 'a' })])).toBe(0);
-    expect(resumePosition(queue, queue.map((idx) => ann({ idx, annotator: 'a' })))).toBe(0);
+    expect(
+      resumePosition(
+        queue,
+        queue.map((idx) => ann({ idx, annotator: 'a' })),
+      ),
+    ).toBe(0);
   });
 
   it('requires an overall preference and a confidence to submit', () => {
@@ -69,20 +88,44 @@ describe('packs', () => {
   it('rejects broken packs and results with a message that names the problem', () => {
     expect(() => parsePack('{', 'p.json')).toThrow(/p\.json is not JSON/);
     expect(() => parsePack('{"format":"other"}', 'p.json')).toThrow(/not an annotation pack/);
-    const good = { format: 'hyper-annotation-pack', version: 1, packId: 'x', annotator: 'ana', projectName: 'P', projectId: 'p', planId: 'plan-1', datasetId: 'd', guidelines: '', createdAt: '', items: [{ idx: 1, instanceId: 'i1', prompt: 'q', responseA: 'a', responseB: 'b' }] };
+    const good = {
+      format: 'hyper-annotation-pack',
+      version: 1,
+      packId: 'x',
+      annotator: 'ana',
+      projectName: 'P',
+      projectId: 'p',
+      planId: 'plan-1',
+      datasetId: 'd',
+      guidelines: '',
+      createdAt: '',
+      items: [{ idx: 1, instanceId: 'i1', prompt: 'q', responseA: 'a', responseB: 'b' }],
+    };
     expect(parsePack(JSON.stringify(good), 'p.json').items).toHaveLength(1);
     expect(() => parsePack(JSON.stringify({ ...good, items: [{ idx: -1 }] }), 'p.json')).toThrow(/items\[0\]\.idx/);
     expect(() => parsePack(JSON.stringify({ ...good, items: [] }), 'p.json')).toThrow('p.json: the pack has no items to label');
-    expect(() => parsePack(JSON.stringify({ ...good, items: [good.items[0], { ...good.items[0], instanceId: 'i2' }] }), 'p.json')).toThrow(/items\[1\] has position 1, as items\[0\] has/);
+    expect(() => parsePack(JSON.stringify({ ...good, items: [good.items[0], { ...good.items[0], instanceId: 'i2' }] }), 'p.json')).toThrow(
+      /items\[1\] has position 1, as items\[0\] has/,
+    );
     const a = ann({ idx: 1, annotator: 'ana' });
     const one = parseResults(JSON.stringify({ format: RESULTS_FORMAT, version: 1, annotations: [a] }), 'r.json');
     expect(one.annotations.map((x) => x.annotation)).toEqual([a]);
     expect(one.rejected).toEqual([]);
-    expect(parseResults(`${JSON.stringify(a)}\n${JSON.stringify(ann({ idx: 2, annotator: 'ana' }))}`, 'r.jsonl').annotations).toHaveLength(2);
-    expect(parseResults(`${JSON.stringify(a)}\n{oops`, 'r.jsonl').rejected).toEqual([{ line: 2, message: expect.stringMatching(/^invalid JSON/) }]);
-    const forged = parseResults(`${JSON.stringify({ ...a, id: 'forged' })}\n${JSON.stringify({ ...a, id: 'p|1|x', projectId: '' })}`, 'r.jsonl');
+    expect(parseResults(`${JSON.stringify(a)}\n${JSON.stringify(ann({ idx: 2, annotator: 'ana' }))}`, 'r.jsonl').annotations).toHaveLength(
+      2,
+    );
+    expect(parseResults(`${JSON.stringify(a)}\n{oops`, 'r.jsonl').rejected).toEqual([
+      { line: 2, message: expect.stringMatching(/^invalid JSON/) },
+    ]);
+    const forged = parseResults(
+      `${JSON.stringify({ ...a, id: 'forged' })}\n${JSON.stringify({ ...a, id: 'p|1|x', projectId: '' })}`,
+      'r.jsonl',
+    );
     expect(forged.annotations).toEqual([]);
-    expect(forged.rejected.map((r) => r.message)).toEqual([expect.stringMatching(/^"id" "forged" does not match its plan/), '"projectId" must be the project\'s id']);
+    expect(forged.rejected.map((r) => r.message)).toEqual([
+      expect.stringMatching(/^"id" "forged" does not match its plan/),
+      '"projectId" must be the project\'s id',
+    ]);
     expect(() => parseResults('', 'r.json')).toThrow(PackError);
   });
 

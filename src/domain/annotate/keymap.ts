@@ -4,9 +4,24 @@
 import { HyperError } from '../errors';
 
 export const KEY_ACTIONS = [
-  'overall-1', 'overall-2', 'overall-3', 'overall-4', 'overall-5',
-  'confidence-absolutely', 'confidence-fairly', 'confidence-not',
-  'submit', 'skip', 'flag', 'undo', 'next', 'previous', 'diff', 'reveal', 'guidelines', 'help',
+  'overall-1',
+  'overall-2',
+  'overall-3',
+  'overall-4',
+  'overall-5',
+  'confidence-absolutely',
+  'confidence-fairly',
+  'confidence-not',
+  'submit',
+  'skip',
+  'flag',
+  'undo',
+  'next',
+  'previous',
+  'diff',
+  'reveal',
+  'guidelines',
+  'help',
 ] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 
@@ -55,16 +70,31 @@ export const KEY_ACTION_TEXT: Record<KeyAction, string> = {
   help: 'this help',
 };
 
-/** Keys an action needs the item for: typed ahead, they wait until the item is open. */
-export const ITEM_ACTIONS: ReadonlySet<KeyAction> = new Set<KeyAction>([
-  'overall-1', 'overall-2', 'overall-3', 'overall-4', 'overall-5', 'confidence-absolutely', 'confidence-fairly', 'confidence-not', 'submit', 'skip', 'flag', 'undo',
+/** Codes that never become annotation keys: they move focus, close things, or belong to the browser. */
+const RESERVED = new Set([
+  'Escape',
+  'Tab',
+  'Space',
+  'ShiftLeft',
+  'ShiftRight',
+  'ControlLeft',
+  'ControlRight',
+  'AltLeft',
+  'AltRight',
+  'MetaLeft',
+  'MetaRight',
+  'CapsLock',
+  'F5',
+  'F11',
+  'F12',
 ]);
 
-/** Codes that never become annotation keys: they move focus, close things, or belong to the browser. */
-const RESERVED = new Set(['Escape', 'Tab', 'Space', 'ShiftLeft', 'ShiftRight', 'ControlLeft', 'ControlRight', 'AltLeft', 'AltRight', 'MetaLeft', 'MetaRight', 'CapsLock', 'F5', 'F11', 'F12']);
-
 /** The action of a key press (its code), or null. Presses with Ctrl, Alt or Meta are never actions. */
-export function actionOf(keymap: Keymap, code: string, mods: { ctrlKey?: boolean; altKey?: boolean; metaKey?: boolean } = {}): KeyAction | null {
+export function actionOf(
+  keymap: Keymap,
+  code: string,
+  mods: { ctrlKey?: boolean; altKey?: boolean; metaKey?: boolean } = {},
+): KeyAction | null {
   if (mods.ctrlKey || mods.altKey || mods.metaKey) return null;
   for (const action of KEY_ACTIONS) if (keymap[action].includes(code)) return action;
   return null;
@@ -97,12 +127,15 @@ export function parseKeymap(text: string): Keymap {
   } catch (e) {
     throw new KeymapError(`the keymap is not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new KeymapError('the keymap must be a JSON object of action -> key codes');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new KeymapError('the keymap must be a JSON object of action -> key codes');
   const out: Record<string, readonly string[]> = { ...DEFAULT_KEYMAP };
   const seen = new Map<string, string>();
   for (const [action, codes] of Object.entries(raw as Record<string, unknown>)) {
-    if (!(KEY_ACTIONS as readonly string[]).includes(action)) throw new KeymapError(`unknown action "${action}" (known: ${KEY_ACTIONS.join(', ')})`);
-    if (!Array.isArray(codes) || codes.some((c) => typeof c !== 'string' || !bindable(c))) throw new KeymapError(`"${action}" must list key codes such as "KeyS" or "Digit1"`);
+    if (!(KEY_ACTIONS as readonly string[]).includes(action))
+      throw new KeymapError(`unknown action "${action}" (known: ${KEY_ACTIONS.join(', ')})`);
+    if (!Array.isArray(codes) || codes.some((c) => typeof c !== 'string' || !bindable(c)))
+      throw new KeymapError(`"${action}" must list key codes such as "KeyS" or "Digit1"`);
     out[action] = codes as string[];
   }
   for (const action of KEY_ACTIONS) {
@@ -115,7 +148,16 @@ export function parseKeymap(text: string): Keymap {
   return out as Keymap;
 }
 
-const NAMED: Record<string, string> = { Slash: '?', ArrowRight: '→', ArrowLeft: '←', ArrowUp: '↑', ArrowDown: '↓', Enter: 'Enter', NumpadEnter: 'Enter (keypad)', Space: 'Space' };
+const NAMED: Record<string, string> = {
+  Slash: '?',
+  ArrowRight: '→',
+  ArrowLeft: '←',
+  ArrowUp: '↑',
+  ArrowDown: '↓',
+  Enter: 'Enter',
+  NumpadEnter: 'Enter (keypad)',
+  Space: 'Space',
+};
 
 /** How a code is shown in the help: the character it types on a US layout ("KeyS" -> "s", "Digit1" -> "1"). */
 export function keyLabel(code: string): string {

@@ -81,7 +81,8 @@ export function parsePack(text: string, fileName: string): AnnotationPack {
   } catch (e) {
     throw new PackError('bad-pack', `${fileName} is not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!isObject(raw) || raw.format !== PACK_FORMAT) throw new PackError('bad-pack', `${fileName} is not an annotation pack (expected "format": "${PACK_FORMAT}")`);
+  if (!isObject(raw) || raw.format !== PACK_FORMAT)
+    throw new PackError('bad-pack', `${fileName} is not an annotation pack (expected "format": "${PACK_FORMAT}")`);
   if (raw.version !== 1) throw new PackError('bad-pack', `${fileName}: unsupported pack version ${JSON.stringify(raw.version)}`);
   for (const k of ['packId', 'annotator', 'projectId', 'planId', 'datasetId'] as const) {
     if (typeof raw[k] !== 'string' || raw[k] === '') throw new PackError('bad-pack', `${fileName}: "${k}" must be a non-empty string`);
@@ -91,9 +92,14 @@ export function parsePack(text: string, fileName: string): AnnotationPack {
   const positions = new Map<number, number>();
   raw.items.forEach((it: unknown, i: number) => {
     if (!isObject(it)) throw new PackError('bad-pack', `${fileName}: items[${i}] must be an object`);
-    if (!Number.isInteger(it.idx) || (it.idx as number) < 0) throw new PackError('bad-pack', `${fileName}: items[${i}].idx must be a non-negative integer`);
+    if (!Number.isInteger(it.idx) || (it.idx as number) < 0)
+      throw new PackError('bad-pack', `${fileName}: items[${i}].idx must be a non-negative integer`);
     const first = positions.get(it.idx as number);
-    if (first !== undefined) throw new PackError('bad-pack', `${fileName}: items[${i}] has position ${String(it.idx)}, as items[${first}] has: each item of a pack is a different pair`);
+    if (first !== undefined)
+      throw new PackError(
+        'bad-pack',
+        `${fileName}: items[${i}] has position ${String(it.idx)}, as items[${first}] has: each item of a pack is a different pair`,
+      );
     positions.set(it.idx as number, i);
     for (const k of ['instanceId', 'prompt', 'responseA', 'responseB'] as const) {
       if (typeof it[k] !== 'string') throw new PackError('bad-pack', `${fileName}: items[${i}].${k} must be a string`);
@@ -133,10 +139,13 @@ export function parseResults(text: string, fileName: string): ResultsReading {
   const annotations: ResultsReading['annotations'] = [];
   for (const { line, annotation: a } of read.accepted) {
     const problem =
-      a.projectId === '' ? '"projectId" must be the project\'s id' :
-      a.datasetId === '' ? '"datasetId" must be the dataset\'s id' :
-      a.id !== annotationId(a.planId, a.idx, a.annotator) ? `"id" ${JSON.stringify(a.id)} does not match its plan, item and annotator (expected ${JSON.stringify(annotationId(a.planId, a.idx, a.annotator))})` :
-      null;
+      a.projectId === ''
+        ? '"projectId" must be the project\'s id'
+        : a.datasetId === ''
+          ? '"datasetId" must be the dataset\'s id'
+          : a.id !== annotationId(a.planId, a.idx, a.annotator)
+            ? `"id" ${JSON.stringify(a.id)} does not match its plan, item and annotator (expected ${JSON.stringify(annotationId(a.planId, a.idx, a.annotator))})`
+            : null;
     if (problem) rejected.push({ line, message: problem });
     else annotations.push({ line, annotation: a });
   }
@@ -157,20 +166,25 @@ export interface ResultsTarget {
  * Checks results against the project they are imported into: the project, a plan of it, an item that plan
  * routed, and the instance id at that position. Returns what passes, and every other record with its reason.
  */
-export function checkResultsTarget(reading: ResultsReading, target: ResultsTarget): { annotations: Annotation[]; rejected: AnnotationsFileProblem[] } {
+export function checkResultsTarget(
+  reading: ResultsReading,
+  target: ResultsTarget,
+): { annotations: Annotation[]; rejected: AnnotationsFileProblem[] } {
   const rejected = [...reading.rejected];
   const annotations: Annotation[] = [];
   for (const { line, annotation: a } of reading.annotations) {
     const plan = target.plans.get(a.planId);
     let problem: string | null = null;
-    if (a.projectId !== target.projectId) problem = `made for another project (${JSON.stringify(a.projectId)}); open the project the pack was made from`;
+    if (a.projectId !== target.projectId)
+      problem = `made for another project (${JSON.stringify(a.projectId)}); open the project the pack was made from`;
     else if (!plan) problem = `plan ${JSON.stringify(a.planId)} is not a plan of this project`;
     else if (a.datasetId !== plan.datasetId) problem = `dataset ${JSON.stringify(a.datasetId)} is not the dataset of plan v${plan.version}`;
     else if (!plan.routed.has(a.idx)) problem = `item ${a.idx} is not in the human queue of plan v${plan.version}`;
     else {
       const id = target.instanceId(a.datasetId, a.idx);
       if (id === undefined) problem = `item ${a.idx} is not in the dataset`;
-      else if (id !== a.instanceId) problem = `item ${a.idx} is pair ${JSON.stringify(id)} in this dataset, not ${JSON.stringify(a.instanceId)}`;
+      else if (id !== a.instanceId)
+        problem = `item ${a.idx} is pair ${JSON.stringify(id)} in this dataset, not ${JSON.stringify(a.instanceId)}`;
     }
     if (problem) rejected.push({ line, message: problem });
     else annotations.push(a);
@@ -203,12 +217,19 @@ export function planResultsImport(incoming: readonly Annotation[], existing: Rea
     if (!old) out.add.push({ ...a, rev: 1 });
     else if (annotationContent(old) === annotationContent(a)) out.unchanged++;
     else if (old.origin === origin && old.updatedAt <= a.updatedAt) out.update.push({ ...a, rev: old.rev + 1 });
-    else out.conflicts.push({ incoming: a, existing: old, reason: old.origin === origin ? 'a newer version of this annotation is already stored' : `already annotated here (${old.origin})` });
+    else
+      out.conflicts.push({
+        incoming: a,
+        existing: old,
+        reason: old.origin === origin ? 'a newer version of this annotation is already stored' : `already annotated here (${old.origin})`,
+      });
   }
   return out;
 }
 
 /** A pack id that is stable for the same project, plan, annotator and items. */
 export function packIdOf(planId: string, annotator: string, items: readonly number[]): string {
-  return `pack-${fnv1a32(`${planId}|${annotator}|${items.join(',')}`).toString(16).padStart(8, '0')}`;
+  return `pack-${fnv1a32(`${planId}|${annotator}|${items.join(',')}`)
+    .toString(16)
+    .padStart(8, '0')}`;
 }

@@ -6,7 +6,6 @@ import { fnv1a32, shuffleInPlace } from '../util';
 
 export type QueueOrder = 'gain' | 'shuffled';
 
-
 /**
  * The items an annotator works through: the plan's routing order (highest gain first), or a seeded shuffle
  * of it that differs between annotators (the seed is mixed with the annotator's name).

@@ -49,7 +49,14 @@ class MemoryStore {
 const QUEUE = Uint32Array.of(7, 3, 9, 1);
 
 function session(store: MemoryStore, annotator = 'ana') {
-  return new AnnotatorSession({ projectId: 'p', datasetId: 'd', planId: 'plan', annotator, swappedOf: (idx) => idx === 3, store: store.forTab() });
+  return new AnnotatorSession({
+    projectId: 'p',
+    datasetId: 'd',
+    planId: 'plan',
+    annotator,
+    swappedOf: (idx) => idx === 3,
+    store: store.forTab(),
+  });
 }
 
 function gate(store: MemoryStore): () => void {

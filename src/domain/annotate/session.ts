@@ -86,7 +86,18 @@ export class SessionConflictError extends HyperError<'conflict'> {
 const NOT_SAVED = 'Not saved, so you are still on this item: see the error above, then submit again.';
 
 export class AnnotatorSession {
-  private state: SessionState = { queue: null, position: 0, idx: undefined, draft: null, conflict: null, error: null, saving: false, canUndo: false, message: null, waiting: 0 };
+  private state: SessionState = {
+    queue: null,
+    position: 0,
+    idx: undefined,
+    draft: null,
+    conflict: null,
+    error: null,
+    saving: false,
+    canUndo: false,
+    message: null,
+    waiting: 0,
+  };
   private readonly listeners = new Set<() => void>();
   private readonly inbox: SessionCommand[] = [];
   private pumping = false;
@@ -297,7 +308,10 @@ export class AnnotatorSession {
           return true;
         }
         if (this.state.draft?.id === next.id) this.set({ conflict: { current: r.current } });
-        else this.set({ error: new SessionConflictError(`Item ${next.idx + 1} was changed in another tab; your change to it was not saved.`) });
+        else
+          this.set({
+            error: new SessionConflictError(`Item ${next.idx + 1} was changed in another tab; your change to it was not saved.`),
+          });
         return false;
       } catch (e) {
         this.set({ error: e });
@@ -342,8 +356,22 @@ export class AnnotatorSession {
     const { projectId, datasetId, planId, annotator } = this.opts;
     const now = this.opts.store.now();
     return {
-      id: annotationId(planId, idx, annotator), projectId, datasetId, planId, idx, instanceId, annotator, status: 'draft', aspects: {}, rationale: '',
-      swapped: this.opts.swappedOf(idx), activeMs: 0, createdAt: now, updatedAt: now, rev: 0, origin: 'local',
+      id: annotationId(planId, idx, annotator),
+      projectId,
+      datasetId,
+      planId,
+      idx,
+      instanceId,
+      annotator,
+      status: 'draft',
+      aspects: {},
+      rationale: '',
+      swapped: this.opts.swappedOf(idx),
+      activeMs: 0,
+      createdAt: now,
+      updatedAt: now,
+      rev: 0,
+      origin: 'local',
     };
   }
 

@@ -2,7 +2,14 @@
 // NaN) travel as base64 of their bytes, and undefined-valued keys are dropped as JSON drops them.
 
 const TYPED = {
-  Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array,
+  Uint8Array,
+  Int8Array,
+  Uint16Array,
+  Int16Array,
+  Uint32Array,
+  Int32Array,
+  Float32Array,
+  Float64Array,
 } as const;
 type TypedName = keyof typeof TYPED;
 
@@ -46,7 +53,8 @@ export function parseTyped<T = unknown>(text: string): T {
   return JSON.parse(text, (_key, v: unknown) => {
     if (v && typeof v === 'object' && MARK in v) {
       const { [MARK]: name, base64 } = v as { [MARK]: unknown; base64: unknown };
-      if (typeof name !== 'string' || !(name in TYPED) || typeof base64 !== 'string') throw new Error(`bad typed array in backup: ${JSON.stringify(name)}`);
+      if (typeof name !== 'string' || !(name in TYPED) || typeof base64 !== 'string')
+        throw new Error(`bad typed array in backup: ${JSON.stringify(name)}`);
       const bytes = fromBase64(base64);
       const Ctor = TYPED[name as TypedName];
       const copy = new Uint8Array(bytes.length);

@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random';
 import { diffText, lineTokens, wordTokens, type DiffResult } from './index';
 
-const sideA = (r: DiffResult) => r.segments.filter((s) => s.kind !== 'added').map((s) => s.text).join('');
-const sideB = (r: DiffResult) => r.segments.filter((s) => s.kind !== 'removed').map((s) => s.text).join('');
+const sideA = (r: DiffResult) =>
+  r.segments
+    .filter((s) => s.kind !== 'added')
+    .map((s) => s.text)
+    .join('');
+const sideB = (r: DiffResult) =>
+  r.segments
+    .filter((s) => s.kind !== 'removed')
+    .map((s) => s.text)
+    .join('');
 
 /** Tokens removed plus added by a shortest edit script: n + m - 2 LCS, by the textbook dynamic program. */
 function editDistance(a: readonly string[], b: readonly string[]): number {
@@ -74,7 +82,10 @@ describe('diffText', () => {
     const vocab = ['a', 'b', 'the', 'x', ' ', '  ', '\n', ','];
     for (let trial = 0; trial < 200; trial++) {
       const a = Array.from({ length: Math.floor(rand() * 60) }, () => vocab[Math.floor(rand() * vocab.length)]!).join(' ');
-      const b = a.split(' ').map((w) => (rand() < 0.15 ? vocab[Math.floor(rand() * vocab.length)]! : w)).join(' ');
+      const b = a
+        .split(' ')
+        .map((w) => (rand() < 0.15 ? vocab[Math.floor(rand() * vocab.length)]! : w))
+        .join(' ');
       const r = diffText(a, b);
       expect(sideA(r)).toBe(a);
       expect(sideB(r)).toBe(b);

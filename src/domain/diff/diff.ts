@@ -246,7 +246,16 @@ function mergeAcrossWhitespace(pieces: readonly Piece[]): Piece[] {
     const p = pieces[i]!;
     const last = out[out.length - 1];
     const next = pieces[i + 1];
-    if (!isChange(p) && isWhitespace(p.same) && isChange(last) && isChange(next) && last.removed && last.added && next.removed && next.added) {
+    if (
+      !isChange(p) &&
+      isWhitespace(p.same) &&
+      isChange(last) &&
+      isChange(next) &&
+      last.removed &&
+      last.added &&
+      next.removed &&
+      next.added
+    ) {
       last.removed += p.same + next.removed;
       last.added += p.same + next.added;
       i++;
@@ -279,7 +288,11 @@ export function diffText(a: string, b: string, options: DiffOptions = {}): DiffR
   if (words) return { segments: toSegments(words), granularity: 'word' };
   const lines = diffTokens(lineTokens(a), lineTokens(b), opts, false);
   if (lines) {
-    return { segments: toSegments(lines), granularity: 'line', note: 'The responses differ in too many words for a word-by-word view; changed lines are shown instead.' };
+    return {
+      segments: toSegments(lines),
+      granularity: 'line',
+      note: 'The responses differ in too many words for a word-by-word view; changed lines are shown instead.',
+    };
   }
   return {
     segments: toSegments(diffTokens(lineTokens(a), lineTokens(b), opts, true)!),

@@ -1,1 +1,10 @@
-export { diffText, lineTokens, wordTokens, type DiffGranularity, type DiffKind, type DiffOptions, type DiffResult, type DiffSegment } from './diff';
+export {
+  diffText,
+  lineTokens,
+  wordTokens,
+  type DiffGranularity,
+  type DiffKind,
+  type DiffOptions,
+  type DiffResult,
+  type DiffSegment,
+} from './diff';

@@ -37,18 +37,20 @@ export interface CsvRowOptions {
 /** One CSV record of a full row; what had to change in its text cells is added to `fixes`. */
 export function csvRow(row: FullRow, fixes: TextFixes, options: CsvRowOptions = {}): string {
   const guard = options.guardFormulas ?? true;
-  return csvLine(FULL_COLUMNS.map((c) => {
-    let text = cellText(row[c.name], c.kind);
-    if (c.kind !== 'string' || text === '') return text;
-    if (text.includes('\0')) {
-      text = text.replace(/\0/g, '\uFFFD');
-      fixes.nulReplaced++;
-    }
-    if (hasLoneSurrogate(text)) fixes.loneSurrogates++;
-    if (guard && FORMULA_START.test(text)) {
-      text = `'${text}`;
-      fixes.formulaGuarded++;
-    }
-    return text;
-  }));
+  return csvLine(
+    FULL_COLUMNS.map((c) => {
+      let text = cellText(row[c.name], c.kind);
+      if (c.kind !== 'string' || text === '') return text;
+      if (text.includes('\0')) {
+        text = text.replace(/\0/g, '\uFFFD');
+        fixes.nulReplaced++;
+      }
+      if (hasLoneSurrogate(text)) fixes.loneSurrogates++;
+      if (guard && FORMULA_START.test(text)) {
+        text = `'${text}`;
+        fixes.formulaGuarded++;
+      }
+      return text;
+    }),
+  );
 }

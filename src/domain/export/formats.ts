@@ -14,7 +14,13 @@ export interface FormatInfo {
 }
 
 export const FORMAT_INFO: Record<ExportFormat, FormatInfo> = {
-  trl: { title: 'TRL preference (prompt, chosen, rejected as text), JSONL', extension: 'jsonl', mime: 'application/x-ndjson', expressesTies: false, datasetsBuilder: 'json' },
+  trl: {
+    title: 'TRL preference (prompt, chosen, rejected as text), JSONL',
+    extension: 'jsonl',
+    mime: 'application/x-ndjson',
+    expressesTies: false,
+    datasetsBuilder: 'json',
+  },
   'trl-conversational': {
     title: 'TRL conversational preference (message lists), JSONL',
     extension: 'jsonl',
@@ -22,9 +28,27 @@ export const FORMAT_INFO: Record<ExportFormat, FormatInfo> = {
     expressesTies: false,
     datasetsBuilder: 'json',
   },
-  full: { title: 'Full records (both labels, annotations, tags, gain, source), JSONL', extension: 'jsonl', mime: 'application/x-ndjson', expressesTies: true, datasetsBuilder: 'json' },
-  csv: { title: 'Full records as CSV (nested fields as JSON text)', extension: 'csv', mime: 'text/csv', expressesTies: true, datasetsBuilder: 'csv' },
-  parquet: { title: 'Full records as Parquet (nested fields as JSON text)', extension: 'parquet', mime: 'application/vnd.apache.parquet', expressesTies: true, datasetsBuilder: 'parquet' },
+  full: {
+    title: 'Full records (both labels, annotations, tags, gain, source), JSONL',
+    extension: 'jsonl',
+    mime: 'application/x-ndjson',
+    expressesTies: true,
+    datasetsBuilder: 'json',
+  },
+  csv: {
+    title: 'Full records as CSV (nested fields as JSON text)',
+    extension: 'csv',
+    mime: 'text/csv',
+    expressesTies: true,
+    datasetsBuilder: 'csv',
+  },
+  parquet: {
+    title: 'Full records as Parquet (nested fields as JSON text)',
+    extension: 'parquet',
+    mime: 'application/vnd.apache.parquet',
+    expressesTies: true,
+    datasetsBuilder: 'parquet',
+  },
 };
 
 export function isExportFormat(s: string): s is ExportFormat {

@@ -16,7 +16,10 @@ export interface ExportContext {
   app: { name: string; version: string };
   dataset: { name: string; sha256?: string };
   /** The routing plan the merge followed; null when there was none (everything LM-labelled). */
-  plan: Pick<PlanFile, 'strategy' | 'seed' | 'budget' | 'predicted' | 'predictedAllLm' | 'predictedAllHuman' | 'candidates' | 'ppm' | 'createdAt' | 'human'> | null;
+  plan: Pick<
+    PlanFile,
+    'strategy' | 'seed' | 'budget' | 'predicted' | 'predictedAllLm' | 'predictedAllHuman' | 'candidates' | 'ppm' | 'createdAt' | 'human'
+  > | null;
   format: ExportFormat;
   /** ISO time of the export (passed in, so the manifest is reproducible in tests). */
   createdAt: string;
@@ -87,7 +90,11 @@ export function buildManifest(ctx: ExportContext, summary: MergeSummary, stats: 
       : null,
     merge: {
       options: {
-        aggregate: aggregationText(options.aggregate), unlabelled: options.unlabelled, ties: options.ties, fileHuman: options.fileHuman, planId: options.planId ?? null,
+        aggregate: aggregationText(options.aggregate),
+        unlabelled: options.unlabelled,
+        ties: options.ties,
+        fileHuman: options.fileHuman,
+        planId: options.planId ?? null,
         degenerate: options.degenerate,
       },
       counts,
@@ -145,7 +152,7 @@ export function renderDatasetCard(m: ExportManifest): string {
       '',
     );
   } else {
-    lines.push('No routing plan was used: every label is the LM judge\'s.', '');
+    lines.push("No routing plan was used: every label is the LM judge's.", '');
   }
   lines.push(
     `A pair people labelled takes its human label: ${describeAggregate(o.aggregate)}. ` +
@@ -153,13 +160,17 @@ export function renderDatasetCard(m: ExportManifest): string {
         ? 'Annotations made under every routing plan of the project count, so labels made before a re-route stay in the dataset. '
         : `Only annotations made under plan \`${o.planId}\` count. `) +
       (o.fileHuman === 'use' ? 'Where nobody annotated a routed pair, the human label that came with the dataset stands in. ' : '') +
-      (o.unlabelled === 'lm' ? 'A routed pair without a human label keeps the LM label. ' : 'A routed pair without a human label is left out. ') +
+      (o.unlabelled === 'lm'
+        ? 'A routed pair without a human label keeps the LM label. '
+        : 'A routed pair without a human label is left out. ') +
       'Every other pair takes the LM label. ' +
       (o.ties === 'drop' ? 'Pairs whose final label is a tie are dropped, whichever source gave it. ' : 'Ties are kept. ') +
       (o.degenerate === 'drop'
         ? 'Pairs with an empty response or two identical responses carry no preference and are left out.'
         : 'Pairs with an empty response or two identical responses were kept on request.') +
-      (m.export.skippedTies > 0 ? ` The TRL format cannot express a tie, so ${num(m.export.skippedTies)} kept ties are not in this file.` : ''),
+      (m.export.skippedTies > 0
+        ? ` The TRL format cannot express a tie, so ${num(m.export.skippedTies)} kept ties are not in this file.`
+        : ''),
     '',
     '## Numbers',
     '',
@@ -188,7 +199,9 @@ export function renderDatasetCard(m: ExportManifest): string {
           `${num(c.agreement.agree)} agree, ${pct(c.agreement.agree, c.agreement.compared)}.`,
     '',
     `Annotations: ${num(c.annotations.given - c.annotations.carried)} made` +
-      (c.annotations.carried > 0 ? ` (the project also holds ${num(c.annotations.carried)} copies carried into a newer plan, counted once)` : '') +
+      (c.annotations.carried > 0
+        ? ` (the project also holds ${num(c.annotations.carried)} copies carried into a newer plan, counted once)`
+        : '') +
       `, ${num(c.annotations.counted)} counted (submitted, latest per annotator and pair), ${num(c.annotations.used)} used` +
       (c.annotations.notRouted > 0 ? `, ${num(c.annotations.notRouted)} of them on pairs this plan does not route` : '') +
       (c.annotations.otherPlan > 0 ? `; ${num(c.annotations.otherPlan)} made under other plans were left out` : '') +
@@ -204,12 +217,15 @@ export function renderDatasetCard(m: ExportManifest): string {
     '',
   );
   if (m.export.format === 'trl' || m.export.format === 'trl-conversational') {
-    lines.push('Columns `prompt`, `chosen` (the preferred response) and `rejected`, as TRL\'s reward and DPO trainers expect; `id` is the pair\'s id in the source dataset.', '');
+    lines.push(
+      "Columns `prompt`, `chosen` (the preferred response) and `rejected`, as TRL's reward and DPO trainers expect; `id` is the pair's id in the source dataset.",
+      '',
+    );
   } else {
     lines.push(
       `Each row is one pair: \`label\` is the final preference (${PREFERENCES.join(', ')}; A is \`response_a\`), \`winner\` its side, ` +
         '`label_source` human or lm, `routed` and `gain` what the plan decided, `pref_human` the human label in effect and `human_votes` ' +
-        'the annotations it came from, `pref_lm` the LM label, `annotations` every annotation in full, `hyper_tags` the pair\'s HyPER tags.' +
+        "the annotations it came from, `pref_lm` the LM label, `annotations` every annotation in full, `hyper_tags` the pair's HyPER tags." +
         (m.export.format === 'full' ? '' : ' Nested fields are JSON text.'),
       '',
     );
@@ -218,7 +234,7 @@ export function renderDatasetCard(m: ExportManifest): string {
     '## Provenance',
     '',
     `Source dataset \`${m.dataset.name}\`${m.dataset.sha256 ? ` (sha256 \`${m.dataset.sha256}\`)` : ''}. The prompts and responses are the source's; ` +
-      'its license and terms apply to this file. The export\'s manifest (JSON) holds every number above and the options used.',
+      "its license and terms apply to this file. The export's manifest (JSON) holds every number above and the options used.",
     '',
   );
   return lines.join('\n');
@@ -226,7 +242,7 @@ export function renderDatasetCard(m: ExportManifest): string {
 
 function describeAggregate(text: string): string {
   if (text === 'majority') return 'the majority over its annotators, counting only which side won (no majority is a tie)';
-  if (text === 'mean-strength') return 'the mean of its annotators\' signed preference strengths, rounded half away from zero';
+  if (text === 'mean-strength') return "the mean of its annotators' signed preference strengths, rounded half away from zero";
   return `the label of annotator \`${text.slice('annotator:'.length)}\``;
 }
 
@@ -240,6 +256,7 @@ function textFixNotes(f: TextFixes): string[] {
     );
   }
   if (f.nulReplaced > 0) notes.push(`${num(f.nulReplaced)} text cells held NUL characters; they are written as U+FFFD.`);
-  if (f.loneSurrogates > 0) notes.push(`${num(f.loneSurrogates)} text cells held broken text (an unpaired UTF-16 surrogate), written as U+FFFD.`);
+  if (f.loneSurrogates > 0)
+    notes.push(`${num(f.loneSurrogates)} text cells held broken text (an unpaired UTF-16 surrogate), written as U+FFFD.`);
   return notes.flatMap((n) => [n, '']);
 }

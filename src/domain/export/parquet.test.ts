@@ -19,7 +19,9 @@ let files = 0;
 
 /** A row as a Parquet reader should return it: nested values as JSON text, null stays null. */
 function expectedCells(row: FullRow): Record<string, unknown> {
-  return Object.fromEntries(FULL_COLUMNS.map((c) => [c.name, c.kind === 'json' && row[c.name] !== null ? JSON.stringify(row[c.name]) : row[c.name]]));
+  return Object.fromEntries(
+    FULL_COLUMNS.map((c) => [c.name, c.kind === 'json' && row[c.name] !== null ? JSON.stringify(row[c.name]) : row[c.name]]),
+  );
 }
 
 async function readWithHyparquet(bytes: Uint8Array): Promise<Record<string, unknown>[]> {
@@ -35,7 +37,13 @@ async function readWithDuckDb(bytes: Uint8Array): Promise<Record<string, unknown
   const conn = await db.connect();
   try {
     const result = await conn.runAndReadAll(`select * from read_parquet('${path}', file_row_number = true) order by file_row_number`);
-    return result.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'file_row_number').map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+    return result.getRowObjectsJS().map((row) =>
+      Object.fromEntries(
+        Object.entries(row)
+          .filter(([k]) => k !== 'file_row_number')
+          .map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]),
+      ),
+    );
   } finally {
     conn.closeSync();
     db.closeSync();

@@ -54,7 +54,13 @@ describe('runExport', () => {
     });
     expect(progress).toEqual([4, 6]);
     // q-1 has an empty response: left out by default, and counted.
-    expect(summary).toMatchObject({ instances: 6, output: 4, tiesKept: 1, bySource: { human: 2, lm: 2 }, omitted: { degenerate: { empty: 1, identical: 0 } } });
+    expect(summary).toMatchObject({
+      instances: 6,
+      output: 4,
+      tiesKept: 1,
+      bySource: { human: 2, lm: 2 },
+      omitted: { degenerate: { empty: 1, identical: 0 } },
+    });
     expect(stats).toMatchObject({ rows: 3, skippedTies: 1 });
     const lines = new TextDecoder().decode(Buffer.concat(parts)).trim().split('\n');
     expect(lines).toHaveLength(3);
@@ -64,13 +70,26 @@ describe('runExport', () => {
     const ctrl = new AbortController();
     ctrl.abort();
     await expect(
-      runExport({ chunks: [trickyRecords()], merger: new Merger({ plan: PLAN, annotations: [] }), writer: createFormatWriter('full'), sink: () => {}, signal: ctrl.signal }),
+      runExport({
+        chunks: [trickyRecords()],
+        merger: new Merger({ plan: PLAN, annotations: [] }),
+        writer: createFormatWriter('full'),
+        sink: () => {},
+        signal: ctrl.signal,
+      }),
     ).rejects.toThrow();
   });
 
   it('fails on a plan made for another dataset', async () => {
     const other = { ...PLAN, dataset: { name: 'x', n: 7 } };
-    await expect(runExport({ chunks: [trickyRecords()], merger: new Merger({ plan: other, annotations: [] }), writer: createFormatWriter('full'), sink: () => {} })).rejects.toMatchObject({
+    await expect(
+      runExport({
+        chunks: [trickyRecords()],
+        merger: new Merger({ plan: other, annotations: [] }),
+        writer: createFormatWriter('full'),
+        sink: () => {},
+      }),
+    ).rejects.toMatchObject({
       code: 'plan-mismatch',
     });
   });
@@ -87,9 +106,24 @@ describe('manifest and dataset card', () => {
       producedBy: { app: 'hyper-workbench', version: '9.9.9', command: 'hyper merge …' },
       createdAt: '2025-06-07T08:09:10.000Z',
       dataset: { name: 'tricky.jsonl', sha256: 'cd'.repeat(32), instances: 6 },
-      routing: { strategy: 'topk', seed: 7, routed: 3, predicted: 0.0123, ppm: { name: 'paper-prior', sha256: 'ab'.repeat(32) }, budget: { count: 3 } },
+      routing: {
+        strategy: 'topk',
+        seed: 7,
+        routed: 3,
+        predicted: 0.0123,
+        ppm: { name: 'paper-prior', sha256: 'ab'.repeat(32) },
+        budget: { count: 3 },
+      },
       merge: { options: { aggregate: 'majority', unlabelled: 'lm', ties: 'drop', fileHuman: 'ignore', planId: null } },
-      export: { format: 'full', file: 'hybrid.jsonl', rows: stats.rows, bytes: stats.bytes, sha256: 'ef'.repeat(32), skippedTies: 0, loadWith: 'load_dataset("json", data_files="hybrid.jsonl", split="train")' },
+      export: {
+        format: 'full',
+        file: 'hybrid.jsonl',
+        rows: stats.rows,
+        bytes: stats.bytes,
+        sha256: 'ef'.repeat(32),
+        skippedTies: 0,
+        loadWith: 'load_dataset("json", data_files="hybrid.jsonl", split="train")',
+      },
     });
     const { options: _options, ...counts } = summary;
     expect(m.merge.counts).toEqual(counts);
@@ -103,8 +137,13 @@ describe('manifest and dataset card', () => {
     expect(card).toContain(`Human–LM agreement on the ${summary.agreement.compared} routed pairs`);
   });
 
-  it('without a plan, the card says every label is the LM\'s', async () => {
-    const { summary, stats } = await runExport({ chunks: [trickyRecords()], merger: new Merger({ plan: { human: [] }, annotations: [] }), writer: createFormatWriter('trl'), sink: () => {} });
+  it("without a plan, the card says every label is the LM's", async () => {
+    const { summary, stats } = await runExport({
+      chunks: [trickyRecords()],
+      merger: new Merger({ plan: { human: [] }, annotations: [] }),
+      writer: createFormatWriter('trl'),
+      sink: () => {},
+    });
     const m = buildManifest({ ...context('trl', 'x.jsonl'), plan: null }, summary, stats);
     expect(m.routing).toBeNull();
     expect(renderDatasetCard(m)).toContain('No routing plan was used');

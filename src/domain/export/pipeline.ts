@@ -46,7 +46,9 @@ export const CARD_FILE = 'README.md';
 export async function exportZip(run: ZipExport): Promise<{ summary: MergeSummary; stats: WriterStats; manifest: ExportManifest }> {
   const modified = new Date(run.context.createdAt);
   const zip = new ZipWriter(run.zipSink, { ...(run.deflate ? { deflate: run.deflate } : {}), modified });
-  const entry = zip.beginFile(run.context.dataFile, { compress: run.deflate !== undefined && FORMAT_INFO[run.context.format].extension !== 'parquet' });
+  const entry = zip.beginFile(run.context.dataFile, {
+    compress: run.deflate !== undefined && FORMAT_INFO[run.context.format].extension !== 'parquet',
+  });
   const { summary, stats } = await runExport({ ...run, sink: (b) => entry.write(b) });
   await entry.end();
   const manifest = buildManifest(run.context, summary, stats);

@@ -10,7 +10,10 @@ import { trickyMerge, writeAll } from './test-fixtures';
 import { createFormatWriter } from './writers';
 
 /** Exports, imports back, and returns the recognised layout and the imported records. */
-async function reimport(format: ExportFormat, merged: readonly MergedRecord[]): Promise<{ shape: string; records: PairRecord[]; rejected: number }> {
+async function reimport(
+  format: ExportFormat,
+  merged: readonly MergedRecord[],
+): Promise<{ shape: string; records: PairRecord[]; rejected: number }> {
   const bytes = writeAll(createFormatWriter(format), merged, 3);
   const session = await ImportSession.read(bytes, `export.${FORMAT_INFO[format].extension}`);
   const shape = session.recognise()[0]?.shape;
@@ -55,7 +58,13 @@ function expectSameLabels(format: ExportFormat, merged: readonly MergedRecord[],
 }
 
 describe('round trip: export, then import with the app', () => {
-  const expectedLayout: Record<ExportFormat, string> = { trl: 'trl-string', 'trl-conversational': 'trl-conversational', full: 'pairs', csv: 'pairs', parquet: 'pairs' };
+  const expectedLayout: Record<ExportFormat, string> = {
+    trl: 'trl-string',
+    'trl-conversational': 'trl-conversational',
+    full: 'pairs',
+    csv: 'pairs',
+    parquet: 'pairs',
+  };
   for (const format of EXPORT_FORMATS) {
     for (const ties of ['drop', 'keep'] as const) {
       it(`${format}, ties ${ties}: recognised as ${expectedLayout[format]}, same labels, nothing rejected`, async () => {
@@ -72,7 +81,10 @@ describe('round trip: export, then import with the app', () => {
     const { merged } = trickyMerge();
     const back = await reimport('full', merged);
     expect(back.records[0]!.extra).toMatchObject({ source: 'demo', nested: { k: [1, 2] }, routed: true, gain: 0.75 });
-    const conv = await reimport('trl-conversational', trickyMerge({ ties: 'keep' }).merged.filter((m) => m.record.id !== 'q-2'));
+    const conv = await reimport(
+      'trl-conversational',
+      trickyMerge({ ties: 'keep' }).merged.filter((m) => m.record.id !== 'q-2'),
+    );
     expect(conv.records.map((r) => r.id)).toContain('q-0');
   });
 

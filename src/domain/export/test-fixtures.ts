@@ -18,11 +18,17 @@ export function trickyRecords(): PairRecord[] {
   r0.tags = { expertise_level: 'general public', subject_of_expertise: ['Mathematics'] };
   r0.scores = { rouge: 0.25 };
   const r1 = rec('q-1', 'A>>B', 'B>A');
-  r1.humanVotes = [{ value: 'B>A', original: 'B' }, { value: 'A=B', original: 'tie' }];
+  r1.humanVotes = [
+    { value: 'B>A', original: 'B' },
+    { value: 'A=B', original: 'tie' },
+  ];
   r1.responseA = 'Ünïcödé ✓ and emoji 🎉';
   r1.responseB = '';
   const r2 = rec('q-2', 'A=B');
-  r2.messages = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Two plus two?' }];
+  r2.messages = [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'Two plus two?' },
+  ];
   r2.prompt = 'System: Be brief.\n\nUser: Two plus two?';
   const r3 = rec('q-3', 'B>>A');
   const r4 = rec('q-4', 'A>B');
@@ -56,4 +62,3 @@ export function writeAll(writer: FormatWriter, records: readonly MergedRecord[],
   parts.push(...writer.finish());
   return concatBytes(parts);
 }
-

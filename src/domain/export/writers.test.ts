@@ -9,7 +9,11 @@ import { trickyMerge, writeAll } from './test-fixtures';
 import { createFormatWriter } from './writers';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
-const jsonl = (b: Uint8Array) => text(b).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonl = (b: Uint8Array) =>
+  text(b)
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('rows', () => {
   it('TRL: chosen is the preferred response, on either side', () => {
@@ -35,17 +39,45 @@ describe('rows', () => {
     expect(trlRow(q2)).toBeNull();
   });
 
-  it('full: both labels, annotations, provenance, the dataset\'s own human label apart', () => {
+  it("full: both labels, annotations, provenance, the dataset's own human label apart", () => {
     const { merged } = trickyMerge();
-    const q0 = fullRow(merged.find((m) => m.record.id === 'q-0')!, ['rouge::min_val=0.0|max_val=0.33']);
+    const q0 = fullRow(
+      merged.find((m) => m.record.id === 'q-0')!,
+      ['rouge::min_val=0.0|max_val=0.33'],
+    );
     expect(q0).toMatchObject({
-      id: 'q-0', idx: 0, label: 'A>B', winner: 'A', label_source: 'human', routed: true, gain: 0.75, pref_human: 'A>B', human_from: 'annotations',
-      human_votes: ['A>>B', 'A>B'], pref_lm: 'B>A', lm_judge: 'judge-x', model_a: 'model-a', model_b: null, original_pref_human: null,
-      hyper_tags: ['rouge::min_val=0.0|max_val=0.33'], scores: { rouge: 0.25 }, extra: { source: 'demo', nested: { k: [1, 2] } },
+      id: 'q-0',
+      idx: 0,
+      label: 'A>B',
+      winner: 'A',
+      label_source: 'human',
+      routed: true,
+      gain: 0.75,
+      pref_human: 'A>B',
+      human_from: 'annotations',
+      human_votes: ['A>>B', 'A>B'],
+      pref_lm: 'B>A',
+      lm_judge: 'judge-x',
+      model_a: 'model-a',
+      model_b: null,
+      original_pref_human: null,
+      hyper_tags: ['rouge::min_val=0.0|max_val=0.33'],
+      scores: { rouge: 0.25 },
+      extra: { source: 'demo', nested: { k: [1, 2] } },
     });
     expect((q0.annotations as { rationale: string }[]).map((a) => a.rationale)).toEqual(['clearer, "shorter"', '']);
     const q1 = fullRow(merged.find((m) => m.record.id === 'q-1')!);
-    expect(q1).toMatchObject({ label: 'A>>B', label_source: 'lm', routed: false, gain: null, pref_human: null, human_votes: [], original_pref_human: 'B>A', original_human_votes: ['B>A', 'A=B'], hyper_tags: null });
+    expect(q1).toMatchObject({
+      label: 'A>>B',
+      label_source: 'lm',
+      routed: false,
+      gain: null,
+      pref_human: null,
+      human_votes: [],
+      original_pref_human: 'B>A',
+      original_human_votes: ['B>A', 'A=B'],
+      hyper_tags: null,
+    });
     const q4 = fullRow(merged.find((m) => m.record.id === 'q-4')!);
     // Annotated (under another plan), not routed: the human label is kept, and the row says it was not routed.
     expect(q4).toMatchObject({ label: 'B>A', label_source: 'human', routed: false, human_votes: ['B>A'] });
@@ -85,7 +117,11 @@ describe('format writers', () => {
     expect(a).toEqual(b);
     const rows = jsonl(a);
     expect(rows.map((r) => [r.id, r.label, r.label_source])).toEqual([
-      ['q-0', 'A>B', 'human'], ['q-1', 'A>>B', 'lm'], ['q-2', 'A=B', 'human'], ['q-3', 'B>>A', 'lm'], ['q-4', 'B>A', 'human'],
+      ['q-0', 'A>B', 'human'],
+      ['q-1', 'A>>B', 'lm'],
+      ['q-2', 'A=B', 'human'],
+      ['q-3', 'B>>A', 'lm'],
+      ['q-4', 'B>A', 'human'],
     ]);
   });
 

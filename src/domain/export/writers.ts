@@ -88,7 +88,9 @@ class TextFormatWriter implements FormatWriter {
       case 'full':
         return `${JSON.stringify(fullRow(m, this.options.hyperTags?.(m)))}\n`;
       case 'csv':
-        return csvRow(fullRow(m, this.options.hyperTags?.(m)), this.stats.textFixes, { guardFormulas: this.options.csvGuardFormulas ?? true });
+        return csvRow(fullRow(m, this.options.hyperTags?.(m)), this.stats.textFixes, {
+          guardFormulas: this.options.csvGuardFormulas ?? true,
+        });
     }
   }
 

@@ -47,7 +47,10 @@ function streamZip(zip: Uint8Array): { name: string; data: Uint8Array }[] {
 
 async function buildZip(deflate: boolean): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  const zip = new ZipWriter((c) => void parts.push(c), { ...(deflate ? { deflate: webDeflateRaw } : {}), modified: new Date('2025-03-04T05:06:08Z') });
+  const zip = new ZipWriter((c) => void parts.push(c), {
+    ...(deflate ? { deflate: webDeflateRaw } : {}),
+    modified: new Date('2025-03-04T05:06:08Z'),
+  });
   const enc = new TextEncoder();
   await zip.addFile('manifest.json', enc.encode('{"a": 1}\n'));
   await zip.addFile('empty.txt', new Uint8Array(0));
@@ -151,13 +154,16 @@ describe('ZipWriter', () => {
       const path = join(dir, 'test.zip');
       writeFileSync(path, await buildZip(deflate));
       const source = join(dir, 'ReadZip.java');
-      writeFileSync(source, [
-        'import java.io.*; import java.util.zip.*;',
-        'public class ReadZip { public static void main(String[] a) throws Exception {',
-        '  try (ZipInputStream z = new ZipInputStream(new FileInputStream(a[0]), java.nio.charset.StandardCharsets.UTF_8)) {',
-        '    for (ZipEntry e; (e = z.getNextEntry()) != null; ) { long n = 0; byte[] b = new byte[8192]; for (int k; (k = z.read(b)) > 0; ) n += k; System.out.println(e.getName() + "\t" + n); }',
-        '  } } }',
-      ].join('\n'));
+      writeFileSync(
+        source,
+        [
+          'import java.io.*; import java.util.zip.*;',
+          'public class ReadZip { public static void main(String[] a) throws Exception {',
+          '  try (ZipInputStream z = new ZipInputStream(new FileInputStream(a[0]), java.nio.charset.StandardCharsets.UTF_8)) {',
+          '    for (ZipEntry e; (e = z.getNextEntry()) != null; ) { long n = 0; byte[] b = new byte[8192]; for (int k; (k = z.read(b)) > 0; ) n += k; System.out.println(e.getName() + "\t" + n); }',
+          '  } } }',
+        ].join('\n'),
+      );
       const r = spawnSync('java', [source, path], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       const expected = Object.entries(expectedContent()).map(([n, b]) => `${n}\t${b.length}`);

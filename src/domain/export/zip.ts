@@ -208,11 +208,22 @@ export class ZipWriter {
     this.names.add(name);
     this.open = true;
     const { time, date } = dosDateTime(options.modified ?? this.options.modified ?? new Date());
-    return { name: this.encoder.encode(name), flags: FLAG_UTF8, method: compress ? 8 : 0, time, date, crc: 0, compressed: 0, size: 0, offset: this.offset };
+    return {
+      name: this.encoder.encode(name),
+      flags: FLAG_UTF8,
+      method: compress ? 8 : 0,
+      time,
+      date,
+      crc: 0,
+      compressed: 0,
+      size: 0,
+      offset: this.offset,
+    };
   }
 
   private checkSizes(e: CentralEntry): void {
-    if (e.size > MAX32 || e.compressed > MAX32 || e.offset > MAX32) throw new ZipError('zip: entry larger than 4 GiB (Zip64 is not supported)');
+    if (e.size > MAX32 || e.compressed > MAX32 || e.offset > MAX32)
+      throw new ZipError('zip: entry larger than 4 GiB (Zip64 is not supported)');
   }
 
   private localHeader(e: CentralEntry): Uint8Array {

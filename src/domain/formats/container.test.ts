@@ -65,10 +65,42 @@ describe('formatFromFileName', () => {
 
 describe('readTable: text formats', () => {
   it.each([
-    ['data.jsonl', JSONL, 'jsonl', [[1, 'p1'], [2, 'p2']]],
-    ['data.json', JSON_ARRAY, 'json', [[1, 'p1'], [2, 'p2']]],
-    ['data.csv', CSV, 'csv', [[2, 'p1'], [3, 'p2']]],
-    ['data.tsv', TSV, 'tsv', [[2, 'p1'], [3, 'p2']]],
+    [
+      'data.jsonl',
+      JSONL,
+      'jsonl',
+      [
+        [1, 'p1'],
+        [2, 'p2'],
+      ],
+    ],
+    [
+      'data.json',
+      JSON_ARRAY,
+      'json',
+      [
+        [1, 'p1'],
+        [2, 'p2'],
+      ],
+    ],
+    [
+      'data.csv',
+      CSV,
+      'csv',
+      [
+        [2, 'p1'],
+        [3, 'p2'],
+      ],
+    ],
+    [
+      'data.tsv',
+      TSV,
+      'tsv',
+      [
+        [2, 'p1'],
+        [3, 'p2'],
+      ],
+    ],
   ] as const)('reads %s', async (name, text, format, rows) => {
     const result = await read(enc(text), name);
     expect(result.format).toBe(format);
@@ -201,13 +233,21 @@ describe('readTable: errors', () => {
   });
 
   it('text that is not UTF-8 is read again as Windows-1252, with a note that says where; never with U+FFFD put in', async () => {
-    const latin1 = new Uint8Array([...enc('prompt,response_a,response_b\nq1,ok,fine\nCaf'), 0xe9, ...enc(' au lait,na'), 0xef, ...enc('ve,b\n')]);
+    const latin1 = new Uint8Array([
+      ...enc('prompt,response_a,response_b\nq1,ok,fine\nCaf'),
+      0xe9,
+      ...enc(' au lait,na'),
+      0xef,
+      ...enc('ve,b\n'),
+    ]);
     const r = await read(latin1, 'cafe.csv');
     expect(r.encoding).toBe('windows-1252');
     expect(r.rows.map((x) => x.value.prompt)).toEqual(['q1', 'Café au lait']);
     expect(r.rows[1]!.value.response_a).toBe('naïve');
     expect(r.notes).toHaveLength(1);
-    expect(r.notes[0]).toMatch(/^cafe\.csv is not UTF-8 text: the first byte that is not valid UTF-8 is at byte 43 \(line 3\), 0xe9\. It was read as Windows-1252/);
+    expect(r.notes[0]).toMatch(
+      /^cafe\.csv is not UTF-8 text: the first byte that is not valid UTF-8 is at byte 43 \(line 3\), 0xe9\. It was read as Windows-1252/,
+    );
     expect(JSON.stringify(r.rows)).not.toContain('\uFFFD');
     // Valid UTF-8 reads as it is, with no note.
     const utf8 = await read(enc('prompt,response_a,response_b\nCafé,naïve,b\n'), 'utf8.csv');
@@ -251,7 +291,9 @@ describe('readTable: errors', () => {
     expect((await failure(enc(CSV), 'data.json')).message).toBe(
       'data.json is not a JSON file (it does not start with "[" or "{"; it looks like comma-separated text).',
     );
-    expect((await failure(enc(JSONL), 'data.csv')).message).toBe('data.csv is not a CSV file (it is not delimited text; it looks like JSON lines).');
+    expect((await failure(enc(JSONL), 'data.csv')).message).toBe(
+      'data.csv is not a CSV file (it is not delimited text; it looks like JSON lines).',
+    );
   });
 
   it('rejects content that fits no format', async () => {

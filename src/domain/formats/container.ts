@@ -82,14 +82,25 @@ export function isGzip(bytes: Uint8Array): boolean {
  * Throws ImportError: empty-file, not-gzip, format-mismatch, unknown-format, bad-json, bad-parquet, no-rows,
  * too-large, not-utf8 (a sink that cannot start over), cancelled.
  */
-export async function readTable(bytes: Uint8Array, fileName: string, sink: TableSink, opts: ReadTableOptions = {}): Promise<ReadTableResult> {
+export async function readTable(
+  bytes: Uint8Array,
+  fileName: string,
+  sink: TableSink,
+  opts: ReadTableOptions = {},
+): Promise<ReadTableResult> {
   try {
     return await readTableAs(bytes, fileName, sink, opts, null);
   } catch (e) {
     if (!(e instanceof NotUtf8) || !sink.reset) throw e instanceof NotUtf8 ? new ImportError('not-utf8', e.message) : e;
     sink.reset();
     const result = await readTableAs(bytes, fileName, sink, opts, 'windows-1252');
-    return { ...result, notes: [`${e.message} It was read as Windows-1252 (Latin-1), the usual encoding of such files: check that accented letters look right, or save the file as UTF-8 and import it again.`, ...result.notes] };
+    return {
+      ...result,
+      notes: [
+        `${e.message} It was read as Windows-1252 (Latin-1), the usual encoding of such files: check that accented letters look right, or save the file as UTF-8 and import it again.`,
+        ...result.notes,
+      ],
+    };
   }
 }
 
@@ -110,7 +121,10 @@ async function readTableAs(
   const named = formatFromFileName(fileName);
   const compressed = isGzip(bytes);
   if (named.gz && !compressed) {
-    throw new ImportError('not-gzip', `${fileName} ends in .gz but is not gzip-compressed (it does not start with the gzip signature 1f 8b).`);
+    throw new ImportError(
+      'not-gzip',
+      `${fileName} ends in .gz but is not gzip-compressed (it does not start with the gzip signature 1f 8b).`,
+    );
   }
 
   const source = compressed ? gunzipSlices(bytes, fileName) : plainSlices(bytes);
@@ -148,8 +162,11 @@ async function readTableAs(
       } catch (e) {
         if (!(e instanceof TypeError)) throw e;
         const at = chunk ? firstInvalidUtf8(chunk) : -1;
-        const where = at < 0 ? 'at its end' : `at byte ${(decodedBytes + at).toLocaleString('en-US')} (line ${lines + countNewlines(chunk!, at)})`;
-        throw new NotUtf8(`${fileName} is not UTF-8 text: the first byte that is not valid UTF-8 is ${where}${at < 0 ? '' : `, 0x${chunk![at]!.toString(16).padStart(2, '0')}`}.`);
+        const where =
+          at < 0 ? 'at its end' : `at byte ${(decodedBytes + at).toLocaleString('en-US')} (line ${lines + countNewlines(chunk!, at)})`;
+        throw new NotUtf8(
+          `${fileName} is not UTF-8 text: the first byte that is not valid UTF-8 is ${where}${at < 0 ? '' : `, 0x${chunk![at]!.toString(16).padStart(2, '0')}`}.`,
+        );
       }
     };
 
@@ -222,7 +239,7 @@ async function readTableAs(
 
 /** Offset of the first byte of `b` that cannot be (the start of) valid UTF-8, or -1. */
 function firstInvalidUtf8(b: Uint8Array): number {
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i]!;
     const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
     if (need < 0) return i;
@@ -265,7 +282,8 @@ async function* plainSlices(bytes: Uint8Array): AsyncGenerator<Slice> {
  * truncated file is refused, never imported short.
  */
 async function* gunzipSlices(bytes: Uint8Array, fileName: string): AsyncGenerator<Slice> {
-  const damaged = (why: string) => new ImportError('not-gzip', `${fileName} could not be decompressed: the gzip data is damaged or truncated (${why}).`);
+  const damaged = (why: string) =>
+    new ImportError('not-gzip', `${fileName} could not be decompressed: the gzip data is damaged or truncated (${why}).`);
   const ready: Uint8Array[] = [];
   let member = 0;
   let crc = 0;
@@ -274,7 +292,8 @@ async function* gunzipSlices(bytes: Uint8Array, fileName: string): AsyncGenerato
     if (end < 8) throw damaged(`member ${member + 1} has no trailer`);
     const d = new DataView(bytes.buffer, bytes.byteOffset + end - 8, 8);
     if (d.getUint32(0, true) !== crc) throw damaged(`member ${member + 1}: CRC-32 mismatch`);
-    if (d.getUint32(4, true) !== size >>> 0) throw damaged(`member ${member + 1}: it says ${d.getUint32(4, true)} bytes, ${size >>> 0} came out`);
+    if (d.getUint32(4, true) !== size >>> 0)
+      throw damaged(`member ${member + 1}: it says ${d.getUint32(4, true)} bytes, ${size >>> 0} came out`);
   };
   const gunzip = new Gunzip((chunk) => {
     if (chunk.length === 0) return;
@@ -288,7 +307,7 @@ async function* gunzipSlices(bytes: Uint8Array, fileName: string): AsyncGenerato
     crc = 0;
     size = 0;
   };
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const end = Math.min(bytes.length, offset + GZIP_INPUT_BYTES);
     try {
       gunzip.push(bytes.subarray(offset, end), end === bytes.length);
@@ -392,7 +411,11 @@ export function describeContent(sniffed: SniffedContent): string {
     case 'json-one-line':
       return 'JSON lines';
     case 'delimited':
-      return sniffed.delimiter === '\t' ? 'tab-separated text' : sniffed.delimiter === ',' ? 'comma-separated text' : 'semicolon-separated text';
+      return sniffed.delimiter === '\t'
+        ? 'tab-separated text'
+        : sniffed.delimiter === ','
+          ? 'comma-separated text'
+          : 'semicolon-separated text';
     case 'text':
       return 'plain text';
     case 'binary':
@@ -443,7 +466,6 @@ function countOutsideQuotes(line: string, ch: string): number {
 function hasLineBreak(slices: readonly Slice[]): boolean {
   return slices.some((s) => s.bytes.includes(0x0a));
 }
-
 
 function countingSink(sink: TableSink): TableSink & { rows: number; problems: number } {
   const counted = {

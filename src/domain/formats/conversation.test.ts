@@ -18,8 +18,25 @@ describe('parseMessageList', () => {
   it('reads role/content lists, JSON-encoded lists, ShareGPT lists and text parts', () => {
     expect(parseMessageList([u('hi'), a('yo')], 'c')).toEqual({ ok: true, messages: [u('hi'), a('yo')] });
     expect(parseMessageList(JSON.stringify([u('hi')]), 'c')).toEqual({ ok: true, messages: [u('hi')] });
-    expect(parseMessageList([{ from: 'human', value: 'hi' }, { from: 'gpt', value: 'yo' }], 'c')).toEqual({ ok: true, messages: [u('hi'), a('yo')] });
-    const parts = [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: {} }, { type: 'text', text: 'here' }] }];
+    expect(
+      parseMessageList(
+        [
+          { from: 'human', value: 'hi' },
+          { from: 'gpt', value: 'yo' },
+        ],
+        'c',
+      ),
+    ).toEqual({ ok: true, messages: [u('hi'), a('yo')] });
+    const parts = [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'look' },
+          { type: 'image_url', image_url: {} },
+          { type: 'text', text: 'here' },
+        ],
+      },
+    ];
     expect(parseMessageList(parts, 'c')).toEqual({ ok: true, messages: [u('look\nhere')] });
     expect(parseMessageList([{ role: 'assistant', content: null }], 'c')).toEqual({ ok: true, messages: [a('')] });
   });

@@ -56,7 +56,10 @@ function contentText(content: unknown): string | undefined {
  * Splits two conversations into the shared prompt (their common leading messages) and what each side adds.
  * The shared part never takes a whole side and never ends on an assistant turn, so each side keeps its answer.
  */
-export function splitConversations(a: readonly Message[], b: readonly Message[]): { prefix: Message[]; restA: Message[]; restB: Message[] } {
+export function splitConversations(
+  a: readonly Message[],
+  b: readonly Message[],
+): { prefix: Message[]; restA: Message[]; restB: Message[] } {
   let k = 0;
   while (k < a.length && k < b.length && a[k]!.role === b[k]!.role && a[k]!.content === b[k]!.content) k++;
   while (k > 0 && (k >= a.length || k >= b.length || a[k - 1]!.role === 'assistant')) k--;
@@ -71,7 +74,8 @@ export function responseFromMessages(rest: readonly Message[]): string {
 
 /** The prompt turns: an explicit prompt followed by the shared leading turns, without repeating what both hold. */
 export function joinPromptMessages(explicit: readonly Message[], prefix: readonly Message[]): Message[] {
-  const repeats = explicit.length <= prefix.length && explicit.every((m, i) => m.role === prefix[i]!.role && m.content === prefix[i]!.content);
+  const repeats =
+    explicit.length <= prefix.length && explicit.every((m, i) => m.role === prefix[i]!.role && m.content === prefix[i]!.content);
   return repeats ? [...prefix] : [...explicit, ...prefix];
 }
 
@@ -107,9 +111,7 @@ export function parseHhTranscript(text: string): Message[] {
   return messages;
 }
 
-export type HhSplit =
-  | { ok: true; messages: Message[]; chosen: string; rejected: string }
-  | { ok: false; reason: string };
+export type HhSplit = { ok: true; messages: Message[]; chosen: string; rejected: string } | { ok: false; reason: string };
 
 /** Splits a chosen/rejected transcript pair at the last "Assistant:" before they diverge. */
 export function splitHhPair(chosen: string, rejected: string): HhSplit {

@@ -48,7 +48,17 @@ describe('ImportSession', () => {
       withScores: 0,
       withMessages: 0,
     });
-    expect(report.columns).toEqual(['id', 'prompt', 'response_a', 'response_b', 'pref_human', 'pref_lm', 'model_a', 'model_b', 'subject_of_expertise']);
+    expect(report.columns).toEqual([
+      'id',
+      'prompt',
+      'response_a',
+      'response_b',
+      'pref_human',
+      'pref_lm',
+      'model_a',
+      'model_b',
+      'subject_of_expertise',
+    ]);
     expect(report.rejected).toEqual([
       { row: 3, reason: 'invalid JSON: unexpected "b", expected a property name in double quotes (column 13)' },
       { row: 4, reason: 'duplicate id "a" (first seen at row 1)' },
@@ -125,7 +135,9 @@ describe('ImportSession', () => {
         }
         return undefined;
       };
-      expect(bad({ ...mapping, responseB: 'nope' })).toEqual(new ImportError('bad-mapping', 'The response B column "nope" is not in the file.'));
+      expect(bad({ ...mapping, responseB: 'nope' })).toEqual(
+        new ImportError('bad-mapping', 'The response B column "nope" is not in the file.'),
+      );
       expect(bad({ ...mapping, responseB: 'out1' })).toMatchObject({
         code: 'bad-mapping',
         message: 'The column "out1" is mapped twice (as response A and as response B).',

@@ -26,9 +26,7 @@ export interface DistinctValue {
 /** How many rows recognition looks at. */
 export const RECOGNITION_SAMPLE = 50;
 
-type Outcome =
-  | { row: number; ok: true; record: PairRecord; warnings: string[] }
-  | { row: number; ok: false; reason: string };
+type Outcome = { row: number; ok: true; record: PairRecord; warnings: string[] } | { row: number; ok: false; reason: string };
 
 /** Collects a file's rows (as a TableSink) and maps them under a chosen shape. */
 export class ImportSession implements TableSink {

@@ -58,7 +58,9 @@ describe('readJsonDocument', () => {
   it('reports a syntax error with its line and column', () => {
     const error = failure('[\n  {"a": 1},\n  {"a": 2,,}\n]');
     expect(error.code).toBe('bad-json');
-    expect(error.message).toBe('data.json is not valid JSON: unexpected ",", expected a property name in double quotes at line 3, column 11.');
+    expect(error.message).toBe(
+      'data.json is not valid JSON: unexpected ",", expected a property name in double quotes at line 3, column 11.',
+    );
     expect(failure('[{"a": 1}').message).toBe(
       'data.json is not valid JSON: unexpected end of input, expected "," or "]" after an array element at line 1, column 10.',
     );

@@ -54,7 +54,10 @@ describe('findJsonSyntaxError', () => {
 
   it('points at the offending character', () => {
     expect(findJsonSyntaxError('{"a": 1,}')).toEqual({ position: 8, message: 'trailing comma before "}"' });
-    expect(findJsonSyntaxError('[1, 2')).toEqual({ position: 5, message: 'unexpected end of input, expected "," or "]" after an array element' });
+    expect(findJsonSyntaxError('[1, 2')).toEqual({
+      position: 5,
+      message: 'unexpected end of input, expected "," or "]" after an array element',
+    });
     expect(findJsonSyntaxError('{"a": tru}')).toEqual({ position: 6, message: 'unexpected "t", expected a value' });
     expect(findJsonSyntaxError('{"a":1} x')).toEqual({ position: 8, message: 'unexpected "x" after the end of the JSON value' });
     expect(findJsonSyntaxError('{"a" 1}')).toEqual({ position: 5, message: 'unexpected "1", expected ":" after a property name' });
@@ -81,6 +84,13 @@ describe('lineAndColumn', () => {
 
 describe('describeJsonKind', () => {
   it('names every kind of value', () => {
-    expect([[], {}, 1, 's', true, null].map(describeJsonKind)).toEqual(['an array', 'an object', 'a number', 'a string', 'a boolean', 'null']);
+    expect([[], {}, 1, 's', true, null].map(describeJsonKind)).toEqual([
+      'an array',
+      'an object',
+      'a number',
+      'a string',
+      'a boolean',
+      'null',
+    ]);
   });
 });

@@ -26,7 +26,9 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | null {
 
   const fail = (position: number, message: string): JsonSyntaxError => ({ position, message });
   const unexpected = (position: number, what: string): JsonSyntaxError =>
-    position >= n ? fail(n, `unexpected end of input, expected ${what}`) : fail(position, `unexpected ${show(text, position)}, expected ${what}`);
+    position >= n
+      ? fail(n, `unexpected end of input, expected ${what}`)
+      : fail(position, `unexpected ${show(text, position)}, expected ${what}`);
 
   for (;;) {
     if (expectValue) {

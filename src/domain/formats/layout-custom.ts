@@ -45,7 +45,8 @@ export const customLayout: Layout = {
 export function requireMapping(mapping: ColumnMapping | undefined): ColumnMapping {
   if (!mapping) throw new ImportError('bad-mapping', 'No column mapping was given: choose the prompt and response columns.');
   if (mapping.prompt.length === 0) throw new ImportError('bad-mapping', 'The column mapping names no prompt column.');
-  if (!mapping.responseA || !mapping.responseB) throw new ImportError('bad-mapping', 'The column mapping needs a column for response A and one for response B.');
+  if (!mapping.responseA || !mapping.responseB)
+    throw new ImportError('bad-mapping', 'The column mapping needs a column for response A and one for response B.');
   return mapping;
 }
 
@@ -82,7 +83,11 @@ export function checkMappingColumns(mapping: ColumnMapping | undefined, columns:
 }
 
 // Prompt parts joined with a blank line; empty parts are skipped, numbers and booleans become text.
-function joinPromptColumns(f: RowFields, columns: readonly string[], warnings: string[]): string | undefined | { ok: false; reason: string } {
+function joinPromptColumns(
+  f: RowFields,
+  columns: readonly string[],
+  warnings: string[],
+): string | undefined | { ok: false; reason: string } {
   const parts: string[] = [];
   for (const column of columns) {
     const value = f.take(column);

@@ -25,10 +25,6 @@ export const hhLayout: Layout = {
     const split = splitHhPair(chosen.text, rejected.text);
     if (!split.ok) return split;
     const placed = placeChosen(split.chosen, split.rejected, recordId(id, row.row), options);
-    return completeRecord(
-      f,
-      { id, prompt: renderMessages(split.messages), messages: split.messages, ...placed, warnings },
-      options,
-    );
+    return completeRecord(f, { id, prompt: renderMessages(split.messages), messages: split.messages, ...placed, warnings }, options);
   },
 };

@@ -51,4 +51,3 @@ export const trlConversationalLayout: Layout = {
     return completeRecord(f, { id, prompt: renderMessages(messages), messages, ...placed }, options);
   },
 };
-

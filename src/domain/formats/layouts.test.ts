@@ -9,7 +9,12 @@ const rows = (...values: Record<string, unknown>[]): RawRow[] => values.map((val
 const columnsOf = (sample: readonly RawRow[]): Set<string> => new Set(sample.flatMap((r) => Object.keys(r.value)));
 const best = (sample: readonly RawRow[]): LayoutId | undefined => recogniseLayouts(columnsOf(sample), sample)[0]?.shape;
 
-function mapOk(shape: LayoutId, value: Record<string, unknown>, options: MapOptions = DEFAULT_MAP_OPTIONS, row = 1): { record: PairRecord; warnings: string[] } {
+function mapOk(
+  shape: LayoutId,
+  value: Record<string, unknown>,
+  options: MapOptions = DEFAULT_MAP_OPTIONS,
+  row = 1,
+): { record: PairRecord; warnings: string[] } {
   const result: MapResult = layoutById(shape).map({ row, value }, options);
   if (!result.ok) throw new Error(`rejected: ${result.reason}`);
   return result;
@@ -66,7 +71,8 @@ const TRL_CONV_ROW = {
 };
 
 const HH_ROW = {
-  chosen: '\n\nHuman: How do I bake bread?\n\nAssistant: Do you have yeast?\n\nHuman: Yes.\n\nAssistant: Great, mix flour, water and yeast.',
+  chosen:
+    '\n\nHuman: How do I bake bread?\n\nAssistant: Do you have yeast?\n\nHuman: Yes.\n\nAssistant: Great, mix flour, water and yeast.',
   rejected: '\n\nHuman: How do I bake bread?\n\nAssistant: Do you have yeast?\n\nHuman: Yes.\n\nAssistant: Buy some bread instead.',
 };
 
@@ -119,7 +125,15 @@ describe('recogniseLayouts', () => {
   });
 
   it('lets hyper-multipref win when the file has its LM column and tags, even with pairs column names', () => {
-    const value = { prompt: 'p', response_a: 'a', response_b: 'b', pref_human: 'Tie', pref_gpt4: 'Tie', rouge: 0.1, expertise_level: 'expert' };
+    const value = {
+      prompt: 'p',
+      response_a: 'a',
+      response_b: 'b',
+      pref_human: 'Tie',
+      pref_gpt4: 'Tie',
+      rouge: 0.1,
+      expertise_level: 'expert',
+    };
     expect(best(rows(value))).toBe('hyper-multipref');
   });
 
@@ -165,7 +179,12 @@ describe('pairs', () => {
   });
 
   it('reads pref_lm null as no LM label and falls back to the vote majority for the human label', () => {
-    const { record } = mapOk('pairs', { ...PAIRS_ROW, pref_lm: null, pref_human: null, human_votes: '["B-is-better", "B-is-better", "Tie"]' });
+    const { record } = mapOk('pairs', {
+      ...PAIRS_ROW,
+      pref_lm: null,
+      pref_human: null,
+      human_votes: '["B-is-better", "B-is-better", "Tie"]',
+    });
     expect(record.lm).toBeUndefined();
     expect(record.lmJudge).toBe('gpt-4');
     expect(record.human).toEqual({ value: 'B>A', original: 'majority of 3' });
@@ -232,7 +251,10 @@ describe('trl-string', () => {
 
   it('is deterministic per seed and id, and balanced over many rows', () => {
     const sides = (seed: number) =>
-      Array.from({ length: 2000 }, (_, i) => mapOk('trl-string', { ...TRL_ROW, id: `id-${i}` }, { ...DEFAULT_MAP_OPTIONS, seed }).record.lm!.value);
+      Array.from(
+        { length: 2000 },
+        (_, i) => mapOk('trl-string', { ...TRL_ROW, id: `id-${i}` }, { ...DEFAULT_MAP_OPTIONS, seed }).record.lm!.value,
+      );
     const first = sides(1);
     expect(sides(1)).toEqual(first);
     const aShare = first.filter((v) => v === 'A>B').length / first.length;
@@ -285,7 +307,10 @@ describe('trl-conversational', () => {
   it('reads JSON-encoded message lists and rejects malformed ones', () => {
     const encoded = { chosen: JSON.stringify(TRL_CONV_ROW.chosen), rejected: JSON.stringify(TRL_CONV_ROW.rejected) };
     expect(mapOk('trl-conversational', encoded).record.prompt).toBe('Hi there');
-    const bad = layoutById('trl-conversational').map({ row: 1, value: { ...TRL_CONV_ROW, rejected: [{ content: 'x' }] } }, DEFAULT_MAP_OPTIONS);
+    const bad = layoutById('trl-conversational').map(
+      { row: 1, value: { ...TRL_CONV_ROW, rejected: [{ content: 'x' }] } },
+      DEFAULT_MAP_OPTIONS,
+    );
     expect(bad).toEqual({ ok: false, reason: 'rejected: message 1 has no role' });
   });
 });

@@ -29,7 +29,8 @@ export function readOrientation(value: unknown, where: string): DatasetOrientati
   if (typeof value !== 'object' || Array.isArray(value)) return `${where} must be an object {layout, sideSeed}`;
   const v = value as Record<string, unknown>;
   if (typeof v.layout !== 'string' || v.layout === '') return `${where}.layout must be a layout name`;
-  if (v.sideSeed !== null && !Number.isInteger(v.sideSeed)) return `${where}.sideSeed must be an integer or null, got ${JSON.stringify(v.sideSeed)}`;
+  if (v.sideSeed !== null && !Number.isInteger(v.sideSeed))
+    return `${where}.sideSeed must be an integer or null, got ${JSON.stringify(v.sideSeed)}`;
   return { layout: v.layout as LayoutId, sideSeed: v.sideSeed as number | null };
 }
 

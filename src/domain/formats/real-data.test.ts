@@ -111,7 +111,12 @@ describe.skipIf(!existsSync(HH))('real data: raw/hh-rlhf-harmless-base-test.json
     expect(report.rowsRead).toBe(2312);
     expect(report.importable).toBe(2312);
     expect(report.rejected).toEqual([]);
-    expect(report.warnings.map((w) => w.message)).toEqual(['response B is empty', 'response B is empty', 'response A is empty', 'response B is empty']);
+    expect(report.warnings.map((w) => w.message)).toEqual([
+      'response B is empty',
+      'response B is empty',
+      'response A is empty',
+      'response B is empty',
+    ]);
     expect(report.withHumanLabel).toBe(report.importable);
     expect(report.withLmLabel).toBe(0);
     expect(report.withMessages).toBe(report.importable);

@@ -28,7 +28,10 @@ describe('shared validation', () => {
   it('imports number and boolean responses as text, with a warning', () => {
     const result = ok(map({ ...BASE, response_a: true, response_b: 42 }));
     expect([result.record.responseA, result.record.responseB]).toEqual(['true', '42']);
-    expect(result.warnings).toEqual(['response A is a boolean, imported as the text "true"', 'response B is a number, imported as the text "42"']);
+    expect(result.warnings).toEqual([
+      'response A is a boolean, imported as the text "true"',
+      'response B is a number, imported as the text "42"',
+    ]);
   });
 
   it('rejects lists and objects where text is expected', () => {
@@ -56,14 +59,21 @@ describe('shared validation', () => {
       ok: false,
       reason: 'pref_human: numeric label 3 needs a code scheme (which number means A, B, tie?)',
     });
-    expect(map({ ...BASE, human_votes: ['A-is-better', 'huh'] })).toEqual({ ok: false, reason: 'human_votes[2]: unrecognised label "huh"' });
+    expect(map({ ...BASE, human_votes: ['A-is-better', 'huh'] })).toEqual({
+      ok: false,
+      reason: 'human_votes[2]: unrecognised label "huh"',
+    });
     const result = ok(map({ ...BASE, pref_lm: null, pref_human: '' }));
     expect(result.record.lm).toBeUndefined();
     expect(result.record.human).toBeUndefined();
   });
 
   it('reads label columns under the readings in the options', () => {
-    const options = { ...DEFAULT_MAP_OPTIONS, lmReading: { numeric: 'signed-3' as const }, humanReading: { boolean: 'true-is-b' as const } };
+    const options = {
+      ...DEFAULT_MAP_OPTIONS,
+      lmReading: { numeric: 'signed-3' as const },
+      humanReading: { boolean: 'true-is-b' as const },
+    };
     const result = ok(map({ ...BASE, pref_lm: -3, pref_human: true }, options));
     expect(result.record.lm).toEqual({ value: 'A>>B', original: -3 });
     expect(result.record.human).toEqual({ value: 'B>A', original: true });
@@ -146,7 +156,11 @@ describe('completeRecord', () => {
 
   it('puts nested extra entries beside untaken fields without losing either', () => {
     const fields = new RowFields({ row: 1, value: { note: 'top' } });
-    const result = completeRecord(fields, { prompt: 'p', responseA: 'a', responseB: 'b', extra: { note: 'nested', other: 1 } }, DEFAULT_MAP_OPTIONS);
+    const result = completeRecord(
+      fields,
+      { prompt: 'p', responseA: 'a', responseB: 'b', extra: { note: 'nested', other: 1 } },
+      DEFAULT_MAP_OPTIONS,
+    );
     expect(result.ok && result.record.extra).toEqual({ 'extra.note': 'nested', other: 1, note: 'top' });
   });
 });

@@ -24,14 +24,7 @@ export interface TableSink {
 }
 
 /** Which shape a file is in. `custom` is read through a column mapping chosen by the user. */
-export type LayoutId =
-  | 'pairs'
-  | 'hyper-multipref'
-  | 'trl-string'
-  | 'trl-conversational'
-  | 'arena'
-  | 'anthropic-hh'
-  | 'custom';
+export type LayoutId = 'pairs' | 'hyper-multipref' | 'trl-string' | 'trl-conversational' | 'arena' | 'anthropic-hh' | 'custom';
 
 export const LAYOUT_TEXT: Record<LayoutId, string> = {
   pairs: 'Pairs (id, prompt, response_a/b, pref_human, pref_lm)',
@@ -83,9 +76,7 @@ export const DEFAULT_MAP_OPTIONS: MapOptions = {
   rejectEmptyResponses: false,
 };
 
-export type MapResult =
-  | { ok: true; record: PairRecord; warnings: string[] }
-  | { ok: false; reason: string };
+export type MapResult = { ok: true; record: PairRecord; warnings: string[] } | { ok: false; reason: string };
 
 /** A recognised shape: how well it fits the columns, and how to map one row of it. */
 export interface Layout {

@@ -337,8 +337,7 @@ function parseBlocks(rawLines: readonly string[], depth: number, inline: InlineO
           // Lazy continuation of the item's paragraph; any list marker here is a sibling or a new list.
           else if (itemLines[itemLines.length - 1] !== '' && !interrupts(l) && !listMarker(l) && !(m.empty && itemLines.length === 1)) {
             itemLines.push(l);
-          }
-          else break;
+          } else break;
           k++;
         }
         let trailingBlank = false;

@@ -9,28 +9,56 @@ describe('highlight', () => {
     const tokens = highlight(code, 'py');
     expect(tokens.map((t) => t.text).join('')).toBe(code);
     expect(kinds(tokens)).toEqual([
-      'keyword:def', 'number:1.5e-3', 'string:"""doc "quoted" """', 'keyword:return', 'comment:# done',
-      "string:'it\\'s'", 'keyword:None', 'number:0x1F',
+      'keyword:def',
+      'number:1.5e-3',
+      'string:"""doc "quoted" """',
+      'keyword:return',
+      'comment:# done',
+      "string:'it\\'s'",
+      'keyword:None',
+      'number:0x1F',
     ]);
   });
 
   it('js/ts: line and block comments, template strings over lines, keywords', () => {
     const code = 'const a = `x\n${b}`; /* c\n */ let n = 42; // end\ninterface I {}';
     expect(kinds(highlight(code, 'TypeScript'))).toEqual([
-      'keyword:const', 'string:`x\n${b}`', 'comment:/* c\n */', 'keyword:let', 'number:42', 'comment:// end', 'keyword:interface',
+      'keyword:const',
+      'string:`x\n${b}`',
+      'comment:/* c\n */',
+      'keyword:let',
+      'number:42',
+      'comment:// end',
+      'keyword:interface',
     ]);
   });
 
   it('json and bash', () => {
-    expect(kinds(highlight('{"a": [1, -2.5, true, null]}', 'json'))).toEqual(['string:"a"', 'number:1', 'number:2.5', 'keyword:true', 'keyword:null']);
+    expect(kinds(highlight('{"a": [1, -2.5, true, null]}', 'json'))).toEqual([
+      'string:"a"',
+      'number:1',
+      'number:2.5',
+      'keyword:true',
+      'keyword:null',
+    ]);
     expect(kinds(highlight('if [ $# -gt 1 ]; then echo "a#b" # note\nfi', 'bash'))).toEqual([
-      'keyword:if', 'number:1', 'keyword:then', 'string:"a#b"', 'comment:# note', 'keyword:fi',
+      'keyword:if',
+      'number:1',
+      'keyword:then',
+      'string:"a#b"',
+      'comment:# note',
+      'keyword:fi',
     ]);
   });
 
   it('c-like: keywords, char literals, comments', () => {
     expect(kinds(highlight("int main() { char c = 'x'; return 0; } // ok", 'cpp'))).toEqual([
-      'keyword:int', 'keyword:char', "string:'x'", 'keyword:return', 'number:0', 'comment:// ok',
+      'keyword:int',
+      'keyword:char',
+      "string:'x'",
+      'keyword:return',
+      'number:0',
+      'comment:// ok',
     ]);
     expect(languageFamily('rust')).toBe('c');
   });

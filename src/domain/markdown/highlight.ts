@@ -16,13 +16,52 @@ export type LanguageFamily = 'python' | 'js' | 'json' | 'bash' | 'c';
 export const MAX_HIGHLIGHT_CHARS = 200_000;
 
 const ALIASES: Record<string, LanguageFamily> = {
-  python: 'python', py: 'python', python3: 'python', py3: 'python', ipython: 'python',
-  javascript: 'js', js: 'js', jsx: 'js', mjs: 'js', cjs: 'js', node: 'js',
-  typescript: 'js', ts: 'js', tsx: 'js', mts: 'js',
-  json: 'json', jsonc: 'json', json5: 'json', jsonl: 'json',
-  bash: 'bash', sh: 'bash', shell: 'bash', zsh: 'bash', console: 'bash', shellscript: 'bash',
-  c: 'c', h: 'c', cpp: 'c', 'c++': 'c', cc: 'c', cxx: 'c', hpp: 'c', java: 'c', cs: 'c', csharp: 'c', 'c#': 'c',
-  go: 'c', golang: 'c', rust: 'c', rs: 'c', kotlin: 'c', kt: 'c', swift: 'c', scala: 'c', dart: 'c', php: 'c',
+  python: 'python',
+  py: 'python',
+  python3: 'python',
+  py3: 'python',
+  ipython: 'python',
+  javascript: 'js',
+  js: 'js',
+  jsx: 'js',
+  mjs: 'js',
+  cjs: 'js',
+  node: 'js',
+  typescript: 'js',
+  ts: 'js',
+  tsx: 'js',
+  mts: 'js',
+  json: 'json',
+  jsonc: 'json',
+  json5: 'json',
+  jsonl: 'json',
+  bash: 'bash',
+  sh: 'bash',
+  shell: 'bash',
+  zsh: 'bash',
+  console: 'bash',
+  shellscript: 'bash',
+  c: 'c',
+  h: 'c',
+  cpp: 'c',
+  'c++': 'c',
+  cc: 'c',
+  cxx: 'c',
+  hpp: 'c',
+  java: 'c',
+  cs: 'c',
+  csharp: 'c',
+  'c#': 'c',
+  go: 'c',
+  golang: 'c',
+  rust: 'c',
+  rs: 'c',
+  kotlin: 'c',
+  kt: 'c',
+  swift: 'c',
+  scala: 'c',
+  dart: 'c',
+  php: 'c',
 };
 
 /** The highlighter family for a fence's language name, or null (shown plain). */
@@ -47,23 +86,39 @@ const SPECS: Record<LanguageFamily, Spec> = {
   python: {
     keywords: words(`False None True and as assert async await break class continue def del elif else except finally
       for from global if import in is lambda match case nonlocal not or pass raise return try while with yield`),
-    lineComments: ['#'], blockComment: null, quotes: `'"`, tripleQuotes: true, commentAtWordStart: false,
+    lineComments: ['#'],
+    blockComment: null,
+    quotes: `'"`,
+    tripleQuotes: true,
+    commentAtWordStart: false,
   },
   js: {
     keywords: words(`break case catch class const continue debugger default delete do else export extends finally for
       function if import in instanceof let new return super switch this throw try typeof var void while with yield
       async await of static get set true false null undefined NaN Infinity from as interface type enum implements
       private protected public readonly abstract declare namespace keyof satisfies`),
-    lineComments: ['//'], blockComment: ['/*', '*/'], quotes: `'"\``, tripleQuotes: false, commentAtWordStart: false,
+    lineComments: ['//'],
+    blockComment: ['/*', '*/'],
+    quotes: `'"\``,
+    tripleQuotes: false,
+    commentAtWordStart: false,
   },
   json: {
     keywords: words('true false null'),
-    lineComments: [], blockComment: null, quotes: '"', tripleQuotes: false, commentAtWordStart: false,
+    lineComments: [],
+    blockComment: null,
+    quotes: '"',
+    tripleQuotes: false,
+    commentAtWordStart: false,
   },
   bash: {
     keywords: words(`if then else elif fi for while until do done case esac in function return local export declare
       readonly select time break continue exit`),
-    lineComments: ['#'], blockComment: null, quotes: `'"`, tripleQuotes: false, commentAtWordStart: true,
+    lineComments: ['#'],
+    blockComment: null,
+    quotes: `'"`,
+    tripleQuotes: false,
+    commentAtWordStart: true,
   },
   c: {
     keywords: words(`auto break case char const continue default do double else enum extern float for goto if inline
@@ -72,7 +127,11 @@ const SPECS: Record<LanguageFamily, Spec> = {
       nullptr null bool import package func var let fn mut impl trait pub use match mod crate self Self interface
       extends implements final try catch throw throws finally go defer chan map range select type string byte
       loop where async await val fun object when is in as using`),
-    lineComments: ['//'], blockComment: ['/*', '*/'], quotes: `'"`, tripleQuotes: false, commentAtWordStart: false,
+    lineComments: ['//'],
+    blockComment: ['/*', '*/'],
+    quotes: `'"`,
+    tripleQuotes: false,
+    commentAtWordStart: false,
   },
 };
 

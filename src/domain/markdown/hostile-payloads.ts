@@ -53,7 +53,7 @@ export function hugeInputs(): Record<string, string> {
     'backtick runs of every length': Array.from({ length: 1400 }, (_, i) => `${'`'.repeat(i + 1)}a`).join(''),
     'alternating delimiters': '*a_b'.repeat(20_000),
     'unclosed brackets': `${'['.repeat(40_000)}${']'.repeat(40_000)}`,
-    'unclosed link tails': '[](' .repeat(30_000),
+    'unclosed link tails': '[]('.repeat(30_000),
     'links after open brackets': `${'['.repeat(20_000)}${'[a](https://x.example)'.repeat(3_000)}`,
     'less-than signs': '<'.repeat(M),
     'unclosed autolinks': '<https://'.repeat(10_000),
@@ -62,10 +62,10 @@ export function hugeInputs(): Record<string, string> {
     'nested list markers on one line': `${'- '.repeat(M / 2)}x`,
     'nested lists by indentation': Array.from({ length: 1_000 }, (_, i) => `${'  '.repeat(i)}- x`).join('\n'),
     'nested ordered lists': `${'1. '.repeat(100_000)}x`,
-    'pipes': `${'|'.repeat(M)}\n${'|-'.repeat(M / 2)}`,
-    'newlines': '\n'.repeat(M),
-    'backslashes': '\\'.repeat(M),
-    'fences': '```\n'.repeat(100_000),
+    pipes: `${'|'.repeat(M)}\n${'|-'.repeat(M / 2)}`,
+    newlines: '\n'.repeat(M),
+    backslashes: '\\'.repeat(M),
+    fences: '```\n'.repeat(100_000),
     'mixed specials': '*_[`<!]('.repeat(15_000),
   };
 }

@@ -25,7 +25,11 @@ describe('blocks', () => {
   });
 
   it('fenced code keeps its text and a cleaned language; indented code has none', () => {
-    expect(parseMarkdown('```Python extra words\nif x:\n    y = "<b>"\n```\n\n~~~~\n```\nnot closed by backticks\n~~~~\n\n    indented\n      more\n\nafter')).toEqual([
+    expect(
+      parseMarkdown(
+        '```Python extra words\nif x:\n    y = "<b>"\n```\n\n~~~~\n```\nnot closed by backticks\n~~~~\n\n    indented\n      more\n\nafter',
+      ),
+    ).toEqual([
       { type: 'code', lang: 'python', text: 'if x:\n    y = "<b>"' },
       { type: 'code', lang: '', text: '```\nnot closed by backticks' },
       { type: 'code', lang: '', text: 'indented\n  more' },
@@ -40,7 +44,10 @@ describe('blocks', () => {
   it('lists: bullets, ordered with a start, nesting, tight and loose', () => {
     expect(parseMarkdown('- a\n- b\n  - c\n  - d\n- e')).toEqual([
       {
-        type: 'list', ordered: false, start: 1, tight: true,
+        type: 'list',
+        ordered: false,
+        start: 1,
+        tight: true,
         items: [
           [para(t('a'))],
           [para(t('b')), { type: 'list', ordered: false, start: 1, tight: true, items: [[para(t('c'))], [para(t('d'))]] }],
@@ -86,11 +93,15 @@ describe('blocks', () => {
 
   it('raw HTML is never a block: it stays text', () => {
     const blocks = parseMarkdown('<div onclick="x()">\n<script>alert(1)</script>\n</div>');
-    expect(blocks).toEqual([para(t('<div onclick="x()">'), { type: 'break' }, t('<script>alert(1)</script>'), { type: 'break' }, t('</div>'))]);
+    expect(blocks).toEqual([
+      para(t('<div onclick="x()">'), { type: 'break' }, t('<script>alert(1)</script>'), { type: 'break' }, t('</div>')),
+    ]);
   });
 
   it('soft line breaks stay soft when asked; hard breaks always break', () => {
-    expect(parseMarkdown('a\nb  \nc\\\nd', { breaks: false })).toEqual([para(t('a\nb'), { type: 'break' }, t('c'), { type: 'break' }, t('d'))]);
+    expect(parseMarkdown('a\nb  \nc\\\nd', { breaks: false })).toEqual([
+      para(t('a\nb'), { type: 'break' }, t('c'), { type: 'break' }, t('d')),
+    ]);
   });
 
   it('never throws and keeps the text of odd input', () => {
@@ -105,10 +116,14 @@ describe('blocks', () => {
 describe('inline', () => {
   it('emphasis and strong follow the delimiter rules', () => {
     expect(inlineOf('*a* **b** _c_ __d__ ***e***')).toEqual([
-      { type: 'emphasis', children: [t('a')] }, t(' '),
-      { type: 'strong', children: [t('b')] }, t(' '),
-      { type: 'emphasis', children: [t('c')] }, t(' '),
-      { type: 'strong', children: [t('d')] }, t(' '),
+      { type: 'emphasis', children: [t('a')] },
+      t(' '),
+      { type: 'strong', children: [t('b')] },
+      t(' '),
+      { type: 'emphasis', children: [t('c')] },
+      t(' '),
+      { type: 'strong', children: [t('d')] },
+      t(' '),
       { type: 'emphasis', children: [{ type: 'strong', children: [t('e')] }] },
     ]);
     // Intraword underscores are not emphasis; intraword stars are.
@@ -119,9 +134,12 @@ describe('inline', () => {
 
   it('code spans: any run length, content verbatim, one surrounding space stripped', () => {
     expect(inlineOf('`a` ``b ` c`` ` *d* ` ```x')).toEqual([
-      { type: 'code', text: 'a' }, t(' '),
-      { type: 'code', text: 'b ` c' }, t(' '),
-      { type: 'code', text: '*d*' }, t(' ```x'),
+      { type: 'code', text: 'a' },
+      t(' '),
+      { type: 'code', text: 'b ` c' },
+      t(' '),
+      { type: 'code', text: '*d*' },
+      t(' ```x'),
     ]);
   });
 
@@ -131,8 +149,10 @@ describe('inline', () => {
 
   it('links: http, https and mailto become links; titles are read and dropped', () => {
     expect(inlineOf('[site](https://example.org/a_(b) "Title") [mail](mailto:x@example.org) [ok](<https://example.org/a>)')).toEqual([
-      { type: 'link', href: 'https://example.org/a_(b)', children: [t('site')] }, t(' '),
-      { type: 'link', href: 'mailto:x@example.org', children: [t('mail')] }, t(' '),
+      { type: 'link', href: 'https://example.org/a_(b)', children: [t('site')] },
+      t(' '),
+      { type: 'link', href: 'mailto:x@example.org', children: [t('mail')] },
+      t(' '),
       { type: 'link', href: 'https://example.org/a', children: [t('ok')] },
     ]);
     // Parentheses in an address must balance.
@@ -159,7 +179,8 @@ describe('inline', () => {
 
   it('autolinks: web and mail addresses only', () => {
     expect(inlineOf('<https://example.org> <me@example.org> <javascript:alert(1)> <b>x</b>')).toEqual([
-      { type: 'link', href: 'https://example.org', children: [t('https://example.org')] }, t(' '),
+      { type: 'link', href: 'https://example.org', children: [t('https://example.org')] },
+      t(' '),
       { type: 'link', href: 'mailto:me@example.org', children: [t('me@example.org')] },
       t(' <javascript:alert(1)> <b>x</b>'),
     ]);
@@ -167,7 +188,8 @@ describe('inline', () => {
 
   it('images become placeholders with their description and address', () => {
     expect(inlineOf('![a *cat*](https://img.example/cat.png "t") ![](javascript:x)')).toEqual([
-      { type: 'image', alt: 'a cat', url: 'https://img.example/cat.png' }, t(' '),
+      { type: 'image', alt: 'a cat', url: 'https://img.example/cat.png' },
+      t(' '),
       { type: 'image', alt: '', url: 'javascript:x' },
     ]);
   });
@@ -177,13 +199,21 @@ describe('inline', () => {
       { type: 'link', href: 'https://out.example', children: [t('a https://in.example b')] },
     ]);
     expect(inlineOf('[outer [inner](https://a.example)](https://b.example)')).toEqual([
-      t('[outer '), { type: 'link', href: 'https://a.example', children: [t('inner')] }, t('](https://b.example)'),
+      t('[outer '),
+      { type: 'link', href: 'https://a.example', children: [t('inner')] },
+      t('](https://b.example)'),
     ]);
   });
 
   it('emphasis inside links and links inside emphasis', () => {
     expect(inlineOf('*see [the **docs**](https://d.example)*')).toEqual([
-      { type: 'emphasis', children: [t('see '), { type: 'link', href: 'https://d.example', children: [t('the '), { type: 'strong', children: [t('docs')] }] }] },
+      {
+        type: 'emphasis',
+        children: [
+          t('see '),
+          { type: 'link', href: 'https://d.example', children: [t('the '), { type: 'strong', children: [t('docs')] }] },
+        ],
+      },
     ]);
   });
 });
@@ -193,8 +223,24 @@ describe('safeHref', () => {
     expect(safeHref(' https://example.org/x?y#z ')).toBe('https://example.org/x?y#z');
     expect(safeHref('HTTP://EXAMPLE.ORG')).toBe('HTTP://EXAMPLE.ORG');
     expect(safeHref('mailto:a@b.c')).toBe('mailto:a@b.c');
-    for (const bad of ['javascript:alert(1)', ' javascript:x', 'java\nscript:x', 'data:,x', 'vbscript:x', 'mailto:', 'http://', 'https:///x', 'https:\\\\x',
-      '//x.org', '/x', 'x.html', 'ftp://x.org', 'http://a b', `https://x.org/${'a'.repeat(3000)}`, 'https://x.org/\u0085']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      ' javascript:x',
+      'java\nscript:x',
+      'data:,x',
+      'vbscript:x',
+      'mailto:',
+      'http://',
+      'https:///x',
+      'https:\\\\x',
+      '//x.org',
+      '/x',
+      'x.html',
+      'ftp://x.org',
+      'http://a b',
+      `https://x.org/${'a'.repeat(3000)}`,
+      'https://x.org/\u0085',
+    ]) {
       expect(safeHref(bad), bad).toBeNull();
     }
   });

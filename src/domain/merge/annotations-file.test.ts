@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { elementLines, parseAnnotationsDocument, parseAnnotationsFile, readAnnotationsFile, serializeAnnotationsFile } from './annotations-file';
+import {
+  elementLines,
+  parseAnnotationsDocument,
+  parseAnnotationsFile,
+  readAnnotationsFile,
+  serializeAnnotationsFile,
+} from './annotations-file';
 import { MergeError } from './errors';
 import { ann } from './test-fixtures';
 
@@ -24,8 +30,23 @@ describe('parseAnnotationsFile', () => {
     const out = parseAnnotationsFile(text, 'x.jsonl');
     expect(out).toHaveLength(2);
     expect(out[0]).toEqual({
-      id: 'p1|0|ann', projectId: '', datasetId: '', planId: 'p1', idx: 0, instanceId: 'a', annotator: 'ann', status: 'submitted', overall: 'A>B',
-      aspects: {}, rationale: '', swapped: false, activeMs: 0, createdAt: 0, updatedAt: 0, rev: 0, origin: 'file:x.jsonl',
+      id: 'p1|0|ann',
+      projectId: '',
+      datasetId: '',
+      planId: 'p1',
+      idx: 0,
+      instanceId: 'a',
+      annotator: 'ann',
+      status: 'submitted',
+      overall: 'A>B',
+      aspects: {},
+      rationale: '',
+      swapped: false,
+      activeMs: 0,
+      createdAt: 0,
+      updatedAt: 0,
+      rev: 0,
+      origin: 'file:x.jsonl',
     });
     expect(out[1]).toEqual({ ...ann(1, 'b', 'bob', 'B>>A'), confidence: 'fairly-confident' });
   });
@@ -65,9 +86,23 @@ describe('parseAnnotationsFile', () => {
   });
 
   it('reads the JSON form and reports the line where each bad annotation starts', () => {
-    const good = serializeAnnotationsFile([ann(0, 'a', 'ann', 'A>B'), ann(1, 'b', 'bob', 'B>A', { aspects: { helpfulness: { preference: 'B>A', reasons: ['correct'], text: 'why' } } })]);
-    expect(parseAnnotationsFile(good, 'pack.json')).toEqual([ann(0, 'a', 'ann', 'A>B'), ann(1, 'b', 'bob', 'B>A', { aspects: { helpfulness: { preference: 'B>A', reasons: ['correct'], text: 'why' } } })]);
-    const pretty = JSON.stringify({ format: 'hyper-annotations', version: 1, annotations: [JSON.parse(minimal(0, 'a', 'ann')), { ...JSON.parse(minimal(1, 'b', 'bob')), overall: 'C' }] }, null, 2);
+    const good = serializeAnnotationsFile([
+      ann(0, 'a', 'ann', 'A>B'),
+      ann(1, 'b', 'bob', 'B>A', { aspects: { helpfulness: { preference: 'B>A', reasons: ['correct'], text: 'why' } } }),
+    ]);
+    expect(parseAnnotationsFile(good, 'pack.json')).toEqual([
+      ann(0, 'a', 'ann', 'A>B'),
+      ann(1, 'b', 'bob', 'B>A', { aspects: { helpfulness: { preference: 'B>A', reasons: ['correct'], text: 'why' } } }),
+    ]);
+    const pretty = JSON.stringify(
+      {
+        format: 'hyper-annotations',
+        version: 1,
+        annotations: [JSON.parse(minimal(0, 'a', 'ann')), { ...JSON.parse(minimal(1, 'b', 'bob')), overall: 'C' }],
+      },
+      null,
+      2,
+    );
     const p = problems(pretty, 'pack.json');
     // The line where the second annotation's object opens.
     const expectedLine = pretty.split('\n').findIndex((l, i, all) => l.trim() === '{' && all[i + 1]!.includes('"idx": 1')) + 1;
@@ -98,12 +133,19 @@ describe('parseAnnotationsFile', () => {
   });
 
   it('the head names the datasets and their orientation; it round-trips and bad heads are refused', () => {
-    const head = { datasets: [{ id: 'd', name: 'hh', sha256: 'a'.repeat(64), n: 3, layout: 'anthropic-hh' as const, sideSeed: 2 }], packId: 'pack-1', annotator: 'ana', exportedAt: 'now' };
+    const head = {
+      datasets: [{ id: 'd', name: 'hh', sha256: 'a'.repeat(64), n: 3, layout: 'anthropic-hh' as const, sideSeed: 2 }],
+      packId: 'pack-1',
+      annotator: 'ana',
+      exportedAt: 'now',
+    };
     const text = serializeAnnotationsFile([ann(0, 'a', 'ann', 'A>B')], head);
     const doc = parseAnnotationsDocument(text, 'r.json');
     expect(doc.head).toEqual(head);
     expect(doc.annotations).toEqual([ann(0, 'a', 'ann', 'A>B')]);
-    expect(() => parseAnnotationsDocument(text.replace('"sideSeed":2', '"sideSeed":"two"'))).toThrow(/datasets\[0\]\.sideSeed must be an integer or null/);
+    expect(() => parseAnnotationsDocument(text.replace('"sideSeed":2', '"sideSeed":"two"'))).toThrow(
+      /datasets\[0\]\.sideSeed must be an integer or null/,
+    );
     expect(() => parseAnnotationsDocument(text.replace('"layout":"anthropic-hh",', ''))).toThrow(/datasets\[0\]\.layout/);
   });
 

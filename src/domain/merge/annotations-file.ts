@@ -57,7 +57,11 @@ const SHOWN_PROBLEMS = 5;
 export function readAnnotationsFile(text: string, fileName = 'annotations'): AnnotationsReading {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') {
-    throw new MergeError('bad-annotations', `${fileName}: the file is empty (expected annotations as JSONL, or {"format": "${ANNOTATIONS_FILE_FORMAT}", ...})`, [{ line: 1, message: 'the file is empty' }]);
+    throw new MergeError(
+      'bad-annotations',
+      `${fileName}: the file is empty (expected annotations as JSONL, or {"format": "${ANNOTATIONS_FILE_FORMAT}", ...})`,
+      [{ line: 1, message: 'the file is empty' }],
+    );
   }
   const rejected: AnnotationsFileProblem[] = [];
   const accepted: AnnotationsReading['accepted'] = [];
@@ -85,7 +89,11 @@ export function readAnnotationsFile(text: string, fileName = 'annotations'): Ann
 export function annotationsProblemError(fileName: string, problems: readonly AnnotationsFileProblem[]): MergeError {
   const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => `  line ${p.line}: ${p.message}`);
   const more = problems.length > SHOWN_PROBLEMS ? [`  … and ${problems.length - SHOWN_PROBLEMS} more`] : [];
-  return new MergeError('bad-annotations', `${fileName}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${[...shown, ...more].join('\n')}`, problems);
+  return new MergeError(
+    'bad-annotations',
+    `${fileName}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${[...shown, ...more].join('\n')}`,
+    problems,
+  );
 }
 
 /** Reads an annotations file strictly (as `hyper merge` does): any problem rejects the whole file. */
@@ -139,7 +147,10 @@ function jsonlEntries(text: string, problems: AnnotationsFileProblem[]): Entry[]
       entries.push({ line: i + 1, value: JSON.parse(line) });
     } catch (e) {
       const failure = describeJsonFailure(line, e);
-      problems.push({ line: i + 1, message: `invalid JSON${failure.position === null ? '' : ` at column ${failure.position + 1}`}: ${failure.message}` });
+      problems.push({
+        line: i + 1,
+        message: `invalid JSON${failure.position === null ? '' : ` at column ${failure.position + 1}`}: ${failure.message}`,
+      });
     }
   });
   return entries;
@@ -165,7 +176,8 @@ function jsonEntries(text: string, fileName: string): { head: AnnotationsFileHea
     };
     if (!isObject(w)) fail('expected a list of annotations or an object with "format" and "annotations"');
     if (w.format !== ANNOTATIONS_FILE_FORMAT) fail(`"format" must be "${ANNOTATIONS_FILE_FORMAT}", got ${JSON.stringify(w.format)}`);
-    if (w.version !== ANNOTATIONS_FILE_VERSION) fail(`unsupported version ${JSON.stringify(w.version)} (this app reads version ${ANNOTATIONS_FILE_VERSION})`);
+    if (w.version !== ANNOTATIONS_FILE_VERSION)
+      fail(`unsupported version ${JSON.stringify(w.version)} (this app reads version ${ANNOTATIONS_FILE_VERSION})`);
     if (!Array.isArray(w.annotations)) fail('"annotations" must be a list');
     for (const k of ['packId', 'annotator', 'exportedAt'] as const) {
       if (w[k] === undefined) continue;
@@ -179,10 +191,15 @@ function jsonEntries(text: string, fileName: string): { head: AnnotationsFileHea
         if (o === null || typeof o === 'string') return fail(o ?? `datasets[${i}] must be an object`);
         const e = d as Record<string, unknown>;
         if (typeof e.id !== 'string' || e.id === '') fail(`datasets[${i}].id must be the dataset's id`);
-        if (e.sha256 !== undefined && (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256))) fail(`datasets[${i}].sha256 must be 64 hex digits`);
+        if (e.sha256 !== undefined && (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256)))
+          fail(`datasets[${i}].sha256 must be 64 hex digits`);
         if (e.n !== undefined && (!Number.isInteger(e.n) || (e.n as number) < 0)) fail(`datasets[${i}].n must be a non-negative integer`);
         return {
-          ...o, id: e.id as string, ...(typeof e.name === 'string' ? { name: e.name } : {}), ...(typeof e.sha256 === 'string' ? { sha256: e.sha256 } : {}), ...(typeof e.n === 'number' ? { n: e.n } : {}),
+          ...o,
+          id: e.id as string,
+          ...(typeof e.name === 'string' ? { name: e.name } : {}),
+          ...(typeof e.sha256 === 'string' ? { sha256: e.sha256 } : {}),
+          ...(typeof e.n === 'number' ? { n: e.n } : {}),
         };
       });
     }
@@ -224,7 +241,7 @@ export function elementLines(text: string): number[] {
     }
     if (c === '{') stack.push('o');
     else if (c === '[') {
-      const isList = (stack.length === 0) || (stack.length === 1 && top === 'o' && lastKey === 'annotations');
+      const isList = stack.length === 0 || (stack.length === 1 && top === 'o' && lastKey === 'annotations');
       stack.push(isList ? 'A' : 'a');
       if (isList) expectElement = true;
     } else if (c === '}' || c === ']') {
@@ -244,14 +261,20 @@ const PREFERENCE_LIST = PREFERENCES.join(', ');
 function checkAnnotation(value: unknown, fileName: string): Annotation | string {
   if (!isObject(value)) return `expected an annotation object, got ${Array.isArray(value) ? 'a list' : JSON.stringify(value)}`;
   const v = value;
-  if (!Number.isInteger(v.idx) || (v.idx as number) < 0) return `"idx" must be a non-negative integer (the instance's position), got ${JSON.stringify(v.idx)}`;
-  if (typeof v.instanceId !== 'string' || v.instanceId === '') return `"instanceId" must be the instance's id (text), got ${JSON.stringify(v.instanceId)}`;
-  if (typeof v.annotator !== 'string' || v.annotator.trim() === '') return `"annotator" must be a non-empty name, got ${JSON.stringify(v.annotator)}`;
+  if (!Number.isInteger(v.idx) || (v.idx as number) < 0)
+    return `"idx" must be a non-negative integer (the instance's position), got ${JSON.stringify(v.idx)}`;
+  if (typeof v.instanceId !== 'string' || v.instanceId === '')
+    return `"instanceId" must be the instance's id (text), got ${JSON.stringify(v.instanceId)}`;
+  if (typeof v.annotator !== 'string' || v.annotator.trim() === '')
+    return `"annotator" must be a non-empty name, got ${JSON.stringify(v.annotator)}`;
   if (typeof v.planId !== 'string') return `"planId" must be text, got ${JSON.stringify(v.planId)}`;
-  if (!STATUSES.includes(v.status as AnnotationStatus)) return `"status" must be one of ${STATUSES.join(', ')}, got ${JSON.stringify(v.status)}`;
-  if (v.overall !== undefined && !isPreference(v.overall)) return `"overall" must be one of ${PREFERENCE_LIST}, got ${JSON.stringify(v.overall)}`;
+  if (!STATUSES.includes(v.status as AnnotationStatus))
+    return `"status" must be one of ${STATUSES.join(', ')}, got ${JSON.stringify(v.status)}`;
+  if (v.overall !== undefined && !isPreference(v.overall))
+    return `"overall" must be one of ${PREFERENCE_LIST}, got ${JSON.stringify(v.overall)}`;
   if (v.status === 'submitted' && v.overall === undefined) return 'a submitted annotation needs "overall"';
-  if (v.confidence !== undefined && !CONFIDENCES.includes(v.confidence as never)) return `"confidence" must be one of ${CONFIDENCES.join(', ')}, got ${JSON.stringify(v.confidence)}`;
+  if (v.confidence !== undefined && !CONFIDENCES.includes(v.confidence as never))
+    return `"confidence" must be one of ${CONFIDENCES.join(', ')}, got ${JSON.stringify(v.confidence)}`;
   const aspects: Annotation['aspects'] = {};
   if (v.aspects !== undefined) {
     if (!isObject(v.aspects)) return '"aspects" must be an object keyed by helpfulness, truthfulness, harmlessness';
@@ -266,7 +289,8 @@ function checkAnnotation(value: unknown, fileName: string): Annotation | string 
     if (v[k] !== undefined && typeof v[k] !== 'string') return `"${k}" must be text, got ${JSON.stringify(v[k])}`;
   }
   for (const k of ['activeMs', 'createdAt', 'updatedAt', 'submittedAt', 'rev'] as const) {
-    if (v[k] !== undefined && (typeof v[k] !== 'number' || !Number.isFinite(v[k]) || (v[k] as number) < 0)) return `"${k}" must be a non-negative number, got ${JSON.stringify(v[k])}`;
+    if (v[k] !== undefined && (typeof v[k] !== 'number' || !Number.isFinite(v[k]) || (v[k] as number) < 0))
+      return `"${k}" must be a non-negative number, got ${JSON.stringify(v[k])}`;
   }
   if (v.swapped !== undefined && typeof v.swapped !== 'boolean') return `"swapped" must be true or false, got ${JSON.stringify(v.swapped)}`;
   const a: Annotation = {
@@ -298,8 +322,10 @@ function checkAnnotation(value: unknown, fileName: string): Annotation | string 
 
 function checkAspect(value: unknown, where: string): AspectJudgement | string {
   if (!isObject(value)) return `"${where}" must be an object`;
-  if (value.preference !== undefined && !isPreference(value.preference)) return `"${where}.preference" must be one of ${PREFERENCE_LIST}, got ${JSON.stringify(value.preference)}`;
-  if (value.confidence !== undefined && !CONFIDENCES.includes(value.confidence as never)) return `"${where}.confidence" must be one of ${CONFIDENCES.join(', ')}`;
+  if (value.preference !== undefined && !isPreference(value.preference))
+    return `"${where}.preference" must be one of ${PREFERENCE_LIST}, got ${JSON.stringify(value.preference)}`;
+  if (value.confidence !== undefined && !CONFIDENCES.includes(value.confidence as never))
+    return `"${where}.confidence" must be one of ${CONFIDENCES.join(', ')}`;
   const reasons = value.reasons ?? [];
   if (!Array.isArray(reasons) || !reasons.every((r) => typeof r === 'string')) return `"${where}.reasons" must be a list of text`;
   if (value.text !== undefined && typeof value.text !== 'string') return `"${where}.text" must be text`;

@@ -1,12 +1,7 @@
 // Errors of the merge step. Each names the file, line, instance or field that is wrong and what was expected.
 import { HyperError } from '../errors';
 
-export type MergeErrorCode =
-  | 'bad-annotations'
-  | 'bad-option'
-  | 'plan-mismatch'
-  | 'annotation-mismatch'
-  | 'orientation-mismatch';
+export type MergeErrorCode = 'bad-annotations' | 'bad-option' | 'plan-mismatch' | 'annotation-mismatch' | 'orientation-mismatch';
 
 export interface AnnotationsFileProblem {
   /** 1-based line in the file where the offending annotation starts. */

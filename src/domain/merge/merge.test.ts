@@ -57,7 +57,10 @@ describe('aggregation of one instance', () => {
     const old = ann(0, 'x', 'ann', 'A>B', { id: 'old', submittedAt: 100 });
     const newer = ann(0, 'x', 'ann', 'B>A', { id: 'new', submittedAt: 300, planId: 'plan-2' });
     const bob = ann(0, 'x', 'bob', 'A=B');
-    for (const order of [[draft, skipped, noOverall, old, newer, bob], [bob, newer, old, noOverall, skipped, draft]]) {
+    for (const order of [
+      [draft, skipped, noOverall, old, newer, bob],
+      [bob, newer, old, noOverall, skipped, draft],
+    ]) {
       const { counted: c, verdicts } = countedAnnotations(order);
       expect(c.map((a) => a.id)).toEqual(['new', bob.id]);
       expect([draft, skipped, noOverall].map((a) => verdicts.get(a))).toEqual(['incomplete', 'incomplete', 'incomplete']);
@@ -104,7 +107,17 @@ describe('merge rules', () => {
   it('routed and annotated: the human label, with its provenance', () => {
     const { decisions } = mergeRecords(records, { plan: p, annotations });
     const r0 = byId(decisions).get('r0')!;
-    expect(r0).toMatchObject({ outcome: 'kept', label: 'A>B', source: 'human', humanFrom: 'annotations', routed: true, gain: 0.5, human: 'A>B', lm: 'B>A', idx: 0 });
+    expect(r0).toMatchObject({
+      outcome: 'kept',
+      label: 'A>B',
+      source: 'human',
+      humanFrom: 'annotations',
+      routed: true,
+      gain: 0.5,
+      human: 'A>B',
+      lm: 'B>A',
+      idx: 0,
+    });
     expect(r0.used.map((a) => a.annotator)).toEqual(['ann', 'bob']);
     const r6 = byId(decisions).get('r6')!;
     expect(r6).toMatchObject({ outcome: 'kept', label: 'B>A', source: 'human', lm: null });
@@ -113,7 +126,16 @@ describe('merge rules', () => {
   it('not routed but annotated (under an earlier plan): the human label is kept, and counted as outside the plan', () => {
     const { decisions, summary } = mergeRecords(records, { plan: p, annotations });
     const r1 = byId(decisions).get('r1')!;
-    expect(r1).toMatchObject({ outcome: 'kept', label: 'B>A', source: 'human', humanFrom: 'annotations', routed: false, gain: null, human: 'B>A', lm: 'A>>B' });
+    expect(r1).toMatchObject({
+      outcome: 'kept',
+      label: 'B>A',
+      source: 'human',
+      humanFrom: 'annotations',
+      routed: false,
+      gain: null,
+      human: 'B>A',
+      lm: 'A>>B',
+    });
     expect(r1.annotations).toHaveLength(1);
     expect(r1.used).toHaveLength(1);
     expect(summary.annotations.notRouted).toBe(1);
@@ -121,7 +143,10 @@ describe('merge rules', () => {
   });
 
   it('restricted to one plan, annotations of other plans are left out and the plan alone decides', () => {
-    const anns = [ann(1, 'r1', 'ann', 'B>A', { planId: 'old', id: 'old|1|ann' }), ann(0, 'r0', 'ann', 'A>B', { planId: 'new', id: 'new|0|ann' })];
+    const anns = [
+      ann(1, 'r1', 'ann', 'B>A', { planId: 'old', id: 'old|1|ann' }),
+      ann(0, 'r0', 'ann', 'A>B', { planId: 'new', id: 'new|0|ann' }),
+    ];
     const r = mergeRecords(records, { plan: p, annotations: anns, options: { planId: 'new' } });
     expect(byId(r.decisions).get('r1')).toMatchObject({ label: 'A>>B', source: 'lm', human: null });
     expect(byId(r.decisions).get('r0')).toMatchObject({ label: 'A>B', source: 'human' });
@@ -217,7 +242,11 @@ describe('merge rules', () => {
     // bob did not label r6: unlabelled, no LM label, so nothing.
     expect(byId(bob.decisions).get('r6')).toMatchObject({ outcome: 'no-label' });
     expect(bob.summary.routedUnlabelled).toBe(2);
-    const bobOmit = mergeRecords(records, { plan: p, annotations, options: { aggregate: { kind: 'annotator', annotator: 'bob' }, unlabelled: 'omit' } });
+    const bobOmit = mergeRecords(records, {
+      plan: p,
+      annotations,
+      options: { aggregate: { kind: 'annotator', annotator: 'bob' }, unlabelled: 'omit' },
+    });
     expect(byId(bobOmit.decisions).get('r6')).toMatchObject({ outcome: 'unlabelled-omitted' });
   });
 
@@ -227,7 +256,11 @@ describe('merge rules', () => {
     const anns = [ann(1, 'h1', 'ann', 'A>>B')];
     const ignore = mergeRecords(rs, { plan: pl, annotations: anns });
     // One annotation's majority keeps its winner at "better" strength.
-    expect(ignore.decisions.map((d) => [d.label, d.source])).toEqual([['A>B', 'lm'], ['A>B', 'human'], ['A>B', 'lm']]);
+    expect(ignore.decisions.map((d) => [d.label, d.source])).toEqual([
+      ['A>B', 'lm'],
+      ['A>B', 'human'],
+      ['A>B', 'lm'],
+    ]);
     const use = mergeRecords(rs, { plan: pl, annotations: anns, options: { fileHuman: 'use' } });
     expect(use.decisions.map((d) => [d.label, d.source, d.humanFrom])).toEqual([
       ['B>A', 'human', 'file'],
@@ -248,13 +281,23 @@ describe('merge rules', () => {
     expect(drop.merged.map((m) => m.record.id)).toEqual(['ok']);
     expect(drop.decisions.map((d) => d.outcome)).toEqual(['kept', 'degenerate-omitted', 'degenerate-omitted', 'degenerate-omitted']);
     expect(drop.summary.omitted.degenerate).toEqual({ empty: 1, identical: 2 });
-    expect(drop.summary).toMatchObject({ routed: 0, routedLabelled: 0, bySource: { human: 0, lm: 1 }, annotations: { counted: 1, used: 0 } });
+    expect(drop.summary).toMatchObject({
+      routed: 0,
+      routedLabelled: 0,
+      bySource: { human: 0, lm: 1 },
+      annotations: { counted: 1, used: 0 },
+    });
     const keep = mergeRecords(rs, { ...input, options: { degenerate: 'keep' } });
-    expect(keep.merged.map((m) => [m.record.id, m.source])).toEqual([['ok', 'lm'], ['same', 'human'], ['blank', 'lm'], ['spaces', 'lm']]);
+    expect(keep.merged.map((m) => [m.record.id, m.source])).toEqual([
+      ['ok', 'lm'],
+      ['same', 'human'],
+      ['blank', 'lm'],
+      ['spaces', 'lm'],
+    ]);
     expect(keep.summary.omitted.degenerate).toEqual({ empty: 0, identical: 0 });
   });
 
-  it('planId keeps only that plan\'s annotations', () => {
+  it("planId keeps only that plan's annotations", () => {
     const anns = [ann(0, 'a', 'ann', 'A>B', { planId: 'old' }), ann(0, 'a', 'bob', 'B>A', { planId: 'new' })];
     const r = mergeRecords([rec('a', 'A=B')], { plan: plan([0, 'a', 1]), annotations: anns, options: { planId: 'new' } });
     expect(r.decisions[0]).toMatchObject({ label: 'B>A', source: 'human' });
@@ -302,16 +345,22 @@ describe('merge errors', () => {
   });
 
   it('a plan that routes past the end, routes twice, or was made for another size', () => {
-    expect(code(() => mergeRecords([rec('a', 'A>B')], { plan: plan([3, 'd', 1]), annotations: [] }))).toMatch(/^plan-mismatch: .*routes instance 3 \("d"\), but the dataset has 1/);
+    expect(code(() => mergeRecords([rec('a', 'A>B')], { plan: plan([3, 'd', 1]), annotations: [] }))).toMatch(
+      /^plan-mismatch: .*routes instance 3 \("d"\), but the dataset has 1/,
+    );
     expect(code(() => new Merger({ plan: plan([0, 'a', 1], [0, 'a', 1]), annotations: [] }))).toMatch(/^plan-mismatch: .*routed twice/);
-    expect(code(() => mergeRecords([rec('a', 'A>B')], { plan: { human: [], dataset: { n: 2 } }, annotations: [] }))).toMatch(/^plan-mismatch: .*2 instances, this one has 1/);
+    expect(code(() => mergeRecords([rec('a', 'A>B')], { plan: { human: [], dataset: { n: 2 } }, annotations: [] }))).toMatch(
+      /^plan-mismatch: .*2 instances, this one has 1/,
+    );
   });
 
   it('an annotation for another id, or past the end', () => {
     expect(code(() => mergeRecords([rec('a', 'A>B')], { plan: plan(), annotations: [ann(0, 'b', 'x', 'A>B')] }))).toMatch(
       /^annotation-mismatch: annotation "plan-1\|0\|x": instance 0 should be "b" but the dataset has "a"/,
     );
-    expect(code(() => mergeRecords([rec('a', 'A>B')], { plan: plan(), annotations: [ann(5, 'f', 'x', 'A>B')] }))).toMatch(/^annotation-mismatch: .*instance 5 \("f"\) is not in the dataset \(1 instances\)/);
+    expect(code(() => mergeRecords([rec('a', 'A>B')], { plan: plan(), annotations: [ann(5, 'f', 'x', 'A>B')] }))).toMatch(
+      /^annotation-mismatch: .*instance 5 \("f"\) is not in the dataset \(1 instances\)/,
+    );
   });
 
   it('options: parsed and checked', () => {
@@ -325,7 +374,13 @@ describe('merge errors', () => {
     expect(code(() => resolveMergeOptions({ unlabelled: 'x' as never }))).toMatch(/^bad-option: unlabelled/);
     expect(code(() => resolveMergeOptions({ fileHuman: 'x' as never }))).toMatch(/^bad-option: fileHuman/);
     expect(code(() => resolveMergeOptions({ aggregate: { kind: 'mode' } as never }))).toMatch(/^bad-option: aggregate.kind/);
-    expect(resolveMergeOptions()).toEqual({ aggregate: { kind: 'majority' }, unlabelled: 'lm', ties: 'drop', fileHuman: 'ignore', degenerate: 'drop' });
+    expect(resolveMergeOptions()).toEqual({
+      aggregate: { kind: 'majority' },
+      unlabelled: 'lm',
+      ties: 'drop',
+      fileHuman: 'ignore',
+      degenerate: 'drop',
+    });
     expect(code(() => resolveMergeOptions({ degenerate: 'x' as never }))).toMatch(/^bad-option: degenerate/);
   });
 });

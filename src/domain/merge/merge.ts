@@ -160,7 +160,16 @@ export class Merger {
       omitted: { unlabelled: 0, noLabel: 0, degenerate: { empty: 0, identical: 0 } },
       tiesDropped: { human: 0, lm: 0 },
       tiesKept: 0,
-      annotations: { given: input.annotations.length, counted: 0, used: 0, notRouted: 0, incomplete: 0, superseded: 0, otherPlan: 0, carried: 0 },
+      annotations: {
+        given: input.annotations.length,
+        counted: 0,
+        used: 0,
+        notRouted: 0,
+        incomplete: 0,
+        superseded: 0,
+        otherPlan: 0,
+        carried: 0,
+      },
       agreement: { compared: 0, agree: 0, rate: null, table: { A: zeroWinners(), B: zeroWinners(), tie: zeroWinners() } },
     };
   }
@@ -191,11 +200,15 @@ export class Merger {
       throw new MergeError('plan-mismatch', `plan: made for a dataset of ${this.planN} instances, this one has ${n}`);
     }
     for (const h of this.routedGain.values()) {
-      if (h.idx >= n) throw new MergeError('plan-mismatch', `plan: routes instance ${h.idx} ("${h.id}"), but the dataset has ${n} instances`);
+      if (h.idx >= n)
+        throw new MergeError('plan-mismatch', `plan: routes instance ${h.idx} ("${h.id}"), but the dataset has ${n} instances`);
     }
     for (const [idx, list] of this.byIdx) {
       if (idx >= n || idx < 0 || !Number.isInteger(idx)) {
-        throw new MergeError('annotation-mismatch', `annotation "${list[0]!.id}": instance ${idx} ("${list[0]!.instanceId}") is not in the dataset (${n} instances)`);
+        throw new MergeError(
+          'annotation-mismatch',
+          `annotation "${list[0]!.id}": instance ${idx} ("${list[0]!.instanceId}") is not in the dataset (${n} instances)`,
+        );
       }
     }
     const a = this.s.agreement;
@@ -210,12 +223,18 @@ export class Merger {
     s.instances++;
     const plan = this.routedGain.get(idx);
     if (plan && plan.id !== record.id) {
-      throw new MergeError('plan-mismatch', `plan: instance ${idx} should be "${plan.id}" but the dataset has "${record.id}" there (is the plan for another dataset?)`);
+      throw new MergeError(
+        'plan-mismatch',
+        `plan: instance ${idx} should be "${plan.id}" but the dataset has "${record.id}" there (is the plan for another dataset?)`,
+      );
     }
     const given = this.byIdx.get(idx) ?? [];
     for (const a of given) {
       if (a.instanceId !== record.id) {
-        throw new MergeError('annotation-mismatch', `annotation "${a.id}": instance ${idx} should be "${a.instanceId}" but the dataset has "${record.id}" there`);
+        throw new MergeError(
+          'annotation-mismatch',
+          `annotation "${a.id}": instance ${idx} should be "${a.instanceId}" but the dataset has "${record.id}" there`,
+        );
       }
     }
     const { counted, verdicts } = countedAnnotations(given, o.planId);
@@ -229,7 +248,17 @@ export class Merger {
     if (defect) {
       // No label of such a pair is used; its annotations are counted as made, not as used.
       s.omitted.degenerate[defect]++;
-      const base: MergeProvenance = { idx, record, routed, gain: plan ? plan.gain : null, human, humanFrom, lm, used, annotations: counted };
+      const base: MergeProvenance = {
+        idx,
+        record,
+        routed,
+        gain: plan ? plan.gain : null,
+        human,
+        humanFrom,
+        lm,
+        used,
+        annotations: counted,
+      };
       return { ...base, outcome: 'degenerate-omitted', label: null, source: null, defect };
     }
     if (routed) s.routed++;
@@ -307,7 +336,10 @@ export class Merger {
 }
 
 /** Merges a whole dataset at once (tests, small data); `Merger` is the streaming form. */
-export function mergeRecords(records: Iterable<PairRecord>, input: MergeInput): { merged: MergedRecord[]; decisions: MergeDecision[]; summary: MergeSummary } {
+export function mergeRecords(
+  records: Iterable<PairRecord>,
+  input: MergeInput,
+): { merged: MergedRecord[]; decisions: MergeDecision[]; summary: MergeSummary } {
   const merger = new Merger(input);
   const decisions = merger.decide([...records]);
   return { merged: decisions.filter((d): d is MergedRecord => d.outcome === 'kept'), decisions, summary: merger.finish() };

@@ -64,10 +64,14 @@ export function resolveMergeOptions(partial: Partial<MergeOptions> = {}): MergeO
   if (o.aggregate.kind === 'annotator' && (typeof o.aggregate.annotator !== 'string' || o.aggregate.annotator === '')) {
     throw new MergeError('bad-option', 'aggregate.annotator must name an annotator');
   }
-  if (o.unlabelled !== 'lm' && o.unlabelled !== 'omit') throw new MergeError('bad-option', `unlabelled must be "lm" or "omit", got ${JSON.stringify(o.unlabelled)}`);
-  if (o.ties !== 'drop' && o.ties !== 'keep') throw new MergeError('bad-option', `ties must be "drop" or "keep", got ${JSON.stringify(o.ties)}`);
-  if (o.fileHuman !== 'ignore' && o.fileHuman !== 'use') throw new MergeError('bad-option', `fileHuman must be "ignore" or "use", got ${JSON.stringify(o.fileHuman)}`);
+  if (o.unlabelled !== 'lm' && o.unlabelled !== 'omit')
+    throw new MergeError('bad-option', `unlabelled must be "lm" or "omit", got ${JSON.stringify(o.unlabelled)}`);
+  if (o.ties !== 'drop' && o.ties !== 'keep')
+    throw new MergeError('bad-option', `ties must be "drop" or "keep", got ${JSON.stringify(o.ties)}`);
+  if (o.fileHuman !== 'ignore' && o.fileHuman !== 'use')
+    throw new MergeError('bad-option', `fileHuman must be "ignore" or "use", got ${JSON.stringify(o.fileHuman)}`);
   if (o.planId !== undefined && typeof o.planId !== 'string') throw new MergeError('bad-option', 'planId must be a string');
-  if (o.degenerate !== 'drop' && o.degenerate !== 'keep') throw new MergeError('bad-option', `degenerate must be "drop" or "keep", got ${JSON.stringify(o.degenerate)}`);
+  if (o.degenerate !== 'drop' && o.degenerate !== 'keep')
+    throw new MergeError('bad-option', `degenerate must be "drop" or "keep", got ${JSON.stringify(o.degenerate)}`);
   return o;
 }

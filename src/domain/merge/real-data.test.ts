@@ -30,13 +30,23 @@ const TO_PREF: Record<string, Preference> = { 'A-is-better': 'A>B', 'B-is-better
 
 describe.skipIf(!existsSync(PANDALM))('real data: merge and export of pairs/pandalm.jsonl', async () => {
   const bytes = new Uint8Array(existsSync(PANDALM) ? readFileSync(PANDALM) : []);
-  const raw = bytes.length ? new TextDecoder().decode(bytes).trim().split('\n').map((l) => JSON.parse(l) as RawPair) : [];
+  const raw = bytes.length
+    ? new TextDecoder()
+        .decode(bytes)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as RawPair)
+    : [];
   const session = bytes.length ? await ImportSession.read(bytes, 'pandalm.jsonl') : null;
   const records = session ? [...session.records('pairs', defaultMapOptions('pairs'))] : [];
 
   // A seeded plan: 300 routed instances; 250 of them annotated by three "crowd" annotators casting the file's votes.
   const random = mulberry32(2024);
-  const order = raw.map((_, i) => i).map((i) => ({ i, key: random() })).sort((a, b) => a.key - b.key).map((x) => x.i);
+  const order = raw
+    .map((_, i) => i)
+    .map((i) => ({ i, key: random() }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.i);
   const routed = order.slice(0, 300);
   const annotated = new Set(routed.slice(0, 250));
   const annotations: Annotation[] = [];
@@ -50,7 +60,9 @@ describe.skipIf(!existsSync(PANDALM))('real data: merge and export of pairs/pand
   const isRouted = new Set(routed);
   // Pairs with an empty response or the same text twice (whitespace aside) are left out of the export by default.
   const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\s+/g, ' ').trim();
-  const degenerate = new Set(raw.flatMap((r, i) => (text(r.response_a) === '' || text(r.response_b) === '' || text(r.response_a) === text(r.response_b) ? [i] : [])));
+  const degenerate = new Set(
+    raw.flatMap((r, i) => (text(r.response_a) === '' || text(r.response_b) === '' || text(r.response_a) === text(r.response_b) ? [i] : [])),
+  );
 
   it('routed and annotated pairs carry the human majority, the rest the LM label; counts add up', () => {
     expect(records).toHaveLength(999);
@@ -75,7 +87,12 @@ describe.skipIf(!existsSync(PANDALM))('real data: merge and export of pairs/pand
     expect(summary.bySource.human + summary.bySource.lm).toBe(summary.output);
     const routedUsable = routed.filter(usable);
     const annotatedUsable = [...annotated].filter(usable);
-    expect(summary).toMatchObject({ instances: 999, routed: routedUsable.length, routedLabelled: annotatedUsable.length, routedUnlabelled: routedUsable.length - annotatedUsable.length });
+    expect(summary).toMatchObject({
+      instances: 999,
+      routed: routedUsable.length,
+      routedLabelled: annotatedUsable.length,
+      routedUnlabelled: routedUsable.length - annotatedUsable.length,
+    });
     expect(summary.annotations.superseded).toBe([...annotated].filter((i) => i % 7 === 0).length);
     expect(summary.annotations.incomplete).toBe([...annotated].filter((i) => i % 11 === 0).length);
     expect(summary.annotations.used).toBe(3 * annotatedUsable.length);
@@ -89,7 +106,11 @@ describe.skipIf(!existsSync(PANDALM))('real data: merge and export of pairs/pand
 
   it('the TRL file follows the merged labels: human-preferred responses are chosen on routed, annotated pairs', () => {
     const { merged } = mergeRecords(records, { plan, annotations });
-    const lines = new TextDecoder().decode(writeAll(createFormatWriter('trl'), merged, 100)).trim().split('\n').map((l) => JSON.parse(l) as { id: string; chosen: string; rejected: string });
+    const lines = new TextDecoder()
+      .decode(writeAll(createFormatWriter('trl'), merged, 100))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; chosen: string; rejected: string });
     expect(lines).toHaveLength(merged.length);
     const byId = new Map(raw.map((r, i) => [r.id, { r, i }]));
     let humanOverLm = 0;
@@ -116,7 +137,9 @@ describe.skipIf(!existsSync(PANDALM))('real data: merge and export of pairs/pand
         const nonTies = merged.filter((m) => m.label !== 'A=B');
         expect(imported.map((r) => r.id)).toEqual(nonTies.map((m) => m.record.id));
         const chosen = (label: Preference, a: string, b: string) => (label.startsWith('A>') ? a : b);
-        expect(imported.map((r) => chosen(r.lm!.value, r.responseA, r.responseB))).toEqual(nonTies.map((m) => chosen(m.label, m.record.responseA, m.record.responseB)));
+        expect(imported.map((r) => chosen(r.lm!.value, r.responseA, r.responseB))).toEqual(
+          nonTies.map((m) => chosen(m.label, m.record.responseA, m.record.responseB)),
+        );
         return;
       }
       expect(imported.map((r) => [r.id, r.extra.label, r.lm?.value ?? null, r.human?.value ?? null])).toEqual(

@@ -12,7 +12,13 @@ export function rec(id: string, lm: Preference | null, human?: Preference): Pair
 }
 
 /** A submitted annotation (override any field). */
-export function ann(idx: number, instanceId: string, annotator: string, overall: Preference | undefined, more: Partial<Annotation> = {}): Annotation {
+export function ann(
+  idx: number,
+  instanceId: string,
+  annotator: string,
+  overall: Preference | undefined,
+  more: Partial<Annotation> = {},
+): Annotation {
   const a: Annotation = {
     id: `plan-1|${idx}|${annotator}`,
     projectId: 'p',

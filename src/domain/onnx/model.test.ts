@@ -152,6 +152,8 @@ describe('builder and tensor checks', () => {
 
   it('checks the value count against dims and stores int64 little-endian', () => {
     expect(() => tensorRawData({ name: 't', type: 'float32', dims: [2, 2], data: [1, 2, 3] })).toThrow(/3 values/);
-    expect(Array.from(tensorRawData(int64Tensor('i', [2], [1, -2])))).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 254, 255, 255, 255, 255, 255, 255, 255]);
+    expect(Array.from(tensorRawData(int64Tensor('i', [2], [1, -2])))).toEqual([
+      1, 0, 0, 0, 0, 0, 0, 0, 254, 255, 255, 255, 255, 255, 255, 255,
+    ]);
   });
 });

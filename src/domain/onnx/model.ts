@@ -115,7 +115,17 @@ export const DEFAULT_IR_VERSION = 8;
 export const DEFAULT_OPSET = 13;
 
 // onnx.proto field numbers.
-const MODEL = { irVersion: 1, producerName: 2, producerVersion: 3, domain: 4, modelVersion: 5, docString: 6, graph: 7, opsetImport: 8, metadataProps: 14 } as const;
+const MODEL = {
+  irVersion: 1,
+  producerName: 2,
+  producerVersion: 3,
+  domain: 4,
+  modelVersion: 5,
+  docString: 6,
+  graph: 7,
+  opsetImport: 8,
+  metadataProps: 14,
+} as const;
 const OPSET = { domain: 1, version: 2 } as const;
 const ENTRY = { key: 1, value: 2 } as const;
 const GRAPH = { node: 1, name: 2, initializer: 5, docString: 10, input: 11, output: 12, valueInfo: 13 } as const;

@@ -241,11 +241,6 @@ export function toInt64(v: bigint): number | bigint {
   return s >= BigInt(Number.MIN_SAFE_INTEGER) && s <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(s) : s;
 }
 
-/** Signed 32-bit value of a varint field (int32/enum). */
-export function toInt32(v: bigint): number {
-  return Number(BigInt.asIntN(32, v));
-}
-
 /** Unpacks a packed (or single, non-packed) repeated varint field into signed 64-bit values. */
 export function readPackedVarints(f: ProtoField): (number | bigint)[] {
   if (f.wireType === WireType.varint) return [toInt64(f.value)];
@@ -264,4 +259,3 @@ export function readPackedFloats(f: ProtoField): number[] {
   for (let i = 0; i + 4 <= f.bytes.length; i += 4) out.push(dv.getFloat32(i, true));
   return out;
 }
-

@@ -6,8 +6,22 @@ import { decodeUtf8, ProtoDecodeError, ProtoReader, readPackedVarints, toInt64, 
 
 /** ONNX TensorProto.DataType code -> name (the reader reports any type, not only those the writer stores). */
 const DATA_TYPE_NAMES: Readonly<Record<number, string>> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
-  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
 };
 
 export function dataTypeName(code: number): string {
@@ -145,8 +159,16 @@ function readInitializer(r: ProtoReader): InitializerSummary {
 /** Decodes the parts of a ModelProto that describe its interface and structure (no tensor values). */
 export function readModelSummary(bytes: Uint8Array): ModelSummary {
   const m: ModelSummary = {
-    irVersion: 0, opsetImports: [], producerName: '', producerVersion: '', graphName: '',
-    inputs: [], outputs: [], nodes: [], initializers: [], metadata: {},
+    irVersion: 0,
+    opsetImports: [],
+    producerName: '',
+    producerVersion: '',
+    graphName: '',
+    inputs: [],
+    outputs: [],
+    nodes: [],
+    initializers: [],
+    metadata: {},
   };
   let sawGraph = false;
   for (const f of new ProtoReader(bytes).fields()) {

@@ -6,7 +6,15 @@ import { mulberry32 } from '../random';
 import { candidateOrder } from '../routing/candidates';
 import { randomTagMatrix } from '../routing/synthetic';
 import {
-  buildManifest, countsCsvHeader, countsCsvLine, generateCandidates, humanIds, manifestEntry, planCandidates, trlJsonl, trlRows,
+  buildManifest,
+  countsCsvHeader,
+  countsCsvLine,
+  generateCandidates,
+  humanIds,
+  manifestEntry,
+  planCandidates,
+  trlJsonl,
+  trlRows,
   type Candidate,
 } from './candidates';
 import { preparePool, type LabelledPair } from './pool';
@@ -22,7 +30,12 @@ function dataset(n: number, seed: number): LabelledPair[] {
     return u < 0.05 ? undefined : u < 0.12 ? label('A=B') : u < 0.56 ? label('A>B') : label(next() < 0.5 ? 'B>A' : 'B>>A');
   };
   return Array.from({ length: n }, (_, i) => ({
-    id: `p${i}`, prompt: `prompt ${i}`, responseA: `answer A of ${i}`, responseB: `answer B of ${i}`, human: pick(), lm: pick(),
+    id: `p${i}`,
+    prompt: `prompt ${i}`,
+    responseA: `answer A of ${i}`,
+    responseB: `answer B of ${i}`,
+    human: pick(),
+    lm: pick(),
   }));
 }
 
@@ -91,7 +104,7 @@ describe('candidates', () => {
     expect(c.map((x) => x.budget)).not.toEqual(a.map((x) => x.budget));
   });
 
-  it('route by Algorithm 1 (the router\'s own candidate construction) and label the rest by the LM', () => {
+  it("route by Algorithm 1 (the router's own candidate construction) and label the rest by the LM", () => {
     const plan = planCandidates(pool, { k: 6, seed: 9, cap: null });
     for (const c of generateCandidates(pool, plan)) {
       const routed = new Set(Array.from(candidateOrder(pool.index, plan.seed, c.index, c.budget), (p) => pool.positions[p]!));
@@ -116,7 +129,11 @@ describe('candidates', () => {
       expect(c.budget).toBeGreaterThanOrEqual(1);
       expect(c.budget).toBeLessThan(m);
     }
-    expect(all(pool, { k: 3, seed: 1, includeExtremes: false }).map((c) => c.budget).includes(m)).toBe(false);
+    expect(
+      all(pool, { k: 3, seed: 1, includeExtremes: false })
+        .map((c) => c.budget)
+        .includes(m),
+    ).toBe(false);
   });
 
   it('take given budgets as fractions of the pool, cycling when K is larger', () => {
@@ -141,7 +158,7 @@ describe('candidates', () => {
     expect(big[0]!.mix.length).toBe(m);
   });
 
-  it('count vectors equal a direct recount over the dataset\'s tag bits', () => {
+  it("count vectors equal a direct recount over the dataset's tag bits", () => {
     for (const c of all(pool, { k: 10, seed: 7, cap: 200 })) {
       const direct = new Int32Array(TAG_COUNT);
       c.mix.forEach((i, j) => {
@@ -167,7 +184,12 @@ describe('candidates', () => {
       expect(row.prompt).toBe(r.prompt);
       expect([row.chosen, row.rejected]).toEqual(c!.chosenA[j] ? [r.responseA, r.responseB] : [r.responseB, r.responseA]);
     });
-    expect(trlJsonl(records, c!).trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(rows);
+    expect(
+      trlJsonl(records, c!)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(rows);
     expect(humanIds(records, c!)).toHaveLength(c!.humanInMix);
     const csv = `${countsCsvHeader()}\n${countsCsvLine(c!)}\n`;
     const table = parseCountsCsv(csv);
@@ -180,7 +202,15 @@ describe('candidates', () => {
     const plan = planCandidates(pool, { k: 4, seed: 12 });
     const entries = [...generateCandidates(pool, plan)].map((c) => manifestEntry(c));
     const man = buildManifest({ plan, pool, records, dataset: { name: 'x.jsonl', sha256: 'ab' }, entries });
-    expect(man).toMatchObject({ format: 'hyper-candidates', version: 1, seed: 12, k: 4, cap: 7000, budgets: 'random', includeExtremes: true });
+    expect(man).toMatchObject({
+      format: 'hyper-candidates',
+      version: 1,
+      seed: 12,
+      k: 4,
+      cap: 7000,
+      budgets: 'random',
+      includeExtremes: true,
+    });
     expect(man.dataset).toEqual({ name: 'x.jsonl', sha256: 'ab', n: N });
     expect(man.pool.size).toBe(m);
     expect(man.pool.gold.ids).toEqual(Array.from(pool.gold, (i) => records[i]!.id));
@@ -202,7 +232,10 @@ describe('candidates', () => {
     expect(() => planCandidates(pool, { k: 0 })).toThrow(/k must be an integer >= 1/);
     expect(() => planCandidates(pool, { cap: 0 })).toThrow(/cap must be an integer >= 1/);
     expect(() => planCandidates(pool, { budgets: [0.2, 1.5] })).toThrow(/budgets\[1\] = 1.5/);
-    const empty = preparePool(records.map((r) => ({ ...r, lm: undefined })), bits);
+    const empty = preparePool(
+      records.map((r) => ({ ...r, lm: undefined })),
+      bits,
+    );
     expect(() => planCandidates(empty)).toThrow(expect.objectContaining({ code: 'bad-dataset' }));
   });
 

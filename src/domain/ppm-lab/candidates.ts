@@ -78,7 +78,11 @@ function checkInt(v: number, what: string, min: number): number {
 /** Fixes the K budgets and names of a run (cheap; no candidate is built). */
 export function planCandidates(pool: CandidatePool, opts: CandidatePlanOptions = {}): CandidatePlan {
   const m = pool.positions.length;
-  if (m === 0) throw new PpmLabError('bad-dataset', 'no instance has both a human and an LM winner (ties and missing labels are dropped): there is nothing to mix');
+  if (m === 0)
+    throw new PpmLabError(
+      'bad-dataset',
+      'no instance has both a human and an LM winner (ties and missing labels are dropped): there is nothing to mix',
+    );
   const seed = opts.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new PpmLabError('bad-option', `seed must be an integer, got ${seed}`);
   const cap = opts.cap === undefined ? DEFAULT_CAP : opts.cap;
@@ -87,7 +91,8 @@ export function planCandidates(pool: CandidatePool, opts: CandidatePlanOptions =
   if (given) {
     if (given.length === 0) throw new PpmLabError('bad-option', 'budgets: give at least one fraction, or "random"');
     given.forEach((b, i) => {
-      if (!(typeof b === 'number' && b >= 0 && b <= 1)) throw new PpmLabError('bad-option', `budgets[${i}] = ${b}: a budget is a fraction of the pool between 0 and 1`);
+      if (!(typeof b === 'number' && b >= 0 && b <= 1))
+        throw new PpmLabError('bad-option', `budgets[${i}] = ${b}: a budget is a fraction of the pool between 0 and 1`);
     });
   }
   const k = checkInt(opts.k ?? given?.length ?? 200, 'k', 1);

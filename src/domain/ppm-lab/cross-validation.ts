@@ -41,19 +41,29 @@ export function chooseFit(fits: readonly Pick<FitResult, 'kind' | 'cv'>[], selec
   if (fits.length === 1) return { best: 0, clear: true, reason: `the only fit: ${show(fits[0]!)}` };
   let top = 0;
   fits.forEach((f, i) => {
-    if (Number.isFinite(metric(f).mean) && (!Number.isFinite(metric(fits[top]!).mean) || better(metric(f).mean, metric(fits[top]!).mean))) top = i;
+    if (Number.isFinite(metric(f).mean) && (!Number.isFinite(metric(fits[top]!).mean) || better(metric(f).mean, metric(fits[top]!).mean)))
+      top = i;
   });
-  const clearOver = (i: number) => fits.every((f, j) => {
-    if (j === i) return true;
-    const a = metric(fits[i]!).folds;
-    const b = metric(f).folds;
-    const d = a.map((x, k) => x - b[k]!).filter((x) => Number.isFinite(x));
-    if (d.length < 2) return false;
-    const mean = d.reduce((s, x) => s + x, 0) / d.length;
-    const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (d.length - 1));
-    return better(mean, 0) && Math.abs(mean) > sd / Math.sqrt(d.length) && metric(fits[i]!).mean.toFixed(digits) !== metric(f).mean.toFixed(digits);
-  });
+  const clearOver = (i: number) =>
+    fits.every((f, j) => {
+      if (j === i) return true;
+      const a = metric(fits[i]!).folds;
+      const b = metric(f).folds;
+      const d = a.map((x, k) => x - b[k]!).filter((x) => Number.isFinite(x));
+      if (d.length < 2) return false;
+      const mean = d.reduce((s, x) => s + x, 0) / d.length;
+      const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (d.length - 1));
+      return (
+        better(mean, 0) &&
+        Math.abs(mean) > sd / Math.sqrt(d.length) &&
+        metric(fits[i]!).mean.toFixed(digits) !== metric(f).mean.toFixed(digits)
+      );
+    });
   const all = fits.map(show).join(', ');
   if (clearOver(top)) return { best: top, clear: true, reason: `${select === 'rmse' ? 'lower' : 'higher'} ${name}: ${all}` };
-  return { best: simplest, clear: false, reason: `no clear difference in ${name}, ${all}, within their fold-to-fold noise: the simpler ${fits[simplest]!.kind} PPM is kept` };
+  return {
+    best: simplest,
+    clear: false,
+    reason: `no clear difference in ${name}, ${all}, within their fold-to-fold noise: the simpler ${fits[simplest]!.kind} PPM is kept`,
+  };
 }

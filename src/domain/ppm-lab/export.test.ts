@@ -54,20 +54,25 @@ describe.each<PpmFitKind>(['linear', 'quadratic'])('exportFittedPpm (%s)', (kind
   const { X, y } = mixes(n, kind === 'linear' ? 1 : 2);
   const fit = fitPpm({ features: TAG_IDS, X, y, n }, { kind, folds: 5, seed: 3 });
 
-  it.each([false, true])('gives the fitted model\'s own predictions in onnxruntime-web (within 1e-4 relative; all features: %s)', async (allFeatures) => {
-    const model = exportFittedPpm(fit, { output: 'Overall (test scores, 0..1)', allFeatures });
-    expect(readPpmInfo(model).features).toHaveLength(allFeatures ? F : 22);
-    const own = predictFitted(fit.model, X, n);
-    const onnx = await runOnnx(model, X, n);
-    expect(onnx).toHaveLength(n);
-    for (let r = 0; r < n; r++) {
-      expect(Math.abs(onnx[r]! - own[r]!), `row ${r}: onnx ${onnx[r]}, fitted ${own[r]}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(own[r]!)));
-    }
-    // and the model is not trivial: it follows the scores
-    let s = 0;
-    for (let r = 0; r < n; r++) s += (own[r]! - y[r]!) ** 2;
-    expect(Math.sqrt(s / n)).toBeLessThan(0.01);
-  });
+  it.each([false, true])(
+    "gives the fitted model's own predictions in onnxruntime-web (within 1e-4 relative; all features: %s)",
+    async (allFeatures) => {
+      const model = exportFittedPpm(fit, { output: 'Overall (test scores, 0..1)', allFeatures });
+      expect(readPpmInfo(model).features).toHaveLength(allFeatures ? F : 22);
+      const own = predictFitted(fit.model, X, n);
+      const onnx = await runOnnx(model, X, n);
+      expect(onnx).toHaveLength(n);
+      for (let r = 0; r < n; r++) {
+        expect(Math.abs(onnx[r]! - own[r]!), `row ${r}: onnx ${onnx[r]}, fitted ${own[r]}`).toBeLessThanOrEqual(
+          1e-4 * Math.max(1, Math.abs(own[r]!)),
+        );
+      }
+      // and the model is not trivial: it follows the scores
+      let s = 0;
+      for (let r = 0; r < n; r++) s += (own[r]! - y[r]!) ** 2;
+      expect(Math.sqrt(s / n)).toBeLessThan(0.01);
+    },
+  );
 
   it('fills in the contract metadata', () => {
     const info = readPpmInfo(exportFittedPpm(fit, { output: 'Overall (test scores, 0..1)' }));

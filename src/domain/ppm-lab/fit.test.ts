@@ -197,10 +197,12 @@ function directRidge(X: Float64Array, y: Float64Array, n: number, act: readonly 
   const sd = terms.map((_, k) => Math.sqrt(Phi.reduce((s, row) => s + (row[k]! - mu[k]!) ** 2, 0) / n));
   const Z = Phi.map((row) => row.map((v, k) => (v - mu[k]!) / sd[k]!));
   const ybar = y.reduce((s, v) => s + v, 0) / n;
-  const A = Array.from({ length: P }, (_, i) => Array.from({ length: P + 1 }, (_, j) => {
-    if (j === P) return Z.reduce((s, row, r) => s + row[i]! * (y[r]! - ybar), 0);
-    return Z.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? lambda : 0);
-  }));
+  const A = Array.from({ length: P }, (_, i) =>
+    Array.from({ length: P + 1 }, (_, j) => {
+      if (j === P) return Z.reduce((s, row, r) => s + row[i]! * (y[r]! - ybar), 0);
+      return Z.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? lambda : 0);
+    }),
+  );
   for (let c = 0; c < P; c++) {
     let piv = c;
     for (let r = c + 1; r < P; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[piv]![c]!)) piv = r;
@@ -212,7 +214,8 @@ function directRidge(X: Float64Array, y: Float64Array, n: number, act: readonly 
     }
   }
   const w = A.map((row, i) => row[P]! / row[i]!);
-  return (Xp: Float64Array, m: number) => Float64Array.from({ length: m }, (_, r) => phi(Xp, r).reduce((s, v, k) => s + (w[k]! * (v - mu[k]!)) / sd[k]!, ybar));
+  return (Xp: Float64Array, m: number) =>
+    Float64Array.from({ length: m }, (_, r) => phi(Xp, r).reduce((s, v, k) => s + (w[k]! * (v - mu[k]!)) / sd[k]!, ybar));
 }
 
 describe('cross-validation', () => {
@@ -264,7 +267,9 @@ describe('cross-validation', () => {
 
   it('refuses bad options and data with a code', () => {
     expect(() => fitPpm(data(X, y, n), { kind: 'linear', folds: 1 })).toThrow(expect.objectContaining({ code: 'bad-option' }));
-    expect(() => fitPpm(data(X.slice(0, 3 * F), y.slice(0, 3), 3), { kind: 'linear', folds: 5 })).toThrow(expect.objectContaining({ code: 'too-few-rows' }));
+    expect(() => fitPpm(data(X.slice(0, 3 * F), y.slice(0, 3), 3), { kind: 'linear', folds: 5 })).toThrow(
+      expect.objectContaining({ code: 'too-few-rows' }),
+    );
     expect(() => fitPpm({ ...data(X, y, n), y: y.slice(1) }, { kind: 'linear' })).toThrow(/y has 119 values for 120 rows/);
     const bad = y.slice();
     bad[4] = Number.NaN;
@@ -288,12 +293,18 @@ describe('choosing between the linear and the quadratic fit', () => {
     const mean = folds.reduce((s, x) => s + x, 0) / folds.length;
     return { mean, std: Math.sqrt(folds.reduce((s, x) => s + (x - mean) ** 2, 0) / (folds.length - 1)), folds };
   };
-  const fit = (kind: 'linear' | 'quadratic', rmse: number[]) => ({ kind, cv: { rmse: spread(rmse), spearman: spread(rmse.map(() => 0.9)) } });
+  const fit = (kind: 'linear' | 'quadratic', rmse: number[]) => ({
+    kind,
+    cv: { rmse: spread(rmse), spearman: spread(rmse.map(() => 0.9)) },
+  });
 
   it('no clear difference (the same numbers within noise): the simpler linear PPM is kept, and the reason says so', () => {
-    const linear = fit('linear', [0.0210, 0.0190, 0.0220, 0.0195, 0.0205]);
-    const quadratic = fit('quadratic', [0.0205, 0.0200, 0.0212, 0.0196, 0.0207]);
-    for (const order of [[linear, quadratic], [quadratic, linear]]) {
+    const linear = fit('linear', [0.021, 0.019, 0.022, 0.0195, 0.0205]);
+    const quadratic = fit('quadratic', [0.0205, 0.02, 0.0212, 0.0196, 0.0207]);
+    for (const order of [
+      [linear, quadratic],
+      [quadratic, linear],
+    ]) {
       const c = chooseFit(order);
       expect(order[c.best]!.kind).toBe('linear');
       expect(c.clear).toBe(false);
@@ -302,8 +313,8 @@ describe('choosing between the linear and the quadratic fit', () => {
   });
 
   it('a difference beyond the fold-to-fold noise picks the better one', () => {
-    const linear = fit('linear', [0.030, 0.028, 0.031, 0.029, 0.030]);
-    const quadratic = fit('quadratic', [0.020, 0.019, 0.022, 0.020, 0.021]);
+    const linear = fit('linear', [0.03, 0.028, 0.031, 0.029, 0.03]);
+    const quadratic = fit('quadratic', [0.02, 0.019, 0.022, 0.02, 0.021]);
     const c = chooseFit([linear, quadratic]);
     expect(c).toMatchObject({ best: 1, clear: true });
     expect(c.reason).toMatch(/^lower CV RMSE: linear 0\.0296 ± .*, quadratic 0\.0204 ± .*$/);
@@ -333,7 +344,9 @@ describe('the fitted range travels with the model', () => {
     beyond[17] = result.range.max[17]! * 2 + 10;
     const excess = outsideFitRange(info, beyond);
     expect(excess).toEqual([{ feature: TAG_IDS[17], count: beyond[17], min: result.range.min[17], max: result.range.max[17] }]);
-    expect(describeFitRangeExcess(excess, 'The all-human mix')).toContain(`The all-human mix lies outside the mixes the PPM was fitted on: 1 of its features have counts it never saw (e.g. ${TAG_IDS[17]}: ${beyond[17]}`);
+    expect(describeFitRangeExcess(excess, 'The all-human mix')).toContain(
+      `The all-human mix lies outside the mixes the PPM was fitted on: 1 of its features have counts it never saw (e.g. ${TAG_IDS[17]}: ${beyond[17]}`,
+    );
     // A PPM that records no range (the paper prior, one made elsewhere) flags nothing.
     expect(outsideFitRange({ features: info.features }, beyond)).toEqual([]);
   });

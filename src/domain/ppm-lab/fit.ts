@@ -40,12 +40,15 @@ function checkData(data: FitData): void {
   const F = data.features.length;
   if (F === 0) throw new PpmLabError('bad-fit', 'no feature columns to fit on');
   if (!Number.isInteger(data.n) || data.n < 0) throw new PpmLabError('bad-fit', `n must be a whole number, got ${data.n}`);
-  if (data.X.length !== data.n * F) throw new PpmLabError('bad-fit', `X has ${data.X.length} values; ${data.n} rows of ${F} features need ${data.n * F}`);
+  if (data.X.length !== data.n * F)
+    throw new PpmLabError('bad-fit', `X has ${data.X.length} values; ${data.n} rows of ${F} features need ${data.n * F}`);
   if (data.y.length !== data.n) throw new PpmLabError('bad-fit', `y has ${data.y.length} values for ${data.n} rows`);
   for (let i = 0; i < data.X.length; i++) {
-    if (!Number.isFinite(data.X[i]!)) throw new PpmLabError('bad-fit', `row ${Math.floor(i / F) + 1}, ${data.features[i % F]}: not a finite number`);
+    if (!Number.isFinite(data.X[i]!))
+      throw new PpmLabError('bad-fit', `row ${Math.floor(i / F) + 1}, ${data.features[i % F]}: not a finite number`);
   }
-  for (let i = 0; i < data.n; i++) if (!Number.isFinite(data.y[i]!)) throw new PpmLabError('bad-fit', `row ${i + 1}: the score is not a finite number`);
+  for (let i = 0; i < data.n; i++)
+    if (!Number.isFinite(data.y[i]!)) throw new PpmLabError('bad-fit', `row ${i + 1}: the score is not a finite number`);
 }
 
 /** Fits a linear or quadratic PPM with lambda chosen by k-fold cross-validation. */
@@ -54,15 +57,18 @@ export function fitPpm(data: FitData, opts: FitOptions): FitResult {
   const { n, X, y } = data;
   const F = data.features.length;
   const kind = opts.kind;
-  if (kind !== 'linear' && kind !== 'quadratic') throw new PpmLabError('bad-option', `kind must be linear or quadratic, got ${String(kind)}`);
+  if (kind !== 'linear' && kind !== 'quadratic')
+    throw new PpmLabError('bad-option', `kind must be linear or quadratic, got ${String(kind)}`);
   const folds = opts.folds ?? 5;
   if (!Number.isInteger(folds) || folds < 2) throw new PpmLabError('bad-option', `folds must be a whole number >= 2, got ${folds}`);
-  if (n < Math.max(3, folds)) throw new PpmLabError('too-few-rows', `${n} rows: ${folds}-fold cross-validation needs at least ${Math.max(3, folds)}`);
+  if (n < Math.max(3, folds))
+    throw new PpmLabError('too-few-rows', `${n} rows: ${folds}-fold cross-validation needs at least ${Math.max(3, folds)}`);
   const seed = opts.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new PpmLabError('bad-option', `seed must be an integer, got ${seed}`);
   const lambdas = opts.lambdas ?? DEFAULT_LAMBDAS;
   if (lambdas.length === 0) throw new PpmLabError('bad-option', 'give at least one lambda');
-  for (const l of lambdas) if (!(l >= 0 && Number.isFinite(l))) throw new PpmLabError('bad-option', `lambda ${l}: lambdas are finite numbers >= 0`);
+  for (const l of lambdas)
+    if (!(l >= 0 && Number.isFinite(l))) throw new PpmLabError('bad-option', `lambda ${l}: lambdas are finite numbers >= 0`);
   const select = opts.select ?? 'rmse';
 
   // Features that vary over the rows; the basis is built over them only.
@@ -104,7 +110,10 @@ export function fitPpm(data: FitData, opts: FitOptions): FitResult {
     opts.onProgress?.({ stage: 'cv', done: f + 1, total });
   }
   const grid: LambdaScore[] = lambdas.map((lambda, l) => ({
-    lambda, lambdaAbsolute: lambda * scale, spearman: spread(foldSpearman[l]!), rmse: spread(foldRmse[l]!),
+    lambda,
+    lambdaAbsolute: lambda * scale,
+    spearman: spread(foldSpearman[l]!),
+    rmse: spread(foldRmse[l]!),
   }));
   // Ties go to the later lambda (in the default grid: the larger, more regularised one).
   const metric = (g: LambdaScore) => (select === 'rmse' ? -g.rmse.mean : g.spearman.mean);
@@ -126,7 +135,11 @@ export function fitPpm(data: FitData, opts: FitOptions): FitResult {
   opts.onProgress?.({ stage: 'final', done: total, total });
 
   return {
-    kind, n, folds, seed, select,
+    kind,
+    n,
+    folds,
+    seed,
+    select,
     usedFeatures: used.map((f) => data.features[f]!),
     terms: termsVarying,
     solver: final.mode,
@@ -135,7 +148,10 @@ export function fitPpm(data: FitData, opts: FitOptions): FitResult {
     cv: { spearman: chosen.spearman, rmse: chosen.rmse },
     grid,
     outOfFold: Array.from({ length: n }, (_, r) => ({
-      ...(data.ids ? { id: data.ids[r]! } : {}), actual: y[r]!, predicted: oof[best]![r]!, fold: fold[r]!,
+      ...(data.ids ? { id: data.ids[r]! } : {}),
+      actual: y[r]!,
+      predicted: oof[best]![r]!,
+      fold: fold[r]!,
     })),
     train: { spearman: spearman(y, fitted), rmse: rmse(y, fitted) },
     model,

@@ -73,15 +73,17 @@ describe('Gram products', () => {
     const X = randomMatrix(5, 4, 3);
     const G = gramCols(X, 5, 4);
     const K = timesTransposed(X, 5, X, 5, 4);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
-      let s = 0;
-      for (let r = 0; r < 5; r++) s += X[r * 4 + i]! * X[r * 4 + j]!;
-      expect(G[i * 4 + j]!).toBeCloseTo(s, 14);
-    }
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) {
-      let s = 0;
-      for (let c = 0; c < 4; c++) s += X[i * 4 + c]! * X[j * 4 + c]!;
-      expect(K[i * 5 + j]!).toBeCloseTo(s, 14);
-    }
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) {
+        let s = 0;
+        for (let r = 0; r < 5; r++) s += X[r * 4 + i]! * X[r * 4 + j]!;
+        expect(G[i * 4 + j]!).toBeCloseTo(s, 14);
+      }
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 5; j++) {
+        let s = 0;
+        for (let c = 0; c < 4; c++) s += X[i * 4 + c]! * X[j * 4 + c]!;
+        expect(K[i * 5 + j]!).toBeCloseTo(s, 14);
+      }
   });
 });

@@ -145,8 +145,18 @@ export function preparePool(records: readonly LabelledPair[], tagBits: Uint32Arr
   for (let j = 0; j < goldPos.length; j++) h.text(records[goldPos[j]!]!.id).int(goldA[j]!);
 
   return {
-    n, positions: pos, humanA, lmA, index: TagIndex.fromBits(bits, m), gold: goldPos, goldA, goldShare, goldSeed,
-    excluded, disagreements, fingerprint: h.hex(),
+    n,
+    positions: pos,
+    humanA,
+    lmA,
+    index: TagIndex.fromBits(bits, m),
+    gold: goldPos,
+    goldA,
+    goldShare,
+    goldSeed,
+    excluded,
+    disagreements,
+    fingerprint: h.hex(),
   };
 }
 

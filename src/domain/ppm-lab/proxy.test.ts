@@ -30,11 +30,15 @@ const goldA = preferA.slice(300);
 
 describe('proxyFeatures', () => {
   it('stores f(A) - f(B) sorted, antisymmetric in the sides, empty for identical responses', () => {
-    const swapped = proxyFeatures(list.map((p) => ({ responseA: p.responseB, responseB: p.responseA })), { dims: 2 ** 12 });
+    const swapped = proxyFeatures(
+      list.map((p) => ({ responseA: p.responseB, responseB: p.responseA })),
+      { dims: 2 ** 12 },
+    );
     expect(swapped.indices).toEqual(features.indices);
     expect(swapped.values).toEqual(features.values.map((v) => -v));
     for (let i = 0; i < features.n; i++) {
-      for (let q = features.offsets[i]! + 1; q < features.offsets[i + 1]!; q++) expect(features.indices[q]!).toBeGreaterThan(features.indices[q - 1]!);
+      for (let q = features.offsets[i]! + 1; q < features.offsets[i + 1]!; q++)
+        expect(features.indices[q]!).toBeGreaterThan(features.indices[q - 1]!);
     }
     const same = proxyFeatures([{ responseA: 'Same words here', responseB: 'same WORDS here' }]);
     expect(same.offsets[1]).toBe(0);
@@ -50,7 +54,12 @@ describe('the proxy reward model', () => {
   it('learns a planted preference and fails on flipped labels', () => {
     const w = trainProxyRm(features, train, preferA.slice(0, 300), { seed: 1 });
     expect(proxyAccuracy(features, w, gold, goldA)).toBeGreaterThan(0.95);
-    const flipped = trainProxyRm(features, train, preferA.slice(0, 300).map((x) => 1 - x), { seed: 1 });
+    const flipped = trainProxyRm(
+      features,
+      train,
+      preferA.slice(0, 300).map((x) => 1 - x),
+      { seed: 1 },
+    );
     expect(proxyAccuracy(features, flipped, gold, goldA)).toBeLessThan(0.05);
   });
 
@@ -66,19 +75,40 @@ describe('the proxy reward model', () => {
     const a = trainProxyRm(features, train, labels, { seed: 3 });
     expect(trainProxyRm(features, train, labels, { seed: 3 })).toEqual(a);
     expect(trainProxyRm(features, train, labels, { seed: 4 })).not.toEqual(a);
-    const swapped = proxyFeatures(list.map((p) => ({ responseA: p.responseB, responseB: p.responseA })), { dims: 2 ** 12 });
-    expect(trainProxyRm(swapped, train, labels.map((x) => 1 - x), { seed: 3 })).toEqual(a);
+    const swapped = proxyFeatures(
+      list.map((p) => ({ responseA: p.responseB, responseB: p.responseA })),
+      { dims: 2 ** 12 },
+    );
+    expect(
+      trainProxyRm(
+        swapped,
+        train,
+        labels.map((x) => 1 - x),
+        { seed: 3 },
+      ),
+    ).toEqual(a);
   });
 
   it('evaluates a candidate mix on the gold pairs, reusing a buffer', () => {
     const buffer = new Float64Array(features.width);
-    const r = proxyEvaluateCandidate(features, { mix: train, chosenA: preferA.slice(0, 300) }, { positions: gold, preferA: goldA }, {}, buffer);
+    const r = proxyEvaluateCandidate(
+      features,
+      { mix: train, chosenA: preferA.slice(0, 300) },
+      { positions: gold, preferA: goldA },
+      {},
+      buffer,
+    );
     expect(r.rows).toBe(300);
     expect(r.accuracy).toBeGreaterThan(0.95);
     expect(r.trainAccuracy).toBeGreaterThan(0.95);
     expect(buffer.some((x) => x !== 0)).toBe(true);
-    expect(() => proxyEvaluateCandidate(features, { mix: train, chosenA: preferA.slice(0, 300) }, { positions: new Uint32Array(0), preferA: new Uint8Array(0) }))
-      .toThrow(/the gold set is empty/);
+    expect(() =>
+      proxyEvaluateCandidate(
+        features,
+        { mix: train, chosenA: preferA.slice(0, 300) },
+        { positions: new Uint32Array(0), preferA: new Uint8Array(0) },
+      ),
+    ).toThrow(/the gold set is empty/);
     expect(() => trainProxyRm(features, train, preferA.slice(0, 10))).toThrow(/300 rows but 10 labels/);
   });
 });

@@ -39,7 +39,6 @@ export interface ProxyFeatures {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-
 /** Sparse features of one response: sorted bucket indices with signed, L2-normalised values, then lengths. */
 function responseFeatures(text: string, dims: number, bigrams: boolean, buckets: Map<number, number>): { idx: number[]; val: number[] } {
   buckets.clear();
@@ -49,7 +48,7 @@ function responseFeatures(text: string, dims: number, bigrams: boolean, buckets:
   const add = (h: number) => {
     const m = mix32(h);
     // Presence with a hashed sign (collisions cancel on average instead of piling up).
-    buckets.set(m & mask, (m >>> 31) === 1 ? 1 : -1);
+    buckets.set(m & mask, m >>> 31 === 1 ? 1 : -1);
   };
   for (const w of words) {
     const h = fnv1a32(w);
@@ -162,7 +161,8 @@ export function trainProxyRm(
   if (!(lr > 0) || !(l2 >= 0)) throw new PpmLabError('bad-option', `learningRate must be > 0 and l2 >= 0 (got ${lr}, ${l2})`);
   const seed = (opts.seed ?? 1) >>> 0;
   const v = into ?? new Float64Array(features.width);
-  if (v.length !== features.width) throw new PpmLabError('bad-option', `the weight buffer has ${v.length} entries; ${features.width} needed`);
+  if (v.length !== features.width)
+    throw new PpmLabError('bad-option', `the weight buffer has ${v.length} entries; ${features.width} needed`);
   v.fill(0);
   const m = rows.length;
   const order = new Uint32Array(m);
@@ -230,7 +230,8 @@ export function proxyEvaluateCandidate(
   opts: ProxyTrainOptions = {},
   into?: Float64Array,
 ): ProxyResult {
-  if (gold.positions.length === 0) throw new PpmLabError('bad-option', 'the gold set is empty: hold out a share of the dataset (goldShare > 0) for the proxy evaluator');
+  if (gold.positions.length === 0)
+    throw new PpmLabError('bad-option', 'the gold set is empty: hold out a share of the dataset (goldShare > 0) for the proxy evaluator');
   const w = trainProxyRm(features, candidate.mix, candidate.chosenA, opts, into);
   return {
     accuracy: proxyAccuracy(features, w, gold.positions, gold.preferA),

@@ -25,8 +25,15 @@ describe.skipIf(!existsSync(PANDALM))('the PPM lab loop on pairs/pandalm.jsonl (
     expect(records).toHaveLength(999);
     const chunk = scoreChunk(records, 0, lexicalScorers);
     const fs = assembleTagSet({
-      datasetId: 'pandalm', n: records.length, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits,
-      withDescriptive: chunk.withTags, defects: chunk.defects, semanticSource: 'file', computeMs: 0, now: 0,
+      datasetId: 'pandalm',
+      n: records.length,
+      columns: chunk.columns,
+      descriptiveBits: chunk.descriptiveBits,
+      withDescriptive: chunk.withTags,
+      defects: chunk.defects,
+      semanticSource: 'file',
+      computeMs: 0,
+      now: 0,
     });
 
     const pool = preparePool(records, fs.tagBits, { goldShare: 0.2, seed: 1 });
@@ -54,7 +61,8 @@ describe.skipIf(!existsSync(PANDALM))('the PPM lab loop on pairs/pandalm.jsonl (
     const fits: FitResult[] = (['linear', 'quadratic'] as const).map((kind) => fitPpm(data, { kind, folds: 5, seed: 1 }));
     for (const f of fits) {
       expect(f.outOfFold).toHaveLength(K);
-      for (const v of [f.cv.spearman.mean, f.cv.spearman.std, f.cv.rmse.mean, f.cv.rmse.std, f.train.rmse]) expect(Number.isFinite(v)).toBe(true);
+      for (const v of [f.cv.spearman.mean, f.cv.spearman.std, f.cv.rmse.mean, f.cv.rmse.std, f.train.rmse])
+        expect(Number.isFinite(v)).toBe(true);
       expect(f.outOfFold.every((o) => Number.isFinite(o.predicted))).toBe(true);
     }
 

@@ -21,7 +21,9 @@ describe('parseCountsCsv', () => {
     const bad = countsText.replace('c001,100,101', 'c001,100,x');
     expect(() => parseCountsCsv(bad)).toThrow(`counts.csv line 3: column "${TAG_IDS[1]}" is "x", expected a count >= 0`);
     expect(() => parseCountsCsv(countsText.replace('c001,100,101', 'c001,100,-1'))).toThrow(/line 3: .* is "-1", expected a count >= 0/);
-    expect(() => parseCountsCsv(countsText.replace('c002', 'c000'))).toThrow('counts.csv line 4: candidate "c000" appears again (first on line 2)');
+    expect(() => parseCountsCsv(countsText.replace('c002', 'c000'))).toThrow(
+      'counts.csv line 4: candidate "c000" appears again (first on line 2)',
+    );
     expect(() => parseCountsCsv(`${header},budget\n${countsRow('c000', 0)},3\n`)).toThrow('counts.csv line 1: unexpected column "budget"');
     expect(() => parseCountsCsv('candidate_id,rouge::nope\nc0,1\n')).toThrow(/column "rouge::nope" looks like a feature but is not one/);
     expect(() => parseCountsCsv(countsText.replace('c001,100,101', 'c001,100'))).toThrow(/counts.csv line 3: expected 91 fields, found 90/);
@@ -42,7 +44,7 @@ describe('parseResultsCsv', () => {
     expect(r.source).toBe('joined');
   });
 
-  it('reads the count columns by feature name in any order (the paper pipeline\'s layout), TSV too', () => {
+  it("reads the count columns by feature name in any order (the paper pipeline's layout), TSV too", () => {
     const cols = [...TAG_IDS].reverse();
     const text = `Overall\t${cols.join('\t')}\n0.5\t${cols.map((_, k) => k).join('\t')}\n0.6\t${cols.map(() => 1).join('\t')}\n`;
     const r = parseResultsCsv(text, { score: 'Overall' });
@@ -55,16 +57,36 @@ describe('parseResultsCsv', () => {
 
   it('gives line-numbered errors for every kind of bad input', () => {
     const file = { file: 'res.csv', countsFile: 'cnt.csv' };
-    expect(() => parseResultsCsv('candidate_id,score\nc000,1\n', { score: 'Overall', counts, ...file })).toThrow('res.csv line 1: no score column "Overall" (columns: candidate_id, score)');
-    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\nc009,0.2\n', { score: 'Overall', counts, ...file })).toThrow('res.csv line 3: candidate "c009" is not in cnt.csv');
-    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\nc001,\n', { score: 'Overall', counts, ...file })).toThrow('res.csv line 3: column "Overall" is empty, expected a number');
-    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\nc001,n/a\n', { score: 'Overall', counts, ...file })).toThrow('res.csv line 3: column "Overall" is "n/a", expected a number');
-    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\nc000,0.6\n', { score: 'Overall', counts, ...file })).toThrow('res.csv line 3: candidate "c000" appears again (first on line 2)');
-    expect(() => parseResultsCsv('name,Overall\nc000,0.5\n', { score: 'Overall', counts, ...file })).toThrow(/res.csv line 1: no candidate id column .* to join with cnt.csv/);
-    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\n', { score: 'Overall', ...file })).toThrow(/no count columns .* pass the run's counts.csv/);
-    expect(() => parseResultsCsv('candidate_id,Overall\n', { score: 'Overall', counts, ...file })).toThrow(expect.objectContaining({ code: 'too-few-rows' }));
-    expect(() => parseResultsCsv('candidate_id,Overall,Overall\nc000,1,2\n', { score: 'Overall', counts, ...file })).toThrow('res.csv line 1: column "Overall" appears more than once');
-    expect(() => parseResultsCsv('candidate_id,Overall\nc000,"0.5\n', { score: 'Overall', counts, ...file })).toThrow(/res.csv line 2: unterminated quoted field/);
+    expect(() => parseResultsCsv('candidate_id,score\nc000,1\n', { score: 'Overall', counts, ...file })).toThrow(
+      'res.csv line 1: no score column "Overall" (columns: candidate_id, score)',
+    );
+    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\nc009,0.2\n', { score: 'Overall', counts, ...file })).toThrow(
+      'res.csv line 3: candidate "c009" is not in cnt.csv',
+    );
+    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\nc001,\n', { score: 'Overall', counts, ...file })).toThrow(
+      'res.csv line 3: column "Overall" is empty, expected a number',
+    );
+    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\nc001,n/a\n', { score: 'Overall', counts, ...file })).toThrow(
+      'res.csv line 3: column "Overall" is "n/a", expected a number',
+    );
+    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\nc000,0.6\n', { score: 'Overall', counts, ...file })).toThrow(
+      'res.csv line 3: candidate "c000" appears again (first on line 2)',
+    );
+    expect(() => parseResultsCsv('name,Overall\nc000,0.5\n', { score: 'Overall', counts, ...file })).toThrow(
+      /res.csv line 1: no candidate id column .* to join with cnt.csv/,
+    );
+    expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\n', { score: 'Overall', ...file })).toThrow(
+      /no count columns .* pass the run's counts.csv/,
+    );
+    expect(() => parseResultsCsv('candidate_id,Overall\n', { score: 'Overall', counts, ...file })).toThrow(
+      expect.objectContaining({ code: 'too-few-rows' }),
+    );
+    expect(() => parseResultsCsv('candidate_id,Overall,Overall\nc000,1,2\n', { score: 'Overall', counts, ...file })).toThrow(
+      'res.csv line 1: column "Overall" appears more than once',
+    );
+    expect(() => parseResultsCsv('candidate_id,Overall\nc000,"0.5\n', { score: 'Overall', counts, ...file })).toThrow(
+      /res.csv line 2: unterminated quoted field/,
+    );
     expect(() => parseResultsCsv('candidate_id,Overall\nc000,0.5\nc001,x\n', { score: 'Overall', counts, ...file })).toThrow(
       expect.objectContaining({ code: 'bad-results', line: 3 }),
     );

@@ -31,7 +31,11 @@ function readCsv(text: string, file: string, watched: readonly string[] = []): T
   // The reader renames a repeated header to NAME_2; a repeated column is a mistake here.
   for (const c of columns) {
     const m = /^(.*)_(\d+)$/.exec(c);
-    if (m && columns.includes(m[1]!) && (TAG_INDEX.has(m[1]!) || (ID_COLUMNS as readonly string[]).includes(m[1]!) || watched.includes(m[1]!))) {
+    if (
+      m &&
+      columns.includes(m[1]!) &&
+      (TAG_INDEX.has(m[1]!) || (ID_COLUMNS as readonly string[]).includes(m[1]!) || watched.includes(m[1]!))
+    ) {
       throw new PpmLabError('bad-results', `${file} line 1: column "${m[1]}" appears more than once`, 1);
     }
   }
@@ -43,7 +47,11 @@ function numberCell(raw: unknown, file: string, line: number, column: string, wh
   if (s === '') throw new PpmLabError('bad-results', `${file} line ${line}: column "${column}" is empty, expected ${what}`, line);
   const v = Number(s);
   if (!Number.isFinite(v) || (nonNegative && v < 0)) {
-    throw new PpmLabError('bad-results', `${file} line ${line}: column "${column}" is "${s.length > 30 ? `${s.slice(0, 30)}…` : s}", expected ${what}`, line);
+    throw new PpmLabError(
+      'bad-results',
+      `${file} line ${line}: column "${column}" is "${s.length > 30 ? `${s.slice(0, 30)}…` : s}", expected ${what}`,
+      line,
+    );
   }
   return v;
 }
@@ -53,7 +61,12 @@ function featureColumns(columns: readonly string[], file: string): string[] {
   const out: string[] = [];
   for (const c of columns) {
     if (TAG_INDEX.has(c)) out.push(c);
-    else if (c.includes('::')) throw new PpmLabError('bad-results', `${file} line 1: column "${c}" looks like a feature but is not one of the 90 HyPER feature strings`, 1);
+    else if (c.includes('::'))
+      throw new PpmLabError(
+        'bad-results',
+        `${file} line 1: column "${c}" looks like a feature but is not one of the 90 HyPER feature strings`,
+        1,
+      );
   }
   return out;
 }
@@ -78,11 +91,22 @@ export interface CountsTable {
 export function parseCountsCsv(text: string, file = 'counts.csv'): CountsTable {
   const { columns, rows } = readCsv(text, file);
   const idColumn = idColumnOf(columns);
-  if (!idColumn) throw new PpmLabError('bad-results', `${file} line 1: no candidate id column (expected one of ${ID_COLUMNS.join(', ')})`, 1);
+  if (!idColumn)
+    throw new PpmLabError('bad-results', `${file} line 1: no candidate id column (expected one of ${ID_COLUMNS.join(', ')})`, 1);
   const features = featureColumns(columns, file);
-  if (features.length === 0) throw new PpmLabError('bad-results', `${file} line 1: no feature columns (expected the paper's feature strings, e.g. "${TAG_IDS[0]}")`, 1);
+  if (features.length === 0)
+    throw new PpmLabError(
+      'bad-results',
+      `${file} line 1: no feature columns (expected the paper's feature strings, e.g. "${TAG_IDS[0]}")`,
+      1,
+    );
   const extra = columns.filter((c) => c !== idColumn && !TAG_INDEX.has(c));
-  if (extra.length > 0) throw new PpmLabError('bad-results', `${file} line 1: unexpected column "${extra[0]}" (a counts file holds an id and feature columns only)`, 1);
+  if (extra.length > 0)
+    throw new PpmLabError(
+      'bad-results',
+      `${file} line 1: unexpected column "${extra[0]}" (a counts file holds an id and feature columns only)`,
+      1,
+    );
   const F = features.length;
   const X = new Float64Array(rows.length * F);
   const ids: string[] = [];
@@ -92,7 +116,8 @@ export function parseCountsCsv(text: string, file = 'counts.csv'): CountsTable {
     const id = String(r.value[idColumn] ?? '').trim();
     if (id === '') throw new PpmLabError('bad-results', `${file} line ${r.row}: the candidate id is empty`, r.row);
     const first = lineOf.get(id);
-    if (first !== undefined) throw new PpmLabError('bad-results', `${file} line ${r.row}: candidate "${id}" appears again (first on line ${first})`, r.row);
+    if (first !== undefined)
+      throw new PpmLabError('bad-results', `${file} line ${r.row}: candidate "${id}" appears again (first on line ${first})`, r.row);
     lineOf.set(id, r.row);
     byId.set(id, a);
     ids.push(id);
@@ -130,7 +155,11 @@ export function parseResultsCsv(text: string, opts: ResultsOptions): ResultsData
   const { columns, rows } = readCsv(text, file, [opts.score]);
   const score = opts.score;
   if (!columns.includes(score)) {
-    throw new PpmLabError('bad-results', `${file} line 1: no score column "${score}" (columns: ${columns.slice(0, 8).join(', ')}${columns.length > 8 ? ', …' : ''})`, 1);
+    throw new PpmLabError(
+      'bad-results',
+      `${file} line 1: no score column "${score}" (columns: ${columns.slice(0, 8).join(', ')}${columns.length > 8 ? ', …' : ''})`,
+      1,
+    );
   }
   const idColumn = idColumnOf(columns, opts.idColumn);
   if (opts.idColumn !== undefined && !idColumn) throw new PpmLabError('bad-results', `${file} line 1: no id column "${opts.idColumn}"`, 1);
@@ -143,14 +172,19 @@ export function parseResultsCsv(text: string, opts: ResultsOptions): ResultsData
     const id = String(r.value[idColumn!] ?? '').trim();
     if (id === '') throw new PpmLabError('bad-results', `${file} line ${r.row}: the candidate id is empty`, r.row);
     const first = lineOf.get(id);
-    if (first !== undefined) throw new PpmLabError('bad-results', `${file} line ${r.row}: candidate "${id}" appears again (first on line ${first})`, r.row);
+    if (first !== undefined)
+      throw new PpmLabError('bad-results', `${file} line ${r.row}: candidate "${id}" appears again (first on line ${first})`, r.row);
     lineOf.set(id, r.row);
     return id;
   };
 
   if (opts.counts) {
     if (!idColumn) {
-      throw new PpmLabError('bad-results', `${file} line 1: no candidate id column (expected one of ${ID_COLUMNS.join(', ')}) to join with ${countsFile}`, 1);
+      throw new PpmLabError(
+        'bad-results',
+        `${file} line 1: no candidate id column (expected one of ${ID_COLUMNS.join(', ')}) to join with ${countsFile}`,
+        1,
+      );
     }
     const counts = opts.counts;
     const F = counts.features.length;

@@ -59,7 +59,10 @@ export class RidgeSolver {
     this.Z = Z;
     this.mode = Pk <= nT ? 'primal' : 'dual';
     if (Math.min(Pk, nT) > MAX_SOLVER_SIZE) {
-      throw new PpmLabError('bad-fit', `${nT} rows and ${Pk} terms: the solver takes at most ${MAX_SOLVER_SIZE} of the smaller; use fewer rows or the linear kind`);
+      throw new PpmLabError(
+        'bad-fit',
+        `${nT} rows and ${Pk} terms: the solver takes at most ${MAX_SOLVER_SIZE} of the smaller; use fewer rows or the linear kind`,
+      );
     }
     if (this.mode === 'primal') {
       const G = gramCols(Z, nT, Pk);

@@ -76,7 +76,14 @@ describe('buildLinearPpm', () => {
       warnings: [],
     });
     expect(Object.keys(info.metadata)).toEqual([
-      PPM_META.version, PPM_META.kind, PPM_META.features, PPM_META.output, PPM_META.source, PPM_META.trainedOn, PPM_META.cvSpearman, PPM_META.cvRmse,
+      PPM_META.version,
+      PPM_META.kind,
+      PPM_META.features,
+      PPM_META.output,
+      PPM_META.source,
+      PPM_META.trainedOn,
+      PPM_META.cvSpearman,
+      PPM_META.cvRmse,
     ]);
     const s = readModelSummary(model);
     expect(s.nodes.map((n) => n.opType)).toEqual(['MatMul', 'Add']);
@@ -87,7 +94,14 @@ describe('buildLinearPpm', () => {
   });
 
   it('gives the same bytes for the same inputs', () => {
-    const again = buildLinearPpm({ weights: Float32Array.from(weights), bias, ...describeArgs, trainedOn: 'nothing', cvSpearman: 0.41, cvRmse: 0.31 });
+    const again = buildLinearPpm({
+      weights: Float32Array.from(weights),
+      bias,
+      ...describeArgs,
+      trainedOn: 'nothing',
+      cvSpearman: 0.41,
+      cvRmse: 0.31,
+    });
     expect(again).toEqual(model);
     const other = buildLinearPpm({ weights, bias: bias + 1, ...describeArgs });
     expect(other).not.toEqual(model);
@@ -104,9 +118,13 @@ describe('buildLinearPpm', () => {
   it('refuses bad arguments', () => {
     expect(() => buildLinearPpm({ weights: new Float32Array(3), bias: 0, ...describeArgs })).toThrow(/3 weights for 90 features/);
     expect(() => buildLinearPpm({ weights: [Number.NaN], bias: 0, features: [TAG_IDS[0]!], output: 'o', source: 's' })).toThrow(/finite/);
-    expect(() => buildLinearPpm({ weights: [1, 2], bias: 0, features: [TAG_IDS[0]!, TAG_IDS[0]!], output: 'o', source: 's' })).toThrow(/appears twice/);
+    expect(() => buildLinearPpm({ weights: [1, 2], bias: 0, features: [TAG_IDS[0]!, TAG_IDS[0]!], output: 'o', source: 's' })).toThrow(
+      /appears twice/,
+    );
     expect(() => buildLinearPpm({ weights: [1], bias: 0, features: ['nope'], output: 'o', source: 's' })).toThrow(/not a known tag id/);
-    expect(() => buildLinearPpm({ weights: [1], bias: 0, features: [TAG_IDS[0]!], output: ' ', source: 's' })).toThrow(/output must be a non-empty string/);
+    expect(() => buildLinearPpm({ weights: [1], bias: 0, features: [TAG_IDS[0]!], output: ' ', source: 's' })).toThrow(
+      /output must be a non-empty string/,
+    );
   });
 });
 
@@ -138,6 +156,8 @@ describe('buildQuadraticPpm', () => {
     const features = [TAG_IDS[0]!, TAG_IDS[1]!];
     expect(() => buildQuadraticPpm({ bias: 0, w: [1, 2], Q: [1, 2, 3, 4], features, output: 'o', source: 's' })).toThrow(/not symmetric/);
     expect(() => buildQuadraticPpm({ bias: 0, w: [1, 2], Q: [1, 2, 2], features, output: 'o', source: 's' })).toThrow(/2 x 2 matrix/);
-    expect(() => buildQuadraticPpm({ bias: 0, w: [1], Q: [1, 2, 2, 1], features, output: 'o', source: 's' })).toThrow(/1 linear weights for 2 features/);
+    expect(() => buildQuadraticPpm({ bias: 0, w: [1], Q: [1, 2, 2, 1], features, output: 'o', source: 's' })).toThrow(
+      /1 linear weights for 2 features/,
+    );
   });
 });

@@ -76,7 +76,8 @@ export function ppmMetadata(kind: PpmKind, d: PpmDescription): Record<string, st
     meta[PPM_META.cvRmse] = String(d.cvRmse);
   }
   if (d.fitRange !== undefined) {
-    if (d.fitRange.min.length !== d.features.length || d.fitRange.max.length !== d.features.length) throw new RangeError(`fitRange needs ${d.features.length} min and max values`);
+    if (d.fitRange.min.length !== d.features.length || d.fitRange.max.length !== d.features.length)
+      throw new RangeError(`fitRange needs ${d.features.length} min and max values`);
     checkFinite(d.fitRange.min, 'fitRange.min');
     checkFinite(d.fitRange.max, 'fitRange.max');
     meta[PPM_META.fitRange] = JSON.stringify({ min: d.fitRange.min, max: d.fitRange.max });
@@ -125,7 +126,11 @@ export function buildQuadraticPpm(spec: QuadraticPpmSpec): Uint8Array {
   const v = g.input(PPM_INPUT_NAME, 'float32', ['N', F]);
   const vq = g.op('MatMul', [v, g.float32('Q', [F, F], spec.Q)], { name: 'v_Q', output: 'vQ' });
   const vqv = g.op('Mul', [vq, v], { name: 'v_Q_times_v', output: 'vQv_terms' });
-  const quad = g.op('ReduceSum', [vqv, g.int64('axes', [1], [1])], { name: 'quadratic', output: 'vQv', attributes: { keepdims: attr.int(1) } });
+  const quad = g.op('ReduceSum', [vqv, g.int64('axes', [1], [1])], {
+    name: 'quadratic',
+    output: 'vQv',
+    attributes: { keepdims: attr.int(1) },
+  });
   const lin = g.op('MatMul', [v, g.float32('w', [F, 1], spec.w)], { name: 'linear', output: 'wv' });
   const sum = g.op('Add', [lin, quad], { name: 'add_terms', output: 'wv_plus_vQv' });
   g.op('Add', [sum, g.float32('b', [1], [spec.bias])], { name: 'add_bias', output: PPM_OUTPUT_NAME });

@@ -8,7 +8,10 @@ import { matchFeatures, PPM_META, PpmError, readPpmInfo, toPpmInput, type PpmErr
 const FEATURES = [TAG_IDS[0]!, TAG_IDS[10]!, TAG_IDS[30]!];
 
 /** A hand-built model: input [N, inWidth], output [N, outWidth], with the given metadata. */
-function model(metadata: Record<string, string>, opts: { inWidth?: number | string; outWidth?: number; inType?: 'float32' | 'int64' } = {}): Uint8Array {
+function model(
+  metadata: Record<string, string>,
+  opts: { inWidth?: number | string; outWidth?: number; inType?: 'float32' | 'int64' } = {},
+): Uint8Array {
   const inWidth = opts.inWidth ?? FEATURES.length;
   const outWidth = opts.outWidth ?? 1;
   const F = typeof inWidth === 'number' ? inWidth : FEATURES.length;
@@ -123,21 +126,44 @@ describe('readPpmInfo errors', () => {
   });
 
   it('bad JSON in features', () => {
-    expectCode(model({ ...GOOD_META, [PPM_META.features]: '["a", ' }), 'bad-metadata', /hyper\.ppm\.features is not valid JSON/, PPM_META.features);
+    expectCode(
+      model({ ...GOOD_META, [PPM_META.features]: '["a", ' }),
+      'bad-metadata',
+      /hyper\.ppm\.features is not valid JSON/,
+      PPM_META.features,
+    );
     expectCode(model({ ...GOOD_META, [PPM_META.features]: '{"a": 1}' }), 'bad-metadata', /expected a JSON array/, PPM_META.features);
     expectCode(model({ ...GOOD_META, [PPM_META.features]: '[1, 2, 3]' }), 'bad-metadata', /\[0\] is 1/, PPM_META.features);
   });
 
   it('duplicate and unknown feature names', () => {
-    expectCode(model({ ...GOOD_META, [PPM_META.features]: JSON.stringify([FEATURES[0], FEATURES[1], FEATURES[0]]) }), 'duplicate-feature', /appears twice \(columns 0 and 2\)/);
-    expectCode(model({ ...GOOD_META, [PPM_META.features]: JSON.stringify([FEATURES[0], 'prompt_len_bin_9', FEATURES[2]]) }), 'unknown-feature', /\[1\] "prompt_len_bin_9" is not a known tag id/);
+    expectCode(
+      model({ ...GOOD_META, [PPM_META.features]: JSON.stringify([FEATURES[0], FEATURES[1], FEATURES[0]]) }),
+      'duplicate-feature',
+      /appears twice \(columns 0 and 2\)/,
+    );
+    expectCode(
+      model({ ...GOOD_META, [PPM_META.features]: JSON.stringify([FEATURES[0], 'prompt_len_bin_9', FEATURES[2]]) }),
+      'unknown-feature',
+      /\[1\] "prompt_len_bin_9" is not a known tag id/,
+    );
   });
 
   it('bad kind, version and numbers', () => {
-    expectCode(model({ ...GOOD_META, [PPM_META.kind]: 'cubic' }), 'bad-metadata', /"cubic": expected one of linear, quadratic, other/, PPM_META.kind);
+    expectCode(
+      model({ ...GOOD_META, [PPM_META.kind]: 'cubic' }),
+      'bad-metadata',
+      /"cubic": expected one of linear, quadratic, other/,
+      PPM_META.kind,
+    );
     expectCode(model({ ...GOOD_META, [PPM_META.version]: '2' }), 'unsupported-version', /"2"/, PPM_META.version);
     expectCode(model({ ...GOOD_META, [PPM_META.output]: '  ' }), 'bad-metadata', /hyper\.ppm\.output is empty/, PPM_META.output);
-    expectCode(model({ ...GOOD_META, [PPM_META.cvSpearman]: '0.41 +/- 0.06' }), 'bad-metadata', /cv_spearman.*expected a number/, PPM_META.cvSpearman);
+    expectCode(
+      model({ ...GOOD_META, [PPM_META.cvSpearman]: '0.41 +/- 0.06' }),
+      'bad-metadata',
+      /cv_spearman.*expected a number/,
+      PPM_META.cvSpearman,
+    );
   });
 });
 

@@ -152,10 +152,18 @@ function parseFeatures(meta: Record<string, string>, knownFeatures: readonly str
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    throw new PpmError('bad-metadata', `metadata key ${key} is not valid JSON (${(e as Error).message}): expected a JSON array of feature strings`, key);
+    throw new PpmError(
+      'bad-metadata',
+      `metadata key ${key} is not valid JSON (${(e as Error).message}): expected a JSON array of feature strings`,
+      key,
+    );
   }
   if (!Array.isArray(parsed)) {
-    throw new PpmError('bad-metadata', `metadata key ${key} is JSON ${parsed === null ? 'null' : typeof parsed}: expected a JSON array of feature strings`, key);
+    throw new PpmError(
+      'bad-metadata',
+      `metadata key ${key} is JSON ${parsed === null ? 'null' : typeof parsed}: expected a JSON array of feature strings`,
+      key,
+    );
   }
   return validateFeatureList(parsed, knownFeatures);
 }
@@ -168,7 +176,11 @@ function parseFitRange(meta: Record<string, string>, F: number): FitRange | unde
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    throw new PpmError('bad-metadata', `metadata key ${key} is not valid JSON (${(e as Error).message}): expected {"min": [...], "max": [...]}`, key);
+    throw new PpmError(
+      'bad-metadata',
+      `metadata key ${key} is not valid JSON (${(e as Error).message}): expected {"min": [...], "max": [...]}`,
+      key,
+    );
   }
   const r = parsed as { min?: unknown; max?: unknown } | null;
   const list = (v: unknown) => Array.isArray(v) && v.length === F && v.every((x) => typeof x === 'number' && Number.isFinite(x));
@@ -182,7 +194,10 @@ function parseFitRange(meta: Record<string, string>, F: number): FitRange | unde
  * Where a mix (90 tag counts, TAG_IDS order) lies outside the counts a fitted PPM saw: the features whose count
  * is above the most (or below the least) in the fitted mixes, worst first. Empty when the PPM records no range.
  */
-export function outsideFitRange(info: Pick<PpmInfo, 'features' | 'fitRange'>, counts: ArrayLike<number>): { feature: string; count: number; min: number; max: number }[] {
+export function outsideFitRange(
+  info: Pick<PpmInfo, 'features' | 'fitRange'>,
+  counts: ArrayLike<number>,
+): { feature: string; count: number; min: number; max: number }[] {
   const r = info.fitRange;
   if (!r) return [];
   const index = new Map(TAG_IDS.map((t, i) => [t, i]));
@@ -217,18 +232,27 @@ function layoutText(v: ValueInfoSummary): string {
 function checkInput(summary: ModelSummary, F: number): { name: string; fixedBatch: number | null } {
   const inputs = summary.inputs;
   if (inputs.length !== 1) {
-    throw new PpmError('bad-input', `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ') || 'none'}): a PPM takes exactly one, float32 [N, ${F}]`);
+    throw new PpmError(
+      'bad-input',
+      `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ') || 'none'}): a PPM takes exactly one, float32 [N, ${F}]`,
+    );
   }
   const input = inputs[0]!;
   if (input.elemType !== 'float32') {
-    throw new PpmError('bad-input', `input "${input.name}" is ${input.elemType ?? 'not a tensor'}: a PPM input must be float32 [N, ${F}] (raw tag counts)`);
+    throw new PpmError(
+      'bad-input',
+      `input "${input.name}" is ${input.elemType ?? 'not a tensor'}: a PPM input must be float32 [N, ${F}] (raw tag counts)`,
+    );
   }
   if (input.shape === null || input.shape.length !== 2) {
     throw new PpmError('bad-input', `input "${input.name}" has shape ${layoutText(input)}: a PPM input must be rank 2, [N, ${F}]`);
   }
   const width = input.shape[1];
   if (typeof width === 'number' && width !== F) {
-    throw new PpmError('bad-input', `input "${input.name}" is ${layoutText(input)} but ${PPM_META.features} lists ${F} features: the second dim must be ${F}`);
+    throw new PpmError(
+      'bad-input',
+      `input "${input.name}" is ${layoutText(input)} but ${PPM_META.features} lists ${F} features: the second dim must be ${F}`,
+    );
   }
   const batch = input.shape[0];
   return { name: input.name, fixedBatch: typeof batch === 'number' ? batch : null };
@@ -237,11 +261,17 @@ function checkInput(summary: ModelSummary, F: number): { name: string; fixedBatc
 function checkOutput(summary: ModelSummary, warnings: string[]): string {
   const outputs = summary.outputs;
   if (outputs.length !== 1) {
-    throw new PpmError('bad-output', `the model has ${outputs.length} outputs (${outputs.map((o) => o.name).join(', ') || 'none'}): a PPM has exactly one, float32 [N, 1]`);
+    throw new PpmError(
+      'bad-output',
+      `the model has ${outputs.length} outputs (${outputs.map((o) => o.name).join(', ') || 'none'}): a PPM has exactly one, float32 [N, 1]`,
+    );
   }
   const output = outputs[0]!;
   if (output.elemType !== 'float32') {
-    throw new PpmError('bad-output', `output "${output.name}" is ${output.elemType ?? 'not a tensor'}: a PPM output must be float32 [N, 1]`);
+    throw new PpmError(
+      'bad-output',
+      `output "${output.name}" is ${output.elemType ?? 'not a tensor'}: a PPM output must be float32 [N, 1]`,
+    );
   }
   if (output.shape === null) {
     warnings.push(`output "${output.name}" declares no shape; it must be [N, 1] at run time`);
@@ -252,9 +282,13 @@ function checkOutput(summary: ModelSummary, warnings: string[]): string {
   }
   const width = output.shape[1];
   if (typeof width === 'number' && width !== 1) {
-    throw new PpmError('bad-output', `output "${output.name}" is ${layoutText(output)}: a PPM output must be [N, 1] (one predicted score per row)`);
+    throw new PpmError(
+      'bad-output',
+      `output "${output.name}" is ${layoutText(output)}: a PPM output must be [N, 1] (one predicted score per row)`,
+    );
   }
-  if (typeof width !== 'number') warnings.push(`output "${output.name}" is ${layoutText(output)}: its second dim is not fixed; it must be 1 at run time`);
+  if (typeof width !== 'number')
+    warnings.push(`output "${output.name}" is ${layoutText(output)}: its second dim is not fixed; it must be 1 at run time`);
   return output.name;
 }
 
@@ -289,12 +323,20 @@ export function readPpmInfo(bytes: Uint8Array, options: ReadPpmOptions = {}): Pp
   }
   const version = required(meta, PPM_META.version, `"${PPM_CONTRACT_VERSION}"`);
   if (version.trim() !== PPM_CONTRACT_VERSION) {
-    throw new PpmError('unsupported-version', `metadata key ${PPM_META.version} is "${version}": this app reads PPM contract version "${PPM_CONTRACT_VERSION}"`, PPM_META.version);
+    throw new PpmError(
+      'unsupported-version',
+      `metadata key ${PPM_META.version} is "${version}": this app reads PPM contract version "${PPM_CONTRACT_VERSION}"`,
+      PPM_META.version,
+    );
   }
   const features = parseFeatures(meta, options.knownFeatures ?? TAG_IDS);
   const kind = required(meta, PPM_META.kind, PPM_KINDS.join(' | ')).trim();
   if (!(PPM_KINDS as readonly string[]).includes(kind)) {
-    throw new PpmError('bad-metadata', `metadata key ${PPM_META.kind} is "${kind}": expected one of ${PPM_KINDS.join(', ')}`, PPM_META.kind);
+    throw new PpmError(
+      'bad-metadata',
+      `metadata key ${PPM_META.kind} is "${kind}": expected one of ${PPM_KINDS.join(', ')}`,
+      PPM_META.kind,
+    );
   }
   const output = required(meta, PPM_META.output, 'what the output means, e.g. "RewardBench Overall 0..1"');
   const source = required(meta, PPM_META.source, 'where the model came from');
@@ -306,7 +348,8 @@ export function readPpmInfo(bytes: Uint8Array, options: ReadPpmOptions = {}): Pp
   const warnings: string[] = [];
   const input = checkInput(summary, features.length);
   const outputName = checkOutput(summary, warnings);
-  if (input.fixedBatch !== null) warnings.push(`input "${input.name}" has a fixed batch size ${input.fixedBatch}: it must be fed exactly that many rows`);
+  if (input.fixedBatch !== null)
+    warnings.push(`input "${input.name}" has a fixed batch size ${input.fixedBatch}: it must be fed exactly that many rows`);
 
   return {
     features,

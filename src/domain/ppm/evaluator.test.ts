@@ -35,7 +35,10 @@ describe('tagCountEvaluator', () => {
   });
 
   it('calls a fixed-batch model batch by batch, padding the last batch', async () => {
-    const match = matchFeatures({ features }, TAG_IDS.map((tag) => ({ tag, available: true })));
+    const match = matchFeatures(
+      { features },
+      TAG_IDS.map((tag) => ({ tag, available: true })),
+    );
     const calls: number[] = [];
     const ev = tagCountEvaluator({ fixedBatch: 2 }, match, model(calls));
     const counts = new Float32Array(5 * TAG_COUNT);

@@ -29,7 +29,12 @@ export function tagCountEvaluator(info: Pick<PpmInfo, 'fixedBatch'>, match: Pick
   return {
     featureCount: TAG_COUNT,
     async predict(counts, rows) {
-      const input = toPpmInput(match.order, counts.length === rows * TAG_COUNT ? counts : counts.subarray(0, rows * TAG_COUNT), rows, TAG_COUNT);
+      const input = toPpmInput(
+        match.order,
+        counts.length === rows * TAG_COUNT ? counts : counts.subarray(0, rows * TAG_COUNT),
+        rows,
+        TAG_COUNT,
+      );
       if (batch === null || batch === rows) return run(input, rows);
       const out = new Float32Array(rows);
       for (let from = 0; from < rows; from += batch) {

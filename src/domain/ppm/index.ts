@@ -23,7 +23,14 @@ export {
   ppmMetadata,
 } from './builders';
 export type { LinearPpmSpec, PpmDescription, QuadraticPpmSpec } from './builders';
-export { buildPaperPriorPpm, PAPER_PRIOR, PaperPriorParseError, paperPriorWeights, TABLE13_ABSENT_TAG, TABLE13_HEADER } from './paper-prior';
+export {
+  buildPaperPriorPpm,
+  PAPER_PRIOR,
+  PaperPriorParseError,
+  paperPriorWeights,
+  TABLE13_ABSENT_TAG,
+  TABLE13_HEADER,
+} from './paper-prior';
 export type { PaperPriorErrorCode } from './paper-prior';
 export type { PpmIndex, PpmIndexEntry } from './ppm-index';
 export { parsePpmIndex } from './ppm-index';

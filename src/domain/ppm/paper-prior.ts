@@ -54,7 +54,11 @@ export function paperPriorWeights(tsvText: string): Float32Array {
     if (line.trim() === '') continue;
     const cells = line.split('\t');
     if (cells.length !== 2) {
-      throw new PaperPriorParseError('bad-row', lineNo, `expected 2 tab-separated columns (feature, gain), found ${cells.length}: "${line}"`);
+      throw new PaperPriorParseError(
+        'bad-row',
+        lineNo,
+        `expected 2 tab-separated columns (feature, gain), found ${cells.length}: "${line}"`,
+      );
     }
     const tag = cells[0]!.trim();
     const valueText = cells[1]!.trim();
@@ -64,12 +68,16 @@ export function paperPriorWeights(tsvText: string): Float32Array {
     if (first !== undefined) throw new PaperPriorParseError('duplicate-tag', lineNo, `tag "${tag}" already appeared on line ${first}`);
     seenAt.set(tag, lineNo);
     const value = valueText === '' ? Number.NaN : Number(valueText);
-    if (!Number.isFinite(value)) throw new PaperPriorParseError('bad-number', lineNo, `gain "${valueText}" for "${tag}" is not a finite number`);
+    if (!Number.isFinite(value))
+      throw new PaperPriorParseError('bad-number', lineNo, `gain "${valueText}" for "${tag}" is not a finite number`);
     weights[t] = value;
   }
   const missing = TAG_IDS.filter((id) => id !== TABLE13_ABSENT_TAG && !seenAt.has(id));
   if (missing.length > 0) {
-    const shown = missing.slice(0, 3).map((m) => `"${m}"`).join(', ');
+    const shown = missing
+      .slice(0, 3)
+      .map((m) => `"${m}"`)
+      .join(', ');
     throw new PaperPriorParseError('missing-tags', 0, `${missing.length} tag(s) have no row: ${shown}${missing.length > 3 ? ', ...' : ''}`);
   }
   return weights;

@@ -48,19 +48,32 @@ export function parsePpmIndex(jsonText: string): PpmIndex {
     };
     const int = (k: string): number => {
       const v = e[k];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`PPM index: models[${i}].${k} must be a non-negative integer`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+        throw new Error(`PPM index: models[${i}].${k} must be a non-negative integer`);
       return v;
     };
     const id = str('id');
     if (ids.has(id)) throw new Error(`PPM index: id "${id}" appears twice`);
     ids.add(id);
     const file = str('file');
-    if (file.includes('/') || file.includes('\\') || file.startsWith('.')) throw new Error(`PPM index: models[${i}].file "${file}" must be a plain file name`);
+    if (file.includes('/') || file.includes('\\') || file.startsWith('.'))
+      throw new Error(`PPM index: models[${i}].file "${file}" must be a plain file name`);
     const sha256 = str('sha256');
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`PPM index: models[${i}].sha256 must be 64 lowercase hex digits`);
     const kind = str('kind');
-    if (!(PPM_KINDS as readonly string[]).includes(kind)) throw new Error(`PPM index: models[${i}].kind "${kind}" is not one of ${PPM_KINDS.join(', ')}`);
-    return { id, name: str('name'), file, sha256, bytes: int('bytes'), kind: kind as PpmKind, output: str('output'), source: str('source'), features: int('features') };
+    if (!(PPM_KINDS as readonly string[]).includes(kind))
+      throw new Error(`PPM index: models[${i}].kind "${kind}" is not one of ${PPM_KINDS.join(', ')}`);
+    return {
+      id,
+      name: str('name'),
+      file,
+      sha256,
+      bytes: int('bytes'),
+      kind: kind as PpmKind,
+      output: str('output'),
+      source: str('source'),
+      features: int('features'),
+    };
   });
   return { version: 1, models };
 }

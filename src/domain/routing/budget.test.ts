@@ -46,14 +46,18 @@ describe('resolveBudget', () => {
   });
 
   it('rejects bad input with clear errors', () => {
-    expect(code(() => resolveBudget({ kind: 'fraction', value: 1.5, n: 10 }))).toMatch(/^bad-budget: a fraction budget must be between 0 and 1/);
+    expect(code(() => resolveBudget({ kind: 'fraction', value: 1.5, n: 10 }))).toMatch(
+      /^bad-budget: a fraction budget must be between 0 and 1/,
+    );
     expect(code(() => resolveBudget({ kind: 'fraction', value: -0.1, n: 10 }))).toMatch(/^bad-budget: .*negative/);
     expect(code(() => resolveBudget({ kind: 'count', value: Number.NaN, n: 10 }))).toMatch(/^bad-budget: .*finite/);
     expect(code(() => resolveBudget({ kind: 'count', value: 1, n: -1 }))).toMatch(/^bad-budget: the dataset size/);
     expect(code(() => resolveBudget({ kind: 'count', value: 1, n: 2.5 }))).toMatch(/^bad-budget: the dataset size/);
     expect(code(() => resolveBudget({ kind: 'money', value: 10, n: 10 }))).toMatch(/^bad-budget: .*costHuman/);
     expect(code(() => resolveBudget({ kind: 'money', value: 10, n: 10, costHuman: -1 }))).toMatch(/^bad-budget: costHuman must be/);
-    expect(code(() => resolveBudget({ kind: 'money', value: 10, n: 10, costHuman: 1, costLm: Infinity }))).toMatch(/^bad-budget: costLm must be/);
+    expect(code(() => resolveBudget({ kind: 'money', value: 10, n: 10, costHuman: 1, costLm: Infinity }))).toMatch(
+      /^bad-budget: costLm must be/,
+    );
     expect(code(() => resolveBudget({ kind: 'bogus' as 'count', value: 1, n: 10 }))).toMatch(/^bad-budget: unknown budget kind/);
   });
 });

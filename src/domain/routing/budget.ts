@@ -28,21 +28,31 @@ export interface BudgetInput {
 export function resolveBudget(input: BudgetInput): number {
   const { kind, value, n } = input;
   if (!Number.isInteger(n) || n < 0) throw new RoutingError('bad-budget', `the dataset size must be a non-negative integer, got ${n}`);
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RoutingError('bad-budget', `the budget must be a finite number, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new RoutingError('bad-budget', `the budget must be a finite number, got ${value}`);
   if (value < 0) throw new RoutingError('bad-budget', `the budget cannot be negative (${value})`);
   switch (kind) {
     case 'fraction':
-      if (value > 1) throw new RoutingError('bad-budget', `a fraction budget must be between 0 and 1, got ${value} (use kind 'count' for a number of instances)`);
+      if (value > 1)
+        throw new RoutingError(
+          'bad-budget',
+          `a fraction budget must be between 0 and 1, got ${value} (use kind 'count' for a number of instances)`,
+        );
       return Math.min(n, Math.round(value * n));
     case 'count':
-      if (!Number.isInteger(value)) throw new RoutingError('bad-budget', `a count budget must be a whole number of instances, got ${value}`);
+      if (!Number.isInteger(value))
+        throw new RoutingError('bad-budget', `a count budget must be a whole number of instances, got ${value}`);
       return Math.min(n, value);
     case 'money': {
       const costHuman = input.costHuman;
       const costLm = input.costLm ?? 0;
       if (costHuman === undefined) throw new RoutingError('bad-budget', 'a money budget needs the cost of one human label (costHuman)');
-      for (const [name, c] of [['costHuman', costHuman], ['costLm', costLm]] as const) {
-        if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) throw new RoutingError('bad-budget', `${name} must be a finite non-negative number, got ${c}`);
+      for (const [name, c] of [
+        ['costHuman', costHuman],
+        ['costLm', costLm],
+      ] as const) {
+        if (typeof c !== 'number' || !Number.isFinite(c) || c < 0)
+          throw new RoutingError('bad-budget', `${name} must be a finite non-negative number, got ${c}`);
       }
       if (costHuman > costLm) {
         const h = (value - n * costLm) / (costHuman - costLm);
@@ -64,6 +74,7 @@ export function budgetCost(h: number, n: number, costHuman: number, costLm = 0):
 
 /** Checks that b is an integer count in [0, n] (the form every strategy takes). */
 export function checkBudget(b: number, n: number, what = 'budget'): number {
-  if (!Number.isInteger(b) || b < 0 || b > n) throw new RoutingError('bad-budget', `${what} must be a whole number between 0 and n = ${n}, got ${b}`);
+  if (!Number.isInteger(b) || b < 0 || b > n)
+    throw new RoutingError('bad-budget', `${what} must be a whole number between 0 and n = ${n}, got ${b}`);
   return b;
 }

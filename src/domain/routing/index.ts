@@ -8,13 +8,53 @@ export { checkPpm, DEFAULT_MAX_ROWS_PER_CALL, linearPpm, predictRows, quadraticP
 export type { PpmEvaluator, PredictOptions } from './ppm';
 export { mixSeed, Rng } from './rng';
 export { Router } from './router';
-export { askedBudget, asDatasetPositions, drawsCandidates, planBudget, planStrategy, routePlan, runStrategy, STRATEGY_NAMES, strategySpec } from './plan';
-export type { DatasetPositions, PlanBudget, PlanStrategy, RecordedStrategy, RoutedPlan, RoutingPlan, StrategyName, StrategySpec } from './plan';
-export { eligibleTagIndex, toDatasetPositions, toIndexPosition, type EligibleIndex } from './eligible';
-export { bestOverBudgets, budgetCurve, gainOrder, gains, localSearch, orderByScoreDesc, positive, simulated, tagGains, topk } from './strategies';
+export {
+  askedBudget,
+  asDatasetPositions,
+  drawsCandidates,
+  planBudget,
+  planStrategy,
+  routePlan,
+  runStrategy,
+  STRATEGY_NAMES,
+  strategySpec,
+} from './plan';
 export type {
-  BestOverBudgetsOptions, BudgetCurve, BudgetCurveOptions, BudgetCurvePoint, CommonOptions, GainTable, LocalSearchOptions,
-  LocalSearchResult, RoutingResult, RoutingStrategy, SimulatedOptions, TagGainOptions,
+  DatasetPositions,
+  PlanBudget,
+  PlanStrategy,
+  RecordedStrategy,
+  RoutedPlan,
+  RoutingPlan,
+  StrategyName,
+  StrategySpec,
+} from './plan';
+export { eligibleTagIndex, toDatasetPositions, toIndexPosition, type EligibleIndex } from './eligible';
+export {
+  bestOverBudgets,
+  budgetCurve,
+  gainOrder,
+  gains,
+  localSearch,
+  orderByScoreDesc,
+  positive,
+  simulated,
+  tagGains,
+  topk,
+} from './strategies';
+export type {
+  BestOverBudgetsOptions,
+  BudgetCurve,
+  BudgetCurveOptions,
+  BudgetCurvePoint,
+  CommonOptions,
+  GainTable,
+  LocalSearchOptions,
+  LocalSearchResult,
+  RoutingResult,
+  RoutingStrategy,
+  SimulatedOptions,
+  TagGainOptions,
 } from './strategies';
 export { buildTagIndex, TagIndex } from './tag-index';
 export { randomTagMatrix, randomWeights } from './synthetic';

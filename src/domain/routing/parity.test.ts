@@ -25,8 +25,15 @@ describe.skipIf(!existsSync(PRD) || !existsSync(TABLE13))('real data: top-k pari
     const n = records.length;
     const chunk = scoreChunk(records, 0, lexicalScorers);
     const fs = assembleTagSet({
-      datasetId: 'prd', n, columns: chunk.columns, descriptiveBits: chunk.descriptiveBits, withDescriptive: chunk.withTags, defects: chunk.defects,
-      semanticSource: 'file', computeMs: 0, now: 0,
+      datasetId: 'prd',
+      n,
+      columns: chunk.columns,
+      descriptiveBits: chunk.descriptiveBits,
+      withDescriptive: chunk.withTags,
+      defects: chunk.defects,
+      semanticSource: 'file',
+      computeMs: 0,
+      now: 0,
     });
 
     // Table 13: tag -> gain (x1e-3); the tag without a row weighs 0.
@@ -48,7 +55,9 @@ describe.skipIf(!existsSync(PRD) || !existsSync(TABLE13))('real data: top-k pari
     });
     const budget = resolveBudget({ kind: 'fraction', value: 0.25, n });
     expect(budget).toBe(Math.round(0.25 * n));
-    const reference = Array.from({ length: n }, (_, i) => i).sort((a, b) => refGain[b]! - refGain[a]! || a - b).slice(0, budget);
+    const reference = Array.from({ length: n }, (_, i) => i)
+      .sort((a, b) => refGain[b]! - refGain[a]! || a - b)
+      .slice(0, budget);
 
     const router = new Router(buildTagIndex(fs.tagBits, n), linearPpm(weights, 0));
     const r = await router.topk(budget);
@@ -63,6 +72,9 @@ describe.skipIf(!existsSync(PRD) || !existsSync(TABLE13))('real data: top-k pari
         `same ids: ${sameSet}, same order: ${ids.join() === refIds.join()}`,
     );
     expect(ids).toEqual(refIds);
-    expect(r.predicted).toBeCloseTo(reference.reduce((s, i) => s + refGain[i]!, 0), 3);
+    expect(r.predicted).toBeCloseTo(
+      reference.reduce((s, i) => s + refGain[i]!, 0),
+      3,
+    );
   });
 });

@@ -7,9 +7,10 @@ import { asDatasetPositions, type PlanStrategy, type RoutingPlan } from './plan'
 export const PLAN_FILE_FORMAT = 'hyper-routing-plan';
 export const PLAN_FILE_VERSION = 1;
 
-const PLAN_STRATEGIES: ReadonlySet<string> = new Set(
-  ['pack', ...(['topk', 'simulated', 'positive', 'best-over-budgets'] as const).flatMap((s): PlanStrategy[] => [s, `${s}+local-search`])],
-);
+const PLAN_STRATEGIES: ReadonlySet<string> = new Set([
+  'pack',
+  ...(['topk', 'simulated', 'positive', 'best-over-budgets'] as const).flatMap((s): PlanStrategy[] => [s, `${s}+local-search`]),
+]);
 
 export interface PlanFileHuman {
   /** Position of the instance in the dataset (0-based, file order). */
@@ -64,7 +65,8 @@ export function parsePlanFile(text: string, fileName = 'plan'): PlanFile {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail('expected a JSON object');
   const p = raw as Record<string, unknown>;
   if (p.format !== PLAN_FILE_FORMAT) fail(`"format" must be "${PLAN_FILE_FORMAT}", got ${JSON.stringify(p.format)}`);
-  if (p.version !== PLAN_FILE_VERSION) fail(`unsupported plan version ${JSON.stringify(p.version)} (this app reads version ${PLAN_FILE_VERSION})`);
+  if (p.version !== PLAN_FILE_VERSION)
+    fail(`unsupported plan version ${JSON.stringify(p.version)} (this app reads version ${PLAN_FILE_VERSION})`);
   const dataset = p.dataset as Record<string, unknown> | undefined;
   if (!dataset || !Number.isInteger(dataset.n) || (dataset.n as number) < 0) fail('"dataset.n" must be a non-negative integer');
   const n = dataset!.n as number;
@@ -72,20 +74,24 @@ export function parsePlanFile(text: string, fileName = 'plan'): PlanFile {
     const o = readOrientation({ layout: dataset!.layout, sideSeed: dataset!.sideSeed ?? null }, '"dataset"');
     if (typeof o === 'string') fail(o);
   }
-  if (dataset!.sha256 !== undefined && (typeof dataset!.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(dataset!.sha256))) fail('"dataset.sha256" must be 64 hex digits');
+  if (dataset!.sha256 !== undefined && (typeof dataset!.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(dataset!.sha256)))
+    fail('"dataset.sha256" must be 64 hex digits');
   if (!Array.isArray(p.human)) fail('"human" must be an array of {idx, id, gain}');
   const seen = new Set<number>();
   (p.human as unknown[]).forEach((h, i) => {
     const e = h as Record<string, unknown>;
     if (!e || typeof e !== 'object') fail(`human[${i}] must be an object`);
-    if (!Number.isInteger(e.idx) || (e.idx as number) < 0 || (e.idx as number) >= n) fail(`human[${i}].idx must be an integer in [0, ${n}), got ${JSON.stringify(e.idx)}`);
+    if (!Number.isInteger(e.idx) || (e.idx as number) < 0 || (e.idx as number) >= n)
+      fail(`human[${i}].idx must be an integer in [0, ${n}), got ${JSON.stringify(e.idx)}`);
     if (typeof e.id !== 'string') fail(`human[${i}].id must be a string`);
     if (typeof e.gain !== 'number') fail(`human[${i}].gain must be a number`);
     if (seen.has(e.idx as number)) fail(`human[${i}].idx ${String(e.idx)} appears twice`);
     seen.add(e.idx as number);
   });
-  for (const k of ['predicted', 'predictedAllLm', 'predictedAllHuman'] as const) if (typeof p[k] !== 'number') fail(`"${k}" must be a number`);
-  if (typeof p.strategy !== 'string' || !PLAN_STRATEGIES.has(p.strategy)) fail(`"strategy" must be one of ${[...PLAN_STRATEGIES].join(', ')}, got ${JSON.stringify(p.strategy)}`);
+  for (const k of ['predicted', 'predictedAllLm', 'predictedAllHuman'] as const)
+    if (typeof p[k] !== 'number') fail(`"${k}" must be a number`);
+  if (typeof p.strategy !== 'string' || !PLAN_STRATEGIES.has(p.strategy))
+    fail(`"strategy" must be one of ${[...PLAN_STRATEGIES].join(', ')}, got ${JSON.stringify(p.strategy)}`);
   if (!p.budget || typeof p.budget !== 'object') fail('"budget" must be an object {kind, value, count}');
   if (p.seed !== null && typeof p.seed !== 'number') fail('"seed" must be a number or null');
   if (p.candidates !== null && typeof p.candidates !== 'number') fail('"candidates" must be a number or null');
@@ -104,7 +110,11 @@ export interface PlanFileContext {
  * The routed pairs of a plan with their ids and gains, in routing order: what the merge and the plan file list.
  * `idOf` gives a dataset position's id (undefined when the dataset has no such position).
  */
-export function planHumans(plan: Pick<RoutingPlan, 'humanIdx' | 'gains'>, idOf: (idx: number) => string | undefined, n: number): PlanFileHuman[] {
+export function planHumans(
+  plan: Pick<RoutingPlan, 'humanIdx' | 'gains'>,
+  idOf: (idx: number) => string | undefined,
+  n: number,
+): PlanFileHuman[] {
   return Array.from(plan.humanIdx, (idx, a) => {
     const id = idOf(idx);
     if (id === undefined) throw new RoutingError('bad-plan', `the plan routes instance ${idx}, but the dataset has ${n}`);
@@ -115,7 +125,7 @@ export function planHumans(plan: Pick<RoutingPlan, 'humanIdx' | 'gains'>, idOf: 
 /** The plan file of a plan; throws RoutingError('bad-plan') when the parts do not fit together. */
 export function planToFile(plan: RoutingPlan, context: PlanFileContext, human: readonly PlanFileHuman[]): PlanFile {
   if (human.length !== plan.humanIdx.length || human.some((h, a) => h.idx !== plan.humanIdx[a])) {
-    throw new RoutingError('bad-plan', 'the listed pairs are not the plan\'s routed pairs');
+    throw new RoutingError('bad-plan', "the listed pairs are not the plan's routed pairs");
   }
   const file: PlanFile = {
     format: PLAN_FILE_FORMAT,

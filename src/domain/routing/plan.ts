@@ -17,7 +17,12 @@ export const STRATEGY_NAMES: readonly StrategyName[] = ['topk', 'simulated', 'po
 export type RecordedStrategy = 'topk' | 'simulated' | 'positive' | 'best-over-budgets';
 /** A plan's strategy; 'pack' is the plan of a project opened from an annotation pack (every pair of the pack). */
 export type PlanStrategy = RecordedStrategy | `${RecordedStrategy}+local-search` | 'pack';
-const RECORDED: Record<StrategyName, RecordedStrategy> = { topk: 'topk', simulated: 'simulated', positive: 'positive', best: 'best-over-budgets' };
+const RECORDED: Record<StrategyName, RecordedStrategy> = {
+  topk: 'topk',
+  simulated: 'simulated',
+  positive: 'positive',
+  best: 'best-over-budgets',
+};
 
 /** Whether a strategy draws candidate mixes (then K and a seed apply). */
 export function drawsCandidates(name: StrategyName): name is 'simulated' | 'best' {
@@ -157,13 +162,21 @@ export async function routePlan(
   const allHuman = await router.allHuman();
   const counts = router.index.countTags(chosen.humanIds);
   const warnings = opts.ppm
-    ? [describeFitRangeExcess(outsideFitRange(opts.ppm, counts), 'The routed mix'), describeFitRangeExcess(outsideFitRange(opts.ppm, router.index.countAll()), 'The all-human mix')]
-        .filter((w): w is string => w !== null)
+    ? [
+        describeFitRangeExcess(outsideFitRange(opts.ppm, counts), 'The routed mix'),
+        describeFitRangeExcess(outsideFitRange(opts.ppm, router.index.countAll()), 'The all-human mix'),
+      ].filter((w): w is string => w !== null)
     : [];
   const humanIdx = asDatasetPositions(toDatasetPositions(eligible, chosen.humanIds));
   const plan: RoutingPlan = {
     strategy: planStrategy(spec, Boolean(refine)),
-    budget: planBudget(opts.asked ?? { kind: 'count', value: spec.strategy === 'positive' ? humanIdx.length : spec.strategy === 'best' ? spec.maxBudget : spec.budget }, humanIdx.length),
+    budget: planBudget(
+      opts.asked ?? {
+        kind: 'count',
+        value: spec.strategy === 'positive' ? humanIdx.length : spec.strategy === 'best' ? spec.maxBudget : spec.budget,
+      },
+      humanIdx.length,
+    ),
     seed: spec.strategy === 'simulated' || spec.strategy === 'best' ? start.seed : refine ? (chosen.seed ?? null) : null,
     candidates: spec.strategy === 'simulated' || spec.strategy === 'best' ? spec.K : null,
     humanIdx,
@@ -174,14 +187,22 @@ export async function routePlan(
     ...(start.budgetsTried ? { budgetsTried: [...start.budgetsTried] } : {}),
     ...(refine
       ? {
-          refinement: (({ startPredicted, improvement, swapsAccepted, localOptimum }: LocalSearchResult) => ({ startPredicted, improvement, swapsAccepted, localOptimum }))(
-            chosen as LocalSearchResult,
-          ),
+          refinement: (({ startPredicted, improvement, swapsAccepted, localOptimum }: LocalSearchResult) => ({
+            startPredicted,
+            improvement,
+            swapsAccepted,
+            localOptimum,
+          }))(chosen as LocalSearchResult),
         }
       : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
-  return { plan, spec, evaluated: start.candidatesEvaluated, outsideFitRange: opts.ppm ? describeFitRangeExcess(outsideFitRange(opts.ppm, counts), 'This mix') : null };
+  return {
+    plan,
+    spec,
+    evaluated: start.candidatesEvaluated,
+    outsideFitRange: opts.ppm ? describeFitRangeExcess(outsideFitRange(opts.ppm, counts), 'This mix') : null,
+  };
 }
 
 /**

@@ -58,9 +58,17 @@ describe('predictRows', () => {
 
   it('fails clearly on a wrong number of scores or a non-finite score', async () => {
     const bad = (out: Float32Array): PpmEvaluator => ({ featureCount: F, predict: async () => out });
-    const err = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (isRoutingError(e) ? `${e.code}: ${e.message}` : String(e)));
-    expect(await err(predictRows(bad(new Float32Array(1)), new Float32Array(2 * F), 2))).toBe('bad-ppm-output: the PPM returned 1 scores for 2 rows');
-    expect(await err(predictRows(bad(Float32Array.of(0, Number.NaN)), new Float32Array(2 * F), 2))).toMatch(/non-finite score \(NaN\) for row 1/);
+    const err = async (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => (isRoutingError(e) ? `${e.code}: ${e.message}` : String(e)),
+      );
+    expect(await err(predictRows(bad(new Float32Array(1)), new Float32Array(2 * F), 2))).toBe(
+      'bad-ppm-output: the PPM returned 1 scores for 2 rows',
+    );
+    expect(await err(predictRows(bad(Float32Array.of(0, Number.NaN)), new Float32Array(2 * F), 2))).toMatch(
+      /non-finite score \(NaN\) for row 1/,
+    );
   });
 
   it('stops when the signal fires', async () => {

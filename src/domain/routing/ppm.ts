@@ -28,7 +28,8 @@ export interface PredictOptions {
 export async function predictRows(ppm: PpmEvaluator, counts: Float32Array, rows: number, opts: PredictOptions = {}): Promise<Float32Array> {
   const F = TAG_COUNT;
   const maxRows = opts.maxRowsPerCall ?? DEFAULT_MAX_ROWS_PER_CALL;
-  if (!Number.isInteger(maxRows) || maxRows < 1) throw new RoutingError('bad-option', `maxRowsPerCall must be a positive integer, got ${maxRows}`);
+  if (!Number.isInteger(maxRows) || maxRows < 1)
+    throw new RoutingError('bad-option', `maxRowsPerCall must be a positive integer, got ${maxRows}`);
   if (rows === 0) return new Float32Array(0);
   throwIfAborted(opts.signal);
   if (rows <= maxRows) {
@@ -53,7 +54,8 @@ function checkOutput(out: Float32Array, rows: number, from: number): Float32Arra
     throw new RoutingError('bad-ppm-output', `the PPM returned ${out?.length ?? 'no'} scores for ${rows} rows`);
   }
   for (let i = 0; i < rows; i++) {
-    if (!Number.isFinite(out[i]!)) throw new RoutingError('bad-ppm-output', `the PPM returned a non-finite score (${out[i]}) for row ${from + i}`);
+    if (!Number.isFinite(out[i]!))
+      throw new RoutingError('bad-ppm-output', `the PPM returned a non-finite score (${out[i]}) for row ${from + i}`);
   }
   return out;
 }

@@ -2,9 +2,21 @@
 // every strategy that needs them.
 import { predictRows, type PredictOptions, type PpmEvaluator } from './ppm';
 import {
-  bestOverBudgets, budgetCurve, gains, localSearch, positive, simulated, topk,
-  type BestOverBudgetsOptions, type BudgetCurve, type BudgetCurveOptions, type GainTable, type LocalSearchOptions,
-  type LocalSearchResult, type RoutingResult, type SimulatedOptions,
+  bestOverBudgets,
+  budgetCurve,
+  gains,
+  localSearch,
+  positive,
+  simulated,
+  topk,
+  type BestOverBudgetsOptions,
+  type BudgetCurve,
+  type BudgetCurveOptions,
+  type GainTable,
+  type LocalSearchOptions,
+  type LocalSearchResult,
+  type RoutingResult,
+  type SimulatedOptions,
 } from './strategies';
 import type { TagIndex } from './tag-index';
 

@@ -5,7 +5,19 @@ import { CandidateBuilder, candidateOrder } from './candidates';
 import { isRoutingError } from './errors';
 import { linearPpm, quadraticPpm, type PpmEvaluator } from './ppm';
 import { Router } from './router';
-import { bestOverBudgets, budgetCurve, gainOrder, gains, localSearch, orderByScoreDesc, positive, simulated, tagGains, topk, type RoutingResult } from './strategies';
+import {
+  bestOverBudgets,
+  budgetCurve,
+  gainOrder,
+  gains,
+  localSearch,
+  orderByScoreDesc,
+  positive,
+  simulated,
+  tagGains,
+  topk,
+  type RoutingResult,
+} from './strategies';
 import { Rng } from './rng';
 import { randomTagMatrix, randomWeights } from './synthetic';
 import { buildTagIndex, type TagIndex } from './tag-index';
@@ -102,7 +114,10 @@ describe('simulated routing (Algorithm 1)', () => {
 
   it('stops mid-tag: disjoint tags of 10 instances, budget 25 = two whole tags and half of a third', async () => {
     const m = 100;
-    const idx = buildTagIndex(matrix(m, (i) => [Math.floor(i / 10)]), m);
+    const idx = buildTagIndex(
+      matrix(m, (i) => [Math.floor(i / 10)]),
+      m,
+    );
     for (let k = 0; k < 20; k++) {
       const order = candidateOrder(idx, 5, k, 25);
       const tagOf = [...order].map((i) => Math.floor(i / 10));
@@ -117,7 +132,10 @@ describe('simulated routing (Algorithm 1)', () => {
 
   it('fills from untagged instances (seeded) once every tag is exhausted', () => {
     const m = 50;
-    const idx = buildTagIndex(matrix(m, (i) => (i % 5 === 0 ? [] : [i % 3, 40 + (i % 7)])), m);
+    const idx = buildTagIndex(
+      matrix(m, (i) => (i % 5 === 0 ? [] : [i % 3, 40 + (i % 7)])),
+      m,
+    );
     expect(idx.tagged).toBe(40);
     const order = candidateOrder(idx, 9, 0, 45);
     expectValidSet(order, m, 45);
@@ -134,7 +152,15 @@ describe('simulated routing (Algorithm 1)', () => {
 
   it('counts at each budget (summed forwards or backwards) equal the counts of the order prefix', () => {
     const builder = new CandidateBuilder(index);
-    const lists = [[0], [n], [5, 90], [10, 200, 380], [1, 2, 3, 399, 400], [150, index.tagged, n], Array.from({ length: 21 }, (_, j) => Math.round((j * n) / 20))];
+    const lists = [
+      [0],
+      [n],
+      [5, 90],
+      [10, 200, 380],
+      [1, 2, 3, 399, 400],
+      [150, index.tagged, n],
+      Array.from({ length: 21 }, (_, j) => Math.round((j * n) / 20)),
+    ];
     for (const fill of [false, true]) {
       for (const [li, budgets] of lists.entries()) {
         const top = budgets[budgets.length - 1]!;
@@ -178,7 +204,11 @@ describe('simulated routing (Algorithm 1)', () => {
   });
 
   it('rejects bad budgets, K and PPMs', async () => {
-    const err = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (isRoutingError(e) ? e.code : String(e)));
+    const err = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: unknown) => (isRoutingError(e) ? e.code : String(e)),
+      );
     expect(await err(simulated(index, ppm, n + 1))).toBe('bad-budget');
     expect(await err(simulated(index, ppm, 1.5))).toBe('bad-budget');
     expect(await err(simulated(index, ppm, 10, { K: 0 }))).toBe('bad-option');
@@ -195,7 +225,10 @@ describe('gain top-k and positive gain', () => {
   w[2] = 3;
   w[5] = -1;
   const tags = [[0], [1], [1], [0], [2], [1], [], [5]];
-  const index = buildTagIndex(matrix(tags.length, (i) => tags[i]!), tags.length);
+  const index = buildTagIndex(
+    matrix(tags.length, (i) => tags[i]!),
+    tags.length,
+  );
   const ppm = linearPpm(w, 0.5);
 
   it('gains are PPM(v_i) - PPM(0), from one call', async () => {
@@ -240,7 +273,9 @@ describe('gain top-k and positive gain', () => {
 
   it('the radix gain order equals a comparator sort (ties, -0, negatives, huge values)', () => {
     const rng = new Rng(77);
-    const scores = Float32Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? -0 : Math.round((rng.float() - 0.5) * 40) * (i % 13 === 0 ? 1e30 : 0.25)));
+    const scores = Float32Array.from({ length: 5000 }, (_, i) =>
+      i % 7 === 0 ? 0 : i % 11 === 0 ? -0 : Math.round((rng.float() - 0.5) * 40) * (i % 13 === 0 ? 1e30 : 0.25),
+    );
     const expected = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
     expect([...orderByScoreDesc(scores)]).toEqual(expected);
     expect([...gainOrder(Float64Array.from(scores))]).toEqual(expected);
@@ -251,8 +286,12 @@ describe('gain top-k and positive gain', () => {
     const idx = buildTagIndex(randomTagMatrix(n, 3, 8), n);
     const wi = Float64Array.from({ length: F }, (_, t) => t % 4); // few distinct gains: many ties
     const r = await topk(idx, linearPpm(wi), 700);
-    const g = Array.from({ length: n }, (_, i) => [...idx.rowTags.subarray(idx.rowOffsets[i]!, idx.rowOffsets[i + 1]!)].reduce((s, t) => s + wi[t]!, 0));
-    const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => g[b]! - g[a]! || a - b).slice(0, 700);
+    const g = Array.from({ length: n }, (_, i) =>
+      [...idx.rowTags.subarray(idx.rowOffsets[i]!, idx.rowOffsets[i + 1]!)].reduce((s, t) => s + wi[t]!, 0),
+    );
+    const expected = Array.from({ length: n }, (_, i) => i)
+      .sort((a, b) => g[b]! - g[a]! || a - b)
+      .slice(0, 700);
     expect([...r.humanIds]).toEqual(expected);
   });
 });
@@ -276,7 +315,13 @@ describe('budget curve and best over budgets', () => {
       expect(p.candidate).toBe(r.candidate);
     }
     expect(curve.allLm).toBe(table.base);
-    expect(curve.allHuman).toBe(await predictOf(index, ppm, Uint32Array.from({ length: n }, (_, i) => i)));
+    expect(curve.allHuman).toBe(
+      await predictOf(
+        index,
+        ppm,
+        Uint32Array.from({ length: n }, (_, i) => i),
+      ),
+    );
     expect(curve.points[0]!.predicted).toBe(curve.allLm);
     expect(curve.points[20]!.predicted).toBe(curve.allHuman);
     // Same seed, same curve.
@@ -356,7 +401,10 @@ describe('planted quadratic PPM with a known best subset', () => {
   // the 20 planted instances (21.0); top-k takes the 20 decoys (20 - 16 = 4.0).
   const n = 100;
   const kind = (i: number) => (i < 20 ? 'planted' : i < 60 ? 'decoy' : 'neutral');
-  const index = buildTagIndex(matrix(n, (i) => [i < 20 ? i : i < 60 ? 21 : 22, 89]), n);
+  const index = buildTagIndex(
+    matrix(n, (i) => [i < 20 ? i : i < 60 ? 21 : 22, 89]),
+    n,
+  );
   const w = new Float64Array(F);
   const Q = new Float64Array(F * F);
   for (let i = 0; i < 20; i++) {
@@ -390,7 +438,9 @@ describe('planted quadratic PPM with a known best subset', () => {
     console.log(`planted quadratic, n = ${n}, budget 20, optimum ${optimum} (the 20 planted instances):`);
     for (const [name, r] of rows) {
       const extra = 'swapsAccepted' in r ? `, ${r.swapsAccepted} swaps in ${r.rounds} calls` : '';
-      console.log(`  ${name.padEnd(52)} predicted ${r.predicted.toFixed(3).padStart(7)}  (${((r.predicted / optimum) * 100).toFixed(1)}% of optimum), planted ${plantedIn(r)}/20, budget ${r.budget}${extra}`);
+      console.log(
+        `  ${name.padEnd(52)} predicted ${r.predicted.toFixed(3).padStart(7)}  (${((r.predicted / optimum) * 100).toFixed(1)}% of optimum), planted ${plantedIn(r)}/20, budget ${r.budget}${extra}`,
+      );
     }
     // How often simulated K=500 hits the optimum over 20 seeds (Algorithm 1 must take the 20 planted tags
     // before tags 21, 22 and 89: probability 1/1771 per candidate, so about 1 - e^(-500/1771) = 25% per run).

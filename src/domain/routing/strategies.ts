@@ -72,7 +72,8 @@ function checkIndexAndPpm(index: TagIndex, ppm: PpmEvaluator): void {
 }
 
 function checkK(K: number): number {
-  if (!Number.isInteger(K) || K < 1 || K > 1_000_000) throw new RoutingError('bad-option', `K (candidates per budget) must be a whole number between 1 and 1,000,000, got ${K}`);
+  if (!Number.isInteger(K) || K < 1 || K > 1_000_000)
+    throw new RoutingError('bad-option', `K (candidates per budget) must be a whole number between 1 and 1,000,000, got ${K}`);
   return K;
 }
 
@@ -89,7 +90,7 @@ export async function gains(index: TagIndex, ppm: PpmEvaluator, opts: PredictOpt
   const scores = new Float32Array(n);
   let base = Number.NaN;
   // Row 0 of the first chunk is the zero vector; rows are built per chunk so that memory stays bounded.
-  for (let from = -1; from < n; ) {
+  for (let from = -1; from < n;) {
     const rows = Math.min(maxRows, n - from);
     const buf = new Float32Array(rows * F);
     for (let r = 0; r < rows; r++) {
@@ -167,7 +168,8 @@ function gainsOf(table: GainTable, ids: Uint32Array): Float64Array {
 
 async function tableFor(index: TagIndex, ppm: PpmEvaluator, opts: CommonOptions): Promise<GainTable> {
   if (opts.gainTable) {
-    if (opts.gainTable.gains.length !== index.n) throw new RoutingError('bad-option', `the gain table has ${opts.gainTable.gains.length} instances, the index ${index.n}`);
+    if (opts.gainTable.gains.length !== index.n)
+      throw new RoutingError('bad-option', `the gain table has ${opts.gainTable.gains.length} instances, the index ${index.n}`);
     return opts.gainTable;
   }
   return gains(index, ppm, opts);
@@ -185,8 +187,14 @@ export async function topk(index: TagIndex, ppm: PpmEvaluator, budget: number, o
   const table = await tableFor(index, ppm, opts);
   const humanIds = table.order.slice(0, budget);
   return {
-    strategy: 'topk', budget, humanIds, gains: gainsOf(table, humanIds), predicted: await predictSet(index, ppm, humanIds, opts),
-    allLm: table.base, candidatesEvaluated: 1, seed: null,
+    strategy: 'topk',
+    budget,
+    humanIds,
+    gains: gainsOf(table, humanIds),
+    predicted: await predictSet(index, ppm, humanIds, opts),
+    allLm: table.base,
+    candidatesEvaluated: 1,
+    seed: null,
   };
 }
 
@@ -198,8 +206,14 @@ export async function positive(index: TagIndex, ppm: PpmEvaluator, opts: CommonO
   while (b < index.n && table.gains[table.order[b]!]! > 0) b++;
   const humanIds = table.order.slice(0, b);
   return {
-    strategy: 'positive', budget: b, humanIds, gains: gainsOf(table, humanIds), predicted: await predictSet(index, ppm, humanIds, opts),
-    allLm: table.base, candidatesEvaluated: 1, seed: null,
+    strategy: 'positive',
+    budget: b,
+    humanIds,
+    gains: gainsOf(table, humanIds),
+    predicted: await predictSet(index, ppm, humanIds, opts),
+    allLm: table.base,
+    candidatesEvaluated: 1,
+    seed: null,
   };
 }
 
@@ -270,8 +284,16 @@ export async function simulated(index: TagIndex, ppm: PpmEvaluator, budget: numb
   const k = argmaxFirst(pred, 0, rows);
   const humanIds = builder.candidateOrder(seed, k, budget);
   return {
-    strategy: 'simulated', budget, humanIds, gains: gainsOf(table, humanIds), predicted: pred[k]!, allLm: table.base,
-    candidatesEvaluated: rows, seed, candidate: k, streamSeed: seed,
+    strategy: 'simulated',
+    budget,
+    humanIds,
+    gains: gainsOf(table, humanIds),
+    predicted: pred[k]!,
+    allLm: table.base,
+    candidatesEvaluated: rows,
+    seed,
+    candidate: k,
+    streamSeed: seed,
   };
 }
 
@@ -372,8 +394,17 @@ export async function bestOverBudgets(index: TagIndex, ppm: PpmEvaluator, opts: 
   const budget = tried[bestJ]!;
   const humanIds = builder.candidateOrder(streams[bestJ]!, bestK, budget);
   return {
-    strategy: 'best-over-budgets', budget, humanIds, gains: gainsOf(table, humanIds), predicted: bestV, allLm: table.base,
-    candidatesEvaluated: total, seed, candidate: bestK, streamSeed: streams[bestJ]!, budgetsTried: tried,
+    strategy: 'best-over-budgets',
+    budget,
+    humanIds,
+    gains: gainsOf(table, humanIds),
+    predicted: bestV,
+    allLm: table.base,
+    candidatesEvaluated: total,
+    seed,
+    candidate: bestK,
+    streamSeed: streams[bestJ]!,
+    budgetsTried: tried,
   };
 }
 
@@ -395,15 +426,22 @@ export interface LocalSearchOptions extends CommonOptions {
  * The budget is kept; an incoming instance takes the routing position of the one it replaces.
  * The score never goes down: only strictly better swaps are accepted.
  */
-export async function localSearch(index: TagIndex, ppm: PpmEvaluator, start: RoutingResult, opts: LocalSearchOptions = {}): Promise<LocalSearchResult> {
+export async function localSearch(
+  index: TagIndex,
+  ppm: PpmEvaluator,
+  start: RoutingResult,
+  opts: LocalSearchOptions = {},
+): Promise<LocalSearchResult> {
   checkIndexAndPpm(index, ppm);
   const n = index.n;
   const maxSwaps = opts.maxSwaps ?? 100;
   const batch = opts.batch ?? 256;
   const patience = opts.patience ?? 3;
-  if (!Number.isInteger(maxSwaps) || maxSwaps < 0) throw new RoutingError('bad-option', `maxSwaps must be a non-negative whole number, got ${maxSwaps}`);
+  if (!Number.isInteger(maxSwaps) || maxSwaps < 0)
+    throw new RoutingError('bad-option', `maxSwaps must be a non-negative whole number, got ${maxSwaps}`);
   if (!Number.isInteger(batch) || batch < 1) throw new RoutingError('bad-option', `batch must be a positive whole number, got ${batch}`);
-  if (!Number.isInteger(patience) || patience < 1) throw new RoutingError('bad-option', `patience must be a positive whole number, got ${patience}`);
+  if (!Number.isInteger(patience) || patience < 1)
+    throw new RoutingError('bad-option', `patience must be a positive whole number, got ${patience}`);
   const seed = normaliseSeed(opts.seed);
   const table = await tableFor(index, ppm, opts);
   const chosen = start.humanIds.slice();
@@ -494,9 +532,20 @@ export async function localSearch(index: TagIndex, ppm: PpmEvaluator, start: Rou
   }
   throwIfAborted(opts.signal);
   return {
-    strategy: 'local-search', from: start.strategy, budget: b, humanIds: chosen, gains: gainsOf(table, chosen), predicted: current,
-    allLm: table.base, candidatesEvaluated: evaluated, seed, startPredicted, improvement: current - startPredicted,
-    swapsAccepted: accepted, rounds, localOptimum,
+    strategy: 'local-search',
+    from: start.strategy,
+    budget: b,
+    humanIds: chosen,
+    gains: gainsOf(table, chosen),
+    predicted: current,
+    allLm: table.base,
+    candidatesEvaluated: evaluated,
+    seed,
+    startPredicted,
+    improvement: current - startPredicted,
+    swapsAccepted: accepted,
+    rounds,
+    localOptimum,
   };
 }
 
@@ -598,10 +647,15 @@ export interface TagGainOptions extends PredictOptions {
  * humans: (PPM(counts of the sample) - PPM(0)) / sample size, as in the paper's Table 13. NaN for a tag no
  * instance carries. One predict call (91 rows).
  */
-export async function tagGains(index: TagIndex, ppm: PpmEvaluator, opts: TagGainOptions = {}): Promise<{ gains: Float64Array; carriers: Uint32Array; allLm: number }> {
+export async function tagGains(
+  index: TagIndex,
+  ppm: PpmEvaluator,
+  opts: TagGainOptions = {},
+): Promise<{ gains: Float64Array; carriers: Uint32Array; allLm: number }> {
   checkIndexAndPpm(index, ppm);
   const sample = opts.sample ?? 100;
-  if (!Number.isInteger(sample) || sample < 1) throw new RoutingError('bad-option', `sample must be a positive whole number, got ${sample}`);
+  if (!Number.isInteger(sample) || sample < 1)
+    throw new RoutingError('bad-option', `sample must be a positive whole number, got ${sample}`);
   const rng = new Rng(normaliseSeed(opts.seed));
   const buf = new Float32Array((F + 1) * F);
   const carriers = new Uint32Array(F);

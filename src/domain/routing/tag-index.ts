@@ -35,8 +35,9 @@ export class TagIndex {
   static fromBits(bits: Uint32Array, n: number): TagIndex {
     if (!Number.isInteger(n) || n < 0) throw new RoutingError('bad-matrix', `n must be a non-negative integer, got ${n}`);
     if (n >= 2 ** 31) throw new RoutingError('bad-matrix', `n = ${n} is too large`);
-    if (bits.length < n * TAG_WORDS) throw new RoutingError('bad-matrix', `the tag matrix has ${bits.length} words; ${n} instances need ${n * TAG_WORDS}`);
-    const lastMask = TAG_COUNT % 32 === 0 ? 0xffffffff : (1 << TAG_COUNT % 32) - 1;
+    if (bits.length < n * TAG_WORDS)
+      throw new RoutingError('bad-matrix', `the tag matrix has ${bits.length} words; ${n} instances need ${n * TAG_WORDS}`);
+    const lastMask = TAG_COUNT % 32 === 0 ? 0xffffffff : (1 << (TAG_COUNT % 32)) - 1;
     const tagCounts = new Uint32Array(TAG_COUNT);
     const rowOffsets = new Uint32Array(n + 1);
     let total = 0;

@@ -10,13 +10,29 @@ const scorers: LexicalScorers = {
   entitySim: () => 1,
 };
 const rec = (i: number, prompt: string, a: string, b: string, extra: Partial<PairRecord> = {}): PairRecord => ({
-  id: `r${i}`, sourceRow: i + 1, prompt, responseA: a, responseB: b, extra: {}, ...extra,
+  id: `r${i}`,
+  sourceRow: i + 1,
+  prompt,
+  responseA: a,
+  responseB: b,
+  extra: {},
+  ...extra,
 });
 
 const records = [
-  rec(0, 'one', 'a b', 'a b', { tags: { subject_of_expertise: ['Physics', 'chemistry'], expertise_level: 'Expert domain knowledge', languages: ['English'], format_constraints: [] } }),
+  rec(0, 'one', 'a b', 'a b', {
+    tags: {
+      subject_of_expertise: ['Physics', 'chemistry'],
+      expertise_level: 'Expert domain knowledge',
+      languages: ['English'],
+      format_constraints: [],
+    },
+  }),
   rec(1, 'one two', 'a', 'a b c', { scores: { cosine_sim: -0.2 } }),
-  rec(2, 'one two three', 'a b c d', 'a', { scores: { cosine_sim: 0.5 }, tags: { type_of_in_context_material: ['an email'], safety_concern: 'moderate' } }),
+  rec(2, 'one two three', 'a b c d', 'a', {
+    scores: { cosine_sim: 0.5 },
+    tags: { type_of_in_context_material: ['an email'], safety_concern: 'moderate' },
+  }),
   rec(3, 'one two three four', 'a', 'b'),
 ];
 
@@ -24,7 +40,17 @@ function build() {
   const c1 = scoreChunk(records.slice(0, 2), 0, scorers);
   const c2 = scoreChunk(records.slice(2), 2, scorers);
   const joined = joinChunks(4, [c2, c1]);
-  return assembleTagSet({ datasetId: 'd', n: 4, columns: joined.columns, descriptiveBits: joined.bits, withDescriptive: joined.withDescriptive, defects: joined.defects, semanticSource: 'file', computeMs: 0, now: 0 });
+  return assembleTagSet({
+    datasetId: 'd',
+    n: 4,
+    columns: joined.columns,
+    descriptiveBits: joined.bits,
+    withDescriptive: joined.withDescriptive,
+    defects: joined.defects,
+    semanticSource: 'file',
+    computeMs: 0,
+    now: 0,
+  });
 }
 const has = (fs: ReturnType<typeof build>, i: number, tag: string) => tagsOf(fs.tagBits, i).includes(tag);
 
@@ -76,7 +102,13 @@ describe('scoreChunk progress', () => {
   it('reports after every pair, with the pair already scored', () => {
     const seen: number[] = [];
     let counted = 0;
-    const counting: LexicalScorers = { ...scorers, countTokens: (t) => { counted++; return scorers.countTokens(t); } };
+    const counting: LexicalScorers = {
+      ...scorers,
+      countTokens: (t) => {
+        counted++;
+        return scorers.countTokens(t);
+      },
+    };
     scoreChunk(records, 0, counting, (done) => {
       // three countTokens calls (prompt, A, B) per pair happened before this pair's report
       expect(counted).toBe(done * 3);
@@ -87,8 +119,18 @@ describe('scoreChunk progress', () => {
 
   it('stops the chunk when the callback throws (a cancelled run)', () => {
     let counted = 0;
-    const counting: LexicalScorers = { ...scorers, countTokens: (t) => { counted++; return scorers.countTokens(t); } };
-    expect(() => scoreChunk(records, 0, counting, (done) => { if (done === 2) throw new Error('cancelled'); })).toThrow('cancelled');
+    const counting: LexicalScorers = {
+      ...scorers,
+      countTokens: (t) => {
+        counted++;
+        return scorers.countTokens(t);
+      },
+    };
+    expect(() =>
+      scoreChunk(records, 0, counting, (done) => {
+        if (done === 2) throw new Error('cancelled');
+      }),
+    ).toThrow('cancelled');
     expect(counted).toBe(6);
   });
 });

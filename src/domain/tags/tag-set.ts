@@ -2,7 +2,17 @@
 // assembly (percentile ranks, binning, descriptive tags) into a bit matrix.
 import type { DescriptiveTags, PairRecord, ScoreName } from '../instance';
 import { DEFECT_CODE, pairDefect } from '../pair-defects';
-import { binOf, percentileRanks, RANKED_SCORES, SUBJECTS, TAG_COUNT, TAG_DEFS, TAG_IDS, SCALAR_DIMENSIONS, type ScalarDimension } from './tags';
+import {
+  binOf,
+  percentileRanks,
+  RANKED_SCORES,
+  SUBJECTS,
+  TAG_COUNT,
+  TAG_DEFS,
+  TAG_IDS,
+  SCALAR_DIMENSIONS,
+  type ScalarDimension,
+} from './tags';
 
 /** Bumped whenever a change to feature code changes any score: stored feature sets of older versions are recomputed. */
 export const TAG_CODE_VERSION = 2;
@@ -10,11 +20,8 @@ export const TAG_CODE_VERSION = 2;
 /** Words per instance in the tag bit matrix (96 bits >= 90 tags). */
 export const TAG_WORDS = 3;
 
-/** Scores the app computes itself from the text of every pair. */
-export const COMPUTED_SCORES = ['prompt_len', 'len_shorter', 'len_longer', 'token_len_diff', 'rouge', 'entity_sim'] as const satisfies readonly ScoreName[];
 /** Scores that need an encoder: taken from the file's columns, or computed when the user loads an encoder. */
 export const SEMANTIC_SCORES = ['cosine_sim', 'bertscore', 'bertscore_length'] as const satisfies readonly ScoreName[];
-export type SemanticScore = (typeof SEMANTIC_SCORES)[number];
 
 export interface LexicalScorers {
   countTokens(text: string): number;
@@ -39,8 +46,15 @@ export type ScoreColumns = Record<ScoreName, Float64Array>;
 function emptyColumns(n: number): ScoreColumns {
   const make = () => new Float64Array(n).fill(Number.NaN);
   return {
-    prompt_len: make(), len_shorter: make(), len_longer: make(), token_len_diff: make(), rouge: make(),
-    entity_sim: make(), cosine_sim: make(), bertscore: make(), bertscore_length: make(),
+    prompt_len: make(),
+    len_shorter: make(),
+    len_longer: make(),
+    token_len_diff: make(),
+    rouge: make(),
+    entity_sim: make(),
+    cosine_sim: make(),
+    bertscore: make(),
+    bertscore_length: make(),
   };
 }
 
@@ -48,7 +62,12 @@ function emptyColumns(n: number): ScoreColumns {
  * Scores a chunk of pairs: token counts, ROUGE-1 and entity overlap; semantic scores from the records' columns.
  * `afterPair(done)` is called after every pair (progress, cancellation: it may throw to stop).
  */
-export function scoreChunk(records: readonly PairRecord[], from: number, scorers: LexicalScorers, afterPair?: (done: number) => void): ScoredChunk {
+export function scoreChunk(
+  records: readonly PairRecord[],
+  from: number,
+  scorers: LexicalScorers,
+  afterPair?: (done: number) => void,
+): ScoredChunk {
   const n = records.length;
   const columns = emptyColumns(n);
   const descriptiveBits = new Uint32Array(n * TAG_WORDS);
@@ -79,9 +98,7 @@ export function scoreChunk(records: readonly PairRecord[], from: number, scorers
 
 const SUBJECT_INDEX = new Map(SUBJECTS.map((s) => [s.toLowerCase(), TAG_DEFS.findIndex((d) => d.kind === 'subject' && d.value === s)]));
 const LANGUAGE_TAG = TAG_DEFS.findIndex((d) => d.kind === 'language');
-const SCALAR_INDEX = new Map(
-  TAG_DEFS.flatMap((d, i) => (d.kind === 'scalar' ? [[`${d.dimension}=${d.value}`, i] as const] : [])),
-);
+const SCALAR_INDEX = new Map(TAG_DEFS.flatMap((d, i) => (d.kind === 'scalar' ? [[`${d.dimension}=${d.value}`, i] as const] : [])));
 const EXISTS_INDEX = new Map(TAG_DEFS.flatMap((d, i) => (d.kind === 'exists' ? [[d.dimension, i] as const] : [])));
 const EMPTY_WORDS = new Set(['', 'none', 'n/a', 'na', 'null', '[]', 'no']);
 
@@ -157,7 +174,10 @@ export interface TagSet {
 }
 
 /** Concatenates scored chunks (any order) into dataset-wide columns and descriptive bits. */
-export function joinChunks(n: number, chunks: readonly ScoredChunk[]): { columns: ScoreColumns; bits: Uint32Array; withDescriptive: number; defects: Uint8Array } {
+export function joinChunks(
+  n: number,
+  chunks: readonly ScoredChunk[],
+): { columns: ScoreColumns; bits: Uint32Array; withDescriptive: number; defects: Uint8Array } {
   const columns = emptyColumns(n);
   const bits = new Uint32Array(n * TAG_WORDS);
   const defects = new Uint8Array(n);
@@ -196,7 +216,11 @@ export function assembleTagSet(input: {
     let any = false;
     for (let i = 0; i < n && !any; i++) any = !Number.isNaN(raw[i]!);
     scoreAvailable.set(def.score, any);
-    scoreSources[def.score] = !any ? 'unavailable' : (SEMANTIC_SCORES as readonly string[]).includes(def.score) ? input.semanticSource : 'computed';
+    scoreSources[def.score] = !any
+      ? 'unavailable'
+      : (SEMANTIC_SCORES as readonly string[]).includes(def.score)
+        ? input.semanticSource
+        : 'computed';
     if (!any) continue;
     const binned = RANKED_SCORES.has(def.score) ? percentileRanks(raw) : raw;
     for (let i = 0; i < n; i++) {
@@ -208,16 +232,35 @@ export function assembleTagSet(input: {
   const coverage: TagCoverage[] = TAG_IDS.map((tag, t) => {
     const def = TAG_DEFS[t]!;
     if (def.kind === 'bin' && !scoreAvailable.get(def.score)) {
-      return { tag, available: false, reason: `no pair has a ${def.score} score (no such column in the file and no encoder loaded)`, count: 0 };
+      return {
+        tag,
+        available: false,
+        reason: `no pair has a ${def.score} score (no such column in the file and no encoder loaded)`,
+        count: 0,
+      };
     }
     if (def.kind !== 'bin' && input.withDescriptive === 0) {
-      return { tag, available: false, reason: 'no pair has descriptive tags (no analyzer columns in the file; run the analyzer)', count: 0 };
+      return {
+        tag,
+        available: false,
+        reason: 'no pair has descriptive tags (no analyzer columns in the file; run the analyzer)',
+        count: 0,
+      };
     }
     return { tag, available: true, count: counts[t]! };
   });
   return {
-    datasetId: input.datasetId, version: TAG_CODE_VERSION, n, columns, tagBits: bits, coverage, scoreSources,
-    withDescriptive: input.withDescriptive, defects: input.defects, createdAt: input.now, computeMs: input.computeMs,
+    datasetId: input.datasetId,
+    version: TAG_CODE_VERSION,
+    n,
+    columns,
+    tagBits: bits,
+    coverage,
+    scoreSources,
+    withDescriptive: input.withDescriptive,
+    defects: input.defects,
+    createdAt: input.now,
+    computeMs: input.computeMs,
   };
 }
 

@@ -1,6 +1,6 @@
 // The 90 HyPER tags (spec section 2) under the reference implementation's feature strings, in its order,
 // and the one binning rule every consumer shares.
-import { SCORE_NAMES, type ScoreName } from '../instance';
+import { type ScoreName } from '../instance';
 
 /** Lexical/semantic scores in the order the reference feature list uses (alphabetical). */
 export const LEXICAL_TAG_SCORES = [
@@ -25,15 +25,52 @@ export const BINS = [
 ] as const;
 
 export const SUBJECTS = [
-  'Anthropology', 'History', 'Linguistics and language', 'Philosophy', 'Religion', 'Economics', 'Geography',
-  'Political science', 'Psychology', 'Sociology', 'Biology', 'Chemistry', 'Earth sciences', 'Physics',
-  'Space sciences', 'Computer sciences', 'Logic', 'System science', 'Agriculture', 'Architecture and design',
-  'Business', 'Divinity', 'Education', 'Chemical engineering', 'Civil engineering', 'Electrical engineering',
-  'Materials science and engineering', 'Mechanical engineering', 'Environmental studies and forestry',
-  'Family and consumer science', 'Human physical performance and recreation', 'Journalism',
-  'Media studies and communication', 'Law', 'Library and museum studies', 'Medicine and health',
-  'Military sciences', 'Social work', 'Transportation', 'Culinary arts', 'Literature', 'Performing arts',
-  'Visual arts', 'Mathematics', 'Public administration', 'Others',
+  'Anthropology',
+  'History',
+  'Linguistics and language',
+  'Philosophy',
+  'Religion',
+  'Economics',
+  'Geography',
+  'Political science',
+  'Psychology',
+  'Sociology',
+  'Biology',
+  'Chemistry',
+  'Earth sciences',
+  'Physics',
+  'Space sciences',
+  'Computer sciences',
+  'Logic',
+  'System science',
+  'Agriculture',
+  'Architecture and design',
+  'Business',
+  'Divinity',
+  'Education',
+  'Chemical engineering',
+  'Civil engineering',
+  'Electrical engineering',
+  'Materials science and engineering',
+  'Mechanical engineering',
+  'Environmental studies and forestry',
+  'Family and consumer science',
+  'Human physical performance and recreation',
+  'Journalism',
+  'Media studies and communication',
+  'Law',
+  'Library and museum studies',
+  'Medicine and health',
+  'Military sciences',
+  'Social work',
+  'Transportation',
+  'Culinary arts',
+  'Literature',
+  'Performing arts',
+  'Visual arts',
+  'Mathematics',
+  'Public administration',
+  'Others',
 ] as const;
 
 /** The scalar descriptive dimensions and their values, in the reference order. */
@@ -124,5 +161,3 @@ export function percentileRanks(values: ArrayLike<number>): Float64Array {
   }
   return out;
 }
-
-export { SCORE_NAMES };

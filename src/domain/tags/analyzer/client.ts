@@ -68,20 +68,12 @@ export class ChatClientError extends HyperError<ChatErrorCode> {
   readonly status?: number;
   readonly bodyExcerpt?: string;
   readonly retryAfterMs?: number;
-  constructor(
-    code: ChatErrorCode,
-    message: string,
-    details: { status?: number; bodyExcerpt?: string; retryAfterMs?: number } = {},
-  ) {
+  constructor(code: ChatErrorCode, message: string, details: { status?: number; bodyExcerpt?: string; retryAfterMs?: number } = {}) {
     super(code, message);
     if (details.status !== undefined) this.status = details.status;
     if (details.bodyExcerpt !== undefined) this.bodyExcerpt = details.bodyExcerpt;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }
-}
-
-export function isChatClientError(e: unknown): e is ChatClientError {
-  return e instanceof ChatClientError;
 }
 
 /** Whether a failed request is worth repeating: 429, 5xx, network failures and timeouts. */
@@ -104,7 +96,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const fetchFn = options.fetch;
   const now = options.now ?? (() => Date.now());
   const url = chatCompletionsUrl(options.baseUrl);
-  if (!/^https?:\/\//i.test(url)) throw new ChatClientError('config', `The base URL must start with http:// or https:// (got "${options.baseUrl}").`);
+  if (!/^https?:\/\//i.test(url))
+    throw new ChatClientError('config', `The base URL must start with http:// or https:// (got "${options.baseUrl}").`);
   if (!model.trim()) throw new ChatClientError('config', 'No model name is set.');
   if (!(timeoutMs > 0)) throw new ChatClientError('config', `The timeout must be a positive number of milliseconds (got ${timeoutMs}).`);
 
@@ -222,7 +215,10 @@ function parseCompletion(text: string): ChatCompletion {
       { bodyExcerpt: excerptOf(text) },
     );
   }
-  if (!isRecord(j)) throw new ChatClientError('bad-response', 'The server answered with JSON that is not a chat completion object.', { bodyExcerpt: excerptOf(text) });
+  if (!isRecord(j))
+    throw new ChatClientError('bad-response', 'The server answered with JSON that is not a chat completion object.', {
+      bodyExcerpt: excerptOf(text),
+    });
   if (j.error !== undefined && j.choices === undefined) {
     const err = j.error;
     const msg = isRecord(err) && typeof err.message === 'string' ? err.message : typeof err === 'string' ? err : JSON.stringify(err);

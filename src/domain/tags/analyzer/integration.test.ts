@@ -191,10 +191,14 @@ function recordingSleep() {
 function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(new Error('aborted'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new Error('aborted'));
+      },
+      { once: true },
+    );
   });
 }
 
@@ -207,7 +211,14 @@ afterAll(() => server.stop());
 afterEach(() => server.reset());
 
 function client(options: { model?: string; timeoutMs?: number; apiKey?: string; responseFormat?: 'json_object' } = {}): ChatClient {
-  return createChatClient({ baseUrl: server.baseUrl, model: options.model ?? 'test-model', fetch: fetchFn, timeoutMs: options.timeoutMs ?? 5000, apiKey: options.apiKey, responseFormat: options.responseFormat });
+  return createChatClient({
+    baseUrl: server.baseUrl,
+    model: options.model ?? 'test-model',
+    fetch: fetchFn,
+    timeoutMs: options.timeoutMs ?? 5000,
+    apiKey: options.apiKey,
+    responseFormat: options.responseFormat,
+  });
 }
 
 function run(overrides: Partial<Parameters<typeof analyzePrompts>[0]> = {}) {
@@ -234,7 +245,14 @@ describe('createChatClient against a local server', () => {
   const msgs = [{ role: 'user' as const, content: '<prompt>\n[P1] x\n</prompt>\n{"safety_concern": ...}' }];
 
   it('posts {model, messages, temperature: 0} and returns content and usage', async () => {
-    const c = createChatClient({ baseUrl: `${server.baseUrl}/`, model: 'm1', fetch: fetchFn, timeoutMs: 2000, apiKey: 'sk-test', responseFormat: 'json_object' });
+    const c = createChatClient({
+      baseUrl: `${server.baseUrl}/`,
+      model: 'm1',
+      fetch: fetchFn,
+      timeoutMs: 2000,
+      apiKey: 'sk-test',
+      responseFormat: 'json_object',
+    });
     const out = await c.complete(msgs);
     expect(out).toEqual({ content: '{"safety_concern":"safe"}', usage: USAGE });
     const seen = server.requests[0]!;
@@ -251,7 +269,9 @@ describe('createChatClient against a local server', () => {
 
   async function failure(step: Scripted, timeoutMs = 2000): Promise<ChatClientError> {
     server.script.set('*', [step]);
-    const e = await client({ timeoutMs }).complete(msgs).catch((x: unknown) => x);
+    const e = await client({ timeoutMs })
+      .complete(msgs)
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ChatClientError);
     return e as ChatClientError;
   }
@@ -273,7 +293,9 @@ describe('createChatClient against a local server', () => {
     expect(bad.code).toBe('bad-response');
     expect(bad.message).toContain('/v1');
     expect((await failure({ body: JSON.stringify({ choices: [] }) })).code).toBe('bad-response');
-    expect((await failure({ body: JSON.stringify({ choices: [{ message: { content: null }, finish_reason: 'length' }] }) })).message).toContain('finish_reason: length');
+    expect(
+      (await failure({ body: JSON.stringify({ choices: [{ message: { content: null }, finish_reason: 'length' }] }) })).message,
+    ).toContain('finish_reason: length');
 
     const slow = await failure({ delayMs: 3000 }, 150);
     expect(slow.code).toBe('timeout');
@@ -322,7 +344,9 @@ describe('createChatClient against a local server', () => {
     server.delayMs = 5000;
     const ac = new AbortController();
     const started = Date.now();
-    const p = client().complete(msgs, ac.signal).catch((x: unknown) => x);
+    const p = client()
+      .complete(msgs, ac.signal)
+      .catch((x: unknown) => x);
     setTimeout(() => ac.abort(), 50);
     const e = (await p) as ChatClientError;
     expect(e.code).toBe('aborted');
@@ -351,7 +375,16 @@ describe('analyzePrompts against a local server', () => {
     const asked = new Set(server.requests.map((q) => `${q.marker}|${q.dimension}`));
     expect(asked.size).toBe(32);
     expect(server.maxInFlight).toBe(3);
-    expect(r.progress).toMatchObject({ done: 32, total: 32, cached: 0, failed: 0, requests: 32, retries: 0, promptTokens: 32 * 120, completionTokens: 32 * 8 });
+    expect(r.progress).toMatchObject({
+      done: 32,
+      total: 32,
+      cached: 0,
+      failed: 0,
+      requests: 32,
+      retries: 0,
+      promptTokens: 32 * 120,
+      completionTokens: 32 * 8,
+    });
     // 32 * (120/1000 * 0.5 + 8/1000 * 2) = 32 * 0.076
     expect(r.progress.estimatedCost).toBeCloseTo(2.432, 10);
     expect(events.at(-1)).toEqual(r.progress);
@@ -430,20 +463,33 @@ describe('analyzePrompts against a local server', () => {
   });
 
   it('gives up after maxRetries transient failures, and never retries other 4xx', async () => {
-    server.script.set('P1|open_endedness', Array.from({ length: 10 }, () => ({ status: 502 })));
+    server.script.set(
+      'P1|open_endedness',
+      Array.from({ length: 10 }, () => ({ status: 502 })),
+    );
     server.script.set('P4|format_constraints', [{ status: 400, body: JSON.stringify({ error: { message: 'context length exceeded' } }) }]);
     const r = await run({ maxRetries: 2 });
     expect(server.requests.filter((q) => q.marker === 'P1' && q.dimension === 'open_endedness')).toHaveLength(3);
     expect(server.requests.filter((q) => q.marker === 'P4' && q.dimension === 'format_constraints')).toHaveLength(1);
     expect(r.errors).toEqual([
       expect.objectContaining({ key: 'pair-1', dimension: 'open_endedness', code: 'http', status: 502, attempts: 3 }),
-      expect.objectContaining({ key: 'pair-4', dimension: 'format_constraints', code: 'http', status: 400, attempts: 1, message: expect.stringContaining('context length exceeded') }),
+      expect.objectContaining({
+        key: 'pair-4',
+        dimension: 'format_constraints',
+        code: 'http',
+        status: 400,
+        attempts: 1,
+        message: expect.stringContaining('context length exceeded'),
+      }),
     ]);
     expect(r.progress).toMatchObject({ done: 32, failed: 2, retries: 2 });
   });
 
   it('stops the whole run on an authentication failure', async () => {
-    server.script.set('*', Array.from({ length: 100 }, () => ({ status: 401 })));
+    server.script.set(
+      '*',
+      Array.from({ length: 100 }, () => ({ status: 401 })),
+    );
     const r = await run({ concurrency: 2 });
     expect(r.fatal).toMatchObject({ code: 'auth', status: 401 });
     expect(server.requests.length).toBeLessThanOrEqual(2);
@@ -491,8 +537,13 @@ describe('analyzePrompts against a local server', () => {
 
   it('reports a retry wait while it lasts (how long, whether the server asked), then clears it', async () => {
     server.script.set('*', [{ status: 429, headers: { 'Retry-After': '1' } }]);
-    const seen: (AnalyzerProgress['waiting'])[] = [];
-    const r = await run({ concurrency: 1, items: ITEMS.slice(0, 1), dimensions: ['safety_concern'], onProgress: (p) => seen.push(p.waiting) });
+    const seen: AnalyzerProgress['waiting'][] = [];
+    const r = await run({
+      concurrency: 1,
+      items: ITEMS.slice(0, 1),
+      dimensions: ['safety_concern'],
+      onProgress: (p) => seen.push(p.waiting),
+    });
     expect(r.errors).toEqual([]);
     expect(seen).toContainEqual({ untilMs: expect.any(Number), ms: 1000, serverAsked: true });
     expect(seen.at(-1)).toBeNull();

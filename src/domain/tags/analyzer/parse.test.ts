@@ -82,7 +82,11 @@ const REJECTED: [DescriptiveDimension, string, RegExp][] = [
   ['subject_of_expertise', '{"subject_of_expertise": ["Quantum Cooking"]}', /"Quantum Cooking" is not in the list of subjects/],
   ['subject_of_expertise', '{"subject_of_expertise": ["Physics", "Astrology", "Alchemy"]}', /"Astrology", "Alchemy" are not in the list/],
   ['subject_of_expertise', '{"subject_of_expertise": []}', /no subject given/],
-  ['subject_of_expertise', '{"subject_of_expertise": ["Physics", "Chemistry", "Biology", "Mathematics"]}', /4 subjects given; choose at most 3/],
+  [
+    'subject_of_expertise',
+    '{"subject_of_expertise": ["Physics", "Chemistry", "Biology", "Mathematics"]}',
+    /4 subjects given; choose at most 3/,
+  ],
   ['subject_of_expertise', '{"subject_of_expertise": [1, 2]}', /contains a number/],
   ['subject_of_expertise', '{"subject_of_expertise": {"Physics": 1}}', /expected a list of subjects, got an object/],
   ['languages', '{"languages": ["English", 42]}', /contains a number/],

@@ -51,7 +51,10 @@ function normValue(s: string): string {
 }
 
 function normKey(s: string): string {
-  return s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 function quote(s: string, max = 60): string {
@@ -168,7 +171,10 @@ export function parseAnswer(dimension: DescriptiveDimension, content: string): P
     if (other) return { ok: false, reason: `the answer is about "${other}", not "${dimension}"` };
     return {
       ok: false,
-      reason: keys.length === 0 ? `the JSON object is empty; expected the key "${dimension}"` : `expected the key "${dimension}", found ${keys.map((k) => quote(k, 30)).join(', ')}`,
+      reason:
+        keys.length === 0
+          ? `the JSON object is empty; expected the key "${dimension}"`
+          : `expected the key "${dimension}", found ${keys.map((k) => quote(k, 30)).join(', ')}`,
     };
   }
   // A bare JSON value (string, list, null) instead of the object.
@@ -239,7 +245,12 @@ function dedupe(list: string[]): string[] {
 
 /** A list given as one comma-separated string ("Physics, Chemistry") becomes a list. */
 function splitCommas(v: unknown): unknown {
-  return typeof v === 'string' && /[,;]/.test(v) ? v.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== '') : v;
+  return typeof v === 'string' && /[,;]/.test(v)
+    ? v
+        .split(/[,;]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : v;
 }
 
 function checkSubjects(v: unknown): ParseResult {
@@ -253,7 +264,10 @@ function checkSubjects(v: unknown): ParseResult {
     else unknown.push(s);
   }
   if (unknown.length > 0) {
-    return { ok: false, reason: `${unknown.map((u) => quote(u, 40)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the list of subjects` };
+    return {
+      ok: false,
+      reason: `${unknown.map((u) => quote(u, 40)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the list of subjects`,
+    };
   }
   const unique = dedupe(subjects);
   if (unique.length === 0) return { ok: false, reason: 'no subject given; choose 1 to 3 subjects from the list (or "Others")' };
@@ -266,7 +280,10 @@ function checkLanguages(v: unknown): ParseResult {
   if (!l.ok) return l;
   const out: string[] = [];
   for (const raw of l.list) {
-    const s = raw.replace(/^["'`]+|["'`.]+$/g, '').replace(/\s+/g, ' ').trim();
+    const s = raw
+      .replace(/^["'`]+|["'`.]+$/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (s.length > MAX_LANGUAGE_CHARS || !/^[\p{L}][\p{L}\p{M} '()-]*$/u.test(s)) {
       return { ok: false, reason: `${quote(raw, 40)} is not a language name` };
     }
@@ -285,8 +302,10 @@ function checkOpenSet(v: unknown): ParseResult {
   const l = asStringList(v, 'short strings');
   if (!l.ok) return l;
   const long = l.list.find((s) => s.length > MAX_OPEN_ITEM_CHARS);
-  if (long !== undefined) return { ok: false, reason: `an item is too long (${long.length} characters); give short phrases of a few words` };
+  if (long !== undefined)
+    return { ok: false, reason: `an item is too long (${long.length} characters); give short phrases of a few words` };
   const unique = dedupe(l.list);
-  if (unique.length > MAX_OPEN_ITEMS) return { ok: false, reason: `${unique.length} items given; list at most ${MAX_OPEN_ITEMS} short phrases` };
+  if (unique.length > MAX_OPEN_ITEMS)
+    return { ok: false, reason: `${unique.length} items given; list at most ${MAX_OPEN_ITEMS} short phrases` };
   return { ok: true, value: unique };
 }

@@ -80,9 +80,18 @@ describe('analyzePrompts with a fake client', () => {
     const r = await analyzePrompts({
       items: [{ key: 'k', prompt: 'p' }],
       dimensions: ['safety_concern'],
-      client: { model: 'm', complete: async () => { calls++; throw new TypeError('boom'); } },
+      client: {
+        model: 'm',
+        complete: async () => {
+          calls++;
+          throw new TypeError('boom');
+        },
+      },
       cache: { get: async () => undefined, put: async () => {} },
-      concurrency: 4, maxRetries: 1, backoff: { baseMs: 1, maxMs: 1 }, sleep: noSleep,
+      concurrency: 4,
+      maxRetries: 1,
+      backoff: { baseMs: 1, maxMs: 1 },
+      sleep: noSleep,
     });
     expect(calls).toBe(2);
     expect(r.errors).toEqual([{ key: 'k', dimension: 'safety_concern', code: 'network', message: 'boom', attempts: 2 }]);
@@ -93,23 +102,42 @@ describe('analyzePrompts with a fake client', () => {
       items: [{ key: 'k', prompt: 'p' }],
       dimensions: ['open_endedness'],
       client: { model: 'm', complete: async () => ({ content: 'high' }) },
-      cache: { get: async () => { throw new Error('db closed'); }, put: async () => {} },
-      concurrency: 1, maxRetries: 0, backoff: { baseMs: 1, maxMs: 1 }, sleep: noSleep,
+      cache: {
+        get: async () => {
+          throw new Error('db closed');
+        },
+        put: async () => {},
+      },
+      concurrency: 1,
+      maxRetries: 0,
+      backoff: { baseMs: 1, maxMs: 1 },
+      sleep: noSleep,
     });
     expect(r.items[0]!.tags).toEqual({ open_endedness: 'high' });
     expect(r.progress.requestsWithoutUsage).toBe(1);
     await expect(
       analyzePrompts({
-        items: [], dimensions: ['mood' as never], client: { model: 'm', complete: async () => ({ content: '' }) },
-        cache: { get: async () => undefined, put: async () => {} }, concurrency: 1, maxRetries: 0, backoff: { baseMs: 1, maxMs: 1 }, sleep: noSleep,
+        items: [],
+        dimensions: ['mood' as never],
+        client: { model: 'm', complete: async () => ({ content: '' }) },
+        cache: { get: async () => undefined, put: async () => {} },
+        concurrency: 1,
+        maxRetries: 0,
+        backoff: { baseMs: 1, maxMs: 1 },
+        sleep: noSleep,
       }),
     ).rejects.toThrow(/Unknown descriptive dimension/);
   });
 
   it('handles an empty item list', async () => {
     const r = await analyzePrompts({
-      items: [], client: { model: 'm', complete: async () => ({ content: '' }) },
-      cache: { get: async () => undefined, put: async () => {} }, concurrency: 2, maxRetries: 0, backoff: { baseMs: 1, maxMs: 1 }, sleep: noSleep,
+      items: [],
+      client: { model: 'm', complete: async () => ({ content: '' }) },
+      cache: { get: async () => undefined, put: async () => {} },
+      concurrency: 2,
+      maxRetries: 0,
+      backoff: { baseMs: 1, maxMs: 1 },
+      sleep: noSleep,
     });
     expect(r).toMatchObject({ items: [], errors: [], cancelled: false, progress: { done: 0, total: 0 } });
   });

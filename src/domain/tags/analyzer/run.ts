@@ -219,8 +219,17 @@ export async function analyzePrompts(options: AnalyzeOptions): Promise<AnalyzeRe
   const outcomes = new Map<string, Map<DescriptiveDimension, Outcome>>();
 
   const progress: AnalyzerProgress = {
-    done: 0, total: tasks.length, cached: 0, failed: 0, requests: 0, retries: 0,
-    promptTokens: 0, completionTokens: 0, requestsWithoutUsage: 0, estimatedCost: estimateCost(0, 0, price), waiting: null,
+    done: 0,
+    total: tasks.length,
+    cached: 0,
+    failed: 0,
+    requests: 0,
+    retries: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    requestsWithoutUsage: 0,
+    estimatedCost: estimateCost(0, 0, price),
+    waiting: null,
   };
   const report = () => onProgress?.({ ...progress });
 
@@ -326,7 +335,13 @@ export async function analyzePrompts(options: AnalyzeOptions): Promise<AnalyzeRe
 
       const parsed = parseAnswer(task.dimension, content);
       if (parsed.ok) {
-        const answer: CachedAnswer = { value: parsed.value, raw: content, model: client.model, promptVersion: ANALYZER_PROMPT_VERSION, usage: used };
+        const answer: CachedAnswer = {
+          value: parsed.value,
+          raw: content,
+          model: client.model,
+          promptVersion: ANALYZER_PROMPT_VERSION,
+          usage: used,
+        };
         try {
           await untilCancelled(cache.put(task.cacheKey, task.dimension, answer), stop.signal);
         } catch (e) {

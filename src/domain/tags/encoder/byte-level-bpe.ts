@@ -82,7 +82,7 @@ export class BpeModel {
       const a = symbols[bestAt] as string;
       const b = symbols[bestAt + 1] as string;
       const next: string[] = symbols.slice(0, bestAt);
-      for (let i = bestAt; i < symbols.length; ) {
+      for (let i = bestAt; i < symbols.length;) {
         if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
           next.push(a + b);
           i += 2;

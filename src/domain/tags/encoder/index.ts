@@ -4,14 +4,6 @@ export { loadTokenizer, TokenizerError } from './tokenizer';
 export type { EncodeOptions, Encoding, Tokenizer, TokenizerErrorCode } from './tokenizer';
 export { checkEncoderInputs, embedText, EncoderError, runEncoder, TOKEN_OUTPUT_NAMES, tokenOutputName } from './session';
 export type { Encoder, EncoderErrorCode, EncoderFeed, EncoderOutput, EncoderSession, TokenEmbeddings } from './session';
-export {
-  BERTSCORE_MAX_TOKENS,
-  bertScore,
-  COSINE_MAX_TOKENS,
-  cosineSimilarity,
-  encoderScores,
-  lengthPenalty,
-  meanPool,
-} from './scores';
+export { BERTSCORE_MAX_TOKENS, bertScore, COSINE_MAX_TOKENS, cosineSimilarity, encoderScores, lengthPenalty, meanPool } from './scores';
 export type { BertScoreOptions, EncoderScoreOptions, EncoderScores } from './scores';
 export { countWords, wordTokens } from './words';

@@ -21,21 +21,86 @@ function rng(seed: number): () => number {
 }
 
 const VOCAB = [
-  '[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'a', 'cat', 'dog', 'sat', 'ran', 'on', 'mat', 'rug', 'quick', 'brown',
-  'fox', 'jump', '##s', '##ed', '##ing', 'over', 'lazy', '.', ',', '!', '?', 'and', 'is', 'was', 'it', 'very', 'good', 'bad',
-  'day', 'night', 'sun', 'moon', 'cafe', 'naive', 'hello', 'world', 'un', '##happy', 'big', 'small', 'red', 'blue', 'i', 'you',
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+  'the',
+  'a',
+  'cat',
+  'dog',
+  'sat',
+  'ran',
+  'on',
+  'mat',
+  'rug',
+  'quick',
+  'brown',
+  'fox',
+  'jump',
+  '##s',
+  '##ed',
+  '##ing',
+  'over',
+  'lazy',
+  '.',
+  ',',
+  '!',
+  '?',
+  'and',
+  'is',
+  'was',
+  'it',
+  'very',
+  'good',
+  'bad',
+  'day',
+  'night',
+  'sun',
+  'moon',
+  'cafe',
+  'naive',
+  'hello',
+  'world',
+  'un',
+  '##happy',
+  'big',
+  'small',
+  'red',
+  'blue',
+  'i',
+  'you',
 ];
 
 const WORDPIECE_JSON = {
-  added_tokens: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+  added_tokens: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map((content, id) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  })),
   normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
   pre_tokenizer: { type: 'BertPreTokenizer' },
   post_processor: {
     type: 'TemplateProcessing',
-    single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+    single: [
+      { SpecialToken: { id: '[CLS]', type_id: 0 } },
+      { Sequence: { id: 'A', type_id: 0 } },
+      { SpecialToken: { id: '[SEP]', type_id: 0 } },
+    ],
     special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
   },
-  model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])) },
+  model: {
+    type: 'WordPiece',
+    unk_token: '[UNK]',
+    continuing_subword_prefix: '##',
+    max_input_chars_per_word: 100,
+    vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])),
+  },
 };
 
 interface Weights {
@@ -81,7 +146,12 @@ function buildEncoderModel(w: Weights, opts: { tokenTypes: boolean; outputName: 
 
 /** The same network in plain JS (float64). */
 function jsTokenEmbeddings(w: Weights, ids: number[], typeIds: number[]): number[][] {
-  const x = ids.map((id, t) => Array.from({ length: w.H }, (_, h) => (w.E[id * w.H + h] as number) + (typeIds.length ? (w.TT[(typeIds[t] as number) * w.H + h] as number) : 0)));
+  const x = ids.map((id, t) =>
+    Array.from(
+      { length: w.H },
+      (_, h) => (w.E[id * w.H + h] as number) + (typeIds.length ? (w.TT[(typeIds[t] as number) * w.H + h] as number) : 0),
+    ),
+  );
   const mean = Array.from({ length: w.H }, (_, h) => x.reduce((s, row) => s + (row[h] as number), 0) / x.length);
   return x.map((row) =>
     Array.from({ length: w.H }, (_, j) => {
@@ -132,7 +202,8 @@ async function ortEncoderSession(model: Uint8Array): Promise<EncoderSession & { 
       calls.push(feeds.input_ids?.dims ?? []);
       const ortFeeds: Record<string, ort.Tensor> = {};
       for (const [name, f] of Object.entries(feeds)) {
-        ortFeeds[name] = f.data instanceof BigInt64Array ? new ort.Tensor('int64', f.data, f.dims) : new ort.Tensor('float32', f.data, f.dims);
+        ortFeeds[name] =
+          f.data instanceof BigInt64Array ? new ort.Tensor('int64', f.data, f.dims) : new ort.Tensor('float32', f.data, f.dims);
       }
       const out = await session.run(ortFeeds);
       return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { data: t.data as Float32Array, dims: t.dims }]));
@@ -215,7 +286,11 @@ describe('encoderScores with a byte-level BPE tokenizer and a second encoder for
       expect(cosineSession.inputNames).toEqual(['input_ids', 'attention_mask']);
       const a = "Here's a quick answer: the cat sat on the mat. Café ☕ time!";
       const b = 'The dog ran over the lazy fox.';
-      const got = await encoderScores(a, b, { session: cosineSession, tokenizer: bpe, bertscoreEncoder: { session: bertSession, tokenizer: wp } });
+      const got = await encoderScores(a, b, {
+        session: cosineSession,
+        tokenizer: bpe,
+        bertscoreEncoder: { session: bertSession, tokenizer: wp },
+      });
       const wantCos = jsScores(wBpe, bpe, a, b, false);
       const wantBert = jsScores(wWp, wp, a, b, true);
       expectClose(got.cosine_sim, wantCos.cosine_sim);
@@ -249,10 +324,16 @@ describe('encoder layout errors', () => {
 
   it('names missing or unknown inputs, ambiguous outputs and wrong shapes', async () => {
     expect(await codeOf(encoderScores('a', 'b', { session: fake(['ids'], ['last_hidden_state']), tokenizer }))).toBe('missing-input');
-    expect(await codeOf(encoderScores('a', 'b', { session: fake(['input_ids', 'pixel_values'], ['last_hidden_state']), tokenizer }))).toBe('unsupported-input');
+    expect(await codeOf(encoderScores('a', 'b', { session: fake(['input_ids', 'pixel_values'], ['last_hidden_state']), tokenizer }))).toBe(
+      'unsupported-input',
+    );
     expect(await codeOf(encoderScores('a', 'b', { session: fake(['input_ids'], ['x', 'y']), tokenizer }))).toBe('no-token-output');
-    expect(await codeOf(encoderScores('a', 'b', { session: fake(['input_ids'], ['sentence_embedding'], [1, 2]), tokenizer }))).toBe('bad-output-shape');
-    expect(await codeOf(runEncoder({ session: fake(['input_ids'], ['a', 'b']), tokenizer, outputName: 'c' }, [2, 3], [0, 0], [true, true]))).toBe('no-token-output');
+    expect(await codeOf(encoderScores('a', 'b', { session: fake(['input_ids'], ['sentence_embedding'], [1, 2]), tokenizer }))).toBe(
+      'bad-output-shape',
+    );
+    expect(
+      await codeOf(runEncoder({ session: fake(['input_ids'], ['a', 'b']), tokenizer, outputName: 'c' }, [2, 3], [0, 0], [true, true])),
+    ).toBe('no-token-output');
   });
 });
 
@@ -266,27 +347,85 @@ describe('score math on literal embeddings', () => {
   });
 
   it('BERTScore: special tokens weigh nothing but stay match candidates (as bert_score)', () => {
-    const cand = te([[1, 0], [1, 0], [0, 1]], [true, false, true]);
-    const ref = te([[1, 0], [0, 1], [0, 1]], [true, false, true]);
+    const cand = te(
+      [
+        [1, 0],
+        [1, 0],
+        [0, 1],
+      ],
+      [true, false, true],
+    );
+    const ref = te(
+      [
+        [1, 0],
+        [0, 1],
+        [0, 1],
+      ],
+      [true, false, true],
+    );
     expect(bertScore(cand, ref)).toEqual({ precision: 1, recall: 1, f1: 1 });
     expect(bertScore(cand, ref, { specialTokensAsCandidates: false })).toEqual({ precision: 0, recall: 0, f1: 0 });
   });
 
   it('BERTScore: greedy matching by cosine, F1 of the two means', () => {
     const s = Math.SQRT1_2;
-    const cand = te([[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]], [true, false, false, true]);
-    const ref = te([[0, 0, 1], [1, 1, 0], [0, 0, 1]], [true, false, true]);
+    const cand = te(
+      [
+        [0, 0, 1],
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+      [true, false, false, true],
+    );
+    const ref = te(
+      [
+        [0, 0, 1],
+        [1, 1, 0],
+        [0, 0, 1],
+      ],
+      [true, false, true],
+    );
     // precision: both candidate tokens match [1,1,0] at cos = 1/sqrt2; recall: [1,1,0] matches at 1/sqrt2.
     const r = bertScore(cand, ref);
     expect(r.precision).toBeCloseTo(s, 6);
     expect(r.recall).toBeCloseTo(s, 6);
     expect(r.f1).toBeCloseTo(s, 6);
     // An empty side (only special tokens) scores 0, as bert_score does.
-    expect(bertScore(te([[1, 0], [0, 1]], [true, true]), te([[1, 0], [0, 1]], [true, false])).f1).toBe(0);
+    expect(
+      bertScore(
+        te(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [true, true],
+        ),
+        te(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [true, false],
+        ),
+      ).f1,
+    ).toBe(0);
   });
 
   it('mean pooling and cosine', () => {
-    expect(Array.from(meanPool(te([[1, 2], [3, 4]], [false, false])))).toEqual([2, 3]);
+    expect(
+      Array.from(
+        meanPool(
+          te(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [false, false],
+          ),
+        ),
+      ),
+    ).toEqual([2, 3]);
     expect(cosineSimilarity([1, 0], [0, 2])).toBe(0);
     expect(cosineSimilarity([1, 1], [2, 2])).toBeCloseTo(1, 12);
     expect(cosineSimilarity([0, 0], [1, 2])).toBe(0);

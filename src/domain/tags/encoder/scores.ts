@@ -78,7 +78,11 @@ export interface BertScoreOptions {
 }
 
 /** BERTScore precision, recall and F1 of a candidate against a reference (see the file comment). */
-export function bertScore(cand: TokenEmbeddings, ref: TokenEmbeddings, options: BertScoreOptions = {}): { precision: number; recall: number; f1: number } {
+export function bertScore(
+  cand: TokenEmbeddings,
+  ref: TokenEmbeddings,
+  options: BertScoreOptions = {},
+): { precision: number; recall: number; f1: number } {
   if (cand.hidden !== ref.hidden) throw new RangeError(`hidden sizes differ: ${cand.hidden} vs ${ref.hidden}`);
   const H = cand.hidden;
   const matchSpecial = options.specialTokensAsCandidates ?? true;

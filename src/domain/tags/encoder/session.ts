@@ -83,7 +83,12 @@ export function checkEncoderInputs(session: EncoderSession): void {
 const FEEDABLE = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids']);
 
 /** Runs the encoder on one token sequence ([1, T] int64 inputs) and returns its token embeddings. */
-export async function runEncoder(encoder: Encoder, ids: readonly number[], typeIds: readonly number[], special: readonly boolean[]): Promise<TokenEmbeddings> {
+export async function runEncoder(
+  encoder: Encoder,
+  ids: readonly number[],
+  typeIds: readonly number[],
+  special: readonly boolean[],
+): Promise<TokenEmbeddings> {
   const { session } = encoder;
   checkEncoderInputs(session);
   const T = ids.length;
@@ -109,7 +114,8 @@ export async function runEncoder(encoder: Encoder, ids: readonly number[], typeI
     throw new EncoderError('bad-output-shape', `"${outName}" has shape [${dims.join(', ')}], expected [1, ${T}, hidden] token embeddings`);
   }
   const hidden = dims[dims.length - 1] as number;
-  if (out.data.length !== T * hidden) throw new EncoderError('bad-output-shape', `"${outName}" holds ${out.data.length} values for shape [${dims.join(', ')}]`);
+  if (out.data.length !== T * hidden)
+    throw new EncoderError('bad-output-shape', `"${outName}" holds ${out.data.length} values for shape [${dims.join(', ')}]`);
   return { ids: [...ids], special: [...special], tokens: T, hidden, data: out.data };
 }
 

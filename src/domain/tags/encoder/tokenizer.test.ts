@@ -4,7 +4,27 @@ import parity from './hf-tokenizers.fixture.json';
 import { loadTokenizer, TokenizerError } from './tokenizer';
 import { bertNormalize, bertPreTokenize } from './wordpiece';
 
-const WP_VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'un', '##aff', '##able', 'cafe', 'naive', ',', '!', 'hello', 'world', '##s', '中', '文', '.', 'the'];
+const WP_VOCAB = [
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+  'un',
+  '##aff',
+  '##able',
+  'cafe',
+  'naive',
+  ',',
+  '!',
+  'hello',
+  'world',
+  '##s',
+  '中',
+  '文',
+  '.',
+  'the',
+];
 
 function wordPieceJson(overrides: { normalizer?: unknown; post_processor?: unknown } = {}) {
   return {
@@ -12,13 +32,23 @@ function wordPieceJson(overrides: { normalizer?: unknown; post_processor?: unkno
     truncation: null,
     padding: null,
     added_tokens: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map((content, id) => ({
-      id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
     })),
     normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [],
       special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
     },
@@ -92,15 +122,29 @@ describe('WordPiece tokenizer.json', () => {
 const BPE_MERGES = ['h e', 'l l', 'he ll', 'hell o', 'Ġ w', 'o r', 'Ġw or', 'l d', 'Ġwor ld', 'l o'];
 function bpeJson(merges: unknown = BPE_MERGES) {
   const base = ['<s>', '<pad>', '</s>', '<unk>'];
-  const pieces = [...new Set([...'helowrdĠ\'st'.split(''), ...BPE_MERGES.map((m) => m.replace(' ', ''))])];
+  const pieces = [...new Set([..."helowrdĠ'st".split(''), ...BPE_MERGES.map((m) => m.replace(' ', ''))])];
   return {
-    added_tokens: base.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true })),
+    added_tokens: base.map((content, id) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: true,
+      special: true,
+    })),
     normalizer: null,
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0], trim_offsets: true, add_prefix_space: false },
     decoder: { type: 'ByteLevel' },
     model: {
-      type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false,
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
       vocab: Object.fromEntries([...base, ...pieces].map((t, i) => [t, i])),
       merges,
     },
@@ -169,7 +213,11 @@ describe('unsupported or broken tokenizer.json', () => {
   it('reports unreadable files', () => {
     expectError('{not json', 'bad-tokenizer-json', /not valid JSON/);
     expectError({ do_lower_case: true }, 'bad-tokenizer-json', /no "model"/);
-    expectError({ ...wordPieceJson(), model: { type: 'WordPiece', unk_token: '[UNK]', vocab: { a: 0 } } }, 'bad-tokenizer-json', /unk_token/);
+    expectError(
+      { ...wordPieceJson(), model: { type: 'WordPiece', unk_token: '[UNK]', vocab: { a: 0 } } },
+      'bad-tokenizer-json',
+      /unk_token/,
+    );
   });
 });
 

@@ -371,7 +371,12 @@ export function loadTokenizer(source: string | unknown): Tokenizer {
   }
   const model = json.model;
   // Old WordPiece files omit model.type; their vocab + continuing_subword_prefix identify them.
-  const modelType = typeof model.type === 'string' ? model.type : typeof model.continuing_subword_prefix === 'string' && !('merges' in model) ? 'WordPiece' : 'BPE';
+  const modelType =
+    typeof model.type === 'string'
+      ? model.type
+      : typeof model.continuing_subword_prefix === 'string' && !('merges' in model)
+        ? 'WordPiece'
+        : 'BPE';
   const state = { byteLevel: false };
   const normalizer = buildNormalizer(json.normalizer);
   const preTokenizer = buildPreTokenizer(json.pre_tokenizer, state);
@@ -393,7 +398,9 @@ export function loadTokenizer(source: string | unknown): Tokenizer {
   }
   if (modelType === 'BPE') {
     if (!state.byteLevel) {
-      throw unsupported('This BPE tokenizer has no ByteLevel pre-tokenizer (SentencePiece-style BPE such as Llama or T5 is not supported).');
+      throw unsupported(
+        'This BPE tokenizer has no ByteLevel pre-tokenizer (SentencePiece-style BPE such as Llama or T5 is not supported).',
+      );
     }
     if ((model.continuing_subword_prefix ?? '') !== '' || (model.end_of_word_suffix ?? '') !== '') {
       throw unsupported('BPE with a continuing_subword_prefix or end_of_word_suffix is not supported.');

@@ -4,10 +4,48 @@ import { countWords, sentences, treebankTokens, wordTokens } from './words';
 // Expected tokens are NLTK 3.8 NLTKWordTokenizer().tokenize(...) outputs for the same strings.
 describe('treebankTokens (NLTK word rules)', () => {
   const cases: [string, string[]][] = [
-    ['Good muffins cost $3.88 (roughly 3,36 euros)\nin New York.', ['Good', 'muffins', 'cost', '$', '3.88', '(', 'roughly', '3,36', 'euros', ')', 'in', 'New', 'York', '.']],
-    [`They'll say "I can't" -- and she's gonna cannot.`, ['They', "'ll", 'say', '``', 'I', 'ca', "n't", "''", '--', 'and', 'she', "'s", 'gon', 'na', 'can', 'not', '.']],
-    ["Wait... what?! The 'quoted' word, e.g. this: *bold* 50% @home #tag & more;", ['Wait', '...', 'what', '?', '!', 'The', "'quoted", "'", 'word', ',', 'e.g.', 'this', ':', '*', 'bold', '*', '50', '%', '@', 'home', '#', 'tag', '&', 'more', ';']],
-    ["«Bonjour» dit-il, “hello” ‘there’ isn't it", ['«', 'Bonjour', '»', 'dit-il', ',', '“', 'hello', '”', '‘', 'there', '’', 'is', "n't", 'it']],
+    [
+      'Good muffins cost $3.88 (roughly 3,36 euros)\nin New York.',
+      ['Good', 'muffins', 'cost', '$', '3.88', '(', 'roughly', '3,36', 'euros', ')', 'in', 'New', 'York', '.'],
+    ],
+    [
+      `They'll say "I can't" -- and she's gonna cannot.`,
+      ['They', "'ll", 'say', '``', 'I', 'ca', "n't", "''", '--', 'and', 'she', "'s", 'gon', 'na', 'can', 'not', '.'],
+    ],
+    [
+      "Wait... what?! The 'quoted' word, e.g. this: *bold* 50% @home #tag & more;",
+      [
+        'Wait',
+        '...',
+        'what',
+        '?',
+        '!',
+        'The',
+        "'quoted",
+        "'",
+        'word',
+        ',',
+        'e.g.',
+        'this',
+        ':',
+        '*',
+        'bold',
+        '*',
+        '50',
+        '%',
+        '@',
+        'home',
+        '#',
+        'tag',
+        '&',
+        'more',
+        ';',
+      ],
+    ],
+    [
+      "«Bonjour» dit-il, “hello” ‘there’ isn't it",
+      ['«', 'Bonjour', '»', 'dit-il', ',', '“', 'hello', '”', '‘', 'there', '’', 'is', "n't", 'it'],
+    ],
     ["Don't stop: 10:30, 1,000 items.", ['Do', "n't", 'stop', ':', '10:30', ',', '1,000', 'items', '.']],
   ];
   for (const [text, expected] of cases) {
@@ -26,7 +64,11 @@ describe('sentences (punkt approximation)', () => {
     ]);
   });
   it('breaks before closing markup such as ** and keeps numbers followed by lowercase', () => {
-    expect(sentences('**Set goals.** Then act. Born in 1990. and raised')).toEqual(['**Set goals.', '** Then act.', 'Born in 1990. and raised']);
+    expect(sentences('**Set goals.** Then act. Born in 1990. and raised')).toEqual([
+      '**Set goals.',
+      '** Then act.',
+      'Born in 1990. and raised',
+    ]);
   });
 });
 

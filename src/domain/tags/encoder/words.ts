@@ -80,8 +80,35 @@ export function treebankTokens(sentence: string): string[] {
 // heuristic decides so for common words such as "The").
 const TITLES = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'mt', 'gen', 'gov', 'rev', 'sen', 'rep', 'vs']);
 const ABBREVIATIONS = new Set([
-  ...TITLES, 'etc', 'inc', 'ltd', 'co', 'corp', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept',
-  'oct', 'nov', 'dec', 'fig', 'al', 'approx', 'dept', 'ft', 'no', 'vol', 'pp', 'cf', 'ca', 'est',
+  ...TITLES,
+  'etc',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'fig',
+  'al',
+  'approx',
+  'dept',
+  'ft',
+  'no',
+  'vol',
+  'pp',
+  'cf',
+  'ca',
+  'est',
 ]);
 const DOTTED = /^(?:\p{L}\.)+\p{L}$/u; // e.g, i.e, u.s, a.m, J.D
 const NUMBER = /^-?[.,]?\p{Nd}[\p{Nd},.-]*$/u;

@@ -5,12 +5,20 @@ import { clearEntityCache, entitySim, extractEntities, jaccard, MAX_ENTITY_RUN, 
 
 describe('extractEntities (wink-nlp approximation of spaCy NER)', () => {
   it('finds people, places and organisations as proper-noun runs, and dates', () => {
-    expect(extractEntities('Barack Obama visited Paris on 12 May 2015 with the United Nations and Microsoft.')).toEqual(
-      ['barack obama', 'paris', '12 may 2015', 'united nations', 'microsoft'],
-    );
-    expect(extractEntities('Albert Einstein was born in Ulm, Germany, in 1879 and worked at Princeton University.')).toEqual(
-      ['albert einstein', 'ulm', 'germany', '1879', 'princeton university'],
-    );
+    expect(extractEntities('Barack Obama visited Paris on 12 May 2015 with the United Nations and Microsoft.')).toEqual([
+      'barack obama',
+      'paris',
+      '12 may 2015',
+      'united nations',
+      'microsoft',
+    ]);
+    expect(extractEntities('Albert Einstein was born in Ulm, Germany, in 1879 and worked at Princeton University.')).toEqual([
+      'albert einstein',
+      'ulm',
+      'germany',
+      '1879',
+      'princeton university',
+    ]);
   });
 
   it('keeps numeric entity types, normalises them, and lemmatises nouns', () => {
@@ -53,12 +61,9 @@ describe('entitySim', () => {
     expect(entitySim('Barack Obama visited Paris.', 'Angela Merkel lives in Berlin.')).toBe(0);
   });
 
-  it('is the correct Jaccard overlap (not the reference code\'s 2|B| - |A∩B| union)', () => {
+  it("is the correct Jaccard overlap (not the reference code's 2|B| - |A∩B| union)", () => {
     // A: albert einstein, ulm, germany, 1879; B: einstein, germany, 1879 -> 2 / 5.
-    expect(entitySim(
-      'Albert Einstein was born in Ulm, Germany, in 1879.',
-      'Einstein was born in Germany in 1879.',
-    )).toBeCloseTo(2 / 5, 15);
+    expect(entitySim('Albert Einstein was born in Ulm, Germany, in 1879.', 'Einstein was born in Germany in 1879.')).toBeCloseTo(2 / 5, 15);
     expect(entitySim('Paris and Berlin in 1990.', 'Berlin and Paris in 1990.')).toBe(1);
     expect(entitySim('Paris', 'Paris')).toBe(1);
   });
@@ -99,8 +104,8 @@ describe.skipIf(!PAIR_FILES.every((f) => existsSync(f)))('entitySim on the share
     const cached = pairs.length / ((performance.now() - t0) / 1000);
     const mean = values.reduce((s, v) => s + v, 0) / values.length;
     console.log(
-      `entitySim speed: ${Math.round(uncached)} pairs/s without the text cache, ${Math.round(cached)} pairs/s with it `
-      + `(${pairs.length} pairs; mean entity_sim ${mean.toFixed(3)}, ${values.filter((v) => v === 1).length} pairs at 1)`,
+      `entitySim speed: ${Math.round(uncached)} pairs/s without the text cache, ${Math.round(cached)} pairs/s with it ` +
+        `(${pairs.length} pairs; mean entity_sim ${mean.toFixed(3)}, ${values.filter((v) => v === 1).length} pairs at 1)`,
     );
     expect(values.every((v) => v >= 0 && v <= 1)).toBe(true);
   });
@@ -123,7 +128,7 @@ describe('long runs without whitespace', () => {
     const alphabet = 'Aa1.-@/ \n';
     for (let t = 0; t < 50; t++) {
       let s = '';
-      const len = 200 + (t * 137) % 3000;
+      const len = 200 + ((t * 137) % 3000);
       for (let i = 0; i < len; i++) {
         x = (x * 1103515245 + 12345) & 0x7fffffff;
         // Mostly non-space characters, so long runs are common.
@@ -148,7 +153,13 @@ describe('long runs without whitespace', () => {
         return chars[x % chars.length]!;
       }).join('');
     const mb = 1 << 20;
-    const shapes = ['A'.repeat(mb), '-'.repeat(mb), random(mb, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'), `0x${random(mb, '0123456789abcdef')}`, 'a.'.repeat(mb / 2)];
+    const shapes = [
+      'A'.repeat(mb),
+      '-'.repeat(mb),
+      random(mb, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
+      `0x${random(mb, '0123456789abcdef')}`,
+      'a.'.repeat(mb / 2),
+    ];
     for (const s of shapes) expect(entitySim(s, `${s.slice(0, 100)} Paris`)).toBe(0);
   });
 });

@@ -16,18 +16,36 @@
 // output). Pure and allocation-light; callers that stem many tokens should cache (see rouge.ts).
 
 const IRREGULAR_FORMS: ReadonlyMap<string, string> = new Map([
-  ['skies', 'sky'], ['sky', 'sky'],
-  ['dying', 'die'], ['lying', 'lie'], ['tying', 'tie'],
+  ['skies', 'sky'],
+  ['sky', 'sky'],
+  ['dying', 'die'],
+  ['lying', 'lie'],
+  ['tying', 'tie'],
   ['news', 'news'],
-  ['innings', 'inning'], ['inning', 'inning'],
-  ['outings', 'outing'], ['outing', 'outing'],
-  ['cannings', 'canning'], ['canning', 'canning'],
+  ['innings', 'inning'],
+  ['inning', 'inning'],
+  ['outings', 'outing'],
+  ['outing', 'outing'],
+  ['cannings', 'canning'],
+  ['canning', 'canning'],
   ['howe', 'howe'],
-  ['proceed', 'proceed'], ['exceed', 'exceed'], ['succeed', 'succeed'],
+  ['proceed', 'proceed'],
+  ['exceed', 'exceed'],
+  ['succeed', 'succeed'],
 ]);
 
-const CH_A = 97, CH_E = 101, CH_I = 105, CH_O = 111, CH_U = 117, CH_Y = 121;
-const CH_W = 119, CH_X = 120, CH_L = 108, CH_S = 115, CH_Z = 122, CH_T = 116;
+const CH_A = 97,
+  CH_E = 101,
+  CH_I = 105,
+  CH_O = 111,
+  CH_U = 117,
+  CH_Y = 121;
+const CH_W = 119,
+  CH_X = 120,
+  CH_L = 108,
+  CH_S = 115,
+  CH_Z = 122,
+  CH_T = 116;
 
 function isPlainVowel(c: number): boolean {
   return c === CH_A || c === CH_E || c === CH_I || c === CH_O || c === CH_U;
@@ -74,8 +92,9 @@ function endsDoubleConsonant(w: string, end: number): boolean {
 function endsCvc(w: string, end: number): boolean {
   if (end >= 3) {
     const last = w.charCodeAt(end - 1);
-    return isConsonant(w, end - 3) && !isConsonant(w, end - 2) && isConsonant(w, end - 1)
-      && last !== CH_W && last !== CH_X && last !== CH_Y;
+    return (
+      isConsonant(w, end - 3) && !isConsonant(w, end - 2) && isConsonant(w, end - 1) && last !== CH_W && last !== CH_X && last !== CH_Y
+    );
   }
   return end === 2 && !isConsonant(w, 0) && isConsonant(w, 1);
 }
@@ -190,11 +209,15 @@ const STEP4_RULES: readonly Rule[] = [
   ['ement', '', mAboveOne],
   ['ment', '', mAboveOne],
   ['ent', '', mAboveOne],
-  ['ion', '', (w, end) => {
-    if (end === 0) return false;
-    const c = w.charCodeAt(end - 1);
-    return (c === CH_S || c === CH_T) && measure(w, end) > 1;
-  }],
+  [
+    'ion',
+    '',
+    (w, end) => {
+      if (end === 0) return false;
+      const c = w.charCodeAt(end - 1);
+      return (c === CH_S || c === CH_T) && measure(w, end) > 1;
+    },
+  ],
   ['ou', '', mAboveOne],
   ['ism', '', mAboveOne],
   ['ate', '', mAboveOne],

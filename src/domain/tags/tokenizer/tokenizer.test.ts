@@ -50,13 +50,87 @@ function rng(seed: number): () => number {
 }
 
 const ATOMS = [
-  'the', 'The', 'quick', 'brown', 'fox', 'jumps', 'über', 'naïve', 'café', 'Straße', '東京', '日本語のテキスト',
-  '中文字符', '한국어', 'Привет', 'мир', 'مرحبا', 'שלום', 'ελληνικά', 'हिन्दी', '😀', '👍🏽', '👨‍👩‍👧', '🌍', '𝕜',
-  '𝓝', '🤖', '\ud800', '\udc00', '\u2581', '\u2581\u2581', ' ', '  ', '   ', '\t', '\n', '\r\n', '\n\n', '\u00a0',
-  '\u200b', '\u3000', '...', '!!!', '```', 'function()', '{', '}', '=>', '0x1F', '123456789', '3.14159', '<0x0A>',
-  '<s>', '</s>', '<unk>', 'https://example.com/a?b=c&d=%20', 'supercalifragilisticexpialidocious',
-  'pneumonoultramicroscopicsilicovolcanoconiosis', '—', '–', '’', '“', '”', '•', '©', 'ß', 'ﬁ', '\u0301', 'e\u0301',
-  '\u0000', '\u007f', '\ufffd', '\ufeff', "don't", "I'm", 'e.g.', '**bold**', '# Heading', '- item', '1.', '$x^2$',
+  'the',
+  'The',
+  'quick',
+  'brown',
+  'fox',
+  'jumps',
+  'über',
+  'naïve',
+  'café',
+  'Straße',
+  '東京',
+  '日本語のテキスト',
+  '中文字符',
+  '한국어',
+  'Привет',
+  'мир',
+  'مرحبا',
+  'שלום',
+  'ελληνικά',
+  'हिन्दी',
+  '😀',
+  '👍🏽',
+  '👨‍👩‍👧',
+  '🌍',
+  '𝕜',
+  '𝓝',
+  '🤖',
+  '\ud800',
+  '\udc00',
+  '\u2581',
+  '\u2581\u2581',
+  ' ',
+  '  ',
+  '   ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\n\n',
+  '\u00a0',
+  '\u200b',
+  '\u3000',
+  '...',
+  '!!!',
+  '```',
+  'function()',
+  '{',
+  '}',
+  '=>',
+  '0x1F',
+  '123456789',
+  '3.14159',
+  '<0x0A>',
+  '<s>',
+  '</s>',
+  '<unk>',
+  'https://example.com/a?b=c&d=%20',
+  'supercalifragilisticexpialidocious',
+  'pneumonoultramicroscopicsilicovolcanoconiosis',
+  '—',
+  '–',
+  '’',
+  '“',
+  '”',
+  '•',
+  '©',
+  'ß',
+  'ﬁ',
+  '\u0301',
+  'e\u0301',
+  '\u0000',
+  '\u007f',
+  '\ufffd',
+  '\ufeff',
+  "don't",
+  "I'm",
+  'e.g.',
+  '**bold**',
+  '# Heading',
+  '- item',
+  '1.',
+  '$x^2$',
 ];
 
 function generate(random: () => number): string {
@@ -66,9 +140,12 @@ function generate(random: () => number): string {
   for (let i = 0; i < parts; i++) {
     const r = random();
     if (r < 0.6) s += pick(ATOMS);
-    else if (r < 0.8) s += String.fromCharCode(32 + Math.floor(random() * 95)); // printable ASCII
-    else if (r < 0.9) s += String.fromCodePoint(Math.floor(random() * 0x3000)); // any BMP code point below U+3000
-    else if (r < 0.95) s += String.fromCodePoint(0x1f300 + Math.floor(random() * 0x300)); // emoji block
+    else if (r < 0.8)
+      s += String.fromCharCode(32 + Math.floor(random() * 95)); // printable ASCII
+    else if (r < 0.9)
+      s += String.fromCodePoint(Math.floor(random() * 0x3000)); // any BMP code point below U+3000
+    else if (r < 0.95)
+      s += String.fromCodePoint(0x1f300 + Math.floor(random() * 0x300)); // emoji block
     else s += ' '.repeat(Math.floor(random() * 40));
   }
   return s;
@@ -77,9 +154,33 @@ function generate(random: () => number): string {
 describe('llama tokenizer: agreement with llama-tokenizer-js', () => {
   it('matches on edge cases', () => {
     const cases = [
-      '', ' ', '  ', 'a', ' a', 'a ', ' a ', '\n', ' \n ', '\n ', '\u2581', '\u2581x', '\r', '\t\t', 'a\u2581\u2581 b',
-      '🌍🌍', '𝕜x', 'x🌍', '\udc00\ud800', '😀'.repeat(50), '日本'.repeat(200), ' '.repeat(1000), 'x'.repeat(3000),
-      'ab'.repeat(2000), 'hello world '.repeat(200), `   ${'a'.repeat(70)}   `, `${'é'.repeat(60)}\n${'ü'.repeat(49)}`,
+      '',
+      ' ',
+      '  ',
+      'a',
+      ' a',
+      'a ',
+      ' a ',
+      '\n',
+      ' \n ',
+      '\n ',
+      '\u2581',
+      '\u2581x',
+      '\r',
+      '\t\t',
+      'a\u2581\u2581 b',
+      '🌍🌍',
+      '𝕜x',
+      'x🌍',
+      '\udc00\ud800',
+      '😀'.repeat(50),
+      '日本'.repeat(200),
+      ' '.repeat(1000),
+      'x'.repeat(3000),
+      'ab'.repeat(2000),
+      'hello world '.repeat(200),
+      `   ${'a'.repeat(70)}   `,
+      `${'é'.repeat(60)}\n${'ü'.repeat(49)}`,
     ];
     for (const text of cases) {
       const expected = reference(text);
