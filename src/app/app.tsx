@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { ErrorBoundary } from '../components/error-boundary';
 import { ErrorMessage } from '../components/error-message';
 import { ProjectsPage } from '../areas/projects/projects-page';
 import { keys } from '../data/queries';
@@ -62,7 +63,9 @@ export function App() {
   return (
     <QueryClientProvider client={client}>
       <div className="min-h-screen">
-        <Routes />
+        <ErrorBoundary what="this page" backHref="#/" backText="Back to the projects">
+          <Routes />
+        </ErrorBoundary>
       </div>
     </QueryClientProvider>
   );

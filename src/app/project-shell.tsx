@@ -7,6 +7,7 @@ import { ExportArea } from '../areas/export/export-area';
 import { ReviewArea } from '../areas/review/review-area';
 import { LabArea } from '../areas/ppm-lab/lab-area';
 import { useProject } from '../data/queries';
+import { ErrorBoundary } from '../components/error-boundary';
 import { ErrorMessage } from '../components/error-message';
 import { AREAS, routeHref, type Area, type Route } from '../navigation/router';
 
@@ -80,21 +81,29 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
         </nav>
       </header>
       <main className="min-h-0 flex-1">
-        {route.area === 'data' ? (
-          <DataArea projectId={route.projectId} datasetId={route.datasetId} item={route.item} />
-        ) : route.area === 'tags' ? (
-          <TagsArea projectId={route.projectId} />
-        ) : route.area === 'route' ? (
-          <RouteArea projectId={route.projectId} />
-        ) : route.area === 'annotate' ? (
-          <AnnotateArea projectId={route.projectId} />
-        ) : route.area === 'export' ? (
-          <ExportArea projectId={route.projectId} />
-        ) : route.area === 'lab' ? (
-          <LabArea projectId={route.projectId} />
-        ) : (
-          <ReviewArea projectId={route.projectId} />
-        )}
+        {/* One boundary per area, keyed by it: moving to another area starts it afresh. */}
+        <ErrorBoundary
+          key={`${route.projectId}|${route.area}`}
+          what={`the ${AREA_TEXT[route.area]} page`}
+          backHref={routeHref({ page: 'projects' })}
+          backText="Back to the projects"
+        >
+          {route.area === 'data' ? (
+            <DataArea projectId={route.projectId} datasetId={route.datasetId} item={route.item} />
+          ) : route.area === 'tags' ? (
+            <TagsArea projectId={route.projectId} />
+          ) : route.area === 'route' ? (
+            <RouteArea projectId={route.projectId} />
+          ) : route.area === 'annotate' ? (
+            <AnnotateArea projectId={route.projectId} />
+          ) : route.area === 'export' ? (
+            <ExportArea projectId={route.projectId} />
+          ) : route.area === 'lab' ? (
+            <LabArea projectId={route.projectId} />
+          ) : (
+            <ReviewArea projectId={route.projectId} />
+          )}
+        </ErrorBoundary>
       </main>
     </div>
   );

@@ -31,6 +31,7 @@ import {
   type SessionCounts,
 } from './lab-text';
 import { useInstallPpm } from './queries';
+import { useShallow } from 'zustand/react/shallow';
 
 async function readText(file: File): Promise<LabFile> {
   return { name: file.name, text: await file.text() };
@@ -38,7 +39,22 @@ async function readText(file: File): Promise<LabFile> {
 
 /** Step 3: scores in (the proxy's, or a results CSV), a cross-validated linear/quadratic PPM out. */
 export function FitPanel({ projectId }: { projectId: string }) {
-  const s = useLabStore();
+  const s = useLabStore(
+    useShallow((x) => ({
+      counts: x.counts,
+      fit: x.fit,
+      fitKind: x.fitKind,
+      fitSeed: x.fitSeed,
+      fitSource: x.fitSource,
+      folds: x.folds,
+      meaning: x.meaning,
+      proxy: x.proxy,
+      results: x.results,
+      run: x.run,
+      score: x.score,
+      set: x.set,
+    })),
+  );
   const job = useLabJob();
   const [readError, setReadError] = useState<unknown>(null);
   const [notes, setNotes] = useState<string[]>([]);

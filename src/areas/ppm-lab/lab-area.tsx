@@ -17,6 +17,7 @@ import { countsCsv, parseBudgetList } from './lab-text';
 import { ProxyPanel } from './proxy-panel';
 import { useDatasets, useTagSet } from '../../data/queries';
 import { usePoolSummary } from './queries';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The PPM lab: candidate mixes out, reward-model scores (or the PROXY's) in, a fitted PPM for routing. */
 export function LabArea({ projectId }: { projectId: string }) {
@@ -53,7 +54,9 @@ export function LabArea({ projectId }: { projectId: string }) {
 }
 
 /** The run settings as the domain takes them, or what is wrong with them. */
-function runSettings(s: ReturnType<typeof useLabStore.getState>): { settings: LabRunSettings } | { error: string } {
+function runSettings(
+  s: Pick<ReturnType<typeof useLabStore.getState>, 'budgetMode' | 'budgetText' | 'cap' | 'goldShare' | 'includeExtremes' | 'k' | 'seed'>,
+): { settings: LabRunSettings } | { error: string } {
   let budgets: LabRunSettings['budgets'] = 'random';
   if (s.budgetMode === 'list') {
     const r = parseBudgetList(s.budgetText);
@@ -73,7 +76,20 @@ function runSettings(s: ReturnType<typeof useLabStore.getState>): { settings: La
 }
 
 function LabPanel({ projectId, dataset, tagSet }: { projectId: string; dataset: DatasetRow; tagSet: TagSet }) {
-  const s = useLabStore();
+  const s = useLabStore(
+    useShallow((x) => ({
+      budgetMode: x.budgetMode,
+      budgetText: x.budgetText,
+      cap: x.cap,
+      datasetId: x.datasetId,
+      forDataset: x.forDataset,
+      goldShare: x.goldShare,
+      includeExtremes: x.includeExtremes,
+      k: x.k,
+      seed: x.seed,
+      set: x.set,
+    })),
+  );
   const forDataset = s.forDataset;
   useEffect(() => forDataset(dataset.id), [forDataset, dataset.id]);
   const pool = usePoolSummary(dataset.id, tagSet.createdAt, s.goldShare, s.seed);
@@ -223,7 +239,7 @@ function PoolSection({
 }
 
 function GenerateControls({ datasetId, settings, disabled }: { datasetId: string; settings: LabRunSettings | null; disabled: boolean }) {
-  const s = useLabStore();
+  const s = useLabStore(useShallow((x) => ({ run: x.run, set: x.set })));
   const job = useLabJob();
   const run = s.run;
   const generate = () =>

@@ -10,6 +10,7 @@ import { throwIfCancelled, useLabJob } from './fields';
 import { NumberField } from '../../components/number-field';
 import { sameRun, useLabStore, type SessionProxyRun } from './lab-store';
 import { countsCsv, formatMetric, proxyResultsCsv } from './lab-text';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The PROXY evaluator: a small local reward model per candidate, so the loop can be tried on one machine. */
 export function ProxyPanel({
@@ -23,7 +24,7 @@ export function ProxyPanel({
   disabled: boolean;
   goldMissing: boolean;
 }) {
-  const s = useLabStore();
+  const s = useLabStore(useShallow((x) => ({ epochs: x.epochs, k: x.k, proxy: x.proxy, set: x.set })));
   const job = useLabJob();
   const run = s.proxy;
   const start = () =>

@@ -26,6 +26,7 @@ import {
   useUploadPpm,
 } from './queries';
 import { useRouteSettings } from './route-settings';
+import { useShallow } from 'zustand/react/shallow';
 
 const STRATEGY_TEXT: Record<StrategyName, string> = {
   simulated: 'Simulated (Algorithm 1, best of K candidates)',
@@ -82,7 +83,21 @@ function RoutePanel({
   const upload = useUploadPpm();
   const remove = useRemovePpm();
   const [removing, setRemoving] = useState<string | null>(null);
-  const s = useRouteSettings();
+  const s = useRouteSettings(
+    useShallow((x) => ({
+      backend: x.backend,
+      budgetCount: x.budgetCount,
+      budgetKind: x.budgetKind,
+      candidates: x.candidates,
+      costHuman: x.costHuman,
+      costLm: x.costLm,
+      ppmHash: x.ppmHash,
+      refine: x.refine,
+      seed: x.seed,
+      set: x.set,
+      strategy: x.strategy,
+    })),
+  );
   const ppmHash = s.ppmHash ?? ppms.data?.find((p) => p.builtIn)?.hash;
   const prepared = usePreparedRouting(datasetId, ppmHash, tagSetAt, s.backend);
   const ready = prepared.isSuccess;
