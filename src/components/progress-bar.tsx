@@ -1,17 +1,10 @@
-import type { JobProgress } from '../workers/protocol';
+import { PHASE_TEXT, type JobProgress } from '../workers/protocol';
 import { Button } from './button';
-
-const PHASE_TEXT: Record<string, string> = {
-  reading: 'Reading file',
-  checking: 'Checking rows',
-  storing: 'Storing rows',
-  indexing: 'Indexing for search',
-};
 
 /** A labelled progress bar with an optional cancel button. */
 export function ProgressBar({ progress, label, onCancel }: { progress: JobProgress | null; label?: string; onCancel?: () => void }) {
   const fraction = progress && progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0;
-  const text = label ?? (progress ? (PHASE_TEXT[progress.phase] ?? progress.phase) : 'Starting');
+  const text = label ?? (progress ? PHASE_TEXT[progress.phase] : 'Starting');
   return (
     <div className="flex items-center gap-3" role="group" aria-label="Progress">
       <div className="min-w-0 flex-1">

@@ -2,7 +2,7 @@
 // UI area, so an area never copies another's query (and a change invalidates the same key everywhere).
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { DatasetQuery } from '../domain/dataset-query';
-import { HyperError } from '../domain/errors';
+import { generalError } from '../domain/errors';
 import { parsePpmIndex } from '../domain/ppm';
 import { sha256Hex } from '../domain/util';
 import { listAnnotationsOf } from '../storage/annotations-repo';
@@ -97,17 +97,14 @@ export const ppmsQuery = () =>
     queryFn: async () => {
       const db = openDb();
       const res = await fetch(`${import.meta.env.BASE_URL}ppm/index.json`);
-      if (!res.ok) throw new HyperError('not-found', `ppm/index.json could not be loaded (HTTP ${res.status}).`);
+      if (!res.ok) throw generalError('not-found', `ppm/index.json could not be loaded (HTTP ${res.status}).`);
       const index = parsePpmIndex(await res.text());
       for (const p of index.models) {
         if (await db.ppms.get(p.sha256)) continue;
         const bytes = new Uint8Array(await (await fetch(`${import.meta.env.BASE_URL}ppm/${p.file}`)).arrayBuffer());
         const hash = await sha256Hex(bytes);
         if (hash !== p.sha256)
-          throw new HyperError(
-            'bad-model',
-            `Built-in PPM ${p.file} does not match its recorded hash (rebuild with scripts/build-ppms.mjs).`,
-          );
+          throw generalError('bad-model', `Built-in PPM ${p.file} does not match its recorded hash (rebuild with scripts/build-ppms.mjs).`);
         await putPpm(db, { hash, name: p.name, bytes, builtIn: true, addedAt: Date.now() });
       }
       return (await listPpms(db)).map(({ hash, name, builtIn }) => ({ hash, name, builtIn }));

@@ -1,7 +1,7 @@
 // One way to run a worker job from the page: start it, watch its progress, cancel it, see how it ended.
 // Every long job of the UI (tags, analyzer, encoder, PPM lab, export) goes through this hook.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { HyperError } from '../domain/errors';
+import { generalError } from '../domain/errors';
 import { isCancelled, type JobProgress } from '../workers/protocol';
 
 export interface JobControl {
@@ -65,7 +65,7 @@ export function useWorkerJob<A, R>(
         signal: c.signal,
         onProgress: (progress) => mine() && setState((s) => ({ ...s, progress })),
       });
-      if (c.signal.aborted && !latest.current.keepOnCancel) throw new HyperError('cancelled', 'Cancelled.');
+      if (c.signal.aborted && !latest.current.keepOnCancel) throw generalError('cancelled', 'Cancelled.');
       if (mine()) setState({ running: false, progress: null, error: null, cancelled: c.signal.aborted, result });
       latest.current.onSuccess?.(result, args);
       return result;

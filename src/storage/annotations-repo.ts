@@ -1,4 +1,4 @@
-import { HyperError } from '../domain/errors';
+import { HyperError, generalError } from '../domain/errors';
 import type { Annotation } from '../domain/annotation';
 import { planResultsImport, type ImportPlan } from '../domain/annotate/pack';
 import type { AnnotatorStateRow, HyperDb } from './db';
@@ -83,7 +83,7 @@ export async function listImportedResults(db: HyperDb, projectId: string): Promi
  * into newer plans. Work made in this browser ('local') is never touched. Returns how many were deleted.
  */
 export async function removeImportedResults(db: HyperDb, projectId: string, annotator: string, origin: string): Promise<number> {
-  if (origin === 'local') throw new HyperError('bad-origin', 'Annotations made in this browser are not imported results.');
+  if (origin === 'local') throw generalError('bad-origin', 'Annotations made in this browser are not imported results.');
   return db.transaction('rw', db.annotations, async () => {
     const rows = await db.annotations.where('[projectId+annotator]').equals([projectId, annotator]).toArray();
     const ids = rows.filter((a) => a.origin === origin).map((a) => a.id);

@@ -19,7 +19,7 @@ import type {
 import { readInstanceRange } from './datasets-repo';
 import { newId } from './ids';
 import { deleteProject } from './projects-repo';
-import { HyperError } from '../domain/errors';
+import { HyperError, generalError } from '../domain/errors';
 
 export const BACKUP_FORMAT = 'hyper-project-backup';
 export const BACKUP_VERSION = 1;
@@ -49,7 +49,7 @@ const enc = new TextEncoder();
 /** The entries of a project's backup, manifest last (it holds the counts); read in chunks. */
 export async function* projectBackupEntries(db: HyperDb, projectId: string, app: BackupManifest['app']): AsyncGenerator<BackupEntry> {
   const project = await db.projects.get(projectId);
-  if (!project) throw new HyperError('not-found', 'The project no longer exists.');
+  if (!project) throw generalError('not-found', 'The project no longer exists.');
   const datasets = (await db.datasets.where('projectId').equals(projectId).toArray()).filter((d) => d.status === 'ready');
   const counts: BackupManifest['counts'] = { instances: {}, annotations: 0, analyzerTags: {} };
   for (const d of datasets) {

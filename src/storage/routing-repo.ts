@@ -5,7 +5,7 @@ import { getDataset, readInstances } from './datasets-repo';
 import { orientationOf } from '../domain/formats/orientation';
 import { readPpmInfo } from '../domain/ppm/contract';
 import { planHumans, planToFile, type PlanFile } from '../domain/routing/plan-file';
-import { HyperError } from '../domain/errors';
+import { generalError } from '../domain/errors';
 
 export async function putPpm(db: HyperDb, row: PpmRow): Promise<void> {
   await db.ppms.put(row);
@@ -24,7 +24,7 @@ export async function removePpm(db: HyperDb, hash: string): Promise<void> {
   await db.transaction('rw', db.ppms, async () => {
     const row = await db.ppms.get(hash);
     if (!row) return;
-    if (row.builtIn) throw new HyperError('built-in', 'A built-in PPM cannot be removed.');
+    if (row.builtIn) throw generalError('built-in', 'A built-in PPM cannot be removed.');
     await db.ppms.delete(hash);
   });
 }
@@ -50,14 +50,14 @@ export async function setActivePlan(db: HyperDb, projectId: string, planId: stri
   await db.transaction('rw', db.projects, db.plans, async () => {
     if (planId !== null) {
       const plan = await db.plans.get(planId);
-      if (!plan || plan.projectId !== projectId) throw new HyperError('not-found', 'That plan is not a plan of this project.');
+      if (!plan || plan.projectId !== projectId) throw generalError('not-found', 'That plan is not a plan of this project.');
     }
     const newest = (await listPlans(db, projectId))[0];
     const changed = await db.projects.update(
       projectId,
       planId === null || planId === newest?.id ? { activePlanId: undefined } : { activePlanId: planId },
     );
-    if (changed === 0) throw new HyperError('not-found', 'The project no longer exists.');
+    if (changed === 0) throw generalError('not-found', 'The project no longer exists.');
   });
 }
 

@@ -10,7 +10,7 @@ import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
 import { analyzerCacheOn, putAnalyzerTags } from '../storage/analyzer-repo';
 import { serveWorker } from './worker-host';
 import type { AnalyzerRequest, AnalyzerResults, AnalyzerRunSummary } from './analyzer-protocol';
-import { HyperError } from '../domain/errors';
+import { generalError } from '../domain/errors';
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -22,7 +22,7 @@ serveWorker<AnalyzerRequest, AnalyzerResults>(self, {
   analyze: async (req, ctx) => {
     const db = openDb();
     const dataset = await getDataset(db, req.datasetId);
-    if (!dataset) throw new HyperError('not-found', 'The dataset no longer exists.');
+    if (!dataset) throw generalError('not-found', 'The dataset no longer exists.');
     const items: { key: string; prompt: string; idx: number }[] = [];
     await forEachInstanceChunk(db, req.datasetId, 2000, (rows) => {
       for (const r of rows) if (!req.onlyMissing || !r.tags) items.push({ key: String(r.idx), prompt: r.prompt, idx: r.idx });

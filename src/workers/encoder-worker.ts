@@ -8,14 +8,14 @@ import { putSemanticScores } from '../storage/tags-repo';
 import { createEncoderSession } from './onnx-runtime';
 import { serveWorker } from './worker-host';
 import type { EncoderFiles, EncoderRequest, EncoderResults } from './encoder-protocol';
-import { HyperError } from '../domain/errors';
+import { generalError } from '../domain/errors';
 
 async function load(files: EncoderFiles): Promise<Encoder & { release(): Promise<void> }> {
   let tokenizer;
   try {
     tokenizer = loadTokenizer(files.tokenizerJson);
   } catch (e) {
-    throw new HyperError('bad-tokenizer', `${files.tokenizerName}: ${e instanceof Error ? e.message : String(e)}`);
+    throw generalError('bad-tokenizer', `${files.tokenizerName}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const session = await createEncoderSession(files.model, files.modelName);
   return { session, tokenizer, release: () => session.release() };
@@ -38,7 +38,7 @@ serveWorker<EncoderRequest, EncoderResults>(self, {
   semantic: async (req, ctx) => {
     const db = openDb();
     const dataset = await getDataset(db, req.datasetId);
-    if (!dataset) throw new HyperError('not-found', 'The dataset no longer exists.');
+    if (!dataset) throw generalError('not-found', 'The dataset no longer exists.');
     const started = performance.now();
     const cosine = await load(req.cosine);
     const bert = req.bertscore ? await load(req.bertscore) : undefined;
@@ -55,7 +55,7 @@ serveWorker<EncoderRequest, EncoderResults>(self, {
         for (const r of rows) pending.push({ idx: r.idx, a: r.responseA, b: r.responseB });
       });
       for (const p of pending) {
-        if (ctx.signal.aborted) throw new HyperError('cancelled', 'Cancelled.');
+        if (ctx.signal.aborted) throw generalError('cancelled', 'Cancelled.');
         const s = await encoderScores(p.a, p.b, { ...cosine, ...(bert ? { bertscoreEncoder: bert } : {}) });
         columns.cosine_sim[p.idx] = s.cosine_sim;
         columns.bertscore[p.idx] = s.bertscore;

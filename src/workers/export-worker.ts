@@ -14,12 +14,13 @@ import { planFileOf } from '../storage/routing-repo';
 import type { ExportRequest, ExportResults, ExportSpec } from './export-protocol';
 import type { JobContext } from './worker-host';
 import { serveWorker } from './worker-host';
-import { HyperError } from '../domain/errors';
+import { generalError, type GeneralErrorCode } from '../domain/errors';
+import type { ProgressPhase } from './protocol';
 
 const CHUNK = 1000;
 
-function fail(code: string, message: string): never {
-  throw new HyperError(code, message);
+function fail(code: GeneralErrorCode, message: string): never {
+  throw generalError(code, message);
 }
 
 async function load(spec: ExportSpec) {
@@ -42,7 +43,7 @@ async function load(spec: ExportSpec) {
   return { dataset, planFile, annotations };
 }
 
-async function* chunks(datasetId: string, n: number, ctx: JobContext, phase: string) {
+async function* chunks(datasetId: string, n: number, ctx: JobContext, phase: ProgressPhase) {
   const db = openDb();
   for (let from = 0; from < n; from += CHUNK) {
     ctx.progress({ phase, done: from, total: n });
@@ -74,7 +75,7 @@ async function backup(projectId: string, appVersion: string, ctx: JobContext): P
     await zip.addFile(e.name, entryBytes(e), { compress: !e.name.endsWith('.onnx') });
     if (e.name.includes('/instances.part-') && 'text' in e) pairs += e.text.split('\n').length - 1;
     if (e.name === 'annotations.jsonl' && 'text' in e) annotations = e.text === '' ? 0 : e.text.split('\n').length - 1;
-    ctx.progress({ phase: 'Backing up', done: ++entries, total: entries + 1 });
+    ctx.progress({ phase: 'backing-up', done: ++entries, total: entries + 1 });
   }
   await zip.finish();
   const safe =
@@ -101,7 +102,7 @@ async function mergerFor(spec: ExportSpec) {
 
 async function summary(spec: ExportSpec, ctx: JobContext): Promise<ExportResults['summary']> {
   const { dataset, merger } = await mergerFor(spec);
-  for await (const c of chunks(dataset.id, dataset.rowCount, ctx, 'Merging')) {
+  for await (const c of chunks(dataset.id, dataset.rowCount, ctx, 'merging')) {
     if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
     merger.decide(c);
   }
@@ -115,7 +116,7 @@ async function exportDataset(req: Extract<ExportRequest, { type: 'export' }>, ct
   const dataFile = dataFileName(baseName(dataset), req.format);
   const parts: Uint8Array[] = [];
   const { manifest, summary } = await exportZip({
-    chunks: chunks(dataset.id, dataset.rowCount, ctx, 'Exporting'),
+    chunks: chunks(dataset.id, dataset.rowCount, ctx, 'exporting'),
     merger,
     writer: createFormatWriter(req.format, {
       ...(fs ? { hyperTags: (m) => tagsOf(fs.tagBits, m.idx) } : {}),

@@ -136,7 +136,7 @@ async function commit(req: Extract<ImportRequest, { type: 'commit' }>, ctx: JobC
 
 /** Restores a project backup: the zip is read here, checked, and written with restoreProject. */
 async function restore(file: Blob, fileName: string, ctx: JobContext): Promise<ImportResults['restore']> {
-  ctx.progress({ phase: 'reading the backup', done: 0, total: 3 });
+  ctx.progress({ phase: 'reading-backup', done: 0, total: 3 });
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(new Uint8Array(await file.arrayBuffer()));
@@ -152,7 +152,7 @@ async function restore(file: Blob, fileName: string, ctx: JobContext): Promise<I
   const size = Object.values(entries).reduce((n, b) => n + b.length, 0);
   await ensureRoomFor(Math.round(size * 1.5), `Restoring ${fileName}`);
   checkCancelled(ctx);
-  ctx.progress({ phase: 'writing the project', done: 1, total: 3 });
+  ctx.progress({ phase: 'writing-project', done: 1, total: 3 });
   const { projectId, copy } = await restoreProject(
     openDb(),
     manifest,

@@ -1,7 +1,7 @@
 // The only module that imports onnxruntime-web. It is loaded with a dynamic import (a static import next to
 // DOM code makes the production build hang when threads are on) and used from workers only.
 import type { EncoderSession } from '../domain/tags/encoder';
-import { HyperError } from '../domain/errors';
+import { HyperError, generalError } from '../domain/errors';
 
 type Ort = typeof import('onnxruntime-web');
 let ortPromise: Promise<Ort> | null = null;
@@ -80,7 +80,7 @@ export async function createPpmSession(bytes: Uint8Array, featureCount: number, 
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const unsupported = /not.*(implemented|supported)|unsupported/i.test(msg);
-    throw new HyperError(
+    throw generalError(
       'bad-model',
       unsupported
         ? `The PPM uses an operator the ${backend} backend does not support: ${msg}`
@@ -99,7 +99,7 @@ export async function createPpmSession(bytes: Uint8Array, featureCount: number, 
       const out = await session.run({ [input]: tensor });
       const data = out[output]!.data as Float32Array;
       if (data.length !== rows)
-        throw new HyperError('bad-model', `The PPM returned ${data.length} values for ${rows} rows (expected an output of shape [N, 1]).`);
+        throw generalError('bad-model', `The PPM returned ${data.length} values for ${rows} rows (expected an output of shape [N, 1]).`);
       return Float32Array.from(data);
     },
     release: () => session.release(),

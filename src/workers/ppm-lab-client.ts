@@ -76,7 +76,7 @@ export async function runProxy(datasetId: string, settings: LabRunSettings, opts
   const results: ProxyCandidateResult[] = [];
   let next = 0;
   let done = 0;
-  opts.onProgress?.({ phase: 'Training proxy reward models', done: 0, total: k });
+  opts.onProgress?.({ phase: 'training-proxy', done: 0, total: k });
   let failed = false;
   const work = async (client: Client) => {
     try {
@@ -87,7 +87,7 @@ export async function runProxy(datasetId: string, settings: LabRunSettings, opts
         results[i] = r!;
         done++;
         opts.onResult?.(r!);
-        opts.onProgress?.({ phase: 'Training proxy reward models', done, total: k });
+        opts.onProgress?.({ phase: 'training-proxy', done, total: k });
       }
     } catch (e) {
       // The other worker stops at its next candidate instead of finishing the queue for nothing.

@@ -35,19 +35,19 @@ import { getTagSet } from '../storage/tags-repo';
 import type { CandidateTable, LabRunSettings, PoolSummary, PpmLabRequest, PpmLabResults, ProxyCandidateResult } from './ppm-lab-protocol';
 import type { JobContext } from './worker-host';
 import { serveWorker, withTransfer } from './worker-host';
-import { HyperError } from '../domain/errors';
+import { generalError, type GeneralErrorCode } from '../domain/errors';
 import { throwIfAborted } from '../domain/util';
 
 const CHUNK = 2000;
 /** Zip bytes are gathered into Blobs of about this size, so a large run is not one huge array in memory. */
 const BLOB_BATCH = 16 * 1024 * 1024;
 
-function fail(code: string, message: string): never {
-  throw new HyperError(code, message);
+function fail(code: GeneralErrorCode, message: string): never {
+  throw generalError(code, message);
 }
 
 function checkAborted(ctx: JobContext): void {
-  throwIfAborted(ctx.signal, () => new HyperError('cancelled', 'Cancelled.'));
+  throwIfAborted(ctx.signal, () => generalError('cancelled', 'Cancelled.'));
 }
 
 async function loadDataset(datasetId: string, ctx: JobContext): Promise<{ dataset: DatasetRow; fs: TagSet; records: LabelledPair[] }> {
@@ -65,7 +65,7 @@ async function loadDataset(datasetId: string, ctx: JobContext): Promise<{ datase
   const records: LabelledPair[] = [];
   for (let from = 0; from < n; from += CHUNK) {
     checkAborted(ctx);
-    ctx.progress({ phase: 'Reading the pairs', done: from, total: n });
+    ctx.progress({ phase: 'reading-pairs', done: from, total: n });
     for (const r of await readInstanceRange(db, datasetId, from, CHUNK)) {
       // Positions index the tag matrix, so a gap would shift every later pair's tags.
       if (r.idx !== records.length) fail('bad-dataset', `${dataset.name}: pair ${records.length + 1} is missing from the stored rows.`);
@@ -138,7 +138,7 @@ async function generate(req: Extract<PpmLabRequest, { type: 'generate' }>, ctx: 
   const table: CandidateTable = { ids: [], fraction: [], humanInMix: [], mixSize: [], counts: new Int32Array(K * TAG_COUNT) };
   const countsLines = [countsCsvHeader()];
   const entries: CandidateManifestEntry[] = [];
-  ctx.progress({ phase: 'Writing candidates', done: 0, total: K });
+  ctx.progress({ phase: 'writing-candidates', done: 0, total: K });
   for (const c of generateCandidates(pool, plan, { signal: ctx.signal })) {
     const files = { trl: `candidates/${c.id}.jsonl`, humanIds: `candidates/${c.id}.human-ids.txt` };
     await zip.addFile(files.trl, enc.encode(trlJsonl(records, c)));
@@ -151,7 +151,7 @@ async function generate(req: Extract<PpmLabRequest, { type: 'generate' }>, ctx: 
     table.humanInMix.push(c.humanInMix);
     table.mixSize.push(c.mix.length);
     table.counts.set(c.counts, c.index * TAG_COUNT);
-    ctx.progress({ phase: 'Writing candidates', done: c.index + 1, total: K });
+    ctx.progress({ phase: 'writing-candidates', done: c.index + 1, total: K });
   }
   checkAborted(ctx);
   await zip.addFile('counts.csv', enc.encode(`${countsLines.join('\n')}\n`));
@@ -200,7 +200,7 @@ async function proxyPrepare(
   const plan = planOf(pool, s);
   const features = proxyFeatures(records, {
     signal: ctx.signal,
-    onProgress: (done, total) => ctx.progress({ phase: 'Hashing n-grams for the proxy', done, total }),
+    onProgress: (done, total) => ctx.progress({ phase: 'hashing-ngrams', done, total }),
   });
   proxy = {
     key: req.session,
@@ -249,7 +249,7 @@ function fit(req: Extract<PpmLabRequest, { type: 'fit' }>, ctx: JobContext): Ppm
       signal: ctx.signal,
       onProgress: (p) =>
         ctx.progress({
-          phase: `Fitting ${kind} (${p.stage === 'cv' ? 'cross-validation' : 'final model'})`,
+          phase: `fitting-${kind}-${p.stage}`,
           done: k * p.total + p.done,
           total: req.kinds.length * p.total,
         }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkerClient } from './worker-client';
 import { serveWorker } from './worker-host';
-import { HyperError } from '../domain/errors';
+import { generalError } from '../domain/errors';
 import { isQuotaError, QUOTA_MESSAGE, toErrorValue, WorkerJobError } from './protocol';
 
 type Req = { type: 'count'; id: number; to: number } | { type: 'fail'; id: number } | { type: 'wait'; id: number };
@@ -24,7 +24,7 @@ function connect() {
       return req.to;
     },
     fail: async () => {
-      throw new HyperError('bad-json', 'the file is broken');
+      throw generalError('bad-json', 'the file is broken');
     },
     wait: async (_req, ctx) => {
       await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));

@@ -2,8 +2,39 @@
 // `status`. Progress is a message; errors are values with a code, never thrown across the boundary.
 import { HyperError } from '../domain/errors';
 
+/** Every step a worker job reports, by key, with the words the page shows for it. */
+export const PHASE_TEXT = {
+  reading: 'Reading file',
+  checking: 'Checking rows',
+  storing: 'Storing rows',
+  indexing: 'Indexing for search',
+  'reading-backup': 'Reading the backup',
+  'writing-project': 'Writing the project',
+  'starting-workers': 'Starting workers',
+  scoring: 'Scoring pairs',
+  assembling: 'Assembling the tags',
+  analyzing: 'Asking the analyzer',
+  encoding: 'Encoding pairs',
+  'reading-tags': 'Reading the tags',
+  'starting-ppm': 'Starting the PPM',
+  'tag-gains': 'Gain per tag',
+  merging: 'Merging',
+  exporting: 'Exporting',
+  'backing-up': 'Backing up',
+  'reading-pairs': 'Reading the pairs',
+  'writing-candidates': 'Writing candidates',
+  'hashing-ngrams': 'Hashing n-grams for the proxy',
+  'training-proxy': 'Training proxy reward models',
+  'fitting-linear-cv': 'Fitting linear (cross-validation)',
+  'fitting-linear-final': 'Fitting linear (final model)',
+  'fitting-quadratic-cv': 'Fitting quadratic (cross-validation)',
+  'fitting-quadratic-final': 'Fitting quadratic (final model)',
+  counting: 'Counting',
+} as const satisfies Record<string, string>;
+export type ProgressPhase = keyof typeof PHASE_TEXT;
+
 export interface JobProgress {
-  phase: string;
+  phase: ProgressPhase;
   done: number;
   total: number;
   /** Extra counters a job reports (e.g. cached, failed, estimated cost). */

@@ -5,14 +5,14 @@ import { openDb } from '../storage/db';
 import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
 import { serveWorker, withTransfer, type JobContext } from './worker-host';
 import type { QueryRequest, QueryResults } from './query-protocol';
-import { HyperError } from '../domain/errors';
+import { generalError } from '../domain/errors';
 
 const indexes = new Map<string, Promise<DatasetIndex>>();
 
 async function buildIndex(datasetId: string, ctx: JobContext): Promise<DatasetIndex> {
   const db = openDb();
   const dataset = await getDataset(db, datasetId);
-  if (!dataset) throw new HyperError('not-found', `Dataset ${datasetId} does not exist.`);
+  if (!dataset) throw generalError('not-found', `Dataset ${datasetId} does not exist.`);
   const index = new DatasetIndex();
   await forEachInstanceChunk(db, datasetId, 2000, (rows) => {
     for (const r of rows) index.add(r);

@@ -19,7 +19,7 @@ import type { PpmRow } from '../storage/db';
 import type { PpmSession } from './onnx-runtime';
 import type { BackendChoice, PpmSummary, RouteOutcome, RoutingRequest, RoutingResults } from './routing-protocol';
 import { withTransfer, type Handlers, type JobContext } from './worker-host';
-import { HyperError } from '../domain/errors';
+import { generalError, type GeneralErrorCode } from '../domain/errors';
 
 export interface RoutingDeps {
   loadTagSet(datasetId: string): Promise<TagSet | undefined>;
@@ -54,8 +54,8 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     return run;
   }
 
-  function fail(code: string, message: string): never {
-    throw new HyperError(code, message);
+  function fail(code: GeneralErrorCode, message: string): never {
+    throw generalError(code, message);
   }
 
   function sessionFor(key: string): Session {
@@ -66,7 +66,7 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
 
   async function prepare(req: Extract<RoutingRequest, { type: 'prepare' }>, ctx: JobContext): Promise<RoutingResults['prepare']> {
     const started = performance.now();
-    ctx.progress({ phase: 'Reading the tags', done: 0, total: 3 });
+    ctx.progress({ phase: 'reading-tags', done: 0, total: 3 });
     const fs = await deps.loadTagSet(req.datasetId);
     if (!fs) fail('no-features', 'This dataset has no tags yet: compute features first.');
     const row = await deps.loadPpm(req.ppmHash);
@@ -79,7 +79,7 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
       throw e;
     }
     const match = matchFeatures(info, fs.coverage);
-    ctx.progress({ phase: 'Starting the PPM', done: 1, total: 3 });
+    ctx.progress({ phase: 'starting-ppm', done: 1, total: 3 });
     if (current) {
       const old = current.ppm;
       current = null;
@@ -90,7 +90,7 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     const eligible = eligibleTagIndex(fs.tagBits, fs.n, fs.defects);
     const index = eligible.index;
     const router = new Router(index, evaluator);
-    ctx.progress({ phase: 'Gain per tag', done: 2, total: 3 });
+    ctx.progress({ phase: 'tag-gains', done: 2, total: 3 });
     let tg: Awaited<ReturnType<typeof tagGains>>;
     let allHuman: number;
     try {

@@ -43,7 +43,7 @@ export async function computeTags(datasetId: string, n: number, opts: TagRunOpti
   const chunkSize = opts.chunkSize ?? 1000;
   const clients = workers(size);
   // Start-up (module load, tokenizer tables, NER model) is paid once per worker; keep it out of the timing.
-  opts.onProgress?.({ phase: 'starting workers', done: 0, total: n });
+  opts.onProgress?.({ phase: 'starting-workers', done: 0, total: n });
   await Promise.all(clients.map((c) => c.request({ type: 'warm' })));
   const started = performance.now();
   const ranges: [number, number][] = [];

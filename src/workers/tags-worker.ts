@@ -9,7 +9,7 @@ import { getSemanticScores, putTagSet } from '../storage/tags-repo';
 import { readAnalyzerTags } from '../storage/analyzer-repo';
 import { serveWorker, withTransfer } from './worker-host';
 import type { TagsRequest, TagsResults } from './tags-protocol';
-import { HyperError } from '../domain/errors';
+import { generalError } from '../domain/errors';
 
 function transferablesOf(chunk: ScoredChunk): Transferable[] {
   return [...Object.values(chunk.columns).map((c) => c.buffer), chunk.descriptiveBits.buffer, chunk.defects.buffer];
@@ -31,7 +31,7 @@ serveWorker<TagsRequest, TagsResults>(self, {
     // Progress after every pair (throttled by the host): one pair with a megabyte-long response takes a
     // while, and the bar must move meanwhile rather than sit at the start of the chunk.
     const chunk = scoreChunk(rows, req.from, scorers, (done) => {
-      if (ctx.signal.aborted) throw new HyperError('cancelled', 'Cancelled.');
+      if (ctx.signal.aborted) throw generalError('cancelled', 'Cancelled.');
       ctx.progress({ phase: 'scoring', done, total: rows.length });
     });
     return withTransfer(chunk, transferablesOf(chunk));

@@ -1,5 +1,5 @@
 // The worker side of the protocol: dispatch by `type`, per-request AbortControllers, progress messages.
-import { HyperError } from '../domain/errors';
+import { generalError } from '../domain/errors';
 import { toErrorValue, type CancelRequest, type JobProgress, type WorkerResponse } from './protocol';
 
 export interface JobContext {
@@ -46,7 +46,7 @@ export async function handle<Req extends { type: string }, Results extends { [K 
   ctx: JobContext,
 ): Promise<{ result: Results[Req['type']]; transfer: Transferable[] }> {
   const h = handlers[req.type as Req['type']] as ((r: Req, c: JobContext) => Promise<unknown>) | undefined;
-  if (!h) throw new HyperError('bad-request', `Unknown request ${JSON.stringify(req.type)}.`);
+  if (!h) throw generalError('bad-request', `Unknown request ${JSON.stringify(req.type)}.`);
   const out = await h(req, ctx);
   return isTransferred(out)
     ? { result: out.result as Results[Req['type']], transfer: out.transfer }

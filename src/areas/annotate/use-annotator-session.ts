@@ -12,14 +12,14 @@ import { openDb, type AnnotatorStateRow, type PlanRow } from '../../storage/db';
 import { instanceQuery, keys } from '../../data/queries';
 import { announce } from '../../data/sync';
 import { annotatorStateKey, queueOf } from './queries';
-import { HyperError } from '../../domain/errors';
+import { generalError } from '../../domain/errors';
 
 function idbStore(qc: ReturnType<typeof useQueryClient>, projectId: string, plan: PlanRow, annotator: string): SessionStore {
   const mine = keys.annotations.mine(plan.id, annotator);
   return {
     async open(idx) {
       const instance = await qc.fetchQuery(instanceQuery(plan.datasetId, idx));
-      if (!instance) throw new HyperError('not-found', `Pair ${idx + 1} is no longer in the dataset.`);
+      if (!instance) throw generalError('not-found', `Pair ${idx + 1} is no longer in the dataset.`);
       const id = `${plan.id}|${idx}|${annotator}`;
       return { instanceId: instance.id, saved: await getAnnotation(openDb(), id) };
     },

@@ -1,6 +1,6 @@
 // TanStack Query hooks for routing: PPMs, the routing worker's jobs, and plans.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { HyperError } from '../../domain/errors';
+import { generalError } from '../../domain/errors';
 import { isPpmError, readPpmInfo } from '../../domain/ppm';
 import { keys } from '../../data/queries';
 import { announce } from '../../data/sync';
@@ -24,7 +24,7 @@ export function useUploadPpm() {
   return useMutation({
     mutationFn: async (file: File) => {
       if (file.size > MAX_PPM_BYTES) {
-        throw new HyperError(
+        throw generalError(
           'too-large',
           `${file.name} is ${(file.size / 1e6).toFixed(0)} MB; a PPM file here is at most ${MAX_PPM_BYTES / 1024 / 1024} MB (a PPM over the 90 tags is usually a few kilobytes). Is it the right file?`,
         );
@@ -34,7 +34,7 @@ export function useUploadPpm() {
         readPpmInfo(bytes);
       } catch (e) {
         if (isPpmError(e))
-          throw new HyperError(`ppm-${e.code}`, `${file.name} is not a PPM this app can use: ${e.message}. Nothing was stored.`);
+          throw generalError(`ppm-${e.code}`, `${file.name} is not a PPM this app can use: ${e.message}. Nothing was stored.`);
         throw e;
       }
       const hash = await sha256Hex(bytes);
