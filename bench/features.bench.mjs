@@ -31,12 +31,12 @@ async function makeFile(n) {
 }
 
 async function computeWith(page, workers) {
-  const status = page.getByTestId('feature-status');
+  const status = page.getByTestId('tag-status');
   const before = await status.getAttribute('data-created-at');
   await page.getByLabel('Workers').fill(String(workers));
   const t0 = Date.now();
-  await page.getByRole('button', { name: /ompute features/ }).click();
-  await page.locator(`[data-testid="feature-status"][data-created-at]:not([data-created-at="${before}"])`).waitFor({ timeout: 600_000 });
+  await page.getByRole('button', { name: /ompute tags/ }).click();
+  await page.locator(`[data-testid="tag-status"][data-created-at]:not([data-created-at="${before}"])`).waitFor({ timeout: 600_000 });
   const wall = Date.now() - t0;
   const computeMs = Number(await status.getAttribute('data-compute-ms'));
   return { wall, computeMs };
@@ -59,7 +59,7 @@ export async function run({ baseURL, browser }) {
       .getByTestId('match-count')
       .filter({ hasText: `${n.toLocaleString('en-US')} pairs` })
       .waitFor({ timeout: 300_000 });
-    await page.getByRole('link', { name: 'Features', exact: true }).click();
+    await page.getByRole('link', { name: 'Tags', exact: true }).click();
     const since = await page.evaluate(() => performance.now());
     const one = await computeWith(page, 1);
     const two = await computeWith(page, 2);

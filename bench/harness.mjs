@@ -126,10 +126,10 @@ export async function importWithFeatures(page, { projectName, path, n, workers =
     .getByTestId('match-count')
     .filter({ hasText: `${Nt} pairs` })
     .waitFor({ timeout: 300_000 });
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
   await page.getByLabel('Workers').fill(String(workers));
-  await page.getByRole('button', { name: /ompute features/ }).click();
-  await page.locator('[data-testid="feature-status"][data-created-at]').waitFor({ timeout: 600_000 });
+  await page.getByRole('button', { name: /ompute tags/ }).click();
+  await page.locator('[data-testid="tag-status"][data-created-at]').waitFor({ timeout: 600_000 });
 }
 
 /** On the Route page (PPM prepared): a top-k plan routing `budget` pairs to humans, locked. */

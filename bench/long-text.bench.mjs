@@ -31,12 +31,12 @@ async function featuresOf(browser, baseURL, path, label, n) {
   await page.getByLabel('Dataset file').setInputFiles(path);
   await page.getByRole('button', { name: 'Import 2 pairs' }).click({ timeout: 300_000 });
   await page.getByTestId('match-count').filter({ hasText: '2 pairs' }).waitFor({ timeout: 300_000 });
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
   const t0 = Date.now();
-  await page.getByRole('button', { name: /ompute features/ }).click();
-  await page.locator('[data-testid="feature-status"][data-created-at]').waitFor({ timeout: 600_000 });
+  await page.getByRole('button', { name: /ompute tags/ }).click();
+  await page.locator('[data-testid="tag-status"][data-created-at]').waitFor({ timeout: 600_000 });
   const wall = Date.now() - t0;
-  const computeMs = Number(await page.getByTestId('feature-status').getAttribute('data-compute-ms'));
+  const computeMs = Number(await page.getByTestId('tag-status').getAttribute('data-compute-ms'));
   await context.close();
   return { wall, computeMs, mb: n / 1e6 };
 }
