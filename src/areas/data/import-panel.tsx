@@ -8,7 +8,6 @@ import type { MapOptions, LayoutId } from '../../domain/formats/types';
 import { navigate } from '../../navigation/router';
 import type { InspectResult } from '../../workers/import-protocol';
 import { importWorker } from '../../workers/import-client';
-
 import { ImportReview } from './import-review';
 import { useWorkerJob } from '../../data/use-worker-job';
 import { keys } from '../../data/queries';

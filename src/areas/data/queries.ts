@@ -5,7 +5,6 @@ import { keys } from '../../data/queries';
 import { announce } from '../../data/sync';
 import { openDb, type InstanceRow } from '../../storage/db';
 import { deleteDataset, readInstances } from '../../storage/datasets-repo';
-
 import { queryWorker } from '../../workers/query-client';
 import type { JobProgress } from '../../workers/protocol';
 

@@ -6,7 +6,6 @@ import { keys } from '../../data/queries';
 import { announce } from '../../data/sync';
 import { sha256Hex } from '../../domain/util';
 import { openDb, type PlanRow } from '../../storage/db';
-
 import { lockPlan, putPpm, removePpm, setActivePlan } from '../../storage/routing-repo';
 import { routingWorker } from '../../workers/routing-client';
 import type { StrategySpec } from '../../domain/routing';

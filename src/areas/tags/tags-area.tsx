@@ -6,7 +6,6 @@ import { tagsOf, type TagSet } from '../../domain/tags/tag-set';
 import { RANKED_SCORES, LEXICAL_TAG_SCORES, TAG_IDS } from '../../domain/tags/tags';
 import type { ScoreName } from '../../domain/instance';
 import { defaultPoolSize } from '../../workers/tags-pool';
-
 import { AnalyzerPanel } from './analyzer-panel';
 import { EncoderPanel } from './encoder-panel';
 import { Histogram } from './histogram';

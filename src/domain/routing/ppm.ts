@@ -2,7 +2,6 @@
 // quadratic evaluators (tests, benchmarks, and a fallback when no ONNX runtime is at hand).
 import { TAG_COUNT } from '../tags/tags';
 import { RoutingError, throwIfAborted } from './errors';
-
 import type { PpmEvaluator } from '../ppm/evaluator';
 
 export type { PpmEvaluator };
