@@ -5,28 +5,16 @@ import { Button } from '../../components/button';
 import { NumberField } from '../../components/number-field';
 import { ConfirmFor } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
-import { askedBudget, planBudget, planJson, resolveBudget, strategySpec, type StrategyName } from '../../domain/routing';
-import { downloadFile } from '../../components/download';
-import { openDb } from '../../storage/db';
-import { planFileOf } from '../../storage/routing-repo';
+import { askedBudget, interpolateCurve, planBudget, resolveBudget, strategySpec, type StrategyName } from '../../domain/routing';
 import { routeHref } from '../../navigation/router';
-import type { PlanRow } from '../../storage/db';
-import type { BackendChoice, CurvePoint, RouteOutcome } from '../../workers/routing-protocol';
+import type { BackendChoice } from '../../workers/routing-protocol';
 import { BudgetChart } from './budget-chart';
-import { useCurrentPlan, useDatasets, usePlanLabelCounts, usePlans, usePpms, useTagSet } from '../../data/queries';
-import {
-  routingSessionKey,
-  useBudgetCurve,
-  useExplain,
-  useLockPlan,
-  usePreparedRouting,
-  useRoute,
-  useRemovePpm,
-  useSetActivePlan,
-  useUploadPpm,
-} from './queries';
+import { useCurrentPlan, useDatasets, usePlans, usePpms, useTagSet } from '../../data/queries';
+import { routingSessionKey, useBudgetCurve, useLockPlan, usePreparedRouting, useRoute, useRemovePpm, useUploadPpm } from './queries';
 import { useRouteSettings } from './route-settings';
 import { useShallow } from 'zustand/react/shallow';
+import { downloadPlan, PlanHistory } from './plan-history';
+import { Explain, formatScore, Outcome, TagGains } from './route-parts';
 
 const STRATEGY_TEXT: Record<StrategyName, string> = {
   simulated: 'Simulated (Algorithm 1, best of K candidates)',
@@ -124,7 +112,7 @@ function RoutePanel({
   const outcome = route.data;
   const humanCount = (budgetFree || s.strategy === 'best') && outcome ? outcome.plan.humanIdx.length : count;
   const cost = humanCount * s.costHuman + (n - humanCount) * s.costLm;
-  const interpolated = useMemo(() => interpolate(curve.data?.points ?? [], count), [curve.data, count]);
+  const interpolated = useMemo(() => interpolateCurve(curve.data?.points ?? [], count), [curve.data, count]);
   const current = useCurrentPlan(projectId).data ?? undefined;
 
   return (
@@ -408,236 +396,5 @@ function RoutePanel({
       {prepared.data && <TagGains gains={prepared.data.tagGains} />}
       {prepared.data && <Explain session={session} n={n} chosen={outcome?.plan.humanIdx} />}
     </div>
-  );
-}
-
-/** Every locked plan, newest first, with the labels made under it; the lead picks the one Annotate and Export use. */
-function PlanHistory({ projectId, plans, activeId }: { projectId: string; plans: PlanRow[]; activeId: string | undefined }) {
-  const counts = usePlanLabelCounts(projectId);
-  const pick = useSetActivePlan(projectId);
-  return (
-    <section aria-labelledby="plan-history-title" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h3 id="plan-history-title" className="mb-1 font-semibold">
-        Plan history
-      </h3>
-      <p className="mb-2 text-slate-600">
-        Locking a plan never deletes one, and no annotation is lost by re-routing: Export keeps every human label of the dataset, whatever
-        plan it was made under, unless you restrict it to one plan there.
-      </p>
-      <table className="w-full" aria-label="Plan history">
-        <thead className="text-left text-xs uppercase text-slate-500">
-          <tr>
-            <th>Version</th>
-            <th>Locked</th>
-            <th>Strategy</th>
-            <th>PPM</th>
-            <th className="text-right">Routed</th>
-            <th className="text-right">Labels made</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {plans.map((p) => {
-            const c = counts.data?.get(p.id);
-            const active = p.id === activeId;
-            return (
-              <tr key={p.id} className={`border-t border-slate-100 ${active ? 'bg-emerald-50' : ''}`} data-testid={`plan-row-${p.version}`}>
-                <td>v{p.version}</td>
-                <td className="text-xs">{new Date(p.createdAt).toLocaleString()}</td>
-                <td className="font-mono text-xs">{p.strategy}</td>
-                <td className="text-xs">
-                  <Name text={p.ppmName} />
-                </td>
-                <td className="text-right tabular-nums">{p.budget.count.toLocaleString('en-US')}</td>
-                <td className="text-right tabular-nums" data-testid={`plan-labels-${p.version}`}>
-                  {(c?.labels ?? 0).toLocaleString('en-US')}
-                  {c && c.annotators > 1 ? ` (${c.annotators} annotators)` : ''}
-                </td>
-                <td className="space-x-2 text-right">
-                  {active ? (
-                    <span className="text-xs font-semibold text-emerald-800">in use</span>
-                  ) : (
-                    <Button
-                      variant="ghost"
-                      disabled={pick.isPending}
-                      onClick={() => pick.mutate(p.id)}
-                      aria-label={`Use plan v${p.version} for Annotate and Export`}
-                    >
-                      Use
-                    </Button>
-                  )}
-                  <Button variant="ghost" onClick={() => void downloadPlan(p)} aria-label={`Download plan v${p.version}`}>
-                    JSON
-                  </Button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      {pick.error ? <ErrorMessage title="Could not pick the plan" error={pick.error} /> : null}
-    </section>
-  );
-}
-
-/** The locked plan as a plan file (the format `hyper route` writes and `hyper merge` reads). */
-async function downloadPlan(plan: PlanRow): Promise<void> {
-  const file = await planFileOf(openDb(), plan, { app: 'hyper-workbench', version: __APP_VERSION__ });
-  downloadFile(`plan-v${plan.version}.json`, planJson(file), 'application/json');
-}
-
-/** Scores of the paper prior are small (sums of 1e-3 gains): show significant digits, not fixed decimals. */
-function formatScore(v: number): string {
-  return Math.abs(v) >= 0.1 ? v.toFixed(4) : v.toPrecision(4);
-}
-
-function interpolate(points: CurvePoint[], budget: number): number | null {
-  if (points.length === 0) return null;
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1]!;
-    const b = points[i]!;
-    if (budget <= b.budget) return a.predicted + ((b.predicted - a.predicted) * (budget - a.budget)) / Math.max(1, b.budget - a.budget);
-  }
-  return points[points.length - 1]!.predicted;
-}
-
-function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome; allLm: number; cost: number; stale: boolean }) {
-  const { plan } = outcome;
-  const refinement = plan.refinement;
-  // The strategy's own prediction; a refined plan's is shown on its own line.
-  const predicted = refinement?.startPredicted ?? plan.predicted;
-  return (
-    <div
-      className={`rounded-md bg-slate-50 p-3 ${stale ? 'opacity-60' : ''}`}
-      data-testid="route-outcome"
-      aria-busy={stale}
-      data-ms={outcome.ms}
-      data-budget={plan.humanIdx.length}
-      data-strategy={outcome.spec.strategy}
-      data-seed={plan.seed ?? ''}
-      data-candidates={outcome.evaluated}
-    >
-      {stale && (
-        <p className="text-xs text-slate-500" role="status">
-          Updating…
-        </p>
-      )}
-      <p>
-        <strong>{plan.humanIdx.length.toLocaleString('en-US')}</strong> pairs to humans · predicted{' '}
-        <strong data-testid="predicted" data-value={predicted}>
-          {formatScore(predicted)}
-        </strong>{' '}
-        ({predicted - allLm >= 0 ? '+' : ''}
-        {formatScore(predicted - allLm)} over all-LM) · {outcome.evaluated.toLocaleString('en-US')}{' '}
-        {outcome.evaluated === 1 ? 'candidate' : 'candidates'} evaluated · cost {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
-      </p>
-      {outcome.outsideFitRange && (
-        <p className="mt-1 text-amber-800" data-testid="outcome-extrapolation">
-          {outcome.outsideFitRange}.
-        </p>
-      )}
-      {refinement && (
-        <p className="mt-1 text-slate-700">
-          Local search (beyond the paper): {refinement.swapsAccepted} swaps, predicted {formatScore(plan.predicted)} (
-          {(refinement.improvement >= 0 ? '+' : '') + refinement.improvement.toPrecision(3)})
-          {refinement.localOptimum ? ', a swap-local optimum' : ''}.
-        </p>
-      )}
-    </div>
-  );
-}
-
-function TagGains({ gains }: { gains: { tag: string; gain: number; carriers: number }[] }) {
-  const [all, setAll] = useState(false);
-  const sorted = [...gains].sort((a, b) => b.gain - a.gain);
-  const shown = all ? sorted : sorted.slice(0, 12);
-  return (
-    <section aria-labelledby="gains-title" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h3 id="gains-title" className="mb-2 font-semibold">
-        Gain per tag (this PPM on this dataset)
-      </h3>
-      <p className="mb-2 text-slate-600">
-        Average predicted gain per instance when up to 100 random instances carrying the tag go to humans (the analogue of the paper's Table
-        13).
-      </p>
-      <table className="w-full" aria-label="Gain per tag">
-        <thead className="text-left text-xs uppercase text-slate-500">
-          <tr>
-            <th>Tag</th>
-            <th className="text-right">Gain per instance</th>
-            <th className="text-right">Pairs with it</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((g) => (
-            <tr key={g.tag} className="border-t border-slate-100">
-              <td className="font-mono text-xs">{g.tag}</td>
-              <td className="text-right tabular-nums" data-value={g.gain}>
-                {g.gain.toExponential(3)}
-              </td>
-              <td className="text-right tabular-nums">{g.carriers.toLocaleString('en-US')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Button variant="ghost" onClick={() => setAll(!all)}>
-        {all ? 'Show fewer' : `Show all ${gains.length}`}
-      </Button>
-    </section>
-  );
-}
-
-function Explain({ session, n, chosen }: { session: string; n: number; chosen: Uint32Array | undefined }) {
-  const [text, setText] = useState('1');
-  const idx = text.trim() === '' ? Number.NaN : Number(text) - 1;
-  const valid = Number.isInteger(idx) && idx >= 0 && idx < n;
-  const explain = useExplain(session, valid ? idx : null, true);
-  const routed = valid && chosen ? chosen.includes(idx) : null;
-  const excluded = explain.data?.excluded ?? null;
-  return (
-    <section aria-labelledby="explain-title" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h3 id="explain-title" className="mb-2 font-semibold">
-        Why this pair?
-      </h3>
-      <label className="flex items-center gap-2">
-        Pair number{' '}
-        <input
-          aria-label="Explain pair number"
-          aria-invalid={!valid}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          className="w-28 rounded-md border border-slate-300 px-2 py-1 aria-[invalid=true]:border-red-500"
-        />
-      </label>
-      {!valid && (
-        <p role="alert" className="mt-1 text-red-700">
-          Enter a pair number from 1 to {n.toLocaleString('en-US')}.
-        </p>
-      )}
-      {valid && explain.isFetching && !explain.data && <p className="mt-1 text-slate-500">Computing…</p>}
-      {valid && explain.error && <ErrorMessage title="Could not explain this pair" error={explain.error} />}
-      {valid && excluded && (
-        <p className="mt-2" data-testid="explain">
-          Pair {idx + 1} is never routed:{' '}
-          {excluded === 'identical' ? 'its two responses are the same text' : 'one of its responses is empty'}, so it carries no preference.
-        </p>
-      )}
-      {valid && explain.data && !excluded && (
-        <div className="mt-2" data-testid="explain">
-          <p>
-            {routed === null ? '' : routed ? 'Routed to humans. ' : 'Kept with the LM label. '}
-            Its own gain: {explain.data.gain.toExponential(3)}. Contribution of each of its tags (gain lost if the tag were absent):
-          </p>
-          <ul className="mt-1">
-            {explain.data.tags.map((t) => (
-              <li key={t.tag} className="flex justify-between gap-3 font-mono text-xs">
-                <span>{t.tag}</span>
-                <span className="tabular-nums">{t.contribution.toExponential(3)}</span>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </section>
   );
 }

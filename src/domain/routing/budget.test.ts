@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetCost, resolveBudget } from './budget';
+import { budgetCost, resolveBudget, interpolateCurve } from './budget';
 import { isRoutingError } from './errors';
 
 function code(f: () => unknown): string | undefined {
@@ -59,5 +59,22 @@ describe('resolveBudget', () => {
       /^bad-budget: costLm must be/,
     );
     expect(code(() => resolveBudget({ kind: 'bogus' as 'count', value: 1, n: 10 }))).toMatch(/^bad-budget: unknown budget kind/);
+  });
+});
+
+describe('interpolateCurve', () => {
+  const curve = [
+    { budget: 0, predicted: 1 },
+    { budget: 10, predicted: 2 },
+    { budget: 20, predicted: 4 },
+  ];
+  it('is linear between points, exact on them, flat beyond the last, and null without points', () => {
+    expect(interpolateCurve(curve, 0)).toBe(1);
+    expect(interpolateCurve(curve, 5)).toBeCloseTo(1.5, 12);
+    expect(interpolateCurve(curve, 10)).toBe(2);
+    expect(interpolateCurve(curve, 15)).toBeCloseTo(3, 12);
+    expect(interpolateCurve(curve, 25)).toBe(4);
+    expect(interpolateCurve([], 3)).toBeNull();
+    expect(interpolateCurve([{ budget: 7, predicted: 0.5 }], 3)).toBe(0.5);
   });
 });

@@ -78,3 +78,17 @@ export function checkBudget(b: number, n: number, what = 'budget'): number {
     throw new RoutingError('bad-budget', `${what} must be a whole number between 0 and n = ${n}, got ${b}`);
   return b;
 }
+
+/**
+ * The prediction at `budget` on a budget curve (points in increasing budget), linear between points and flat
+ * beyond the last; null for an empty curve. The Route page's slider reads it while the exact route is computed.
+ */
+export function interpolateCurve(points: readonly { budget: number; predicted: number }[], budget: number): number | null {
+  if (points.length === 0) return null;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    if (budget <= b.budget) return a.predicted + ((b.predicted - a.predicted) * (budget - a.budget)) / Math.max(1, b.budget - a.budget);
+  }
+  return points[points.length - 1]!.predicted;
+}

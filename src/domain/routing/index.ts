@@ -1,5 +1,5 @@
 // Routing: which instances go to human annotators (HyPER spec section 4), over a tag index and a PPM.
-export { budgetCost, checkBudget, resolveBudget } from './budget';
+export { budgetCost, checkBudget, interpolateCurve, resolveBudget } from './budget';
 export type { BudgetInput, BudgetKind } from './budget';
 export { CandidateBuilder, candidateOrder } from './candidates';
 export { isRoutingError, RoutingError } from './errors';

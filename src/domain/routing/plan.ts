@@ -161,9 +161,11 @@ export async function routePlan(
   if (refine) chosen = await router.localSearch(start, { seed: spec.refine!.seed, ...signal });
   const allHuman = await router.allHuman();
   const counts = router.index.countTags(chosen.humanIds);
+  // How the routed mix and the all-human mix lie beyond the counts the PPM was fitted on (none: within them).
+  const excess = opts.ppm ? outsideFitRange(opts.ppm, counts) : [];
   const warnings = opts.ppm
     ? [
-        describeFitRangeExcess(outsideFitRange(opts.ppm, counts), 'The routed mix'),
+        describeFitRangeExcess(excess, 'The routed mix'),
         describeFitRangeExcess(outsideFitRange(opts.ppm, router.index.countAll()), 'The all-human mix'),
       ].filter((w): w is string => w !== null)
     : [];
@@ -201,7 +203,7 @@ export async function routePlan(
     plan,
     spec,
     evaluated: start.candidatesEvaluated,
-    outsideFitRange: opts.ppm ? describeFitRangeExcess(outsideFitRange(opts.ppm, counts), 'This mix') : null,
+    outsideFitRange: describeFitRangeExcess(excess, 'This mix'),
   };
 }
 
