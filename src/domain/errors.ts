@@ -24,6 +24,7 @@ export type GeneralErrorCode =
   | 'not-prepared'
   | 'plan-mismatch'
   | 'worker-crashed'
+  | 'not-stored'
   | 'ppm-run'
   | `ppm-${string}`;
 

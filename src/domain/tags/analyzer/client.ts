@@ -14,15 +14,29 @@ export interface TokenUsage {
   completion_tokens: number;
 }
 
+/** One generated token with its log probability (when the request asked for logprobs and the server gives them). */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+}
+
 export interface ChatCompletion {
   content: string;
   usage?: TokenUsage;
+  /** The generated tokens with their log probabilities, when asked for and returned. */
+  logprobs?: TokenLogprob[];
+}
+
+/** Per-request settings: sampling temperature (default 0) and whether to ask for token log probabilities. */
+export interface CompleteOptions {
+  temperature?: number;
+  logprobs?: boolean;
 }
 
 export interface ChatClient {
   /** The model name requests are sent with (also part of the analyzer's cache key). */
   readonly model: string;
-  complete(messages: readonly ChatMessage[], signal?: AbortSignal): Promise<ChatCompletion>;
+  complete(messages: readonly ChatMessage[], signal?: AbortSignal, options?: CompleteOptions): Promise<ChatCompletion>;
 }
 
 /** The subset of `fetch` the client uses (so tests and workers can pass their own). */
@@ -101,9 +115,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   if (!model.trim()) throw new ChatClientError('config', 'No model name is set.');
   if (!(timeoutMs > 0)) throw new ChatClientError('config', `The timeout must be a positive number of milliseconds (got ${timeoutMs}).`);
 
-  async function complete(messages: readonly ChatMessage[], signal?: AbortSignal): Promise<ChatCompletion> {
+  async function complete(messages: readonly ChatMessage[], signal?: AbortSignal, request: CompleteOptions = {}): Promise<ChatCompletion> {
     if (signal?.aborted) throw aborted();
-    const body: Record<string, unknown> = { model, messages, temperature: 0 };
+    const body: Record<string, unknown> = { model, messages, temperature: request.temperature ?? 0 };
+    if (request.logprobs) body.logprobs = true;
     if (responseFormat) body.response_format = { type: responseFormat };
     if (maxTokens !== undefined) body.max_tokens = maxTokens;
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
@@ -233,6 +248,13 @@ function parseCompletion(text: string): ChatCompletion {
     throw new ChatClientError('bad-response', `The chat completion has no message content${finish}.`, { bodyExcerpt: excerptOf(text) });
   }
   const out: ChatCompletion = { content };
+  const logprobs = isRecord(first) && isRecord(first.logprobs) ? first.logprobs.content : undefined;
+  if (Array.isArray(logprobs)) {
+    const tokens = logprobs.flatMap((l) =>
+      isRecord(l) && typeof l.token === 'string' && typeof l.logprob === 'number' ? [{ token: l.token, logprob: l.logprob }] : [],
+    );
+    if (tokens.length > 0) out.logprobs = tokens;
+  }
   const usage = j.usage;
   if (isRecord(usage) && typeof usage.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number') {
     out.usage = { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens };

@@ -168,12 +168,12 @@ export function retryDelay(retry: number, backoff: Backoff, random: () => number
 }
 
 /** Failures after which no further request can succeed. */
-function isFatal(e: ChatClientError): boolean {
+export function isFatal(e: ChatClientError): boolean {
   return e.code === 'auth' || e.code === 'config' || e.code === 'redirect' || (e.code === 'http' && e.status === 404);
 }
 
 /** How a wait the server asks for reads to people ("3 min", "24 h"). */
-function durationText(ms: number): string {
+export function durationText(ms: number): string {
   if (ms < 90_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 90 * 60_000) return `${Math.round(ms / 60_000)} min`;
   return `${Math.round(ms / 3_600_000)} h`;
