@@ -1,6 +1,7 @@
 // The `hyper` command: the app's domain code over files, in Node.
 import { tagsCommand, TAGS_HELP } from './tags-command';
 import { routeCommand, ROUTE_HELP } from './route-command';
+import { judgeCommand, JUDGE_HELP } from './judge-command';
 import { candidatesCommand, CANDIDATES_HELP } from './candidates-command';
 import { fitCommand, FIT_HELP } from './fit-command';
 import { mergeCommand, MERGE_HELP } from './merge-command';
@@ -11,6 +12,7 @@ const HELP = `hyper: HyPER Workbench on the command line
 
 Commands:
   tags       compute the 90 HyPER tags of every pair in a file ("features" is the old name and still works)
+  judge      label pairs with an LM judge (OpenAI-compatible endpoint), both orders, resumable
   route      choose which pairs go to human annotators (a PPM and a routing strategy) and write a plan
   candidates human/LM label mixes (TRL files + tag counts) to fit a PPM on; --proxy scores them locally
   fit        fit a PPM to reward-model scores of the candidates (CV report, ONNX model)
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], log: (s: string)
   tags: { run: tagsCommand, help: TAGS_HELP },
   /** The first name of `tags`, kept so existing scripts keep working. */
   features: { run: tagsCommand, help: TAGS_HELP },
+  judge: { run: judgeCommand, help: JUDGE_HELP },
   merge: { run: mergeCommand, help: MERGE_HELP },
   route: { run: routeCommand, help: ROUTE_HELP },
   candidates: { run: candidatesCommand, help: CANDIDATES_HELP },

@@ -28,7 +28,7 @@ Options:
   --help             this text
 `;
 
-/** Runs `hyper tags` (also called as `hyper tags`); returns the process exit code. */
+/** Runs `hyper tags` (also called as `hyper features`); returns the process exit code. */
 export async function tagsCommand(argv: readonly string[], log: (s: string) => void): Promise<number> {
   const args = parseArgs(argv, [
     { name: 'input', value: true, required: true },

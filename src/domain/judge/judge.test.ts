@@ -240,6 +240,32 @@ describe('judge runs', () => {
     );
   });
 
+  it('a cancel sends nothing more but lets the requests in flight finish and stores them (they are paid for)', async () => {
+    const store = new MapStore();
+    const controller = new AbortController();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let inFlight = 0;
+    const inner = fakeJudge();
+    const client: ChatClient = {
+      model: inner.client.model,
+      async complete(messages, signal, options) {
+        inFlight++;
+        if (inFlight === 3) controller.abort();
+        await gate;
+        return inner.client.complete(messages, signal, options);
+      },
+    };
+    const run = runJudge(base(client, store, pairs, { concurrency: 3, signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 10));
+    release();
+    const r = await run;
+    expect(r.cancelled).toBe(true);
+    expect(inFlight).toBe(3);
+    expect(store.rows.size).toBe(3);
+    expect(r.progress).toMatchObject({ done: 3, requests: 3 });
+  });
+
   it('retries 429 after the Retry-After the server asks for, and 500 with backoff; a failure that outlasts the retries is reported, not stored', async () => {
     const store = new MapStore();
     const waits: number[] = [];

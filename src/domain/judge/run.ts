@@ -105,7 +105,13 @@ export interface JudgeRunOptions {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  /**
+   * Cancel: no new request is sent and waits end, but requests already in flight are let finish and their answers
+   * stored (they are paid for either way).
+   */
   signal?: AbortSignal;
+  /** Abandons requests in flight too (a second Ctrl-C). */
+  abortInFlight?: AbortSignal;
   onProgress?: (p: JudgeProgress) => void;
   onAnswer?: (a: JudgeAnswer) => void;
 }
@@ -198,11 +204,18 @@ export async function runJudge(options: JudgeRunOptions): Promise<JudgeRunResult
     }
     options.onProgress?.({ ...progress });
   };
+  // `stop`: send nothing more (the caller's cancel, or a failure no retry can mend). `hard`: abandon requests in
+  // flight too (a fatal failure, or the caller's abortInFlight).
   const stop = new AbortController();
+  const hard = new AbortController();
   const onCallerAbort = () => stop.abort();
+  const onHardAbort = () => (stop.abort(), hard.abort());
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  options.abortInFlight?.addEventListener('abort', onHardAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
+  if (options.abortInFlight?.aborted) onHardAbort();
   const until = <T>(p: Promise<T>) => untilAborted(p, stop.signal, () => new Cancelled());
+  const untilHard = <T>(p: Promise<T>) => untilAborted(p, hard.signal, () => new Cancelled());
   let fatal: JudgeRunResult['fatal'];
   const errors: JudgeRunResult['errors'] = [];
 
@@ -225,9 +238,9 @@ export async function runJudge(options: JudgeRunOptions): Promise<JudgeRunResult
       progress.requests++;
       let completion: Awaited<ReturnType<ChatClient['complete']>>;
       try {
-        completion = await until(client.complete(messages, stop.signal, request));
+        completion = await untilHard(client.complete(messages, hard.signal, request));
       } catch (e) {
-        if (e instanceof Cancelled || stop.signal.aborted) throw new Cancelled();
+        if (e instanceof Cancelled || hard.signal.aborted) throw new Cancelled();
         const err = e instanceof ChatClientError ? e : new ChatClientError('network', e instanceof Error ? e.message : String(e));
         if (err.code === 'aborted') throw new Cancelled();
         const cap = backoff.maxRetryAfterMs ?? 120_000;
@@ -237,9 +250,10 @@ export async function runJudge(options: JudgeRunOptions): Promise<JudgeRunResult
             ? `${err.message} The server asks to wait ${durationText(err.retryAfterMs!)} (Retry-After); the run stopped. Answers so far are stored: run it again later.`
             : err.message;
           fatal ??= { code: err.code, message, ...(err.status !== undefined ? { status: err.status } : {}) };
-          stop.abort();
+          onHardAbort();
           throw new Cancelled();
         }
+        if (stop.signal.aborted) throw new Cancelled();
         if (isRetryable(err) && retry < maxRetries) {
           const delay = retryDelay(retry, backoff, random, err.retryAfterMs);
           progress.retries++;
@@ -310,7 +324,7 @@ export async function runJudge(options: JudgeRunOptions): Promise<JudgeRunResult
         await runTask(task);
       } catch (e) {
         if (e instanceof Cancelled) return;
-        stop.abort(); // a bug or a store that cannot write: stop the other workers too
+        onHardAbort(); // a bug or a store that cannot write: stop the other workers too
         throw e;
       }
     }
@@ -320,10 +334,11 @@ export async function runJudge(options: JudgeRunOptions): Promise<JudgeRunResult
     await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, () => worker()));
   } finally {
     options.signal?.removeEventListener('abort', onCallerAbort);
+    options.abortInFlight?.removeEventListener('abort', onHardAbort);
   }
   const result: JudgeRunResult = {
     progress: { ...progress },
-    cancelled: options.signal?.aborted === true && progress.done < progress.total,
+    cancelled: stop.signal.aborted && !fatal && progress.done < progress.total,
     errors,
   };
   if (fatal) result.fatal = fatal;
