@@ -46,7 +46,8 @@ function num(args: Record<string, string | true>, name: string, def: number, che
   const v = args[name];
   if (v === undefined) return def;
   const n = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} ${JSON.stringify(v)}: expected ${what}`);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || !check(n))
+    throw new UsageError(`--${name} ${JSON.stringify(v)}: expected ${what}`);
   return n;
 }
 
@@ -60,9 +61,16 @@ async function templateOf(spec: string | undefined): Promise<JudgeTemplate> {
     throw new UsageError(`--template ${spec}: not a readable JSON template (${e instanceof Error ? e.message : String(e)})`);
   }
   const t = raw as Partial<JudgeTemplate>;
-  if (typeof t.system !== 'string' || typeof t.user !== 'string') throw new UsageError(`--template ${spec}: needs "system" and "user" texts`);
+  if (typeof t.system !== 'string' || typeof t.user !== 'string')
+    throw new UsageError(`--template ${spec}: needs "system" and "user" texts`);
   try {
-    return checkTemplate({ id: String(t.id ?? spec), name: String(t.name ?? spec), scale: t.scale ?? 'pairwise', system: t.system, user: t.user });
+    return checkTemplate({
+      id: String(t.id ?? spec),
+      name: String(t.name ?? spec),
+      scale: t.scale ?? 'pairwise',
+      system: t.system,
+      user: t.user,
+    });
   } catch (e) {
     throw new UsageError(`--template ${spec}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -130,7 +138,8 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
     log(JUDGE_HELP);
     return 0;
   }
-  const orders = args.orders === undefined || args.orders === 'both' ? (['ab', 'ba'] as const) : args.orders === 'one' ? (['ab'] as const) : null;
+  const orders =
+    args.orders === undefined || args.orders === 'both' ? (['ab', 'ba'] as const) : args.orders === 'one' ? (['ab'] as const) : null;
   if (!orders) throw new UsageError(`--orders ${JSON.stringify(args.orders)}: expected both or one`);
   const policy = args.policy === undefined || args.policy === 'tie' ? 'tie' : args.policy === 'first' ? 'first-order' : null;
   if (!policy) throw new UsageError(`--policy ${JSON.stringify(args.policy)}: expected tie or first`);
@@ -141,7 +150,10 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
   const timeoutMs = num(args, 'timeout-ms', 120_000, (v) => v > 0, 'a positive number of milliseconds');
   const hasPrice = args['price-input'] !== undefined || args['price-output'] !== undefined;
   const price = hasPrice
-    ? { inputPerMillion: num(args, 'price-input', 0, (v) => v >= 0, 'a non-negative price'), outputPerMillion: num(args, 'price-output', 0, (v) => v >= 0, 'a non-negative price') }
+    ? {
+        inputPerMillion: num(args, 'price-input', 0, (v) => v >= 0, 'a non-negative price'),
+        outputPerMillion: num(args, 'price-output', 0, (v) => v >= 0, 'a non-negative price'),
+      }
     : undefined;
   let apiKey: string | undefined;
   if (typeof args['api-key-env'] === 'string') {
@@ -151,7 +163,13 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
   const template = await templateOf(typeof args.template === 'string' ? args.template : undefined);
   const output = String(args.output);
   const { records } = await readDataset(String(args.input), datasetOptions(args, '--side-seed'), log);
-  const client = createChatClient({ baseUrl: String(args['base-url']), model: String(args.model), ...(apiKey ? { apiKey } : {}), fetch: (u, i) => fetch(u, i), timeoutMs });
+  const client = createChatClient({
+    baseUrl: String(args['base-url']),
+    model: String(args.model),
+    ...(apiKey ? { apiKey } : {}),
+    fetch: (u, i) => fetch(u, i),
+    timeoutMs,
+  });
   const answersPath = `${output}.answers.jsonl`;
   const { store, answers } = await answersStore(answersPath, log);
   // Ctrl-C once: send nothing more, let the requests in flight finish and store their answers. Twice: stop now.
@@ -171,12 +189,16 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
     result = await runJudge({
       pairs: records.map((r, idx) => ({ idx, id: r.id, prompt: r.prompt, responseA: r.responseA, responseB: r.responseB })),
       settings: { template, orders, samples, temperature, logprobs: args.logprobs === true, ...(price ? { price } : {}) },
-      client, store, concurrency, maxRetries,
+      client,
+      store,
+      concurrency,
+      maxRetries,
       backoff: { baseMs: 500, maxMs: 30_000 },
-      sleep: (ms, signal) => new Promise((resolve) => {
-        const t = setTimeout(resolve, ms);
-        signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-      }),
+      sleep: (ms, signal) =>
+        new Promise((resolve) => {
+          const t = setTimeout(resolve, ms);
+          signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        }),
       signal: controller.signal,
       abortInFlight: hard.signal,
       onProgress: (p) => {
@@ -184,7 +206,9 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
         if (t - lastLog < 2000 && p.done < p.total) return;
         lastLog = t;
         const rate = p.perSecond === null ? '' : `, ${p.perSecond.toFixed(1)}/s, ETA ${Math.round(p.etaSeconds ?? 0)} s`;
-        log(`  ${p.done}/${p.total} answers (${p.stored} stored before, ${p.unparseable} without a verdict, ${p.failed} failed)${rate}${p.waiting ? `, waiting ${Math.round(p.waiting.ms / 1000)} s` : ''}`);
+        log(
+          `  ${p.done}/${p.total} answers (${p.stored} stored before, ${p.unparseable} without a verdict, ${p.failed} failed)${rate}${p.waiting ? `, waiting ${Math.round(p.waiting.ms / 1000)} s` : ''}`,
+        );
       },
     });
   } finally {
@@ -193,23 +217,36 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
   }
   const p = result.progress;
   if (result.cancelled) {
-    log(`cancelled after ${p.done} of ${p.total} answers (${answers.size} in ${answersPath}); ${output} was not written. Run the same command again to finish: answered requests are not sent again.`);
+    log(
+      `cancelled after ${p.done} of ${p.total} answers (${answers.size} in ${answersPath}); ${output} was not written. Run the same command again to finish: answered requests are not sent again.`,
+    );
     return 130;
   }
   const byIdx = new Map<number, JudgeAnswer[]>();
-  for (const a of answers.values()) if (a.model === client.model && a.templateId === template.id) byIdx.set(a.idx, [...(byIdx.get(a.idx) ?? []), a]);
+  for (const a of answers.values())
+    if (a.model === client.model && a.templateId === template.id) byIdx.set(a.idx, [...(byIdx.get(a.idx) ?? []), a]);
   const lines = records.map((r, idx) => {
     const mine = (byIdx.get(idx) ?? []).filter((a) => a.pairId === r.id);
     const verdicts = mine.map((a) => ({ judge: a.model, order: a.order, sample: a.sample, verdict: a.verdict, confidence: a.confidence }));
     const judgement = judgePair(verdicts, { primary: client.model, policy });
     const swapped = mine.find((a) => a.order === 'ba' && a.sample === 0 && a.verdict !== null);
-    return JSON.stringify(judgedRow(r, judgement, { model: client.model, templateId: template.id, swappedOrder: swapped ? orientVerdict(swapped.verdict!, 'ba') : null }));
+    return JSON.stringify(
+      judgedRow(r, judgement, {
+        model: client.model,
+        templateId: template.id,
+        swappedOrder: swapped ? orientVerdict(swapped.verdict!, 'ba') : null,
+      }),
+    );
   });
   await writeOutputFile(output, lines.length ? `${lines.join('\n')}\n` : '');
   const spent = [...answers.values()].reduce((s, a) => s + (a.cost ?? 0), 0);
   log(`wrote ${records.length} judged pairs to ${output} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  log(`  ${p.requests} requests (${p.retries} retries), ${p.stored} answers taken from ${answersPath}, ${p.unparseable} without a verdict (kept in the answers file), ${p.failed} failed`);
-  log(`  tokens this run: ${p.promptTokens} in, ${p.completionTokens} out${p.cost !== null ? `; cost this run ${p.cost.toFixed(6)}, all answers ${spent.toFixed(6)}` : ''}`);
+  log(
+    `  ${p.requests} requests (${p.retries} retries), ${p.stored} answers taken from ${answersPath}, ${p.unparseable} without a verdict (kept in the answers file), ${p.failed} failed`,
+  );
+  log(
+    `  tokens this run: ${p.promptTokens} in, ${p.completionTokens} out${p.cost !== null ? `; cost this run ${p.cost.toFixed(6)}, all answers ${spent.toFixed(6)}` : ''}`,
+  );
   if (result.fatal) {
     log(`  stopped: ${result.fatal.message}`);
     return 1;

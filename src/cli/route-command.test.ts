@@ -354,7 +354,11 @@ describe('hyper route on the demo data', () => {
       [[...base, '--strategy', 'topk', '--budget', '120%'], 2, /between 0% and 100%/],
       [[...base, '--strategy', 'topk'], 2, /--strategy topk needs --budget/],
       [[...base, '--strategy', 'best', '--budget', '0'], 2, /--strategy best needs a budget of at least one pair; 0 buys 0/],
-      [[...base, '--strategy', 'greedy', '--budget', '3'], 2, /unknown strategy "greedy" \(expected topk, simulated, positive, best\)/],
+      [
+        [...base, '--strategy', 'greedy', '--budget', '3'],
+        2,
+        /unknown strategy "greedy" \(expected topk, simulated, positive, best, risk, hybrid\)/,
+      ],
       [[...base, '--strategy', 'positive', '--budget', '3'], 2, /--strategy positive takes no budget/],
       [[...base, '--strategy', 'topk', '--budget-money', '5'], 2, /--budget-money needs --cost-human/],
       [

@@ -5,7 +5,9 @@ import { TAG_DEFS, TAG_INDEX } from '../domain/tags/tags';
 import { budgetCost, resolveBudget, type BudgetInput } from '../domain/routing/budget';
 import { isRoutingError } from '../domain/routing/errors';
 import { planHumans, planJson, planToFile, type PlanFile } from '../domain/routing/plan-file';
-import { routePlan, STRATEGY_NAMES, strategySpec, type StrategyName } from '../domain/routing/plan';
+import { DEFAULT_HYBRID_WEIGHT, RISK_STRATEGIES, routePlan, STRATEGY_NAMES, strategySpec, type StrategyName } from '../domain/routing/plan';
+import { riskOfRecords } from '../domain/judge/risk';
+import type { PairRecord } from '../domain/instance';
 import { Router } from '../domain/routing/router';
 import { eligibleTagIndex } from '../domain/routing/eligible';
 import { defectCodes } from '../domain/pair-defects';
@@ -43,6 +45,10 @@ Options:
                         simulated  the best of K candidate mixes of size B (the paper's Algorithm 1), seeded
                         positive   every pair with a positive gain (no budget: the count is an output)
                         best       simulated over 20 random budgets up to B (default n - 1); the best mix
+                        risk       the B pairs the LM judge most likely got wrong (needs --input from hyper judge:
+                                   risk = 1 without a verdict, else the largest of 0.5 if the verdict flips with
+                                   the order, the vote split, and 1 - the verdict's probability)
+                        hybrid     the B pairs with the highest W x gain rank + (1 - W) x risk (--weight W, 0.5)
   --budget B            how many pairs go to humans. A number with a decimal point, or a percentage, is a
                         fraction of the dataset (0.25, .25, 25%, 1.0 = all); a whole number is a count
                         (2500; 1 = one pair; 0 = none). Counts above the dataset size route every pair.
@@ -52,6 +58,7 @@ Options:
   --cost-lm Y           price of one LM label (default 0)
   --seed N              seed of simulated, best and --refine (default 1); same seed, same plan
   --candidates K        candidates per budget for simulated and best (default 500, the paper's K)
+  --weight W            hybrid: the share of the PPM gain's rank in the score (default 0.5)
   --refine              improve the chosen mix by swaps that raise the prediction (beyond the paper)
   --output FILE         where to write the plan JSON (required)
   --layout, --mapping   how to read --input, as for "hyper tags"
@@ -170,6 +177,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     { name: 'cost-lm', value: true },
     { name: 'seed', value: true },
     { name: 'candidates', value: true },
+    { name: 'weight', value: true },
     { name: 'refine', value: false },
     { name: 'output', value: true, required: true },
     { name: 'layout', value: true },
@@ -197,7 +205,11 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
   if (strategy === 'positive' && (budgetText !== undefined || moneyText !== undefined)) {
     throw new UsageError('--strategy positive takes no budget: it routes every pair with a positive gain');
   }
-  if ((strategy === 'topk' || strategy === 'simulated') && budgetText === undefined && moneyText === undefined) {
+  if (
+    (strategy === 'topk' || strategy === 'simulated' || strategy === 'risk' || strategy === 'hybrid') &&
+    budgetText === undefined &&
+    moneyText === undefined
+  ) {
     throw new UsageError(`--strategy ${strategy} needs --budget (or --budget-money)`);
   }
   const costHuman = opt('cost-human') === undefined ? undefined : nonNegative(opt('cost-human')!, '--cost-human');
@@ -215,6 +227,12 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     throw new UsageError('--candidates applies to --strategy simulated and best only');
   }
   const K = opt('candidates') === undefined ? 500 : wholeNumber(opt('candidates')!, '--candidates', 1);
+  if (opt('weight') !== undefined && strategy !== 'hybrid') throw new UsageError('--weight applies to --strategy hybrid only');
+  const weight = opt('weight') === undefined ? DEFAULT_HYBRID_WEIGHT : nonNegative(opt('weight')!, '--weight');
+  if (weight > 1) throw new UsageError(`--weight ${opt('weight')}: the share of the PPM gain, between 0 and 1`);
+  const needsRisk = RISK_STRATEGIES.includes(strategy);
+  if (needsRisk && input === undefined)
+    throw new UsageError(`--strategy ${strategy} needs --input: the judge signals are read from the judged pairs (hyper judge --output)`);
   if (K > 1_000_000) throw new UsageError(`--candidates ${K}: at most 1,000,000`);
   const refine = args.refine === true;
   const output = String(args.output);
@@ -225,6 +243,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
   let datasetName: string;
   // How the input's A/B sides were fixed: recorded in the plan so that `merge` reads the data the same way.
   let orientation: DatasetOrientation | null = null;
+  let records: PairRecord[] | null = null;
   if (input !== undefined) {
     datasetName = basename(input);
     if (tagsPath !== undefined) {
@@ -240,12 +259,14 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
       };
       datasetBytes = dataset.bytes;
       orientation = dataset.orientation;
+      records = dataset.records;
       log(`tags from ${tagsPath}`);
     } else {
       const r = await tagsFromDataset(input, datasetOptions(args, '--side-seed'), log);
       tags = r.tags;
       datasetBytes = r.dataset.bytes;
       orientation = r.dataset.orientation;
+      records = r.dataset.records;
     }
   } else {
     datasetBytes = await readInputFile(tagsPath!, '--tags');
@@ -300,9 +321,19 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
       log('  note: without --input the texts are unknown, so pairs with empty or identical responses cannot be left out');
     if (count !== null && count > index.n) log(`note: only ${index.n} pairs can be routed; the budget routes them all`);
     const router = new Router(index, ppm.evaluator);
-    const spec = strategySpec(strategy, { budget: count, K, seed, refine }, index.n);
+    let risk: Float64Array | undefined;
+    if (needsRisk) {
+      const r = riskOfRecords(records!);
+      if (r.missing > 0) {
+        throw new UsageError(
+          `--strategy ${strategy}: ${r.missing} of the ${n} pairs carry no judge signals (judge_* fields); judge the file first with "hyper judge"`,
+        );
+      }
+      risk = r.risk;
+    }
+    const spec = strategySpec(strategy, { budget: count, K, seed, refine, weight }, index.n);
     const costs = { ...(costHuman !== undefined ? { costHuman } : {}), ...(costLm !== undefined ? { costLm } : {}) };
-    const routed = await routePlan(router, eligible, spec, { ppm: info, ...(asked ? { asked } : {}) });
+    const routed = await routePlan(router, eligible, spec, { ppm: info, ...(asked ? { asked } : {}), ...(risk ? { risk } : {}) });
     const routedPlan = { ...routed.plan, budget: { ...routed.plan.budget, ...costs } };
     const plan: PlanFile = planToFile(
       routedPlan,

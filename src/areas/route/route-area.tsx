@@ -16,7 +16,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { downloadPlan, PlanHistory } from './plan-history';
 import { Explain, formatScore, Outcome, TagGains } from './route-parts';
 
-const STRATEGY_TEXT: Record<StrategyName, string> = {
+// The PPM strategies. risk and hybrid (judge risk) run from the command line for now: the page has no judge runs yet.
+const STRATEGY_TEXT: Record<Exclude<StrategyName, 'risk' | 'hybrid'>, string> = {
   simulated: 'Simulated (Algorithm 1, best of K candidates)',
   topk: 'Gain top-k',
   positive: 'Positive gain (budget is an output)',
@@ -233,7 +234,7 @@ function RoutePanel({
                 onChange={(e) => s.set({ strategy: e.target.value as StrategyName })}
                 className="rounded-md border border-slate-300 px-2 py-1"
               >
-                {(Object.keys(STRATEGY_TEXT) as StrategyName[]).map((k) => (
+                {(Object.keys(STRATEGY_TEXT) as (keyof typeof STRATEGY_TEXT)[]).map((k) => (
                   <option key={k} value={k}>
                     {STRATEGY_TEXT[k]}
                   </option>

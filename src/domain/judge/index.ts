@@ -15,3 +15,5 @@ export {
 } from './templates';
 export type { JudgeOrder, JudgeTemplate, VerdictScale } from './templates';
 export { parseVerdict, type Verdict } from './verdict';
+export { judgedRow, storedSignals, type StoredSignals } from './rows';
+export { judgeRisk, riskOfRecords } from './risk';

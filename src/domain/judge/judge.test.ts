@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ChatClientError, createChatClient, type ChatClient, type ChatMessage, type CompleteOptions } from '../tags/analyzer/client';
 import type { Preference } from '../labels';
 import { judgePair, verdictConfidence, type JudgeVerdict } from './aggregate';
+import { judgeRisk } from './risk';
 import { estimateJudgeCost, judgeAnswerKey, runJudge, type JudgeAnswer, type JudgePair, type JudgeSettings, type JudgeStore } from './run';
 import { checkTemplate, FIVE_POINT_TEMPLATE, missingPlaceholders, PAIRWISE_TEMPLATE, renderJudgePrompt } from './templates';
 import { parseVerdict } from './verdict';
@@ -368,5 +369,17 @@ describe('the chat client asks for what the judge needs', () => {
     await client.complete([{ role: 'user', content: 'x' }]);
     expect(body.temperature).toBe(0);
     expect(body.logprobs).toBeUndefined();
+  });
+});
+
+describe('judge risk', () => {
+  const s = { judge_swap_inconsistent: false, judge_vote_split: 0, judge_confidence: null, judge_answers: 2, judge_unparseable: 0 };
+  it('no verdict is certain risk; a flip with the order is a coin; otherwise the split or the doubt of the verdict token', () => {
+    expect(judgeRisk(s, false)).toBe(1);
+    expect(judgeRisk({ ...s, judge_unparseable: 2 }, true)).toBe(1);
+    expect(judgeRisk({ ...s, judge_swap_inconsistent: true, judge_vote_split: 0.5 }, true)).toBe(0.5);
+    expect(judgeRisk({ ...s, judge_vote_split: 0.25 }, true)).toBe(0.25);
+    expect(judgeRisk({ ...s, judge_confidence: 0.9 }, true)).toBeCloseTo(0.1, 12);
+    expect(judgeRisk(s, true)).toBe(0);
   });
 });

@@ -9,7 +9,10 @@ export const PLAN_FILE_VERSION = 1;
 
 const PLAN_STRATEGIES: ReadonlySet<string> = new Set([
   'pack',
-  ...(['topk', 'simulated', 'positive', 'best-over-budgets'] as const).flatMap((s): PlanStrategy[] => [s, `${s}+local-search`]),
+  ...(['topk', 'simulated', 'positive', 'best-over-budgets', 'risk', 'hybrid'] as const).flatMap((s): PlanStrategy[] => [
+    s,
+    `${s}+local-search`,
+  ]),
 ]);
 
 export interface PlanFileHuman {

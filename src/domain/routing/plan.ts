@@ -7,14 +7,18 @@ import { budgetCost, type BudgetKind } from './budget';
 import { toDatasetPositions, type EligibleIndex } from './eligible';
 import { RoutingError } from './errors';
 import type { Router } from './router';
-import type { LocalSearchResult, RoutingResult } from './strategies';
+import { gainRanks, type LocalSearchResult, type RoutingResult } from './strategies';
 
 /** The strategies, by the names the page, the worker protocol and `hyper route --strategy` use. */
-export type StrategyName = 'topk' | 'simulated' | 'positive' | 'best';
-export const STRATEGY_NAMES: readonly StrategyName[] = ['topk', 'simulated', 'positive', 'best'];
+export type StrategyName = 'topk' | 'simulated' | 'positive' | 'best' | 'risk' | 'hybrid';
+export const STRATEGY_NAMES: readonly StrategyName[] = ['topk', 'simulated', 'positive', 'best', 'risk', 'hybrid'];
+/** The strategies that need the LM judge's risk per pair (judge signals stored with the dataset). */
+export const RISK_STRATEGIES: readonly StrategyName[] = ['risk', 'hybrid'];
+/** Weight of the PPM gain in `hybrid` (the judge risk gets 1 - weight). */
+export const DEFAULT_HYBRID_WEIGHT = 0.5;
 
 /** The name plans, plan files, manifests and dataset cards record for a strategy. */
-export type RecordedStrategy = 'topk' | 'simulated' | 'positive' | 'best-over-budgets';
+export type RecordedStrategy = 'topk' | 'simulated' | 'positive' | 'best-over-budgets' | 'risk' | 'hybrid';
 /** A plan's strategy; 'pack' is the plan of a project opened from an annotation pack (every pair of the pack). */
 export type PlanStrategy = RecordedStrategy | `${RecordedStrategy}+local-search` | 'pack';
 const RECORDED: Record<StrategyName, RecordedStrategy> = {
@@ -22,6 +26,8 @@ const RECORDED: Record<StrategyName, RecordedStrategy> = {
   simulated: 'simulated',
   positive: 'positive',
   best: 'best-over-budgets',
+  risk: 'risk',
+  hybrid: 'hybrid',
 };
 
 /** Whether a strategy draws candidate mixes (then K and a seed apply). */
@@ -36,6 +42,10 @@ export type StrategySpec = (
   | { strategy: 'positive' }
   /** Best over random budgets up to `maxBudget` (the budget the user gave is the most that may be spent). */
   | { strategy: 'best'; maxBudget: number; K: number; seed: number }
+  /** The pairs the judge most likely got wrong (highest risk first). */
+  | { strategy: 'risk'; budget: number }
+  /** weight x gain rank + (1 - weight) x judge risk. */
+  | { strategy: 'hybrid'; budget: number; weight: number }
 ) & { refine?: { seed: number } };
 
 /**
@@ -44,7 +54,7 @@ export type StrategySpec = (
  */
 export function strategySpec(
   name: StrategyName,
-  settings: { budget: number | null; K: number; seed: number; refine: boolean },
+  settings: { budget: number | null; K: number; seed: number; refine: boolean; weight?: number },
   routable: number,
 ): StrategySpec {
   const refine = settings.refine ? { refine: { seed: settings.seed } } : {};
@@ -62,6 +72,13 @@ export function strategySpec(
       return { strategy: 'positive', ...refine };
     case 'best':
       return { strategy: 'best', maxBudget: budget ?? Math.max(1, routable - 1), K: settings.K, seed: settings.seed, ...refine };
+    case 'risk':
+      return { strategy: 'risk', budget: need(), ...refine };
+    case 'hybrid': {
+      const weight = settings.weight ?? DEFAULT_HYBRID_WEIGHT;
+      if (!(weight >= 0 && weight <= 1)) throw new RoutingError('bad-option', `the hybrid weight must be between 0 and 1, got ${weight}`);
+      return { strategy: 'hybrid', budget: need(), weight, ...refine };
+    }
     default: {
       const never: never = name;
       throw new RoutingError('bad-option', `unknown strategy ${JSON.stringify(never)}`);
@@ -151,11 +168,20 @@ export async function routePlan(
   router: Router,
   eligible: EligibleIndex,
   spec: StrategySpec,
-  opts: { signal?: AbortSignal; asked?: Omit<PlanBudget, 'count'>; ppm?: PpmInfo } = {},
+  opts: {
+    signal?: AbortSignal;
+    asked?: Omit<PlanBudget, 'count'>;
+    ppm?: PpmInfo;
+    /** The judge's estimated error probability per dataset position (judge/risk.ts), for risk and hybrid. */
+    risk?: ArrayLike<number>;
+  } = {},
 ): Promise<RoutedPlan> {
   if (router.index !== eligible.index) throw new RoutingError('bad-option', 'the router does not route over this eligible index');
   const signal = opts.signal ? { signal: opts.signal } : {};
-  const start = await runStrategy(router, spec, signal);
+  const risk = opts.risk
+    ? Float64Array.from({ length: eligible.index.n }, (_, i) => Number(opts.risk![eligible.positions ? eligible.positions[i]! : i]))
+    : undefined;
+  const start = await runStrategy(router, spec, { ...signal, ...(risk ? { risk } : {}) });
   let chosen: RoutingResult | LocalSearchResult = start;
   const refine = spec.refine && start.budget > 0 && start.budget < router.index.n;
   if (refine) chosen = await router.localSearch(start, { seed: spec.refine!.seed, ...signal });
@@ -211,12 +237,17 @@ export async function routePlan(
  * Runs a spec's strategy (not its refinement) on a router; positions are the router's index positions. A budget
  * above the routable pairs routes them all.
  */
-export async function runStrategy(router: Router, spec: StrategySpec, opts: { signal?: AbortSignal } = {}): Promise<RoutingResult> {
+export async function runStrategy(
+  router: Router,
+  spec: StrategySpec,
+  opts: { signal?: AbortSignal; /** Judge risk per index position (risk, hybrid). */ risk?: Float64Array } = {},
+): Promise<RoutingResult> {
+  const { risk, ...strategyOpts } = opts;
   switch (spec.strategy) {
     case 'topk':
       return router.topk(Math.min(spec.budget, router.index.n));
     case 'simulated':
-      return router.simulated(Math.min(spec.budget, router.index.n), { K: spec.K, seed: spec.seed, ...opts });
+      return router.simulated(Math.min(spec.budget, router.index.n), { K: spec.K, seed: spec.seed, ...strategyOpts });
     case 'positive':
       return router.positive();
     case 'best': {
@@ -225,7 +256,24 @@ export async function runStrategy(router: Router, spec: StrategySpec, opts: { si
       if (!Number.isInteger(spec.maxBudget) || spec.maxBudget < 1) {
         throw new RoutingError('bad-budget', `best over budgets needs a budget of at least one pair, got ${spec.maxBudget}`);
       }
-      return router.bestOverBudgets({ K: spec.K, seed: spec.seed, maxBudget: Math.min(spec.maxBudget, n), ...opts });
+      return router.bestOverBudgets({ K: spec.K, seed: spec.seed, maxBudget: Math.min(spec.maxBudget, n), ...strategyOpts });
+    }
+    case 'risk':
+    case 'hybrid': {
+      if (!risk)
+        throw new RoutingError(
+          'bad-option',
+          `${spec.strategy} routing needs the LM judge's signals for every pair: judge the dataset first`,
+        );
+      const budget = Math.min(spec.budget, router.index.n);
+      if (spec.strategy === 'risk') return router.byScore(budget, risk, 'risk');
+      const ranks = gainRanks(await router.gains());
+      const w = spec.weight;
+      return router.byScore(
+        budget,
+        Float64Array.from(risk, (r, i) => w * ranks[i]! + (1 - w) * r),
+        'hybrid',
+      );
     }
     default: {
       const never: never = spec;

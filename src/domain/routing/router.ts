@@ -3,6 +3,7 @@
 import { predictRows, type PredictOptions, type PpmEvaluator } from './ppm';
 import {
   bestOverBudgets,
+  byScore,
   budgetCurve,
   gains,
   localSearch,
@@ -46,6 +47,11 @@ export class Router {
       this.allHumanPrediction.catch(() => (this.allHumanPrediction = undefined));
     }
     return this.allHumanPrediction;
+  }
+
+  /** The judge-risk strategies (strategies.ts byScore): `scores` per index position. */
+  async byScore(budget: number, scores: Float64Array, strategy: 'risk' | 'hybrid'): Promise<RoutingResult> {
+    return byScore(this.index, this.ppm, budget, scores, strategy, { ...this.predictOptions, gainTable: await this.gains() });
   }
 
   async topk(budget: number): Promise<RoutingResult> {

@@ -11,7 +11,7 @@ import type { TagIndex } from './tag-index';
 
 const F = TAG_COUNT;
 
-export type RoutingStrategy = 'topk' | 'simulated' | 'positive' | 'best-over-budgets' | 'local-search';
+export type RoutingStrategy = 'topk' | 'simulated' | 'positive' | 'best-over-budgets' | 'local-search' | 'risk' | 'hybrid';
 
 export interface RoutingResult {
   strategy: RoutingStrategy;
@@ -178,6 +178,57 @@ async function tableFor(index: TagIndex, ppm: PpmEvaluator, opts: CommonOptions)
 /** Predicts the mix of `ids` (one row). */
 async function predictSet(index: TagIndex, ppm: PpmEvaluator, ids: Uint32Array, opts: PredictOptions): Promise<number> {
   return (await predictRows(ppm, index.countTags(ids), 1, opts))[0]!;
+}
+
+/**
+ * The `budget` instances with the highest score (ties: higher gain first, then input order), for the judge-risk
+ * strategies: `risk` scores each pair by the judge's estimated error probability; `hybrid` by
+ * weight x (the gain's percentile rank) + (1 - weight) x risk. The prediction is the PPM's for the chosen mix.
+ */
+export async function byScore(
+  index: TagIndex,
+  ppm: PpmEvaluator,
+  budget: number,
+  scores: Float64Array,
+  strategy: 'risk' | 'hybrid',
+  opts: CommonOptions = {},
+): Promise<RoutingResult> {
+  checkIndexAndPpm(index, ppm);
+  checkBudget(budget, index.n);
+  if (scores.length !== index.n) throw new RoutingError('bad-option', `${scores.length} risk scores for ${index.n} routable pairs`);
+  const table = await tableFor(index, ppm, opts);
+  const rankOfGain = new Uint32Array(index.n);
+  table.order.forEach((i, r) => (rankOfGain[i] = r));
+  const order = Array.from({ length: index.n }, (_, i) => i).sort(
+    (a, b) => scores[b]! - scores[a]! || rankOfGain[a]! - rankOfGain[b]! || a - b,
+  );
+  const humanIds = Uint32Array.from(order.slice(0, budget));
+  return {
+    strategy,
+    budget,
+    humanIds,
+    gains: gainsOf(table, humanIds),
+    predicted: await predictSet(index, ppm, humanIds, opts),
+    allLm: table.base,
+    candidatesEvaluated: 1,
+    seed: null,
+  };
+}
+
+/** Each instance's gain as a percentile rank in [0, 1] (highest gain 1; equal gains share their mean rank). */
+export function gainRanks(table: GainTable): Float64Array {
+  const n = table.gains.length;
+  const out = new Float64Array(n);
+  if (n === 1) out[0] = 1;
+  for (let r = 0; r < n;) {
+    let s = r;
+    const g = table.gains[table.order[r]!]!;
+    while (s + 1 < n && table.gains[table.order[s + 1]!] === g) s++;
+    const rank = n === 1 ? 1 : 1 - (r + s) / 2 / (n - 1);
+    for (let k = r; k <= s; k++) out[table.order[k]!] = rank;
+    r = s + 1;
+  }
+  return out;
 }
 
 /** Gain top-k: the `budget` instances with the highest gain (ties in input order), in gain order. */
