@@ -160,6 +160,29 @@ export function estimateJudgeCost(
 
 class Cancelled extends Error {}
 
+/**
+ * Child signals that fire with a parent, with one listener on the parent in all: a listener per request in flight
+ * would pile up on one signal (and trip Node's MaxListeners warning at 11).
+ */
+class SignalFan {
+  private readonly children = new Set<AbortController>();
+  constructor(private readonly parent: AbortSignal) {
+    parent.addEventListener(
+      'abort',
+      () => {
+        for (const c of this.children) c.abort();
+      },
+      { once: true },
+    );
+  }
+  child(): { signal: AbortSignal; done(): void } {
+    const c = new AbortController();
+    if (this.parent.aborted) c.abort();
+    else this.children.add(c);
+    return { signal: c.signal, done: () => void this.children.delete(c) };
+  }
+}
+
 interface Task {
   pair: JudgePair;
   order: JudgeOrder;
@@ -214,13 +237,22 @@ export async function runJudge(options: JudgeRunOptions): Promise<JudgeRunResult
   options.abortInFlight?.addEventListener('abort', onHardAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
   if (options.abortInFlight?.aborted) onHardAbort();
-  const until = <T>(p: Promise<T>) => untilAborted(p, stop.signal, () => new Cancelled());
-  const untilHard = <T>(p: Promise<T>) => untilAborted(p, hard.signal, () => new Cancelled());
+  const stopFan = new SignalFan(stop.signal);
+  const hardFan = new SignalFan(hard.signal);
+  /** Settles with `run(signal)`, or rejects with Cancelled when `fan`'s signal fires. */
+  const within = async <T>(fan: SignalFan, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const child = fan.child();
+    try {
+      return await untilAborted(run(child.signal), child.signal, () => new Cancelled());
+    } finally {
+      child.done();
+    }
+  };
   let fatal: JudgeRunResult['fatal'];
   const errors: JudgeRunResult['errors'] = [];
 
   async function runTask(task: Task): Promise<void> {
-    const have = await until(store.get(task.key)).catch((e: unknown) => {
+    const have = await within(stopFan, () => store.get(task.key)).catch((e: unknown) => {
       if (e instanceof Cancelled) throw e;
       return undefined; // an unreadable stored answer is asked again
     });
@@ -238,7 +270,7 @@ export async function runJudge(options: JudgeRunOptions): Promise<JudgeRunResult
       progress.requests++;
       let completion: Awaited<ReturnType<ChatClient['complete']>>;
       try {
-        completion = await untilHard(client.complete(messages, hard.signal, request));
+        completion = await within(hardFan, (signal) => client.complete(messages, signal, request));
       } catch (e) {
         if (e instanceof Cancelled || hard.signal.aborted) throw new Cancelled();
         const err = e instanceof ChatClientError ? e : new ChatClientError('network', e instanceof Error ? e.message : String(e));
@@ -261,7 +293,7 @@ export async function runJudge(options: JudgeRunOptions): Promise<JudgeRunResult
           progress.waiting = wait;
           report();
           try {
-            await until(sleep(delay, stop.signal));
+            await within(stopFan, (signal) => sleep(delay, signal));
           } finally {
             if (progress.waiting === wait) progress.waiting = null;
           }
