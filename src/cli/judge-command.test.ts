@@ -149,6 +149,10 @@ describe('hyper judge', () => {
     expect(judge.seen.length - before).toBe(1);
     expect(judge.answeredTwice()).toEqual([]);
     expect(second.err).toContain(`${2 * PAIRS - 1} answers taken from`);
+    // The demo pairs have human labels: the run says how far the judge agrees with them.
+    expect(second.err).toMatch(
+      /against the \d+ human labels: accuracy \d+\.\d% over \d+ judged pairs, Cohen's kappa -?\d\.\d{3}, verdict flips with the order on \d+\.\d%/,
+    );
 
     const lines = readFileSync(out, 'utf8')
       .trim()

@@ -1,12 +1,13 @@
 import { appendFile, readFile } from 'node:fs/promises';
-import { judgePair, runJudge, type JudgeAnswer, type JudgeStore, type JudgeTemplate } from '../domain/judge';
+import { calibrationReport, judgePair, runJudge, type JudgeAnswer, type JudgeStore, type JudgeTemplate } from '../domain/judge';
+import { tagsOf } from '../domain/tags/tag-set';
 import { judgedRow } from '../domain/judge/rows';
 import { checkTemplate, FIVE_POINT_TEMPLATE, PAIRWISE_TEMPLATE } from '../domain/judge/templates';
 import { orientVerdict } from '../domain/judge/aggregate';
 import { createChatClient } from '../domain/tags/analyzer/client';
 import { parseArgs, UsageError } from './args';
 import { writeOutputFile } from './outputs';
-import { datasetOptions, readDataset } from './tags-from-file';
+import { computeTagSet, datasetOptions, readDataset } from './tags-from-file';
 
 export const JUDGE_HELP = `hyper judge: label pairs with an LM judge through an OpenAI-compatible endpoint
 
@@ -225,19 +226,20 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
   const byIdx = new Map<number, JudgeAnswer[]>();
   for (const a of answers.values())
     if (a.model === client.model && a.templateId === template.id) byIdx.set(a.idx, [...(byIdx.get(a.idx) ?? []), a]);
-  const lines = records.map((r, idx) => {
+  const judgements = records.map((r, idx) => {
     const mine = (byIdx.get(idx) ?? []).filter((a) => a.pairId === r.id);
     const verdicts = mine.map((a) => ({ judge: a.model, order: a.order, sample: a.sample, verdict: a.verdict, confidence: a.confidence }));
-    const judgement = judgePair(verdicts, { primary: client.model, policy });
     const swapped = mine.find((a) => a.order === 'ba' && a.sample === 0 && a.verdict !== null);
-    return JSON.stringify(
-      judgedRow(r, judgement, {
-        model: client.model,
-        templateId: template.id,
-        swappedOrder: swapped ? orientVerdict(swapped.verdict!, 'ba') : null,
-      }),
-    );
+    return {
+      judgement: judgePair(verdicts, { primary: client.model, policy }),
+      swapped: swapped ? orientVerdict(swapped.verdict!, 'ba') : null,
+    };
   });
+  const lines = records.map((r, idx) =>
+    JSON.stringify(
+      judgedRow(r, judgements[idx]!.judgement, { model: client.model, templateId: template.id, swappedOrder: judgements[idx]!.swapped }),
+    ),
+  );
   await writeOutputFile(output, lines.length ? `${lines.join('\n')}\n` : '');
   const spent = [...answers.values()].reduce((s, a) => s + (a.cost ?? 0), 0);
   log(`wrote ${records.length} judged pairs to ${output} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -247,6 +249,32 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
   log(
     `  tokens this run: ${p.promptTokens} in, ${p.completionTokens} out${p.cost !== null ? `; cost this run ${p.cost.toFixed(6)}, all answers ${spent.toFixed(6)}` : ''}`,
   );
+  // How far the judge can be trusted, where the file has human labels too.
+  const labelled = records.flatMap((r, idx) => (r.human ? [idx] : []));
+  if (labelled.length > 0) {
+    const tagSet = computeTagSet(records, String(args.input));
+    const report = calibrationReport(
+      labelled.map((idx) => {
+        const { judgement } = judgements[idx]!;
+        return {
+          judge: judgement.label,
+          human: records[idx]!.human!.value,
+          swapInconsistent: judgement.signals.swapInconsistent,
+          confidence: judgement.signals.confidence,
+          tags: tagsOf(tagSet.tagBits, idx),
+        };
+      }),
+    );
+    const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+    log(
+      `  against the ${labelled.length} human labels: accuracy ${pct(report.accuracy)} over ${report.n} judged pairs, Cohen's kappa ${report.kappa === null ? 'n/a' : report.kappa.toFixed(3)}, verdict flips with the order on ${pct(report.positionBiasRate)}`,
+    );
+    if (report.calibration)
+      log(
+        `  confidence: ECE ${report.calibration.ece.toFixed(3)}, Brier ${report.calibration.brier.toFixed(3)} over ${report.calibration.n} pairs`,
+      );
+    for (const t of report.byTag.slice(0, 3)) log(`  most errors on ${t.tag}: ${pct(t.errorRate)} of ${t.n} pairs`);
+  }
   if (result.fatal) {
     log(`  stopped: ${result.fatal.message}`);
     return 1;

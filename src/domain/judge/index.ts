@@ -17,3 +17,4 @@ export type { JudgeOrder, JudgeTemplate, VerdictScale } from './templates';
 export { parseVerdict, type Verdict } from './verdict';
 export { judgedRow, storedSignals, type StoredSignals } from './rows';
 export { judgeRisk, riskOfRecords } from './risk';
+export { calibrationReport, type CalibrationItem, type CalibrationReport, type ReliabilityBin } from './calibration';

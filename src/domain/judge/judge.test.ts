@@ -5,6 +5,7 @@ import { ChatClientError, createChatClient, type ChatClient, type ChatMessage, t
 import type { Preference } from '../labels';
 import { judgePair, verdictConfidence, type JudgeVerdict } from './aggregate';
 import { judgeRisk } from './risk';
+import { calibrationReport, type CalibrationItem } from './calibration';
 import { estimateJudgeCost, judgeAnswerKey, runJudge, type JudgeAnswer, type JudgePair, type JudgeSettings, type JudgeStore } from './run';
 import { checkTemplate, FIVE_POINT_TEMPLATE, missingPlaceholders, PAIRWISE_TEMPLATE, renderJudgePrompt } from './templates';
 import { parseVerdict } from './verdict';
@@ -381,5 +382,51 @@ describe('judge risk', () => {
     expect(judgeRisk({ ...s, judge_vote_split: 0.25 }, true)).toBe(0.25);
     expect(judgeRisk({ ...s, judge_confidence: 0.9 }, true)).toBeCloseTo(0.1, 12);
     expect(judgeRisk(s, true)).toBe(0);
+  });
+});
+
+describe('calibration report', () => {
+  const item = (judge: Preference | null, human: Preference, extra: Partial<CalibrationItem> = {}): CalibrationItem => ({
+    judge,
+    human,
+    swapInconsistent: false,
+    confidence: null,
+    tags: [],
+    ...extra,
+  });
+  it('accuracy and kappa over winners, the position-bias rate, pairs without a verdict apart', () => {
+    const items = [
+      item('A>B', 'A>>B'),
+      item('B>A', 'B>A'),
+      item('A>B', 'B>A', { swapInconsistent: true }),
+      item('A=B', 'A=B'),
+      item(null, 'A>B', { swapInconsistent: null }),
+    ];
+    const r = calibrationReport(items);
+    expect(r).toMatchObject({ n: 4, noVerdict: 1, accuracy: 0.75 });
+    // Winners judge/human: A/A, B/B, A/B, tie/tie: po = 0.75, pe = (2*1 + 1*2 + 1*1)/16 = 5/16.
+    expect(r.kappa).toBeCloseTo((0.75 - 5 / 16) / (1 - 5 / 16), 12);
+    expect(r.positionBiasRate).toBeCloseTo(1 / 4, 12);
+    expect(r.calibration).toBeNull();
+  });
+  it('ECE and Brier of the confidence, with the reliability bins; the tags it errs on most', () => {
+    const items = [
+      item('A>B', 'A>B', { confidence: 0.95, tags: ['t1'] }),
+      item('A>B', 'B>A', { confidence: 0.95, tags: ['t1', 't2'] }),
+      item('B>A', 'B>A', { confidence: 0.55, tags: ['t2'] }),
+      item('B>A', 'A>B', { confidence: 0.55, tags: ['t2'] }),
+    ];
+    const r = calibrationReport(items, { minSupport: 2 });
+    // Bin 0.9-1.0: confidence 0.95, accuracy 0.5; bin 0.5-0.6: 0.55, 0.5: ECE = 0.5*0.45 + 0.5*0.05.
+    expect(r.calibration!.ece).toBeCloseTo(0.25, 12);
+    expect(r.calibration!.brier).toBeCloseTo((0.05 ** 2 + 0.95 ** 2 + 0.45 ** 2 + 0.55 ** 2) / 4, 12);
+    expect(r.calibration!.bins.map((b) => [b.n, b.accuracy])).toEqual([
+      [2, 0.5],
+      [2, 0.5],
+    ]);
+    expect(r.byTag).toEqual([
+      { tag: 't2', n: 3, errorRate: 2 / 3 },
+      { tag: 't1', n: 2, errorRate: 0.5 },
+    ]);
   });
 });
