@@ -59,6 +59,11 @@ export interface RoutingResults {
     allLm: number;
     allHuman: number;
     tagGains: TagGain[];
+    /**
+     * The LM judge's risk per pair (from judge signals the dataset carries): routable pairs without it. The risk
+     * and hybrid strategies need every routable pair to have it; null when no pair has judge signals.
+     */
+    judgeRisk: { missing: number } | null;
     ms: number;
   };
   route: RouteOutcome;

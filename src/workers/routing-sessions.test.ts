@@ -263,4 +263,30 @@ describe('routing handler', () => {
     await expect(failed).rejects.toThrow(/does not run on its 90 declared feature columns: .*\(onnxruntime said: GEMM: Dimension mismatch/);
     expect(fake.log.released).toEqual(['A']);
   });
+
+  it('routes by judge risk when the tag set carries it, and refuses to without it', async () => {
+    const judgeRisk = Float32Array.from({ length: N }, (_, i) => (i % 10) / 10);
+    const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }]]));
+    const handler = createRoutingHandler({
+      loadTagSet: async () => ({ ...tagSet, judgeRisk }),
+      loadPpm: async (h) => fake.rows.get(h),
+      openSession: fake.open,
+    });
+    const prepared = await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
+    expect(prepared.judgeRisk).toEqual({ missing: 0 });
+    const r = await ask<'route'>(handler, {
+      type: 'route',
+      session: 's',
+      spec: strategySpec('risk', { budget: 30, K: 1, seed: 1, refine: false }, N),
+    });
+    expect(r.plan.strategy).toBe('risk');
+    expect([...r.plan.humanIdx].every((i) => judgeRisk[i]! >= 0.9 - 1e-6)).toBe(true);
+    const plain = createRoutingHandler({ loadTagSet: async () => tagSet, loadPpm: async (h) => fake.rows.get(h), openSession: fake.open });
+    expect(
+      (await ask<'prepare'>(plain, { type: 'prepare', session: 't', datasetId: 'd', ppmHash: 'A', backend: 'auto' })).judgeRisk,
+    ).toBeNull();
+    await expect(
+      ask<'route'>(plain, { type: 'route', session: 't', spec: strategySpec('risk', { budget: 5, K: 1, seed: 1, refine: false }, N) }),
+    ).rejects.toMatchObject({ code: 'bad-option' });
+  });
 });

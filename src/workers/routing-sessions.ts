@@ -13,7 +13,16 @@ import {
   tagCountEvaluator,
   type PpmInfo,
 } from '../domain/ppm';
-import { eligibleTagIndex, routePlan, Router, tagGains, toIndexPosition, type EligibleIndex, type TagIndex } from '../domain/routing';
+import {
+  eligibleTagIndex,
+  RISK_STRATEGIES,
+  routePlan,
+  Router,
+  tagGains,
+  toIndexPosition,
+  type EligibleIndex,
+  type TagIndex,
+} from '../domain/routing';
 import { defectOfCode } from '../domain/pair-defects';
 import type { PpmRow } from '../storage/db';
 import type { PpmSession } from './onnx-runtime';
@@ -27,6 +36,13 @@ export interface RoutingDeps {
   openSession(bytes: Uint8Array, featureCount: number, want: BackendChoice): Promise<PpmSession>;
 }
 
+/** Routable pairs whose judge risk is unknown. */
+function routableWithoutRisk(eligible: EligibleIndex, risk: Float32Array): number {
+  let missing = 0;
+  for (let i = 0; i < eligible.index.n; i++) if (Number.isNaN(risk[eligible.positions ? eligible.positions[i]! : i]!)) missing++;
+  return missing;
+}
+
 /** A request handler for serveWorker; each call of this function has its own session state. */
 export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest, RoutingResults> {
   interface Session {
@@ -36,6 +52,8 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     index: TagIndex;
     /** Per dataset pair: 0, or its defect code (why it is not routed). */
     defects: Uint8Array;
+    /** The judge's risk per dataset position, when the tag set has it. */
+    judgeRisk: Float32Array | null;
     router: Router;
     ppm: PpmSession;
     info: PpmInfo;
@@ -108,7 +126,17 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
         `${row.name} passes the PPM contract but does not run on its ${info.features.length} declared feature columns: the model's input must take exactly the features listed in hyper.ppm.features, in that order (onnxruntime said: ${why})`,
       );
     }
-    current = { key: req.session, eligible, index, defects: fs.defects ?? new Uint8Array(fs.n), router, ppm, info, evaluator };
+    current = {
+      key: req.session,
+      eligible,
+      index,
+      defects: fs.defects ?? new Uint8Array(fs.n),
+      judgeRisk: fs.judgeRisk ?? null,
+      router,
+      ppm,
+      info,
+      evaluator,
+    };
     const summary: PpmSummary = {
       hash: row.hash,
       name: row.name,
@@ -130,6 +158,7 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
       excluded: eligible.excluded,
       allLm: tg.allLm,
       allHuman,
+      judgeRisk: fs.judgeRisk ? { missing: routableWithoutRisk(eligible, fs.judgeRisk) } : null,
       ms: performance.now() - started,
       tagGains: TAG_IDS.map((tag, t) => ({ tag, gain: tg.gains[t]!, carriers: tg.carriers[t]! })).filter((g) => g.carriers > 0),
     };
@@ -138,7 +167,18 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
   async function route(req: Extract<RoutingRequest, { type: 'route' }>, ctx: JobContext): Promise<RouteOutcome> {
     const s = sessionFor(req.session);
     const started = performance.now();
-    const routed = await routePlan(s.router, s.eligible, req.spec, { signal: ctx.signal, ppm: s.info });
+    const needsRisk = RISK_STRATEGIES.includes(req.spec.strategy);
+    if (needsRisk && (!s.judgeRisk || routableWithoutRisk(s.eligible, s.judgeRisk) > 0)) {
+      fail(
+        'bad-option',
+        'Routing by judge risk needs the LM judge\'s signals on every pair: import the file "hyper judge" wrote, then compute tags.',
+      );
+    }
+    const routed = await routePlan(s.router, s.eligible, req.spec, {
+      signal: ctx.signal,
+      ppm: s.info,
+      ...(needsRisk ? { risk: s.judgeRisk! } : {}),
+    });
     return { ...routed, ms: performance.now() - started };
   }
 

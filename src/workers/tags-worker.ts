@@ -12,7 +12,7 @@ import type { TagsRequest, TagsResults } from './tags-protocol';
 import { generalError } from '../domain/errors';
 
 function transferablesOf(chunk: ScoredChunk): Transferable[] {
-  return [...Object.values(chunk.columns).map((c) => c.buffer), chunk.descriptiveBits.buffer, chunk.defects.buffer];
+  return [...Object.values(chunk.columns).map((c) => c.buffer), chunk.descriptiveBits.buffer, chunk.defects.buffer, chunk.judgeRisk.buffer];
 }
 
 serveWorker<TagsRequest, TagsResults>(self, {
@@ -60,6 +60,7 @@ serveWorker<TagsRequest, TagsResults>(self, {
       descriptiveBits: joined.bits,
       withDescriptive: joined.withDescriptive,
       defects: joined.defects,
+      judgeRisk: joined.judgeRisk,
       semanticSource: fromEncoder > 0 ? 'encoder' : 'file',
       computeMs: req.computeMs,
       now: Date.now(),

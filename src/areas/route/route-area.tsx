@@ -5,7 +5,15 @@ import { Button } from '../../components/button';
 import { NumberField } from '../../components/number-field';
 import { ConfirmFor } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
-import { askedBudget, interpolateCurve, planBudget, resolveBudget, strategySpec, type StrategyName } from '../../domain/routing';
+import {
+  askedBudget,
+  interpolateCurve,
+  RISK_STRATEGIES,
+  planBudget,
+  resolveBudget,
+  strategySpec,
+  type StrategyName,
+} from '../../domain/routing';
 import { routeHref } from '../../navigation/router';
 import type { BackendChoice } from '../../workers/routing-protocol';
 import { BudgetChart } from './budget-chart';
@@ -16,12 +24,13 @@ import { useShallow } from 'zustand/react/shallow';
 import { downloadPlan, PlanHistory } from './plan-history';
 import { Explain, formatScore, Outcome, TagGains } from './route-parts';
 
-// The PPM strategies. risk and hybrid (judge risk) run from the command line for now: the page has no judge runs yet.
-const STRATEGY_TEXT: Record<Exclude<StrategyName, 'risk' | 'hybrid'>, string> = {
+const STRATEGY_TEXT: Record<StrategyName, string> = {
   simulated: 'Simulated (Algorithm 1, best of K candidates)',
   topk: 'Gain top-k',
   positive: 'Positive gain (budget is an output)',
   best: 'Best over budgets ("unlimited budget")',
+  risk: 'Judge risk (the pairs the LM judge most likely got wrong)',
+  hybrid: 'Hybrid (PPM gain and judge risk)',
 };
 
 const BACKEND_TEXT: Record<BackendChoice, string> = { auto: 'Automatic (WebGPU on a real GPU, else WASM)', wasm: 'WASM', webgpu: 'WebGPU' };
@@ -85,6 +94,7 @@ function RoutePanel({
       seed: x.seed,
       set: x.set,
       strategy: x.strategy,
+      weight: x.weight,
     })),
   );
   const ppmHash = s.ppmHash ?? ppms.data?.find((p) => p.builtIn)?.hash;
@@ -94,6 +104,8 @@ function RoutePanel({
   const curve = useBudgetCurve(session, s.strategy === 'topk' ? 'topk' : 'simulated', s.candidates, s.seed, ready);
   // Pairs with an empty response or identical responses are never routed: the budget is at most the rest.
   const routable = prepared.data?.routable ?? n;
+  // Judge risk routing needs the judge signals on every routable pair (a file written by `hyper judge`).
+  const riskReady = prepared.data?.judgeRisk?.missing === 0;
   const count = Math.max(0, Math.min(routable, s.budgetCount ?? Math.round(n * 0.25)));
   const [settled, setSettled] = useState(count);
   useEffect(() => {
@@ -104,8 +116,13 @@ function RoutePanel({
   // Positive gain chooses its own budget; best over budgets takes the budget as the most it may spend.
   const budgetFree = s.strategy === 'positive';
   const spec = useMemo(
-    () => strategySpec(s.strategy, { budget: budgetFree ? null : settled, K: s.candidates, seed: s.seed, refine: s.refine }, routable),
-    [s.strategy, budgetFree, settled, s.candidates, s.seed, s.refine, routable],
+    () =>
+      strategySpec(
+        s.strategy,
+        { budget: budgetFree ? null : settled, K: s.candidates, seed: s.seed, refine: s.refine, weight: s.weight },
+        routable,
+      ),
+    [s.strategy, budgetFree, settled, s.candidates, s.seed, s.refine, s.weight, routable],
   );
   const route = useRoute(session, spec, ready);
   const plans = usePlans(projectId);
@@ -234,13 +251,17 @@ function RoutePanel({
                 onChange={(e) => s.set({ strategy: e.target.value as StrategyName })}
                 className="rounded-md border border-slate-300 px-2 py-1"
               >
-                {(Object.keys(STRATEGY_TEXT) as (keyof typeof STRATEGY_TEXT)[]).map((k) => (
-                  <option key={k} value={k}>
+                {(Object.keys(STRATEGY_TEXT) as StrategyName[]).map((k) => (
+                  <option key={k} value={k} disabled={RISK_STRATEGIES.includes(k) && !riskReady}>
                     {STRATEGY_TEXT[k]}
+                    {RISK_STRATEGIES.includes(k) && !riskReady ? ' (needs judge signals)' : ''}
                   </option>
                 ))}
               </select>
             </label>
+            {s.strategy === 'hybrid' && (
+              <NumberField label="Gain weight" value={s.weight} min={0} max={1} step={0.05} onChange={(weight) => s.set({ weight })} />
+            )}
             <NumberField
               label="Candidates (K)"
               value={s.candidates}

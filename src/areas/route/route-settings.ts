@@ -1,7 +1,7 @@
 // Small synchronous UI state of the Route area (zustand): the slider and the choices around it.
 import { create } from 'zustand';
 import type { BudgetKind } from '../../domain/routing';
-import type { StrategyName } from '../../domain/routing';
+import { DEFAULT_HYBRID_WEIGHT, type StrategyName } from '../../domain/routing';
 import type { BackendChoice } from '../../workers/routing-protocol';
 
 interface RouteSettings {
@@ -10,6 +10,8 @@ interface RouteSettings {
   candidates: number;
   seed: number;
   refine: boolean;
+  /** hybrid: the share of the PPM gain's rank in the score (the judge risk gets the rest). */
+  weight: number;
   budgetCount: number | undefined;
   /** How the user last set the budget (recorded in the plan). */
   budgetKind: BudgetKind;
@@ -25,6 +27,7 @@ export const useRouteSettings = create<RouteSettings>((set) => ({
   candidates: 500,
   seed: 1,
   refine: false,
+  weight: DEFAULT_HYBRID_WEIGHT,
   budgetCount: undefined,
   budgetKind: 'fraction',
   backend: 'auto',

@@ -11,7 +11,9 @@ export { Router } from './router';
 export {
   askedBudget,
   asDatasetPositions,
+  DEFAULT_HYBRID_WEIGHT,
   drawsCandidates,
+  RISK_STRATEGIES,
   planBudget,
   planStrategy,
   routePlan,

@@ -2,6 +2,8 @@
 // assembly (percentile ranks, binning, descriptive tags) into a bit matrix.
 import type { DescriptiveTags, PairRecord, ScoreName } from '../instance';
 import { DEFECT_CODE, pairDefect } from '../pair-defects';
+import { judgeRisk as judgeRiskOf } from '../judge/risk';
+import { storedSignals } from '../judge/rows';
 import {
   binOf,
   percentileRanks,
@@ -14,7 +16,7 @@ import {
   type ScalarDimension,
 } from './tags';
 
-/** Bumped whenever a change to feature code changes any score: stored feature sets of older versions are recomputed. */
+/** Bumped whenever a change to the tagging code changes any score: stored tag sets of older versions are recomputed. */
 export const TAG_CODE_VERSION = 2;
 
 /** Words per instance in the tag bit matrix (96 bits >= 90 tags). */
@@ -39,6 +41,8 @@ export interface ScoredChunk {
   withTags: number;
   /** Per pair: 0, or the code of what makes it unusable (pair-defects.ts: an empty response, identical responses). */
   defects: Uint8Array;
+  /** Per pair: how likely the LM judge's label is wrong (judge/risk.ts), NaN where the pair carries no judge signals. */
+  judgeRisk: Float32Array;
 }
 
 export type ScoreColumns = Record<ScoreName, Float64Array>;
@@ -72,9 +76,12 @@ export function scoreChunk(
   const columns = emptyColumns(n);
   const descriptiveBits = new Uint32Array(n * TAG_WORDS);
   const defects = new Uint8Array(n);
+  const judgeRisk = new Float32Array(n).fill(Number.NaN);
   let withTags = 0;
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
+    const signals = storedSignals(r);
+    if (signals) judgeRisk[i] = judgeRiskOf(signals, r.lm !== undefined);
     const defect = pairDefect(r);
     if (defect) defects[i] = DEFECT_CODE[defect];
     const p = scorers.countTokens(r.prompt);
@@ -93,7 +100,7 @@ export function scoreChunk(
     if (r.tags && setDescriptiveBits(descriptiveBits, i, r.tags)) withTags++;
     afterPair?.(i + 1);
   }
-  return { from, columns, descriptiveBits, withTags, defects };
+  return { from, columns, descriptiveBits, withTags, defects, judgeRisk };
 }
 
 const SUBJECT_INDEX = new Map(SUBJECTS.map((s) => [s.toLowerCase(), TAG_DEFS.findIndex((d) => d.kind === 'subject' && d.value === s)]));
@@ -169,6 +176,12 @@ export interface TagSet {
   withDescriptive: number;
   /** Per pair: 0, or the code of its defect (an empty response, identical responses); such pairs are not routed. */
   defects: Uint8Array;
+  /**
+   * Per pair: the LM judge's estimated error probability (judge/risk.ts) from the judge signals the pairs carry (a
+   * file written by `hyper judge`); NaN for a pair without them. Absent when no pair has them (and in tag sets
+   * stored before it was kept).
+   */
+  judgeRisk?: Float32Array;
   createdAt: number;
   computeMs: number;
 }
@@ -177,18 +190,20 @@ export interface TagSet {
 export function joinChunks(
   n: number,
   chunks: readonly ScoredChunk[],
-): { columns: ScoreColumns; bits: Uint32Array; withDescriptive: number; defects: Uint8Array } {
+): { columns: ScoreColumns; bits: Uint32Array; withDescriptive: number; defects: Uint8Array; judgeRisk: Float32Array } {
   const columns = emptyColumns(n);
   const bits = new Uint32Array(n * TAG_WORDS);
   const defects = new Uint8Array(n);
+  const judgeRisk = new Float32Array(n).fill(Number.NaN);
   let withDescriptive = 0;
   for (const c of chunks) {
     for (const k of Object.keys(columns) as ScoreName[]) columns[k].set(c.columns[k], c.from);
     bits.set(c.descriptiveBits, c.from * TAG_WORDS);
     defects.set(c.defects, c.from);
+    judgeRisk.set(c.judgeRisk, c.from);
     withDescriptive += c.withTags;
   }
-  return { columns, bits, withDescriptive, defects };
+  return { columns, bits, withDescriptive, defects, judgeRisk };
 }
 
 /**
@@ -202,6 +217,7 @@ export function assembleTagSet(input: {
   descriptiveBits: Uint32Array;
   withDescriptive: number;
   defects: Uint8Array;
+  judgeRisk?: Float32Array;
   semanticSource: 'file' | 'encoder';
   computeMs: number;
   now: number;
@@ -259,6 +275,7 @@ export function assembleTagSet(input: {
     scoreSources,
     withDescriptive: input.withDescriptive,
     defects: input.defects,
+    ...(input.judgeRisk && input.judgeRisk.some((r) => !Number.isNaN(r)) ? { judgeRisk: input.judgeRisk } : {}),
     createdAt: input.now,
     computeMs: input.computeMs,
   };
