@@ -10,20 +10,34 @@ interface DemoRow {
   completion_a: string;
   completion_b: string;
   pref_gpt4: string;
-  pref_human: string;
+  pref_human: string | null;
 }
 
 /** The demo pairs as `hyper judge` writes them: every ninth without a verdict, every fourth flipping with the order. */
-function judgedFile(): { path: string; noVerdict: number[] } {
+const WINNER: Record<string, string> = {
+  'A-is-clearly-better': 'A',
+  'A-is-slightly-better': 'A',
+  Tie: 'tie',
+  'B-is-slightly-better': 'B',
+  'B-is-clearly-better': 'B',
+};
+
+function judgedFile(): { path: string; noVerdict: number[]; accuracy: string; withBoth: number } {
   const rows = readFileSync('src/demo/demo-pairs.jsonl', 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as DemoRow);
   const noVerdict: number[] = [];
+  let judged = 0;
+  let right = 0;
   const lines = rows.map((r, i) => {
     const none = i % 9 === 0;
     if (none) noVerdict.push(i);
     const flips = !none && i % 4 === 0;
+    if (!none && r.pref_human) {
+      judged++;
+      if (WINNER[flips ? 'Tie' : r.pref_gpt4] === WINNER[r.pref_human]) right++;
+    }
     return JSON.stringify({
       id: r.prompt_hash,
       prompt: r.text,
@@ -41,11 +55,11 @@ function judgedFile(): { path: string; noVerdict: number[] } {
   });
   const path = join(mkdtempSync(join(tmpdir(), 'hyper-judged-')), 'judged.jsonl');
   writeFileSync(path, `${lines.join('\n')}\n`);
-  return { path, noVerdict };
+  return { path, noVerdict, accuracy: `${((100 * right) / judged).toFixed(1)}%`, withBoth: judged };
 }
 
 test('pairs judged by "hyper judge" route by judge risk: the pairs without a verdict go to humans first', async ({ page }) => {
-  const { path, noVerdict } = judgedFile();
+  const { path, noVerdict, accuracy, withBoth } = judgedFile();
   await openApp(page);
   await createProject(page, 'Judged');
   await chooseFile(page, path);
@@ -53,6 +67,13 @@ test('pairs judged by "hyper judge" route by judge risk: the pairs without a ver
   await page.getByRole('link', { name: 'Tags', exact: true }).click();
   await page.getByRole('button', { name: 'Compute tags' }).click();
   await expect(page.getByTestId('tag-status')).toContainText('for 40 pairs');
+  // The file's human labels say how far the judge can be trusted, before anyone annotates.
+  await page.getByRole('link', { name: 'Review', exact: true }).click();
+  const calibration = page.getByTestId('judge-calibration');
+  // The demo has a human label on 24 of its 40 pairs.
+  await expect(calibration).toContainText(`On ${withBoth} pairs with both labels`);
+  await expect(calibration.getByTestId('judge-accuracy')).toHaveText(accuracy);
+  await expect(calibration).toContainText('flips when the responses swap places on');
   await page.getByRole('link', { name: 'Route', exact: true }).click();
   await expect(page.getByTestId('ppm-summary')).toBeVisible();
   await page.getByLabel('Strategy', { exact: true }).selectOption('risk');

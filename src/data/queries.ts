@@ -41,6 +41,8 @@ export const keys = {
     imported: (projectId: string) => ['annotations', 'imported', projectId] as const,
     planCounts: (projectId: string) => ['annotations', 'plan-counts', projectId] as const,
     review: (projectId: string) => ['annotations', 'review', projectId] as const,
+    /** The LM judge against people: under annotations, since a new human label changes it. */
+    judgeCalibration: (projectId: string, datasetId: string) => ['annotations', 'judge-calibration', projectId, datasetId] as const,
   },
   annotatorState: (projectId: string, annotator: string, planId: string | undefined) =>
     ['annotator-state', projectId, annotator, planId] as const,

@@ -1,5 +1,6 @@
 // Messages of the export worker: preview the merge (summary only), or merge and write a zip.
 import type { ExportFormat, ExportManifest } from '../domain/export';
+import type { CalibrationReport } from '../domain/judge';
 import type { MergeOptions, MergeSummary } from '../domain/merge';
 
 export interface ExportSpec {
@@ -15,6 +16,8 @@ export type ExportRequest =
   /** A whole project as one backup zip (see storage/backup-repo.ts). */
   | { type: 'backup'; id: number; projectId: string; appVersion: string }
   | ({ type: 'summary'; id: number } & ExportSpec)
+  /** How far the dataset's LM judge agrees with people (pairs with judge signals and a human label). */
+  | { type: 'calibration'; id: number; projectId: string; datasetId: string }
   | ({
       type: 'export';
       id: number;
@@ -24,6 +27,8 @@ export type ExportRequest =
     } & ExportSpec);
 
 export interface ExportResults {
+  /** null when no pair carries judge signals (the dataset was not judged with hyper judge). */
+  calibration: { report: CalibrationReport; judged: number } | null;
   backup: { zip: Blob; fileName: string; pairs: number; annotations: number };
   summary: MergeSummary;
   export: { zip: Blob; fileName: string; manifest: ExportManifest; summary: MergeSummary };

@@ -16,6 +16,8 @@ import type { JobContext } from './worker-host';
 import { serveWorker } from './worker-host';
 import { generalError, type GeneralErrorCode } from '../domain/errors';
 import type { ProgressPhase } from './protocol';
+import { calibrationReport, storedSignals, type CalibrationItem } from '../domain/judge';
+import { majorityOf, type Preference } from '../domain/labels';
 
 const CHUNK = 1000;
 
@@ -138,7 +140,48 @@ async function exportDataset(req: Extract<ExportRequest, { type: 'export' }>, ct
   return { zip, fileName: `${baseName(dataset)}-hybrid-${req.format}.zip`, manifest, summary };
 }
 
+/**
+ * The judge's calibration against people: every pair with judge signals and a human label (the file's, or the
+ * majority of the submitted annotations of the pair, latest per annotator).
+ */
+async function calibration(projectId: string, datasetId: string, ctx: JobContext): Promise<ExportResults['calibration']> {
+  const db = openDb();
+  const dataset = await getDataset(db, datasetId);
+  if (!dataset || dataset.status !== 'ready') fail('not-found', 'The dataset no longer exists.');
+  const tagSet = await getTagSet(db, datasetId);
+  const votes = new Map<number, Map<string, { value: Preference; at: number }>>();
+  for (const a of await listProjectAnnotations(db, projectId)) {
+    if (a.datasetId !== datasetId || a.status !== 'submitted' || !a.overall) continue;
+    const byAnnotator = votes.get(a.idx) ?? new Map<string, { value: Preference; at: number }>();
+    const prev = byAnnotator.get(a.annotator);
+    if (!prev || prev.at < a.updatedAt) byAnnotator.set(a.annotator, { value: a.overall, at: a.updatedAt });
+    votes.set(a.idx, byAnnotator);
+  }
+  const items: CalibrationItem[] = [];
+  let judged = 0;
+  for await (const chunk of chunks(datasetId, dataset.rowCount, ctx, 'reading-pairs')) {
+    if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
+    for (const r of chunk) {
+      const signals = storedSignals(r);
+      if (!signals) continue;
+      judged++;
+      const people = [...(votes.get(r.idx)?.values() ?? [])].map((v) => ({ value: v.value, original: v.value }));
+      const human = r.human?.value ?? majorityOf(people)?.value;
+      if (!human) continue;
+      items.push({
+        judge: r.lm?.value ?? null,
+        human,
+        swapInconsistent: signals.judge_swap_inconsistent,
+        confidence: signals.judge_confidence,
+        tags: tagSet ? tagsOf(tagSet.tagBits, r.idx) : [],
+      });
+    }
+  }
+  return judged === 0 ? null : { report: calibrationReport(items), judged };
+}
+
 serveWorker<ExportRequest, ExportResults>(self, {
+  calibration: (req, ctx) => calibration(req.projectId, req.datasetId, ctx),
   backup: (req, ctx) => backup(req.projectId, req.appVersion, ctx),
   summary: (req, ctx) => summary(req, ctx),
   export: (req, ctx) => exportDataset(req, ctx),

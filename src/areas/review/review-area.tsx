@@ -14,6 +14,7 @@ import { annotatedDatasetOf, listDatasets, readInstances } from '../../storage/d
 import { openDb } from '../../storage/db';
 import { currentPlan } from '../../storage/routing-repo';
 import { keys } from '../../data/queries';
+import { JudgeCalibration } from './judge-calibration';
 
 /** The latest annotation per annotator and item (an item re-routed by a newer plan may carry two). */
 function latestPerItem(list: readonly Annotation[]): Annotation[] {
@@ -58,8 +59,19 @@ async function downloadAnnotations(projectId: string): Promise<void> {
 
 const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '—' : v.toFixed(digits));
 
-/** The Review area: agreement between annotators and with the LM judge, work per annotator, disagreements. */
+/** The Review area: the LM judge against people, agreement between annotators and with the judge, work, disagreements. */
 export function ReviewArea({ projectId }: { projectId: string }) {
+  return (
+    <>
+      <div className="mx-auto max-w-5xl px-6 pt-6 text-sm">
+        <JudgeCalibration projectId={projectId} />
+      </div>
+      <AnnotationReview projectId={projectId} />
+    </>
+  );
+}
+
+function AnnotationReview({ projectId }: { projectId: string }) {
   const q = useQuery({ queryKey: keys.annotations.review(projectId), queryFn: () => loadReview(projectId), staleTime: 0 });
   if (q.isPending) return <p className="p-6 text-sm text-slate-600">Loading…</p>;
   if (q.error)
