@@ -6,6 +6,9 @@ import type { ColumnMapping, MapOptions, LayoutId, TableFormat } from '../domain
 import type { ImportReport } from '../domain/formats/report';
 import type { TagSet } from '../domain/tags/tag-set';
 import type { RoutingPlan } from '../domain/routing/plan';
+import type { JudgeAnswer } from '../domain/judge/run';
+import type { StoredSignals } from '../domain/judge/rows';
+import type { Preference } from '../domain/labels';
 
 export interface ProjectRow {
   id: string;
@@ -95,6 +98,22 @@ export interface AnalyzerTagsRow {
   createdAt: number;
 }
 
+/** An LM judge's answer (domain/judge/run.ts), stored as it arrives: a rerun or a reload never asks it again. */
+export interface JudgeAnswerRow extends JudgeAnswer {
+  datasetId: string;
+}
+
+/** A pair's LM label and signals from a judge run (the file's own LM label, when it has one, wins). */
+export interface JudgeLabelRow {
+  datasetId: string;
+  idx: number;
+  label: Preference | null;
+  signals: StoredSignals;
+  /** "model (template id)". */
+  judge: string;
+  createdAt: number;
+}
+
 /** Semantic scores computed with a user-loaded encoder, one column per score (NaN where not computed). */
 export interface SemanticScoresRow {
   datasetId: string;
@@ -149,6 +168,9 @@ export const DB_NAME = 'hyper-workbench';
  *     prompt and dimension), analyzerTags (descriptive tags per instance from an analyzer run) and
  *     semanticScores (cosine/BERTScore columns from a user-loaded encoder), ppms (model bytes by hash) and
  *     plans (locked routing plans, versioned per project).
+ * v4: annotations and annotatorStates.
+ * v5: judgeAnswers (every LM judge answer by its key: model, template, pair, order, sample) and judgeLabels (a
+ *     pair's label and signals from a judge run).
  */
 export class HyperDb extends Dexie {
   projects!: Table<ProjectRow, string>;
@@ -158,6 +180,8 @@ export class HyperDb extends Dexie {
   featureSets!: Table<TagSet, string>;
   analyzerCache!: Table<AnalyzerCacheRow, [string, string]>;
   analyzerTags!: Table<AnalyzerTagsRow, [string, number]>;
+  judgeAnswers!: Table<JudgeAnswerRow, string>;
+  judgeLabels!: Table<JudgeLabelRow, [string, number]>;
   semanticScores!: Table<SemanticScoresRow, string>;
   ppms!: Table<PpmRow, string>;
   plans!: Table<PlanRow, string>;
@@ -198,6 +222,10 @@ export class HyperDb extends Dexie {
     this.version(4).stores({
       annotations: 'id, [planId+annotator], [projectId+annotator], projectId, datasetId',
       annotatorStates: 'id, projectId',
+    });
+    this.version(5).stores({
+      judgeAnswers: 'key, datasetId',
+      judgeLabels: '[datasetId+idx]',
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { InconsistencyPolicy, JudgeOrder, JudgePrice, JudgeTemplate } from '../domain/judge';
 import type { AnalyzerError } from '../domain/tags/analyzer/run';
 
 export interface AnalyzerSettings {
@@ -23,8 +24,51 @@ export interface AnalyzerRunSummary {
   errors: AnalyzerError[];
 }
 
-export type AnalyzerRequest = { type: 'analyze'; id: number; datasetId: string; settings: AnalyzerSettings; onlyMissing: boolean };
+/** An LM judge run: the endpoint (as for the analyzer), the template, both orders or one, samples, the prices. */
+export interface JudgeRunSettings {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  concurrency: number;
+  maxRetries: number;
+  timeoutMs: number;
+  template: JudgeTemplate;
+  orders: JudgeOrder[];
+  samples: number;
+  temperature: number;
+  logprobs: boolean;
+  policy: InconsistencyPolicy;
+  price?: JudgePrice;
+}
+
+export interface JudgeRunSummary {
+  pairs: number;
+  answers: number;
+  requests: number;
+  /** Answers stored before this run (not asked again). */
+  stored: number;
+  unparseable: number;
+  failed: number;
+  /** Cost of this run's answers, and of every stored answer of this model and template; null without a price. */
+  cost: number | null;
+  costAll: number | null;
+  /** Pairs with a label from the judge, and how many of them flip with the order. */
+  labelled: number;
+  inconsistent: number;
+  cancelled: boolean;
+  fatal?: string;
+  errors: { idx: number; order: JudgeOrder; message: string }[];
+}
+
+export type AnalyzerRequest =
+  | { type: 'analyze'; id: number; datasetId: string; settings: AnalyzerSettings; onlyMissing: boolean }
+  /** Judge the dataset's pairs (only those without an LM label from the file, when `onlyUnlabelled`). */
+  | { type: 'judge'; id: number; datasetId: string; settings: JudgeRunSettings; onlyUnlabelled: boolean }
+  /** What a judge run would send and cost (token counts of the rendered prompts, `outputTokens` per answer). */
+  | { type: 'judge-estimate'; id: number; datasetId: string; settings: JudgeRunSettings; onlyUnlabelled: boolean; outputTokens: number };
 
 export interface AnalyzerResults {
   analyze: AnalyzerRunSummary;
+  judge: JudgeRunSummary;
+  'judge-estimate': { pairs: number; requests: number; promptTokens: number; completionTokens: number; cost: number | null };
 }

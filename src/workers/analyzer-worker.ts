@@ -8,7 +8,10 @@ import type { DescriptiveTags } from '../domain/instance';
 import { openDb } from '../storage/db';
 import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
 import { analyzerCacheOn, putAnalyzerTags } from '../storage/analyzer-repo';
-import { serveWorker } from './worker-host';
+import { serveWorker, type JobContext } from './worker-host';
+import { estimateJudgeCost, judgePair, runJudge, type JudgeAnswer, type JudgePair } from '../domain/judge';
+import { judgeStoreOn, listJudgeAnswers, putJudgeLabels } from '../storage/judge-repo';
+import type { JudgeLabelRow } from '../storage/db';
 import type { AnalyzerRequest, AnalyzerResults, AnalyzerRunSummary } from './analyzer-protocol';
 import { generalError } from '../domain/errors';
 
@@ -18,7 +21,146 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
+type JudgeRequest = Extract<AnalyzerRequest, { type: 'judge' }>;
+
+async function judgedPairs(datasetId: string, onlyUnlabelled: boolean): Promise<JudgePair[]> {
+  const db = openDb();
+  if (!(await getDataset(db, datasetId))) throw generalError('not-found', 'The dataset no longer exists.');
+  const pairs: JudgePair[] = [];
+  await forEachInstanceChunk(db, datasetId, 2000, (rows) => {
+    for (const r of rows)
+      if (!onlyUnlabelled || !r.lm) pairs.push({ idx: r.idx, id: r.id, prompt: r.prompt, responseA: r.responseA, responseB: r.responseB });
+  });
+  return pairs;
+}
+
+/** Asks the judge about every pair (stored answers are not asked again), then stores each pair's label and signals. */
+async function judge(req: JudgeRequest, ctx: JobContext): Promise<AnalyzerResults['judge']> {
+  const db = openDb();
+  const { settings } = req;
+  const pairs = await judgedPairs(req.datasetId, req.onlyUnlabelled);
+  const client = createChatClient({
+    baseUrl: settings.baseUrl,
+    model: settings.model,
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    fetch: (input, init) => fetch(input, init),
+    timeoutMs: settings.timeoutMs,
+  });
+  let lastWait: number | null = null;
+  const result = await runJudge({
+    pairs,
+    settings: {
+      template: settings.template,
+      orders: settings.orders,
+      samples: settings.samples,
+      temperature: settings.temperature,
+      logprobs: settings.logprobs,
+      ...(settings.price ? { price: settings.price } : {}),
+    },
+    client,
+    store: judgeStoreOn(db, req.datasetId),
+    concurrency: settings.concurrency,
+    maxRetries: settings.maxRetries,
+    backoff: { baseMs: 500, maxMs: 20_000 },
+    sleep,
+    random: seededRandom(1),
+    signal: ctx.signal,
+    onProgress: (p) => {
+      const changed = (p.waiting?.untilMs ?? null) !== lastWait;
+      lastWait = p.waiting?.untilMs ?? null;
+      ctx.progress(
+        {
+          phase: 'judging',
+          done: p.done,
+          total: p.total,
+          detail: {
+            stored: p.stored,
+            unparseable: p.unparseable,
+            failed: p.failed,
+            requests: p.requests,
+            cost: p.cost,
+            perSecond: p.perSecond,
+            eta: p.etaSeconds,
+            waitUntil: p.waiting?.untilMs ?? null,
+            waitMs: p.waiting?.ms ?? null,
+          },
+        },
+        changed,
+      );
+    },
+  });
+  // Labels from every answer this model and template gave on the dataset (earlier runs included).
+  const judgeName = `${settings.model} (${settings.template.id})`;
+  const byIdx = new Map<number, JudgeAnswer[]>();
+  let costAll: number | null = settings.price ? 0 : null;
+  for (const a of await listJudgeAnswers(db, req.datasetId)) {
+    if (a.model !== settings.model || a.templateId !== settings.template.id) continue;
+    byIdx.set(a.idx, [...(byIdx.get(a.idx) ?? []), a]);
+    if (costAll !== null && a.cost !== null) costAll += a.cost;
+  }
+  const ids = new Map(pairs.map((p) => [p.idx, p.id]));
+  const rows: JudgeLabelRow[] = [];
+  let inconsistent = 0;
+  for (const [idx, answers] of byIdx) {
+    if (!ids.has(idx)) continue;
+    const mine = answers.filter((a) => a.pairId === ids.get(idx));
+    const j = judgePair(
+      mine.map((a) => ({ judge: a.model, order: a.order, sample: a.sample, verdict: a.verdict, confidence: a.confidence })),
+      { primary: settings.model, policy: settings.policy },
+    );
+    if (j.signals.swapInconsistent) inconsistent++;
+    const s = j.signals;
+    rows.push({
+      datasetId: req.datasetId,
+      idx,
+      label: j.label,
+      judge: judgeName,
+      createdAt: Date.now(),
+      signals: {
+        judge_swap_inconsistent: s.swapInconsistent,
+        judge_vote_split: s.voteSplit,
+        judge_confidence: s.confidence,
+        judge_answers: s.answers,
+        judge_unparseable: s.unparseable,
+      },
+    });
+  }
+  await putJudgeLabels(db, rows);
+  const p = result.progress;
+  return {
+    pairs: pairs.length,
+    answers: p.done,
+    requests: p.requests,
+    stored: p.stored,
+    unparseable: p.unparseable,
+    failed: p.failed,
+    cost: p.cost,
+    costAll,
+    labelled: rows.filter((r) => r.label !== null).length,
+    inconsistent,
+    cancelled: result.cancelled,
+    ...(result.fatal ? { fatal: result.fatal.message } : {}),
+    errors: result.errors.slice(0, 20).map((e) => ({ idx: e.idx, order: e.order, message: e.message })),
+  };
+}
+
 serveWorker<AnalyzerRequest, AnalyzerResults>(self, {
+  judge: (req, ctx) => judge(req, ctx),
+  'judge-estimate': async (req, ctx) => {
+    ctx.progress({ phase: 'estimating-cost', done: 0, total: 1 });
+    const pairs = await judgedPairs(req.datasetId, req.onlyUnlabelled);
+    const e = estimateJudgeCost(
+      pairs,
+      {
+        template: req.settings.template,
+        orders: req.settings.orders,
+        samples: req.settings.samples,
+        ...(req.settings.price ? { price: req.settings.price } : {}),
+      },
+      req.outputTokens,
+    );
+    return { pairs: pairs.length, ...e };
+  },
   analyze: async (req, ctx) => {
     const db = openDb();
     const dataset = await getDataset(db, req.datasetId);

@@ -16,7 +16,8 @@ import type { JobContext } from './worker-host';
 import { serveWorker } from './worker-host';
 import { generalError, type GeneralErrorCode } from '../domain/errors';
 import type { ProgressPhase } from './protocol';
-import { calibrationReport, storedSignals, type CalibrationItem } from '../domain/judge';
+import { calibrationReport, storedSignals, withJudgeResult, type CalibrationItem } from '../domain/judge';
+import { readJudgeLabels } from '../storage/judge-repo';
 import { majorityOf, type Preference } from '../domain/labels';
 
 const CHUNK = 1000;
@@ -49,7 +50,10 @@ async function* chunks(datasetId: string, n: number, ctx: JobContext, phase: Pro
   const db = openDb();
   for (let from = 0; from < n; from += CHUNK) {
     ctx.progress({ phase, done: from, total: n });
-    yield await readInstanceRange(db, datasetId, from, CHUNK);
+    const rows = await readInstanceRange(db, datasetId, from, CHUNK);
+    // A judge run's labels where the file has none (the file's own LM label wins), and its signals.
+    const judged = await readJudgeLabels(db, datasetId, from, from + CHUNK);
+    yield judged.size === 0 ? rows : rows.map((r) => withJudgeResult(r, judged.get(r.idx)));
   }
   ctx.progress({ phase, done: n, total: n });
 }

@@ -14,6 +14,8 @@ export const PHASE_TEXT = {
   scoring: 'Scoring pairs',
   assembling: 'Assembling the tags',
   analyzing: 'Asking the analyzer',
+  judging: 'Asking the LM judge',
+  'estimating-cost': 'Counting the tokens of the prompts',
   encoding: 'Encoding pairs',
   'reading-tags': 'Reading the tags',
   'starting-ppm': 'Starting the PPM',

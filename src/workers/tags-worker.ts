@@ -7,6 +7,8 @@ import { openDb } from '../storage/db';
 import { readInstanceRange } from '../storage/datasets-repo';
 import { getSemanticScores, putTagSet } from '../storage/tags-repo';
 import { readAnalyzerTags } from '../storage/analyzer-repo';
+import { readJudgeLabels } from '../storage/judge-repo';
+import { withJudgeResult } from '../domain/judge/rows';
 import { serveWorker, withTransfer } from './worker-host';
 import type { TagsRequest, TagsResults } from './tags-protocol';
 import { generalError } from '../domain/errors';
@@ -26,8 +28,11 @@ serveWorker<TagsRequest, TagsResults>(self, {
     const stored = await readInstanceRange(db, req.datasetId, req.from, req.to - req.from);
     // Tags from an analyzer run fill in pairs whose file had none (the file's own tags win).
     const analyzed = await readAnalyzerTags(db, req.datasetId, req.from, req.to);
-    const rows =
+    const tagged =
       analyzed.size === 0 ? stored : stored.map((r) => (r.tags || !analyzed.has(r.idx) ? r : { ...r, tags: analyzed.get(r.idx)! }));
+    // A judge run's labels and signals likewise (the file's own LM label wins).
+    const judged = await readJudgeLabels(db, req.datasetId, req.from, req.to);
+    const rows = judged.size === 0 ? tagged : tagged.map((r) => withJudgeResult(r, judged.get(r.idx)));
     // Progress after every pair (throttled by the host): one pair with a megabyte-long response takes a
     // while, and the bar must move meanwhile rather than sit at the start of the chunk.
     const chunk = scoreChunk(rows, req.from, scorers, (done) => {

@@ -7,6 +7,7 @@ import { RANKED_SCORES, LEXICAL_TAG_SCORES, TAG_IDS } from '../../domain/tags/ta
 import type { ScoreName } from '../../domain/instance';
 import { defaultPoolSize } from '../../workers/tags-pool';
 import { AnalyzerPanel } from './analyzer-panel';
+import { JudgePanel } from './judge-panel';
 import { EncoderPanel } from './encoder-panel';
 import { Histogram } from './histogram';
 import { useDatasets, useTagSet } from '../../data/queries';
@@ -101,6 +102,7 @@ function DatasetTagsPanel({ datasetId, n }: { datasetId: string; n: number }) {
         ) : null}
       </section>
       <AnalyzerPanel datasetId={datasetId} n={n} withDescriptive={fs ? fs.withDescriptive : null} onDone={start} />
+      <JudgePanel datasetId={datasetId} onDone={start} />
       <EncoderPanel
         datasetId={datasetId}
         sources={fs ? `cosine_sim: ${fs.scoreSources.cosine_sim}, bertscore: ${fs.scoreSources.bertscore}` : null}

@@ -15,6 +15,6 @@ export {
 } from './templates';
 export type { JudgeOrder, JudgeTemplate, VerdictScale } from './templates';
 export { parseVerdict, type Verdict } from './verdict';
-export { judgedRow, storedSignals, type StoredSignals } from './rows';
+export { judgedRow, storedSignals, withJudgeResult, type StoredSignals } from './rows';
 export { judgeRisk, riskOfRecords } from './risk';
 export { calibrationReport, type CalibrationItem, type CalibrationReport, type ReliabilityBin } from './calibration';

@@ -61,3 +61,20 @@ export function storedSignals(record: Pick<PairRecord, 'extra'>): StoredSignals 
     judge_unparseable: num(e.judge_unparseable) ?? 0,
   };
 }
+
+/**
+ * A record with a judge run's result laid over it: its LM label where the file gave none (the file's own label
+ * wins), and the judge signals in `extra` (where routing and calibration read them).
+ */
+export function withJudgeResult<R extends Pick<PairRecord, 'lm' | 'lmJudge' | 'extra'>>(
+  record: R,
+  result: { label: Preference | null; signals: StoredSignals; judge: string } | undefined,
+): R {
+  if (!result) return record;
+  const out: R = { ...record, extra: { ...record.extra, ...result.signals } };
+  if (!record.lm && result.label) {
+    out.lm = { value: result.label, original: `judge: ${result.judge}` };
+    out.lmJudge = result.judge;
+  }
+  return out;
+}

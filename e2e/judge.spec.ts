@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test } from '@playwright/test';
+import { openApp } from './helpers';
+
+// A local OpenAI-compatible judge: the longer answer wins, except on one prompt in five where it always says "A"
+// (position bias: its verdict flips with the order). It can be slowed down to interrupt a run.
+let server: Server;
+let base = '';
+const seen: string[] = [];
+let delayMs = 0;
+const bucket = (text: string, mod: number) => createHash('sha256').update(text).digest()[0]! % mod;
+
+async function body(req: IncomingMessage): Promise<string> {
+  let s = '';
+  for await (const chunk of req) s += String(chunk);
+  return s;
+}
+
+test.beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
+    res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    if (req.method === 'OPTIONS') return res.writeHead(204).end();
+    const payload = JSON.parse(await body(req)) as { messages: { role: string; content: string }[] };
+    const user = payload.messages.find((m) => m.role === 'user')!.content;
+    seen.push(user);
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    const prompt = /\[User request\]\n([\s\S]*?)\n\n\[Answer A\]/.exec(user)![1]!;
+    const a = /\[Answer A\]\n([\s\S]*?)\n\[End of answer A\]/.exec(user)![1]!;
+    const b = /\[Answer B\]\n([\s\S]*?)\n\[End of answer B\]/.exec(user)![1]!;
+    const content = bucket(prompt, 5) === 0 ? '[[A]]' : a.length >= b.length ? '[[A]]' : '[[B]]';
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }], usage: { prompt_tokens: 400, completion_tokens: 5 } }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+test.afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+test('the LM judge in the browser: cost first, both orders, a reload mid-run loses nothing, then judge-risk routing', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Demo project', exact: true }).click();
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute tags' }).click();
+  await expect(page.getByTestId('tag-status')).toContainText('for 40 pairs');
+  const panel = page.locator('details', { hasText: 'LM judge: label the pairs' });
+  await panel.locator('summary').click();
+  await page.getByLabel('Judge endpoint').fill(base);
+  await page.getByLabel('Judge model').fill('fake-judge');
+  await page.getByLabel('Judge requests in flight').fill('2');
+  await page.getByLabel('Judge input price per million tokens').fill('1');
+  await page.getByLabel('Judge output price per million tokens').fill('2');
+  // The demo pairs carry an LM label already: judge them all the same.
+  await page.getByLabel('Only pairs without an LM label from the file').uncheck();
+  // The prompt is shown before anything is sent.
+  await expect(page.getByLabel('Judge user message')).toHaveValue(/\{response_a\}/);
+  await page.getByRole('button', { name: 'Estimate the cost' }).click();
+  await expect(page.getByTestId('judge-estimate')).toContainText('40 pairs, 80 requests');
+  expect(seen).toHaveLength(0);
+
+  // Slow answers; a reload in the middle of the run.
+  delayMs = 150;
+  await page.getByRole('button', { name: 'Run the judge' }).click();
+  await expect.poll(() => seen.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(8);
+  await page.reload();
+  const sentBefore = seen.length;
+  delayMs = 0;
+  await page.locator('details', { hasText: 'LM judge: label the pairs' }).locator('summary').click();
+  // The settings are remembered (not the key); run again: only what was not answered is asked.
+  await expect(page.getByLabel('Judge endpoint')).toHaveValue(base);
+  await page.getByRole('button', { name: 'Run the judge' }).click();
+  const summary = page.getByTestId('judge-summary');
+  await expect(summary).toContainText('Done: 40 of 40 pairs labelled', { timeout: 60_000 });
+  // Answers stored before the reload were not paid for again; at most the two in flight at the reload were asked twice.
+  expect(seen.length).toBeLessThanOrEqual(80 + 2);
+  expect(new Set(seen).size).toBe(80);
+  expect(sentBefore).toBeLessThan(80);
+  await expect(summary).toContainText(/flip with the order/);
+  // A third run asks nothing.
+  const before = seen.length;
+  await page.getByRole('button', { name: 'Run the judge' }).click();
+  await expect(summary).toContainText('80 answers stored before');
+  expect(seen.length).toBe(before);
+
+  // The tags were computed again with the judge's signals: the Route page offers judge risk.
+  await expect(page.getByTestId('tag-status')).toContainText('for 40 pairs');
+  await page.getByRole('link', { name: 'Route', exact: true }).click();
+  await expect(page.getByTestId('ppm-summary')).toBeVisible();
+  await page.getByLabel('Strategy', { exact: true }).selectOption('risk');
+  await page.getByLabel('Budget (pairs)').fill('5');
+  await expect(page.getByTestId('route-outcome')).toHaveAttribute('data-strategy', 'risk');
+  await expect(page.getByTestId('route-outcome')).toHaveAttribute('data-budget', '5');
+});

@@ -1,0 +1,30 @@
+// The LM judge's answers and labels in IndexedDB. Answers are kept by their key, so a rerun, a reload or another
+// tab never pays for one twice; labels are kept per pair beside the dataset (the file's own LM label wins).
+import type { JudgeAnswer, JudgeStore } from '../domain/judge/run';
+import type { HyperDb, JudgeLabelRow } from './db';
+
+/** The judge's answer store for a dataset's run (JudgeStore of domain/judge/run.ts). */
+export function judgeStoreOn(db: HyperDb, datasetId: string): JudgeStore {
+  return {
+    async get(key) {
+      return db.judgeAnswers.get(key);
+    },
+    async put(answer: JudgeAnswer) {
+      await db.judgeAnswers.put({ ...answer, datasetId });
+    },
+  };
+}
+
+export async function listJudgeAnswers(db: HyperDb, datasetId: string): Promise<JudgeAnswer[]> {
+  return db.judgeAnswers.where('datasetId').equals(datasetId).toArray();
+}
+
+export async function putJudgeLabels(db: HyperDb, rows: readonly JudgeLabelRow[]): Promise<void> {
+  await db.judgeLabels.bulkPut([...rows]);
+}
+
+/** Judge labels of instances [from, to), by idx. */
+export async function readJudgeLabels(db: HyperDb, datasetId: string, from: number, to: number): Promise<Map<number, JudgeLabelRow>> {
+  const rows = await db.judgeLabels.where('[datasetId+idx]').between([datasetId, from], [datasetId, to], true, false).toArray();
+  return new Map(rows.map((r) => [r.idx, r]));
+}
