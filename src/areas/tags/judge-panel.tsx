@@ -146,7 +146,8 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
       <p className="mt-2 text-slate-600">
         Each pair is shown to the judge in both orders (A/B and B/A) unless you untick it, so its position bias is measured: a verdict that
         flips with the order counts as a risk for routing. Requests go to this address only; answers are stored in this browser as they
-        arrive, so a reload or a cancel costs nothing on the next run. The key is kept only for this tab unless you tick "Keep the judge key".
+        arrive, so a reload or a cancel costs nothing on the next run. The key is kept only for this tab unless you tick "Keep the judge
+        key".
       </p>
       <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-3">
         <label className="flex flex-col gap-1">
@@ -266,7 +267,8 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
           without an LM label from the file
         </label>
         <label className="flex items-center gap-1">
-          <input type="checkbox" checked={form.rememberKey} onChange={(e) => update({ rememberKey: e.target.checked })} /> Keep the judge key in this browser
+          <input type="checkbox" checked={form.rememberKey} onChange={(e) => update({ rememberKey: e.target.checked })} /> Keep the judge
+          key in this browser
         </label>
       </div>
       <div className="mt-3 grid grid-cols-1 gap-2 md:grid-cols-2">
