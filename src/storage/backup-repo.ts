@@ -7,6 +7,8 @@ import { parseTyped, stringifyTyped } from '../domain/backup/typed-json';
 import type { TagSet } from '../domain/tags/tag-set';
 import type {
   AnalyzerTagsRow,
+  JudgeAnswerRow,
+  JudgeLabelRow,
   AnnotatorStateRow,
   DatasetRow,
   HyperDb,
@@ -72,6 +74,12 @@ export async function* projectBackupEntries(db: HyperDb, projectId: string, app:
     const tags = await db.analyzerTags.where('[datasetId+idx]').between([d.id, -Infinity], [d.id, Infinity]).toArray();
     counts.analyzerTags[d.id] = tags.length;
     if (tags.length) yield { name: `datasets/${d.id}/analyzer-tags.jsonl`, text: `${tags.map((t) => stringifyTyped(t)).join('\n')}\n` };
+    // The judge's answers were paid for: they travel with the project, with the labels made from them.
+    const answers = await db.judgeAnswers.where('datasetId').equals(d.id).toArray();
+    if (answers.length)
+      yield { name: `datasets/${d.id}/judge-answers.jsonl`, text: `${answers.map((a) => stringifyTyped(a)).join('\n')}\n` };
+    const judged = await db.judgeLabels.where('[datasetId+idx]').between([d.id, -Infinity], [d.id, Infinity]).toArray();
+    if (judged.length) yield { name: `datasets/${d.id}/judge-labels.jsonl`, text: `${judged.map((l) => stringifyTyped(l)).join('\n')}\n` };
   }
   const annotations = await db.annotations.where('projectId').equals(projectId).toArray();
   counts.annotations = annotations.length;
@@ -210,6 +218,25 @@ export async function restoreProject(
             .split('\n')
             .filter(Boolean)
             .map((l) => ({ ...parseTyped<AnalyzerTagsRow>(l), datasetId })),
+        );
+      const answersText = files.text(`datasets/${d.id}/judge-answers.jsonl`);
+      if (answersText)
+        await db.judgeAnswers.bulkPut(
+          answersText
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => {
+              const a = parseTyped<JudgeAnswerRow>(l);
+              return { ...a, id: `${datasetId}|${a.key}`, datasetId };
+            }),
+        );
+      const labelsText = files.text(`datasets/${d.id}/judge-labels.jsonl`);
+      if (labelsText)
+        await db.judgeLabels.bulkPut(
+          labelsText
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => ({ ...parseTyped<JudgeLabelRow>(l), datasetId })),
         );
       await db.datasets.update(datasetId, { status: 'ready' });
     }

@@ -7,6 +7,7 @@ import { parseBackupManifest, projectBackupEntries, restoreProject, type BackupF
 import { HyperDb, type DatasetRow } from './db';
 import { appendInstances, beginImport, finishImport } from './datasets-repo';
 import { createProject, deleteProject } from './projects-repo';
+import { judgeStoreOn } from './judge-repo';
 import { lockPlan, putPpm, setActivePlan } from './routing-repo';
 import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
 import type { ImportReport } from '../domain/formats/report';
@@ -74,6 +75,30 @@ async function fullProject(db: HyperDb): Promise<string> {
     computeMs: 1,
   });
   await db.analyzerTags.bulkPut([{ datasetId, idx: 3, tags: { expertise_level: 'expert' }, model: 'm', createdAt: 1 }]);
+  // A judge's answer (paid for) and the label made from it.
+  await judgeStoreOn(db, datasetId).put({
+    key: 'hyper-judge/m/pairwise-v1.x/r5.y/ab/0',
+    idx: 5,
+    pairId: 'r5',
+    order: 'ab',
+    sample: 0,
+    model: 'm',
+    templateId: 'pairwise-v1',
+    raw: '[[B]]',
+    verdict: 'B>A',
+    confidence: 0.8,
+    usage: { prompt_tokens: 10, completion_tokens: 2 },
+    cost: 0.001,
+    at: 4,
+  });
+  await db.judgeLabels.put({
+    datasetId,
+    idx: 5,
+    label: 'B>A',
+    judge: 'm (pairwise-v1)',
+    createdAt: 4,
+    signals: { judge_swap_inconsistent: null, judge_vote_split: 0, judge_confidence: 0.8, judge_answers: 1, judge_unparseable: 0 },
+  });
   await putPpm(db, { hash: 'f'.repeat(64), name: 'mine.onnx', bytes: Uint8Array.of(1, 2, 3, 4), builtIn: false, addedAt: 9 });
   const base = {
     projectId: p.id,
@@ -137,6 +162,10 @@ async function snapshot(db: HyperDb, projectId: string) {
     instances: await db.instances.where('[datasetId+idx]').between([d.id, -Infinity], [d.id, Infinity]).toArray(),
     tagSet: await db.featureSets.get(d.id),
     analyzerTags: await db.analyzerTags.where('[datasetId+idx]').between([d.id, -Infinity], [d.id, Infinity]).toArray(),
+    judgeAnswers: (await db.judgeAnswers.where('datasetId').equals(d.id).toArray()).map(({ id: _id, datasetId: _d, ...a }) => a),
+    judgeLabels: (await db.judgeLabels.where('[datasetId+idx]').between([d.id, -Infinity], [d.id, Infinity]).toArray()).map(
+      ({ datasetId: _d, ...l }) => l,
+    ),
   });
   return {
     project: await db.projects.get(projectId),

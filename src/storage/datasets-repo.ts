@@ -65,13 +65,15 @@ export async function finishImport(db: HyperDb, datasetId: string, rowCount: num
 export async function deleteDataset(db: HyperDb, datasetId: string): Promise<void> {
   await db.transaction(
     'rw',
-    [db.datasets, db.instances, db.meta, db.featureSets, db.analyzerTags, db.semanticScores, db.plans],
+    [db.datasets, db.instances, db.meta, db.featureSets, db.analyzerTags, db.semanticScores, db.plans, db.judgeLabels, db.judgeAnswers],
     async () => {
       await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
       await db.featureSets.delete(datasetId);
       await db.semanticScores.delete(datasetId);
       await db.plans.where('datasetId').equals(datasetId).delete();
       await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+      await db.judgeLabels.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+      await db.judgeAnswers.where('datasetId').equals(datasetId).delete();
       await db.datasets.delete(datasetId);
       await db.meta.delete(`import-heartbeat:${datasetId}`);
     },

@@ -100,6 +100,8 @@ export interface AnalyzerTagsRow {
 
 /** An LM judge's answer (domain/judge/run.ts), stored as it arrives: a rerun or a reload never asks it again. */
 export interface JudgeAnswerRow extends JudgeAnswer {
+  /** `${datasetId}|${key}`: the same question about two datasets' identical pairs is one answer in each. */
+  id: string;
   datasetId: string;
 }
 
@@ -224,7 +226,7 @@ export class HyperDb extends Dexie {
       annotatorStates: 'id, projectId',
     });
     this.version(5).stores({
-      judgeAnswers: 'key, datasetId',
+      judgeAnswers: 'id, datasetId, key',
       judgeLabels: '[datasetId+idx]',
     });
   }

@@ -7,10 +7,16 @@ import type { HyperDb, JudgeLabelRow } from './db';
 export function judgeStoreOn(db: HyperDb, datasetId: string): JudgeStore {
   return {
     async get(key) {
-      return db.judgeAnswers.get(key);
+      const mine = await db.judgeAnswers.get(`${datasetId}|${key}`);
+      if (mine) return mine;
+      // The same question asked for another dataset (a copy, a re-import): its answer is taken, not paid for again.
+      const other = await db.judgeAnswers.where('key').equals(key).first();
+      if (!other) return undefined;
+      await db.judgeAnswers.put({ ...other, id: `${datasetId}|${key}`, datasetId });
+      return other;
     },
     async put(answer: JudgeAnswer) {
-      await db.judgeAnswers.put({ ...answer, datasetId });
+      await db.judgeAnswers.put({ ...answer, id: `${datasetId}|${answer.key}`, datasetId });
     },
   };
 }

@@ -57,6 +57,8 @@ export async function deleteProject(db: HyperDb, id: string): Promise<void> {
       db.instances,
       db.featureSets,
       db.analyzerTags,
+      db.judgeLabels,
+      db.judgeAnswers,
       db.semanticScores,
       db.plans,
       db.annotations,
@@ -69,6 +71,8 @@ export async function deleteProject(db: HyperDb, id: string): Promise<void> {
         await db.featureSets.delete(datasetId);
         await db.semanticScores.delete(datasetId);
         await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+        await db.judgeLabels.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+        await db.judgeAnswers.where('datasetId').equals(datasetId).delete();
       }
       await db.datasets.bulkDelete(datasets);
       await db.plans.where('[projectId+version]').between([id, -Infinity], [id, Infinity]).delete();
