@@ -96,6 +96,24 @@ export async function run() {
       `${label}: local search from simulated (<= 50 swaps, 256 per call)`,
       `${round(ls.ms)} ms, ${ls.result.swapsAccepted} swaps, +${ls.result.improvement.toExponential(2)}`,
     );
+    // Judge-risk routing: a seeded risk per pair (a judge that is unsure on some pairs), gains cached.
+    const riskOf = Float64Array.from({ length: n }, (_, i) => ((i * 2654435761) % 1000) / 1000);
+    const risk = await time(() => r.byScore(index, ppm, b25, riskOf, 'risk', { gainTable: table }), 3);
+    row(`${label}: judge risk at 25% (sort by risk, predict)`, `${round(risk.ms)} ms`);
+    const ranks = r.gainRanks(table);
+    const hybrid = await time(
+      () =>
+        r.byScore(
+          index,
+          ppm,
+          b25,
+          Float64Array.from(riskOf, (x, i) => 0.5 * ranks[i] + 0.5 * x),
+          'hybrid',
+          { gainTable: table },
+        ),
+      3,
+    );
+    row(`${label}: hybrid at 25% (gain rank and risk, predict)`, `${round(hybrid.ms)} ms`);
     row(
       `${label}: predicted at 25% (top-k / simulated / +local search)`,
       `${top.result.predicted.toFixed(5)} / ${sim.result.predicted.toFixed(5)} / ${ls.result.predicted.toFixed(5)}`,

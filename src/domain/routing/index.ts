@@ -35,6 +35,8 @@ export { eligibleTagIndex, toDatasetPositions, toIndexPosition, type EligibleInd
 export {
   bestOverBudgets,
   budgetCurve,
+  byScore,
+  gainRanks,
   gainOrder,
   gains,
   localSearch,
