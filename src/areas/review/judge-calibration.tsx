@@ -22,61 +22,63 @@ export function JudgeCalibration({ projectId }: { projectId: string }) {
   if (!q.data) return null;
   const { report, judged } = q.data;
   return (
-    <section
-      aria-label="LM judge against people"
-      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"
-      data-testid="judge-calibration"
-    >
-      <h3 className="font-semibold">LM judge against people</h3>
-      {report.n === 0 ? (
-        <p className="text-slate-600">
-          {judged.toLocaleString('en-US')} pairs carry the judge's verdicts; none has a human label yet (from the file or submitted here).
-        </p>
-      ) : (
-        <>
-          <p>
-            On <strong>{report.n.toLocaleString('en-US')}</strong> pairs with both labels: accuracy{' '}
-            <strong data-testid="judge-accuracy">{pct(report.accuracy)}</strong>, Cohen's κ{' '}
-            {report.kappa === null ? '—' : report.kappa.toFixed(3)} (winners A, B, tie); the verdict flips when the responses swap places on{' '}
-            {pct(report.positionBiasRate)} of the pairs judged in both orders.
-            {report.noVerdict > 0 ? ` ${report.noVerdict} pairs with a human label have no readable verdict.` : ''}
+    <div className="mx-auto max-w-5xl px-6 pt-6 text-sm">
+      <section
+        aria-label="LM judge against people"
+        className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"
+        data-testid="judge-calibration"
+      >
+        <h3 className="font-semibold">LM judge against people</h3>
+        {report.n === 0 ? (
+          <p className="text-slate-600">
+            {judged.toLocaleString('en-US')} pairs carry the judge's verdicts; none has a human label yet (from the file or submitted here).
           </p>
-          {report.calibration ? (
-            <div>
-              <p>
-                Confidence (the verdict token's probability): expected calibration error {report.calibration.ece.toFixed(3)}, Brier score{' '}
-                {report.calibration.brier.toFixed(3)} over {report.calibration.n} pairs.
-              </p>
-              <Reliability bins={report.calibration.bins} />
-            </div>
-          ) : (
-            <p className="text-slate-600">
-              No confidence to calibrate: judge with --logprobs (an endpoint that returns logprobs) to measure it.
+        ) : (
+          <>
+            <p>
+              On <strong>{report.n.toLocaleString('en-US')}</strong> pairs with both labels: accuracy{' '}
+              <strong data-testid="judge-accuracy">{pct(report.accuracy)}</strong>, Cohen's κ{' '}
+              {report.kappa === null ? '—' : report.kappa.toFixed(3)} (winners A, B, tie); the verdict flips when the responses swap places
+              on {pct(report.positionBiasRate)} of the pairs judged in both orders.
+              {report.noVerdict > 0 ? ` ${report.noVerdict} pairs with a human label have no readable verdict.` : ''}
             </p>
-          )}
-          {report.byTag.length > 0 && (
-            <table className="w-full" aria-label="Where the judge errs most">
-              <thead className="text-left text-xs uppercase text-slate-500">
-                <tr>
-                  <th>Tag (the paper's feature)</th>
-                  <th className="text-right">Pairs</th>
-                  <th className="text-right">Judge wrong</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.byTag.map((t) => (
-                  <tr key={t.tag} className="border-t border-slate-100">
-                    <td className="font-mono text-xs">{t.tag}</td>
-                    <td className="text-right tabular-nums">{t.n}</td>
-                    <td className="text-right tabular-nums">{pct(t.errorRate)}</td>
+            {report.calibration ? (
+              <div>
+                <p>
+                  Confidence (the verdict token's probability): expected calibration error {report.calibration.ece.toFixed(3)}, Brier score{' '}
+                  {report.calibration.brier.toFixed(3)} over {report.calibration.n} pairs.
+                </p>
+                <Reliability bins={report.calibration.bins} />
+              </div>
+            ) : (
+              <p className="text-slate-600">
+                No confidence to calibrate: judge with --logprobs (an endpoint that returns logprobs) to measure it.
+              </p>
+            )}
+            {report.byTag.length > 0 && (
+              <table className="w-full" aria-label="Where the judge errs most">
+                <thead className="text-left text-xs uppercase text-slate-500">
+                  <tr>
+                    <th>Tag (the paper's feature)</th>
+                    <th className="text-right">Pairs</th>
+                    <th className="text-right">Judge wrong</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </>
-      )}
-    </section>
+                </thead>
+                <tbody>
+                  {report.byTag.map((t) => (
+                    <tr key={t.tag} className="border-t border-slate-100">
+                      <td className="font-mono text-xs">{t.tag}</td>
+                      <td className="text-right tabular-nums">{t.n}</td>
+                      <td className="text-right tabular-nums">{pct(t.errorRate)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </section>
+    </div>
   );
 }
 

@@ -63,9 +63,7 @@ const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === u
 export function ReviewArea({ projectId }: { projectId: string }) {
   return (
     <>
-      <div className="mx-auto max-w-5xl px-6 pt-6 text-sm">
-        <JudgeCalibration projectId={projectId} />
-      </div>
+      <JudgeCalibration projectId={projectId} />
       <AnnotationReview projectId={projectId} />
     </>
   );
