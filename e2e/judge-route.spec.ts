@@ -99,6 +99,10 @@ test('pairs judged by "hyper judge" route by judge risk: the pairs without a ver
   await page.getByLabel('Strategy', { exact: true }).selectOption('hybrid');
   await expect(page.getByLabel('Gain weight')).toBeVisible();
   await expect(outcome).toHaveAttribute('data-strategy', 'hybrid');
+  // "Why this pair?" shows both parts of the hybrid score: a pair without a verdict has risk 1.
+  await page.getByLabel('Explain pair number').fill(String(noVerdict[0]! + 1));
+  await expect(page.getByTestId('explain-risk')).toContainText('Judge risk 1.00');
+  await expect(page.getByTestId('explain-risk')).toContainText('hybrid score 0.5 x');
 });
 
 test('a dataset without judge signals offers no judge-risk routing', async ({ page }) => {

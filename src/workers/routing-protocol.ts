@@ -69,6 +69,15 @@ export interface RoutingResults {
   route: RouteOutcome;
   curve: { points: CurvePoint[]; allLm: number; allHuman: number; ms: number };
   /** `excluded`: why the pair is not routed (then gain 0, rank -1, no tags), or null. */
-  explain: { idx: number; excluded: PairDefect | null; gain: number; rank: number; tags: { tag: string; contribution: number }[] };
+  /** `gainRank`: the gain's percentile rank in [0, 1]; `risk`: the judge's risk for the pair (null without judge signals). */
+  explain: {
+    idx: number;
+    excluded: PairDefect | null;
+    gain: number;
+    rank: number;
+    gainRank: number;
+    risk: number | null;
+    tags: { tag: string; contribution: number }[];
+  };
   predict: Float32Array;
 }

@@ -15,6 +15,7 @@ import {
 } from '../domain/ppm';
 import {
   eligibleTagIndex,
+  gainRanks,
   RISK_STRATEGIES,
   routePlan,
   Router,
@@ -205,7 +206,8 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     if (!Number.isInteger(req.idx) || req.idx < 0 || req.idx >= n)
       fail('bad-option', `There is no pair ${req.idx + 1}: the dataset has pairs 1 to ${n}.`);
     const at = toIndexPosition(s.eligible, req.idx);
-    if (at < 0) return { idx: req.idx, excluded: defectOfCode(s.defects[req.idx]!) ?? 'empty', gain: 0, rank: -1, tags: [] };
+    if (at < 0)
+      return { idx: req.idx, excluded: defectOfCode(s.defects[req.idx]!) ?? 'empty', gain: 0, rank: -1, gainRank: 0, risk: null, tags: [] };
     const table = await s.router.gains();
     const tags: number[] = [];
     for (let q = index.rowOffsets[at]!; q < index.rowOffsets[at + 1]!; q++) tags.push(index.rowTags[q]!);
@@ -222,6 +224,8 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
       excluded: null,
       gain: table.gains[at]!,
       rank,
+      gainRank: gainRanks(table)[at]!,
+      risk: s.judgeRisk && !Number.isNaN(s.judgeRisk[req.idx]!) ? s.judgeRisk[req.idx]! : null,
       tags: tags
         .map((t, j) => ({ tag: TAG_IDS[t]!, contribution: pred[0]! - pred[j + 1]! }))
         .sort((a, b) => b.contribution - a.contribution),

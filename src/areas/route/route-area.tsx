@@ -416,7 +416,9 @@ function RoutePanel({
         <PlanHistory projectId={projectId} plans={plans.data} activeId={current?.id} />
       )}
       {prepared.data && <TagGains gains={prepared.data.tagGains} />}
-      {prepared.data && <Explain session={session} n={n} chosen={outcome?.plan.humanIdx} />}
+      {prepared.data && (
+        <Explain session={session} n={n} chosen={outcome?.plan.humanIdx} hybridWeight={s.strategy === 'hybrid' ? s.weight : null} />
+      )}
     </div>
   );
 }

@@ -97,7 +97,18 @@ export function TagGains({ gains }: { gains: { tag: string; gain: number; carrie
   );
 }
 
-export function Explain({ session, n, chosen }: { session: string; n: number; chosen: Uint32Array | undefined }) {
+export function Explain({
+  session,
+  n,
+  chosen,
+  hybridWeight,
+}: {
+  session: string;
+  n: number;
+  chosen: Uint32Array | undefined;
+  /** Set when the strategy is hybrid: the score's two parts are shown. */
+  hybridWeight: number | null;
+}) {
   const [text, setText] = useState('1');
   const idx = text.trim() === '' ? Number.NaN : Number(text) - 1;
   const valid = Number.isInteger(idx) && idx >= 0 && idx < n;
@@ -138,6 +149,15 @@ export function Explain({ session, n, chosen }: { session: string; n: number; ch
             {routed === null ? '' : routed ? 'Routed to humans. ' : 'Kept with the LM label. '}
             Its own gain: {explain.data.gain.toExponential(3)}. Contribution of each of its tags (gain lost if the tag were absent):
           </p>
+          {explain.data.risk !== null && (
+            <p className="mt-1" data-testid="explain-risk">
+              Judge risk {explain.data.risk.toFixed(2)} (how likely the LM judge's label is wrong); gain rank{' '}
+              {explain.data.gainRank.toFixed(2)}
+              {hybridWeight === null
+                ? '.'
+                : `; hybrid score ${hybridWeight} x ${explain.data.gainRank.toFixed(2)} + ${(1 - hybridWeight).toFixed(2)} x ${explain.data.risk.toFixed(2)} = ${(hybridWeight * explain.data.gainRank + (1 - hybridWeight) * explain.data.risk).toFixed(3)}.`}
+            </p>
+          )}
           <ul className="mt-1">
             {explain.data.tags.map((t) => (
               <li key={t.tag} className="flex justify-between gap-3 font-mono text-xs">
