@@ -216,6 +216,32 @@ describe('hyper judge', () => {
     // Weight 1 is the PPM gain alone (top-k's pairs); weight 0 is the risk alone.
     expect((await plan('hybrid', ['--weight', '1'])).human.map((h) => h.id)).toEqual((await plan('topk')).human.map((h) => h.id));
     expect((await plan('hybrid', ['--weight', '0'])).human.map((h) => h.id)).toEqual(risk.human.map((h) => h.id));
+    // Adaptive: the model of the judge's errors is fitted on the pairs with a human label; those stay routed.
+    const human = lines.filter((l) => (l as { pref_human?: string }).pref_human !== undefined).map((l) => l.id);
+    expect(human.length).toBeGreaterThan(0);
+    const refitOut = join(dir, 'plan-refit.json');
+    const rio = capture();
+    expect(
+      await main([
+        'route',
+        '--input',
+        judged,
+        '--ppm',
+        'paper-prior',
+        '--strategy',
+        'risk',
+        '--refit',
+        '--budget',
+        String(human.length + 5),
+        '--output',
+        refitOut,
+      ]),
+    ).toBe(0);
+    vi.restoreAllMocks();
+    const both = lines.filter((l) => (l as { pref_human?: string }).pref_human !== undefined && l.pref_lm !== null).length;
+    expect(rio.err()).toMatch(new RegExp(`refit on ${both} pairs with both a human and a judge label: the judge is wrong on \\d+ of them`));
+    const refit = (JSON.parse(readFileSync(refitOut, 'utf8')) as { human: { id: string }[] }).human.map((h) => h.id);
+    expect(refit.slice(0, human.length).sort()).toEqual([...human].sort());
     // A file without judge signals cannot be routed by risk.
     const io = capture();
     expect(

@@ -7,6 +7,8 @@ import { isRoutingError } from '../domain/routing/errors';
 import { planHumans, planJson, planToFile, type PlanFile } from '../domain/routing/plan-file';
 import { DEFAULT_HYBRID_WEIGHT, RISK_STRATEGIES, routePlan, STRATEGY_NAMES, strategySpec, type StrategyName } from '../domain/routing/plan';
 import { riskOfRecords } from '../domain/judge/risk';
+import { fitJudgeErrors, predictJudgeErrors } from '../domain/judge/adaptive';
+import { winnerOf } from '../domain/labels';
 import type { PairRecord } from '../domain/instance';
 import { Router } from '../domain/routing/router';
 import { eligibleTagIndex } from '../domain/routing/eligible';
@@ -59,6 +61,9 @@ Options:
   --seed N              seed of simulated, best and --refine (default 1); same seed, same plan
   --candidates K        candidates per budget for simulated and best (default 500, the paper's K)
   --weight W            hybrid: the share of the PPM gain's rank in the score (default 0.5)
+  --refit               risk, hybrid: learn where the judge errs from the pairs with a human label in --input
+                        (a logistic regression on the risk rule and the tags); those pairs stay routed (their
+                        labels are made), the others are ranked by the learnt error probability
   --refine              improve the chosen mix by swaps that raise the prediction (beyond the paper)
   --output FILE         where to write the plan JSON (required)
   --layout, --mapping   how to read --input, as for "hyper tags"
@@ -164,6 +169,29 @@ function fmt(x: number): string {
   return Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(3);
 }
 
+/**
+ * The adaptive risk: a model of the judge's errors fitted on the pairs that have both a human and a judge label,
+ * its error probability for the other pairs, and 2 (above any probability) for pairs with a human label, which
+ * stay routed: their labels are made.
+ */
+function refitRisk(records: readonly PairRecord[], ruleRisk: Float64Array, tagBits: Uint32Array, log: (s: string) => void): Float64Array {
+  const idx: number[] = [];
+  const wrong: (0 | 1)[] = [];
+  records.forEach((r, i) => {
+    if (!r.human || !r.lm) return;
+    idx.push(i);
+    wrong.push(winnerOf(r.lm.value) === winnerOf(r.human.value) ? 0 : 1);
+  });
+  if (idx.length === 0) throw new UsageError("--refit needs pairs with both a human label (pref_human) and the judge's label in --input");
+  const model = fitJudgeErrors({ idx, wrong }, ruleRisk, tagBits);
+  log(`  refit on ${model.n} pairs with both a human and a judge label: the judge is wrong on ${model.errors} of them`);
+  const p = predictJudgeErrors(model, ruleRisk, tagBits, records.length);
+  records.forEach((r, i) => {
+    if (r.human) p[i] = 2;
+  });
+  return p;
+}
+
 /** Runs `hyper route`; returns the process exit code. */
 export async function routeCommand(argv: readonly string[], log: (s: string) => void): Promise<number> {
   const args = parseArgs(argv, [
@@ -178,6 +206,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     { name: 'seed', value: true },
     { name: 'candidates', value: true },
     { name: 'weight', value: true },
+    { name: 'refit', value: false },
     { name: 'refine', value: false },
     { name: 'output', value: true, required: true },
     { name: 'layout', value: true },
@@ -231,6 +260,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
   const weight = opt('weight') === undefined ? DEFAULT_HYBRID_WEIGHT : nonNegative(opt('weight')!, '--weight');
   if (weight > 1) throw new UsageError(`--weight ${opt('weight')}: the share of the PPM gain, between 0 and 1`);
   const needsRisk = RISK_STRATEGIES.includes(strategy);
+  if (args.refit === true && !needsRisk) throw new UsageError('--refit applies to --strategy risk and hybrid only');
   if (needsRisk && input === undefined)
     throw new UsageError(`--strategy ${strategy} needs --input: the judge signals are read from the judged pairs (hyper judge --output)`);
   if (K > 1_000_000) throw new UsageError(`--candidates ${K}: at most 1,000,000`);
@@ -330,6 +360,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
         );
       }
       risk = r.risk;
+      if (args.refit === true) risk = refitRisk(records!, r.risk, tags.tagBits, log);
     }
     const spec = strategySpec(strategy, { budget: count, K, seed, refine, weight }, index.n);
     const costs = { ...(costHuman !== undefined ? { costHuman } : {}), ...(costLm !== undefined ? { costLm } : {}) };

@@ -18,3 +18,4 @@ export { parseVerdict, type Verdict } from './verdict';
 export { judgedRow, storedSignals, withJudgeResult, type StoredSignals } from './rows';
 export { judgeRisk, riskOfRecords } from './risk';
 export { calibrationReport, type CalibrationItem, type CalibrationReport, type ReliabilityBin } from './calibration';
+export { fitJudgeErrors, predictJudgeErrors, type JudgeErrorModel } from './adaptive';

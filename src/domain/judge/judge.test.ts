@@ -5,6 +5,7 @@ import { ChatClientError, createChatClient, type ChatClient, type ChatMessage, t
 import type { Preference } from '../labels';
 import { judgePair, verdictConfidence, type JudgeVerdict } from './aggregate';
 import { judgeRisk } from './risk';
+import { fitJudgeErrors, predictJudgeErrors } from './adaptive';
 import { calibrationReport, type CalibrationItem } from './calibration';
 import { estimateJudgeCost, judgeAnswerKey, runJudge, type JudgeAnswer, type JudgePair, type JudgeSettings, type JudgeStore } from './run';
 import { checkTemplate, FIVE_POINT_TEMPLATE, missingPlaceholders, PAIRWISE_TEMPLATE, renderJudgePrompt } from './templates';
@@ -428,5 +429,25 @@ describe('calibration report', () => {
       { tag: 't2', n: 3, errorRate: 2 / 3 },
       { tag: 't1', n: 2, errorRate: 0.5 },
     ]);
+  });
+});
+
+describe('learning where the judge errs', () => {
+  it('finds the tag its errors come with, and ranks the unlabelled pairs that carry it first', () => {
+    const n = 400;
+    const bits = new Uint32Array(n * 3);
+    // Tag 7 on every third pair; the judge is wrong on most of those and right elsewhere. The rule risk says nothing.
+    for (let i = 0; i < n; i++) if (i % 3 === 0) bits[i * 3]! |= 1 << 7;
+    const rule = new Float64Array(n);
+    const idx = Array.from({ length: 200 }, (_, k) => k);
+    const wrong = idx.map((i) => (i % 3 === 0 ? (i % 9 === 0 ? 0 : 1) : i % 17 === 0 ? 1 : 0)) as (0 | 1)[];
+    const model = fitJudgeErrors({ idx, wrong }, rule, bits);
+    expect(model).toMatchObject({ n: 200, errors: wrong.reduce<number>((s, v) => s + v, 0) });
+    const p = predictJudgeErrors(model, rule, bits, n);
+    const withTag = Array.from({ length: 200 }, (_, k) => 200 + k).filter((i) => i % 3 === 0);
+    const without = Array.from({ length: 200 }, (_, k) => 200 + k).filter((i) => i % 3 !== 0);
+    expect(Math.min(...withTag.map((i) => p[i]!))).toBeGreaterThan(Math.max(...without.map((i) => p[i]!)));
+    // Deterministic: the same labels give the same model.
+    expect([...fitJudgeErrors({ idx, wrong }, rule, bits).weights]).toEqual([...model.weights]);
   });
 });
