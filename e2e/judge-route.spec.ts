@@ -95,6 +95,12 @@ test('pairs judged by "hyper judge" route by judge risk: the pairs without a ver
       }),
   );
   expect(routed).toEqual(noVerdict);
+  // Learning from the human labels: the file's 24 labelled pairs (21 with a judge label) fit the model.
+  await page.getByLabel('Learn from the human labels').check();
+  await page.getByLabel('Budget (pairs)').fill('30');
+  await expect(page.getByTestId('outcome-refit')).toContainText(`learnt from ${withBoth} pairs`);
+  await expect(outcome).toHaveAttribute('data-budget', '30');
+  await page.getByLabel('Learn from the human labels').uncheck();
   // Hybrid takes a gain weight; at 1 it is the PPM's top-k.
   await page.getByLabel('Strategy', { exact: true }).selectOption('hybrid');
   await expect(page.getByLabel('Gain weight')).toBeVisible();

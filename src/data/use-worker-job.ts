@@ -26,13 +26,15 @@ export interface WorkerJob<A, R> {
 
 /**
  * A cancellable worker job. The job gets an AbortSignal (forwarded to the worker as a cancel message) and a
- * progress callback. Leaving the page cancels a running job: its result would land where nobody looks. A worker
- * busy in one long synchronous step may answer after a cancel: such a late result is dropped.
+ * progress callback. A job that stores what it makes (tags, a judge run, an import) goes on when the user leaves
+ * the page, and its onSuccess still runs (so the other pages learn of the result); `cancelOnLeave` stops a job
+ * whose result lives only on the page (the PPM lab's steps). A worker busy in one long synchronous step may answer
+ * after a cancel: such a late result is dropped.
  */
 export function useWorkerJob<A, R>(
   job: (args: A, control: JobControl) => Promise<R>,
   /** keepOnCancel: a result that still arrives after a cancel is kept (a job that returns what it did so far). */
-  opts: { onSuccess?: (result: R, args: A) => void; keepOnCancel?: boolean } = {},
+  opts: { onSuccess?: (result: R, args: A) => void; keepOnCancel?: boolean; cancelOnLeave?: boolean } = {},
 ): WorkerJob<A, R> {
   const [state, setState] = useState<{
     running: boolean;
@@ -52,7 +54,8 @@ export function useWorkerJob<A, R>(
   useEffect(() => {
     latest.current = { job, onSuccess: opts.onSuccess, keepOnCancel: opts.keepOnCancel ?? false };
   });
-  useEffect(() => () => controller.current?.abort(), []);
+  const cancelOnLeave = opts.cancelOnLeave ?? false;
+  useEffect(() => () => void (cancelOnLeave && controller.current?.abort()), [cancelOnLeave]);
 
   const start = useCallback(async (args: A): Promise<R | undefined> => {
     controller.current?.abort();

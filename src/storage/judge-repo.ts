@@ -2,6 +2,8 @@
 // tab never pays for one twice; labels are kept per pair beside the dataset (the file's own LM label wins).
 import type { JudgeAnswer, JudgeStore } from '../domain/judge/run';
 import type { HyperDb, JudgeLabelRow } from './db';
+import { majorityOf, type Preference } from '../domain/labels';
+import { forEachInstanceChunk } from './datasets-repo';
 
 /** The judge's answer store for a dataset's run (JudgeStore of domain/judge/run.ts). */
 export function judgeStoreOn(db: HyperDb, datasetId: string): JudgeStore {
@@ -33,4 +35,34 @@ export async function putJudgeLabels(db: HyperDb, rows: readonly JudgeLabelRow[]
 export async function readJudgeLabels(db: HyperDb, datasetId: string, from: number, to: number): Promise<Map<number, JudgeLabelRow>> {
   const rows = await db.judgeLabels.where('[datasetId+idx]').between([datasetId, from], [datasetId, to], true, false).toArray();
   return new Map(rows.map((r) => [r.idx, r]));
+}
+
+/**
+ * The pairs of a dataset people labelled, with the judge's label beside: the file's human label, else the majority
+ * of the submitted annotations (latest per annotator); the file's LM label, else a judge run's.
+ */
+export async function humanLabels(db: HyperDb, datasetId: string): Promise<{ idx: number; human: Preference; judge: Preference | null }[]> {
+  const votes = new Map<number, Map<string, { value: Preference; at: number }>>();
+  for (const a of await db.annotations.where('datasetId').equals(datasetId).toArray()) {
+    if (a.status !== 'submitted' || !a.overall) continue;
+    const by = votes.get(a.idx) ?? new Map<string, { value: Preference; at: number }>();
+    const prev = by.get(a.annotator);
+    if (!prev || prev.at < a.updatedAt) by.set(a.annotator, { value: a.overall, at: a.updatedAt });
+    votes.set(a.idx, by);
+  }
+  const judged = new Map(
+    (await db.judgeLabels.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).toArray()).map((l) => [
+      l.idx,
+      l.label,
+    ]),
+  );
+  const out: { idx: number; human: Preference; judge: Preference | null }[] = [];
+  await forEachInstanceChunk(db, datasetId, 2000, (rows) => {
+    for (const r of rows) {
+      const people = [...(votes.get(r.idx)?.values() ?? [])].map((v) => ({ value: v.value, original: v.value }));
+      const human = r.human?.value ?? majorityOf(people)?.value;
+      if (human) out.push({ idx: r.idx, human, judge: r.lm?.value ?? judged.get(r.idx) ?? null });
+    }
+  });
+  return out;
 }

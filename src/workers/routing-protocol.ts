@@ -35,6 +35,8 @@ export interface TagGain {
 /** A routed plan (the same value `hyper route` writes), and how long it took. */
 export interface RouteOutcome extends RoutedPlan {
   ms: number;
+  /** Adaptive risk: the labelled pairs the judge-error model was fitted on, and the judge's errors among them. */
+  refit?: { n: number; errors: number };
 }
 
 export interface CurvePoint {
@@ -44,7 +46,8 @@ export interface CurvePoint {
 
 export type RoutingRequest =
   | { type: 'prepare'; id: number; session: string; datasetId: string; ppmHash: string; backend: BackendChoice }
-  | { type: 'route'; id: number; session: string; spec: StrategySpec }
+  /** `adaptive` (risk, hybrid): learn where the judge errs from the pairs people labelled (domain/judge/adaptive.ts). */
+  | { type: 'route'; id: number; session: string; spec: StrategySpec; adaptive?: boolean }
   | { type: 'curve'; id: number; session: string; strategy: 'topk' | 'simulated'; points: number; candidates: number; seed: number }
   | { type: 'explain'; id: number; session: string; idx: number }
   | { type: 'predict'; id: number; session: string; counts: Float32Array; rows: number };

@@ -25,6 +25,8 @@ import {
   type TagIndex,
 } from '../domain/routing';
 import { defectOfCode } from '../domain/pair-defects';
+import { fitJudgeErrors, predictJudgeErrors } from '../domain/judge/adaptive';
+import { winnerOf, type Preference } from '../domain/labels';
 import type { PpmRow } from '../storage/db';
 import type { PpmSession } from './onnx-runtime';
 import type { BackendChoice, PpmSummary, RouteOutcome, RoutingRequest, RoutingResults } from './routing-protocol';
@@ -35,6 +37,8 @@ export interface RoutingDeps {
   loadTagSet(datasetId: string): Promise<TagSet | undefined>;
   loadPpm(hash: string): Promise<PpmRow | undefined>;
   openSession(bytes: Uint8Array, featureCount: number, want: BackendChoice): Promise<PpmSession>;
+  /** Pairs people labelled (the file's human label, else the annotators' majority) with the judge's label, if any. */
+  loadHumanLabels?(datasetId: string): Promise<{ idx: number; human: Preference; judge: Preference | null }[]>;
 }
 
 /** Routable pairs whose judge risk is unknown. */
@@ -55,6 +59,8 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     defects: Uint8Array;
     /** The judge's risk per dataset position, when the tag set has it. */
     judgeRisk: Float32Array | null;
+    datasetId: string;
+    tagBits: Uint32Array;
     router: Router;
     ppm: PpmSession;
     info: PpmInfo;
@@ -133,6 +139,8 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
       index,
       defects: fs.defects ?? new Uint8Array(fs.n),
       judgeRisk: fs.judgeRisk ?? null,
+      datasetId: req.datasetId,
+      tagBits: fs.tagBits,
       router,
       ppm,
       info,
@@ -175,12 +183,25 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
         'Routing by judge risk needs the LM judge\'s signals on every pair: import the file "hyper judge" wrote, then compute tags.',
       );
     }
-    const routed = await routePlan(s.router, s.eligible, req.spec, {
-      signal: ctx.signal,
-      ppm: s.info,
-      ...(needsRisk ? { risk: s.judgeRisk! } : {}),
-    });
-    return { ...routed, ms: performance.now() - started };
+    let risk: ArrayLike<number> | undefined = needsRisk ? s.judgeRisk! : undefined;
+    let refit: RouteOutcome['refit'];
+    if (needsRisk && req.adaptive) {
+      const labelled = (await deps.loadHumanLabels?.(s.datasetId)) ?? [];
+      const both = labelled.filter((l) => l.judge !== null);
+      if (both.length === 0) fail('bad-option', "Learning where the judge errs needs pairs with both a human label and the judge's label.");
+      const model = fitJudgeErrors(
+        { idx: both.map((l) => l.idx), wrong: both.map((l) => (winnerOf(l.judge!) === winnerOf(l.human) ? 0 : 1)) },
+        s.judgeRisk!,
+        s.tagBits,
+      );
+      const p = predictJudgeErrors(model, s.judgeRisk!, s.tagBits, s.eligible.n);
+      // Labelled pairs stay routed (their labels are made); the rest go by the learnt error probability.
+      for (const l of labelled) p[l.idx] = 2;
+      risk = p;
+      refit = { n: model.n, errors: model.errors };
+    }
+    const routed = await routePlan(s.router, s.eligible, req.spec, { signal: ctx.signal, ppm: s.info, ...(risk ? { risk } : {}) });
+    return { ...routed, ms: performance.now() - started, ...(refit ? { refit } : {}) };
   }
 
   async function curve(req: Extract<RoutingRequest, { type: 'curve' }>, ctx: JobContext): Promise<RoutingResults['curve']> {

@@ -3,6 +3,7 @@
 import { openDb } from '../storage/db';
 import { getTagSet } from '../storage/tags-repo';
 import { getPpm } from '../storage/routing-repo';
+import { humanLabels } from '../storage/judge-repo';
 import { createPpmSession } from './onnx-runtime';
 import { createRoutingHandler } from './routing-sessions';
 import type { RoutingRequest, RoutingResults } from './routing-protocol';
@@ -14,5 +15,6 @@ serveWorker<RoutingRequest, RoutingResults>(
     loadTagSet: (datasetId) => getTagSet(openDb(), datasetId),
     loadPpm: (hash) => getPpm(openDb(), hash),
     openSession: createPpmSession,
+    loadHumanLabels: (datasetId) => humanLabels(openDb(), datasetId),
   }),
 );

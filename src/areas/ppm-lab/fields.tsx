@@ -5,7 +5,8 @@ type LabStep = (signal: AbortSignal, onProgress: (p: JobProgress) => void) => Pr
 
 /** A lab step (generate, proxy, fit) as a worker job (data/use-worker-job.ts): the step gets the signal and the progress callback. */
 export function useLabJob() {
-  return useWorkerJob(async (step: LabStep, { signal, onProgress }) => step(signal, onProgress));
+  // Leaving the lab stops a step: its result would land in a session nobody is looking at.
+  return useWorkerJob(async (step: LabStep, { signal, onProgress }) => step(signal, onProgress), { cancelOnLeave: true });
 }
 
 /**

@@ -79,12 +79,14 @@ export function useBudgetCurve(session: string, strategy: 'topk' | 'simulated', 
   });
 }
 
-export function useRoute(session: string, spec: StrategySpec, enabled: boolean) {
+/** `adaptive` (risk, hybrid): the judge's errors are learnt from the pairs people labelled (read when the route runs). */
+export function useRoute(session: string, spec: StrategySpec, enabled: boolean, adaptive = false) {
   return useQuery({
-    queryKey: keys.routing.route(session, spec.strategy, spec),
+    queryKey: keys.routing.route(session, spec.strategy, { spec, adaptive }),
     enabled,
-    staleTime: Infinity,
-    queryFn: ({ signal }) => routingWorker().request({ type: 'route', session, spec }, { signal }),
+    // Adaptive routes read the human labels made so far: a new one changes the route.
+    staleTime: adaptive ? 0 : Infinity,
+    queryFn: ({ signal }) => routingWorker().request({ type: 'route', session, spec, ...(adaptive ? { adaptive } : {}) }, { signal }),
     // While the slider moves, the last result of the same session and strategy stays (dimmed); after a switch of
     // PPM or strategy nothing old is shown beside the new settings.
     placeholderData: (prev, prevQuery) =>

@@ -95,6 +95,7 @@ function RoutePanel({
       set: x.set,
       strategy: x.strategy,
       weight: x.weight,
+      adaptive: x.adaptive,
     })),
   );
   const ppmHash = s.ppmHash ?? ppms.data?.find((p) => p.builtIn)?.hash;
@@ -124,7 +125,8 @@ function RoutePanel({
       ),
     [s.strategy, budgetFree, settled, s.candidates, s.seed, s.refine, s.weight, routable],
   );
-  const route = useRoute(session, spec, ready);
+  const adaptive = RISK_STRATEGIES.includes(s.strategy) && s.adaptive;
+  const route = useRoute(session, spec, ready, adaptive);
   const plans = usePlans(projectId);
   const lock = useLockPlan(projectId);
   const outcome = route.data;
@@ -261,6 +263,15 @@ function RoutePanel({
             </label>
             {s.strategy === 'hybrid' && (
               <NumberField label="Gain weight" value={s.weight} min={0} max={1} step={0.05} onChange={(weight) => s.set({ weight })} />
+            )}
+            {RISK_STRATEGIES.includes(s.strategy) && (
+              <label
+                className="flex items-center gap-1"
+                title="Fit a model of the judge's errors on the pairs people labelled; those stay routed, the rest are ranked by it"
+              >
+                <input type="checkbox" checked={s.adaptive} onChange={(e) => s.set({ adaptive: e.target.checked })} /> Learn from the human
+                labels
+              </label>
             )}
             <NumberField
               label="Candidates (K)"

@@ -41,6 +41,12 @@ export function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome
         {formatScore(predicted - allLm)} over all-LM) · {outcome.evaluated.toLocaleString('en-US')}{' '}
         {outcome.evaluated === 1 ? 'candidate' : 'candidates'} evaluated · cost {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
       </p>
+      {outcome.refit && (
+        <p className="mt-1 text-slate-700" data-testid="outcome-refit">
+          Judge risk learnt from {outcome.refit.n} pairs with both a human and a judge label (the judge was wrong on {outcome.refit.errors}
+          ); pairs people labelled stay routed.
+        </p>
+      )}
       {outcome.outsideFitRange && (
         <p className="mt-1 text-amber-800" data-testid="outcome-extrapolation">
           {outcome.outsideFitRange}.

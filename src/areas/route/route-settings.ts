@@ -12,6 +12,8 @@ interface RouteSettings {
   refine: boolean;
   /** hybrid: the share of the PPM gain's rank in the score (the judge risk gets the rest). */
   weight: number;
+  /** risk, hybrid: learn where the judge errs from the human labels made so far. */
+  adaptive: boolean;
   budgetCount: number | undefined;
   /** How the user last set the budget (recorded in the plan). */
   budgetKind: BudgetKind;
@@ -28,6 +30,7 @@ export const useRouteSettings = create<RouteSettings>((set) => ({
   seed: 1,
   refine: false,
   weight: DEFAULT_HYBRID_WEIGHT,
+  adaptive: false,
   budgetCount: undefined,
   budgetKind: 'fraction',
   backend: 'auto',
