@@ -1,6 +1,6 @@
 // Human annotations in the MultiPref-style schema (HyPER spec section 5). Preferences are always stored in
 // the dataset's orientation (A = the record's responseA), whatever side the annotator saw it on.
-import type { Preference } from './labels';
+import { majorityOf, type Preference } from './labels';
 
 export const CONFIDENCES = ['absolutely-confident', 'fairly-confident', 'not-confident'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
@@ -96,4 +96,25 @@ export function carriedAnnotations(
     rev: 1,
     carriedFrom: a.id,
   }));
+}
+
+/**
+ * Per pair of a dataset, the people's label: the majority winner (labels.ts majorityOf) of the submitted overall
+ * preferences, the latest one per annotator (a pair re-routed by a newer plan may carry two of one annotator).
+ */
+export function annotatorMajorities(annotations: Iterable<Annotation>, datasetId: string): Map<number, Preference> {
+  const latest = new Map<number, Map<string, { value: Preference; at: number }>>();
+  for (const a of annotations) {
+    if (a.datasetId !== datasetId || a.status !== 'submitted' || !a.overall) continue;
+    const by = latest.get(a.idx) ?? new Map<string, { value: Preference; at: number }>();
+    const prev = by.get(a.annotator);
+    if (!prev || prev.at < a.updatedAt) by.set(a.annotator, { value: a.overall, at: a.updatedAt });
+    latest.set(a.idx, by);
+  }
+  const out = new Map<number, Preference>();
+  for (const [idx, by] of latest) {
+    const m = majorityOf([...by.values()].map((v) => ({ value: v.value, original: v.value })));
+    if (m) out.set(idx, m.value);
+  }
+  return out;
 }

@@ -2,7 +2,8 @@
 // tab never pays for one twice; labels are kept per pair beside the dataset (the file's own LM label wins).
 import type { JudgeAnswer, JudgeStore } from '../domain/judge/run';
 import type { HyperDb, JudgeLabelRow } from './db';
-import { majorityOf, type Preference } from '../domain/labels';
+import type { Preference } from '../domain/labels';
+import { annotatorMajorities } from '../domain/annotation';
 import { forEachInstanceChunk } from './datasets-repo';
 
 /** The judge's answer store for a dataset's run (JudgeStore of domain/judge/run.ts). */
@@ -42,14 +43,7 @@ export async function readJudgeLabels(db: HyperDb, datasetId: string, from: numb
  * of the submitted annotations (latest per annotator); the file's LM label, else a judge run's.
  */
 export async function humanLabels(db: HyperDb, datasetId: string): Promise<{ idx: number; human: Preference; judge: Preference | null }[]> {
-  const votes = new Map<number, Map<string, { value: Preference; at: number }>>();
-  for (const a of await db.annotations.where('datasetId').equals(datasetId).toArray()) {
-    if (a.status !== 'submitted' || !a.overall) continue;
-    const by = votes.get(a.idx) ?? new Map<string, { value: Preference; at: number }>();
-    const prev = by.get(a.annotator);
-    if (!prev || prev.at < a.updatedAt) by.set(a.annotator, { value: a.overall, at: a.updatedAt });
-    votes.set(a.idx, by);
-  }
+  const people = annotatorMajorities(await db.annotations.where('datasetId').equals(datasetId).toArray(), datasetId);
   const judged = new Map(
     (await db.judgeLabels.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).toArray()).map((l) => [
       l.idx,
@@ -59,8 +53,7 @@ export async function humanLabels(db: HyperDb, datasetId: string): Promise<{ idx
   const out: { idx: number; human: Preference; judge: Preference | null }[] = [];
   await forEachInstanceChunk(db, datasetId, 2000, (rows) => {
     for (const r of rows) {
-      const people = [...(votes.get(r.idx)?.values() ?? [])].map((v) => ({ value: v.value, original: v.value }));
-      const human = r.human?.value ?? majorityOf(people)?.value;
+      const human = r.human?.value ?? people.get(r.idx);
       if (human) out.push({ idx: r.idx, human, judge: r.lm?.value ?? judged.get(r.idx) ?? null });
     }
   });

@@ -18,7 +18,7 @@ import { generalError, type GeneralErrorCode } from '../domain/errors';
 import type { ProgressPhase } from './protocol';
 import { calibrationReport, storedSignals, withJudgeResult, type CalibrationItem } from '../domain/judge';
 import { readJudgeLabels } from '../storage/judge-repo';
-import { majorityOf, type Preference } from '../domain/labels';
+import { annotatorMajorities } from '../domain/annotation';
 
 const CHUNK = 1000;
 
@@ -153,14 +153,7 @@ async function calibration(projectId: string, datasetId: string, ctx: JobContext
   const dataset = await getDataset(db, datasetId);
   if (!dataset || dataset.status !== 'ready') fail('not-found', 'The dataset no longer exists.');
   const tagSet = await getTagSet(db, datasetId);
-  const votes = new Map<number, Map<string, { value: Preference; at: number }>>();
-  for (const a of await listProjectAnnotations(db, projectId)) {
-    if (a.datasetId !== datasetId || a.status !== 'submitted' || !a.overall) continue;
-    const byAnnotator = votes.get(a.idx) ?? new Map<string, { value: Preference; at: number }>();
-    const prev = byAnnotator.get(a.annotator);
-    if (!prev || prev.at < a.updatedAt) byAnnotator.set(a.annotator, { value: a.overall, at: a.updatedAt });
-    votes.set(a.idx, byAnnotator);
-  }
+  const people = annotatorMajorities(await listProjectAnnotations(db, projectId), datasetId);
   const items: CalibrationItem[] = [];
   let judged = 0;
   for await (const chunk of chunks(datasetId, dataset.rowCount, ctx, 'reading-pairs')) {
@@ -169,8 +162,7 @@ async function calibration(projectId: string, datasetId: string, ctx: JobContext
       const signals = storedSignals(r);
       if (!signals) continue;
       judged++;
-      const people = [...(votes.get(r.idx)?.values() ?? [])].map((v) => ({ value: v.value, original: v.value }));
-      const human = r.human?.value ?? majorityOf(people)?.value;
+      const human = r.human?.value ?? people.get(r.idx);
       if (!human) continue;
       items.push({
         judge: r.lm?.value ?? null,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { annotationId, type Annotation } from '../annotation';
+import { annotationId, annotatorMajorities, type Annotation } from '../annotation';
+import type { Preference } from '../labels';
 import { assignPacks, checkResultsTarget, PackError, packIdOf, parsePack, parseResults, planResultsImport, RESULTS_FORMAT } from './pack';
 import { buildQueue, missingForSubmit, orientPreference, resumePosition, sidesSwapped } from './queue';
 
@@ -170,5 +171,42 @@ describe('packs', () => {
     const clash = planResultsImport([edited], local, 'pack:x');
     expect(clash.conflicts).toHaveLength(1);
     expect(clash.conflicts[0]!.reason).toMatch(/already annotated here/);
+  });
+});
+
+describe('annotatorMajorities', () => {
+  const a = (idx: number, annotator: string, overall: Preference, updatedAt: number, extra: Partial<Annotation> = {}): Annotation => ({
+    id: `p|${idx}|${annotator}|${updatedAt}`,
+    projectId: 'P',
+    datasetId: 'd',
+    planId: 'p',
+    idx,
+    instanceId: `i${idx}`,
+    annotator,
+    status: 'submitted',
+    overall,
+    aspects: {},
+    rationale: '',
+    swapped: false,
+    activeMs: 0,
+    createdAt: 0,
+    updatedAt,
+    rev: 1,
+    origin: 'local',
+    ...extra,
+  });
+  it("takes each annotator's latest submitted label, then the majority winner; drafts and other datasets do not count", () => {
+    const m = annotatorMajorities(
+      [
+        a(1, 'ana', 'A>B', 1),
+        a(1, 'ana', 'B>A', 5), // ana changed her mind under a newer plan
+        a(1, 'bo', 'B>>A', 2),
+        a(1, 'cy', 'A>B', 3),
+        a(2, 'ana', 'A>B', 1, { status: 'draft' }),
+        a(3, 'ana', 'A=B', 1, { datasetId: 'other' }),
+      ],
+      'd',
+    );
+    expect([...m]).toEqual([[1, 'B>A']]);
   });
 });
