@@ -62,3 +62,31 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const d = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * Runs `run` over `tasks` with at most `concurrency` at once, in order of the list, until `stop` fires. `isStop`
+ * says which errors only mean "stop this worker" (a cancel); any other error aborts `stop` (so the other workers
+ * stop too) and rejects the whole run.
+ */
+export async function runPool<T>(
+  tasks: readonly T[],
+  concurrency: number,
+  run: (task: T) => Promise<void>,
+  stop: AbortController,
+  isStop: (e: unknown) => boolean,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length && !stop.signal.aborted) {
+      const task = tasks[next++]!;
+      try {
+        await run(task);
+      } catch (e) {
+        if (isStop(e)) return;
+        stop.abort();
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, Math.floor(concurrency)), tasks.length) }, () => worker()));
+}

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import type { AnalyzerRunSummary, AnalyzerSettings } from '../../workers/analyzer-protocol';
 import { analyzerWorker } from '../../workers/analyzer-client';
+import { loadStoredForm, saveStoredForm } from './stored-form';
 
 const STORAGE_KEY = 'hyper.analyzer.settings';
 
@@ -31,18 +32,8 @@ const DEFAULTS: Form = {
   onlyMissing: true,
 };
 
-// Settings live in this browser's localStorage only; the API key is kept there only when the user asks.
-function loadForm(): Form {
-  try {
-    return { ...DEFAULTS, ...(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<Form>) };
-  } catch {
-    return DEFAULTS;
-  }
-}
-
-function saveForm(f: Form): void {
-  localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...f, apiKey: f.rememberKey ? f.apiKey : '' }));
-}
+const loadForm = (): Form => loadStoredForm(STORAGE_KEY, DEFAULTS);
+const saveForm = (f: Form): void => saveStoredForm(STORAGE_KEY, f);
 
 function toSettings(f: Form): AnalyzerSettings | string {
   if (!/^https?:\/\/\S+$/.test(f.baseUrl.trim())) return 'The base URL must start with http:// or https://.';

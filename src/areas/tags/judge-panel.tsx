@@ -10,6 +10,7 @@ import { useWorkerJob } from '../../data/use-worker-job';
 import { checkTemplate, FIVE_POINT_TEMPLATE, PAIRWISE_TEMPLATE, type JudgeTemplate } from '../../domain/judge';
 import { analyzerWorker } from '../../workers/analyzer-client';
 import type { JudgeRunSettings, JudgeRunSummary } from '../../workers/analyzer-protocol';
+import { loadStoredForm, saveStoredForm } from './stored-form';
 
 const STORAGE_KEY = 'hyper.judge.settings';
 
@@ -53,24 +54,9 @@ const DEFAULTS: Form = {
   onlyUnlabelled: true,
 };
 
-// Settings live in this browser's localStorage only; the API key is kept there only when the user asks.
-function loadForm(): Form {
-  try {
-    return { ...DEFAULTS, ...(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<Form>) };
-  } catch {
-    return DEFAULTS;
-  }
-}
+const loadForm = (): Form => loadStoredForm(STORAGE_KEY, DEFAULTS);
+const saveForm = (f: Form): void => saveStoredForm(STORAGE_KEY, f);
 
-function saveForm(f: Form): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...f, apiKey: f.rememberKey ? f.apiKey : '' }));
-  } catch {
-    /* private mode: the settings last for this tab */
-  }
-}
-
-/** The run's settings, or why the form cannot run yet. */
 function toSettings(f: Form): JudgeRunSettings | string {
   if (!/^https?:\/\/\S+$/.test(f.baseUrl.trim())) return 'The base URL must start with http:// or https://.';
   if (!f.model.trim()) return 'Name the judge model.';

@@ -4,7 +4,7 @@
 // Retry-After), a stop on failures no retry can mend (a wrong key, URL or model), cancellation, and progress
 // with the rate and an ETA. Runtime-free: the store, sleep, clock and randomness are passed in.
 import { HyperError } from '../errors';
-import { fnv1a32, untilAborted } from '../util';
+import { fnv1a32, runPool, untilAborted } from '../util';
 import { ChatClientError, isRetryable, type ChatClient, type TokenUsage } from '../tags/analyzer/client';
 import { durationText, isFatal, retryDelay, seededRandom, type Backoff } from '../tags/analyzer/run';
 import { countTokens } from '../tags/tokenizer';
@@ -348,22 +348,18 @@ export async function runJudge(options: JudgeRunOptions): Promise<JudgeRunResult
     }
   }
 
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < tasks.length && !stop.signal.aborted) {
-      const task = tasks[next++]!;
+  report();
+  try {
+    // A bug or a store that cannot write stops the other workers too, and abandons the requests in flight.
+    const guarded = async (task: Task) => {
       try {
         await runTask(task);
       } catch (e) {
-        if (e instanceof Cancelled) return;
-        onHardAbort(); // a bug or a store that cannot write: stop the other workers too
+        if (!(e instanceof Cancelled)) onHardAbort();
         throw e;
       }
-    }
-  }
-  report();
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, () => worker()));
+    };
+    await runPool(tasks, concurrency, guarded, stop, (e) => e instanceof Cancelled);
   } finally {
     options.signal?.removeEventListener('abort', onCallerAbort);
     options.abortInFlight?.removeEventListener('abort', onHardAbort);

@@ -3,7 +3,7 @@
 // a concurrency limit across all requests, retries with exponential backoff and jitter on transient
 // failures (honouring Retry-After), one corrective retry for an unusable answer, cost accounting from the
 // servers' usage figures, and prompt cancellation. Runtime-free: sleep, randomness and the cache are passed in.
-import { untilAborted } from '../../util';
+import { runPool, untilAborted } from '../../util';
 import { mulberry32 } from '../../random';
 import { DESCRIPTIVE_DIMENSIONS, type DescriptiveDimension, type DescriptiveTags } from '../../instance';
 import { ChatClientError, isRetryable, type ChatClient, type ChatErrorCode, type ChatMessage, type TokenUsage } from './client';
@@ -371,23 +371,10 @@ export async function analyzePrompts(options: AnalyzeOptions): Promise<AnalyzeRe
     }
   }
 
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < tasks.length && !stop.signal.aborted) {
-      const task = tasks[next++]!;
-      try {
-        await runTask(task);
-      } catch (e) {
-        if (e instanceof Cancelled) return;
-        stop.abort(); // a bug, not a request failure: stop the other workers too
-        throw e;
-      }
-    }
-  }
-
   report();
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, () => worker()));
+    // A bug, not a request failure, stops the other workers too.
+    await runPool(tasks, concurrency, runTask, stop, (e) => e instanceof Cancelled);
   } finally {
     options.signal?.removeEventListener('abort', onCallerAbort);
   }
