@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { useEffect, useState } from 'react';
 import { useWorkerJob } from '../../data/use-worker-job';
 import { Button } from '../../components/button';
@@ -6,7 +5,8 @@ import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import type { AnalyzerRunSummary, AnalyzerSettings } from '../../workers/analyzer-protocol';
 import { analyzerWorker } from '../../workers/analyzer-client';
-import { loadStoredForm, saveStoredForm } from './stored-form';
+import { Field, INPUT } from './field';
+import { endpointOf, loadStoredForm, saveStoredForm } from './stored-form';
 
 const STORAGE_KEY = 'hyper.analyzer.settings';
 
@@ -36,21 +36,13 @@ const loadForm = (): Form => loadStoredForm(STORAGE_KEY, DEFAULTS);
 const saveForm = (f: Form): void => saveStoredForm(STORAGE_KEY, f);
 
 function toSettings(f: Form): AnalyzerSettings | string {
-  if (!/^https?:\/\/\S+$/.test(f.baseUrl.trim())) return 'The base URL must start with http:// or https://.';
-  if (!f.model.trim()) return 'Name the model to ask.';
+  const endpoint = endpointOf(f, { noModel: 'Name the model to ask.', maxConcurrency: 32 });
+  if (typeof endpoint === 'string') return endpoint;
   const price =
     f.inputPer1k.trim() || f.outputPer1k.trim()
       ? { inputPer1k: Number(f.inputPer1k) || 0, outputPer1k: Number(f.outputPer1k) || 0 }
       : undefined;
-  return {
-    baseUrl: f.baseUrl.trim(),
-    model: f.model.trim(),
-    ...(f.apiKey ? { apiKey: f.apiKey } : {}),
-    concurrency: Math.max(1, Math.min(32, f.concurrency)),
-    maxRetries: 4,
-    timeoutMs: 60_000,
-    ...(price ? { price } : {}),
-  };
+  return { ...endpoint, maxRetries: 4, timeoutMs: 60_000, ...(price ? { price } : {}) };
 }
 
 /** Descriptive tags through an OpenAI-compatible endpoint the user runs or pays for. */
@@ -181,17 +173,6 @@ export function AnalyzerPanel({
       ) : null}
       {run.result && <Summary s={run.result} />}
     </details>
-  );
-}
-
-const INPUT = 'w-full rounded-md border border-slate-300 px-2 py-1';
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="flex flex-col gap-1">
-      <span className="text-xs text-slate-600">{label}</span>
-      {children}
-    </div>
   );
 }
 

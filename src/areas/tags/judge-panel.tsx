@@ -10,7 +10,8 @@ import { useWorkerJob } from '../../data/use-worker-job';
 import { checkTemplate, FIVE_POINT_TEMPLATE, PAIRWISE_TEMPLATE, type JudgeTemplate } from '../../domain/judge';
 import { analyzerWorker } from '../../workers/analyzer-client';
 import type { JudgeRunSettings, JudgeRunSummary } from '../../workers/analyzer-protocol';
-import { loadStoredForm, saveStoredForm } from './stored-form';
+import { Field, INPUT } from './field';
+import { endpointOf, loadStoredForm, saveStoredForm } from './stored-form';
 
 const STORAGE_KEY = 'hyper.judge.settings';
 
@@ -58,8 +59,8 @@ const loadForm = (): Form => loadStoredForm(STORAGE_KEY, DEFAULTS);
 const saveForm = (f: Form): void => saveStoredForm(STORAGE_KEY, f);
 
 function toSettings(f: Form): JudgeRunSettings | string {
-  if (!/^https?:\/\/\S+$/.test(f.baseUrl.trim())) return 'The base URL must start with http:// or https://.';
-  if (!f.model.trim()) return 'Name the judge model.';
+  const endpoint = endpointOf(f, { noModel: 'Name the judge model.', maxConcurrency: 64 });
+  if (typeof endpoint === 'string') return endpoint;
   const built = BUILT_IN[f.template];
   // An edited template is another template: its answers are stored under its own id.
   const edited = f.system !== built.system || f.user !== built.user;
@@ -79,10 +80,7 @@ function toSettings(f: Form): JudgeRunSettings | string {
       ? { inputPerMillion: Number(f.inputPerMillion) || 0, outputPerMillion: Number(f.outputPerMillion) || 0 }
       : undefined;
   return {
-    baseUrl: f.baseUrl.trim(),
-    model: f.model.trim(),
-    ...(f.apiKey ? { apiKey: f.apiKey } : {}),
-    concurrency: Math.max(1, Math.min(64, f.concurrency)),
+    ...endpoint,
     maxRetries: 4,
     timeoutMs: 120_000,
     template,
@@ -95,7 +93,6 @@ function toSettings(f: Form): JudgeRunSettings | string {
   };
 }
 
-const INPUT = 'w-full rounded-md border border-slate-300 px-2 py-1';
 const money = (x: number | null) => (x === null ? '—' : x.toFixed(4));
 
 export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: () => void }) {
@@ -136,16 +133,13 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
         key".
       </p>
       <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-3">
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600">Judge endpoint (http://…/v1)</span>
+        <Field label="Judge endpoint (http://…/v1)">
           <input aria-label="Judge endpoint" value={form.baseUrl} onChange={(e) => update({ baseUrl: e.target.value })} className={INPUT} />
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600">Judge model</span>
+        </Field>
+        <Field label="Judge model">
           <input aria-label="Judge model" value={form.model} onChange={(e) => update({ model: e.target.value })} className={INPUT} />
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600">Judge key (optional)</span>
+        </Field>
+        <Field label="Judge key (optional)">
           <input
             aria-label="Judge key"
             type="password"
@@ -154,9 +148,8 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
             onChange={(e) => update({ apiKey: e.target.value })}
             className={INPUT}
           />
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600">Requests in flight</span>
+        </Field>
+        <Field label="Requests in flight">
           <input
             aria-label="Judge requests in flight"
             type="number"
@@ -166,25 +159,23 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
             onChange={(e) => update({ concurrency: Number(e.target.value) || 1 })}
             className={INPUT}
           />
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600">Input tokens: price per million</span>
+        </Field>
+        <Field label="Input tokens: price per million">
           <input
             aria-label="Judge input price per million tokens"
             value={form.inputPerMillion}
             onChange={(e) => update({ inputPerMillion: e.target.value })}
             className={INPUT}
           />
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600">Output tokens: price per million</span>
+        </Field>
+        <Field label="Output tokens: price per million">
           <input
             aria-label="Judge output price per million tokens"
             value={form.outputPerMillion}
             onChange={(e) => update({ outputPerMillion: e.target.value })}
             className={INPUT}
           />
-        </label>
+        </Field>
       </div>
       <div className="mt-3 flex flex-wrap items-center gap-4">
         <label className="flex items-center gap-1">
@@ -258,8 +249,7 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
         </label>
       </div>
       <div className="mt-3 grid grid-cols-1 gap-2 md:grid-cols-2">
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600">System message (sent as written)</span>
+        <Field label="System message (sent as written)">
           <textarea
             aria-label="Judge system message"
             rows={6}
@@ -267,11 +257,8 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
             onChange={(e) => update({ system: e.target.value })}
             className={`${INPUT} font-mono text-xs`}
           />
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="text-xs text-slate-600">
-            User message: {'{prompt}'}, {'{response_a}'} and {'{response_b}'} are replaced by the pair
-          </span>
+        </Field>
+        <Field label="User message: {prompt}, {response_a} and {response_b} are replaced by the pair">
           <textarea
             aria-label="Judge user message"
             rows={6}
@@ -279,7 +266,7 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
             onChange={(e) => update({ user: e.target.value })}
             className={`${INPUT} font-mono text-xs`}
           />
-        </label>
+        </Field>
       </div>
       {typeof settings === 'string' && (
         <p className="mt-2 text-slate-500" role="status">

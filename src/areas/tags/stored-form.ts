@@ -16,3 +16,26 @@ export function saveStoredForm<F extends { apiKey: string; rememberKey: boolean 
     /* private mode or a full quota: the settings last for this tab */
   }
 }
+
+/** The fields every endpoint form has. */
+export interface EndpointForm {
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+  concurrency: number;
+}
+
+/** The checked endpoint part of a form's settings, or what is wrong with it (shown under the form). */
+export function endpointOf(
+  f: EndpointForm,
+  { noModel, maxConcurrency }: { noModel: string; maxConcurrency: number },
+): { baseUrl: string; model: string; apiKey?: string; concurrency: number } | string {
+  if (!/^https?:\/\/\S+$/.test(f.baseUrl.trim())) return 'The base URL must start with http:// or https://.';
+  if (!f.model.trim()) return noModel;
+  return {
+    baseUrl: f.baseUrl.trim(),
+    model: f.model.trim(),
+    ...(f.apiKey ? { apiKey: f.apiKey } : {}),
+    concurrency: Math.max(1, Math.min(maxConcurrency, f.concurrency)),
+  };
+}
