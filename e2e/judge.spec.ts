@@ -24,14 +24,16 @@ test.beforeAll(async () => {
     res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
     res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
     if (req.method === 'OPTIONS') return res.writeHead(204).end();
-    const payload = JSON.parse(await body(req)) as { messages: { role: string; content: string }[] };
+    const payload = JSON.parse(await body(req)) as { model: string; messages: { role: string; content: string }[] };
     const user = payload.messages.find((m) => m.role === 'user')!.content;
     seen.push(user);
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     const prompt = /\[User request\]\n([\s\S]*?)\n\n\[Answer A\]/.exec(user)![1]!;
     const a = /\[Answer A\]\n([\s\S]*?)\n\[End of answer A\]/.exec(user)![1]!;
     const b = /\[Answer B\]\n([\s\S]*?)\n\[End of answer B\]/.exec(user)![1]!;
-    const content = bucket(prompt, 5) === 0 ? '[[A]]' : a.length >= b.length ? '[[A]]' : '[[B]]';
+    // A second judge, for the ensemble: it always prefers the answer shown second.
+    const content =
+      payload.model === 'second-judge' ? '[[B]]' : bucket(prompt, 5) === 0 ? '[[A]]' : a.length >= b.length ? '[[A]]' : '[[B]]';
     res
       .writeHead(200, { 'Content-Type': 'application/json' })
       .end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }], usage: { prompt_tokens: 400, completion_tokens: 5 } }));
@@ -85,6 +87,25 @@ test('the LM judge in the browser: cost first, both orders, a reload mid-run los
   await page.getByRole('button', { name: 'Run the judge' }).click();
   await expect(summary).toContainText('80 answers stored before');
   expect(seen.length).toBe(before);
+
+  // A second judge on the same dataset: only its questions are sent; both judges are listed; their majority is
+  // made from the stored answers without a request.
+  await page.getByLabel('Judge model').fill('second-judge');
+  await page.getByRole('button', { name: 'Run the judge' }).click();
+  await expect(summary).toContainText('2 judges answered on this dataset', { timeout: 60_000 });
+  expect(seen.length).toBe(before + 80);
+  const judges = page.getByTestId('judges-table');
+  await expect(judges.getByRole('row')).toHaveCount(3);
+  // The first judge stays primary (the lead chose no other).
+  await expect(judges.getByLabel('Primary judge: fake-judge (pairwise-v1)')).toBeChecked();
+  await expect(judges.getByRole('row', { name: /second-judge/ })).toContainText('100.0%');
+  await judges.getByLabel('How the judges make the label').selectOption('majority');
+  await judges.getByRole('button', { name: 'Apply to the labels' }).click();
+  await expect(page.getByTestId('judges-applied')).toContainText('40 pairs labelled from the stored answers');
+  expect(seen.length).toBe(before + 80);
+  await page.reload();
+  await page.locator('details', { hasText: 'LM judge: label the pairs' }).locator('summary').click();
+  await expect(page.getByLabel('How the judges make the label')).toHaveValue('majority');
 
   // The tags were computed again with the judge's signals: the Route page offers judge risk.
   await expect(page.getByTestId('tag-status')).toContainText('for 40 pairs');

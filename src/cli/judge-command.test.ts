@@ -3,7 +3,7 @@
 // malformed body; a rerun asks only what is missing; a killed process resumes from its answers file.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,7 +39,7 @@ class FakeJudge {
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let raw = '';
     for await (const chunk of req) raw += String(chunk);
-    const body = JSON.parse(raw) as { messages: { content: string }[] };
+    const body = JSON.parse(raw) as { model: string; messages: { content: string }[] };
     const user = body.messages[1]!.content;
     const n = this.seen.length + 1;
     const scripted = this.script.get(n);
@@ -55,14 +55,17 @@ class FakeJudge {
     const a = /\[Answer A\]\n([\s\S]*?)\n\[End of answer A\]/.exec(user)![1]!;
     const b = /\[Answer B\]\n([\s\S]*?)\n\[End of answer B\]/.exec(user)![1]!;
     // Planted: one prompt in 7 gets no verdict; one in 5 gets "A" whatever is shown (position bias); else the longer.
+    // A second judge for the ensemble test: it prefers the answer shown second, whatever it says.
     const content =
-      bucket(prompt, 7) === 0
-        ? 'Both answers have merit.'
-        : bucket(prompt, 5) === 0
-          ? 'A is shown first. [[A]]'
-          : a.length >= b.length
-            ? '[[A]]'
-            : '[[B]]';
+      body.model === 'second-judge'
+        ? '[[B]]'
+        : bucket(prompt, 7) === 0
+          ? 'Both answers have merit.'
+          : bucket(prompt, 5) === 0
+            ? 'A is shown first. [[A]]'
+            : a.length >= b.length
+              ? '[[A]]'
+              : '[[B]]';
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(
       JSON.stringify({ choices: [{ message: { role: 'assistant', content } }], usage: { prompt_tokens: 200, completion_tokens: 5 } }),
@@ -81,12 +84,18 @@ const judge = new FakeJudge();
 beforeAll(() => judge.start());
 afterAll(() => new Promise<void>((r) => judge.server.close(() => r())));
 
-async function run(args: string[]): Promise<{ code: number; err: string }> {
+async function run(args: string[], input = demo, model = 'fake-judge'): Promise<{ code: number; err: string }> {
   const io = capture();
-  const code = await main(['judge', '--input', demo, '--base-url', judge.url, '--model', 'fake-judge', ...args]);
+  const code = await main(['judge', '--input', input, '--base-url', judge.url, '--model', model, ...args]);
   vi.restoreAllMocks();
   return { code, err: io.err() };
 }
+
+const readLines = (path: string): JudgedLine[] =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JudgedLine);
 
 interface JudgedLine {
   id: string;
@@ -95,6 +104,7 @@ interface JudgedLine {
   lm_judge: string;
   judge_swap_inconsistent: boolean | null;
   judge_unparseable: number;
+  judge_vote_split: number;
   prompt: string;
 }
 
@@ -308,6 +318,81 @@ describe('hyper judge', () => {
     expect(judge.seen.length - before).toBe(2 * PAIRS - stored);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(PAIRS);
   }, 120_000);
+
+  it('a rerun with another model adds a judge: its answers count in the vote split, --ensemble majority makes the label', async () => {
+    const out = join(dir, 'ensemble.jsonl');
+    judge.script = new Map();
+    expect((await run(['--output', out])).code).toBe(0);
+    const one = readLines(out);
+    judge.seen = [];
+    const second = await run(['--output', out, '--ensemble', 'majority'], demo, 'second-judge');
+    expect(second.code).toBe(0);
+    // Only the new judge's questions are sent: the first judge's answers come from the answers file.
+    expect(judge.seen).toHaveLength(2 * PAIRS);
+    expect(second.err).toContain('2 judges in');
+    const two = readLines(out);
+    expect(two).toHaveLength(PAIRS);
+    let disagreeing = 0;
+    two.forEach((line, i) => {
+      // The second judge always names the answer shown second: B in the A/B order, A in the B/A order, so it flips
+      // with the order and its label is a tie; with the first judge's label the two-judge majority is a tie too.
+      // Where the first judge gave no verdict, the second judge's label stands alone, under its name.
+      expect(line.pref_lm).toBe('Tie');
+      expect(line.lm_judge).toEqual(
+        one[i]!.pref_lm === null ? 'second-judge (pairwise-v1)' : expect.stringContaining('majority of 2 judges'),
+      );
+      if (one[i]!.pref_lm !== null && one[i]!.pref_lm !== 'Tie') disagreeing++;
+      expect(line.judge_vote_split).toBeGreaterThan(0);
+    });
+    expect(disagreeing).toBeGreaterThan(0);
+    // Primary (the default): the label is this run's judge's alone; the other judge still raises the split.
+    judge.seen = [];
+    expect((await run(['--output', out])).code).toBe(0);
+    expect(judge.seen).toHaveLength(0);
+    const primary = readLines(out);
+    primary.forEach((line, i) => {
+      expect(line.pref_lm).toBe(one[i]!.pref_lm);
+      expect(line.lm_judge).toBe('fake-judge (pairwise-v1)');
+      expect(line.judge_vote_split).toBeGreaterThanOrEqual(one[i]!.judge_vote_split);
+    });
+    expect((await run(['--output', out, '--ensemble', 'all'])).err).toContain('--ensemble "all": expected primary or majority');
+  });
+
+  it('keeps a conversational prompt as its turns in the output, and reads it back as turns', async () => {
+    const input = join(dir, 'chat.jsonl');
+    const messages = [
+      { role: 'user', content: 'Name a prime number.' },
+      { role: 'assistant', content: 'Seven.' },
+      { role: 'user', content: 'And an even one?' },
+    ];
+    writeFileSync(
+      input,
+      `${JSON.stringify({ id: 'c1', prompt: messages, response_a: 'Two is the only even prime.', response_b: 'Four.' })}\n`,
+    );
+    const out = join(dir, 'chat-judged.jsonl');
+    judge.script = new Map();
+    expect((await run(['--output', out], input)).code).toBe(0);
+    const line = JSON.parse(readFileSync(out, 'utf8').trim()) as { prompt: unknown };
+    expect(line.prompt).toEqual(messages);
+    // The judged file imports again with the turns intact (route reads it).
+    const io = capture();
+    const code = await main([
+      'route',
+      '--input',
+      out,
+      '--ppm',
+      'paper-prior',
+      '--strategy',
+      'risk',
+      '--budget',
+      '1',
+      '--output',
+      join(dir, 'chat-plan.json'),
+    ]);
+    vi.restoreAllMocks();
+    expect(io.err()).not.toContain('expected text');
+    expect(code).toBe(0);
+  });
 
   it('refuses a key on the command line, a template without the pair, and unknown options', async () => {
     const out = join(dir, 'never.jsonl');

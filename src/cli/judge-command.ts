@@ -1,9 +1,9 @@
 import { appendFile, readFile } from 'node:fs/promises';
-import { calibrationReport, judgePair, runJudge, type JudgeAnswer, type JudgeStore, type JudgeTemplate } from '../domain/judge';
+import { calibrationReport, runJudge, type JudgeAnswer, type JudgeStore, type JudgeTemplate } from '../domain/judge';
 import { tagsOf } from '../domain/tags/tag-set';
-import { judgedRow } from '../domain/judge/rows';
+import { judgedRow, toStoredSignals } from '../domain/judge/rows';
+import { combineJudges, judgeName } from '../domain/judge/combine';
 import { checkTemplate, FIVE_POINT_TEMPLATE, PAIRWISE_TEMPLATE } from '../domain/judge/templates';
-import { orientVerdict } from '../domain/judge/aggregate';
 import { createChatClient } from '../domain/tags/analyzer/client';
 import { parseArgs, UsageError } from './args';
 import { writeOutputFile } from './outputs';
@@ -35,6 +35,10 @@ Options:
   --temperature T       sampling temperature when K > 1 (default 0.7)
   --logprobs            ask for the verdict token's probability (used as the judge's confidence)
   --policy tie|first    the label when the two orders disagree (default tie)
+  --ensemble primary|majority
+                        with answers of several judges in OUT.answers.jsonl (rerun with another --model):
+                        the label is this run's judge's (primary, the default) or the judges' majority;
+                        every judge's answers count in judge_vote_split either way
   --concurrency N       requests in flight at once (default 8)
   --max-retries N       retries of a 429 / 5xx / network failure per request (default 4)
   --timeout-ms MS       per request (default 120000)
@@ -125,6 +129,7 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
     { name: 'temperature', value: true },
     { name: 'logprobs', value: false },
     { name: 'policy', value: true },
+    { name: 'ensemble', value: true },
     { name: 'concurrency', value: true },
     { name: 'max-retries', value: true },
     { name: 'timeout-ms', value: true },
@@ -142,6 +147,9 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
   const orders =
     args.orders === undefined || args.orders === 'both' ? (['ab', 'ba'] as const) : args.orders === 'one' ? (['ab'] as const) : null;
   if (!orders) throw new UsageError(`--orders ${JSON.stringify(args.orders)}: expected both or one`);
+  const ensemble =
+    args.ensemble === undefined || args.ensemble === 'primary' ? 'primary' : args.ensemble === 'majority' ? 'majority' : null;
+  if (!ensemble) throw new UsageError(`--ensemble ${JSON.stringify(args.ensemble)}: expected primary or majority`);
   const policy = args.policy === undefined || args.policy === 'tie' ? 'tie' : args.policy === 'first' ? 'first-order' : null;
   if (!policy) throw new UsageError(`--policy ${JSON.stringify(args.policy)}: expected tie or first`);
   const samples = num(args, 'samples', 1, (v) => Number.isInteger(v) && v >= 1 && v <= 20, 'a whole number from 1 to 20');
@@ -223,23 +231,26 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
     );
     return 130;
   }
-  const byIdx = new Map<number, JudgeAnswer[]>();
-  for (const a of answers.values())
-    if (a.model === client.model && a.templateId === template.id) byIdx.set(a.idx, [...(byIdx.get(a.idx) ?? []), a]);
-  const judgements = records.map((r, idx) => {
-    const mine = (byIdx.get(idx) ?? []).filter((a) => a.pairId === r.id);
-    const verdicts = mine.map((a) => ({ judge: a.model, order: a.order, sample: a.sample, verdict: a.verdict, confidence: a.confidence }));
-    const swapped = mine.find((a) => a.order === 'ba' && a.sample === 0 && a.verdict !== null);
-    return {
-      judgement: judgePair(verdicts, { primary: client.model, policy }),
-      swapped: swapped ? orientVerdict(swapped.verdict!, 'ba') : null,
-    };
+  // Every answer in the answers file counts: a rerun with another --model adds a judge (--ensemble majority
+  // makes the label their majority; by default it stays this run's judge's, the others raise the vote split).
+  const thisJudge = judgeName({ model: client.model, templateId: template.id });
+  const combined = combineJudges(answers.values(), new Map(records.map((r, idx) => [idx, r.id])), {
+    primary: thisJudge,
+    ensemble,
+    policy,
   });
-  const lines = records.map((r, idx) =>
-    JSON.stringify(
-      judgedRow(r, judgements[idx]!.judgement, { model: client.model, templateId: template.id, swappedOrder: judgements[idx]!.swapped }),
-    ),
-  );
+  const byIdx = new Map(combined.map((c) => [c.idx, c]));
+  const none = {
+    label: null,
+    signals: toStoredSignals({ swapInconsistent: null, voteSplit: 0, confidence: null, answers: 0, unparseable: 0 }),
+  };
+  const judgements = records.map((_, idx) => byIdx.get(idx) ?? { ...none, judge: thisJudge, perJudge: {}, swappedOrder: null, idx });
+  const judgesSeen = new Set([...answers.values()].map(judgeName));
+  if (judgesSeen.size > 1)
+    log(
+      `  ${judgesSeen.size} judges in ${answersPath}: ${[...judgesSeen].join(', ')} (label: ${ensemble === 'majority' ? 'their majority' : thisJudge})`,
+    );
+  const lines = records.map((r, idx) => JSON.stringify(judgedRow(r, judgements[idx]!)));
   await writeOutputFile(output, lines.length ? `${lines.join('\n')}\n` : '');
   const spent = [...answers.values()].reduce((s, a) => s + (a.cost ?? 0), 0);
   log(`wrote ${records.length} judged pairs to ${output} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -255,12 +266,12 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
     const tagSet = computeTagSet(records, String(args.input));
     const report = calibrationReport(
       labelled.map((idx) => {
-        const { judgement } = judgements[idx]!;
+        const judgement = judgements[idx]!;
         return {
           judge: judgement.label,
           human: records[idx]!.human!.value,
-          swapInconsistent: judgement.signals.swapInconsistent,
-          confidence: judgement.signals.confidence,
+          swapInconsistent: judgement.signals.judge_swap_inconsistent,
+          confidence: judgement.signals.judge_confidence,
           tags: tagsOf(tagSet.tagBits, idx),
         };
       }),

@@ -28,6 +28,8 @@ export const keys = {
   },
   instance: (datasetId: string, idx: number) => ['instance', datasetId, idx] as const,
   tagSet: (datasetId: string) => ['tag-set', datasetId] as const,
+  /** The LM judges with answers stored on a dataset. */
+  judges: (datasetId: string) => ['judges', datasetId] as const,
   ppms: ['ppms'] as const,
   plans: {
     all: ['plans'] as const,

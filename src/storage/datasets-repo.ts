@@ -75,7 +75,7 @@ export async function deleteDataset(db: HyperDb, datasetId: string): Promise<voi
       await db.judgeLabels.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
       await db.judgeAnswers.where('datasetId').equals(datasetId).delete();
       await db.datasets.delete(datasetId);
-      await db.meta.delete(`import-heartbeat:${datasetId}`);
+      await db.meta.bulkDelete([`import-heartbeat:${datasetId}`, `judge-ensemble:${datasetId}`]);
     },
   );
 }

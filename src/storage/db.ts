@@ -7,6 +7,7 @@ import type { ImportReport } from '../domain/formats/report';
 import type { TagSet } from '../domain/tags/tag-set';
 import type { RoutingPlan } from '../domain/routing/plan';
 import type { JudgeAnswer } from '../domain/judge/run';
+import type { PerJudgeLabel } from '../domain/judge/combine';
 import type { StoredSignals } from '../domain/judge/rows';
 import type { Preference } from '../domain/labels';
 
@@ -111,8 +112,10 @@ export interface JudgeLabelRow {
   idx: number;
   label: Preference | null;
   signals: StoredSignals;
-  /** "model (template id)". */
+  /** "model (template id)", or "majority of N judges (…)". */
   judge: string;
+  /** Each judge's own label of the pair, when several judges answered (domain/judge/combine.ts). */
+  perJudge?: Record<string, PerJudgeLabel>;
   createdAt: number;
 }
 

@@ -5,6 +5,65 @@ import type { HyperDb, JudgeLabelRow } from './db';
 import type { Preference } from '../domain/labels';
 import { annotatorMajorities } from '../domain/annotation';
 import { forEachInstanceChunk } from './datasets-repo';
+import { combineJudges, summarizeJudges, type EnsembleSettings, type JudgeSummary } from '../domain/judge/combine';
+
+const ensembleKey = (datasetId: string) => `judge-ensemble:${datasetId}`;
+
+/** How a dataset's judges make its LM label (set when a judge first runs on it, changed on the Tags page). */
+export async function getEnsemble(db: HyperDb, datasetId: string): Promise<EnsembleSettings | undefined> {
+  return (await db.meta.get(ensembleKey(datasetId)))?.value as EnsembleSettings | undefined;
+}
+
+export async function deleteEnsemble(db: HyperDb, datasetId: string): Promise<void> {
+  await db.meta.delete(ensembleKey(datasetId));
+}
+
+/**
+ * Every pair's LM label and signals from all the judges' stored answers on the dataset, with `settings` (which are
+ * kept for the next run); the judges' summaries beside. Sends nothing anywhere: it only reads stored answers.
+ */
+export async function recombineJudges(
+  db: HyperDb,
+  datasetId: string,
+  settings: EnsembleSettings,
+): Promise<{ rows: JudgeLabelRow[]; judges: JudgeSummary[] }> {
+  const ids = new Map<number, string>();
+  await forEachInstanceChunk(db, datasetId, 2000, (rows) => {
+    for (const r of rows) ids.set(r.idx, r.id);
+  });
+  const answers = await listJudgeAnswers(db, datasetId);
+  const combined = combineJudges(answers, ids, settings);
+  const now = Date.now();
+  const rows: JudgeLabelRow[] = combined.map((c) => ({
+    datasetId,
+    idx: c.idx,
+    label: c.label,
+    signals: c.signals,
+    judge: c.judge,
+    ...(Object.keys(c.perJudge).length > 1 ? { perJudge: c.perJudge } : {}),
+    createdAt: now,
+  }));
+  await db.transaction('rw', db.judgeLabels, db.meta, async () => {
+    await db.judgeLabels.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+    await db.judgeLabels.bulkPut(rows);
+    await db.meta.put({ key: ensembleKey(datasetId), value: settings });
+  });
+  return { rows, judges: summarizeJudges(answers, combined, settings.primary) };
+}
+
+/** The judges that answered on a dataset, and the settings that make its label. */
+export async function judgesOf(db: HyperDb, datasetId: string): Promise<{ judges: JudgeSummary[]; settings: EnsembleSettings | null }> {
+  const settings = (await getEnsemble(db, datasetId)) ?? null;
+  const answers = await listJudgeAnswers(db, datasetId);
+  if (answers.length === 0) return { judges: [], settings };
+  const ids = new Map<number, string>();
+  await forEachInstanceChunk(db, datasetId, 2000, (rows) => {
+    for (const r of rows) ids.set(r.idx, r.id);
+  });
+  const primary = settings?.primary ?? null;
+  const combined = combineJudges(answers, ids, settings ?? { primary: '', ensemble: 'primary', policy: 'tie' });
+  return { judges: summarizeJudges(answers, combined, primary), settings };
+}
 
 /** The judge's answer store for a dataset's run (JudgeStore of domain/judge/run.ts). */
 export function judgeStoreOn(db: HyperDb, datasetId: string): JudgeStore {
@@ -26,10 +85,6 @@ export function judgeStoreOn(db: HyperDb, datasetId: string): JudgeStore {
 
 export async function listJudgeAnswers(db: HyperDb, datasetId: string): Promise<JudgeAnswer[]> {
   return db.judgeAnswers.where('datasetId').equals(datasetId).toArray();
-}
-
-export async function putJudgeLabels(db: HyperDb, rows: readonly JudgeLabelRow[]): Promise<void> {
-  await db.judgeLabels.bulkPut([...rows]);
 }
 
 /** Judge labels of instances [from, to), by idx. */

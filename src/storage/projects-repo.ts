@@ -63,6 +63,7 @@ export async function deleteProject(db: HyperDb, id: string): Promise<void> {
       db.plans,
       db.annotations,
       db.annotatorStates,
+      db.meta,
     ],
     async () => {
       const datasets = await db.datasets.where('projectId').equals(id).primaryKeys();
@@ -73,6 +74,7 @@ export async function deleteProject(db: HyperDb, id: string): Promise<void> {
         await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
         await db.judgeLabels.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
         await db.judgeAnswers.where('datasetId').equals(datasetId).delete();
+        await db.meta.delete(`judge-ensemble:${datasetId}`);
       }
       await db.datasets.bulkDelete(datasets);
       await db.plans.where('[projectId+version]').between([id, -Infinity], [id, Infinity]).delete();

@@ -1,4 +1,5 @@
 import type { InconsistencyPolicy, JudgeOrder, JudgePrice, JudgeTemplate } from '../domain/judge';
+import type { EnsembleSettings, JudgeSummary } from '../domain/judge/combine';
 import type { AnalyzerError } from '../domain/tags/analyzer/run';
 
 export interface AnalyzerSettings {
@@ -54,7 +55,10 @@ export interface JudgeRunSummary {
   costAll: number | null;
   /** Pairs with a label from the judge, and how many of them flip with the order. */
   labelled: number;
+  /** Of them, how many flip with the order (this run's judge). */
   inconsistent: number;
+  /** Judges with answers on the dataset (the label comes from the primary one or their majority). */
+  judges: number;
   cancelled: boolean;
   fatal?: string;
   errors: { idx: number; order: JudgeOrder; message: string }[];
@@ -65,10 +69,16 @@ export type AnalyzerRequest =
   /** Judge the dataset's pairs (only those without an LM label from the file, when `onlyUnlabelled`). */
   | { type: 'judge'; id: number; datasetId: string; settings: JudgeRunSettings; onlyUnlabelled: boolean }
   /** What a judge run would send and cost (token counts of the rendered prompts, `outputTokens` per answer). */
-  | { type: 'judge-estimate'; id: number; datasetId: string; settings: JudgeRunSettings; onlyUnlabelled: boolean; outputTokens: number };
+  | { type: 'judge-estimate'; id: number; datasetId: string; settings: JudgeRunSettings; onlyUnlabelled: boolean; outputTokens: number }
+  /** The judges with stored answers on the dataset, and how their answers make its label. */
+  | { type: 'judges'; id: number; datasetId: string }
+  /** Remakes every pair's LM label and signals from the stored answers with other ensemble settings (no request sent). */
+  | { type: 'judge-combine'; id: number; datasetId: string; settings: EnsembleSettings };
 
 export interface AnalyzerResults {
   analyze: AnalyzerRunSummary;
   judge: JudgeRunSummary;
   'judge-estimate': { pairs: number; requests: number; promptTokens: number; completionTokens: number; cost: number | null };
+  judges: { judges: JudgeSummary[]; settings: EnsembleSettings | null };
+  'judge-combine': { judges: JudgeSummary[]; settings: EnsembleSettings; labelled: number };
 }

@@ -9,9 +9,9 @@ import { openDb } from '../storage/db';
 import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
 import { analyzerCacheOn, putAnalyzerTags } from '../storage/analyzer-repo';
 import { serveWorker, type JobContext } from './worker-host';
-import { estimateJudgeCost, judgePair, runJudge, type JudgeAnswer, type JudgePair } from '../domain/judge';
-import { judgeStoreOn, listJudgeAnswers, putJudgeLabels } from '../storage/judge-repo';
-import type { JudgeLabelRow } from '../storage/db';
+import { estimateJudgeCost, runJudge, type InconsistencyPolicy, type JudgePair } from '../domain/judge';
+import { judgeName, type EnsembleSettings } from '../domain/judge/combine';
+import { getEnsemble, judgeStoreOn, judgesOf, recombineJudges } from '../storage/judge-repo';
 import type { AnalyzerRequest, AnalyzerResults, AnalyzerRunSummary } from './analyzer-protocol';
 import { generalError } from '../domain/errors';
 
@@ -22,6 +22,15 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 type JudgeRequest = Extract<AnalyzerRequest, { type: 'judge' }>;
+
+/** The dataset's ensemble settings for a run of `judge`: the stored ones when their primary judge has answers. */
+async function ensembleFor(datasetId: string, judge: string, policy: InconsistencyPolicy): Promise<EnsembleSettings> {
+  const db = openDb();
+  const stored = await getEnsemble(db, datasetId);
+  const { judges } = await judgesOf(db, datasetId);
+  const primary = stored && judges.some((j) => j.judge === stored.primary && j.answers > j.unparseable) ? stored.primary : judge;
+  return { primary, ensemble: stored?.ensemble ?? 'primary', policy };
+}
 
 async function judgedPairs(datasetId: string, onlyUnlabelled: boolean): Promise<JudgePair[]> {
   const db = openDb();
@@ -89,43 +98,14 @@ async function judge(req: JudgeRequest, ctx: JobContext): Promise<AnalyzerResult
       );
     },
   });
-  // Labels from every answer this model and template gave on the dataset (earlier runs included).
-  const judgeName = `${settings.model} (${settings.template.id})`;
-  const byIdx = new Map<number, JudgeAnswer[]>();
-  let costAll: number | null = settings.price ? 0 : null;
-  for (const a of await listJudgeAnswers(db, req.datasetId)) {
-    if (a.model !== settings.model || a.templateId !== settings.template.id) continue;
-    byIdx.set(a.idx, [...(byIdx.get(a.idx) ?? []), a]);
-    if (costAll !== null && a.cost !== null) costAll += a.cost;
-  }
-  const ids = new Map(pairs.map((p) => [p.idx, p.id]));
-  const rows: JudgeLabelRow[] = [];
-  let inconsistent = 0;
-  for (const [idx, answers] of byIdx) {
-    if (!ids.has(idx)) continue;
-    const mine = answers.filter((a) => a.pairId === ids.get(idx));
-    const j = judgePair(
-      mine.map((a) => ({ judge: a.model, order: a.order, sample: a.sample, verdict: a.verdict, confidence: a.confidence })),
-      { primary: settings.model, policy: settings.policy },
-    );
-    if (j.signals.swapInconsistent) inconsistent++;
-    const s = j.signals;
-    rows.push({
-      datasetId: req.datasetId,
-      idx,
-      label: j.label,
-      judge: judgeName,
-      createdAt: Date.now(),
-      signals: {
-        judge_swap_inconsistent: s.swapInconsistent,
-        judge_vote_split: s.voteSplit,
-        judge_confidence: s.confidence,
-        judge_answers: s.answers,
-        judge_unparseable: s.unparseable,
-      },
-    });
-  }
-  await putJudgeLabels(db, rows);
+  // Labels from every stored answer on the dataset (earlier runs and other judges included). The primary judge
+  // stays the one the lead chose (or the first that answered); the first run on a dataset makes its judge primary.
+  const name = judgeName({ model: settings.model, templateId: settings.template.id });
+  const { rows, judges } = await recombineJudges(db, req.datasetId, await ensembleFor(req.datasetId, name, settings.policy));
+  const costAll = settings.price ? (judges.find((j) => j.judge === name)?.cost ?? 0) : null;
+  const inconsistent = rows.filter(
+    (r) => r.perJudge?.[name]?.swapInconsistent ?? (r.judge === name && r.signals.judge_swap_inconsistent),
+  ).length;
   const p = result.progress;
   return {
     pairs: pairs.length,
@@ -137,6 +117,7 @@ async function judge(req: JudgeRequest, ctx: JobContext): Promise<AnalyzerResult
     cost: p.cost,
     costAll,
     labelled: rows.filter((r) => r.label !== null).length,
+    judges: judges.length,
     inconsistent,
     cancelled: result.cancelled,
     ...(result.fatal ? { fatal: result.fatal.message } : {}),
@@ -146,6 +127,16 @@ async function judge(req: JudgeRequest, ctx: JobContext): Promise<AnalyzerResult
 
 serveWorker<AnalyzerRequest, AnalyzerResults>(self, {
   judge: (req, ctx) => judge(req, ctx),
+  judges: async (req) => judgesOf(openDb(), req.datasetId),
+  'judge-combine': async (req, ctx) => {
+    ctx.progress({ phase: 'combining-judges', done: 0, total: 1 });
+    const db = openDb();
+    const { judges } = await judgesOf(db, req.datasetId);
+    if (!judges.some((j) => j.judge === req.settings.primary))
+      throw generalError('bad-option', `No answers of ${req.settings.primary} are stored for this dataset: run that judge first.`);
+    const { rows, judges: after } = await recombineJudges(db, req.datasetId, req.settings);
+    return { judges: after, settings: req.settings, labelled: rows.filter((r) => r.label !== null).length };
+  },
   'judge-estimate': async (req, ctx) => {
     ctx.progress({ phase: 'estimating-cost', done: 0, total: 1 });
     const pairs = await judgedPairs(req.datasetId, req.onlyUnlabelled);

@@ -28,7 +28,12 @@ export type ExportRequest =
 
 export interface ExportResults {
   /** null when no pair carries judge signals (the dataset was not judged with hyper judge). */
-  calibration: { report: CalibrationReport; judged: number } | null;
+  calibration: {
+    report: CalibrationReport;
+    judged: number;
+    /** Each judge against people, when several judges answered on the dataset (the report is the combined label's). */
+    judges: { judge: string; n: number; accuracy: number | null; kappa: number | null; positionBiasRate: number | null }[];
+  } | null;
   backup: { zip: Blob; fileName: string; pairs: number; annotations: number };
   summary: MergeSummary;
   export: { zip: Blob; fileName: string; manifest: ExportManifest; summary: MergeSummary };

@@ -46,16 +46,21 @@ async function load(spec: ExportSpec) {
   return { dataset, planFile, annotations };
 }
 
-async function* chunks(datasetId: string, n: number, ctx: JobContext, phase: ProgressPhase) {
+/** The dataset's pairs in chunks, with the judge labels of each chunk beside. */
+async function* judgedChunks(datasetId: string, n: number, ctx: JobContext, phase: ProgressPhase) {
   const db = openDb();
   for (let from = 0; from < n; from += CHUNK) {
     ctx.progress({ phase, done: from, total: n });
     const rows = await readInstanceRange(db, datasetId, from, CHUNK);
     // A judge run's labels where the file has none (the file's own LM label wins), and its signals.
     const judged = await readJudgeLabels(db, datasetId, from, from + CHUNK);
-    yield judged.size === 0 ? rows : rows.map((r) => withJudgeResult(r, judged.get(r.idx)));
+    yield { rows: judged.size === 0 ? rows : rows.map((r) => withJudgeResult(r, judged.get(r.idx))), judged };
   }
   ctx.progress({ phase, done: n, total: n });
+}
+
+async function* chunks(datasetId: string, n: number, ctx: JobContext, phase: ProgressPhase) {
+  for await (const c of judgedChunks(datasetId, n, ctx, phase)) yield c.rows;
 }
 
 function baseName(d: DatasetRow): string {
@@ -155,25 +160,40 @@ async function calibration(projectId: string, datasetId: string, ctx: JobContext
   const tagSet = await getTagSet(db, datasetId);
   const people = annotatorMajorities(await listProjectAnnotations(db, projectId), datasetId);
   const items: CalibrationItem[] = [];
+  // Each judge's own labels, where several judges answered (the combined label is in `items`).
+  const perJudge = new Map<string, CalibrationItem[]>();
   let judged = 0;
-  for await (const chunk of chunks(datasetId, dataset.rowCount, ctx, 'reading-pairs')) {
+  for await (const chunk of judgedChunks(datasetId, dataset.rowCount, ctx, 'reading-pairs')) {
     if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
-    for (const r of chunk) {
+    for (const r of chunk.rows) {
       const signals = storedSignals(r);
       if (!signals) continue;
       judged++;
       const human = r.human?.value ?? people.get(r.idx);
       if (!human) continue;
+      const tags = tagSet ? tagsOf(tagSet.tagBits, r.idx) : [];
       items.push({
         judge: r.lm?.value ?? null,
         human,
         swapInconsistent: signals.judge_swap_inconsistent,
         confidence: signals.judge_confidence,
-        tags: tagSet ? tagsOf(tagSet.tagBits, r.idx) : [],
+        tags,
       });
+      for (const [name, one] of Object.entries(chunk.judged.get(r.idx)?.perJudge ?? {})) {
+        const list = perJudge.get(name) ?? [];
+        list.push({ judge: one.label, human, swapInconsistent: one.swapInconsistent, confidence: null, tags });
+        perJudge.set(name, list);
+      }
     }
   }
-  return judged === 0 ? null : { report: calibrationReport(items), judged };
+  if (judged === 0) return null;
+  const judges = [...perJudge]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([judge, list]) => {
+      const r = calibrationReport(list, { topTags: 0 });
+      return { judge, n: r.n, accuracy: r.accuracy, kappa: r.kappa, positionBiasRate: r.positionBiasRate };
+    });
+  return { report: calibrationReport(items), judged, judges };
 }
 
 serveWorker<ExportRequest, ExportResults>(self, {

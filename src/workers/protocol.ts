@@ -16,6 +16,7 @@ export const PHASE_TEXT = {
   analyzing: 'Asking the analyzer',
   judging: 'Asking the LM judge',
   'estimating-cost': 'Counting the tokens of the prompts',
+  'combining-judges': "Combining the judges' verdicts",
   encoding: 'Encoding pairs',
   'reading-tags': 'Reading the tags',
   'starting-ppm': 'Starting the PPM',

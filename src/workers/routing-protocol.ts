@@ -49,6 +49,8 @@ export type RoutingRequest =
   /** `adaptive` (risk, hybrid): learn where the judge errs from the pairs people labelled (domain/judge/adaptive.ts). */
   | { type: 'route'; id: number; session: string; spec: StrategySpec; adaptive?: boolean }
   | { type: 'curve'; id: number; session: string; strategy: 'topk' | 'simulated'; points: number; candidates: number; seed: number }
+  /** Expected judge errors caught against the budget (risk, hybrid): `points` budgets from 0 to every routable pair. */
+  | { type: 'risk-curve'; id: number; session: string; strategy: 'risk' | 'hybrid'; weight: number; adaptive: boolean; points: number }
   | { type: 'explain'; id: number; session: string; idx: number }
   | { type: 'predict'; id: number; session: string; counts: Float32Array; rows: number };
 
@@ -71,6 +73,17 @@ export interface RoutingResults {
   };
   route: RouteOutcome;
   curve: { points: CurvePoint[]; allLm: number; allHuman: number; ms: number };
+  /**
+   * `caught`: the expected judge errors among the first `budget` pairs of the strategy's order (the sum of their
+   * estimated error probability; a pair a person labelled counts 1 if the judge got it wrong, else 0); `random`:
+   * the same for a random choice of that size; `total`: over every routable pair.
+   */
+  'risk-curve': {
+    points: { budget: number; caught: number; random: number }[];
+    total: number;
+    ms: number;
+    refit?: { n: number; errors: number };
+  };
   /** `excluded`: why the pair is not routed (then gain 0, rank -1, no tags), or null. */
   /** `gainRank`: the gain's percentile rank in [0, 1]; `risk`: the judge's risk for the pair (null without judge signals). */
   explain: {

@@ -14,8 +14,12 @@ import {
   type PpmInfo,
 } from '../domain/ppm';
 import {
+  atIndexPositions,
   eligibleTagIndex,
+  errorsCaught,
   gainRanks,
+  judgeScores,
+  scoreOrder,
   RISK_STRATEGIES,
   routePlan,
   Router,
@@ -173,35 +177,70 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     };
   }
 
-  async function route(req: Extract<RoutingRequest, { type: 'route' }>, ctx: JobContext): Promise<RouteOutcome> {
-    const s = sessionFor(req.session);
-    const started = performance.now();
-    const needsRisk = RISK_STRATEGIES.includes(req.spec.strategy);
-    if (needsRisk && (!s.judgeRisk || routableWithoutRisk(s.eligible, s.judgeRisk) > 0)) {
+  /**
+   * The judge risk to route by (dataset positions), and the expected judge error per pair for the errors-caught
+   * curve. Adaptive: a model of "the judge is wrong" fitted on the pairs people labelled ranks the rest; the
+   * labelled pairs stay first (their labels are made) and count as caught exactly when the judge got them wrong.
+   */
+  async function judgeRiskFor(
+    s: Session,
+    adaptive: boolean,
+  ): Promise<{ risk: ArrayLike<number>; expected: ArrayLike<number>; refit?: RouteOutcome['refit'] }> {
+    if (!s.judgeRisk || routableWithoutRisk(s.eligible, s.judgeRisk) > 0) {
       fail(
         'bad-option',
         'Routing by judge risk needs the LM judge\'s signals on every pair: import the file "hyper judge" wrote, then compute tags.',
       );
     }
-    let risk: ArrayLike<number> | undefined = needsRisk ? s.judgeRisk! : undefined;
-    let refit: RouteOutcome['refit'];
-    if (needsRisk && req.adaptive) {
-      const labelled = (await deps.loadHumanLabels?.(s.datasetId)) ?? [];
-      const both = labelled.filter((l) => l.judge !== null);
-      if (both.length === 0) fail('bad-option', "Learning where the judge errs needs pairs with both a human label and the judge's label.");
-      const model = fitJudgeErrors(
-        { idx: both.map((l) => l.idx), wrong: both.map((l) => (winnerOf(l.judge!) === winnerOf(l.human) ? 0 : 1)) },
-        s.judgeRisk!,
-        s.tagBits,
-      );
-      const p = predictJudgeErrors(model, s.judgeRisk!, s.tagBits, s.eligible.n);
-      // Labelled pairs stay routed (their labels are made); the rest go by the learnt error probability.
-      for (const l of labelled) p[l.idx] = 2;
-      risk = p;
-      refit = { n: model.n, errors: model.errors };
+    if (!adaptive) return { risk: s.judgeRisk, expected: s.judgeRisk };
+    const labelled = (await deps.loadHumanLabels?.(s.datasetId)) ?? [];
+    const both = labelled.filter((l) => l.judge !== null);
+    if (both.length === 0) fail('bad-option', "Learning where the judge errs needs pairs with both a human label and the judge's label.");
+    const model = fitJudgeErrors(
+      { idx: both.map((l) => l.idx), wrong: both.map((l) => (winnerOf(l.judge!) === winnerOf(l.human) ? 0 : 1)) },
+      s.judgeRisk,
+      s.tagBits,
+    );
+    const risk = predictJudgeErrors(model, s.judgeRisk, s.tagBits, s.eligible.n);
+    const expected = Float64Array.from(risk);
+    for (const l of labelled) {
+      risk[l.idx] = 2;
+      expected[l.idx] = l.judge !== null && winnerOf(l.judge) === winnerOf(l.human) ? 0 : 1;
     }
-    const routed = await routePlan(s.router, s.eligible, req.spec, { signal: ctx.signal, ppm: s.info, ...(risk ? { risk } : {}) });
-    return { ...routed, ms: performance.now() - started, ...(refit ? { refit } : {}) };
+    return { risk, expected, refit: { n: model.n, errors: model.errors } };
+  }
+
+  async function route(req: Extract<RoutingRequest, { type: 'route' }>, ctx: JobContext): Promise<RouteOutcome> {
+    const s = sessionFor(req.session);
+    const started = performance.now();
+    const judged = RISK_STRATEGIES.includes(req.spec.strategy) ? await judgeRiskFor(s, req.adaptive === true) : null;
+    const routed = await routePlan(s.router, s.eligible, req.spec, {
+      signal: ctx.signal,
+      ppm: s.info,
+      ...(judged ? { risk: judged.risk } : {}),
+    });
+    return { ...routed, ms: performance.now() - started, ...(judged?.refit ? { refit: judged.refit } : {}) };
+  }
+
+  /** Expected judge errors among the human-routed pairs against the budget, for risk or hybrid, and random's line. */
+  async function riskCurve(req: Extract<RoutingRequest, { type: 'risk-curve' }>): Promise<RoutingResults['risk-curve']> {
+    const s = sessionFor(req.session);
+    const started = performance.now();
+    const judged = await judgeRiskFor(s, req.adaptive);
+    const spec = req.strategy === 'risk' ? ({ strategy: 'risk' } as const) : ({ strategy: 'hybrid', weight: req.weight } as const);
+    const order = scoreOrder(await s.router.gains(), await judgeScores(s.router, spec, atIndexPositions(s.eligible, judged.risk)));
+    const expected = atIndexPositions(s.eligible, judged.expected);
+    const n = s.index.n;
+    const points = Math.max(2, Math.min(201, Math.floor(req.points)));
+    const budgets = [...new Set(Array.from({ length: points }, (_, i) => Math.round((i * n) / (points - 1))))];
+    const caught = errorsCaught(order, expected, budgets);
+    const total = caught[caught.length - 1] ?? 0;
+    return {
+      points: budgets.map((budget, i) => ({ budget, caught: caught[i]!, random: n === 0 ? 0 : (total * budget) / n })),
+      total,
+      ms: performance.now() - started,
+      ...(judged.refit ? { refit: judged.refit } : {}),
+    };
   }
 
   async function curve(req: Extract<RoutingRequest, { type: 'curve' }>, ctx: JobContext): Promise<RoutingResults['curve']> {
@@ -262,6 +301,7 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     },
     route,
     curve,
+    'risk-curve': (req) => riskCurve(req),
     explain: (req) => explain(req),
     predict: async (req) => {
       const out = await sessionFor(req.session).evaluator.predict(req.counts, req.rows);

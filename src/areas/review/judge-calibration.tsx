@@ -2,6 +2,7 @@
 // how often its verdict flips with the order, the calibration of its confidence, and the tags it errs on most.
 import { useQuery } from '@tanstack/react-query';
 import { ErrorMessage } from '../../components/error-message';
+import { Name } from '../../components/name';
 import { keys, useCurrentPlan, useDatasets } from '../../data/queries';
 import type { ReliabilityBin } from '../../domain/judge';
 import { exportWorker } from '../../workers/export-client';
@@ -42,6 +43,32 @@ export function JudgeCalibration({ projectId }: { projectId: string }) {
               on {pct(report.positionBiasRate)} of the pairs judged in both orders.
               {report.noVerdict > 0 ? ` ${report.noVerdict} pairs with a human label have no readable verdict.` : ''}
             </p>
+            {q.data.judges.length > 1 && (
+              <table className="w-full" aria-label="Each judge against people">
+                <thead className="text-left text-xs uppercase text-slate-500">
+                  <tr>
+                    <th>Judge</th>
+                    <th className="text-right">Pairs</th>
+                    <th className="text-right">Accuracy</th>
+                    <th className="text-right">Cohen's κ</th>
+                    <th className="text-right">Flips with the order</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {q.data.judges.map((j) => (
+                    <tr key={j.judge} className="border-t border-slate-100">
+                      <td className="font-mono text-xs">
+                        <Name text={j.judge} />
+                      </td>
+                      <td className="text-right tabular-nums">{j.n}</td>
+                      <td className="text-right tabular-nums">{pct(j.accuracy)}</td>
+                      <td className="text-right tabular-nums">{j.kappa === null ? '—' : j.kappa.toFixed(3)}</td>
+                      <td className="text-right tabular-nums">{pct(j.positionBiasRate)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
             {report.calibration ? (
               <div>
                 <p>

@@ -3,6 +3,8 @@
 // edited before anything is sent; a cost estimate comes first; every answer is stored as it arrives, so a reload or
 // a cancel costs nothing on the next run. The labels and signals then feed routing (judge risk) and Review.
 import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys } from '../../data/queries';
 import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
@@ -11,6 +13,7 @@ import { checkTemplate, FIVE_POINT_TEMPLATE, PAIRWISE_TEMPLATE, type JudgeTempla
 import { analyzerWorker } from '../../workers/analyzer-client';
 import type { JudgeRunSettings, JudgeRunSummary } from '../../workers/analyzer-protocol';
 import { Field, INPUT } from './field';
+import { JudgesTable } from './judges-table';
 import { endpointOf, loadStoredForm, saveStoredForm } from './stored-form';
 
 const STORAGE_KEY = 'hyper.judge.settings';
@@ -96,6 +99,7 @@ function toSettings(f: Form): JudgeRunSettings | string {
 const money = (x: number | null) => (x === null ? '—' : x.toFixed(4));
 
 export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: () => void }) {
+  const qc = useQueryClient();
   const [form, setForm] = useState<Form>(loadForm);
   const update = (patch: Partial<Form>) => {
     const next = { ...form, ...patch };
@@ -119,7 +123,13 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
     (s: JudgeRunSettings, { signal, onProgress }) =>
       analyzerWorker().request({ type: 'judge', datasetId, settings: s, onlyUnlabelled: form.onlyUnlabelled }, { signal, onProgress }),
     // A cancelled run still stores what it has; its labels count and the tags are computed again.
-    { onSuccess: onDone, keepOnCancel: true },
+    {
+      onSuccess: () => {
+        void qc.invalidateQueries({ queryKey: keys.judges(datasetId) });
+        onDone();
+      },
+      keepOnCancel: true,
+    },
   );
   const d = run.progress?.detail;
   const ready = typeof settings !== 'string';
@@ -309,6 +319,7 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
         </div>
       ) : null}
       {run.result && <RunSummary s={run.result} />}
+      <JudgesTable datasetId={datasetId} policy={form.policy} onChanged={onDone} />
     </details>
   );
 }
@@ -320,7 +331,9 @@ function RunSummary({ s }: { s: JudgeRunSummary }) {
         {s.cancelled ? 'Stopped: ' : s.fatal ? 'Stopped early: ' : 'Done: '}
         {s.labelled.toLocaleString('en-US')} of {s.pairs.toLocaleString('en-US')} pairs labelled ({s.inconsistent} flip with the order) ·{' '}
         {s.requests} requests · {s.stored} answers stored before · {s.unparseable} without a verdict (kept) · {s.failed} failed · cost this
-        run {money(s.cost)}, all answers {money(s.costAll)}. The tags are computed again with the judge's signals.
+        run {money(s.cost)}, all answers of this judge {money(s.costAll)}.
+        {s.judges > 1 ? ` ${s.judges} judges answered on this dataset (see the table below).` : ''} The tags are computed again with the
+        judge's signals.
       </p>
       {s.fatal && <p className="text-red-700">{s.fatal}</p>}
       {s.errors.slice(0, 5).map((e, i) => (

@@ -2,6 +2,8 @@
 // model_b, pref_human, human_votes[], pref_lm, lm_judge, extra{}.
 import { completeRecord, jsonList, RowFields, type LabelCell } from './record-builder';
 import { countColumns, hasAll } from './layout-support';
+import { parseMessageList } from './conversation';
+import { renderMessages, type Message } from '../instance';
 import type { MapOptions, MapResult, RawRow, Layout } from './types';
 
 const SIGNATURE = ['pref_human', 'pref_lm', 'human_votes', 'lm_judge'];
@@ -16,6 +18,16 @@ export const pairsLayout: Layout = {
   map(row: RawRow, options: MapOptions): MapResult {
     const f = new RowFields(row);
     const votes = voteCells(f.take('human_votes'), 'human_votes');
+    // A prompt may be a conversation (a list of {role, content} messages, as `hyper judge` writes one back).
+    const rawPrompt = f.take('prompt');
+    let prompt: unknown = rawPrompt;
+    let messages: Message[] | undefined;
+    if (Array.isArray(rawPrompt)) {
+      const parsed = parseMessageList(rawPrompt, 'prompt');
+      if (!parsed.ok) return { ok: false, reason: parsed.reason };
+      messages = parsed.messages;
+      prompt = renderMessages(parsed.messages);
+    }
     const nested = f.take('extra');
     // The nested extra object is spread into the record's extra; anything else under "extra" is kept as is.
     const extra =
@@ -28,7 +40,8 @@ export const pairsLayout: Layout = {
       f,
       {
         id: f.take('id'),
-        prompt: f.take('prompt'),
+        prompt,
+        ...(messages ? { messages } : {}),
         responseA: f.take('response_a'),
         responseB: f.take('response_b'),
         modelA: f.take('model_a'),

@@ -189,6 +189,19 @@ describe('pairs', () => {
     expect(record.lmJudge).toBe('gpt-4');
     expect(record.human).toEqual({ value: 'B>A', original: 'majority of 3' });
   });
+
+  it('reads a prompt given as a list of messages as its turns, and refuses a list that is not messages', () => {
+    const turns = [
+      { role: 'user', content: 'Hi.' },
+      { role: 'assistant', content: 'Hello!' },
+      { role: 'user', content: 'Name a colour.' },
+    ];
+    const { record } = mapOk('pairs', { ...PAIRS_ROW, prompt: turns });
+    expect(record.messages).toEqual(turns);
+    expect(record.prompt).toBe('User: Hi.\n\nAssistant: Hello!\n\nUser: Name a colour.');
+    const bad = layoutById('pairs').map({ row: 3, value: { ...PAIRS_ROW, prompt: [{ content: 'no role' }] } }, DEFAULT_MAP_OPTIONS);
+    expect(bad).toEqual({ ok: false, reason: 'prompt: message 1 has no role' });
+  });
 });
 
 describe('hyper-multipref', () => {

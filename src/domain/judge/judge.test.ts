@@ -10,6 +10,7 @@ import { calibrationReport, type CalibrationItem } from './calibration';
 import { estimateJudgeCost, judgeAnswerKey, runJudge, type JudgeAnswer, type JudgePair, type JudgeSettings, type JudgeStore } from './run';
 import { checkTemplate, FIVE_POINT_TEMPLATE, missingPlaceholders, PAIRWISE_TEMPLATE, renderJudgePrompt } from './templates';
 import { parseVerdict } from './verdict';
+import { combineJudges, summarizeJudges } from './combine';
 
 const pair = (idx: number): JudgePair => ({
   idx,
@@ -449,5 +450,75 @@ describe('learning where the judge errs', () => {
     expect(Math.min(...withTag.map((i) => p[i]!))).toBeGreaterThan(Math.max(...without.map((i) => p[i]!)));
     // Deterministic: the same labels give the same model.
     expect([...fitJudgeErrors({ idx, wrong }, rule, bits).weights]).toEqual([...model.weights]);
+  });
+});
+
+describe('several judges on one dataset', () => {
+  const answer = (idx: number, model: string, order: 'ab' | 'ba', verdict: Preference | null, pairId = `p${idx}`): JudgeAnswer => ({
+    key: `${model}|${idx}|${order}`,
+    idx,
+    pairId,
+    order,
+    sample: 0,
+    model,
+    templateId: 'pairwise-v1',
+    raw: verdict ?? 'no verdict',
+    verdict,
+    confidence: null,
+    usage: null,
+    cost: model === 'big' ? 0.01 : null,
+    at: idx,
+  });
+  // Pair 0: both judges say A in both orders. Pair 1: big says A (both orders), small says B (both orders).
+  // Pair 2: big flips with the order; small says B. Pair 3: only small answered. Pair 4: an answer for another pair.
+  const answers = [
+    answer(0, 'big', 'ab', 'A>B'),
+    answer(0, 'big', 'ba', 'B>A'),
+    answer(0, 'small', 'ab', 'A>B'),
+    answer(0, 'small', 'ba', 'B>A'),
+    answer(1, 'big', 'ab', 'A>B'),
+    answer(1, 'big', 'ba', 'B>A'),
+    answer(1, 'small', 'ab', 'B>A'),
+    answer(1, 'small', 'ba', 'A>B'),
+    answer(2, 'big', 'ab', 'A>B'),
+    answer(2, 'big', 'ba', 'A>B'),
+    answer(2, 'small', 'ab', 'B>A'),
+    answer(2, 'small', 'ba', null),
+    answer(3, 'small', 'ab', 'B>A'),
+    answer(4, 'big', 'ab', 'A>B', 'replaced'),
+  ];
+  const ids = new Map([0, 1, 2, 3, 4].map((i) => [i, `p${i}`]));
+  const big = 'big (pairwise-v1)';
+  const small = 'small (pairwise-v1)';
+
+  it("primary: the label is the primary judge's; every judge counts in the vote split; answers of a replaced pair do not count", () => {
+    const c = combineJudges(answers, ids, { primary: big, ensemble: 'primary', policy: 'tie' });
+    expect(c.map((x) => x.idx)).toEqual([0, 1, 2, 3]);
+    expect(c.map((x) => x.label)).toEqual(['A>B', 'A>B', 'A=B', null]);
+    expect(c.map((x) => x.judge)).toEqual([big, big, big, big]);
+    expect(c[0]!.signals.judge_vote_split).toBe(0);
+    expect(c[1]!.signals.judge_vote_split).toBe(0.5);
+    expect(c[2]!.signals.judge_swap_inconsistent).toBe(true);
+    expect(c[1]!.signals.judge_swap_inconsistent).toBe(false);
+    expect(c[2]!.perJudge).toEqual({ [big]: { label: 'A=B', swapInconsistent: true }, [small]: { label: 'B>A', swapInconsistent: null } });
+    expect(c[0]!.swappedOrder).toBe('A>B');
+    expect(c[2]!.swappedOrder).toBe('B>A');
+  });
+
+  it("majority: the judges' most common winner, a tie between two judges that disagree", () => {
+    const c = combineJudges(answers, ids, { primary: big, ensemble: 'majority', policy: 'tie' });
+    expect(c.map((x) => x.label)).toEqual(['A>B', 'A=B', 'A=B', 'B>A']);
+    expect(c[0]!.judge).toBe(`majority of 2 judges (${big}, ${small})`);
+    // With one judge on the pair there is nothing to take a majority of: its label stands, under its name.
+    expect(c[3]!.judge).toBe(small);
+  });
+
+  it('summarises each judge: answers, cost, order flips and agreement with the primary', () => {
+    const c = combineJudges(answers, ids, { primary: big, ensemble: 'primary', policy: 'tie' });
+    const s = summarizeJudges(answers, c, big);
+    expect(s.map((j) => [j.judge, j.answers, j.unparseable, j.pairs, j.flipRate, j.agreesWithPrimary, j.cost])).toEqual([
+      [big, 7, 0, 3, 1 / 3, 1, 0.07],
+      [small, 7, 1, 4, 0, 1 / 3, null],
+    ]);
   });
 });

@@ -4,7 +4,8 @@
 // pairs layout keeps in the record's `extra`, where routing reads them back).
 import type { PairRecord } from '../instance';
 import { MULTIPREF_SCALE, type Preference } from '../labels';
-import type { PairJudgement } from './aggregate';
+import type { JudgeSignals } from './aggregate';
+import type { CombinedJudgement } from './combine';
 
 const SCALE_WORD = Object.fromEntries(Object.entries(MULTIPREF_SCALE).map(([w, p]) => [p, w])) as Record<Preference, string>;
 
@@ -17,22 +18,26 @@ export interface StoredSignals {
   judge_unparseable: number;
 }
 
-export function judgedRow(
-  record: PairRecord,
-  judgement: PairJudgement,
-  judge: { model: string; templateId: string; swappedOrder: Preference | null },
-): Record<string, unknown> {
-  const s = judgement.signals;
-  const signals: StoredSignals = {
+export function toStoredSignals(s: JudgeSignals): StoredSignals {
+  return {
     judge_swap_inconsistent: s.swapInconsistent,
     judge_vote_split: s.voteSplit,
     judge_confidence: s.confidence,
     judge_answers: s.answers,
     judge_unparseable: s.unparseable,
   };
+}
+
+/** A pair as `hyper judge` writes it: the record, its combined judgement (combine.ts) and the judge's name. */
+export function judgedRow(
+  record: PairRecord,
+  judgement: Pick<CombinedJudgement, 'label' | 'signals' | 'judge' | 'swappedOrder'>,
+): Record<string, unknown> {
+  const signals = judgement.signals;
   return {
     id: record.id,
-    prompt: record.prompt,
+    // A conversation stays a conversation (the pairs layout reads a message list back as turns).
+    prompt: record.messages ?? record.prompt,
     response_a: record.responseA,
     response_b: record.responseB,
     ...(record.modelA !== undefined ? { model_a: record.modelA } : {}),
@@ -40,8 +45,8 @@ export function judgedRow(
     ...(record.human ? { pref_human: SCALE_WORD[record.human.value] } : {}),
     ...(record.humanVotes?.length ? { human_votes: record.humanVotes.map((v) => SCALE_WORD[v.value]) } : {}),
     pref_lm: judgement.label ? SCALE_WORD[judgement.label] : null,
-    pref_lm_swapped_order: judge.swappedOrder ? SCALE_WORD[judge.swappedOrder] : null,
-    lm_judge: `${judge.model} (${judge.templateId})`,
+    pref_lm_swapped_order: judgement.swappedOrder ? SCALE_WORD[judgement.swappedOrder] : null,
+    lm_judge: judgement.judge,
     ...signals,
     ...(Object.keys(record.extra).length ? { extra: record.extra } : {}),
   };

@@ -178,9 +178,7 @@ export async function routePlan(
 ): Promise<RoutedPlan> {
   if (router.index !== eligible.index) throw new RoutingError('bad-option', 'the router does not route over this eligible index');
   const signal = opts.signal ? { signal: opts.signal } : {};
-  const risk = opts.risk
-    ? Float64Array.from({ length: eligible.index.n }, (_, i) => Number(opts.risk![eligible.positions ? eligible.positions[i]! : i]))
-    : undefined;
+  const risk = opts.risk ? atIndexPositions(eligible, opts.risk) : undefined;
   const start = await runStrategy(router, spec, { ...signal, ...(risk ? { risk } : {}) });
   let chosen: RoutingResult | LocalSearchResult = start;
   const refine = spec.refine && start.budget > 0 && start.budget < router.index.n;
@@ -237,6 +235,26 @@ export async function routePlan(
  * Runs a spec's strategy (not its refinement) on a router; positions are the router's index positions. A budget
  * above the routable pairs routes them all.
  */
+/**
+ * The score the judge-risk strategies rank by, per index position: `risk` the judge's estimated error probability,
+ * `hybrid` weight x (the gain's percentile rank) + (1 - weight) x risk.
+ */
+export async function judgeScores(
+  router: Router,
+  spec: { strategy: 'risk' } | { strategy: 'hybrid'; weight: number },
+  risk: Float64Array,
+): Promise<Float64Array> {
+  if (spec.strategy === 'risk') return risk;
+  const ranks = gainRanks(await router.gains());
+  const w = spec.weight;
+  return Float64Array.from(risk, (r, i) => w * ranks[i]! + (1 - w) * r);
+}
+
+/** Values given per dataset position, read at the routable pairs' index positions. */
+export function atIndexPositions(eligible: EligibleIndex, values: ArrayLike<number>): Float64Array {
+  return Float64Array.from({ length: eligible.index.n }, (_, i) => Number(values[eligible.positions ? eligible.positions[i]! : i]));
+}
+
 export async function runStrategy(
   router: Router,
   spec: StrategySpec,
@@ -266,14 +284,7 @@ export async function runStrategy(
           `${spec.strategy} routing needs the LM judge's signals for every pair: judge the dataset first`,
         );
       const budget = Math.min(spec.budget, router.index.n);
-      if (spec.strategy === 'risk') return router.byScore(budget, risk, 'risk');
-      const ranks = gainRanks(await router.gains());
-      const w = spec.weight;
-      return router.byScore(
-        budget,
-        Float64Array.from(risk, (r, i) => w * ranks[i]! + (1 - w) * r),
-        'hybrid',
-      );
+      return router.byScore(budget, await judgeScores(router, spec, risk), spec.strategy);
     }
     default: {
       const never: never = spec;

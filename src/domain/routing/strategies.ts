@@ -197,12 +197,7 @@ export async function byScore(
   checkBudget(budget, index.n);
   if (scores.length !== index.n) throw new RoutingError('bad-option', `${scores.length} risk scores for ${index.n} routable pairs`);
   const table = await tableFor(index, ppm, opts);
-  const rankOfGain = new Uint32Array(index.n);
-  table.order.forEach((i, r) => (rankOfGain[i] = r));
-  const order = Array.from({ length: index.n }, (_, i) => i).sort(
-    (a, b) => scores[b]! - scores[a]! || rankOfGain[a]! - rankOfGain[b]! || a - b,
-  );
-  const humanIds = Uint32Array.from(order.slice(0, budget));
+  const humanIds = scoreOrder(table, scores).slice(0, budget);
   return {
     strategy,
     budget,
@@ -213,6 +208,27 @@ export async function byScore(
     candidatesEvaluated: 1,
     seed: null,
   };
+}
+
+/**
+ * Every routable pair in the order the judge-risk strategies take them: highest score first, ties by higher gain,
+ * then input order. One order for every budget, so a curve over budgets is a prefix sum over it.
+ */
+export function scoreOrder(table: GainTable, scores: Float64Array): Uint32Array {
+  const n = table.gains.length;
+  const rankOfGain = new Uint32Array(n);
+  table.order.forEach((i, r) => (rankOfGain[i] = r));
+  return Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || rankOfGain[a]! - rankOfGain[b]! || a - b);
+}
+
+/**
+ * Expected judge errors among the first `budget` pairs of `order`, for each budget: the sum of `expected` (each
+ * pair's probability that the judge's label is wrong; 1 or 0 where a person's label already says) over them.
+ */
+export function errorsCaught(order: Uint32Array, expected: Float64Array, budgets: readonly number[]): number[] {
+  const prefix = new Float64Array(order.length + 1);
+  for (let k = 0; k < order.length; k++) prefix[k + 1] = prefix[k]! + expected[order[k]!]!;
+  return budgets.map((b) => prefix[Math.max(0, Math.min(order.length, b))]!);
 }
 
 /** Each instance's gain as a percentile rank in [0, 1] (highest gain 1; equal gains share their mean rank). */
