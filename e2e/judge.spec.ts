@@ -115,4 +115,8 @@ test('the LM judge in the browser: cost first, both orders, a reload mid-run los
   await page.getByLabel('Budget (pairs)').fill('5');
   await expect(page.getByTestId('route-outcome')).toHaveAttribute('data-strategy', 'risk');
   await expect(page.getByTestId('route-outcome')).toHaveAttribute('data-budget', '5');
+  // Risk routing's own curve: the expected judge errors that reach people, above a random choice of that size.
+  await expect(page.getByTestId('risk-caught')).toContainText(/At 5 pairs, about [\d.]+ of the [\d.]+ judge errors expected/);
+  const caught = await page.getByTestId('risk-caught').textContent();
+  expect(Number(/\(([\d.]+)x a random choice/.exec(caught ?? '')?.[1])).toBeGreaterThan(1);
 });

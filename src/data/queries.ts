@@ -53,6 +53,8 @@ export const keys = {
     curve: (session: string, strategy: string, candidates: number, seed: number) =>
       ['routing-curve', session, strategy, candidates, seed] as const,
     route: (session: string, strategy: string, spec: unknown) => ['routing-route', session, strategy, spec] as const,
+    riskCurve: (session: string, strategy: string, weight: number | null, adaptive: boolean) =>
+      ['routing-risk-curve', session, strategy, weight, adaptive] as const,
     explain: (session: string, idx: number | null) => ['routing-explain', session, idx] as const,
   },
   lab: {

@@ -289,4 +289,70 @@ describe('routing handler', () => {
       ask<'route'>(plain, { type: 'route', session: 't', spec: strategySpec('risk', { budget: 5, K: 1, seed: 1, refine: false }, N) }),
     ).rejects.toMatchObject({ code: 'bad-option' });
   });
+
+  it('draws the errors caught against the budget: the sum of the top risks, above random; adaptive counts the labelled pairs as they are', async () => {
+    const judgeRisk = Float32Array.from({ length: N }, (_, i) => (i % 10) / 10);
+    const fake = fakeSessions(new Map([['A', { w: wA, b: 0.5 }]]));
+    // Pairs 0..19 labelled: the judge is wrong on the even ones.
+    const labels = Array.from({ length: 20 }, (_, idx) => ({
+      idx,
+      human: 'A>B' as const,
+      judge: idx % 2 === 0 ? ('B>A' as const) : ('A>B' as const),
+    }));
+    const handler = createRoutingHandler({
+      loadTagSet: async () => ({ ...tagSet, judgeRisk }),
+      loadPpm: async (h) => fake.rows.get(h),
+      openSession: fake.open,
+      loadHumanLabels: async () => labels,
+    });
+    await ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
+    const c = await ask<'risk-curve'>(handler, {
+      type: 'risk-curve',
+      session: 's',
+      strategy: 'risk',
+      weight: 0.5,
+      adaptive: false,
+      points: 11,
+    });
+    const total = [...judgeRisk].reduce((a, b) => a + b, 0);
+    expect(c.total).toBeCloseTo(total, 4);
+    expect(c.points[0]).toEqual({ budget: 0, caught: 0, random: 0 });
+    // 30 pairs: the 30 with risk 0.9.
+    expect(c.points[1]!.budget).toBe(30);
+    expect(c.points[1]!.caught).toBeCloseTo(30 * 0.9, 4);
+    expect(c.points[1]!.random).toBeCloseTo((total * 30) / N, 4);
+    for (let i = 1; i < c.points.length - 1; i++) expect(c.points[i]!.caught).toBeGreaterThan(c.points[i]!.random);
+    expect(c.points.at(-1)!.caught).toBeCloseTo(total, 4);
+    // Hybrid with weight 0 is risk's order; with weight 1 it catches fewer errors early.
+    const h0 = await ask<'risk-curve'>(handler, {
+      type: 'risk-curve',
+      session: 's',
+      strategy: 'hybrid',
+      weight: 0,
+      adaptive: false,
+      points: 11,
+    });
+    expect(h0.points.map((p) => p.caught.toFixed(4))).toEqual(c.points.map((p) => p.caught.toFixed(4)));
+    const h1 = await ask<'risk-curve'>(handler, {
+      type: 'risk-curve',
+      session: 's',
+      strategy: 'hybrid',
+      weight: 1,
+      adaptive: false,
+      points: 11,
+    });
+    expect(h1.points[1]!.caught).toBeLessThan(c.points[1]!.caught);
+    // Adaptive: the 20 labelled pairs come first and count exactly: 10 judge errors among them.
+    const a = await ask<'risk-curve'>(handler, {
+      type: 'risk-curve',
+      session: 's',
+      strategy: 'risk',
+      weight: 0.5,
+      adaptive: true,
+      points: 16,
+    });
+    expect(a.refit).toEqual({ n: 20, errors: 10 });
+    expect(a.points[1]!.budget).toBe(20);
+    expect(a.points[1]!.caught).toBe(10);
+  });
 });

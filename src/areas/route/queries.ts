@@ -70,6 +70,17 @@ export function usePreparedRouting(datasetId: string, ppmHash: string | undefine
   });
 }
 
+/** Expected judge errors caught against the budget, for the risk and hybrid strategies. */
+export function useRiskCurve(session: string, strategy: 'risk' | 'hybrid', weight: number, adaptive: boolean, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.routing.riskCurve(session, strategy, strategy === 'hybrid' ? weight : null, adaptive),
+    enabled,
+    // Adaptive curves change as people label: refetched when the page comes back to them.
+    staleTime: adaptive ? 0 : Infinity,
+    queryFn: ({ signal }) => routingWorker().request({ type: 'risk-curve', session, strategy, weight, adaptive, points: 51 }, { signal }),
+  });
+}
+
 export function useBudgetCurve(session: string, strategy: 'topk' | 'simulated', candidates: number, seed: number, enabled: boolean) {
   return useQuery({
     queryKey: keys.routing.curve(session, strategy, candidates, seed),

@@ -16,9 +16,18 @@ import {
 } from '../../domain/routing';
 import { routeHref } from '../../navigation/router';
 import type { BackendChoice } from '../../workers/routing-protocol';
-import { BudgetChart } from './budget-chart';
+import { BudgetChart, ErrorsCaughtChart } from './budget-chart';
 import { useCurrentPlan, useDatasets, usePlans, usePpms, useTagSet } from '../../data/queries';
-import { routingSessionKey, useBudgetCurve, useLockPlan, usePreparedRouting, useRoute, useRemovePpm, useUploadPpm } from './queries';
+import {
+  routingSessionKey,
+  useBudgetCurve,
+  useLockPlan,
+  usePreparedRouting,
+  useRiskCurve,
+  useRoute,
+  useRemovePpm,
+  useUploadPpm,
+} from './queries';
 import { useRouteSettings } from './route-settings';
 import { useShallow } from 'zustand/react/shallow';
 import { downloadPlan, PlanHistory } from './plan-history';
@@ -126,6 +135,13 @@ function RoutePanel({
     [s.strategy, budgetFree, settled, s.candidates, s.seed, s.refine, s.weight, routable],
   );
   const adaptive = RISK_STRATEGIES.includes(s.strategy) && s.adaptive;
+  const riskCurve = useRiskCurve(
+    session,
+    s.strategy === 'hybrid' ? 'hybrid' : 'risk',
+    s.weight,
+    adaptive,
+    ready && riskReady && RISK_STRATEGIES.includes(s.strategy),
+  );
   const route = useRoute(session, spec, ready, adaptive);
   const plans = usePlans(projectId);
   const lock = useLockPlan(projectId);
@@ -371,6 +387,16 @@ function RoutePanel({
             ms={curve.data?.ms}
           />
           {curve.error && <ErrorMessage title="Could not compute the budget curve" error={curve.error} />}
+          {RISK_STRATEGIES.includes(s.strategy) && riskCurve.data && (
+            <ErrorsCaughtChart
+              n={routable}
+              points={riskCurve.data.points}
+              total={riskCurve.data.total}
+              current={Math.min(count, routable)}
+              loading={riskCurve.isFetching}
+            />
+          )}
+          {riskCurve.error && <ErrorMessage title="Could not compute the errors-caught curve" error={riskCurve.error} />}
           {route.error && <ErrorMessage title="Routing failed" error={route.error} />}
           {route.isPending && route.fetchStatus === 'fetching' && (
             <p className="text-slate-500" role="status" data-testid="route-computing">
