@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { openApp } from './helpers';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { labelItems, startAnnotating } from './fixtures/annotate';
+import { chooseFile, createProject, openApp } from './helpers';
 
 // A local OpenAI-compatible judge: the longer answer wins, except on one prompt in five where it always says "A"
 // (position bias: its verdict flips with the order). It can be slowed down to interrupt a run.
@@ -119,4 +123,93 @@ test('the LM judge in the browser: cost first, both orders, a reload mid-run los
   await expect(page.getByTestId('risk-caught')).toContainText(/At 5 pairs, about [\d.]+ of the [\d.]+ judge errors expected/);
   const caught = await page.getByTestId('risk-caught').textContent();
   expect(Number(/\(([\d.]+)x a random choice/.exec(caught ?? '')?.[1])).toBeGreaterThan(1);
+});
+
+test('pairs with no label at all: judge them here, route the judge risk to people, re-rank on their labels, export a complete dataset', async ({
+  page,
+}) => {
+  // The demo pairs without any label, as a project lead's own data arrives.
+  const rows = readFileSync('src/demo/demo-pairs.jsonl', 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { prompt_hash: string; text: string; completion_a: string; completion_b: string });
+  const path = join(mkdtempSync(join(tmpdir(), 'hyper-unlabelled-')), 'unlabelled.jsonl');
+  writeFileSync(
+    path,
+    rows
+      .map((r) => JSON.stringify({ id: r.prompt_hash, prompt: r.text, response_a: r.completion_a, response_b: r.completion_b }))
+      .join('\n'),
+  );
+  await openApp(page);
+  await createProject(page, 'Unlabelled');
+  await chooseFile(page, path);
+  await page.getByRole('button', { name: `Import ${rows.length} pairs` }).click();
+  await expect(page.getByTestId('match-count')).toHaveText(`${rows.length} pairs`);
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  await page.getByRole('button', { name: 'Compute tags' }).click();
+  await expect(page.getByTestId('tag-status')).toContainText(`for ${rows.length} pairs`);
+  await page.locator('details', { hasText: 'LM judge: label the pairs' }).locator('summary').click();
+  await page.getByLabel('Judge endpoint').fill(base);
+  await page.getByLabel('Judge model').fill('fake-judge');
+  delayMs = 0;
+  await page.getByRole('button', { name: 'Run the judge' }).click();
+  await expect(page.getByTestId('judge-summary')).toContainText(`Done: ${rows.length} of ${rows.length} pairs labelled`, {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('tag-status')).toContainText(`for ${rows.length} pairs`);
+
+  await page.getByRole('link', { name: 'Review', exact: true }).click();
+  await expect(page.getByTestId('judge-calibration')).toContainText('none has a human label yet');
+
+  // Route the 8 riskiest pairs to people and lock the plan.
+  await page.getByRole('link', { name: 'Route', exact: true }).click();
+  await expect(page.getByTestId('ppm-summary')).toBeVisible();
+  await page.getByLabel('Strategy', { exact: true }).selectOption('risk');
+  await page.getByLabel('Budget (pairs)').fill('8');
+  await expect(page.getByTestId('route-outcome')).toHaveAttribute('data-budget', '8');
+  await expect(page.getByTestId('route-outcome')).toHaveAttribute('aria-busy', 'false');
+  await page.getByRole('button', { name: 'Lock routing plan' }).click();
+  await expect(page.getByTestId('current-plan')).toContainText('Human queue: 8 pairs');
+
+  await startAnnotating(page, 'ana');
+  await labelItems(page, ['1', '5', '2']);
+  await expect(page.getByTestId('queue-progress')).toContainText('3 submitted');
+
+  // A few human labels: the judge against people.
+  await page.getByRole('link', { name: 'Review', exact: true }).click();
+  await expect(page.getByTestId('judge-calibration')).toContainText('On 3 pairs with both labels');
+
+  // Re-rank the queue nobody has started on what those labels show; the labelled pairs stay, with their labels.
+  await page.getByRole('link', { name: 'Route', exact: true }).click();
+  await page.getByTestId('rerank').getByRole('button', { name: 'Re-rank with the labels so far' }).click();
+  await expect(page.getByLabel('Learn from the human labels')).toBeChecked();
+  await expect(page.getByTestId('outcome-refit')).toContainText('learnt from 3 pairs');
+  await expect(page.getByTestId('route-outcome')).toHaveAttribute('aria-busy', 'false');
+  await page.getByRole('button', { name: 'Lock routing plan' }).click();
+  await expect(page.getByTestId('current-plan')).toContainText('Plan v2');
+  await expect(page.getByTestId('current-plan')).toContainText('Human queue: 8 pairs');
+  const plans = await page.evaluate(
+    () =>
+      new Promise<{ version: number; humanIdx: number[]; judge?: { refit: { n: number } | null } }[]>((resolve) => {
+        const req = indexedDB.open('hyper-workbench');
+        req.onsuccess = () => {
+          const all = req.result.transaction('plans').objectStore('plans').getAll();
+          all.onsuccess = () =>
+            resolve((all.result as { version: number; humanIdx: Uint32Array }[]).map((p) => ({ ...p, humanIdx: [...p.humanIdx] })));
+        };
+      }),
+  );
+  const v1 = plans.find((p) => p.version === 1)!;
+  const v2 = plans.find((p) => p.version === 2)!;
+  // The three labelled pairs (the first three of v1's queue) lead v2's queue; the plan records the refit.
+  expect(v2.humanIdx.slice(0, 3).sort()).toEqual(v1.humanIdx.slice(0, 3).sort());
+  expect(v2.judge?.refit?.n).toBe(3);
+  await page.getByRole('link', { name: 'Annotate', exact: true }).click();
+  await expect(page.getByTestId('queue-progress')).toContainText('3 submitted');
+
+  // Every pair leaves with a label: the people's where they gave one, the judge's elsewhere.
+  await page.getByRole('link', { name: 'Export', exact: true }).click();
+  await expect(page.getByTestId('merge-summary')).toBeVisible();
+  await expect(page.getByTestId('summary-left-out')).toContainText('0 unlabelled, 0 with no usable label');
+  await expect(page.getByTestId('summary-sources')).toContainText(/^3 \/ \d+$/);
 });

@@ -174,7 +174,12 @@ function fmt(x: number): string {
  * its error probability for the other pairs, and 2 (above any probability) for pairs with a human label, which
  * stay routed: their labels are made.
  */
-function refitRisk(records: readonly PairRecord[], ruleRisk: Float64Array, tagBits: Uint32Array, log: (s: string) => void): Float64Array {
+function refitRisk(
+  records: readonly PairRecord[],
+  ruleRisk: Float64Array,
+  tagBits: Uint32Array,
+  log: (s: string) => void,
+): { risk: Float64Array; refit: { n: number; errors: number } } {
   const idx: number[] = [];
   const wrong: (0 | 1)[] = [];
   records.forEach((r, i) => {
@@ -189,7 +194,7 @@ function refitRisk(records: readonly PairRecord[], ruleRisk: Float64Array, tagBi
   records.forEach((r, i) => {
     if (r.human) p[i] = 2;
   });
-  return p;
+  return { risk: p, refit: { n: model.n, errors: model.errors } };
 }
 
 /** Runs `hyper route`; returns the process exit code. */
@@ -352,6 +357,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     if (count !== null && count > index.n) log(`note: only ${index.n} pairs can be routed; the budget routes them all`);
     const router = new Router(index, ppm.evaluator);
     let risk: Float64Array | undefined;
+    let refit: { n: number; errors: number } | undefined;
     if (needsRisk) {
       const r = riskOfRecords(records!);
       if (r.missing > 0) {
@@ -360,11 +366,16 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
         );
       }
       risk = r.risk;
-      if (args.refit === true) risk = refitRisk(records!, r.risk, tags.tagBits, log);
+      if (args.refit === true) ({ risk, refit } = refitRisk(records!, r.risk, tags.tagBits, log));
     }
     const spec = strategySpec(strategy, { budget: count, K, seed, refine, weight }, index.n);
     const costs = { ...(costHuman !== undefined ? { costHuman } : {}), ...(costLm !== undefined ? { costLm } : {}) };
-    const routed = await routePlan(router, eligible, spec, { ppm: info, ...(asked ? { asked } : {}), ...(risk ? { risk } : {}) });
+    const routed = await routePlan(router, eligible, spec, {
+      ppm: info,
+      ...(asked ? { asked } : {}),
+      ...(risk ? { risk } : {}),
+      ...(refit ? { refit } : {}),
+    });
     const routedPlan = { ...routed.plan, budget: { ...routed.plan.budget, ...costs } };
     const plan: PlanFile = planToFile(
       routedPlan,

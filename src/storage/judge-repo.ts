@@ -93,6 +93,16 @@ export async function readJudgeLabels(db: HyperDb, datasetId: string, from: numb
   return new Map(rows.map((r) => [r.idx, r]));
 }
 
+/** Pairs of a dataset with any annotation (a draft or a submitted label, by anyone, under any plan). */
+export async function startedPairs(db: HyperDb, datasetId: string): Promise<number[]> {
+  const idx = new Set<number>();
+  await db.annotations
+    .where('datasetId')
+    .equals(datasetId)
+    .each((a) => void idx.add(a.idx));
+  return [...idx].sort((a, b) => a - b);
+}
+
 /**
  * The pairs of a dataset people labelled, with the judge's label beside: the file's human label, else the majority
  * of the submitted annotations (latest per annotator); the file's LM label, else a judge run's.

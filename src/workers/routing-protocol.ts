@@ -35,8 +35,6 @@ export interface TagGain {
 /** A routed plan (the same value `hyper route` writes), and how long it took. */
 export interface RouteOutcome extends RoutedPlan {
   ms: number;
-  /** Adaptive risk: the labelled pairs the judge-error model was fitted on, and the judge's errors among them. */
-  refit?: { n: number; errors: number };
 }
 
 export interface CurvePoint {

@@ -43,6 +43,8 @@ export interface RoutingDeps {
   openSession(bytes: Uint8Array, featureCount: number, want: BackendChoice): Promise<PpmSession>;
   /** Pairs people labelled (the file's human label, else the annotators' majority) with the judge's label, if any. */
   loadHumanLabels?(datasetId: string): Promise<{ idx: number; human: Preference; judge: Preference | null }[]>;
+  /** Pairs with any annotation on the dataset (a draft or a submitted label, by anyone). */
+  loadStartedPairs?(datasetId: string): Promise<number[]>;
 }
 
 /** Routable pairs whose judge risk is unknown. */
@@ -185,7 +187,7 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
   async function judgeRiskFor(
     s: Session,
     adaptive: boolean,
-  ): Promise<{ risk: ArrayLike<number>; expected: ArrayLike<number>; refit?: RouteOutcome['refit'] }> {
+  ): Promise<{ risk: ArrayLike<number>; expected: ArrayLike<number>; refit?: { n: number; errors: number } }> {
     if (!s.judgeRisk || routableWithoutRisk(s.eligible, s.judgeRisk) > 0) {
       fail(
         'bad-option',
@@ -203,6 +205,9 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     );
     const risk = predictJudgeErrors(model, s.judgeRisk, s.tagBits, s.eligible.n);
     const expected = Float64Array.from(risk);
+    // Pairs someone has started (a draft, or one annotator's label short of a majority) stay next: work begun on
+    // them is not moved out of the queue. Only the part nobody has touched is re-ranked.
+    for (const idx of (await deps.loadStartedPairs?.(s.datasetId)) ?? []) if (idx >= 0 && idx < risk.length) risk[idx] = 1.5;
     for (const l of labelled) {
       risk[l.idx] = 2;
       expected[l.idx] = l.judge !== null && winnerOf(l.judge) === winnerOf(l.human) ? 0 : 1;
@@ -218,8 +223,9 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
       signal: ctx.signal,
       ppm: s.info,
       ...(judged ? { risk: judged.risk } : {}),
+      ...(judged?.refit ? { refit: judged.refit } : {}),
     });
-    return { ...routed, ms: performance.now() - started, ...(judged?.refit ? { refit: judged.refit } : {}) };
+    return { ...routed, ms: performance.now() - started };
   }
 
   /** Expected judge errors among the human-routed pairs against the budget, for risk or hybrid, and random's line. */

@@ -3,7 +3,7 @@
 import { openDb } from '../storage/db';
 import { getTagSet } from '../storage/tags-repo';
 import { getPpm } from '../storage/routing-repo';
-import { humanLabels } from '../storage/judge-repo';
+import { humanLabels, startedPairs } from '../storage/judge-repo';
 import { createPpmSession } from './onnx-runtime';
 import { createRoutingHandler } from './routing-sessions';
 import type { RoutingRequest, RoutingResults } from './routing-protocol';
@@ -16,5 +16,6 @@ serveWorker<RoutingRequest, RoutingResults>(
     loadPpm: (hash) => getPpm(openDb(), hash),
     openSession: createPpmSession,
     loadHumanLabels: (datasetId) => humanLabels(openDb(), datasetId),
+    loadStartedPairs: (datasetId) => startedPairs(openDb(), datasetId),
   }),
 );

@@ -447,6 +447,33 @@ function RoutePanel({
               <Button onClick={() => void downloadPlan(current)}>Download plan (JSON)</Button>
             </div>
           )}
+          {current && current.datasetId === datasetId && /^(risk|hybrid)/.test(current.strategy) && riskReady && (
+            <div
+              className="flex flex-wrap items-center gap-3 rounded-md border border-rose-200 bg-rose-50 p-2 text-rose-950"
+              data-testid="rerank"
+            >
+              <p className="flex-1">
+                Plan v{current.version} routes by judge risk. As people label its queue, re-rank the part nobody has started: a model of the
+                judge's errors is fitted on the labels so far; pairs already labelled or started stay first, with their annotations. Lock
+                the new plan to apply it.
+              </p>
+              <Button
+                onClick={() =>
+                  s.set({
+                    ppmHash: current.ppmHash,
+                    strategy: current.strategy.startsWith('hybrid') ? 'hybrid' : 'risk',
+                    ...(typeof current.judge?.weight === 'number' ? { weight: current.judge.weight } : {}),
+                    refine: current.strategy.endsWith('+local-search'),
+                    budgetCount: current.budget.count,
+                    budgetKind: 'count',
+                    adaptive: true,
+                  })
+                }
+              >
+                Re-rank with the labels so far
+              </Button>
+            </div>
+          )}
         </section>
       )}
       {plans.data && plans.data.length > 0 && prepared.data && (

@@ -41,9 +41,10 @@ export function Outcome({ outcome, allLm, cost, stale }: { outcome: RouteOutcome
         {formatScore(predicted - allLm)} over all-LM) · {outcome.evaluated.toLocaleString('en-US')}{' '}
         {outcome.evaluated === 1 ? 'candidate' : 'candidates'} evaluated · cost {cost.toLocaleString('en-US', { maximumFractionDigits: 2 })}
       </p>
-      {outcome.refit && (
+      {outcome.plan.judge?.refit && (
         <p className="mt-1 text-slate-700" data-testid="outcome-refit">
-          Judge risk learnt from {outcome.refit.n} pairs with both a human and a judge label (the judge was wrong on {outcome.refit.errors}
+          Judge risk learnt from {outcome.plan.judge.refit.n} pairs with both a human and a judge label (the judge was wrong on{' '}
+          {outcome.plan.judge.refit.errors}
           ); pairs people labelled stay routed.
         </p>
       )}

@@ -52,6 +52,8 @@ export interface PlanFile {
   budgetsTried?: number[];
   /** What the user should know about the plan's numbers (e.g. a PPM asked about mixes beyond its fitted range). */
   warnings?: string[];
+  /** risk and hybrid plans: the hybrid weight (null for risk) and the judge-error model's fit, when learnt. */
+  judge?: { weight: number | null; refit: { n: number; errors: number } | null };
 }
 
 /** Parses and checks a plan file; errors name the field that is wrong. */
@@ -98,6 +100,13 @@ export function parsePlanFile(text: string, fileName = 'plan'): PlanFile {
   if (!p.budget || typeof p.budget !== 'object') fail('"budget" must be an object {kind, value, count}');
   if (p.seed !== null && typeof p.seed !== 'number') fail('"seed" must be a number or null');
   if (p.candidates !== null && typeof p.candidates !== 'number') fail('"candidates" must be a number or null');
+  if (p.judge !== undefined) {
+    const j = p.judge as Record<string, unknown> | null;
+    if (!j || typeof j !== 'object') fail('"judge" must be an object {weight, refit}');
+    if (j!.weight !== null && typeof j!.weight !== 'number') fail('"judge.weight" must be a number or null');
+    const r = j!.refit as Record<string, unknown> | null;
+    if (r !== null && (!r || !Number.isInteger(r.n) || !Number.isInteger(r.errors))) fail('"judge.refit" must be null or {n, errors}');
+  }
   return raw as PlanFile;
 }
 
@@ -149,6 +158,7 @@ export function planToFile(plan: RoutingPlan, context: PlanFileContext, human: r
   if (plan.refinement) file.refinement = { ...plan.refinement };
   if (plan.budgetsTried) file.budgetsTried = [...plan.budgetsTried];
   if (plan.warnings && plan.warnings.length > 0) file.warnings = [...plan.warnings];
+  if (plan.judge) file.judge = { weight: plan.judge.weight, refit: plan.judge.refit ? { ...plan.judge.refit } : null };
   return file;
 }
 
@@ -168,6 +178,7 @@ export function planFromFile(file: PlanFile): RoutingPlan {
   if (file.budgetsTried) plan.budgetsTried = [...file.budgetsTried];
   if (file.refinement) plan.refinement = { ...file.refinement };
   if (file.warnings) plan.warnings = [...file.warnings];
+  if (file.judge) plan.judge = { weight: file.judge.weight, refit: file.judge.refit ? { ...file.judge.refit } : null };
   return plan;
 }
 

@@ -127,6 +127,11 @@ export interface RoutingPlan {
   refinement?: { startPredicted: number; improvement: number; swapsAccepted: number; localOptimum: boolean };
   /** What the user should know about the numbers (a PPM asked about mixes beyond its fitted range). */
   warnings?: string[];
+  /**
+   * risk and hybrid plans: the hybrid weight of the PPM gain (null for risk) and, when the judge's errors were
+   * learnt from human labels, how many labelled pairs the model was fitted on and the judge's errors among them.
+   */
+  judge?: { weight: number | null; refit: { n: number; errors: number } | null };
 }
 
 /** A routed plan and what it took (not part of the plan: the same plan can be made faster or slower). */
@@ -174,6 +179,8 @@ export async function routePlan(
     ppm?: PpmInfo;
     /** The judge's estimated error probability per dataset position (judge/risk.ts), for risk and hybrid. */
     risk?: ArrayLike<number>;
+    /** When `risk` was learnt from human labels: the labelled pairs fitted on and the judge's errors among them. */
+    refit?: { n: number; errors: number };
   } = {},
 ): Promise<RoutedPlan> {
   if (router.index !== eligible.index) throw new RoutingError('bad-option', 'the router does not route over this eligible index');
@@ -222,6 +229,9 @@ export async function routePlan(
         }
       : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
+    ...(spec.strategy === 'risk' || spec.strategy === 'hybrid'
+      ? { judge: { weight: spec.strategy === 'hybrid' ? spec.weight : null, refit: opts.refit ?? null } }
+      : {}),
   };
   return {
     plan,
