@@ -107,7 +107,7 @@ test('an uploaded quadratic PPM routes; a corrupt file gets a clear message', as
     .setInputFiles({ name: 'narrow.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(narrowModel()) });
   await expect(page.getByText('This PPM cannot be used')).toBeVisible();
   await expect(
-    page.getByRole('alert').filter({ hasText: 'narrow.onnx passes the PPM contract but does not run on its 90 declared feature columns' }),
+    page.getByRole('alert').filter({ hasText: 'narrow.onnx passes the PPM contract but does not run on its 96 declared feature columns' }),
   ).toBeVisible();
   // An uploaded PPM can be removed again.
   await page.getByRole('button', { name: 'Remove this PPM' }).click();

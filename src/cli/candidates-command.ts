@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { jsonFormatOf, writeOutputFolder } from './outputs';
 import { basename, join } from 'node:path';
-import { TAG_WORDS } from '../domain/tags/tag-set';
+import { coverageText, TAG_WORDS } from '../domain/tags/tag-set';
 import {
   MANIFEST_FORMAT,
   buildManifest,
@@ -37,7 +37,7 @@ source are dropped (as in the paper). Each candidate routes a budget of the rema
 the paper's Algorithm 1 (the rest keep the LM label) and is capped at --cap pairs by a seeded sample. Writes:
   DIR/candidates/<id>.jsonl          the mix as TRL preference rows {"prompt", "chosen", "rejected"}
   DIR/candidates/<id>.human-ids.txt  ids of the pairs in the mix that carry the human label
-  DIR/counts.csv                     candidate_id + the 90 tag counts of the human-labelled pairs (PPM input)
+  DIR/counts.csv                     candidate_id + the tag counts of the human-labelled pairs (PPM input)
   DIR/manifest.json                  seed, K, budgets, cap, dataset SHA-256, pool and per-candidate counts
 Train one reward model per candidate file, put its score next to the candidate id in a CSV, and run
 "hyper fit". With --proxy a small local reward model stands in (a PROXY, not RewardBench) and DIR/results.csv
@@ -143,7 +143,7 @@ export async function candidatesCommand(argv: readonly string[], log: (s: string
   } else {
     const fs = computeTagSet(records, input);
     tagBits = fs.tagBits;
-    log(`tags computed: ${fs.coverage.filter((c) => c.available).length}/90 available`);
+    log(`tags computed: ${coverageText(fs.coverage)}`);
   }
 
   const pool = preparePool(records, tagBits, { goldShare, seed });

@@ -24,7 +24,7 @@ Usage:
                 [--kind linear|quadratic|both] [--folds 5] [--seed N]
 
 --results is a CSV (or TSV) with a score column and either a candidate id column (candidate_id, id or
-candidate) to join with --counts, or the 90 count columns under the paper's feature strings. The fit is
+candidate) to join with --counts, or the count columns under the feature strings (TAG_IDS). The fit is
 ridge regression on the raw tag counts (linear) or on the counts and all their pairwise products
 (quadratic), with lambda chosen by k-fold cross-validation (lambda 0 = minimum-norm least squares); the
 report gives the cross-validated Spearman and RMSE, mean +/- standard deviation over the folds. The model

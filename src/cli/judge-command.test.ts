@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from './main';
+import { buildLinearPpm } from '../domain/ppm';
 import { capture, restoreOutputAfterEach } from './test-helpers';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -272,6 +273,43 @@ describe('hyper judge', () => {
     vi.restoreAllMocks();
     expect(io.err()).toContain(`${PAIRS} of the ${PAIRS} pairs carry no judge signals`);
   }, 60_000);
+
+  it('a PPM that asks for the judge features routes on them: the judge signals are PPM inputs', async () => {
+    const judged = join(dir, 'judged.jsonl');
+    const lines = readLines(judged);
+    const flipped = lines.filter((l) => l.judge_swap_inconsistent === true).map((l) => l.id);
+    const none = lines.filter((l) => l.pref_lm === null).map((l) => l.id);
+    expect(flipped.length).toBeGreaterThan(0);
+    expect(none.length).toBeGreaterThan(0);
+    // A linear PPM over two judge features (and one paper tag it weighs at 0): a flip is worth 2, no verdict 1.
+    const features = ['judge::feature_name=swap_inconsistent', 'judge::feature_name=no_verdict', 'rouge::min_val=0.0|max_val=0.33'];
+    const model = join(dir, 'judge-aware.onnx');
+    writeFileSync(model, buildLinearPpm({ features, weights: Float32Array.from([2, 1, 0]), bias: 0, output: 'test', source: 'test' }));
+    const output = join(dir, 'plan-judge-aware.json');
+    const io = capture();
+    const budget = flipped.length + none.length;
+    const code = await main([
+      'route',
+      '--input',
+      judged,
+      '--ppm',
+      model,
+      '--strategy',
+      'topk',
+      '--budget',
+      String(budget),
+      '--output',
+      output,
+    ]);
+    vi.restoreAllMocks();
+    expect(code, io.err()).toBe(0);
+    const plan = JSON.parse(readFileSync(output, 'utf8')) as { human: { id: string; gain: number }[]; ppm: { missingInData: string[] } };
+    expect(plan.ppm.missingInData).toEqual([]);
+    // The flipped pairs first (gain 2), then those without a verdict (gain 1).
+    expect(new Set(plan.human.slice(0, flipped.length).map((h) => h.id))).toEqual(new Set(flipped));
+    expect(new Set(plan.human.slice(flipped.length).map((h) => h.id))).toEqual(new Set(none));
+    expect(plan.human.map((h) => h.gain)).toEqual([...flipped.map(() => 2), ...none.map(() => 1)]);
+  });
 
   it('a killed run resumes from its answers file: answered requests are not sent again', async () => {
     const out = join(dir, 'killed.jsonl');

@@ -70,7 +70,7 @@ describe('hyper candidates', () => {
       expect(human).toHaveLength(c.humanInMix);
       expect(human.some((id) => manifest.pool.gold.ids.includes(id))).toBe(false);
       // The lexical tags: each of the 6 computed scores has one bin per human-labelled pair.
-      const row = counts.X.subarray(counts.byId.get(c.id)! * 90, (counts.byId.get(c.id)! + 1) * 90);
+      const row = counts.X.subarray(counts.byId.get(c.id)! * TAG_IDS.length, (counts.byId.get(c.id)! + 1) * TAG_IDS.length);
       const prompt = TAG_IDS.map((t, k) => (t.startsWith('prompt_len::') ? row[k]! : 0)).reduce((s, v) => s + v, 0);
       expect(prompt).toBe(c.humanInMix);
     }

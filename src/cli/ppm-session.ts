@@ -57,7 +57,7 @@ export interface CliPpm {
   sha256: string;
   info: PpmInfo;
   match: FeatureMatch;
-  /** 90 tag counts in TAG_IDS order in, one score per row out. */
+  /** Tag counts in TAG_IDS order in, one score per row out. */
   evaluator: PpmEvaluator;
   backend: 'wasm';
   release(): Promise<void>;

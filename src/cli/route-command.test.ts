@@ -135,9 +135,11 @@ describe('hyper route on the demo data', () => {
     expect(plan.predicted).toBeCloseTo(0.3 + sum(ref.gains), 4);
     expect(plan.predictedAllLm).toBeCloseTo(0.3, 6);
     expect(plan.predictedAllHuman).toBeCloseTo(0.3 + sum(demoTags.lines.map((l) => sum(l.tags.map(weight)))), 4);
-    // The demo file has no semantic score columns: the PPM's nine semantic features are fed zero.
-    expect(plan.ppm.missingInData).toEqual(features.filter((f) => SEMANTIC.some((p) => f.startsWith(p))));
-    expect(plan.err).toContain("9 of the PPM's 90 features are missing in the data and fed zero");
+    // The demo file has no semantic score columns and no judge signals: the PPM's nine semantic features and six
+    // judge features are fed zero.
+    expect(plan.ppm.missingInData).toEqual(features.filter((f) => SEMANTIC.some((p) => f.startsWith(p)) || f.startsWith('judge')));
+    expect(plan.err).toContain("15 of the PPM's 96 features are missing in the data and fed zero");
+    expect(plan.err).toContain('LM judge: 6 tags');
     expect(plan.err).toContain('cosine_sim: 3 tags (min_val=0.67|max_val=1.0, min_val=0.33|max_val=0.67, min_val=0.0|max_val=0.33)');
     expect(plan).toMatchObject({
       strategy: 'topk',
@@ -401,7 +403,9 @@ describe('hyper route on the demo data', () => {
     writeFileSync(badTags, '{"id": "a", "tags": ["rouge::min_val=0.0|max_val=0.33"]}\n{"id": "b", "tags": ["rouge::nope"]}\n');
     const t = await route(['--tags', badTags, '--ppm', 'paper-prior', '--strategy', 'topk', '--budget', '1']);
     expect(t.code).toBe(1);
-    expect(t.err).toContain('bad-tags.jsonl line 2: tags[0] "rouge::nope" is not one of the 90 HyPER feature strings [bad-tags-file]');
+    expect(t.err).toContain(
+      `bad-tags.jsonl line 2: tags[0] "rouge::nope" is not one of the HyPER feature strings (the paper's 90 and the 6 judge features) [bad-tags-file]`,
+    );
     const help = await route(['--help']);
     expect(help.code).toBe(0);
     expect(help.out).toContain('npx hyper route --input FILE --ppm MODEL.onnx|paper-prior');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { TAG_WORDS } from '../domain/tags/tag-set';
+import { coverageText, TAG_WORDS } from '../domain/tags/tag-set';
 import { TAG_DEFS, TAG_INDEX } from '../domain/tags/tags';
 import { budgetCost, resolveBudget, type BudgetInput } from '../domain/routing/budget';
 import { isRoutingError } from '../domain/routing/errors';
@@ -155,7 +155,9 @@ export function missingByFamily(features: readonly string[]): string[] {
           ? 'subject_of_expertise'
           : def.kind === 'language'
             ? 'languages'
-            : def.dimension;
+            : def.kind === 'judge' || def.kind === 'judge-confidence'
+              ? 'LM judge'
+              : def.dimension;
     const detail = f.slice(f.indexOf('::') + 2).replace(/^feature_name=[^|]*\|/, '');
     groups.set(family, [...(groups.get(family) ?? []), detail]);
   }
@@ -310,7 +312,6 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     log(`${tagsPath}: ${tags.n} pairs with tags`);
   }
   const n = tags.n;
-  const available = tags.coverage.filter((c) => c.available).length;
 
   let count: number | null = null;
   if (asked) {
@@ -401,7 +402,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     const h = plan.human.length;
     const label = strategy === 'best' ? 'best-over-budgets' : strategy;
     log(
-      `${n} pairs, ${available}/90 tags available; ${label}${plan.refinement ? ' + local search' : ''}: ${h} to humans (${n ? ((100 * h) / n).toFixed(1) : '0'}%), ${n - h} keep the LM label`,
+      `${n} pairs, ${coverageText(tags.coverage)}; ${label}${plan.refinement ? ' + local search' : ''}: ${h} to humans (${n ? ((100 * h) / n).toFixed(1) : '0'}%), ${n - h} keep the LM label`,
     );
     if (asked) log(`  budget ${budgetText ?? `${moneyText} (money)`} -> ${count} pairs${strategy === 'best' ? ' at most' : ''}`);
     if (plan.budgetsTried) log(`  budgets tried: ${plan.budgetsTried.join(', ')}`);

@@ -1,4 +1,4 @@
-import { tagsOf } from '../domain/tags/tag-set';
+import { coverageText, tagsOf } from '../domain/tags/tag-set';
 import { SCORE_NAMES } from '../domain/instance';
 import { parseArgs } from './args';
 import { writeOutputFile } from './outputs';
@@ -57,9 +57,8 @@ export async function tagsCommand(argv: readonly string[], log: (s: string) => v
     lines.push(JSON.stringify({ id: rec.id, scores, tags: tagsOf(fs.tagBits, i) }));
   });
   await writeOutputFile(String(args.output), lines.length ? `${lines.join('\n')}\n` : '');
-  const available = fs.coverage.filter((c) => c.available).length;
   log(
-    `wrote ${records.length} pairs to ${String(args.output)}: ${available}/90 tags available, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `wrote ${records.length} pairs to ${String(args.output)}: ${coverageText(fs.coverage)}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   for (const c of fs.coverage.filter((c) => !c.available && c.tag.endsWith('min_val=0.0|max_val=0.33')))
     log(`  unavailable: ${c.tag.split('::')[0]}: ${c.reason}`);

@@ -163,7 +163,9 @@ export function readTagsJsonl(text: string, fileName: string): DatasetTags {
     o.tags.forEach((tag, j) => {
       const t = typeof tag === 'string' ? TAG_INDEX.get(tag) : undefined;
       if (t === undefined)
-        throw new TagsFileError(`${where}: tags[${j}] ${JSON.stringify(tag)} is not one of the 90 HyPER feature strings`);
+        throw new TagsFileError(
+          `${where}: tags[${j}] ${JSON.stringify(tag)} is not one of the HyPER feature strings (the paper's 90 and the 6 judge features)`,
+        );
       row.push(t);
     });
     if (o.scores !== undefined) {
@@ -185,9 +187,11 @@ export function readTagsJsonl(text: string, fileName: string): DatasetTags {
   });
   const familyCarried = new Set<string>();
   let anyDescriptive = false;
+  let anyJudge = false;
   TAG_DEFS.forEach((def, t) => {
     if (counts[t] === 0) return;
     if (def.kind === 'bin') familyCarried.add(def.score);
+    else if (def.kind === 'judge' || def.kind === 'judge-confidence') anyJudge = true;
     else anyDescriptive = true;
   });
   const coverage: TagCoverage[] = TAG_IDS.map((tag, t) => {
@@ -195,7 +199,10 @@ export function readTagsJsonl(text: string, fileName: string): DatasetTags {
     if (def.kind === 'bin' && !scored.has(def.score) && !familyCarried.has(def.score)) {
       return { tag, available: false, reason: `no line of ${fileName} has a ${def.score} score or tag`, count: 0 };
     }
-    if (def.kind !== 'bin' && !anyDescriptive) {
+    if ((def.kind === 'judge' || def.kind === 'judge-confidence') && !anyJudge) {
+      return { tag, available: false, reason: `no line of ${fileName} has a judge feature`, count: 0 };
+    }
+    if (def.kind !== 'bin' && def.kind !== 'judge' && def.kind !== 'judge-confidence' && !anyDescriptive) {
       return { tag, available: false, reason: `no line of ${fileName} has a descriptive tag`, count: 0 };
     }
     return { tag, available: true, count: counts[t]! };

@@ -14,10 +14,6 @@ export async function getEnsemble(db: HyperDb, datasetId: string): Promise<Ensem
   return (await db.meta.get(ensembleKey(datasetId)))?.value as EnsembleSettings | undefined;
 }
 
-export async function deleteEnsemble(db: HyperDb, datasetId: string): Promise<void> {
-  await db.meta.delete(ensembleKey(datasetId));
-}
-
 /**
  * Every pair's LM label and signals from all the judges' stored answers on the dataset, with `settings` (which are
  * kept for the next run); the judges' summaries beside. Sends nothing anywhere: it only reads stored answers.

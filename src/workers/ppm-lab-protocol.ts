@@ -29,7 +29,7 @@ export interface PoolSummary {
   fingerprint: string;
 }
 
-/** Per-candidate numbers of a run: K rows, the counts row-major K x 90 (TAG_IDS order). */
+/** Per-candidate numbers of a run: K rows, the counts row-major K x TAG_COUNT (TAG_IDS order). */
 export interface CandidateTable {
   ids: string[];
   fraction: number[];

@@ -260,7 +260,7 @@ describe('routing handler', () => {
     });
     const failed = ask<'prepare'>(handler, { type: 'prepare', session: 's', datasetId: 'd', ppmHash: 'A', backend: 'auto' });
     await expect(failed).rejects.toMatchObject({ code: 'ppm-run' });
-    await expect(failed).rejects.toThrow(/does not run on its 90 declared feature columns: .*\(onnxruntime said: GEMM: Dimension mismatch/);
+    await expect(failed).rejects.toThrow(/does not run on its 96 declared feature columns: .*\(onnxruntime said: GEMM: Dimension mismatch/);
     expect(fake.log.released).toEqual(['A']);
   });
 

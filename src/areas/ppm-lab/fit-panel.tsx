@@ -153,7 +153,7 @@ export function FitPanel({ projectId }: { projectId: string }) {
         <div className="space-y-2">
           <div className="flex flex-wrap items-end gap-4">
             <label className="flex flex-col gap-1">
-              <span className="text-xs text-slate-600">Results CSV (a score column and candidate_id, or the 90 count columns)</span>
+              <span className="text-xs text-slate-600">Results CSV (a score column and candidate_id, or the count columns)</span>
               <input
                 type="file"
                 accept=".csv,.tsv,.txt"
@@ -318,8 +318,8 @@ function FitReport({ outcome, projectId }: { outcome: FitOutcome; projectId: str
       )}
       <p className="text-slate-600">
         {f.n} candidates, {f.folds}-fold cross-validation (seed {f.seed}); λ is relative to the mean eigenvalue and chosen by the lowest
-        mean fold RMSE on the same folds, so the report is slightly optimistic (no nested CV). {f.usedFeatures.length} of 90 tags vary over
-        the candidates; the others get no weight. Fitted in {(outcome.ms / 1000).toFixed(2)} s.{' '}
+        mean fold RMSE on the same folds, so the report is slightly optimistic (no nested CV). {f.usedFeatures.length} of {TAG_COUNT}{' '}
+        features vary over the candidates; the others get no weight. Fitted in {(outcome.ms / 1000).toFixed(2)} s.{' '}
         {outcome.proxy
           ? 'These are PROXY accuracies: the PPM predicts the proxy, not a RewardBench score, and is not comparable with the paper’s Table 2.'
           : 'The paper’s Table 2, for comparison (MultiPref, RewardBench Overall): Spearman 0.41 linear, 0.61 quadratic.'}

@@ -202,7 +202,7 @@ function PoolSection({
   return (
     <section aria-label="Dataset and tags" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
       <p data-testid="lab-tags">
-        <strong>{available}</strong> of 90 tags are available.
+        <strong>{available}</strong> of {tagSet.coverage.length} tags are available (the paper's 90 and the 6 LM judge features).
         {missing.size > 0 && ' Missing (they count as zero in every mix, so a PPM fitted here cannot use them):'}
       </p>
       {missing.size > 0 && (

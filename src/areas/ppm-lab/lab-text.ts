@@ -59,7 +59,7 @@ export function fittedPpmFileName(fit: Pick<FitResult, 'kind'>, score: string): 
   return `ppm-${fit.kind}-${score.replace(/[^\w.-]+/g, '_')}.onnx`;
 }
 
-/** Per-candidate numbers of a session run: the ids and their K x 90 counts, row-major. */
+/** Per-candidate numbers of a session run: the ids and their K x TAG_COUNT counts, row-major. */
 export interface SessionCounts {
   ids: readonly string[];
   counts: Int32Array;
@@ -93,7 +93,7 @@ export function proxyResultsCsv(rows: readonly ProxyRow[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The proxy results as fitting rows: the 90 counts of each candidate and its proxy accuracy. */
+/** The proxy results as fitting rows: the tag counts of each candidate and its proxy accuracy. */
 export function fitDataFromProxy(rows: readonly ProxyRow[]): FitData & { ids: string[] } {
   const X = new Float64Array(rows.length * TAG_COUNT);
   rows.forEach((r, i) => X.set(r.counts, i * TAG_COUNT));

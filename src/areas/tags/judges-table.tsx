@@ -2,7 +2,7 @@
 // its LM label: the primary judge's, or their majority. Changing it remakes the labels from the stored answers;
 // nothing is sent to any endpoint.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import { Name } from '../../components/name';
@@ -19,19 +19,17 @@ export function JudgesTable({ datasetId, policy, onChanged }: { datasetId: strin
     queryKey: keys.judges(datasetId),
     queryFn: ({ signal }) => analyzerWorker().request({ type: 'judges', datasetId }, { signal }),
   });
+  // What the lead picked and has not applied yet; otherwise the stored settings.
   const [primary, setPrimary] = useState<string | null>(null);
-  const [mode, setMode] = useState<EnsembleMode>('primary');
+  const [picked, setMode] = useState<EnsembleMode | null>(null);
   const stored = q.data?.settings;
-  useEffect(() => {
-    if (stored) {
-      setPrimary(stored.primary);
-      setMode(stored.ensemble);
-    }
-  }, [stored]);
+  const mode = picked ?? stored?.ensemble ?? 'primary';
   const combine = useMutation({
     mutationFn: (settings: { primary: string; ensemble: EnsembleMode }) =>
       analyzerWorker().request({ type: 'judge-combine', datasetId, settings: { ...settings, policy } }),
     onSuccess: () => {
+      setPrimary(null);
+      setMode(null);
       void qc.invalidateQueries({ queryKey: keys.judges(datasetId) });
       onChanged();
     },
@@ -39,7 +37,7 @@ export function JudgesTable({ datasetId, policy, onChanged }: { datasetId: strin
   if (q.error) return <ErrorMessage title="Could not read the judges' answers" error={q.error} />;
   const judges = q.data?.judges ?? [];
   if (judges.length === 0) return null;
-  const chosen = primary ?? judges[0]!.judge;
+  const chosen = primary ?? stored?.primary ?? judges[0]!.judge;
   const changed = !stored || stored.primary !== chosen || stored.ensemble !== mode || stored.policy !== policy;
   return (
     <section aria-label="Judges on this dataset" className="mt-3 space-y-2" data-testid="judges-table">

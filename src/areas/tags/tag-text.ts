@@ -8,5 +8,7 @@ export function readableTag(tag: string): string {
   if (scalar) return `${scalar[1]!.replace(/_/g, ' ')}: ${scalar[2]}`;
   const open = /^analyzer_open_set::feature_name=(\w+)\|check_for_existence=1$/.exec(tag);
   if (open) return `has ${open[1]!.replace(/_/g, ' ')}`;
+  const judge = /^judge::feature_name=(\w+)$/.exec(tag);
+  if (judge) return `judge: ${judge[1]!.replace(/_/g, ' ')}`;
   return tag;
 }

@@ -2,8 +2,8 @@ import { useMemo, useState } from 'react';
 import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
-import { tagsOf, type TagSet } from '../../domain/tags/tag-set';
-import { RANKED_SCORES, LEXICAL_TAG_SCORES, TAG_IDS } from '../../domain/tags/tags';
+import { coverageText, tagsOf, type TagSet } from '../../domain/tags/tag-set';
+import { RANKED_SCORES, LEXICAL_TAG_SCORES } from '../../domain/tags/tags';
 import type { ScoreName } from '../../domain/instance';
 import { defaultPoolSize } from '../../workers/tags-pool';
 import { AnalyzerPanel } from './analyzer-panel';
@@ -14,7 +14,7 @@ import { useDatasets, useTagSet } from '../../data/queries';
 import { useComputeTags } from './queries';
 import { readableTag } from './tag-text';
 
-/** The Features area: compute the 90 tags of a dataset, see their coverage, distributions and one pair's tags. */
+/** The Features area: compute the tags of a dataset (the paper's 90, and the judge features), see their coverage, distributions and one pair's tags. */
 export function TagsArea({ projectId }: { projectId: string }) {
   const datasets = useDatasets(projectId);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -120,7 +120,6 @@ function TagReport({ fs }: { fs: TagSet }) {
     () => (Number.isInteger(position) && position >= 0 && position < fs.n ? tagsOf(fs.tagBits, position) : null),
     [fs, position],
   );
-  const available = fs.coverage.filter((c) => c.available).length;
   return (
     <>
       <section aria-labelledby="scores-title">
@@ -164,10 +163,7 @@ function TagReport({ fs }: { fs: TagSet }) {
       </section>
       <section aria-labelledby="coverage-title">
         <h3 id="coverage-title" className="mb-2 font-semibold">
-          Tag coverage{' '}
-          <span className="font-normal text-slate-500">
-            ({available} of {TAG_IDS.length} tags available)
-          </span>
+          Tag coverage <span className="font-normal text-slate-500">({coverageText(fs.coverage, 'words')})</span>
         </h3>
         <table className="w-full rounded-md border border-slate-200 bg-white text-sm" aria-label="Tag coverage">
           <thead className="bg-slate-100 text-left text-xs uppercase text-slate-600">

@@ -1,5 +1,5 @@
 // Learning where the LM judge errs from the pairs people have labelled: a small logistic regression of "the judge's
-// label disagrees with the human one" on the judge-risk rule's value (risk.ts) and the pair's 90 tags, fitted by
+// label disagrees with the human one" on the judge-risk rule's value (risk.ts) and the pair's tags (the paper's 90 and the judge features), fitted by
 // Newton's method with an L2 penalty from all-zero weights (deterministic: the same labels give the same model).
 // Its predicted error probability then ranks the pairs nobody has labelled yet (adaptive `risk` routing).
 import { TAG_WORDS } from '../tags/tag-set';

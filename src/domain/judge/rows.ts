@@ -5,7 +5,6 @@
 import type { PairRecord } from '../instance';
 import { MULTIPREF_SCALE, type Preference } from '../labels';
 import type { JudgeSignals } from './aggregate';
-import type { CombinedJudgement } from './combine';
 
 const SCALE_WORD = Object.fromEntries(Object.entries(MULTIPREF_SCALE).map(([w, p]) => [p, w])) as Record<Preference, string>;
 
@@ -31,7 +30,7 @@ export function toStoredSignals(s: JudgeSignals): StoredSignals {
 /** A pair as `hyper judge` writes it: the record, its combined judgement (combine.ts) and the judge's name. */
 export function judgedRow(
   record: PairRecord,
-  judgement: Pick<CombinedJudgement, 'label' | 'signals' | 'judge' | 'swappedOrder'>,
+  judgement: { label: Preference | null; signals: StoredSignals; judge: string; swappedOrder: Preference | null },
 ): Record<string, unknown> {
   const signals = judgement.signals;
   return {

@@ -230,7 +230,7 @@ export function csvField(s: string): string {
 /** The id column of counts and results files written here. */
 export const CANDIDATE_ID_COLUMN = 'candidate_id';
 
-/** Header line of counts.csv: candidate_id and the 90 feature strings (no line break). */
+/** Header line of counts.csv: candidate_id and the feature strings (TAG_IDS) (no line break). */
 export function countsCsvHeader(): string {
   return [CANDIDATE_ID_COLUMN, ...TAG_IDS].map(csvField).join(',');
 }

@@ -64,7 +64,7 @@ function featureColumns(columns: readonly string[], file: string): string[] {
     else if (c.includes('::'))
       throw new PpmLabError(
         'bad-results',
-        `${file} line 1: column "${c}" looks like a feature but is not one of the 90 HyPER feature strings`,
+        `${file} line 1: column "${c}" looks like a feature but is not one of the HyPER feature strings (the paper's 90 and the 6 judge features)`,
         1,
       );
   }

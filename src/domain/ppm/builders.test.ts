@@ -116,7 +116,7 @@ describe('buildLinearPpm', () => {
   });
 
   it('refuses bad arguments', () => {
-    expect(() => buildLinearPpm({ weights: new Float32Array(3), bias: 0, ...describeArgs })).toThrow(/3 weights for 90 features/);
+    expect(() => buildLinearPpm({ weights: new Float32Array(3), bias: 0, ...describeArgs })).toThrow(/3 weights for 96 features/);
     expect(() => buildLinearPpm({ weights: [Number.NaN], bias: 0, features: [TAG_IDS[0]!], output: 'o', source: 's' })).toThrow(/finite/);
     expect(() => buildLinearPpm({ weights: [1, 2], bias: 0, features: [TAG_IDS[0]!, TAG_IDS[0]!], output: 'o', source: 's' })).toThrow(
       /appears twice/,

@@ -180,7 +180,7 @@ describe('matchFeatures', () => {
     expect(m.missingInData).toHaveLength(9);
     expect(m.missingInData.every((t) => /^(cosine_sim|bertscore|bertscore_length)::/.test(t))).toBe(true);
     expect(m.unusedDataTags).toEqual([]);
-    expect(m.order).toHaveLength(90);
+    expect(m.order).toHaveLength(TAG_IDS.length);
     TAG_IDS.forEach((t, i) => expect(m.order[i]).toBe(m.missingInData.includes(t) ? -1 : i));
   });
 
@@ -189,7 +189,8 @@ describe('matchFeatures', () => {
     const m = matchFeatures(sub, lacksSemantic);
     expect(Array.from(m.order)).toEqual([89, -1, 12]);
     expect(m.missingInData).toEqual([TAG_IDS[0]]);
-    expect(m.unusedDataTags).toHaveLength(81 - 2);
+    // Every available tag but the two used: the 81 paper tags with a score or dimension and the 6 judge features.
+    expect(m.unusedDataTags).toHaveLength(81 + 6 - 2);
     expect(m.unusedDataTags).not.toContain(TAG_IDS[89]);
     expect(m.unusedDataTags).not.toContain(TAG_IDS[6]); // unavailable tags are not "unused data tags"
   });

@@ -95,7 +95,7 @@ export interface PpmInfo {
 }
 
 export interface ReadPpmOptions {
-  /** Feature strings a PPM may use (default: the 90 tag ids of the paper, TAG_IDS). */
+  /** Feature strings a PPM may use (default: TAG_IDS, the paper's 90 tag ids and the 6 judge features). */
   knownFeatures?: readonly string[];
 }
 
@@ -121,7 +121,7 @@ export function validateFeatureList(features: readonly unknown[], knownFeatures:
     if (!known.has(f)) {
       throw new PpmError(
         'unknown-feature',
-        `${key}[${i}] "${f}" is not a known tag id (expected one of the paper's ${knownFeatures.length} feature strings, e.g. "${knownFeatures[0] ?? ''}")`,
+        `${key}[${i}] "${f}" is not a known tag id (expected one of the ${knownFeatures.length} feature strings: the paper's 90 and the judge features, e.g. "${knownFeatures[0] ?? ''}")`,
         key,
       );
     }
@@ -191,7 +191,7 @@ function parseFitRange(meta: Record<string, string>, F: number): FitRange | unde
 }
 
 /**
- * Where a mix (90 tag counts, TAG_IDS order) lies outside the counts a fitted PPM saw: the features whose count
+ * Where a mix (tag counts, TAG_IDS order) lies outside the counts a fitted PPM saw: the features whose count
  * is above the most (or below the least) in the fitted mixes, worst first. Empty when the PPM records no range.
  */
 export function outsideFitRange(

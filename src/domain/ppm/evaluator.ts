@@ -1,5 +1,5 @@
 // Adapts a PPM runtime (an ONNX session in a worker or in Node) to routing's evaluator: routing feeds the
-// 90 tag counts in TAG_IDS order; the model takes its own feature list, in its own order, possibly with a
+// tag counts in TAG_IDS order (the paper's 90, then the judge features); the model takes its own feature list, in its own order, possibly with a
 // fixed batch size.
 import { TAG_COUNT } from '../tags/tags';
 import type { FeatureMatch, PpmInfo } from './contract';
@@ -10,7 +10,7 @@ export type PpmRun = (input: Float32Array, rows: number) => Promise<Float32Array
 
 /**
  * A performance prediction model as routing uses it. `counts` is row-major [rows, featureCount] raw integer tag
- * counts (the 90 tags in TAG_IDS order); the answer holds one predicted score per row. The evaluator may keep or
+ * counts (TAG_IDS order); the answer holds one predicted score per row. The evaluator may keep or
  * transfer the buffer it is given: routing never reads a buffer again after passing it to `predict`.
  */
 export interface PpmEvaluator {

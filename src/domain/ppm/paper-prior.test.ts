@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../tags/tags';
+import { PAPER_TAG_COUNT as TAG_COUNT, PAPER_TAG_IDS as TAG_IDS, TAG_INDEX } from '../tags/tags';
 import { readPpmInfo } from './contract';
 import { buildPaperPriorPpm, PAPER_PRIOR, PaperPriorParseError, paperPriorWeights, TABLE13_ABSENT_TAG } from './paper-prior';
 import { parsePpmIndex } from './ppm-index';
@@ -20,7 +20,7 @@ beforeAll(() => {
   ort.env.wasm.numThreads = 1;
 });
 
-/** A Table 13 TSV built from TAG_IDS: gain of tag i = (i + 1) / 1000, the absent tag left out. */
+/** A Table 13 TSV built from the paper's 90 tag ids: gain of tag i = (i + 1) / 1000, the absent tag left out. */
 function syntheticTsv(edit?: (rows: string[]) => void): string {
   const rows = TAG_IDS.filter((t) => t !== TABLE13_ABSENT_TAG).map((t) => `${t}\t${(TAG_INDEX.get(t)! + 1) / 1000}`);
   edit?.(rows);

@@ -3,7 +3,7 @@
 // The paper publishes no PPM coefficients, so this model ranks mixes by summed per-tag gains; its output is
 // a relative gain in Table 13's units, not a calibrated RewardBench score.
 import { HyperError } from '../errors';
-import { TAG_COUNT, TAG_IDS, TAG_INDEX } from '../tags/tags';
+import { PAPER_TAG_COUNT, PAPER_TAG_IDS, TAG_INDEX } from '../tags/tags';
 import { buildLinearPpm } from './builders';
 
 export const TABLE13_HEADER = ['feature', 'gain_x1e-3'] as const;
@@ -37,7 +37,7 @@ export class PaperPriorParseError extends HyperError<PaperPriorErrorCode> {
 
 /**
  * Parses the Table 13 TSV (header `feature\tgain_x1e-3`, one row per tag, tags as in TAG_IDS) into one
- * weight per tag in TAG_IDS order. The bertscore [0, 0.33] row is absent in the paper and gets 0; any other
+ * weight per paper tag (the first 90 of TAG_IDS, in order). The bertscore [0, 0.33] row is absent in the paper and gets 0; any other
  * missing tag, an unknown or repeated tag, or a value that is not a finite number is an error.
  */
 export function paperPriorWeights(tsvText: string): Float32Array {
@@ -46,7 +46,7 @@ export function paperPriorWeights(tsvText: string): Float32Array {
   if (header.length !== 2 || header[0] !== TABLE13_HEADER[0] || header[1] !== TABLE13_HEADER[1]) {
     throw new PaperPriorParseError('bad-header', 1, `header is "${lines[0] ?? ''}", expected "${TABLE13_HEADER.join('\\t')}"`);
   }
-  const weights = new Float32Array(TAG_COUNT);
+  const weights = new Float32Array(PAPER_TAG_COUNT);
   const seenAt = new Map<string, number>();
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
@@ -63,7 +63,8 @@ export function paperPriorWeights(tsvText: string): Float32Array {
     const tag = cells[0]!.trim();
     const valueText = cells[1]!.trim();
     const t = TAG_INDEX.get(tag);
-    if (t === undefined) throw new PaperPriorParseError('unknown-tag', lineNo, `unknown tag "${tag}" (not one of the 90 feature strings)`);
+    if (t === undefined || t >= PAPER_TAG_COUNT)
+      throw new PaperPriorParseError('unknown-tag', lineNo, `unknown tag "${tag}" (not one of the 90 feature strings)`);
     const first = seenAt.get(tag);
     if (first !== undefined) throw new PaperPriorParseError('duplicate-tag', lineNo, `tag "${tag}" already appeared on line ${first}`);
     seenAt.set(tag, lineNo);
@@ -72,7 +73,7 @@ export function paperPriorWeights(tsvText: string): Float32Array {
       throw new PaperPriorParseError('bad-number', lineNo, `gain "${valueText}" for "${tag}" is not a finite number`);
     weights[t] = value;
   }
-  const missing = TAG_IDS.filter((id) => id !== TABLE13_ABSENT_TAG && !seenAt.has(id));
+  const missing = PAPER_TAG_IDS.filter((id) => id !== TABLE13_ABSENT_TAG && !seenAt.has(id));
   if (missing.length > 0) {
     const shown = missing
       .slice(0, 3)
@@ -83,12 +84,12 @@ export function paperPriorWeights(tsvText: string): Float32Array {
   return weights;
 }
 
-/** The paper prior as a PPM file (linear, all 90 tags in TAG_IDS order, bias 0). */
+/** The paper prior as a PPM file (linear, the 90 paper tags in TAG_IDS order, bias 0). */
 export function buildPaperPriorPpm(tsvText: string): Uint8Array {
   return buildLinearPpm({
     weights: paperPriorWeights(tsvText),
     bias: 0,
-    features: TAG_IDS,
+    features: PAPER_TAG_IDS,
     output: PAPER_PRIOR.output,
     source: PAPER_PRIOR.source,
     graphName: 'paper_prior_ppm',

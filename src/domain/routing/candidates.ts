@@ -58,7 +58,7 @@ export class CandidateBuilder {
     for (let t = 0; t < TAG_COUNT; t++) tagOrder[t] = t;
     let size = 0;
     let nTouched = 0;
-    // Tags in a random order (lazy Fisher-Yates over the 90 tags).
+    // Tags in a random order (lazy Fisher-Yates over the tags).
     for (let ti = 0; ti < TAG_COUNT && size < stopAt; ti++) {
       const rt = ti + rng.below(TAG_COUNT - ti);
       const t = tagOrder[rt]!;

@@ -9,7 +9,7 @@ export type RoutingErrorCode =
   | 'bad-option'
   /** A tag matrix that does not fit the stated number of instances. */
   | 'bad-matrix'
-  /** A PPM evaluator that does not take the 90 tag counts. */
+  /** A PPM evaluator that does not take the tag counts (TAG_COUNT of them). */
   | 'bad-ppm'
   /** A PPM evaluator returned the wrong number of scores or a non-finite score. */
   | 'bad-ppm-output'

@@ -94,7 +94,7 @@ export function linearPpm(weights: ArrayLike<number>, bias = 0): PpmEvaluator {
 }
 
 /**
- * y = bias + w . v + v^T Q v, Q row-major 90 x 90 (not necessarily symmetric: v^T Q v only sees Q + Q^T).
+ * y = bias + w . v + v^T Q v, Q row-major TAG_COUNT x TAG_COUNT (not necessarily symmetric: v^T Q v only sees Q + Q^T).
  * Skips zero counts, so sparse rows cost little.
  */
 export function quadraticPpm(bias: number, w: ArrayLike<number>, Q: ArrayLike<number>): PpmEvaluator {

@@ -262,7 +262,7 @@ describe('gain top-k and positive gain', () => {
   it('tag gains (Table 13 style): for a linear PPM, each tag weight plus the mean of the co-carried weights', async () => {
     const ppmC = counting(ppm);
     const tg = await tagGains(index, ppmC, { sample: 2, seed: 1 });
-    expect(ppmC.calls).toEqual([91]);
+    expect(ppmC.calls).toEqual([TAG_COUNT + 1]); // one row per tag and the empty mix
     expect(tg.allLm).toBe(0.5);
     expect(tg.carriers[1]).toBe(3);
     expect(tg.gains[2]).toBe(3); // one carrier (instance 4)

@@ -47,14 +47,16 @@ describe('TagIndex', () => {
     expect([...out]).toEqual(Array.from({ length: TAG_COUNT }, (_, t) => (hasBit(bits, 3, t) ? 1 : 0)));
   });
 
-  it('ignores bits above the 90 tags and rejects a matrix too short for n', () => {
+  it('reads every bit of the matrix (the 90 paper tags and the 6 judge features) and rejects a matrix too short for n', () => {
+    expect(TAG_COUNT).toBe(TAG_WORDS * 32);
     const b = new Uint32Array(2 * TAG_WORDS);
     setBit(b, 0, 89);
-    b[TAG_WORDS - 1]! |= 1 << 30; // bit 94: not a tag
+    b[TAG_WORDS - 1]! |= 1 << 30; // bit 94: a judge-confidence bin
     b[2 * TAG_WORDS - 1]! |= 1 << 31; // bit 95 of instance 1 only
     const idx = buildTagIndex(b, 2);
-    expect([...idx.rowTags]).toEqual([89]);
-    expect([...idx.untagged]).toEqual([1]);
+    expect([...idx.rowTags]).toEqual([89, 94, 95]);
+    expect([...idx.untagged]).toEqual([]);
+    expect([...idx.countTags([0, 1])].slice(89)).toEqual([1, 0, 0, 0, 0, 1, 1]);
     let err: unknown;
     try {
       buildTagIndex(new Uint32Array(5), 2);

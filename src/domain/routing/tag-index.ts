@@ -89,7 +89,7 @@ export class TagIndex {
   }
 
   /**
-   * Tag counts (length 90) of the first `count` members: the sum of their bit rows. Writes into `out`
+   * Tag counts (length TAG_COUNT) of the first `count` members: the sum of their bit rows. Writes into `out`
    * (zeroed first) when given. Members are instance positions; repeated members count repeatedly.
    */
   countTags(members: Uint32Array | Int32Array | readonly number[], count = members.length, out?: Float32Array): Float32Array {

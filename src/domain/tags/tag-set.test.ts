@@ -134,3 +134,63 @@ describe('scoreChunk progress', () => {
     expect(counted).toBe(6);
   });
 });
+
+describe('judge features', () => {
+  const signals = (s: Record<string, unknown>) => ({
+    extra: { judge_swap_inconsistent: false, judge_vote_split: 0, judge_confidence: null, judge_answers: 2, judge_unparseable: 0, ...s },
+  });
+  const judged = [
+    rec(0, 'p', 'a', 'b', signals({ judge_swap_inconsistent: true, judge_vote_split: 0.5, judge_confidence: 0.9 })),
+    rec(1, 'p q', 'a', 'b c', signals({ judge_confidence: 0.2 })),
+    rec(2, 'p q r', 'a b', 'c', signals({ judge_unparseable: 2, judge_swap_inconsistent: null })),
+    rec(3, 'p q r s', 'a', 'c'),
+  ];
+  const assemble = (rows: PairRecord[]) => {
+    const c = scoreChunk(rows, 0, scorers);
+    const joined = joinChunks(rows.length, [c]);
+    return assembleTagSet({
+      datasetId: 'd',
+      n: rows.length,
+      columns: joined.columns,
+      descriptiveBits: joined.bits,
+      withDescriptive: joined.withDescriptive,
+      defects: joined.defects,
+      judgeRisk: joined.judgeRisk,
+      semanticSource: 'file',
+      computeMs: 0,
+      now: 0,
+    });
+  };
+
+  it("sets the order flip, the split vote, no verdict and the confidence bin from each pair's judge signals", () => {
+    const fs = assemble(judged);
+    const judgeTags = (i: number) => tagsOf(fs.tagBits, i).filter((t) => t.startsWith('judge'));
+    expect(judgeTags(0)).toEqual([
+      'judge::feature_name=swap_inconsistent',
+      'judge::feature_name=vote_split',
+      'judge_confidence::min_val=0.67|max_val=1.0',
+    ]);
+    expect(judgeTags(1)).toEqual(['judge_confidence::min_val=0.0|max_val=0.33']);
+    expect(judgeTags(2)).toEqual(['judge::feature_name=no_verdict']);
+    expect(judgeTags(3)).toEqual([]);
+    const cov = new Map(fs.coverage.map((c) => [c.tag, c]));
+    expect(cov.get('judge::feature_name=swap_inconsistent')).toMatchObject({ available: true, count: 1 });
+    expect(cov.get('judge_confidence::min_val=0.33|max_val=0.67')).toMatchObject({ available: true, count: 0 });
+  });
+
+  it('are unavailable, with the reason, on pairs no judge labelled; the confidence bins without logprobs', () => {
+    const plain = assemble(judged.slice(3));
+    const cov = new Map(plain.coverage.map((c) => [c.tag, c]));
+    expect(cov.get('judge::feature_name=vote_split')).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('run the LM judge'),
+    });
+    const noConf = assemble([judged[2]!, rec(5, 'x', 'a', 'b', signals({}))]);
+    const c2 = new Map(noConf.coverage.map((c) => [c.tag, c]));
+    expect(c2.get('judge::feature_name=no_verdict')).toMatchObject({ available: true, count: 1 });
+    expect(c2.get('judge_confidence::min_val=0.0|max_val=0.33')).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('logprobs'),
+    });
+  });
+});

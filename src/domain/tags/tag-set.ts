@@ -1,11 +1,12 @@
-// From pairs to the 90 tags: per-pair raw scores (computed in parallel chunks), then one dataset-wide
-// assembly (percentile ranks, binning, descriptive tags) into a bit matrix.
+// From pairs to their tags (the paper's 90 and the 6 judge features): per-pair raw scores (computed in parallel
+// chunks), then one dataset-wide assembly (percentile ranks, binning, descriptive tags) into a bit matrix.
 import type { DescriptiveTags, PairRecord, ScoreName } from '../instance';
 import { DEFECT_CODE, pairDefect } from '../pair-defects';
 import { judgeRisk as judgeRiskOf } from '../judge/risk';
-import { storedSignals } from '../judge/rows';
+import { storedSignals, type StoredSignals } from '../judge/rows';
 import {
   binOf,
+  PAPER_TAG_COUNT,
   percentileRanks,
   RANKED_SCORES,
   SUBJECTS,
@@ -17,9 +18,9 @@ import {
 } from './tags';
 
 /** Bumped whenever a change to the tagging code changes any score: stored tag sets of older versions are recomputed. */
-export const TAG_CODE_VERSION = 2;
+export const TAG_CODE_VERSION = 3;
 
-/** Words per instance in the tag bit matrix (96 bits >= 90 tags). */
+/** Words per instance in the tag bit matrix (96 bits: the 90 paper tags and the 6 judge features). */
 export const TAG_WORDS = 3;
 
 /** Scores that need an encoder: taken from the file's columns, or computed when the user loads an encoder. */
@@ -81,7 +82,10 @@ export function scoreChunk(
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
     const signals = storedSignals(r);
-    if (signals) judgeRisk[i] = judgeRiskOf(signals, r.lm !== undefined);
+    if (signals) {
+      judgeRisk[i] = judgeRiskOf(signals, r.lm !== undefined);
+      setJudgeBits(descriptiveBits, i, signals);
+    }
     const defect = pairDefect(r);
     if (defect) defects[i] = DEFECT_CODE[defect];
     const p = scorers.countTokens(r.prompt);
@@ -107,6 +111,21 @@ const SUBJECT_INDEX = new Map(SUBJECTS.map((s) => [s.toLowerCase(), TAG_DEFS.fin
 const LANGUAGE_TAG = TAG_DEFS.findIndex((d) => d.kind === 'language');
 const SCALAR_INDEX = new Map(TAG_DEFS.flatMap((d, i) => (d.kind === 'scalar' ? [[`${d.dimension}=${d.value}`, i] as const] : [])));
 const EXISTS_INDEX = new Map(TAG_DEFS.flatMap((d, i) => (d.kind === 'exists' ? [[d.dimension, i] as const] : [])));
+const JUDGE_INDEX = new Map(TAG_DEFS.flatMap((d, i) => (d.kind === 'judge' ? [[d.flag, i] as const] : [])));
+const JUDGE_CONFIDENCE_TAG = TAG_DEFS.findIndex((d) => d.kind === 'judge-confidence');
+
+/**
+ * The judge features of one pair from its signals: the order flip, a split vote (any answer disagreeing with the
+ * majority), no readable verdict, and the bin of the verdict-token probability when the endpoint gave one.
+ */
+export function setJudgeBits(bits: Uint32Array, i: number, s: StoredSignals): void {
+  if (s.judge_swap_inconsistent) setBit(bits, i, JUDGE_INDEX.get('swap_inconsistent')!);
+  if (s.judge_vote_split > 0) setBit(bits, i, JUDGE_INDEX.get('vote_split')!);
+  if (s.judge_answers > 0 && s.judge_unparseable === s.judge_answers) setBit(bits, i, JUDGE_INDEX.get('no_verdict')!);
+  const b = s.judge_confidence === null ? null : binOf(s.judge_confidence);
+  if (b !== null) setBit(bits, i, JUDGE_CONFIDENCE_TAG + b);
+}
+
 const EMPTY_WORDS = new Set(['', 'none', 'n/a', 'na', 'null', '[]', 'no']);
 
 function listOf(v: string | string[] | undefined): string[] {
@@ -245,8 +264,16 @@ export function assembleTagSet(input: {
     }
   }
   const counts = countTags(bits, n);
+  const judged = input.judgeRisk?.some((r) => !Number.isNaN(r)) ?? false;
+  const withConfidence = [0, 1, 2].some((b) => counts[JUDGE_CONFIDENCE_TAG + b]! > 0);
   const coverage: TagCoverage[] = TAG_IDS.map((tag, t) => {
     const def = TAG_DEFS[t]!;
+    if (def.kind === 'judge' || def.kind === 'judge-confidence') {
+      if (!judged) return { tag, available: false, reason: 'no pair carries LM judge signals (run the LM judge)', count: 0 };
+      if (def.kind === 'judge-confidence' && !withConfidence)
+        return { tag, available: false, reason: "no judge answer came with the verdict's probability (logprobs)", count: 0 };
+      return { tag, available: true, count: counts[t]! };
+    }
     if (def.kind === 'bin' && !scoreAvailable.get(def.score)) {
       return {
         tag,
@@ -275,10 +302,20 @@ export function assembleTagSet(input: {
     scoreSources,
     withDescriptive: input.withDescriptive,
     defects: input.defects,
-    ...(input.judgeRisk && input.judgeRisk.some((r) => !Number.isNaN(r)) ? { judgeRisk: input.judgeRisk } : {}),
+    ...(input.judgeRisk && judged ? { judgeRisk: input.judgeRisk } : {}),
     createdAt: input.now,
     computeMs: input.computeMs,
   };
+}
+
+/** How many of the paper's 90 tags and of the 6 judge features are available, as "81/90 tags available, 6/6 judge features". */
+export function coverageText(coverage: readonly TagCoverage[], style: 'slash' | 'words' = 'slash'): string {
+  const paper = coverage.slice(0, PAPER_TAG_COUNT).filter((c) => c.available).length;
+  const judge = coverage.slice(PAPER_TAG_COUNT).filter((c) => c.available).length;
+  const judgeCount = TAG_COUNT - PAPER_TAG_COUNT;
+  return style === 'slash'
+    ? `${paper}/${PAPER_TAG_COUNT} tags available${judge ? `, ${judge}/${judgeCount} judge features` : ''}`
+    : `${paper} of ${PAPER_TAG_COUNT} tags available${judge ? `, ${judge} of ${judgeCount} judge features` : ''}`;
 }
 
 /** How many instances carry each tag. */

@@ -1,16 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binOf, percentileRanks, TAG_COUNT, TAG_DEFS, TAG_IDS, TAG_INDEX } from './tags';
+import { binOf, PAPER_TAG_IDS, percentileRanks, TAG_COUNT, TAG_DEFS, TAG_IDS, TAG_INDEX } from './tags';
 
 const featureList = resolve(process.cwd(), '../shared/data/hyper-paper/feature-list.txt');
 
 describe('tag ids', () => {
-  it('has 90 unique ids: 27 lexical bins, 46 subjects, English, 14 scalar values, 2 open sets', () => {
-    expect(TAG_COUNT).toBe(90);
-    expect(new Set(TAG_IDS).size).toBe(90);
+  it('has 90 unique paper ids (27 lexical bins, 46 subjects, English, 14 scalar values, 2 open sets), then 6 judge features', () => {
+    expect(TAG_COUNT).toBe(96);
+    expect(PAPER_TAG_IDS).toHaveLength(90);
+    expect(new Set(TAG_IDS).size).toBe(96);
     const kinds = TAG_DEFS.reduce<Record<string, number>>((m, d) => ({ ...m, [d.kind]: (m[d.kind] ?? 0) + 1 }), {});
-    expect(kinds).toEqual({ bin: 27, subject: 46, language: 1, scalar: 14, exists: 2 });
+    expect(kinds).toEqual({ bin: 27, subject: 46, language: 1, scalar: 14, exists: 2, judge: 3, 'judge-confidence': 3 });
+    expect(TAG_IDS.slice(90)).toEqual([
+      'judge::feature_name=swap_inconsistent',
+      'judge::feature_name=vote_split',
+      'judge::feature_name=no_verdict',
+      'judge_confidence::min_val=0.0|max_val=0.33',
+      'judge_confidence::min_val=0.33|max_val=0.67',
+      'judge_confidence::min_val=0.67|max_val=1.0',
+    ]);
     expect(TAG_IDS[0]).toBe('bertscore::min_val=0.0|max_val=0.33');
     expect(TAG_IDS[89]).toBe('analyzer_open_set::feature_name=format_constraints|check_for_existence=1');
     expect(TAG_INDEX.get('rouge::min_val=0.67|max_val=1.0')).toBe(23);
@@ -21,7 +30,7 @@ describe('tag ids', () => {
       .split('\n')
       .filter((l) => l && !l.startsWith('#'))
       .map((l) => l.split('\t')[1]);
-    expect(TAG_IDS).toEqual(reference);
+    expect(PAPER_TAG_IDS).toEqual(reference);
   });
 });
 

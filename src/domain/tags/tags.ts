@@ -85,13 +85,21 @@ export type ScalarDimension = keyof typeof SCALAR_DIMENSIONS;
 export const OPEN_SET_DIMENSIONS = ['type_of_in_context_material', 'format_constraints'] as const;
 export type OpenSetDimension = (typeof OPEN_SET_DIMENSIONS)[number];
 
+/** The LM judge's signals as binary features of a pair (judge/rows.ts), for PPMs that ask for them. */
+export const JUDGE_FLAGS = ['swap_inconsistent', 'vote_split', 'no_verdict'] as const;
+export type JudgeFlag = (typeof JUDGE_FLAGS)[number];
+
 /** What a tag tests. */
 export type TagDefinition =
   | { kind: 'bin'; score: ScoreName; bin: 0 | 1 | 2 }
   | { kind: 'subject'; value: string }
   | { kind: 'language'; value: 'English' }
   | { kind: 'scalar'; dimension: ScalarDimension; value: string }
-  | { kind: 'exists'; dimension: OpenSetDimension };
+  | { kind: 'exists'; dimension: OpenSetDimension }
+  /** The judge changes its winner with the order / its answers disagree / no answer had a verdict. */
+  | { kind: 'judge'; flag: JudgeFlag }
+  /** The judge's verdict-token probability in a bin (BINS). */
+  | { kind: 'judge-confidence'; bin: 0 | 1 | 2 };
 
 function buildTags(): { ids: string[]; defs: TagDefinition[] } {
   const ids: string[] = [];
@@ -118,14 +126,29 @@ function buildTags(): { ids: string[]; defs: TagDefinition[] } {
     ids.push(`analyzer_open_set::feature_name=${dimension}|check_for_existence=1`);
     defs.push({ kind: 'exists', dimension });
   }
+  // Beyond the paper's 90: the LM judge's signals, for PPMs fitted on data an LM judge labelled here.
+  for (const flag of JUDGE_FLAGS) {
+    ids.push(`judge::feature_name=${flag}`);
+    defs.push({ kind: 'judge', flag });
+  }
+  BINS.forEach((b, bin) => {
+    ids.push(`judge_confidence::min_val=${b.label}|max_val=${b.maxLabel}`);
+    defs.push({ kind: 'judge-confidence', bin: bin as 0 | 1 | 2 });
+  });
   return { ids, defs };
 }
 
 const built = buildTags();
-/** The 90 tag ids (the paper's feature strings), in the reference order: index = position in a tag vector. */
+/**
+ * The tag ids, index = position in a tag vector: the paper's 90 feature strings in the reference order, then the
+ * 6 judge features (three flags, three confidence bins).
+ */
 export const TAG_IDS: readonly string[] = built.ids;
 export const TAG_DEFS: readonly TagDefinition[] = built.defs;
 export const TAG_COUNT = TAG_IDS.length;
+/** The paper's features: the first 90 tags. */
+export const PAPER_TAG_COUNT = 90;
+export const PAPER_TAG_IDS: readonly string[] = TAG_IDS.slice(0, PAPER_TAG_COUNT);
 export const TAG_INDEX: ReadonlyMap<string, number> = new Map(TAG_IDS.map((id, i) => [id, i]));
 
 /**
