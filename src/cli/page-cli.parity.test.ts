@@ -3,7 +3,7 @@
 // value for every strategy on the same input: strategy, K, seed, budget, positions, gains and predictions. Both
 // run the real PPM (the built-in paper prior) on onnxruntime-web (WASM) in Node.
 import 'fake-indexeddb/auto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,8 @@ import type { RoutingRequest, RoutingResults } from '../workers/routing-protocol
 import { createRoutingHandler } from '../workers/routing-sessions';
 import { handle } from '../workers/worker-host';
 import { main } from './main';
+import { judgedRow } from '../domain/judge/rows';
+import type { Preference } from '../domain/labels';
 import { capture } from './test-helpers';
 import { computeTagSet, readDataset } from './tags-from-file';
 
@@ -173,4 +175,84 @@ describe('page and command line make the same plan', () => {
     expect(card).not.toContain(`over ${20 * K} candidates`);
     db.close();
   }, 60_000);
+});
+
+describe('page and command line make the same judge-risk plan', () => {
+  // The demo pairs as `hyper judge` writes them: every seventh without a verdict, every fifth flipping with the
+  // order, a confidence on the rest; the file's human labels stay (they feed the refit).
+  const judgedPath = join(dir, 'judged.jsonl');
+  let judgedHandler: ReturnType<typeof createRoutingHandler>;
+  let humans: { idx: number; human: Preference; judge: Preference | null }[];
+  const askJudged = async <T extends RoutingRequest['type']>(req: Omit<Extract<RoutingRequest, { type: T }>, 'id'>) =>
+    (await handle(judgedHandler, { ...req, id: nextId++ } as unknown as RoutingRequest, ctx)).result as RoutingResults[T];
+
+  beforeAll(async () => {
+    const dataset = await readDataset(demo, {}, () => undefined);
+    const lines = dataset.records.map((r, i) => {
+      const none = i % 7 === 0;
+      const flips = !none && i % 5 === 0;
+      return JSON.stringify(
+        judgedRow(
+          { ...r, extra: {} },
+          {
+            label: none ? null : flips ? 'A=B' : (r.lm?.value ?? 'A>B'),
+            signals: {
+              judge_swap_inconsistent: none ? null : flips,
+              judge_vote_split: flips ? 0.5 : 0,
+              judge_confidence: none ? null : 0.5 + (i % 5) / 10,
+              judge_answers: 2,
+              judge_unparseable: none ? 2 : 0,
+            },
+            judge: 'fake (pairwise-v1)',
+            swappedOrder: null,
+          },
+        ),
+      );
+    });
+    writeFileSync(judgedPath, `${lines.join('\n')}\n`);
+    const judged = await readDataset(judgedPath, {}, () => undefined);
+    const judgedTags = computeTagSet(judged.records, 'j');
+    humans = judged.records.flatMap((r, idx) => (r.human ? [{ idx, human: r.human.value, judge: r.lm?.value ?? null }] : []));
+    judgedHandler = createRoutingHandler({
+      loadTagSet: async () => judgedTags,
+      loadPpm: async (hash) => ({ hash, name: 'paper-prior', bytes: new Uint8Array(prior), builtIn: true, addedAt: 0 }),
+      openSession: (bytes, featureCount, want) => createPpmSession(bytes, featureCount, want),
+      loadHumanLabels: async () => humans,
+      loadStartedPairs: async () => [],
+    });
+    await askJudged<'prepare'>({ type: 'prepare', session: 'j', datasetId: 'j', ppmHash: 'prior', backend: 'wasm' });
+  }, 60_000);
+
+  const cases: [StrategyName, boolean][] = [
+    ['risk', false],
+    ['hybrid', false],
+    ['risk', true],
+  ];
+  for (const [strategy, refit] of cases) {
+    it(`${strategy}${refit ? ' learnt from the human labels' : ''}`, async () => {
+      const spec = strategySpec(strategy, { budget: BUDGET, K, seed: SEED, refine: false, weight: 0.3 }, tagSet.n);
+      const outcome = await askJudged<'route'>({ type: 'route', session: 'j', spec, adaptive: refit });
+      const page = { ...outcome.plan, budget: planBudget(askedBudget('count', BUDGET, tagSet.n, 1, 0.01), outcome.plan.humanIdx.length) };
+      const output = join(dir, `judged-${strategy}-${refit}.json`);
+      const args = ['route', '--input', judgedPath, '--ppm', 'paper-prior', '--strategy', strategy, '--budget', String(BUDGET)];
+      args.push('--output', output, '--cost-human', '1', '--cost-lm', '0.01');
+      if (strategy === 'hybrid') args.push('--weight', '0.3');
+      if (refit) args.push('--refit');
+      const io = capture();
+      const code = await main(args);
+      vi.restoreAllMocks();
+      expect(code, io.err()).toBe(0);
+      const cli = planFromFile(parsePlanFile(readFileSync(output, 'utf8'), output));
+      expect(plain(page)).toEqual(plain(cli));
+      expect(page.judge).toEqual({
+        weight: strategy === 'hybrid' ? 0.3 : null,
+        refit: refit ? expect.objectContaining({ n: humans.filter((h) => h.judge !== null).length }) : null,
+      });
+      if (refit) {
+        // The labelled pairs stay routed first.
+        const labelled = new Set(humans.map((h) => h.idx));
+        expect([...page.humanIdx].slice(0, Math.min(BUDGET, labelled.size)).every((i) => labelled.has(i))).toBe(true);
+      }
+    }, 60_000);
+  }
 });
