@@ -24,7 +24,7 @@ test("features of the demo dataset: computed in workers, coverage and one pair's
   await expect(page.getByTestId('tag-status')).toContainText(`for ${demo.length} pairs`);
 
   const coverage = page.getByRole('table', { name: 'Tag coverage' });
-  await expect(coverage.getByRole('row')).toHaveCount(91);
+  await expect(coverage.getByRole('row')).toHaveCount(97); // a header, the 90 paper tags and the 6 judge features
   // The demo has descriptive tags and no encoder scores: the 9 semantic bins are unavailable, with a reason.
   await expect(page.getByText('(81 of 90 tags available)')).toBeVisible();
   await expect(coverage.getByRole('row', { name: /^cosine_sim 0\.0–0\.33/ })).toContainText('no encoder loaded');

@@ -181,6 +181,7 @@ test('pairs with no label at all: judge them here, route the judge risk to peopl
 
   // Re-rank the queue nobody has started on what those labels show; the labelled pairs stay, with their labels.
   await page.getByRole('link', { name: 'Route', exact: true }).click();
+  await expect(page.getByTestId('rerank')).toContainText('people have made 3 labels in its queue');
   await page.getByTestId('rerank').getByRole('button', { name: 'Re-rank with the labels so far' }).click();
   await expect(page.getByLabel('Learn from the human labels')).toBeChecked();
   await expect(page.getByTestId('outcome-refit')).toContainText('learnt from 3 pairs');
@@ -188,6 +189,8 @@ test('pairs with no label at all: judge them here, route the judge risk to peopl
   await page.getByRole('button', { name: 'Lock routing plan' }).click();
   await expect(page.getByTestId('current-plan')).toContainText('Plan v2');
   await expect(page.getByTestId('current-plan')).toContainText('Human queue: 8 pairs');
+  // The new plan carries the labels over; none is made under it yet, so there is nothing to re-rank on.
+  await expect(page.getByTestId('rerank')).toHaveCount(0);
   const plans = await page.evaluate(
     () =>
       new Promise<{ version: number; humanIdx: number[]; judge?: { refit: { n: number } | null } }[]>((resolve) => {

@@ -59,7 +59,7 @@ test('PPM lab on PandaLM: 20 candidates as a zip, the proxy, a linear fit with i
   expect([...files.keys()].filter((n) => n.endsWith('.jsonl')).sort()).toEqual(ids.map((id) => `candidates/${id}.jsonl`));
   const counts = files.get('counts.csv')!.toString('utf8').trim().split('\n');
   expect(counts).toHaveLength(21);
-  expect(counts[0]!.split(',')).toHaveLength(91);
+  expect(counts[0]!.split(',')).toHaveLength(97); // candidate_id, the 90 paper tags, the 6 judge features
   expect(counts.slice(1).map((l) => l.split(',')[0])).toEqual(ids);
   const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8'));
   expect(manifest.format).toBe('hyper-candidates');

@@ -17,7 +17,7 @@ import {
 import { routeHref } from '../../navigation/router';
 import type { BackendChoice } from '../../workers/routing-protocol';
 import { BudgetChart, ErrorsCaughtChart } from './budget-chart';
-import { useCurrentPlan, useDatasets, usePlans, usePpms, useTagSet } from '../../data/queries';
+import { useCurrentPlan, useDatasets, usePlanLabelCounts, usePlans, usePpms, useTagSet } from '../../data/queries';
 import {
   routingSessionKey,
   useBudgetCurve,
@@ -150,6 +150,8 @@ function RoutePanel({
   const cost = humanCount * s.costHuman + (n - humanCount) * s.costLm;
   const interpolated = useMemo(() => interpolateCurve(curve.data?.points ?? [], count), [curve.data, count]);
   const current = useCurrentPlan(projectId).data ?? undefined;
+  const labelCounts = usePlanLabelCounts(projectId);
+  const labelledOnCurrent = (current && labelCounts.data?.get(current.id)?.labels) ?? 0;
 
   return (
     <div className="mx-auto max-w-6xl space-y-5 p-6 text-sm">
@@ -447,15 +449,15 @@ function RoutePanel({
               <Button onClick={() => void downloadPlan(current)}>Download plan (JSON)</Button>
             </div>
           )}
-          {current && current.datasetId === datasetId && /^(risk|hybrid)/.test(current.strategy) && riskReady && (
+          {current && current.datasetId === datasetId && /^(risk|hybrid)/.test(current.strategy) && riskReady && labelledOnCurrent > 0 && (
             <div
               className="flex flex-wrap items-center gap-3 rounded-md border border-rose-200 bg-rose-50 p-2 text-rose-950"
               data-testid="rerank"
             >
               <p className="flex-1">
-                Plan v{current.version} routes by judge risk. As people label its queue, re-rank the part nobody has started: a model of the
-                judge's errors is fitted on the labels so far; pairs already labelled or started stay first, with their annotations. Lock
-                the new plan to apply it.
+                Plan v{current.version} routes by judge risk, and people have made {labelledOnCurrent.toLocaleString('en-US')} labels in its
+                queue since it was locked. Re-rank the part nobody has started: a model of the judge's errors is fitted on the labels so
+                far; pairs already labelled or started stay first, with their annotations. Lock the new plan to apply it.
               </p>
               <Button
                 onClick={() =>
