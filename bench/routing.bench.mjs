@@ -114,6 +114,10 @@ export async function run() {
       3,
     );
     row(`${label}: hybrid at 25% (gain rank and risk, predict)`, `${round(hybrid.ms)} ms`);
+    // The Route page's errors-caught curve for risk: one score order, a prefix sum, 51 budgets.
+    const curveBudgets = Array.from({ length: 51 }, (_, i) => Math.round((i * n) / 50));
+    const caught = await time(async () => r.errorsCaught(r.scoreOrder(table, riskOf), riskOf, curveBudgets), 3);
+    row(`${label}: errors-caught curve for risk (51 budgets)`, `${round(caught.ms)} ms`);
     row(
       `${label}: predicted at 25% (top-k / simulated / +local search)`,
       `${top.result.predicted.toFixed(5)} / ${sim.result.predicted.toFixed(5)} / ${ls.result.predicted.toFixed(5)}`,
