@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
+import { readBody, startChatEndpoint } from './fixtures/chat-endpoint';
 import { createProject, openApp } from './helpers';
 
 // A local stand-in for an OpenAI-compatible chat endpoint (the same HTTP API), answering from the prompt.
@@ -35,31 +34,21 @@ function answer(dimension: string, i: number): unknown {
   }
 }
 
-let server: Server;
+let endpoint: Awaited<ReturnType<typeof startChatEndpoint>>;
 let base = '';
 let requests = 0;
 let maxInFlight = 0;
 let inFlight = 0;
 
-async function body(req: IncomingMessage): Promise<string> {
-  let s = '';
-  for await (const chunk of req) s += String(chunk);
-  return s;
-}
-
 test.beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
-    res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
-    if (req.method === 'OPTIONS') return res.writeHead(204).end();
+  endpoint = await startChatEndpoint(async (req, res, base) => {
     // An endpoint that redirects elsewhere: the app must not follow it with the prompts.
     if (req.url === '/moved/v1/chat/completions') return res.writeHead(307, { Location: `${base}/chat/completions` }).end();
     if (req.url !== '/v1/chat/completions') return res.writeHead(404).end();
     requests++;
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    const payload = JSON.parse(await body(req)) as { messages: { role: string; content: string }[]; temperature: number };
+    const payload = JSON.parse(await readBody(req)) as { messages: { role: string; content: string }[]; temperature: number };
     const user = payload.messages.find((m) => m.role === 'user')!.content;
     const dimension = DIMENSIONS.find((d) => user.includes(`"${d}"`))!;
     const i = Number(/Question (\d+)\?/.exec(user)![1]);
@@ -72,10 +61,9 @@ test.beforeAll(async () => {
       }),
     );
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  base = endpoint.base;
 });
-test.afterAll(() => new Promise<void>((r) => server.close(() => r())));
+test.afterAll(() => endpoint.close());
 
 test('descriptive tags from an OpenAI-compatible endpoint: tagged, cached, used by the features', async ({ page }) => {
   const n = 12;

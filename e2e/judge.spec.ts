@@ -1,34 +1,23 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labelItems, startAnnotating } from './fixtures/annotate';
+import { readBody, startChatEndpoint } from './fixtures/chat-endpoint';
 import { chooseFile, createProject, openApp } from './helpers';
 
 // A local OpenAI-compatible judge: the longer answer wins, except on one prompt in five where it always says "A"
 // (position bias: its verdict flips with the order). It can be slowed down to interrupt a run.
-let server: Server;
+let endpoint: Awaited<ReturnType<typeof startChatEndpoint>>;
 let base = '';
 const seen: string[] = [];
 let delayMs = 0;
 const bucket = (text: string, mod: number) => createHash('sha256').update(text).digest()[0]! % mod;
 
-async function body(req: IncomingMessage): Promise<string> {
-  let s = '';
-  for await (const chunk of req) s += String(chunk);
-  return s;
-}
-
 test.beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
-    res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
-    if (req.method === 'OPTIONS') return res.writeHead(204).end();
-    const payload = JSON.parse(await body(req)) as { model: string; messages: { role: string; content: string }[] };
+  endpoint = await startChatEndpoint(async (req, res) => {
+    const payload = JSON.parse(await readBody(req)) as { model: string; messages: { role: string; content: string }[] };
     const user = payload.messages.find((m) => m.role === 'user')!.content;
     seen.push(user);
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
@@ -42,10 +31,9 @@ test.beforeAll(async () => {
       .writeHead(200, { 'Content-Type': 'application/json' })
       .end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }], usage: { prompt_tokens: 400, completion_tokens: 5 } }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  base = endpoint.base;
 });
-test.afterAll(() => new Promise<void>((r) => server.close(() => r())));
+test.afterAll(() => endpoint.close());
 
 test('the LM judge in the browser: cost first, both orders, a reload mid-run loses nothing, then judge-risk routing', async ({ page }) => {
   await openApp(page);
