@@ -83,8 +83,8 @@ test('descriptive tags from an OpenAI-compatible endpoint: tagged, cached, used 
   await page.getByLabel('Base URL').fill(base);
   await page.getByLabel('Model', { exact: true }).fill('local-test-model');
   await page.getByLabel('Parallel requests').fill('3');
-  await page.getByLabel('Price per 1k input tokens').fill('0.5');
-  await page.getByLabel('Price per 1k output tokens').fill('1');
+  await page.getByLabel('Input tokens: price per million').fill('500');
+  await page.getByLabel('Output tokens: price per million').fill('1000');
   await page.getByRole('button', { name: 'Run analyzer' }).click();
   const summary = page.getByTestId('analyzer-summary');
   await expect(summary).toContainText(`Done: ${n} of ${n} pairs tagged`);

@@ -9,8 +9,8 @@ export interface AnalyzerSettings {
   concurrency: number;
   maxRetries: number;
   timeoutMs: number;
-  /** Cost per 1,000 input / output tokens; leave out for no cost estimate. */
-  price?: { inputPer1k: number; outputPer1k: number };
+  /** Cost per million input / output tokens; leave out for no cost estimate. */
+  price?: JudgePrice;
 }
 
 export interface AnalyzerRunSummary {

@@ -16,8 +16,8 @@ interface Form {
   apiKey: string;
   rememberKey: boolean;
   concurrency: number;
-  inputPer1k: string;
-  outputPer1k: string;
+  inputPerMillion: string;
+  outputPerMillion: string;
   onlyMissing: boolean;
 }
 
@@ -27,8 +27,8 @@ const DEFAULTS: Form = {
   apiKey: '',
   rememberKey: false,
   concurrency: 4,
-  inputPer1k: '',
-  outputPer1k: '',
+  inputPerMillion: '',
+  outputPerMillion: '',
   onlyMissing: true,
 };
 
@@ -39,8 +39,8 @@ function toSettings(f: Form): AnalyzerSettings | string {
   const endpoint = endpointOf(f, { noModel: 'Name the model to ask.', maxConcurrency: 32 });
   if (typeof endpoint === 'string') return endpoint;
   const price =
-    f.inputPer1k.trim() || f.outputPer1k.trim()
-      ? { inputPer1k: Number(f.inputPer1k) || 0, outputPer1k: Number(f.outputPer1k) || 0 }
+    f.inputPerMillion.trim() || f.outputPerMillion.trim()
+      ? { inputPerMillion: Number(f.inputPerMillion) || 0, outputPerMillion: Number(f.outputPerMillion) || 0 }
       : undefined;
   return { ...endpoint, maxRetries: 4, timeoutMs: 60_000, ...(price ? { price } : {}) };
 }
@@ -118,19 +118,19 @@ export function AnalyzerPanel({
             className={INPUT}
           />
         </Field>
-        <Field label="Price per 1k input tokens">
+        <Field label="Input tokens: price per million">
           <input
-            aria-label="Price per 1k input tokens"
-            value={form.inputPer1k}
-            onChange={(e) => update({ inputPer1k: e.target.value })}
+            aria-label="Input tokens: price per million"
+            value={form.inputPerMillion}
+            onChange={(e) => update({ inputPerMillion: e.target.value })}
             className={INPUT}
           />
         </Field>
-        <Field label="Price per 1k output tokens">
+        <Field label="Output tokens: price per million">
           <input
-            aria-label="Price per 1k output tokens"
-            value={form.outputPer1k}
-            onChange={(e) => update({ outputPer1k: e.target.value })}
+            aria-label="Output tokens: price per million"
+            value={form.outputPerMillion}
+            onChange={(e) => update({ outputPerMillion: e.target.value })}
             className={INPUT}
           />
         </Field>

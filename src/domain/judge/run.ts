@@ -6,18 +6,15 @@
 import { HyperError } from '../errors';
 import { fnv1a32, runPool, untilAborted } from '../util';
 import { ChatClientError, isRetryable, type ChatClient, type TokenUsage } from '../tags/analyzer/client';
-import { durationText, isFatal, retryDelay, seededRandom, type Backoff } from '../tags/analyzer/run';
+import { durationText, estimateCost, isFatal, retryDelay, seededRandom, type Backoff, type Price } from '../tags/analyzer/run';
 import { countTokens } from '../tags/tokenizer';
 import type { Preference } from '../labels';
 import { verdictConfidence } from './aggregate';
 import { renderJudgePrompt, type JudgeOrder, type JudgeTemplate } from './templates';
 import { parseVerdict } from './verdict';
 
-/** Prices per million tokens. */
-export interface JudgePrice {
-  inputPerMillion: number;
-  outputPerMillion: number;
-}
+/** Prices per million tokens (the analyzer's Price). */
+export type JudgePrice = Price;
 
 export interface JudgePair {
   /** The pair's position in the dataset. */
@@ -128,7 +125,7 @@ export function judgeAnswerKey(model: string, template: JudgeTemplate, pair: Jud
 
 export function judgeCost(usage: TokenUsage | null, price: JudgePrice | undefined): number | null {
   if (!usage || !price) return null;
-  return (usage.prompt_tokens * price.inputPerMillion + usage.completion_tokens * price.outputPerMillion) / 1e6;
+  return estimateCost(usage.prompt_tokens, usage.completion_tokens, price);
 }
 
 /**

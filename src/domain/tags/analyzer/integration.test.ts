@@ -366,7 +366,7 @@ describe('analyzePrompts against a local server', () => {
   it('tags every prompt, one temperature-0 request per (prompt, dimension), within the concurrency limit, and prices it', async () => {
     server.delayMs = 25;
     const events: AnalyzerProgress[] = [];
-    const r = await run({ concurrency: 3, price: { inputPer1k: 0.5, outputPer1k: 2 }, onProgress: (p) => events.push(p) });
+    const r = await run({ concurrency: 3, price: { inputPerMillion: 500, outputPerMillion: 2000 }, onProgress: (p) => events.push(p) });
     expect(tagsByKey(r.items)).toEqual(EXPECTED);
     expect(r.errors).toEqual([]);
     expect(r.cancelled).toBe(false);
@@ -397,7 +397,7 @@ describe('analyzePrompts against a local server', () => {
     await run({ cache });
     expect(server.requests).toHaveLength(32);
     await server.reset();
-    const again = await run({ cache, price: { inputPer1k: 1, outputPer1k: 1 } });
+    const again = await run({ cache, price: { inputPerMillion: 1000, outputPerMillion: 1000 } });
     expect(server.requests).toHaveLength(0);
     expect(tagsByKey(again.items)).toEqual(EXPECTED);
     expect(again.progress).toMatchObject({ done: 32, cached: 32, requests: 0, estimatedCost: 0 });

@@ -68,7 +68,7 @@ describe('client helpers', () => {
     expect([e('http', 400), e('http', 404), e('http', 422), e('auth', 401), e('bad-response'), e('aborted')].some(isRetryable)).toBe(false);
   });
   it('prices tokens per 1k', () => {
-    expect(estimateCost(2000, 500, { inputPer1k: 0.01, outputPer1k: 0.03 })).toBeCloseTo(0.035, 12);
+    expect(estimateCost(2000, 500, { inputPerMillion: 10, outputPerMillion: 30 })).toBeCloseTo(0.035, 12);
     expect(estimateCost(2000, 500, undefined)).toBeNull();
   });
 });

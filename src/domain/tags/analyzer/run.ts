@@ -51,11 +51,10 @@ export interface AnalyzerProgress {
   waiting: { untilMs: number; ms: number; serverAsked: boolean } | null;
 }
 
+/** Token prices as providers quote them: per million prompt (input) and completion (output) tokens. */
 export interface Price {
-  /** Cost per 1,000 prompt (input) tokens. */
-  inputPer1k: number;
-  /** Cost per 1,000 completion (output) tokens. */
-  outputPer1k: number;
+  inputPerMillion: number;
+  outputPerMillion: number;
 }
 
 export interface Backoff {
@@ -151,7 +150,7 @@ export function hashText(text: string): string {
 
 export function estimateCost(promptTokens: number, completionTokens: number, price: Price | undefined): number | null {
   if (!price) return null;
-  return (promptTokens / 1000) * price.inputPer1k + (completionTokens / 1000) * price.outputPer1k;
+  return (promptTokens * price.inputPerMillion + completionTokens * price.outputPerMillion) / 1e6;
 }
 
 /** A small seeded generator for reproducible jitter. */
