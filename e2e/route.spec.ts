@@ -17,7 +17,9 @@ test('route the demo with the built-in PPM: slider, curve, lock a plan; the queu
   await expect(page.getByTestId('ppm-backend')).toHaveText('wasm');
   // The demo has no encoder scores: the 9 semantic tags the PPM uses count as zero, and are named.
   await expect(summary).toContainText('9 features count as zero');
-  await expect(summary).toContainText('cosine_sim::min_val=0.0|max_val=0.33');
+  await expect(summary.getByRole('list', { name: 'Features missing in the data' })).toContainText(
+    'cosine_sim: 3 tags (min_val=0.0|max_val=0.33',
+  );
   await expect(page.getByRole('table', { name: 'Gain per tag' }).getByRole('row')).toHaveCount(13);
   await expect(page.getByRole('img', { name: 'Curve with 21 points' })).toBeVisible();
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { coverageText, TAG_WORDS } from '../domain/tags/tag-set';
-import { TAG_DEFS, TAG_INDEX } from '../domain/tags/tags';
+import { featuresByFamily } from '../domain/tags/tags';
 import { budgetCost, resolveBudget, type BudgetInput } from '../domain/routing/budget';
 import { isRoutingError } from '../domain/routing/errors';
 import { planHumans, planJson, planToFile, type PlanFile } from '../domain/routing/plan-file';
@@ -140,31 +140,6 @@ function alignTags(ids: readonly string[], fromTags: DatasetTags, tagsPath: stri
   }
   const coverage = fromTags.coverage.map((c) => ({ ...c }));
   return { ids: [...ids], n: ids.length, tagBits: bits, coverage };
-}
-
-/** Missing features grouped by score or descriptive dimension ("cosine_sim: 3 tags (...)"), in first-seen order. */
-export function missingByFamily(features: readonly string[]): string[] {
-  const groups = new Map<string, string[]>();
-  for (const f of features) {
-    const def = TAG_DEFS[TAG_INDEX.get(f) ?? -1];
-    const family = !def
-      ? f
-      : def.kind === 'bin'
-        ? def.score
-        : def.kind === 'subject'
-          ? 'subject_of_expertise'
-          : def.kind === 'language'
-            ? 'languages'
-            : def.kind === 'judge' || def.kind === 'judge-confidence'
-              ? 'LM judge'
-              : def.dimension;
-    const detail = f.slice(f.indexOf('::') + 2).replace(/^feature_name=[^|]*\|/, '');
-    groups.set(family, [...(groups.get(family) ?? []), detail]);
-  }
-  return [...groups].map(
-    ([family, details]) =>
-      `${family}: ${details.length} tag${details.length === 1 ? '' : 's'}${details.length <= 4 ? ` (${details.join(', ')})` : ''}`,
-  );
 }
 
 function fmt(x: number): string {
@@ -339,7 +314,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     for (const w of info.warnings) log(`  warning: ${w}`);
     if (match.missingInData.length > 0) {
       log(`  ${match.missingInData.length} of the PPM's ${info.features.length} features are missing in the data and fed zero:`);
-      for (const line of missingByFamily(match.missingInData)) log(`    ${line}`);
+      for (const line of featuresByFamily(match.missingInData)) log(`    ${line}`);
       log("  (each one is listed in the plan's ppm.missingInData)");
     } else {
       log(`  all ${info.features.length} PPM features are in the data`);

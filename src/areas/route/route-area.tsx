@@ -15,6 +15,7 @@ import {
   type StrategyName,
 } from '../../domain/routing';
 import { routeHref } from '../../navigation/router';
+import { featuresByFamily } from '../../domain/tags/tags';
 import type { BackendChoice } from '../../workers/routing-protocol';
 import { BudgetChart, ErrorsCaughtChart } from './budget-chart';
 import { useCurrentPlan, useDatasets, usePlanLabelCounts, usePlans, usePpms, useTagSet } from '../../data/queries';
@@ -247,9 +248,20 @@ function RoutePanel({
             <dd data-testid="ppm-backend">{prepared.data.ppm.backend}</dd>
             <dt className="text-slate-500">Missing in the data</dt>
             <dd>
-              {prepared.data.ppm.missingInData.length === 0
-                ? 'none: every PPM feature is available'
-                : `${prepared.data.ppm.missingInData.length} features count as zero: ${prepared.data.ppm.missingInData.join(', ')}`}
+              {prepared.data.ppm.missingInData.length === 0 ? (
+                'none: every PPM feature is available'
+              ) : (
+                <>
+                  {prepared.data.ppm.missingInData.length} features count as zero:
+                  <ul className="ml-4 list-disc" aria-label="Features missing in the data">
+                    {featuresByFamily(prepared.data.ppm.missingInData).map((line) => (
+                      <li key={line} title={line}>
+                        {line}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </dd>
           </dl>
         )}

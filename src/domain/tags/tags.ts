@@ -184,3 +184,28 @@ export function percentileRanks(values: ArrayLike<number>): Float64Array {
   }
   return out;
 }
+
+/** Feature strings grouped by score, descriptive dimension or "LM judge" ("cosine_sim: 3 tags (...)"), in first-seen order. */
+export function featuresByFamily(features: readonly string[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const f of features) {
+    const def = TAG_DEFS[TAG_INDEX.get(f) ?? -1];
+    const family = !def
+      ? f
+      : def.kind === 'bin'
+        ? def.score
+        : def.kind === 'subject'
+          ? 'subject_of_expertise'
+          : def.kind === 'language'
+            ? 'languages'
+            : def.kind === 'judge' || def.kind === 'judge-confidence'
+              ? 'LM judge'
+              : def.dimension;
+    const detail = f.slice(f.indexOf('::') + 2).replace(/^feature_name=[^|]*\|/, '');
+    groups.set(family, [...(groups.get(family) ?? []), detail]);
+  }
+  return [...groups].map(
+    ([family, details]) =>
+      `${family}: ${details.length} tag${details.length === 1 ? '' : 's'}${details.length <= 4 ? ` (${details.join(', ')})` : ''}`,
+  );
+}
