@@ -12,6 +12,8 @@ import { chooseFile, createProject, openApp } from './helpers';
 let endpoint: Awaited<ReturnType<typeof startChatEndpoint>>;
 let base = '';
 const seen: string[] = [];
+/** The Authorization header of every request. */
+const auth = new Set<string | undefined>();
 let delayMs = 0;
 const bucket = (text: string, mod: number) => createHash('sha256').update(text).digest()[0]! % mod;
 
@@ -20,6 +22,7 @@ test.beforeAll(async () => {
     const payload = JSON.parse(await readBody(req)) as { model: string; messages: { role: string; content: string }[] };
     const user = payload.messages.find((m) => m.role === 'user')!.content;
     seen.push(user);
+    auth.add(req.headers.authorization);
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     const prompt = /\[User request\]\n([\s\S]*?)\n\n\[Answer A\]/.exec(user)![1]!;
     const a = /\[Answer A\]\n([\s\S]*?)\n\[End of answer A\]/.exec(user)![1]!;
@@ -46,6 +49,7 @@ test('the LM judge in the browser: cost first, both orders, a reload mid-run los
   await page.getByLabel('Judge endpoint').fill(base);
   await page.getByLabel('Judge model').fill('fake-judge');
   await page.getByLabel('Judge requests in flight').fill('2');
+  await page.getByLabel('Judge key', { exact: true }).fill('sk-e2e-judge-secret');
   await page.getByLabel('Judge input price per million tokens').fill('1');
   await page.getByLabel('Judge output price per million tokens').fill('2');
   // The demo pairs carry an LM label already: judge them all the same.
@@ -66,6 +70,21 @@ test('the LM judge in the browser: cost first, both orders, a reload mid-run los
   await page.locator('details', { hasText: 'LM judge: label the pairs' }).locator('summary').click();
   // The settings are remembered (not the key); run again: only what was not answered is asked.
   await expect(page.getByLabel('Judge endpoint')).toHaveValue(base);
+  await expect(page.getByLabel('Judge key', { exact: true })).toHaveValue('');
+  expect([...auth]).toEqual(['Bearer sk-e2e-judge-secret']);
+  // The key is in no storage of the page: not in localStorage, not in the stored answers.
+  const stored = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const req = indexedDB.open('hyper-workbench');
+        req.onsuccess = () => {
+          const all = req.result.transaction('judgeAnswers').objectStore('judgeAnswers').getAll();
+          all.onsuccess = () => resolve(JSON.stringify(all.result) + JSON.stringify({ ...localStorage }));
+        };
+      }),
+  );
+  expect(stored).toContain('fake-judge');
+  expect(stored).not.toContain('sk-e2e-judge-secret');
   await page.getByRole('button', { name: 'Run the judge' }).click();
   const summary = page.getByTestId('judge-summary');
   await expect(summary).toContainText('Done: 40 of 40 pairs labelled', { timeout: 60_000 });
