@@ -136,7 +136,7 @@ export function analyzerCacheKey(model: string, itemKey: string, promptText: str
   return `hyper-analyzer/v${ANALYZER_PROMPT_VERSION}/${model}/${hashText(sent)}/${itemKey}`;
 }
 
-/** 64-bit FNV-1a (as two 32-bit halves) of the UTF-16 code units, as 16 hex digits. */
+/** A 64-bit hash of the UTF-16 code units (two FNV-1a-style 32-bit lanes, the second mixed with the first), as 16 hex digits. */
 export function hashText(text: string): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x050c5d1f;
