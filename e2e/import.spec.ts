@@ -208,3 +208,24 @@ test('a file dropped on the page is read (TRL layout, chosen side hidden by a se
   expect(aCount).toBeGreaterThan(0);
   expect(aCount).toBeLessThan(12);
 });
+
+test('leaving the Data page while an import is stored: the import finishes, and the page the lead went to stays', async ({ page }) => {
+  const n = 5000;
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ prompt: `Question number ${i} about topic ${i % 97}?`, chosen: `A careful answer ${i}.`, rejected: `No idea ${i}.` }),
+  );
+  const path = join(mkdtempSync(join(tmpdir(), 'hyper-leave-')), 'many.jsonl');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  await openApp(page);
+  await createProject(page, 'Leave mid-import');
+  const before = await countStoredInstances(page);
+  await chooseFile(page, path);
+  await page.getByRole('button', { name: `Import ${n.toLocaleString('en-US')} pairs` }).click();
+  await page.getByRole('link', { name: 'Tags', exact: true }).click();
+  // The Tags page learns of the dataset when it is stored, and is not swapped for the Data page.
+  await expect(page.getByRole('button', { name: 'Compute tags' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('option', { hasText: `many (${n.toLocaleString('en-US')} pairs)` })).toHaveCount(1);
+  await page.waitForTimeout(500);
+  expect(new URL(page.url()).hash).toMatch(/\/tags$/);
+  expect(await countStoredInstances(page)).toBe(before + n);
+});

@@ -5,7 +5,7 @@ import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import type { MapOptions, LayoutId } from '../../domain/formats/types';
-import { navigate } from '../../navigation/router';
+import { navigate, parseRoute } from '../../navigation/router';
 import type { InspectResult } from '../../workers/import-protocol';
 import { importWorker } from '../../workers/import-client';
 import { ImportReview } from './import-review';
@@ -46,7 +46,10 @@ export function ImportPanel({ projectId }: { projectId: string }) {
       onSuccess: ({ datasetId }) => {
         setInspected(null);
         void announce(qc, [keys.datasets.list(projectId), keys.projects.all]);
-        navigate({ page: 'project', projectId, area: 'data', datasetId });
+        // Open the new dataset, unless the lead has moved on to another page while it was stored (the job runs on).
+        const here = parseRoute(window.location.hash);
+        if (here.page === 'project' && here.projectId === projectId && here.area === 'data' && here.datasetId === undefined)
+          navigate({ page: 'project', projectId, area: 'data', datasetId });
       },
     },
   );
