@@ -19,7 +19,8 @@ const ALLOWED = {
   areas: ['domain', 'storage', 'workers', 'components', 'navigation', 'data', 'areas'],
   app: ['domain', 'storage', 'workers', 'components', 'navigation', 'data', 'areas', 'app', 'demo'],
   demo: [],
-  cli: ['domain', 'cli'],
+  server: ['domain', 'server'],
+  cli: ['domain', 'cli', 'server'],
 };
 const ROOT_FILES = ['main.tsx', 'vite-env.d.ts'];
 // Packages that must never appear in pure layers.

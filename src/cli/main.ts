@@ -5,6 +5,7 @@ import { judgeCommand, JUDGE_HELP } from './judge-command';
 import { candidatesCommand, CANDIDATES_HELP } from './candidates-command';
 import { fitCommand, FIT_HELP } from './fit-command';
 import { mergeCommand, MERGE_HELP } from './merge-command';
+import { serveCommand, SERVE_HELP } from './serve-command';
 import { UsageError } from './args';
 import { errorCode } from '../domain/errors';
 
@@ -17,6 +18,7 @@ Commands:
   candidates human/LM label mixes (TRL files + tag counts) to fit a PPM on; --proxy scores them locally
   fit        fit a PPM to reward-model scores of the candidates (CV report, ONNX model)
   merge      merge human and LM labels by a routing plan; export TRL, full JSONL, CSV or Parquet (+ manifest)
+  serve      the team server: the app and its API over an embedded PostgreSQL or a PostgreSQL server
 
 Run "npx hyper COMMAND --help" for a command's options.
 `;
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], log: (s: string)
   route: { run: routeCommand, help: ROUTE_HELP },
   candidates: { run: candidatesCommand, help: CANDIDATES_HELP },
   fit: { run: fitCommand, help: FIT_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
 };
 
 /** Runs the CLI; returns the exit code (2 for usage errors, 1 for failures). */

@@ -1,0 +1,90 @@
+// Sign-in for the team server: one-time tokens (the lead's, printed at start as Jupyter does; invites later), and
+// server-side sessions whose secret lives only in the browser's HttpOnly cookie. Tokens and session secrets are
+// stored as SHA-256 hashes, so a copy of the database signs nobody in.
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { ServerDb } from './db';
+
+export const SESSION_TTL_MS = 30 * 24 * 3600_000;
+
+export const newSecret = (): string => randomBytes(32).toString('base64url');
+export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export interface SignedIn {
+  id: number;
+  name: string;
+  role: 'lead' | 'annotator';
+}
+
+/** A one-time sign-in token for the project lead (the lead user is made on first start). */
+export async function createLeadToken(db: ServerDb, ttlMs: number): Promise<string> {
+  const token = newSecret();
+  await db.transaction().execute(async (tx) => {
+    let lead = await tx.selectFrom('users').select('id').where('role', '=', 'lead').orderBy('id').executeTakeFirst();
+    if (!lead) lead = await tx.insertInto('users').values({ name: 'lead', role: 'lead' }).returning('id').executeTakeFirstOrThrow();
+    await tx
+      .insertInto('sign_in_tokens')
+      .values({
+        token_hash: hashSecret(token),
+        user_id: lead.id,
+        purpose: 'lead',
+        expires_at: new Date(Date.now() + ttlMs),
+        used_at: null,
+        revoked_at: null,
+      })
+      .execute();
+  });
+  return token;
+}
+
+/**
+ * Redeems a one-time token: marks it used (a row lock, so two requests with one token cannot both succeed) and
+ * opens a session. Null when the token is unknown, used, revoked or expired.
+ */
+export async function redeemToken(db: ServerDb, token: string): Promise<{ secret: string; user: SignedIn } | null> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('sign_in_tokens')
+      .selectAll()
+      .where('token_hash', '=', hashSecret(token))
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) return null;
+    await tx
+      .updateTable('sign_in_tokens')
+      .set({ used_at: sql`now()` })
+      .where('token_hash', '=', row.token_hash)
+      .execute();
+    const secret = newSecret();
+    await tx
+      .insertInto('sessions')
+      .values({ id_hash: hashSecret(secret), user_id: row.user_id, expires_at: new Date(Date.now() + SESSION_TTL_MS) })
+      .execute();
+    const user = await tx.selectFrom('users').select(['id', 'name', 'role']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
+    await tx
+      .insertInto('audit_log')
+      .values({ user_id: user.id, action: 'sign-in', detail: JSON.stringify({ purpose: row.purpose }) })
+      .execute();
+    return { secret, user };
+  });
+}
+
+/** The user of a session secret, or null (unknown or expired). */
+export async function sessionUser(db: ServerDb, secret: string): Promise<SignedIn | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.name', 'users.role'])
+    .where('sessions.id_hash', '=', hashSecret(secret))
+    .where('sessions.expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function endSession(db: ServerDb, secret: string, userId: number): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', hashSecret(secret)).execute();
+  await db.insertInto('audit_log').values({ user_id: userId, action: 'sign-out', detail: null }).execute();
+}

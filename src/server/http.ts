@@ -1,0 +1,151 @@
+// The team server's HTTP surface: the built app as static files, `GET /sign-in?token=` (a one-time token for a
+// session cookie), and the JSON API under /api/v1. Every API request needs a valid session (401 without one);
+// a state-changing request must come from the server's own origin (403 otherwise); a route for another role is
+// 403. Sign-in attempts are rate limited per client address.
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { endSession, redeemToken, SESSION_TTL_MS, sessionUser, type SignedIn } from './auth';
+import type { ServerDb } from './db';
+
+export const SESSION_COOKIE = 'hyper_session';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface ServerOptions {
+  db: ServerDb;
+  /** The built app (vite build's dist/); null serves the API only. */
+  appDir: string | null;
+  /** Sign-in attempts per client address per minute (default 10). */
+  signInPerMinute?: number;
+}
+
+function cookieOf(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const fail = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+
+/** Whether a request comes from this server's own origin (the Origin header, else Referer, must match Host). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const from = req.headers.origin ?? (req.headers.referer ? new URL(req.headers.referer).origin : undefined);
+  if (!from || !req.headers.host) return false;
+  try {
+    return new URL(from).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function createRequestHandler(opts: ServerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { db } = opts;
+  const limit = opts.signInPerMinute ?? 10;
+  const attempts = new Map<string, number[]>();
+
+  function rateLimited(req: IncomingMessage): boolean {
+    const who = req.socket.remoteAddress ?? 'unknown';
+    const now = Date.now();
+    const recent = (attempts.get(who) ?? []).filter((t) => now - t < 60_000);
+    recent.push(now);
+    attempts.set(who, recent);
+    return recent.length > limit;
+  }
+
+  async function signIn(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (rateLimited(req)) {
+      res
+        .writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '60' })
+        .end('Too many sign-in attempts; wait a minute.');
+      return;
+    }
+    const token = url.searchParams.get('token') ?? '';
+    const done = token ? await redeemToken(db, token) : null;
+    if (!done) {
+      res
+        .writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+        .end('This sign-in link is not valid: it was used already, revoked, or has expired. Ask the project lead for a new one.');
+      return;
+    }
+    res.writeHead(303, {
+      Location: '/',
+      'Cache-Control': 'no-store',
+      'Set-Cookie': `${SESSION_COOKIE}=${done.secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(SESSION_TTL_MS / 1000)}`,
+    });
+    res.end();
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD' && !sameOrigin(req))
+      return fail(res, 403, 'bad-origin', "Requests that change data must come from this server's own pages.");
+    const secret = cookieOf(req, SESSION_COOKIE);
+    const user: SignedIn | null = secret ? await sessionUser(db, secret) : null;
+    if (!user || !secret) return fail(res, 401, 'unauthenticated', 'Sign in first: open the sign-in link the project lead gave you.');
+    if (path === 'me' && method === 'GET') return json(res, 200, { user });
+    if (path === 'sign-out' && method === 'POST') {
+      await endSession(db, secret, user.id);
+      return json(res, 200, { ok: true }, { 'Set-Cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` });
+    }
+    if (path === 'audit' && method === 'GET') {
+      if (user.role !== 'lead') return fail(res, 403, 'forbidden', 'Only the project lead sees the audit log.');
+      const rows = await db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(200).execute();
+      return json(res, 200, { entries: rows });
+    }
+    return fail(res, 404, 'not-found', `No API route ${method} /api/v1/${path}.`);
+  }
+
+  async function file(res: ServerResponse, path: string): Promise<void> {
+    if (!opts.appDir) return fail(res, 404, 'not-found', 'This server serves the API only.');
+    const root = normalize(opts.appDir);
+    let target = normalize(join(root, decodeURIComponent(path)));
+    if (target !== root && !target.startsWith(root + sep)) return fail(res, 404, 'not-found', 'Not found.');
+    try {
+      if ((await stat(target)).isDirectory()) target = join(target, 'index.html');
+    } catch {
+      // The app routes by hash: anything else that is not a file is the app's page.
+      target = join(root, 'index.html');
+    }
+    try {
+      const body = await readFile(target);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' });
+      res.end(body);
+    } catch {
+      fail(res, 404, 'not-found', 'Not found.');
+    }
+  }
+
+  return async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://server');
+      if (url.pathname === '/sign-in' && req.method === 'GET') return await signIn(req, res, url);
+      if (url.pathname.startsWith('/api/v1/')) return await api(req, res, url.pathname.slice('/api/v1/'.length));
+      if (url.pathname.startsWith('/api/')) return fail(res, 404, 'not-found', 'The API is under /api/v1.');
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'method', 'Only GET here.');
+      return await file(res, url.pathname);
+    } catch (e) {
+      if (!res.headersSent) fail(res, 500, 'server-error', e instanceof Error ? e.message : String(e));
+      else res.end();
+    }
+  };
+}

@@ -1,0 +1,65 @@
+// The server's schema history, run at start (`hyper serve`) by Kysely's migrator, the same on PGlite and on a
+// PostgreSQL server. Never edit a released migration: add the next one. Tests run them from empty and from the
+// previous version with data in it.
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-users-sessions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'serial', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('lead', 'annotator')`))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0002-sign-in-tokens-audit': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sign_in_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('purpose', 'text', (c) => c.notNull().check(sql`purpose in ('lead', 'invite')`))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('used_at', 'timestamptz')
+        .addColumn('revoked_at', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('detail', 'jsonb')
+        .execute();
+    },
+  },
+};
+
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS);
+
+function migrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableName: 'hyper_migrations' });
+}
+
+/** Runs every migration not yet run (or up to `to`, a migration name); throws with the failing one named. */
+export async function migrate<T>(db: Kysely<T>, to?: string): Promise<string[]> {
+  const m = migrator(db as unknown as Kysely<unknown>);
+  const r: MigrationResultSet = to ? await m.migrateTo(to) : await m.migrateToLatest();
+  if (r.error) {
+    const failed = r.results?.find((x) => x.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${r.error instanceof Error ? r.error.message : String(r.error)}`);
+  }
+  return (r.results ?? []).filter((x) => x.status === 'Success').map((x) => x.migrationName);
+}
