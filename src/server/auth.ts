@@ -88,3 +88,81 @@ export async function endSession(db: ServerDb, secret: string, userId: number): 
   await db.deleteFrom('sessions').where('id_hash', '=', hashSecret(secret)).execute();
   await db.insertInto('audit_log').values({ user_id: userId, action: 'sign-out', detail: null }).execute();
 }
+
+export interface InviteRow {
+  id: string;
+  name: string;
+  status: 'pending' | 'used' | 'revoked' | 'expired';
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+/** An invite for a new annotator: a user and a single-use token (shown once). */
+export async function createInvite(
+  db: ServerDb,
+  lead: SignedIn,
+  name: string,
+  ttlMs: number,
+): Promise<{ id: string; token: string; expiresAt: Date }> {
+  const token = newSecret();
+  const expiresAt = new Date(Date.now() + ttlMs);
+  const id = await db.transaction().execute(async (tx) => {
+    const user = await tx.insertInto('users').values({ name, role: 'annotator' }).returning('id').executeTakeFirstOrThrow();
+    const row = await tx
+      .insertInto('sign_in_tokens')
+      .values({
+        token_hash: hashSecret(token),
+        user_id: user.id,
+        purpose: 'invite',
+        expires_at: expiresAt,
+        used_at: null,
+        revoked_at: null,
+        created_by: lead.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('audit_log')
+      .values({ user_id: lead.id, action: 'invite-created', detail: JSON.stringify({ invite: row.id, name }) })
+      .execute();
+    return String(row.id);
+  });
+  return { id, token, expiresAt };
+}
+
+export async function listInvites(db: ServerDb): Promise<InviteRow[]> {
+  const rows = await db
+    .selectFrom('sign_in_tokens')
+    .innerJoin('users', 'users.id', 'sign_in_tokens.user_id')
+    .select(['sign_in_tokens.id', 'users.name', 'sign_in_tokens.expires_at', 'sign_in_tokens.used_at', 'sign_in_tokens.revoked_at'])
+    .where('sign_in_tokens.purpose', '=', 'invite')
+    .orderBy('sign_in_tokens.id')
+    .execute();
+  const now = Date.now();
+  return rows.map((r) => ({
+    id: String(r.id),
+    name: r.name,
+    status: r.used_at ? 'used' : r.revoked_at ? 'revoked' : new Date(r.expires_at).getTime() <= now ? 'expired' : 'pending',
+    expiresAt: new Date(r.expires_at).toISOString(),
+    usedAt: r.used_at ? new Date(r.used_at).toISOString() : null,
+  }));
+}
+
+/** Revokes an invite that was not used yet; false when there is no such pending invite. */
+export async function revokeInvite(db: ServerDb, lead: SignedIn, id: string): Promise<boolean> {
+  if (!/^\d+$/.test(id)) return false;
+  const r = await db
+    .updateTable('sign_in_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', id)
+    .where('purpose', '=', 'invite')
+    .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  await db
+    .insertInto('audit_log')
+    .values({ user_id: lead.id, action: 'invite-revoked', detail: JSON.stringify({ invite: id }) })
+    .execute();
+  return true;
+}

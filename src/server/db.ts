@@ -21,8 +21,12 @@ export interface SessionsTable {
 }
 
 export interface SignInTokensTable {
+  /** Public id (lists and revocation); bigint comes back as text. */
+  id: Generated<string>;
   /** SHA-256 of the one-time token. */
   token_hash: string;
+  /** The lead who made an invite. */
+  created_by: number | null;
   user_id: number;
   purpose: 'lead' | 'invite';
   expires_at: Date;

@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { endSession, redeemToken, SESSION_TTL_MS, sessionUser, type SignedIn } from './auth';
+import { createInvite, endSession, listInvites, redeemToken, revokeInvite, SESSION_TTL_MS, sessionUser, type SignedIn } from './auth';
 import type { ServerDb } from './db';
 
 export const SESSION_COOKIE = 'hyper_session';
@@ -46,6 +46,24 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 const fail = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+
+const MAX_BODY = 64 * 1024;
+
+/** A request's JSON body (at most 64 KB), or a message saying what is wrong with it. */
+async function jsonBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return { ok: false, message: `the request body is over ${MAX_BODY / 1024} KB` };
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch (e) {
+    return { ok: false, message: `the request body is not JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
 
 /** Whether a request comes from this server's own origin (the Origin header, else Referer, must match Host). */
 function sameOrigin(req: IncomingMessage): boolean {
@@ -106,6 +124,31 @@ export function createRequestHandler(opts: ServerOptions): (req: IncomingMessage
     if (path === 'sign-out' && method === 'POST') {
       await endSession(db, secret, user.id);
       return json(res, 200, { ok: true }, { 'Set-Cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` });
+    }
+    if (path === 'invites' || path.startsWith('invites/')) {
+      if (user.role !== 'lead') return fail(res, 403, 'forbidden', 'Only the project lead manages invites.');
+      if (path === 'invites' && method === 'GET') return json(res, 200, { invites: await listInvites(db) });
+      if (path === 'invites' && method === 'POST') {
+        const body = await jsonBody(req);
+        if (!body.ok) return fail(res, 400, 'bad-request', body.message);
+        const b = body.value as { name?: unknown; hours?: unknown } | null;
+        const name = typeof b?.name === 'string' ? b.name.trim() : '';
+        if (!name || name.length > 100) return fail(res, 400, 'bad-request', '"name" must be the annotator\'s name (1 to 100 characters)');
+        const hours = b?.hours === undefined ? 72 : Number(b.hours);
+        if (!(hours > 0 && hours <= 24 * 30)) return fail(res, 400, 'bad-request', '"hours" must be a number of hours from 0 to 720');
+        const invite = await createInvite(db, user, name, hours * 3600_000);
+        return json(res, 201, {
+          id: invite.id,
+          name,
+          expiresAt: invite.expiresAt.toISOString(),
+          link: `http://${req.headers.host}/sign-in?token=${invite.token}`,
+        });
+      }
+      const revoke = /^invites\/([^/]+)\/revoke$/.exec(path);
+      if (revoke && method === 'POST')
+        return (await revokeInvite(db, user, revoke[1]!))
+          ? json(res, 200, { ok: true })
+          : fail(res, 404, 'not-found', `No pending invite ${revoke[1]}: it was used, revoked, or never made.`);
     }
     if (path === 'audit' && method === 'GET') {
       if (user.role !== 'lead') return fail(res, 403, 'forbidden', 'Only the project lead sees the audit log.');

@@ -45,6 +45,19 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003-invite-ids': {
+    // Invites are listed and revoked by a public id (the token itself is shown once, and stored only as a hash).
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('sign_in_tokens')
+        .addColumn('id', 'bigserial', (c) => c.unique())
+        .execute();
+      await db.schema
+        .alterTable('sign_in_tokens')
+        .addColumn('created_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
+        .execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS);

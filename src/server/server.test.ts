@@ -66,9 +66,18 @@ for (const kind of ['pglite', 'postgres'] as const) {
     it('migrates from empty, and from the previous version with its data kept', async () => {
       expect(await migrate(db, MIGRATION_NAMES[0])).toEqual([MIGRATION_NAMES[0]]);
       await db.insertInto('users').values({ name: 'ana', role: 'annotator' }).execute();
-      expect(await migrate(db)).toEqual(MIGRATION_NAMES.slice(1));
+      // One version before the latest, with a token in it: the latest gives the old row its id.
+      const previous = MIGRATION_NAMES[MIGRATION_NAMES.length - 2]!;
+      expect(await migrate(db, previous)).toEqual(MIGRATION_NAMES.slice(1, -1));
+      const old = sql<void>`insert into sign_in_tokens (token_hash, user_id, purpose, expires_at) values ('old', 1, 'invite', now())`;
+      await old.execute(db);
+      expect(await migrate(db)).toEqual(MIGRATION_NAMES.slice(-1));
       expect(await migrate(db)).toEqual([]);
       expect((await db.selectFrom('users').select('name').execute()).map((u) => u.name)).toEqual(['ana']);
+      const token = await db.selectFrom('sign_in_tokens').select(['id', 'token_hash']).executeTakeFirstOrThrow();
+      // bigint: text from node-postgres, a number from PGlite.
+      expect({ ...token, id: String(token.id) }).toEqual({ id: expect.stringMatching(/^\d+$/), token_hash: 'old' });
+      await db.deleteFrom('sign_in_tokens').execute();
       // The constraints hold: an unknown role is refused by the database itself.
       await expect(
         db
@@ -79,7 +88,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     });
 
     it('signs the lead in once with the printed token; without a session every API route is 401', async () => {
-      server = createServer(createRequestHandler({ db, appDir: null, signInPerMinute: 5 }));
+      server = createServer(createRequestHandler({ db, appDir: null, signInPerMinute: 1000 }));
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       for (const path of ['/api/v1/me', '/api/v1/audit']) {
@@ -158,11 +167,15 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const audit = await fetch(`${base}/api/v1/audit`, { headers: { cookie: session } });
       expect(audit.status).toBe(403);
       expect(JSON.stringify(await audit.json())).not.toContain('sign-in');
-      // Five attempts a minute in this test (the earlier ones count): the next is refused with Retry-After.
-      let last = 0;
-      for (let i = 0; i < 5; i++) last = (await fetch(`${base}/sign-in?token=${newSecret()}`, { redirect: 'manual' })).status;
-      expect(last).toBe(429);
-      const limited = await fetch(`${base}/sign-in?token=${newSecret()}`, { redirect: 'manual' });
+      // Sign-in attempts are limited per address: a server allowing 3 a minute refuses the 4th with Retry-After.
+      const strict = createServer(createRequestHandler({ db, appDir: null, signInPerMinute: 3 }));
+      await new Promise<void>((r) => strict.listen(0, '127.0.0.1', r));
+      const strictBase = `http://127.0.0.1:${(strict.address() as AddressInfo).port}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${strictBase}/sign-in?token=${newSecret()}`, { redirect: 'manual' })).status);
+      const limited = await fetch(`${strictBase}/sign-in?token=${newSecret()}`, { redirect: 'manual' });
+      await new Promise<void>((r) => strict.close(() => r()));
+      expect(statuses).toEqual([401, 401, 401, 429]);
       expect(limited.status).toBe(429);
       expect(limited.headers.get('retry-after')).toBe('60');
       const tokens = await db
@@ -171,6 +184,46 @@ for (const kind of ['pglite', 'postgres'] as const) {
         .where('used_at', 'is not', null)
         .executeTakeFirstOrThrow();
       expect(tokens.n).toBe(2);
+    });
+
+    it('the lead invites an annotator: the link signs them in once; a revoked invite signs nobody in; only the lead invites', async () => {
+      const lead = await fetch(`${base}/sign-in?token=${await createLeadToken(db, 60_000)}`, { redirect: 'manual' });
+      const session = lead.headers.get('set-cookie')!.split(';')[0]!;
+      const post = (path: string, body: unknown, cookie = session) =>
+        fetch(`${base}/api/v1/${path}`, {
+          method: 'POST',
+          headers: { cookie, origin: base, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await post('invites', { name: '' })).status).toBe(400);
+      expect((await post('invites', { name: 'bo', hours: 0 })).status).toBe(400);
+      const made = (await (await post('invites', { name: 'bo', hours: 2 })).json()) as { id: string; link: string };
+      const other = (await (await post('invites', { name: 'cy' })).json()) as { id: string; link: string };
+      expect(made.link).toMatch(new RegExp(`^${base}/sign-in\\?token=[\\w-]{20,}$`));
+      expect((await post(`invites/${other.id}/revoke`, {})).status).toBe(200);
+      expect((await post(`invites/${other.id}/revoke`, {})).status).toBe(404);
+      expect((await fetch(other.link, { redirect: 'manual' })).status).toBe(401);
+      const bo = await fetch(made.link, { redirect: 'manual' });
+      expect(bo.status).toBe(303);
+      const boSession = bo.headers.get('set-cookie')!.split(';')[0]!;
+      expect((await fetch(made.link, { redirect: 'manual' })).status).toBe(401);
+      expect(
+        ((await (await fetch(`${base}/api/v1/me`, { headers: { cookie: boSession } })).json()) as { user: { name: string } }).user.name,
+      ).toBe('bo');
+      // An annotator can neither see nor make invites.
+      expect((await fetch(`${base}/api/v1/invites`, { headers: { cookie: boSession } })).status).toBe(403);
+      expect((await post('invites', { name: 'eve' }, boSession)).status).toBe(403);
+      const list = (await (await fetch(`${base}/api/v1/invites`, { headers: { cookie: session } })).json()) as {
+        invites: { name: string; status: string }[];
+      };
+      expect(list.invites.filter((i) => i.name === 'bo' || i.name === 'cy').map((i) => [i.name, i.status])).toEqual([
+        ['bo', 'used'],
+        ['cy', 'revoked'],
+      ]);
+      const audit = (await (await fetch(`${base}/api/v1/audit`, { headers: { cookie: session } })).json()) as {
+        entries: { action: string }[];
+      };
+      expect(audit.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['invite-created', 'invite-revoked', 'sign-in']));
     });
   });
 }
