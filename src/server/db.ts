@@ -43,11 +43,60 @@ export interface AuditLogTable {
   detail: unknown;
 }
 
+export interface DatasetsTable {
+  id: Generated<number>;
+  name: string;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface PairsTable {
+  dataset_id: number;
+  idx: number;
+  pair_id: string;
+  prompt: string;
+  response_a: string;
+  response_b: string;
+  lm_label: string | null;
+}
+
+export interface PlansTable {
+  id: Generated<number>;
+  dataset_id: number;
+  /** Annotators per routed item. */
+  overlap: number;
+  /** How long an item handed out but not submitted stays with its annotator. */
+  lease_seconds: number;
+  created_at: Generated<Date>;
+}
+
+export interface PlanItemsTable {
+  plan_id: number;
+  /** Routing order. */
+  position: number;
+  idx: number;
+}
+
+export interface AssignmentsTable {
+  plan_id: number;
+  idx: number;
+  annotator_id: number;
+  leased_until: Date;
+  submitted_at: Date | null;
+  annotation: unknown;
+  idempotency_key: string | null;
+}
+
 export interface Schema {
   users: UsersTable;
   sessions: SessionsTable;
   sign_in_tokens: SignInTokensTable;
   audit_log: AuditLogTable;
+  datasets: DatasetsTable;
+  pairs: PairsTable;
+  plans: PlansTable;
+  plan_items: PlanItemsTable;
+  assignments: AssignmentsTable;
 }
 
 export type ServerDb = Kysely<Schema>;

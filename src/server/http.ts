@@ -6,7 +6,9 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { createInvite, endSession, listInvites, redeemToken, revokeInvite, SESSION_TTL_MS, sessionUser, type SignedIn } from './auth';
+import { sql } from 'kysely';
 import type { ServerDb } from './db';
+import { nextItem, publishPairs, publishPlan, submitItem, type PublishedPair } from './queue';
 
 export const SESSION_COOKIE = 'hyper_session';
 
@@ -48,14 +50,17 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 const fail = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
 
 const MAX_BODY = 64 * 1024;
+/** Published pairs come in batches: at most this many bytes a request. */
+const MAX_PAIRS_BODY = 32 * 1024 * 1024;
 
-/** A request's JSON body (at most 64 KB), or a message saying what is wrong with it. */
-async function jsonBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+/** A request's JSON body (at most `max` bytes), or a message saying what is wrong with it. */
+async function jsonBody(req: IncomingMessage, max = MAX_BODY): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return { ok: false, message: `the request body is over ${MAX_BODY / 1024} KB` };
+    if (size > max)
+      return { ok: false, message: `the request body is over ${Math.round(max / 1024)} KB; send the pairs in smaller batches` };
     chunks.push(chunk as Buffer);
   }
   try {
@@ -74,6 +79,20 @@ function sameOrigin(req: IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/** Checks published pairs: {idx, id, prompt, responseA, responseB, lm?} each. Returns them, or what is wrong. */
+function checkPairs(value: unknown): PublishedPair[] | string {
+  if (!Array.isArray(value) || value.length === 0)
+    return '"pairs" must be a non-empty list of {idx, id, prompt, responseA, responseB, lm?}';
+  for (let i = 0; i < value.length; i++) {
+    const p = value[i] as Record<string, unknown> | null;
+    if (!p || !Number.isInteger(p.idx) || (p.idx as number) < 0) return `pairs[${i}].idx must be a dataset position`;
+    for (const k of ['id', 'prompt', 'responseA', 'responseB'] as const)
+      if (typeof p[k] !== 'string') return `pairs[${i}].${k} must be text`;
+    if (p.lm !== undefined && p.lm !== null && typeof p.lm !== 'string') return `pairs[${i}].lm must be a label or null`;
+  }
+  return (value as PublishedPair[]).map((p) => ({ ...p, lm: p.lm ?? null }));
 }
 
 export function createRequestHandler(opts: ServerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
@@ -149,6 +168,73 @@ export function createRequestHandler(opts: ServerOptions): (req: IncomingMessage
         return (await revokeInvite(db, user, revoke[1]!))
           ? json(res, 200, { ok: true })
           : fail(res, 404, 'not-found', `No pending invite ${revoke[1]}: it was used, revoked, or never made.`);
+    }
+    if (path === 'datasets' && method === 'POST') {
+      if (user.role !== 'lead') return fail(res, 403, 'forbidden', 'Only the project lead publishes datasets.');
+      const body = await jsonBody(req, MAX_PAIRS_BODY);
+      if (!body.ok) return fail(res, 400, 'bad-request', body.message);
+      const b = body.value as { name?: unknown; datasetId?: unknown; pairs?: unknown } | null;
+      const checked = checkPairs(b?.pairs);
+      if (typeof checked === 'string') return fail(res, 400, 'bad-request', checked);
+      const name = typeof b?.name === 'string' && b.name.trim() ? b.name.trim() : 'dataset';
+      const datasetId = b?.datasetId === undefined ? undefined : Number(b.datasetId);
+      if (datasetId !== undefined && !Number.isInteger(datasetId)) return fail(res, 400, 'bad-request', '"datasetId" must be a dataset id');
+      return json(res, 201, { datasetId: await publishPairs(db, user.id, name, checked, datasetId) });
+    }
+    if (path === 'plans' && method === 'POST') {
+      if (user.role !== 'lead') return fail(res, 403, 'forbidden', 'Only the project lead publishes plans.');
+      const body = await jsonBody(req, MAX_PAIRS_BODY);
+      if (!body.ok) return fail(res, 400, 'bad-request', body.message);
+      const b = body.value as { datasetId?: unknown; humanIdx?: unknown; overlap?: unknown; leaseSeconds?: unknown } | null;
+      const humanIdx = b?.humanIdx;
+      if (!Array.isArray(humanIdx) || !humanIdx.every((i) => Number.isInteger(i) && i >= 0) || new Set(humanIdx).size !== humanIdx.length)
+        return fail(res, 400, 'bad-request', '"humanIdx" must list distinct dataset positions in routing order');
+      const overlap = b?.overlap === undefined ? 1 : Number(b.overlap);
+      if (!Number.isInteger(overlap) || overlap < 1 || overlap > 20)
+        return fail(res, 400, 'bad-request', '"overlap" must be 1 to 20 annotators per item');
+      const leaseSeconds = b?.leaseSeconds === undefined ? 1800 : Number(b.leaseSeconds);
+      if (!Number.isInteger(leaseSeconds) || leaseSeconds < 10)
+        return fail(res, 400, 'bad-request', '"leaseSeconds" must be a whole number of seconds, at least 10');
+      const datasetId = Number(b?.datasetId);
+      const n = Number.isInteger(datasetId)
+        ? (
+            await db
+              .selectFrom('pairs')
+              .select(sql<number>`max(idx) + 1`.as('n'))
+              .where('dataset_id', '=', datasetId)
+              .executeTakeFirst()
+          )?.n
+        : null;
+      if (!n) return fail(res, 404, 'not-found', `No published dataset ${String(b?.datasetId)} with pairs: publish its pairs first.`);
+      const beyond = (humanIdx as number[]).find((i) => i >= n);
+      if (beyond !== undefined)
+        return fail(res, 400, 'bad-request', `"humanIdx" names pair ${beyond}, but the dataset's pairs end at ${n - 1}`);
+      const planId = await publishPlan(db, user.id, { datasetId, humanIdx: humanIdx as number[], overlap, leaseSeconds });
+      return json(res, 201, { planId });
+    }
+    const next = /^plans\/(\d+)\/next$/.exec(path);
+    if (next && method === 'POST') {
+      const item = await nextItem(db, Number(next[1]), user.id);
+      return item ? json(res, 200, { item }) : json(res, 200, { item: null, message: 'Nothing left in this queue for you.' });
+    }
+    const submit = /^plans\/(\d+)\/items\/(\d+)\/submit$/.exec(path);
+    if (submit && method === 'POST') {
+      const body = await jsonBody(req);
+      if (!body.ok) return fail(res, 400, 'bad-request', body.message);
+      const b = body.value as { annotation?: unknown; key?: unknown } | null;
+      if (typeof b?.key !== 'string' || b.key.length < 8 || b.key.length > 200)
+        return fail(res, 400, 'bad-request', '"key" (the idempotency key, 8 to 200 characters) is required');
+      if (b.annotation === undefined || b.annotation === null) return fail(res, 400, 'bad-request', '"annotation" is required');
+      const r = await submitItem(db, Number(submit[1]), user.id, Number(submit[2]), b.annotation, b.key);
+      if (r === 'not-assigned') return fail(res, 404, 'not-assigned', 'This item is not in your queue.');
+      if (r === 'conflict')
+        return fail(
+          res,
+          409,
+          'conflict',
+          'You already submitted this item from another device; both versions are kept apart, nothing was overwritten.',
+        );
+      return json(res, 200, { stored: r === 'stored' ? 'now' : 'before' });
     }
     if (path === 'audit' && method === 'GET') {
       if (user.role !== 'lead') return fail(res, 403, 'forbidden', 'Only the project lead sees the audit log.');

@@ -58,6 +58,57 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004-datasets-plans-assignments': {
+    // What the lead publishes (a dataset's pairs and a locked plan's routed queue) and who labels what.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('datasets')
+        .addColumn('id', 'serial', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('pairs')
+        .addColumn('dataset_id', 'integer', (c) => c.notNull().references('datasets.id').onDelete('cascade'))
+        .addColumn('idx', 'integer', (c) => c.notNull())
+        .addColumn('pair_id', 'text', (c) => c.notNull())
+        .addColumn('prompt', 'text', (c) => c.notNull())
+        .addColumn('response_a', 'text', (c) => c.notNull())
+        .addColumn('response_b', 'text', (c) => c.notNull())
+        // The LM label: kept for the lead's merge, never sent to an annotator.
+        .addColumn('lm_label', 'text')
+        .addPrimaryKeyConstraint('pairs_pk', ['dataset_id', 'idx'])
+        .execute();
+      await db.schema
+        .createTable('plans')
+        .addColumn('id', 'serial', (c) => c.primaryKey())
+        .addColumn('dataset_id', 'integer', (c) => c.notNull().references('datasets.id').onDelete('cascade'))
+        .addColumn('overlap', 'integer', (c) => c.notNull().check(sql`overlap between 1 and 20`))
+        .addColumn('lease_seconds', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('plan_items')
+        .addColumn('plan_id', 'integer', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('idx', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('plan_items_pk', ['plan_id', 'position'])
+        .addUniqueConstraint('plan_items_idx', ['plan_id', 'idx'])
+        .execute();
+      await db.schema
+        .createTable('assignments')
+        .addColumn('plan_id', 'integer', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+        .addColumn('idx', 'integer', (c) => c.notNull())
+        .addColumn('annotator_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('leased_until', 'timestamptz', (c) => c.notNull())
+        .addColumn('submitted_at', 'timestamptz')
+        .addColumn('annotation', 'jsonb')
+        .addColumn('idempotency_key', 'text')
+        .addPrimaryKeyConstraint('assignments_pk', ['plan_id', 'idx', 'annotator_id'])
+        .execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS);

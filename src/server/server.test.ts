@@ -225,5 +225,45 @@ for (const kind of ['pglite', 'postgres'] as const) {
       };
       expect(audit.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['invite-created', 'invite-revoked', 'sign-in']));
     });
+
+    it('the lead publishes pairs and a plan; an annotator gets items without the LM label, and a retried submit is stored once', async () => {
+      const lead = await fetch(`${base}/sign-in?token=${await createLeadToken(db, 60_000)}`, { redirect: 'manual' });
+      const leadCookie = lead.headers.get('set-cookie')!.split(';')[0]!;
+      const call = (path: string, body: unknown, cookie: string) =>
+        fetch(`${base}/api/v1/${path}`, {
+          method: 'POST',
+          headers: { cookie, origin: base, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const pairs = [0, 1, 2].map((idx) => ({
+        idx,
+        id: `q${idx}`,
+        prompt: `P${idx}`,
+        responseA: `a${idx}`,
+        responseB: `b${idx}`,
+        lm: 'A>B',
+      }));
+      expect((await call('datasets', { name: 'd', pairs: [{ idx: 0 }] }, leadCookie)).status).toBe(400);
+      const { datasetId } = (await (await call('datasets', { name: 'd', pairs }, leadCookie)).json()) as { datasetId: number };
+      expect((await call('plans', { datasetId, humanIdx: [2, 9] }, leadCookie)).status).toBe(400);
+      expect((await call('plans', { datasetId: 999_999, humanIdx: [0] }, leadCookie)).status).toBe(404);
+      const { planId } = (await (await call('plans', { datasetId, humanIdx: [2, 0], overlap: 1 }, leadCookie)).json()) as {
+        planId: number;
+      };
+      const invite = (await (await call('invites', { name: 'dee' }, leadCookie)).json()) as { link: string };
+      const dee = (await fetch(invite.link, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+      // An annotator publishes nothing.
+      expect((await call('datasets', { name: 'x', pairs }, dee)).status).toBe(403);
+      const next = await call(`plans/${planId}/next`, {}, dee);
+      const body = (await next.json()) as { item: { idx: number; prompt: string } };
+      expect(body.item).toMatchObject({ idx: 2, prompt: 'P2' });
+      expect(JSON.stringify(body)).not.toContain('A>B');
+      const submit = (key: string) => call(`plans/${planId}/items/2/submit`, { annotation: { overall: 'B>A' }, key }, dee);
+      expect(await (await submit('key-0001')).json()).toEqual({ stored: 'now' });
+      expect(await (await submit('key-0001')).json()).toEqual({ stored: 'before' });
+      expect((await submit('key-other')).status).toBe(409);
+      expect((await call(`plans/${planId}/items/0/submit`, { annotation: {}, key: 'key-0002' }, dee)).status).toBe(404);
+      expect(((await (await call(`plans/${planId}/next`, {}, dee)).json()) as { item: { idx: number } }).item.idx).toBe(0);
+    });
   });
 }
