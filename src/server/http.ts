@@ -72,7 +72,7 @@ async function jsonBody(req: IncomingMessage, max = MAX_BODY): Promise<{ ok: tru
 
 /** Whether a request comes from this server's own origin (the Origin header, else Referer, must match Host). */
 function sameOrigin(req: IncomingMessage): boolean {
-  const from = req.headers.origin ?? (req.headers.referer ? new URL(req.headers.referer).origin : undefined);
+  const from = req.headers.origin ?? req.headers.referer;
   if (!from || !req.headers.host) return false;
   try {
     return new URL(from).host === req.headers.host;
@@ -226,7 +226,14 @@ export function createRequestHandler(opts: ServerOptions): (req: IncomingMessage
         return fail(res, 400, 'bad-request', '"key" (the idempotency key, 8 to 200 characters) is required');
       if (b.annotation === undefined || b.annotation === null) return fail(res, 400, 'bad-request', '"annotation" is required');
       const r = await submitItem(db, Number(submit[1]), user.id, Number(submit[2]), b.annotation, b.key);
-      if (r === 'not-assigned') return fail(res, 404, 'not-assigned', 'This item is not in your queue.');
+      if (r === 'not-assigned') return fail(res, 404, 'not-assigned', 'This item was never handed to you in this plan.');
+      if (r === 'taken')
+        return fail(
+          res,
+          409,
+          'taken',
+          'Your lease on this item ran out and it went to other annotators; your label was not stored here, keep it.',
+        );
       if (r === 'conflict')
         return fail(
           res,

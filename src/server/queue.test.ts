@@ -39,6 +39,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let schema = '';
     let admin: pg.Client | null = null;
     let users: number[] = [];
+    // Starting an embedded PostgreSQL (WebAssembly) takes seconds, more on a loaded machine: the hooks get a minute.
     beforeAll(async () => {
       if (kind === 'pglite') db = await openServerDb({ kind: 'embedded', dataDir: null });
       else {
@@ -61,7 +62,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         .returning('id')
         .execute();
       users = rows.map((r) => r.id);
-    });
+    }, 60_000);
     afterAll(async () => {
       for (const d of extra) await d.destroy();
       await db.destroy();
@@ -69,7 +70,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         await admin.query(`drop schema ${schema} cascade`);
         await admin.end();
       }
-    });
+    }, 60_000);
 
     it('hands items out in routing order with the overlap, once per annotator, without the LM label; leases return', async () => {
       const datasetId = await publishPairs(db, users[0]!, 'd', pairs);
@@ -102,6 +103,13 @@ for (const kind of ['pglite', 'postgres'] as const) {
       await sql`update assignments set leased_until = now() - interval '1 second' where annotator_id = ${a3}`.execute(db);
       expect(await submitItem(db, planId, a2, 7, { overall: 'tie' }, 'k3')).toBe('stored');
       expect((await nextItem(db, planId, a2))?.idx).toBe(3);
+      // a3's label arrives late: item 3 is full with a1 and a2 now, so it is refused as taken (the caller keeps it);
+      // a3 is not handed item 3 again, but the next one.
+      expect(await submitItem(db, planId, a3, 3, { overall: 'A>B' }, 'late-1')).toBe('taken');
+      expect((await nextItem(db, planId, a3))?.idx).toBe(11);
+      // A late label on an item with room is taken.
+      await sql`update assignments set leased_until = now() - interval '1 second' where annotator_id = ${a3} and idx = 11`.execute(db);
+      expect(await submitItem(db, planId, a3, 11, { overall: 'B>A' }, 'late-2')).toBe('stored');
     });
 
     it('60 requests at once from 6 annotators never over-assign and never give one annotator an item twice', async () => {

@@ -2,8 +2,8 @@
 // same item twice to one annotator, with leases (an item handed out but not submitted returns to the pool when its
 // lease ends). Concurrent requests, from several server instances on one database too, never over-assign: the
 // item chosen is row-locked (FOR UPDATE SKIP LOCKED), so a second request skips it while the first decides.
-import { sql } from 'kysely';
-import type { ServerDb } from './db';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Schema, ServerDb } from './db';
 
 export interface PublishedPair {
   idx: number;
@@ -75,6 +75,13 @@ export async function publishPlan(
   });
 }
 
+/**
+ * An assignment that counts toward the overlap: submitted, or leased and the lease still running. A lease that ran
+ * out stays on record (that annotator is not handed the item again) but its place returns to the pool.
+ */
+const live = (eb: ExpressionBuilder<Schema, 'assignments'>) =>
+  eb.or([eb('assignments.submitted_at', 'is not', null), eb('assignments.leased_until', '>', sql<Date>`now()`)]);
+
 /** An item as an annotator sees it: the pair, never its LM label. */
 export interface QueueItem {
   idx: number;
@@ -104,17 +111,11 @@ export async function nextItem(db: ServerDb, planId: number, annotator: number):
       .where('plan_id', '=', planId)
       .where('annotator_id', '=', annotator)
       .where('submitted_at', 'is', null)
+      .where('leased_until', '>', sql<Date>`now()`)
       .returning(['idx', 'leased_until'])
       .executeTakeFirst();
     let idx = held?.idx;
     if (idx === undefined) {
-      // Leases that ran out go back to the pool.
-      await tx
-        .deleteFrom('assignments')
-        .where('plan_id', '=', planId)
-        .where('submitted_at', 'is', null)
-        .where('leased_until', '<', sql<Date>`now()`)
-        .execute();
       // The first item with room, locked so that no other request hands it out meanwhile. The statement's snapshot
       // may predate another request's commit, so the count is taken again once the lock is held (a new statement
       // sees every commit); an item that filled up meanwhile is passed over.
@@ -141,7 +142,8 @@ export async function nextItem(db: ServerDb, planId: number, annotator: number):
                 .selectFrom('assignments as a')
                 .select(sql<number>`count(*)::int`.as('n'))
                 .whereRef('a.plan_id', '=', 'pi.plan_id')
-                .whereRef('a.idx', '=', 'pi.idx'),
+                .whereRef('a.idx', '=', 'pi.idx')
+                .where((w) => w.or([w('a.submitted_at', 'is not', null), w('a.leased_until', '>', sql<Date>`now()`)])),
             '<',
             plan.overlap,
           );
@@ -153,6 +155,7 @@ export async function nextItem(db: ServerDb, planId: number, annotator: number):
           .select(sql<number>`count(*)::int`.as('n'))
           .where('plan_id', '=', planId)
           .where('idx', '=', free.idx)
+          .where(live)
           .executeTakeFirstOrThrow();
         if (now.n < plan.overlap) {
           idx = free.idx;
@@ -197,11 +200,13 @@ export async function nextItem(db: ServerDb, planId: number, annotator: number):
   });
 }
 
-export type SubmitResult = 'stored' | 'already-stored' | 'conflict' | 'not-assigned';
+export type SubmitResult = 'stored' | 'already-stored' | 'conflict' | 'not-assigned' | 'taken';
 
 /**
  * Stores the annotator's label of an item once: a retry with the same idempotency key is 'already-stored'; another
- * submission for an item already submitted (a second device) is a 'conflict', never a silent overwrite.
+ * submission for an item already submitted (a second device) is a 'conflict', never a silent overwrite. A label
+ * that arrives after its lease ran out is still taken while the item has room ('taken' when it has none: the item
+ * went to others meanwhile, and the caller keeps the label to show).
  */
 export async function submitItem(
   db: ServerDb,
@@ -214,7 +219,7 @@ export async function submitItem(
   return db.transaction().execute(async (tx) => {
     const a = await tx
       .selectFrom('assignments')
-      .select(['submitted_at', 'idempotency_key'])
+      .select(['submitted_at', 'idempotency_key', 'leased_until'])
       .where('plan_id', '=', planId)
       .where('idx', '=', idx)
       .where('annotator_id', '=', annotator)
@@ -222,6 +227,21 @@ export async function submitItem(
       .executeTakeFirst();
     if (!a) return 'not-assigned';
     if (a.submitted_at) return a.idempotency_key === key ? 'already-stored' : 'conflict';
+    if (new Date(a.leased_until).getTime() < Date.now()) {
+      // The lease ran out: the label is still taken while the item has room among the live assignments.
+      const plan = await tx.selectFrom('plans').select('overlap').where('id', '=', planId).executeTakeFirstOrThrow();
+      // The item's row lock, as nextItem takes it: nobody is handed the item while this label is counted in.
+      await tx.selectFrom('plan_items').select('idx').where('plan_id', '=', planId).where('idx', '=', idx).forUpdate().execute();
+      const others = await tx
+        .selectFrom('assignments')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('plan_id', '=', planId)
+        .where('idx', '=', idx)
+        .where('annotator_id', '!=', annotator)
+        .where(live)
+        .executeTakeFirstOrThrow();
+      if (others.n >= plan.overlap) return 'taken';
+    }
     await tx
       .updateTable('assignments')
       .set({ submitted_at: sql`now()`, annotation: JSON.stringify(annotation), idempotency_key: key })

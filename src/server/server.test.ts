@@ -55,13 +55,14 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let drop: () => Promise<void>;
     let server: Server;
     let base = '';
+    // Starting an embedded PostgreSQL (WebAssembly) takes seconds, more on a loaded machine: the hooks get a minute.
     beforeAll(async () => {
       ({ db, drop } = await fresh(kind));
-    });
+    }, 60_000);
     afterAll(async () => {
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
       await drop();
-    });
+    }, 60_000);
 
     it('migrates from empty, and from the previous version with its data kept', async () => {
       expect(await migrate(db, MIGRATION_NAMES[0])).toEqual([MIGRATION_NAMES[0]]);
