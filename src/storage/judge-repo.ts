@@ -21,13 +21,15 @@ export async function getEnsemble(db: HyperDb, datasetId: string): Promise<Ensem
 export async function recombineJudges(
   db: HyperDb,
   datasetId: string,
-  settings: EnsembleSettings,
+  /** The settings, or how to choose them from the stored answers and the dataset's stored settings. */
+  choose: EnsembleSettings | ((answers: readonly JudgeAnswer[], stored: EnsembleSettings | undefined) => EnsembleSettings),
 ): Promise<{ rows: JudgeLabelRow[]; judges: JudgeSummary[] }> {
   const ids = new Map<number, string>();
   await forEachInstanceChunk(db, datasetId, 2000, (rows) => {
     for (const r of rows) ids.set(r.idx, r.id);
   });
   const answers = await listJudgeAnswers(db, datasetId);
+  const settings = typeof choose === 'function' ? choose(answers, await getEnsemble(db, datasetId)) : choose;
   const combined = combineJudges(answers, ids, settings);
   const now = Date.now();
   const rows: JudgeLabelRow[] = combined.map((c) => ({

@@ -9,9 +9,9 @@ import { openDb } from '../storage/db';
 import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
 import { analyzerCacheOn, putAnalyzerTags } from '../storage/analyzer-repo';
 import { serveWorker, type JobContext } from './worker-host';
-import { estimateJudgeCost, runJudge, type InconsistencyPolicy, type JudgePair } from '../domain/judge';
+import { estimateJudgeCost, runJudge, type InconsistencyPolicy, type JudgeAnswer, type JudgePair } from '../domain/judge';
 import { judgeName, type EnsembleSettings } from '../domain/judge/combine';
-import { getEnsemble, judgeStoreOn, judgesOf, recombineJudges } from '../storage/judge-repo';
+import { judgeStoreOn, judgesOf, recombineJudges } from '../storage/judge-repo';
 import type { AnalyzerRequest, AnalyzerResults, AnalyzerRunSummary } from './analyzer-protocol';
 import { generalError } from '../domain/errors';
 
@@ -23,13 +23,15 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 type JudgeRequest = Extract<AnalyzerRequest, { type: 'judge' }>;
 
-/** The dataset's ensemble settings for a run of `judge`: the stored ones when their primary judge has answers. */
-async function ensembleFor(datasetId: string, judge: string, policy: InconsistencyPolicy): Promise<EnsembleSettings> {
-  const db = openDb();
-  const stored = await getEnsemble(db, datasetId);
-  const { judges } = await judgesOf(db, datasetId);
-  const primary = stored && judges.some((j) => j.judge === stored.primary && j.answers > j.unparseable) ? stored.primary : judge;
-  return { primary, ensemble: stored?.ensemble ?? 'primary', policy };
+/**
+ * The dataset's ensemble settings after a run of `judge`: the stored ones when their primary judge has a readable
+ * answer, else this run's judge as the primary.
+ */
+function ensembleFor(judge: string, policy: InconsistencyPolicy) {
+  return (answers: readonly JudgeAnswer[], stored: EnsembleSettings | undefined): EnsembleSettings => {
+    const primary = stored && answers.some((a) => a.verdict !== null && judgeName(a) === stored.primary) ? stored.primary : judge;
+    return { primary, ensemble: stored?.ensemble ?? 'primary', policy };
+  };
 }
 
 async function judgedPairs(datasetId: string, onlyUnlabelled: boolean): Promise<JudgePair[]> {
@@ -101,7 +103,7 @@ async function judge(req: JudgeRequest, ctx: JobContext): Promise<AnalyzerResult
   // Labels from every stored answer on the dataset (earlier runs and other judges included). The primary judge
   // stays the one the lead chose (or the first that answered); the first run on a dataset makes its judge primary.
   const name = judgeName({ model: settings.model, templateId: settings.template.id });
-  const { rows, judges } = await recombineJudges(db, req.datasetId, await ensembleFor(req.datasetId, name, settings.policy));
+  const { rows, judges } = await recombineJudges(db, req.datasetId, ensembleFor(name, settings.policy));
   const costAll = settings.price ? (judges.find((j) => j.judge === name)?.cost ?? 0) : null;
   const inconsistent = rows.filter(
     (r) => r.perJudge?.[name]?.swapInconsistent ?? (r.judge === name && r.signals.judge_swap_inconsistent),
@@ -130,12 +132,12 @@ serveWorker<AnalyzerRequest, AnalyzerResults>(self, {
   judges: async (req) => judgesOf(openDb(), req.datasetId),
   'judge-combine': async (req, ctx) => {
     ctx.progress({ phase: 'combining-judges', done: 0, total: 1 });
-    const db = openDb();
-    const { judges } = await judgesOf(db, req.datasetId);
-    if (!judges.some((j) => j.judge === req.settings.primary))
-      throw generalError('bad-option', `No answers of ${req.settings.primary} are stored for this dataset: run that judge first.`);
-    const { rows, judges: after } = await recombineJudges(db, req.datasetId, req.settings);
-    return { judges: after, settings: req.settings, labelled: rows.filter((r) => r.label !== null).length };
+    const { rows, judges } = await recombineJudges(openDb(), req.datasetId, (answers) => {
+      if (!answers.some((a) => judgeName(a) === req.settings.primary))
+        throw generalError('bad-option', `No answers of ${req.settings.primary} are stored for this dataset: run that judge first.`);
+      return req.settings;
+    });
+    return { judges, settings: req.settings, labelled: rows.filter((r) => r.label !== null).length };
   },
   'judge-estimate': async (req, ctx) => {
     ctx.progress({ phase: 'estimating-cost', done: 0, total: 1 });
