@@ -1,24 +1,13 @@
 // Handing out a routed queue on both databases: routing order, the overlap asked for, never one item twice to one
 // annotator, leases that return to the pool, a retried submission stored once and a second device's a conflict;
 // and 60 requests at once from 6 annotators over separate connections never over-assign.
-import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openServerDb, type ServerDb } from './db';
+import type { ServerDb } from './db';
+import { freshDb, PG_URL, postgresUp } from './test-db';
 import { migrate } from './migrations';
 import { nextItem, publishPairs, publishPlan, submitItem } from './queue';
 
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
-async function postgresUp(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 1500 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 const hasPostgres = await postgresUp();
 if (!hasPostgres) console.log(`PostgreSQL: ${PG_URL} is not reachable, so the PostgreSQL queue tests SKIP (the PGlite ones run).`);
 
@@ -36,20 +25,14 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let db: ServerDb;
     /** More connections to the same database (PostgreSQL only): separate clients, as several server instances are. */
     const extra: ServerDb[] = [];
-    let schema = '';
-    let admin: pg.Client | null = null;
+    let drop: () => Promise<void>;
     let users: number[] = [];
     // Starting an embedded PostgreSQL (WebAssembly) takes seconds, more on a loaded machine: the hooks get a minute.
     beforeAll(async () => {
-      if (kind === 'pglite') db = await openServerDb({ kind: 'embedded', dataDir: null });
-      else {
-        schema = `hyper_queue_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-        admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`create schema ${schema}`);
-        db = await openServerDb({ kind: 'postgres', url: PG_URL, schema });
-        for (let i = 0; i < 3; i++) extra.push(await openServerDb({ kind: 'postgres', url: PG_URL, schema }));
-      }
+      const fresh = await freshDb(kind, kind === 'postgres' ? 4 : 1);
+      [db] = fresh.dbs as [ServerDb];
+      extra.push(...fresh.dbs.slice(1));
+      drop = fresh.drop;
       await migrate(db);
       const rows = await db
         .insertInto('users')
@@ -64,12 +47,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       users = rows.map((r) => r.id);
     }, 60_000);
     afterAll(async () => {
-      for (const d of extra) await d.destroy();
-      await db.destroy();
-      if (admin) {
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
-      }
+      await drop();
     }, 60_000);
 
     it('hands items out in routing order with the overlap, once per annotator, without the LM label; leases return', async () => {

@@ -5,49 +5,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLeadToken, hashSecret, newSecret } from './auth';
-import { openServerDb, type DatabaseTarget, type ServerDb } from './db';
+import type { ServerDb } from './db';
+import { freshDb, PG_URL, postgresUp } from './test-db';
 import { createRequestHandler, SESSION_COOKIE } from './http';
 import { migrate, MIGRATION_NAMES } from './migrations';
 
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresUp(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 1500 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 const hasPostgres = await postgresUp();
 if (!hasPostgres) console.log(`PostgreSQL: ${PG_URL} is not reachable, so the PostgreSQL server tests SKIP (the PGlite ones run).`);
-
-/** A fresh database of the kind: an in-memory PGlite, or a new schema on the PostgreSQL server. */
-async function fresh(kind: 'pglite' | 'postgres'): Promise<{ db: ServerDb; drop: () => Promise<void> }> {
-  if (kind === 'pglite') {
-    const db = await openServerDb({ kind: 'embedded', dataDir: null });
-    return { db, drop: () => db.destroy() };
-  }
-  const schema = `hyper_test_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const target: DatabaseTarget = { kind: 'postgres', url: PG_URL, schema };
-  const db = await openServerDb(target);
-  return {
-    db,
-    drop: async () => {
-      await db.destroy();
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
-    },
-  };
-}
 
 for (const kind of ['pglite', 'postgres'] as const) {
   describe.skipIf(kind === 'postgres' && !hasPostgres)(`team server on ${kind}`, () => {
@@ -57,7 +23,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let base = '';
     // Starting an embedded PostgreSQL (WebAssembly) takes seconds, more on a loaded machine: the hooks get a minute.
     beforeAll(async () => {
-      ({ db, drop } = await fresh(kind));
+      const fresh = await freshDb(kind);
+      db = fresh.dbs[0]!;
+      drop = fresh.drop;
     }, 60_000);
     afterAll(async () => {
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));

@@ -5,8 +5,17 @@ import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import type { AnalyzerRunSummary, AnalyzerSettings } from '../../workers/analyzer-protocol';
 import { analyzerWorker } from '../../workers/analyzer-client';
-import { Field, INPUT } from './field';
+import { EndpointFields, type EndpointLabels } from './field';
 import { endpointOf, loadStoredForm, saveStoredForm } from './stored-form';
+
+const ANALYZER_LABELS: EndpointLabels = {
+  baseUrl: { caption: 'Base URL', name: 'Base URL' },
+  model: { caption: 'Model', name: 'Model' },
+  apiKey: { caption: 'API key (optional)', name: 'API key' },
+  concurrency: { caption: 'Parallel requests', name: 'Parallel requests' },
+  inputPerMillion: { caption: 'Input tokens: price per million', name: 'Input tokens: price per million' },
+  outputPerMillion: { caption: 'Output tokens: price per million', name: 'Output tokens: price per million' },
+};
 
 const STORAGE_KEY = 'hyper.analyzer.settings';
 
@@ -90,51 +99,7 @@ export function AnalyzerPanel({
         against the allowed values and cached in this browser, so a rerun costs nothing. The requests go only to the URL below; the key
         stays in this browser.
       </p>
-      <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-3">
-        <Field label="Base URL">
-          <input aria-label="Base URL" value={form.baseUrl} onChange={(e) => update({ baseUrl: e.target.value })} className={INPUT} />
-        </Field>
-        <Field label="Model">
-          <input aria-label="Model" value={form.model} onChange={(e) => update({ model: e.target.value })} className={INPUT} />
-        </Field>
-        <Field label="API key (optional)">
-          <input
-            aria-label="API key"
-            type="password"
-            autoComplete="off"
-            value={form.apiKey}
-            onChange={(e) => update({ apiKey: e.target.value })}
-            className={INPUT}
-          />
-        </Field>
-        <Field label="Parallel requests">
-          <input
-            aria-label="Parallel requests"
-            type="number"
-            min={1}
-            max={32}
-            value={form.concurrency}
-            onChange={(e) => update({ concurrency: Number(e.target.value) || 1 })}
-            className={INPUT}
-          />
-        </Field>
-        <Field label="Input tokens: price per million">
-          <input
-            aria-label="Input tokens: price per million"
-            value={form.inputPerMillion}
-            onChange={(e) => update({ inputPerMillion: e.target.value })}
-            className={INPUT}
-          />
-        </Field>
-        <Field label="Output tokens: price per million">
-          <input
-            aria-label="Output tokens: price per million"
-            value={form.outputPerMillion}
-            onChange={(e) => update({ outputPerMillion: e.target.value })}
-            className={INPUT}
-          />
-        </Field>
-      </div>
+      <EndpointFields form={form} update={update} labels={ANALYZER_LABELS} maxConcurrency={32} />
       <div className="mt-3 flex flex-wrap items-center gap-4">
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={form.rememberKey} onChange={(e) => update({ rememberKey: e.target.checked })} /> Remember the key

@@ -12,9 +12,18 @@ import { useWorkerJob } from '../../data/use-worker-job';
 import { checkTemplate, FIVE_POINT_TEMPLATE, PAIRWISE_TEMPLATE, type JudgeTemplate } from '../../domain/judge';
 import { analyzerWorker } from '../../workers/analyzer-client';
 import type { JudgeRunSettings, JudgeRunSummary } from '../../workers/analyzer-protocol';
-import { Field, INPUT } from './field';
+import { EndpointFields, Field, INPUT, type EndpointLabels } from './field';
 import { JudgesTable } from './judges-table';
 import { endpointOf, loadStoredForm, saveStoredForm } from './stored-form';
+
+const JUDGE_LABELS: EndpointLabels = {
+  baseUrl: { caption: 'Judge endpoint (http://…/v1)', name: 'Judge endpoint' },
+  model: { caption: 'Judge model', name: 'Judge model' },
+  apiKey: { caption: 'Judge key (optional)', name: 'Judge key' },
+  concurrency: { caption: 'Requests in flight', name: 'Judge requests in flight' },
+  inputPerMillion: { caption: 'Input tokens: price per million', name: 'Judge input price per million tokens' },
+  outputPerMillion: { caption: 'Output tokens: price per million', name: 'Judge output price per million tokens' },
+};
 
 const STORAGE_KEY = 'hyper.judge.settings';
 
@@ -142,51 +151,7 @@ export function JudgePanel({ datasetId, onDone }: { datasetId: string; onDone: (
         arrive, so a reload or a cancel costs nothing on the next run. The key is kept only for this tab unless you tick "Keep the judge
         key".
       </p>
-      <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-3">
-        <Field label="Judge endpoint (http://…/v1)">
-          <input aria-label="Judge endpoint" value={form.baseUrl} onChange={(e) => update({ baseUrl: e.target.value })} className={INPUT} />
-        </Field>
-        <Field label="Judge model">
-          <input aria-label="Judge model" value={form.model} onChange={(e) => update({ model: e.target.value })} className={INPUT} />
-        </Field>
-        <Field label="Judge key (optional)">
-          <input
-            aria-label="Judge key"
-            type="password"
-            autoComplete="off"
-            value={form.apiKey}
-            onChange={(e) => update({ apiKey: e.target.value })}
-            className={INPUT}
-          />
-        </Field>
-        <Field label="Requests in flight">
-          <input
-            aria-label="Judge requests in flight"
-            type="number"
-            min={1}
-            max={64}
-            value={form.concurrency}
-            onChange={(e) => update({ concurrency: Number(e.target.value) || 1 })}
-            className={INPUT}
-          />
-        </Field>
-        <Field label="Input tokens: price per million">
-          <input
-            aria-label="Judge input price per million tokens"
-            value={form.inputPerMillion}
-            onChange={(e) => update({ inputPerMillion: e.target.value })}
-            className={INPUT}
-          />
-        </Field>
-        <Field label="Output tokens: price per million">
-          <input
-            aria-label="Judge output price per million tokens"
-            value={form.outputPerMillion}
-            onChange={(e) => update({ outputPerMillion: e.target.value })}
-            className={INPUT}
-          />
-        </Field>
-      </div>
+      <EndpointFields form={form} update={update} labels={JUDGE_LABELS} maxConcurrency={64} />
       <div className="mt-3 flex flex-wrap items-center gap-4">
         <label className="flex items-center gap-1">
           Template
