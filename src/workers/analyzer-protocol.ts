@@ -2,7 +2,8 @@ import type { InconsistencyPolicy, JudgeOrder, JudgePrice, JudgeTemplate } from 
 import type { EnsembleSettings, JudgeSummary } from '../domain/judge/combine';
 import type { AnalyzerError } from '../domain/tags/analyzer/run';
 
-export interface AnalyzerSettings {
+/** The endpoint part of an analyzer or judge run. */
+export interface EndpointSettings {
   baseUrl: string;
   model: string;
   apiKey?: string;
@@ -12,6 +13,8 @@ export interface AnalyzerSettings {
   /** Cost per million input / output tokens; leave out for no cost estimate. */
   price?: JudgePrice;
 }
+
+export type AnalyzerSettings = EndpointSettings;
 
 export interface AnalyzerRunSummary {
   total: number;
@@ -26,20 +29,13 @@ export interface AnalyzerRunSummary {
 }
 
 /** An LM judge run: the endpoint (as for the analyzer), the template, both orders or one, samples, the prices. */
-export interface JudgeRunSettings {
-  baseUrl: string;
-  model: string;
-  apiKey?: string;
-  concurrency: number;
-  maxRetries: number;
-  timeoutMs: number;
+export interface JudgeRunSettings extends EndpointSettings {
   template: JudgeTemplate;
   orders: JudgeOrder[];
   samples: number;
   temperature: number;
   logprobs: boolean;
   policy: InconsistencyPolicy;
-  price?: JudgePrice;
 }
 
 export interface JudgeRunSummary {

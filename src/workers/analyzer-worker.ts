@@ -12,7 +12,7 @@ import { serveWorker, type JobContext } from './worker-host';
 import { estimateJudgeCost, runJudge, type InconsistencyPolicy, type JudgeAnswer, type JudgePair } from '../domain/judge';
 import { judgeName, type EnsembleSettings } from '../domain/judge/combine';
 import { judgeStoreOn, judgesOf, recombineJudges } from '../storage/judge-repo';
-import type { AnalyzerRequest, AnalyzerResults, AnalyzerRunSummary } from './analyzer-protocol';
+import type { AnalyzerRequest, AnalyzerResults, AnalyzerRunSummary, EndpointSettings } from './analyzer-protocol';
 import { generalError } from '../domain/errors';
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -22,6 +22,17 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 type JudgeRequest = Extract<AnalyzerRequest, { type: 'judge' }>;
+
+/** The chat client of a run's endpoint: requests go to the user's address only. */
+function clientFor(settings: EndpointSettings) {
+  return createChatClient({
+    baseUrl: settings.baseUrl,
+    model: settings.model,
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    fetch: (input, init) => fetch(input, init),
+    timeoutMs: settings.timeoutMs,
+  });
+}
 
 /**
  * The dataset's ensemble settings after a run of `judge`: the stored ones when their primary judge has a readable
@@ -50,13 +61,7 @@ async function judge(req: JudgeRequest, ctx: JobContext): Promise<AnalyzerResult
   const db = openDb();
   const { settings } = req;
   const pairs = await judgedPairs(req.datasetId, req.onlyUnlabelled);
-  const client = createChatClient({
-    baseUrl: settings.baseUrl,
-    model: settings.model,
-    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-    fetch: (input, init) => fetch(input, init),
-    timeoutMs: settings.timeoutMs,
-  });
+  const client = clientFor(settings);
   let lastWait: number | null = null;
   const result = await runJudge({
     pairs,
@@ -163,13 +168,7 @@ serveWorker<AnalyzerRequest, AnalyzerResults>(self, {
       for (const r of rows) if (!req.onlyMissing || !r.tags) items.push({ key: String(r.idx), prompt: r.prompt, idx: r.idx });
     });
     const { settings } = req;
-    const client = createChatClient({
-      baseUrl: settings.baseUrl,
-      model: settings.model,
-      ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-      fetch: (input, init) => fetch(input, init),
-      timeoutMs: settings.timeoutMs,
-    });
+    const client = clientFor(settings);
     let lastWait: number | null = null;
     const result = await analyzePrompts({
       items,
