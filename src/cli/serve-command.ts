@@ -10,6 +10,7 @@ import { openServerDb } from '../server/db';
 import { createRequestHandler } from '../server/http';
 import { migrate } from '../server/migrations';
 import { parseArgs, UsageError } from './args';
+import { appInfo } from './merge-command';
 
 export const SERVE_HELP = `hyper serve: the team server (annotators work together through it)
 
@@ -64,7 +65,8 @@ export async function serveCommand(argv: readonly string[], log: (s: string) => 
   log(
     `database: ${url ? url.replace(/\/\/[^@/]*@/, '//…@') : `embedded PostgreSQL in ${dataDir}`}${ran.length ? ` (migrated: ${ran.join(', ')})` : ''}`,
   );
-  const server = createServer(createRequestHandler({ db, appDir }));
+  const handler = createRequestHandler({ db, appDir, app: appInfo() });
+  const server = createServer(handler);
   await new Promise<void>((ok, bad) => {
     server.once('error', bad);
     server.listen(port, host, () => ok());
@@ -77,8 +79,11 @@ export async function serveCommand(argv: readonly string[], log: (s: string) => 
   return new Promise<number>((done) => {
     const stop = () => {
       log('stopping: finishing the requests in flight');
-      server.close(() => void db.destroy().then(() => done(0)));
-      server.closeIdleConnections();
+      // Event streams stay open until ended: end them so that close() can finish.
+      void handler.close().then(() => {
+        server.close(() => void db.destroy().then(() => done(0)));
+        server.closeIdleConnections();
+      });
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

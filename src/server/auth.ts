@@ -14,6 +14,8 @@ export interface SignedIn {
   id: number;
   name: string;
   role: 'lead' | 'annotator';
+  /** An annotator's project (published dataset id); null for the lead, who sees every project. */
+  projectId: number | null;
 }
 
 /** A one-time sign-in token for the project lead (the lead user is made on first start). */
@@ -63,7 +65,11 @@ export async function redeemToken(db: ServerDb, token: string): Promise<{ secret
       .insertInto('sessions')
       .values({ id_hash: hashSecret(secret), user_id: row.user_id, expires_at: new Date(Date.now() + SESSION_TTL_MS) })
       .execute();
-    const user = await tx.selectFrom('users').select(['id', 'name', 'role']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
+    const user = await tx
+      .selectFrom('users')
+      .select(['id', 'name', 'role', 'project_id as projectId'])
+      .where('id', '=', row.user_id)
+      .executeTakeFirstOrThrow();
     await tx
       .insertInto('audit_log')
       .values({ user_id: user.id, action: 'sign-in', detail: JSON.stringify({ purpose: row.purpose }) })
@@ -77,7 +83,7 @@ export async function sessionUser(db: ServerDb, secret: string): Promise<SignedI
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.name', 'users.role'])
+    .select(['users.id', 'users.name', 'users.role', 'users.project_id as projectId'])
     .where('sessions.id_hash', '=', hashSecret(secret))
     .where('sessions.expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();
@@ -92,22 +98,40 @@ export async function endSession(db: ServerDb, secret: string, userId: number): 
 export interface InviteRow {
   id: string;
   name: string;
+  projectId: number | null;
   status: 'pending' | 'used' | 'revoked' | 'expired';
   expiresAt: string;
   usedAt: string | null;
 }
 
-/** An invite for a new annotator: a user and a single-use token (shown once). */
+/**
+ * An invite for a new annotator of a project: a user and a single-use token (shown once). Null when the project
+ * already has an annotator of that name (names tell annotators apart in agreement tables and exports).
+ */
 export async function createInvite(
   db: ServerDb,
   lead: SignedIn,
   name: string,
+  projectId: number,
   ttlMs: number,
-): Promise<{ id: string; token: string; expiresAt: Date }> {
+): Promise<{ id: string; token: string; expiresAt: Date } | null> {
   const token = newSecret();
   const expiresAt = new Date(Date.now() + ttlMs);
   const id = await db.transaction().execute(async (tx) => {
-    const user = await tx.insertInto('users').values({ name, role: 'annotator' }).returning('id').executeTakeFirstOrThrow();
+    // The project's row lock: two invites of one name at once cannot both pass the check.
+    await tx.selectFrom('datasets').select('id').where('id', '=', projectId).forUpdate().execute();
+    const same = await tx
+      .selectFrom('users')
+      .select('id')
+      .where('project_id', '=', projectId)
+      .where(sql`lower(name)`, '=', name.toLowerCase())
+      .executeTakeFirst();
+    if (same) return null;
+    const user = await tx
+      .insertInto('users')
+      .values({ name, role: 'annotator', project_id: projectId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const row = await tx
       .insertInto('sign_in_tokens')
       .values({
@@ -123,25 +147,35 @@ export async function createInvite(
       .executeTakeFirstOrThrow();
     await tx
       .insertInto('audit_log')
-      .values({ user_id: lead.id, action: 'invite-created', detail: JSON.stringify({ invite: row.id, name }) })
+      .values({ user_id: lead.id, action: 'invite-created', detail: JSON.stringify({ invite: row.id, name, project: projectId }) })
       .execute();
     return String(row.id);
   });
-  return { id, token, expiresAt };
+  return id === null ? null : { id, token, expiresAt };
 }
 
-export async function listInvites(db: ServerDb): Promise<InviteRow[]> {
+/** Every invite (of one project when `projectId` is given), oldest first. */
+export async function listInvites(db: ServerDb, projectId?: number): Promise<InviteRow[]> {
   const rows = await db
     .selectFrom('sign_in_tokens')
     .innerJoin('users', 'users.id', 'sign_in_tokens.user_id')
-    .select(['sign_in_tokens.id', 'users.name', 'sign_in_tokens.expires_at', 'sign_in_tokens.used_at', 'sign_in_tokens.revoked_at'])
+    .select([
+      'sign_in_tokens.id',
+      'users.name',
+      'users.project_id',
+      'sign_in_tokens.expires_at',
+      'sign_in_tokens.used_at',
+      'sign_in_tokens.revoked_at',
+    ])
     .where('sign_in_tokens.purpose', '=', 'invite')
+    .$if(projectId !== undefined, (q) => q.where('users.project_id', '=', projectId!))
     .orderBy('sign_in_tokens.id')
     .execute();
   const now = Date.now();
   return rows.map((r) => ({
     id: String(r.id),
     name: r.name,
+    projectId: r.project_id,
     status: r.used_at ? 'used' : r.revoked_at ? 'revoked' : new Date(r.expires_at).getTime() <= now ? 'expired' : 'pending',
     expiresAt: new Date(r.expires_at).toISOString(),
     usedAt: r.used_at ? new Date(r.used_at).toISOString() : null,

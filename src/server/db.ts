@@ -10,6 +10,8 @@ export interface UsersTable {
   name: string;
   role: 'lead' | 'annotator';
   created_at: Generated<Date>;
+  /** An annotator's project (the published dataset they were invited to); null for the lead. */
+  project_id: number | null;
 }
 
 export interface SessionsTable {
@@ -48,6 +50,8 @@ export interface DatasetsTable {
   name: string;
   created_by: number | null;
   created_at: Generated<Date>;
+  /** The annotation guidelines (Markdown) annotators of this project read. */
+  guidelines: Generated<string>;
 }
 
 export interface PairsTable {
@@ -58,6 +62,8 @@ export interface PairsTable {
   response_a: string;
   response_b: string;
   lm_label: string | null;
+  /** The workbench's record of the pair (PairRecord), read by the server's merge and export. */
+  record: unknown;
 }
 
 export interface PlansTable {
@@ -68,6 +74,9 @@ export interface PlansTable {
   /** How long an item handed out but not submitted stays with its annotator. */
   lease_seconds: number;
   created_at: Generated<Date>;
+  /** The locked plan's file (PlanFile) as the workbench wrote it; the merge reads its routed list. */
+  plan_file: unknown;
+  name: Generated<string>;
 }
 
 export interface PlanItemsTable {
@@ -85,6 +94,20 @@ export interface AssignmentsTable {
   submitted_at: Date | null;
   annotation: unknown;
   idempotency_key: string | null;
+  /** The annotator's device that submitted (another device's submission is a conflict). */
+  device_id: string | null;
+}
+
+/** A submission refused because another device of the annotator had submitted the item: kept, never lost. */
+export interface ConflictsTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  plan_id: number;
+  idx: number;
+  annotator_id: number;
+  device_id: string | null;
+  annotation: unknown;
+  idempotency_key: string;
 }
 
 export interface Schema {
@@ -97,6 +120,7 @@ export interface Schema {
   plans: PlansTable;
   plan_items: PlanItemsTable;
   assignments: AssignmentsTable;
+  conflicts: ConflictsTable;
 }
 
 export type ServerDb = Kysely<Schema>;
@@ -131,16 +155,79 @@ function pglitePool(db: PGlite) {
   };
 }
 
+/**
+ * Listens on a notification channel of the database (LISTEN): `onMessage` gets each payload, and '*' after the
+ * listening connection was lost and made again (notifications sent meanwhile are gone: read everything again).
+ * Resolves with a function that stops listening.
+ */
+export type ListenFn = (channel: string, onMessage: (payload: string) => void) => Promise<() => Promise<void>>;
+
+const listeners = new WeakMap<ServerDb, ListenFn>();
+
+/** The LISTEN of a database opened by openServerDb. */
+export function listenerOf(db: ServerDb): ListenFn {
+  const l = listeners.get(db);
+  if (!l) throw new Error('this database was not opened by openServerDb: it cannot LISTEN');
+  return l;
+}
+
+/** A LISTEN connection of its own to a PostgreSQL server, made again (with a growing pause) when it is lost. */
+function postgresListen(config: pg.ClientConfig): ListenFn {
+  return async (channel, onMessage) => {
+    let stopped = false;
+    let client: pg.Client | null = null;
+    let pause = 250;
+    const connect = async (again: boolean): Promise<void> => {
+      while (!stopped) {
+        const c = new pg.Client(config);
+        try {
+          c.on('error', () => undefined);
+          await c.connect();
+          await c.query(`LISTEN ${channel}`);
+          c.on('notification', (m) => onMessage(m.payload ?? ''));
+          c.once('end', () => {
+            if (!stopped) void connect(true);
+          });
+          client = c;
+          pause = 250;
+          if (again) onMessage('*');
+          return;
+        } catch {
+          await c.end().catch(() => undefined);
+          await new Promise((r) => setTimeout(r, pause));
+          pause = Math.min(pause * 2, 5000);
+        }
+      }
+    };
+    await connect(false);
+    return async () => {
+      stopped = true;
+      await client?.end().catch(() => undefined);
+    };
+  };
+}
+
 /** Opens the database (creating an embedded one when its directory is empty). Migrate it before use. */
 export async function openServerDb(target: DatabaseTarget): Promise<ServerDb> {
   if (target.kind === 'embedded') {
     const lite = await PGlite.create(target.dataDir ?? 'memory://');
-    return new Kysely<Schema>({ dialect: new PostgresDialect({ pool: pglitePool(lite) as never }) });
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: pglitePool(lite) as never }) });
+    listeners.set(db, async (channel, onMessage) => {
+      const stop = await lite.listen(channel, (payload) => onMessage(payload));
+      return async () => {
+        if (!lite.closed) await stop();
+      };
+    });
+    return db;
   }
-  const pool = new pg.Pool({
+  const config: pg.ClientConfig = {
     connectionString: target.url,
-    max: 10,
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
-  });
-  return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  };
+  const pool = new pg.Pool({ ...config, max: 10 });
+  // A lost connection (the server restarted) is dropped from the pool, not thrown at the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  listeners.set(db, postgresListen(config));
+  return db;
 }

@@ -109,6 +109,39 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005-projects-records-conflicts': {
+    // A published dataset is a project: its guidelines, its annotators (an invite names the project), its pairs as
+    // the workbench's records (the server's merge and export read them as the workbench does) and its plans' files.
+    // A submission carries the device it came from; a second device's submission is kept apart as a conflict.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('datasets')
+        .addColumn('guidelines', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.alterTable('pairs').addColumn('record', 'jsonb').execute();
+      await db.schema.alterTable('plans').addColumn('plan_file', 'jsonb').execute();
+      await db.schema
+        .alterTable('plans')
+        .addColumn('name', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('users')
+        .addColumn('project_id', 'integer', (c) => c.references('datasets.id').onDelete('cascade'))
+        .execute();
+      await db.schema.alterTable('assignments').addColumn('device_id', 'text').execute();
+      await db.schema
+        .createTable('conflicts')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('plan_id', 'integer', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+        .addColumn('idx', 'integer', (c) => c.notNull())
+        .addColumn('annotator_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('device_id', 'text')
+        .addColumn('annotation', 'jsonb', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS);

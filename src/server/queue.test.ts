@@ -64,10 +64,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect((await nextItem(db, planId, a2))?.idx).toBe(7);
       // Item 7 has its two annotators: the third gets the next in routing order.
       expect((await nextItem(db, planId, a3))?.idx).toBe(3);
-      expect(await submitItem(db, planId, a1, 7, { overall: 'A>B' }, 'k1')).toBe('stored');
-      expect(await submitItem(db, planId, a1, 7, { overall: 'A>B' }, 'k1')).toBe('already-stored');
-      expect(await submitItem(db, planId, a1, 7, { overall: 'B>A' }, 'other-device')).toBe('conflict');
-      expect(await submitItem(db, planId, a1, 11, { overall: 'A>B' }, 'k2')).toBe('not-assigned');
+      expect((await submitItem(db, planId, a1, 7, { overall: 'A>B' }, 'k1')).status).toBe('stored');
+      expect((await submitItem(db, planId, a1, 7, { overall: 'A>B' }, 'k1')).status).toBe('already-stored');
+      expect((await submitItem(db, planId, a1, 7, { overall: 'B>A' }, 'other-device')).status).toBe('conflict');
+      expect((await submitItem(db, planId, a1, 11, { overall: 'A>B' }, 'k2')).status).toBe('not-assigned');
       const stored = await db
         .selectFrom('assignments')
         .select('annotation')
@@ -79,15 +79,15 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect((await nextItem(db, planId, a1))?.idx).toBe(3);
       // a3's lease on 3 runs out: the item returns to the pool, and a2 (after submitting 7) can take it.
       await sql`update assignments set leased_until = now() - interval '1 second' where annotator_id = ${a3}`.execute(db);
-      expect(await submitItem(db, planId, a2, 7, { overall: 'tie' }, 'k3')).toBe('stored');
+      expect((await submitItem(db, planId, a2, 7, { overall: 'tie' }, 'k3')).status).toBe('stored');
       expect((await nextItem(db, planId, a2))?.idx).toBe(3);
       // a3's label arrives late: item 3 is full with a1 and a2 now, so it is refused as taken (the caller keeps it);
       // a3 is not handed item 3 again, but the next one.
-      expect(await submitItem(db, planId, a3, 3, { overall: 'A>B' }, 'late-1')).toBe('taken');
+      expect((await submitItem(db, planId, a3, 3, { overall: 'A>B' }, 'late-1')).status).toBe('taken');
       expect((await nextItem(db, planId, a3))?.idx).toBe(11);
       // A late label on an item with room is taken.
       await sql`update assignments set leased_until = now() - interval '1 second' where annotator_id = ${a3} and idx = 11`.execute(db);
-      expect(await submitItem(db, planId, a3, 11, { overall: 'B>A' }, 'late-2')).toBe('stored');
+      expect((await submitItem(db, planId, a3, 11, { overall: 'B>A' }, 'late-2')).status).toBe('stored');
     });
 
     it('60 requests at once from 6 annotators never over-assign and never give one annotator an item twice', async () => {
@@ -101,7 +101,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
           annotators.map(async (a, k) => {
             const conn = conns[k % conns.length]!;
             const item = await nextItem(conn, planId, a);
-            if (item) expect(await submitItem(conn, planId, a, item.idx, { round }, `${a}-${item.idx}`)).toBe('stored');
+            if (item) expect((await submitItem(conn, planId, a, item.idx, { round }, `${a}-${item.idx}`)).status).toBe('stored');
             return item?.idx ?? null;
           }),
         );

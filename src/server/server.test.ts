@@ -78,7 +78,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const session = cookie.split(';')[0]!;
       const me = await fetch(`${base}/api/v1/me`, { headers: { cookie: session } });
       expect(me.status).toBe(200);
-      expect(await me.json()).toEqual({ user: { id: expect.any(Number), name: 'lead', role: 'lead' } });
+      expect(await me.json()).toEqual({ user: { id: expect.any(Number), name: 'lead', role: 'lead', projectId: null } });
       // The session's secret is not in the database either.
       const secret = session.split('=')[1]!;
       expect((await db.selectFrom('sessions').select('id_hash').execute()).map((s) => s.id_hash)).toEqual([hashSecret(secret)]);
@@ -164,10 +164,17 @@ for (const kind of ['pglite', 'postgres'] as const) {
           headers: { cookie, origin: base, 'content-type': 'application/json' },
           body: JSON.stringify(body),
         });
-      expect((await post('invites', { name: '' })).status).toBe(400);
-      expect((await post('invites', { name: 'bo', hours: 0 })).status).toBe(400);
-      const made = (await (await post('invites', { name: 'bo', hours: 2 })).json()) as { id: string; link: string };
-      const other = (await (await post('invites', { name: 'cy' })).json()) as { id: string; link: string };
+      const pair = { idx: 0, id: 'p0', prompt: 'P', responseA: 'a', responseB: 'b' };
+      const { datasetId: projectId } = (await (await post('datasets', { name: 'p', pairs: [pair] })).json()) as { datasetId: number };
+      expect((await post('invites', { name: '', projectId })).status).toBe(400);
+      expect((await post('invites', { name: 'bo', hours: 0, projectId })).status).toBe(400);
+      // An invite names a published project.
+      expect((await post('invites', { name: 'bo' })).status).toBe(400);
+      expect((await post('invites', { name: 'bo', projectId: 999_999 })).status).toBe(400);
+      const made = (await (await post('invites', { name: 'bo', hours: 2, projectId })).json()) as { id: string; link: string };
+      // Names tell annotators apart: a second "Bo" in the project is refused.
+      expect((await post('invites', { name: 'Bo', projectId })).status).toBe(409);
+      const other = (await (await post('invites', { name: 'cy', projectId })).json()) as { id: string; link: string };
       expect(made.link).toMatch(new RegExp(`^${base}/sign-in\\?token=[\\w-]{20,}$`));
       expect((await post(`invites/${other.id}/revoke`, {})).status).toBe(200);
       expect((await post(`invites/${other.id}/revoke`, {})).status).toBe(404);
@@ -181,7 +188,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       ).toBe('bo');
       // An annotator can neither see nor make invites.
       expect((await fetch(`${base}/api/v1/invites`, { headers: { cookie: boSession } })).status).toBe(403);
-      expect((await post('invites', { name: 'eve' }, boSession)).status).toBe(403);
+      expect((await post('invites', { name: 'eve', projectId }, boSession)).status).toBe(403);
       const list = (await (await fetch(`${base}/api/v1/invites`, { headers: { cookie: session } })).json()) as {
         invites: { name: string; status: string }[];
       };
@@ -219,20 +226,28 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const { planId } = (await (await call('plans', { datasetId, humanIdx: [2, 0], overlap: 1 }, leadCookie)).json()) as {
         planId: number;
       };
-      const invite = (await (await call('invites', { name: 'dee' }, leadCookie)).json()) as { link: string };
+      const invite = (await (await call('invites', { name: 'dee', projectId: datasetId }, leadCookie)).json()) as { link: string };
       const dee = (await fetch(invite.link, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
       // An annotator publishes nothing.
       expect((await call('datasets', { name: 'x', pairs }, dee)).status).toBe(403);
       const next = await call(`plans/${planId}/next`, {}, dee);
-      const body = (await next.json()) as { item: { idx: number; prompt: string } };
-      expect(body.item).toMatchObject({ idx: 2, prompt: 'P2' });
+      const body = (await next.json()) as { items: { idx: number; prompt: string }[] };
+      expect(body.items).toMatchObject([{ idx: 2, prompt: 'P2' }]);
       expect(JSON.stringify(body)).not.toContain('A>B');
-      const submit = (key: string) => call(`plans/${planId}/items/2/submit`, { annotation: { overall: 'B>A' }, key }, dee);
+      const label = { status: 'submitted', overall: 'B>A' };
+      const submit = (key: string, device = 'device-one') => call(`plans/${planId}/items/2/submit`, { annotation: label, key, device }, dee);
       expect(await (await submit('key-0001')).json()).toEqual({ stored: 'now' });
       expect(await (await submit('key-0001')).json()).toEqual({ stored: 'before' });
-      expect((await submit('key-other')).status).toBe(409);
-      expect((await call(`plans/${planId}/items/0/submit`, { annotation: {}, key: 'key-0002' }, dee)).status).toBe(404);
-      expect(((await (await call(`plans/${planId}/next`, {}, dee)).json()) as { item: { idx: number } }).item.idx).toBe(0);
+      // Another device's label is a conflict: the stored one comes back, nothing is overwritten.
+      const clash = await submit('key-other', 'device-two');
+      expect(clash.status).toBe(409);
+      expect(((await clash.json()) as { current: { annotation: { overall: string } } }).current.annotation.overall).toBe('B>A');
+      // A label that is not one is refused with what is wrong.
+      const bad = await call(`plans/${planId}/items/0/submit`, { annotation: { status: 'submitted' }, key: 'key-0003' }, dee);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('overall');
+      expect((await call(`plans/${planId}/items/0/submit`, { annotation: label, key: 'key-0002' }, dee)).status).toBe(404);
+      expect(((await (await call(`plans/${planId}/next`, {}, dee)).json()) as { items: { idx: number }[] }).items[0]!.idx).toBe(0);
     });
   });
 }

@@ -258,7 +258,7 @@ const isPreference = (v: unknown): v is Preference => typeof v === 'string' && (
 const PREFERENCE_LIST = PREFERENCES.join(', ');
 
 /** Checks one annotation; returns it with defaults filled, or a message naming the field. */
-function checkAnnotation(value: unknown, fileName: string): Annotation | string {
+export function checkAnnotation(value: unknown, fileName: string): Annotation | string {
   if (!isObject(value)) return `expected an annotation object, got ${Array.isArray(value) ? 'a list' : JSON.stringify(value)}`;
   const v = value;
   if (!Number.isInteger(v.idx) || (v.idx as number) < 0)
