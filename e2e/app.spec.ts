@@ -27,6 +27,7 @@ test('the demo project is there on first start, marked as demo data', async ({ p
     'Tags',
     'Route',
     'Annotate',
+    'Team',
     'Review',
     'Export',
     'PPM lab',

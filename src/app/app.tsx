@@ -11,6 +11,8 @@ import { ensureDemoProject } from './demo-seed';
 import { askPersistentStorage } from '../workers/storage-guard';
 import { navigate, useRoute } from '../navigation/router';
 import { ProjectShell } from './project-shell';
+import { useTeamServer } from '../data/team';
+import { TeamAnnotator } from '../areas/annotate/team-annotator';
 
 function makeQueryClient(): QueryClient {
   // Everything here is local work (IndexedDB, workers): no retries, no refetch on focus.
@@ -35,13 +37,17 @@ function Routes() {
   const route = useRoute();
   const qc = useQueryClient();
   const ready = useQuery({ queryKey: keys.bootstrap, queryFn: bootstrap });
-  if (ready.isPending) return <p className="p-6 text-sm text-slate-600">Opening browser storage…</p>;
+  const team = useTeamServer();
+  if (ready.isPending || team.isPending) return <p className="p-6 text-sm text-slate-600">Opening browser storage…</p>;
   if (ready.error)
     return (
       <div className="p-6">
         <ErrorMessage title="Browser storage (IndexedDB) is not available" error={ready.error} />
       </div>
     );
+  // An annotator signed in to the team server sees their queue and nothing else.
+  if (team.data?.state === 'signed-in' && team.data.user.role === 'annotator')
+    return <TeamAnnotator user={team.data.user} server={team.data.server} />;
   if (route.page === 'projects') {
     return (
       <ProjectsPage

@@ -6,6 +6,7 @@ import { AnnotateArea } from '../areas/annotate/annotate-area';
 import { ExportArea } from '../areas/export/export-area';
 import { ReviewArea } from '../areas/review/review-area';
 import { LabArea } from '../areas/ppm-lab/lab-area';
+import { TeamArea } from '../areas/team/team-area';
 import { useProject } from '../data/queries';
 import { ErrorBoundary } from '../components/error-boundary';
 import { ErrorMessage } from '../components/error-message';
@@ -16,6 +17,7 @@ const AREA_TEXT: Record<Area, string> = {
   tags: 'Tags',
   route: 'Route',
   annotate: 'Annotate',
+  team: 'Team',
   review: 'Review',
   export: 'Export',
   lab: 'PPM lab',
@@ -96,6 +98,8 @@ export function ProjectShell({ route }: { route: Extract<Route, { page: 'project
             <RouteArea projectId={route.projectId} />
           ) : route.area === 'annotate' ? (
             <AnnotateArea projectId={route.projectId} />
+          ) : route.area === 'team' ? (
+            <TeamArea projectId={route.projectId} />
           ) : route.area === 'export' ? (
             <ExportArea projectId={route.projectId} />
           ) : route.area === 'lab' ? (

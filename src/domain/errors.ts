@@ -26,6 +26,7 @@ export type GeneralErrorCode =
   | 'worker-crashed'
   | 'not-stored'
   | 'ppm-run'
+  | 'server'
   | `ppm-${string}`;
 
 /** An error of no one area (see GeneralErrorCode). */

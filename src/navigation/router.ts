@@ -2,7 +2,7 @@
 import { useSyncExternalStore } from 'react';
 
 // The PPM lab comes last: it is a side loop (fit a PPM once, then route with it), not a step of every project.
-export const AREAS = ['data', 'tags', 'route', 'annotate', 'review', 'export', 'lab'] as const;
+export const AREAS = ['data', 'tags', 'route', 'annotate', 'team', 'review', 'export', 'lab'] as const;
 /** Area names of earlier versions, still read from bookmarks. */
 const RENAMED_AREAS: Readonly<Record<string, Area>> = { features: 'tags' };
 export type Area = (typeof AREAS)[number];

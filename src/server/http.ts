@@ -63,15 +63,30 @@ const MAX_BODY = 64 * 1024;
 const MAX_PAIRS_BODY = 32 * 1024 * 1024;
 
 /** A request's JSON body (at most `max` bytes), or a message saying what is wrong with it. */
-async function jsonBody(req: IncomingMessage, max = MAX_BODY): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+async function jsonBody(
+  req: IncomingMessage,
+  max = MAX_BODY,
+): Promise<{ ok: true; value: unknown } | { ok: false; message: string; status?: number }> {
+  const declared = Number(req.headers['content-length'] ?? 0);
   let size = 0;
   const chunks: Buffer[] = [];
+  const tooLarge = {
+    ok: false as const,
+    status: 413,
+    message: `the request body is over ${Math.round(max / 1024)} KB${max === MAX_PAIRS_BODY ? '; send the pairs in smaller batches' : ''}`,
+  };
+  if (declared > max) {
+    // Said up front: answer at once and close the connection rather than read what will not be used.
+    req.resume();
+    return tooLarge;
+  }
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > max)
-      return { ok: false, message: `the request body is over ${Math.round(max / 1024)} KB; send the pairs in smaller batches` };
-    chunks.push(chunk as Buffer);
+    // The rest is read and dropped (the client gets its answer), nothing of it kept.
+    if (size > max) chunks.length = 0;
+    else chunks.push(chunk as Buffer);
   }
+  if (size > max) return tooLarge;
   try {
     return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch (e) {
@@ -206,7 +221,7 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
       }
       if (path === 'invites' && method === 'POST') {
         const body = await jsonBody(req);
-        if (!body.ok) return fail(res, 400, 'bad-request', body.message);
+        if (!body.ok) return fail(res, body.status ?? 400, body.status ? 'too-large' : 'bad-request', body.message);
         const b = body.value as { name?: unknown; hours?: unknown; projectId?: unknown } | null;
         const name = typeof b?.name === 'string' ? b.name.trim() : '';
         if (!name || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name))
@@ -238,7 +253,7 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
     if (path === 'datasets' && method === 'POST') {
       if (!lead) return leadOnly('publishes datasets');
       const body = await jsonBody(req, MAX_PAIRS_BODY);
-      if (!body.ok) return fail(res, 400, 'bad-request', body.message);
+      if (!body.ok) return fail(res, body.status ?? 400, body.status ? 'too-large' : 'bad-request', body.message);
       const b = body.value as { name?: unknown; datasetId?: unknown; pairs?: unknown; guidelines?: unknown } | null;
       const checked = checkPairs(b?.pairs);
       if (typeof checked === 'string') return fail(res, 400, 'bad-request', checked);
@@ -269,7 +284,7 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
     if (path === 'plans' && method === 'POST') {
       if (!lead) return leadOnly('publishes plans');
       const body = await jsonBody(req, MAX_PAIRS_BODY);
-      if (!body.ok) return fail(res, 400, 'bad-request', body.message);
+      if (!body.ok) return fail(res, body.status ?? 400, body.status ? 'too-large' : 'bad-request', body.message);
       const b = body.value as {
         datasetId?: unknown;
         humanIdx?: unknown;
@@ -327,7 +342,7 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
       }
       if (rest === 'next' && method === 'POST') {
         const body = await jsonBody(req);
-        if (!body.ok) return fail(res, 400, 'bad-request', body.message);
+        if (!body.ok) return fail(res, body.status ?? 400, body.status ? 'too-large' : 'bad-request', body.message);
         const count = (body.value as { count?: unknown } | null)?.count ?? 1;
         if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 20)
           return fail(res, 400, 'bad-request', '"count" must be 1 to 20 items to hold at once');
@@ -339,7 +354,7 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
       if (item && method === 'POST') {
         const idx = Number(item[1]);
         const body = await jsonBody(req);
-        if (!body.ok) return fail(res, 400, 'bad-request', body.message);
+        if (!body.ok) return fail(res, body.status ?? 400, body.status ? 'too-large' : 'bad-request', body.message);
         const b = body.value as { annotation?: unknown; key?: unknown; device?: unknown } | null;
         if (item[2] === 'release') {
           const released = await releaseItem(db, plan.id, user.id, idx);

@@ -22,11 +22,25 @@ export interface ProjectRow {
   guidelines: string;
   /** Set on a project made by opening an annotation pack: where its items came from. */
   pack?: PackOrigin;
+  /** Set on an annotator's project of a team server's plan (storage/team-repo.ts). */
+  team?: TeamOrigin;
   /**
    * The plan the lead picked for Annotate and Export, when it is not the newest one. Unset: the newest locked
    * plan is in use. Locking a new plan clears it.
    */
   activePlanId?: string;
+}
+
+/** What the annotator's browser knows of the team server's project and plan it works on. */
+export interface TeamOrigin {
+  /** The server's origin (http://host:port). */
+  server: string;
+  /** The signed-in annotator (their name is the annotations' annotator). */
+  userId: number;
+  annotator: string;
+  serverProjectId: number;
+  serverProjectName: string;
+  serverPlanId: number;
 }
 
 /** An opened annotation pack: maps the local dataset and plan back to the lead's project. */
@@ -157,6 +171,50 @@ export interface PlanRow extends RoutingPlan {
   supersededBy?: string;
 }
 
+/** An item the team server handed to this browser's annotator, kept so that work goes on offline. */
+export interface TeamItemRow {
+  /** `${server}|${planId}|${idx}` */
+  id: string;
+  /** The server's origin (http://host:port). */
+  server: string;
+  planId: number;
+  idx: number;
+  /** The local pair (and queue place) it became. */
+  localIdx: number;
+  /** Its place in the plan's routing order. */
+  position: number;
+  pairId: string;
+  prompt: string;
+  responseA: string;
+  responseB: string;
+  messages?: unknown[];
+  leasedUntil: string;
+  receivedAt: number;
+}
+
+/**
+ * A change waiting to reach the team server, or what became of it: every submission is written here first (with
+ * its idempotency key) and sent from here, so nothing is lost offline and a retry is stored once.
+ */
+export interface OutboxRow {
+  /** The idempotency key. */
+  key: string;
+  server: string;
+  planId: number;
+  idx: number;
+  kind: 'submit' | 'release';
+  /** The local annotation sent (submit). */
+  annotation?: import('../domain/annotation').Annotation;
+  state: 'pending' | 'sent' | 'conflict' | 'taken' | 'refused';
+  /** What the server said, when it did not take it. */
+  message?: string;
+  /** On a conflict: the label stored from the annotator's other device. */
+  current?: { annotation: unknown; submittedAt: string };
+  createdAt: number;
+  sentAt?: number;
+  tries: number;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -176,6 +234,7 @@ export const DB_NAME = 'hyper-workbench';
  * v4: annotations and annotatorStates.
  * v5: judgeAnswers (every LM judge answer by its key: model, template, pair, order, sample) and judgeLabels (a
  *     pair's label and signals from a judge run).
+ * v6: teamItems (items a team server handed to this browser) and outbox (changes waiting for that server).
  */
 export class HyperDb extends Dexie {
   projects!: Table<ProjectRow, string>;
@@ -192,6 +251,8 @@ export class HyperDb extends Dexie {
   plans!: Table<PlanRow, string>;
   annotations!: Table<Annotation, string>;
   annotatorStates!: Table<AnnotatorStateRow, string>;
+  teamItems!: Table<TeamItemRow, string>;
+  outbox!: Table<OutboxRow, string>;
 
   constructor(name: string = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -231,6 +292,10 @@ export class HyperDb extends Dexie {
     this.version(5).stores({
       judgeAnswers: 'id, datasetId, key',
       judgeLabels: '[datasetId+idx]',
+    });
+    this.version(6).stores({
+      teamItems: 'id, [server+planId]',
+      outbox: 'key, [server+planId], state',
     });
   }
 }

@@ -153,7 +153,7 @@ describe('schema migrations', () => {
     const p = await db.projects.get('p1');
     expect(p).toMatchObject({ name: 'Old', createdAt: 1000, updatedAt: 1000, guidelines: '', isDemo: false });
     expect((await db.instances.get(['d1', 0]))?.prompt).toBe('kept');
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
   });
 });
 

@@ -18,6 +18,16 @@ export type ExportRequest =
   | ({ type: 'summary'; id: number } & ExportSpec)
   /** How far the dataset's LM judge agrees with people (pairs with judge signals and a human label). */
   | { type: 'calibration'; id: number; projectId: string; datasetId: string }
+  /** The dataset's pairs and a locked plan's queue to the project's team server (hyper serve), in batches. */
+  | ({
+      type: 'publish';
+      id: number;
+      name: string;
+      guidelines: string;
+      /** Annotators per routed item, and how long an item handed out stays with its annotator. */
+      overlap: number;
+      leaseSeconds: number;
+    } & Omit<ExportSpec, 'options'>)
   | ({
       type: 'export';
       id: number;
@@ -37,4 +47,5 @@ export interface ExportResults {
   backup: { zip: Blob; fileName: string; pairs: number; annotations: number };
   summary: MergeSummary;
   export: { zip: Blob; fileName: string; manifest: ExportManifest; summary: MergeSummary };
+  publish: { datasetId: number; planId: number; pairs: number; items: number };
 }

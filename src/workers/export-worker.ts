@@ -196,7 +196,80 @@ async function calibration(projectId: string, datasetId: string, ctx: JobContext
   return { report: calibrationReport(items), judged, judges };
 }
 
+/** Batches of published pairs stay well under the server's 32 MB a request. */
+const PUBLISH_BATCH_BYTES = 8 * 1024 * 1024;
+
+/** A JSON POST to the team server (same origin: the session cookie goes with it); its answer, or a clear error. */
+async function postToServer<T>(path: string, body: string, signal: AbortSignal): Promise<T> {
+  let r: Response;
+  try {
+    r = await fetch(`/api/v1/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+  } catch (e) {
+    if (signal.aborted) fail('cancelled', 'Cancelled.');
+    fail('server', `The team server did not answer (${e instanceof Error ? e.message : String(e)}); is hyper serve still running?`);
+  }
+  const text = await r.text();
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: said below
+  }
+  if (!r.ok) {
+    const message = (parsed as { error?: { message?: string } } | null)?.error?.message ?? text.slice(0, 200);
+    fail('server', `The team server refused ${path} (${r.status}): ${message}`);
+  }
+  return parsed as T;
+}
+
+async function publish(req: Extract<ExportRequest, { type: 'publish' }>, ctx: JobContext): Promise<ExportResults['publish']> {
+  const { dataset, planFile } = await load({ ...req, options: {} as never });
+  if (!planFile) fail('not-found', 'Lock a routing plan first: the server hands out its human queue.');
+  let datasetId: number | undefined;
+  let batch: string[] = [];
+  let bytes = 0;
+  let sent = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const body = `{"name":${JSON.stringify(req.name)},"guidelines":${JSON.stringify(req.guidelines)},${
+      datasetId === undefined ? '' : `"datasetId":${datasetId},`
+    }"pairs":[${batch.join(',')}]}`;
+    datasetId = (await postToServer<{ datasetId: number }>('datasets', body, ctx.signal)).datasetId;
+    sent += batch.length;
+    ctx.progress({ phase: 'publishing', done: sent, total: dataset.rowCount });
+    batch = [];
+    bytes = 0;
+  };
+  for await (const rows of chunks(dataset.id, dataset.rowCount, ctx, 'reading-pairs')) {
+    for (const r of rows) {
+      if (ctx.signal.aborted) fail('cancelled', 'Cancelled.');
+      const { datasetId: _local, ...record } = r;
+      const one = JSON.stringify({
+        idx: r.idx,
+        id: r.id,
+        prompt: r.prompt,
+        responseA: r.responseA,
+        responseB: r.responseB,
+        lm: r.lm?.value ?? null,
+        record,
+      });
+      if (bytes + one.length > PUBLISH_BATCH_BYTES) await flush();
+      batch.push(one);
+      bytes += one.length;
+    }
+  }
+  await flush();
+  if (datasetId === undefined) fail('bad-dataset', 'The dataset has no pairs to publish.');
+  const { planId } = await postToServer<{ planId: number }>(
+    'plans',
+    JSON.stringify({ datasetId, planFile, overlap: req.overlap, leaseSeconds: req.leaseSeconds, name: req.name }),
+    ctx.signal,
+  );
+  return { datasetId, planId, pairs: sent, items: planFile.human.length };
+}
+
 serveWorker<ExportRequest, ExportResults>(self, {
+  publish: (req, ctx) => publish(req, ctx),
   calibration: (req, ctx) => calibration(req.projectId, req.datasetId, ctx),
   backup: (req, ctx) => backup(req.projectId, req.appVersion, ctx),
   summary: (req, ctx) => summary(req, ctx),

@@ -33,6 +33,7 @@ export const PHASE_TEXT = {
   'fitting-quadratic-cv': 'Fitting quadratic (cross-validation)',
   'fitting-quadratic-final': 'Fitting quadratic (final model)',
   counting: 'Counting',
+  publishing: 'Publishing to the server',
 } as const satisfies Record<string, string>;
 export type ProgressPhase = keyof typeof PHASE_TEXT;
 

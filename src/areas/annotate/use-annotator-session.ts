@@ -14,7 +14,13 @@ import { announce } from '../../data/sync';
 import { annotatorStateKey, queueOf } from './queries';
 import { generalError } from '../../domain/errors';
 
-function idbStore(qc: ReturnType<typeof useQueryClient>, projectId: string, plan: PlanRow, annotator: string): SessionStore {
+function idbStore(
+  qc: ReturnType<typeof useQueryClient>,
+  projectId: string,
+  plan: PlanRow,
+  annotator: string,
+  afterSave?: (row: Annotation) => void,
+): SessionStore {
   const mine = keys.annotations.mine(plan.id, annotator);
   return {
     async open(idx) {
@@ -29,6 +35,7 @@ function idbStore(qc: ReturnType<typeof useQueryClient>, projectId: string, plan
         // This tab has the row already (set below); other tabs hear of it at most once a second.
         void announce(qc, [keys.annotations.all], { local: 'stale', throttle: true });
         qc.setQueryData<Annotation[]>(mine, (rows) => (rows ? [...rows.filter((a) => a.id !== stored.id), stored] : rows));
+        afterSave?.(stored);
         return { ok: true, row: stored };
       } catch (e) {
         if (e instanceof AnnotationConflictError) return { ok: false, current: e.current };
@@ -49,8 +56,17 @@ function idbStore(qc: ReturnType<typeof useQueryClient>, projectId: string, plan
   };
 }
 
-/** The session of `annotator` on `plan`; `state`: their stored place in the queue (undefined while it loads). */
-export function useAnnotatorSession(projectId: string, plan: PlanRow, annotator: string, state: AnnotatorStateRow | undefined) {
+/**
+ * The session of `annotator` on `plan`; `state`: their stored place in the queue (undefined while it loads).
+ * `afterSave` hears of every stored change (team mode puts submissions in its outbox).
+ */
+export function useAnnotatorSession(
+  projectId: string,
+  plan: PlanRow,
+  annotator: string,
+  state: AnnotatorStateRow | undefined,
+  afterSave?: (row: Annotation) => void,
+) {
   const qc = useQueryClient();
   const session = useMemo(
     () =>
@@ -60,10 +76,10 @@ export function useAnnotatorSession(projectId: string, plan: PlanRow, annotator:
         planId: plan.id,
         annotator,
         swappedOf: (idx) => sidesSwapped(plan.id, idx, annotator),
-        store: idbStore(qc, projectId, plan, annotator),
+        store: idbStore(qc, projectId, plan, annotator, afterSave),
         visible: document.visibilityState === 'visible',
       }),
-    [qc, projectId, plan, annotator],
+    [qc, projectId, plan, annotator, afterSave],
   );
   useEffect(() => () => session.dispose(), [session]);
 

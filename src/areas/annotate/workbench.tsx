@@ -12,6 +12,8 @@ import { HelpOverlay } from './help-overlay';
 import { ItemView } from './item-view';
 import { PacksPanel } from './packs-panel';
 import { useInstance, useMyAnnotations } from '../../data/queries';
+import { afterTeamSave } from '../../data/team';
+import { TeamSyncBar } from './team-sync-bar';
 import { usePrefetchNeighbours, useAnnotatorState, useSetAnnotatorState } from './queries';
 import { useAnnotatorSession } from './use-annotator-session';
 import { useAnnotationKeys } from './use-annotation-keys';
@@ -24,7 +26,9 @@ const NO_QUEUE = new Uint32Array(0);
 export function Workbench({ project, plan, annotator }: { project: ProjectRow; plan: PlanRow; annotator: string }) {
   const stored = useAnnotatorState(project.id, annotator, plan);
   const setStored = useSetAnnotatorState();
-  const { session, state } = useAnnotatorSession(project.id, plan, annotator, stored.data);
+  const team = project.team;
+  const afterSave = useMemo(() => (team ? (row: Annotation) => afterTeamSave(team, row) : undefined), [team]);
+  const { session, state } = useAnnotatorSession(project.id, plan, annotator, stored.data, afterSave);
   const showDiff = useAnnotatorUi((u) => u.showDiff);
   const showHelp = useAnnotatorUi((u) => u.showHelp);
   const showGuidelines = useAnnotatorUi((u) => u.showGuidelines);
@@ -85,7 +89,12 @@ export function Workbench({ project, plan, annotator }: { project: ProjectRow; p
           />
         )}
         {project.pack && <PackResultsBar project={project} done={done} total={queue.length} />}
-        {s && state.queue && queue.length === 0 && <p className="text-slate-600">The locked plan sends no pairs to humans.</p>}
+        {team && <TeamSyncBar />}
+        {s && state.queue && queue.length === 0 && (
+          <p className="text-slate-600">
+            {team ? 'Waiting for items from the team server…' : 'The locked plan sends no pairs to humans.'}
+          </p>
+        )}
         {item.error && <ErrorMessage title="Could not read the pair" error={item.error} />}
         {state.error ? <ErrorMessage title="Your last change could not be saved" error={state.error} /> : null}
         {state.conflict && (
@@ -186,7 +195,7 @@ export function Workbench({ project, plan, annotator }: { project: ProjectRow; p
       )}
       {showGuidelines && <GuidelinesPanel project={project} onClose={() => toggle('showGuidelines', false)} />}
       {showHelp && <HelpOverlay onClose={() => toggle('showHelp', false)} />}
-      {!project.pack && <PacksPanel project={project} plan={plan} />}
+      {!project.pack && !team && <PacksPanel project={project} plan={plan} />}
     </div>
   );
 }
