@@ -6,7 +6,7 @@ import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-quer
 import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { Annotation } from '../domain/annotation';
-import { listAnnotationsOf } from '../storage/annotations-repo';
+import { listAnnotationsOf, putAnnotatorState } from '../storage/annotations-repo';
 import { openDb, type OutboxRow, type TeamOrigin } from '../storage/db';
 import { addTeamItems, enqueueTeamChange, listOutbox, listTeamItems, updateOutbox, type ServerItem } from '../storage/team-repo';
 import { keys } from './queries';
@@ -245,7 +245,18 @@ export class TeamSync {
     );
     useTeamSync.getState().set({ queue: r.queue });
     const added = await addTeamItems(db, this.projectId, this.origin, r.items);
-    if (added > 0) await announce(this.qc, [keys.plans.all, ['datasets'], ['dataset'], keys.projects.one(this.projectId)]);
+    if (added === 0) return;
+    // Standing on an item already done (the end of the queue so far): move on to the first new one.
+    const state = await db.annotatorStates.get(`${this.projectId}|${this.origin.annotator}`);
+    if (state && state.order === 'gain' && (closed.has(state.position) || state.position >= items.length)) {
+      const all = await listTeamItems(db, this.origin);
+      const firstOpen = all
+        .map((t) => t.localIdx)
+        .filter((i) => !closed.has(i))
+        .sort((a, b) => a - b)[0];
+      if (firstOpen !== undefined) await putAnnotatorState(db, { ...state, position: firstOpen, updatedAt: Date.now() });
+    }
+    await announce(this.qc, [keys.plans.all, ['datasets'], ['dataset'], ['annotator-state'], keys.projects.one(this.projectId)]);
   }
 
   private async refreshState(): Promise<void> {

@@ -83,7 +83,7 @@ export function Workbench({ project, plan, annotator }: { project: ProjectRow; p
             position={position}
             done={done}
             state={s}
-            isPack={!!project.pack}
+            isPack={!!project.pack || !!team}
             onGo={go}
             onOrder={(order, seed) => setStored.mutate({ ...s, order, seed, position: 0, updatedAt: Date.now() })}
           />
