@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { demoPlan } from './fixtures/annotate';
-import { startTeamServer, type TeamServer } from './fixtures/team-server';
+import { startTeamServer, type TeamServer } from '../src/server/test-serve';
 import { unzip } from './fixtures/unzip';
 
 let server: TeamServer;
@@ -35,7 +35,9 @@ async function labelAndSync(page: Page, key: string, done: number): Promise<void
   await expect(page.getByTestId('team-queue')).toContainText(`${done} submitted`);
 }
 
-test('two annotators label with overlap 2; the lead sees it live and the server export equals the workbench export', async ({ browser }) => {
+test('two annotators label with overlap 2; the lead sees it live and the server export equals the workbench export', async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const { ctx: leadCtx, page: lead } = await contextAt(browser, server.link);
   await demoPlan(lead, 4);

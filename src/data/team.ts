@@ -37,7 +37,9 @@ export class TeamApiError extends Error {
 /** Thrown when the server cannot be reached (offline, stopped): the work waits, nothing is dropped. */
 export class TeamOfflineError extends Error {
   constructor(cause: unknown) {
-    super(`The team server cannot be reached (${cause instanceof Error ? cause.message : String(cause)}); your work is kept here and sent when it is back.`);
+    super(
+      `The team server cannot be reached (${cause instanceof Error ? cause.message : String(cause)}); your work is kept here and sent when it is back.`,
+    );
     this.name = 'TeamOfflineError';
   }
 }

@@ -52,7 +52,12 @@ function cookieOf(req: IncomingMessage, name: string): string | null {
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -163,7 +168,12 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
   async function stream(req: IncomingMessage, res: ServerResponse, planId: number, send: () => Promise<unknown>): Promise<void> {
     listening ??= events.start();
     await listening;
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
     let busy = false;
     let again = false;
     const push = async (): Promise<void> => {
@@ -179,7 +189,8 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
           if (!res.writableEnded) res.write(`data: ${JSON.stringify(data)}\n\n`);
         } while (again);
       } catch (e) {
-        if (!res.writableEnded) res.write(`event: problem\ndata: ${JSON.stringify({ message: e instanceof Error ? e.message : String(e) })}\n\n`);
+        if (!res.writableEnded)
+          res.write(`event: problem\ndata: ${JSON.stringify({ message: e instanceof Error ? e.message : String(e) })}\n\n`);
       } finally {
         busy = false;
       }
@@ -224,7 +235,7 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
         if (!body.ok) return fail(res, body.status ?? 400, body.status ? 'too-large' : 'bad-request', body.message);
         const b = body.value as { name?: unknown; hours?: unknown; projectId?: unknown } | null;
         const name = typeof b?.name === 'string' ? b.name.trim() : '';
-        if (!name || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name))
+        if (!name || name.length > 100 || [...name].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127))
           return fail(res, 400, 'bad-request', '"name" must be the annotator\'s name (1 to 100 characters, no control characters)');
         const hours = b?.hours === undefined ? 72 : Number(b.hours);
         if (!(hours > 0 && hours <= 24 * 30)) return fail(res, 400, 'bad-request', '"hours" must be a number of hours from 0 to 720');
@@ -232,9 +243,16 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
         const project = Number.isSafeInteger(projectId)
           ? await db.selectFrom('datasets').select('id').where('id', '=', projectId).executeTakeFirst()
           : undefined;
-        if (!project) return fail(res, 400, 'bad-request', `"projectId" must name a published project, got ${JSON.stringify(b?.projectId)}`);
+        if (!project)
+          return fail(res, 400, 'bad-request', `"projectId" must name a published project, got ${JSON.stringify(b?.projectId)}`);
         const invite = await createInvite(db, user, name, projectId, hours * 3600_000);
-        if (!invite) return fail(res, 409, 'name-taken', `The project already has an annotator named "${name}": give each annotator a name of their own.`);
+        if (!invite)
+          return fail(
+            res,
+            409,
+            'name-taken',
+            `The project already has an annotator named "${name}": give each annotator a name of their own.`,
+          );
         return json(res, 201, {
           id: invite.id,
           name,
@@ -262,7 +280,10 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
         return fail(res, 400, 'bad-request', '"guidelines" must be text (Markdown, at most 200,000 characters)');
       const datasetId = b?.datasetId === undefined ? undefined : Number(b.datasetId);
       if (datasetId !== undefined) {
-        if (!Number.isSafeInteger(datasetId) || !(await db.selectFrom('datasets').select('id').where('id', '=', datasetId).executeTakeFirst()))
+        if (
+          !Number.isSafeInteger(datasetId) ||
+          !(await db.selectFrom('datasets').select('id').where('id', '=', datasetId).executeTakeFirst())
+        )
           return fail(res, 404, 'not-found', `No published dataset ${JSON.stringify(b?.datasetId)} to add pairs to.`);
         const clash = await db
           .selectFrom('pairs')
@@ -274,7 +295,13 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
             checked.map((p) => p.idx),
           )
           .executeTakeFirst();
-        if (clash) return fail(res, 409, 'already-published', `Pair ${clash.idx} of dataset ${datasetId} is published already; nothing of this batch was stored.`);
+        if (clash)
+          return fail(
+            res,
+            409,
+            'already-published',
+            `Pair ${clash.idx} of dataset ${datasetId} is published already; nothing of this batch was stored.`,
+          );
       }
       const positions = new Set(checked.map((p) => p.idx));
       if (positions.size !== checked.length) return fail(res, 400, 'bad-request', '"pairs" lists a dataset position twice');
@@ -313,9 +340,15 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
             .where('dataset_id', '=', datasetId)
             .executeTakeFirst()
         : undefined;
-      if (!published?.n) return fail(res, 404, 'not-found', `No published dataset ${String(b?.datasetId)} with pairs: publish its pairs first.`);
+      if (!published?.n)
+        return fail(res, 404, 'not-found', `No published dataset ${String(b?.datasetId)} with pairs: publish its pairs first.`);
       if (published.n !== Number(published.last) + 1)
-        return fail(res, 409, 'incomplete', `Dataset ${datasetId} has ${published.n} pairs published but positions up to ${published.last}: publish the missing batches first.`);
+        return fail(
+          res,
+          409,
+          'incomplete',
+          `Dataset ${datasetId} has ${published.n} pairs published but positions up to ${published.last}: publish the missing batches first.`,
+        );
       const beyond = (humanIdx as number[]).find((i) => i >= published.n);
       if (beyond !== undefined)
         return fail(res, 400, 'bad-request', `"humanIdx" names pair ${beyond}, but the dataset's pairs end at ${published.n - 1}`);
@@ -336,8 +369,20 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
       if (!plan) return fail(res, 404, 'not-found', `No plan ${m[1]} in your project.`);
       const rest = m[2] ?? '';
       if (rest === '' && method === 'GET') {
-        const project = await db.selectFrom('datasets').select(['name', 'guidelines']).where('id', '=', plan.datasetId).executeTakeFirstOrThrow();
-        const shown = { id: plan.id, name: plan.name, overlap: plan.overlap, leaseSeconds: plan.leaseSeconds, projectId: plan.datasetId, project: project.name, guidelines: project.guidelines };
+        const project = await db
+          .selectFrom('datasets')
+          .select(['name', 'guidelines'])
+          .where('id', '=', plan.datasetId)
+          .executeTakeFirstOrThrow();
+        const shown = {
+          id: plan.id,
+          name: plan.name,
+          overlap: plan.overlap,
+          leaseSeconds: plan.leaseSeconds,
+          projectId: plan.datasetId,
+          project: project.name,
+          guidelines: project.guidelines,
+        };
         return json(res, 200, { plan: lead ? { ...shown, planFile: plan.planFile } : shown });
       }
       if (rest === 'next' && method === 'POST') {
@@ -365,19 +410,30 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
           return fail(res, 400, 'bad-request', '"key" (the idempotency key, 8 to 200 characters) is required');
         if (b.device !== undefined && (typeof b.device !== 'string' || b.device.length < 8 || b.device.length > 200))
           return fail(res, 400, 'bad-request', '"device" must be the browser\'s device id (8 to 200 characters)');
-        const pair = await db.selectFrom('pairs').select('pair_id').where('dataset_id', '=', plan.datasetId).where('idx', '=', idx).executeTakeFirst();
+        const pair = await db
+          .selectFrom('pairs')
+          .select('pair_id')
+          .where('dataset_id', '=', plan.datasetId)
+          .where('idx', '=', idx)
+          .executeTakeFirst();
         if (!pair) return fail(res, 404, 'not-assigned', 'This item was never handed to you in this plan.');
         const annotation = serverAnnotation(b.annotation, { planId: plan.id, idx, instanceId: pair.pair_id, annotator: user.name });
         if (typeof annotation === 'string') return fail(res, 400, 'bad-request', annotation);
         const r = await submitItem(db, plan.id, user.id, idx, annotation, b.key, (b.device as string | undefined) ?? null);
         if (r.status === 'not-assigned') return fail(res, 404, 'not-assigned', 'This item was never handed to you in this plan.');
         if (r.status === 'taken')
-          return fail(res, 409, 'taken', 'Your lease on this item ran out and it went to other annotators; your label was not stored here, keep it.');
+          return fail(
+            res,
+            409,
+            'taken',
+            'Your lease on this item ran out and it went to other annotators; your label was not stored here, keep it.',
+          );
         if (r.status === 'conflict')
           return json(res, 409, {
             error: {
               code: 'conflict',
-              message: 'You already submitted this item from another device. Both versions are kept (this one apart, for the lead); nothing was overwritten.',
+              message:
+                'You already submitted this item from another device. Both versions are kept (this one apart, for the lead); nothing was overwritten.',
             },
             current: r.current,
           });
@@ -401,10 +457,14 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
       }
       if (rest === 'export' && method === 'GET') {
         const format = url.searchParams.get('format') ?? 'trl';
-        if (!isExportFormat(format)) return fail(res, 400, 'bad-request', `"format" must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+        if (!isExportFormat(format))
+          return fail(res, 400, 'bad-request', `"format" must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
         const parts: Uint8Array[] = [];
         await exportPlan(db, plan, format, (bytes) => void parts.push(bytes), opts.app ?? { name: 'hyper-workbench', version: 'server' });
-        await db.insertInto('audit_log').values({ user_id: user.id, action: 'exported', detail: JSON.stringify({ plan: plan.id, format }) }).execute();
+        await db
+          .insertInto('audit_log')
+          .values({ user_id: user.id, action: 'exported', detail: JSON.stringify({ plan: plan.id, format }) })
+          .execute();
         res.writeHead(200, {
           ...SECURITY_HEADERS,
           'Content-Type': 'application/zip',

@@ -57,7 +57,13 @@ export async function listProjects(db: ServerDb, user: SignedIn): Promise<Projec
   const projects = await db
     .selectFrom('datasets as d')
     .select(['d.id', 'd.name', 'd.guidelines'])
-    .select((eb) => eb.selectFrom('pairs').select(sql<number>`count(*)::int`.as('n')).whereRef('pairs.dataset_id', '=', 'd.id').as('pairs'))
+    .select((eb) =>
+      eb
+        .selectFrom('pairs')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('pairs.dataset_id', '=', 'd.id')
+        .as('pairs'),
+    )
     .$if(user.role !== 'lead', (q) => q.where('d.id', '=', user.projectId ?? -1))
     .orderBy('d.id')
     .execute();
@@ -66,7 +72,11 @@ export async function listProjects(db: ServerDb, user: SignedIn): Promise<Projec
     .selectFrom('plans as p')
     .select(['p.id', 'p.dataset_id', 'p.name', 'p.overlap', 'p.created_at'])
     .select((eb) =>
-      eb.selectFrom('plan_items').select(sql<number>`count(*)::int`.as('n')).whereRef('plan_items.plan_id', '=', 'p.id').as('items'),
+      eb
+        .selectFrom('plan_items')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('plan_items.plan_id', '=', 'p.id')
+        .as('items'),
     )
     .where(
       'p.dataset_id',
@@ -269,7 +279,14 @@ export async function* datasetRecords(db: ServerDb, datasetId: number, chunk = 1
     yield rows.map((r): PairRecord => {
       const rec = asRecord(r.record) as PairRecord | null;
       if (rec && typeof rec === 'object') return rec;
-      const built: PairRecord = { id: r.pair_id, sourceRow: r.idx + 1, prompt: r.prompt, responseA: r.response_a, responseB: r.response_b, extra: {} };
+      const built: PairRecord = {
+        id: r.pair_id,
+        sourceRow: r.idx + 1,
+        prompt: r.prompt,
+        responseA: r.response_a,
+        responseB: r.response_b,
+        extra: {},
+      };
       if (r.lm_label) built.lm = { value: r.lm_label as Preference, original: r.lm_label };
       return built;
     });

@@ -31,8 +31,13 @@ export async function publishPairs(
   return db.transaction().execute(async (tx) => {
     const id =
       datasetId ??
-      (await tx.insertInto('datasets').values({ name, created_by: lead, guidelines: guidelines ?? '' }).returning('id').executeTakeFirstOrThrow())
-        .id;
+      (
+        await tx
+          .insertInto('datasets')
+          .values({ name, created_by: lead, guidelines: guidelines ?? '' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
     if (datasetId !== undefined && guidelines !== undefined)
       await tx.updateTable('datasets').set({ guidelines }).where('id', '=', id).execute();
     for (let from = 0; from < pairs.length; from += 500) {
@@ -288,17 +293,20 @@ export async function submitItem(
     if (!a) return { status: 'not-assigned' };
     if (a.submitted_at) {
       if (a.idempotency_key === key) return { status: 'already-stored' };
-      const refused = await tx
-        .selectFrom('conflicts')
-        .select('id')
-        .where('idempotency_key', '=', key)
-        .executeTakeFirst();
+      const refused = await tx.selectFrom('conflicts').select('id').where('idempotency_key', '=', key).executeTakeFirst();
       const sameDevice = device !== null && a.device_id === device;
       if (!sameDevice || refused) {
         if (!refused) {
           await tx
             .insertInto('conflicts')
-            .values({ plan_id: planId, idx, annotator_id: annotator, device_id: device, annotation: JSON.stringify(annotation), idempotency_key: key })
+            .values({
+              plan_id: planId,
+              idx,
+              annotator_id: annotator,
+              device_id: device,
+              annotation: JSON.stringify(annotation),
+              idempotency_key: key,
+            })
             .execute();
           await tx
             .insertInto('audit_log')
@@ -355,6 +363,9 @@ export async function releaseItem(db: ServerDb, planId: number, annotator: numbe
     .where('leased_until', '>', sql<Date>`now()`)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) return false;
-  await db.insertInto('audit_log').values({ user_id: annotator, action: 'released', detail: JSON.stringify({ plan: planId, idx }) }).execute();
+  await db
+    .insertInto('audit_log')
+    .values({ user_id: annotator, action: 'released', detail: JSON.stringify({ plan: planId, idx }) })
+    .execute();
   return true;
 }

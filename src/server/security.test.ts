@@ -70,10 +70,16 @@ describe('team server security (PGlite)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     cookies.lead = await signInWith(`${base}/sign-in?token=${await createLeadToken(db, 60_000)}`);
-    p1 = ((await (await call('lead', 'POST', 'datasets', { name: 'P1SECRET', pairs: pairsOf('P1SECRET') })).json()) as { datasetId: number }).datasetId;
-    p2 = ((await (await call('lead', 'POST', 'datasets', { name: 'P2SECRET', pairs: pairsOf('P2SECRET') })).json()) as { datasetId: number }).datasetId;
-    plan1 = ((await (await call('lead', 'POST', 'plans', { datasetId: p1, humanIdx: [0, 1, 2], overlap: 2 })).json()) as { planId: number }).planId;
-    plan2 = ((await (await call('lead', 'POST', 'plans', { datasetId: p2, humanIdx: [0, 1], overlap: 1 })).json()) as { planId: number }).planId;
+    p1 = (
+      (await (await call('lead', 'POST', 'datasets', { name: 'P1SECRET', pairs: pairsOf('P1SECRET') })).json()) as { datasetId: number }
+    ).datasetId;
+    p2 = (
+      (await (await call('lead', 'POST', 'datasets', { name: 'P2SECRET', pairs: pairsOf('P2SECRET') })).json()) as { datasetId: number }
+    ).datasetId;
+    plan1 = ((await (await call('lead', 'POST', 'plans', { datasetId: p1, humanIdx: [0, 1, 2], overlap: 2 })).json()) as { planId: number })
+      .planId;
+    plan2 = ((await (await call('lead', 'POST', 'plans', { datasetId: p2, humanIdx: [0, 1], overlap: 1 })).json()) as { planId: number })
+      .planId;
     const a = (await (await call('lead', 'POST', 'invites', { name: 'ann', projectId: p1 })).json()) as { link: string };
     const b = (await (await call('lead', 'POST', 'invites', { name: 'out', projectId: p2 })).json()) as { link: string };
     cookies.annotator = await signInWith(a.link);
@@ -152,7 +158,10 @@ describe('team server security (PGlite)', () => {
     const ctl = new AbortController();
     const statuses: number[] = [];
     for (const who of WHO) {
-      const r = await fetch(`${base}/api/v1/plans/${plan1}/events`, { headers: cookies[who] ? { cookie: cookies[who] } : {}, signal: ctl.signal });
+      const r = await fetch(`${base}/api/v1/plans/${plan1}/events`, {
+        headers: cookies[who] ? { cookie: cookies[who] } : {},
+        signal: ctl.signal,
+      });
       statuses.push(r.status);
       if (r.status === 200) {
         const reader = r.body!.getReader();
@@ -168,7 +177,15 @@ describe('team server security (PGlite)', () => {
   });
 
   it('refuses every state-changing request from another origin or without one (CSRF)', async () => {
-    const posts = ['sign-out', 'invites', `invites/${invite1}/revoke`, 'datasets', 'plans', `plans/${plan1}/next`, `plans/${plan1}/items/0/submit`];
+    const posts = [
+      'sign-out',
+      'invites',
+      `invites/${invite1}/revoke`,
+      'datasets',
+      'plans',
+      `plans/${plan1}/next`,
+      `plans/${plan1}/items/0/submit`,
+    ];
     for (const path of posts) {
       for (const origin of ['http://evil.example', 'null', '']) {
         const r = await fetch(`${base}/api/v1/${path}`, {
@@ -201,7 +218,8 @@ describe('team server security (PGlite)', () => {
       });
       expect(made.status).toBe(201);
       const datasetId = ((await made.json()) as { datasetId: number }).datasetId;
-      const planId = ((await (await call('lead', 'POST', 'plans', { datasetId, humanIdx: [0], name: evil })).json()) as { planId: number }).planId;
+      const planId = ((await (await call('lead', 'POST', 'plans', { datasetId, humanIdx: [0], name: evil })).json()) as { planId: number })
+        .planId;
       const inv = await call('lead', 'POST', 'invites', { name: `${evil.replace(/\\u0000/g, '')} ${i}`, projectId: datasetId });
       expect(inv.status).toBe(201);
       const who = await signInWith(((await inv.json()) as { link: string }).link);
@@ -217,26 +235,44 @@ describe('team server security (PGlite)', () => {
       const sub = await fetch(`${base}/api/v1/plans/${planId}/items/0/submit`, {
         method: 'POST',
         headers: { cookie: who, origin: base, 'content-type': 'application/json' },
-        body: JSON.stringify({ annotation: { status: 'submitted', overall: 'A=B', rationale: evil, flag: evil }, key: `${evil}-key-${i}`, device: `${evil}-device` }),
+        body: JSON.stringify({
+          annotation: { status: 'submitted', overall: 'A=B', rationale: evil, flag: evil },
+          key: `${evil}-key-${i}`,
+          device: `${evil}-device`,
+        }),
       });
       expect(sub.status).toBe(200);
-      const back = (await (await call('lead', 'GET', `plans/${planId}/annotations`)).json()) as { annotations: { rationale: string; flag: string }[] };
+      const back = (await (await call('lead', 'GET', `plans/${planId}/annotations`)).json()) as {
+        annotations: { rationale: string; flag: string }[];
+      };
       expect(back.annotations[0]).toMatchObject({ rationale: evil, flag: evil });
     }
-    const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name in ('users', 'pairs', 'assignments', 'sessions')`.execute(db);
+    const tables = await sql<{
+      n: number;
+    }>`select count(*)::int as n from information_schema.tables where table_name in ('users', 'pairs', 'assignments', 'sessions')`.execute(
+      db,
+    );
     expect(tables.rows[0]!.n).toBe(4);
     expect((await call('lead', 'GET', 'me')).status).toBe(200);
   });
 
   it('limits body sizes: 413 over the limit, and nothing of it stored', async () => {
-    const before = await db.selectFrom('assignments').select(sql<number>`count(*)::int`.as('n')).where('annotation', 'is not', null).executeTakeFirstOrThrow();
+    const before = await db
+      .selectFrom('assignments')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('annotation', 'is not', null)
+      .executeTakeFirstOrThrow();
     const big = await call('annotator', 'POST', `plans/${plan1}/items/2/submit`, {
       annotation: { status: 'submitted', overall: 'A>B', rationale: 'x'.repeat(70 * 1024) },
       key: 'too-big-key',
     });
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { message: string } }).error.message).toContain('over 64 KB');
-    const after = await db.selectFrom('assignments').select(sql<number>`count(*)::int`.as('n')).where('annotation', 'is not', null).executeTakeFirstOrThrow();
+    const after = await db
+      .selectFrom('assignments')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('annotation', 'is not', null)
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
     const notJson = await call('lead', 'POST', 'invites', '{"name": ');
     expect(notJson.status).toBe(400);

@@ -235,7 +235,8 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(body.items).toMatchObject([{ idx: 2, prompt: 'P2' }]);
       expect(JSON.stringify(body)).not.toContain('A>B');
       const label = { status: 'submitted', overall: 'B>A' };
-      const submit = (key: string, device = 'device-one') => call(`plans/${planId}/items/2/submit`, { annotation: label, key, device }, dee);
+      const submit = (key: string, device = 'device-one') =>
+        call(`plans/${planId}/items/2/submit`, { annotation: label, key, device }, dee);
       expect(await (await submit('key-0001')).json()).toEqual({ stored: 'now' });
       expect(await (await submit('key-0001')).json()).toEqual({ stored: 'before' });
       // Another device's label is a conflict: the stored one comes back, nothing is overwritten.

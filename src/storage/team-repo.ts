@@ -123,7 +123,8 @@ export async function addTeamItems(db: HyperDb, projectId: string, origin: TeamO
     const fresh = items.filter((_, i) => !have[i]);
     // A lease renewed: keep the newer end.
     const renewed = items.filter((_, i) => have[i] && have[i]!.leasedUntil !== items[i]!.leasedUntil);
-    for (const it of renewed) await db.teamItems.update(`${origin.server}|${origin.serverPlanId}|${it.idx}`, { leasedUntil: it.leasedUntil });
+    for (const it of renewed)
+      await db.teamItems.update(`${origin.server}|${origin.serverPlanId}|${it.idx}`, { leasedUntil: it.leasedUntil });
     if (fresh.length === 0) return 0;
     const dataset = await db.datasets.get(datasetId);
     const plan = await db.plans.get(planId);

@@ -43,7 +43,9 @@ export function TeamAnnotator({ user, server }: { user: TeamUser; server: string
       </div>
     );
   if (!mine.data)
-    return <p className="p-6 text-sm text-slate-700">The project lead has not published a plan for you yet. Reload this page once they have.</p>;
+    return (
+      <p className="p-6 text-sm text-slate-700">The project lead has not published a plan for you yet. Reload this page once they have.</p>
+    );
   return <TeamWorkbench projectId={mine.data.projectId} origin={mine.data.origin} />;
 }
 

@@ -33,7 +33,9 @@ export function TeamSyncBar() {
       </p>
       {problems.length > 0 && (
         <div role="alert" className="space-y-1 rounded border border-amber-300 bg-amber-50 p-2 text-amber-900">
-          <p className="font-semibold">The server did not take {problems.length === 1 ? 'one of your changes' : `${problems.length} of your changes`}</p>
+          <p className="font-semibold">
+            The server did not take {problems.length === 1 ? 'one of your changes' : `${problems.length} of your changes`}
+          </p>
           <ul className="list-disc pl-4">
             {problems.map((p) => (
               <li key={p.key} data-testid="team-problem">

@@ -91,9 +91,7 @@ export function Workbench({ project, plan, annotator }: { project: ProjectRow; p
         {project.pack && <PackResultsBar project={project} done={done} total={queue.length} />}
         {team && <TeamSyncBar />}
         {s && state.queue && queue.length === 0 && (
-          <p className="text-slate-600">
-            {team ? 'Waiting for items from the team server…' : 'The locked plan sends no pairs to humans.'}
-          </p>
+          <p className="text-slate-600">{team ? 'Waiting for items from the team server…' : 'The locked plan sends no pairs to humans.'}</p>
         )}
         {item.error && <ErrorMessage title="Could not read the pair" error={item.error} />}
         {state.error ? <ErrorMessage title="Your last change could not be saved" error={state.error} /> : null}

@@ -54,12 +54,14 @@ export function TeamArea({ projectId }: { projectId: string }) {
       {s?.state !== 'signed-in' ? (
         <div className="space-y-2 rounded-md border border-slate-200 bg-white p-4" data-testid="team-no-server">
           {s?.state === 'signed-out' ? (
-            <p>This app is served by a team server, but you are not signed in: open the sign-in link that <code>hyper serve</code> printed.</p>
+            <p>
+              This app is served by a team server, but you are not signed in: open the sign-in link that <code>hyper serve</code> printed.
+            </p>
           ) : (
             <>
               <p>
-                Team mode needs the project&apos;s server. Start it with <code>npx hyper serve</code> (see docs/team.md), open the sign-in link
-                it prints, and come back to this page there. Everything else in the workbench works without it.
+                Team mode needs the project&apos;s server. Start it with <code>npx hyper serve</code> (see docs/team.md), open the sign-in
+                link it prints, and come back to this page there. Everything else in the workbench works without it.
               </p>
               <p className="text-slate-600">Annotators can also work from annotation packs (Annotate page), with no server at all.</p>
             </>
@@ -157,8 +159,8 @@ function Published({ project, plan, pub }: { project: ProjectRow; plan: PlanRow;
   return (
     <>
       <p className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-emerald-900" data-testid="team-published">
-        Published plan v{plan.version} as server plan {pub.serverPlanId}: {pub.items.toLocaleString('en-US')} pairs for people, {pub.overlap}{' '}
-        {pub.overlap === 1 ? 'annotator' : 'annotators'} each, of {pub.pairs.toLocaleString('en-US')} pairs.
+        Published plan v{plan.version} as server plan {pub.serverPlanId}: {pub.items.toLocaleString('en-US')} pairs for people,{' '}
+        {pub.overlap} {pub.overlap === 1 ? 'annotator' : 'annotators'} each, of {pub.pairs.toLocaleString('en-US')} pairs.
       </p>
       <Invites pub={pub} />
       <LiveProgress pub={pub} />
@@ -337,7 +339,11 @@ function BringBack({ project, plan, pub }: { project: ProjectRow; plan: PlanRow;
     setError(null);
     try {
       const { annotations } = await teamApi<{ annotations: Annotation[] }>('GET', `plans/${pub.serverPlanId}/annotations`);
-      const local = serverLabelsAsLocal(annotations, { projectId: project.id, datasetId: plan.datasetId, planId: plan.id }, pub.serverPlanId);
+      const local = serverLabelsAsLocal(
+        annotations,
+        { projectId: project.id, datasetId: plan.datasetId, planId: plan.id },
+        pub.serverPlanId,
+      );
       const r = await importAnnotations(openDb(), local, `server:${pub.serverPlanId}`);
       setDone(
         `${r.add.length} new, ${r.update.length} updated, ${r.unchanged} unchanged${r.conflicts.length ? `, ${r.conflicts.length} kept as they were here (conflicts)` : ''}`,
