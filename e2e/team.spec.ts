@@ -109,3 +109,79 @@ test('two annotators label with overlap 2; the lead sees it live and the server 
 
   for (const c of [leadCtx, ann.ctx, bob.ctx]) await c.close();
 });
+
+test('an annotator offline keeps working and syncs on reconnect; a second device on the same item shows a conflict', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const own = await startTeamServer();
+  try {
+    const { ctx: leadCtx } = await contextAt(browser, own.link);
+    const post = async (path: string, data: unknown) => {
+      const r = await leadCtx.request.post(`${own.base}/api/v1/${path}`, { data, headers: { origin: own.base } });
+      expect(r.status(), `${path}: ${await r.text()}`).toBe(201);
+      return r.json();
+    };
+    const pairs = Array.from({ length: 6 }, (_, idx) => ({
+      idx,
+      id: `p${idx}`,
+      prompt: `Question ${idx}: which answer is kinder?`,
+      responseA: `First answer to question ${idx}.`,
+      responseB: `Second answer to question ${idx}, longer.`,
+      lm: 'A>B',
+    }));
+    const { datasetId } = (await post('datasets', { name: 'offline', pairs })) as { datasetId: number };
+    const { planId } = (await post('plans', { datasetId, humanIdx: [0, 1, 2, 3, 4, 5], overlap: 1 })) as { planId: number };
+    const { link } = (await post('invites', { name: 'cat', projectId: datasetId })) as { link: string };
+    const labelsOnServer = async () =>
+      ((await (await leadCtx.request.get(`${own.base}/api/v1/plans/${planId}/annotations`)).json()) as { annotations: { idx: number }[] })
+        .annotations;
+
+    const cat = await contextAt(browser, link.replace(/^http:\/\/[^/]+/, own.base));
+    await labelAndSync(cat.page, '2', 1);
+    await cat.ctx.setOffline(true);
+    for (const [k, key] of ['4', '1'].entries()) {
+      await expect(cat.page.getByRole('region', { name: 'Prompt' })).toBeVisible();
+      await cat.page.keyboard.press(key);
+      await cat.page.keyboard.press('q');
+      await cat.page.keyboard.press('Enter');
+      await expect(cat.page.getByTestId('queue-progress')).toContainText(`${k + 2} submitted`);
+    }
+    await expect(cat.page.getByTestId('team-sync')).toContainText('Offline: 2 waiting');
+    expect(await labelsOnServer()).toHaveLength(1);
+    await cat.ctx.setOffline(false);
+    await expect(cat.page.getByTestId('team-sync')).toHaveText('All sent');
+    await expect.poll(async () => (await labelsOnServer()).length).toBe(3);
+
+    // The same annotator in a second browser (their session, another device): it is handed the items cat holds.
+    const cookies = await cat.ctx.cookies();
+    const second = await browser.newContext({ baseURL: own.base });
+    await second.addCookies(cookies);
+    const other = await second.newPage();
+    await other.goto('/');
+    await expect(other.getByTestId('annotator-name')).toHaveText('cat');
+    await expect(other.getByRole('region', { name: 'Prompt' })).toBeVisible();
+    const prompt = (await other.getByRole('region', { name: 'Prompt' }).textContent()) ?? '';
+    const onFirst = (await cat.page.getByRole('region', { name: 'Prompt' }).textContent()) ?? '';
+    expect(prompt).toBe(onFirst);
+    await other.keyboard.press('5');
+    await other.keyboard.press('q');
+    await other.keyboard.press('Enter');
+    await expect(other.getByTestId('queue-progress')).toContainText('1 submitted');
+    await expect(other.getByTestId('team-sync')).toHaveText('All sent');
+    await expect.poll(async () => (await labelsOnServer()).length).toBe(4);
+    await cat.page.keyboard.press('1');
+    await cat.page.keyboard.press('q');
+    await cat.page.keyboard.press('Enter');
+    await expect(cat.page.getByTestId('team-problem')).toContainText('you submitted it from another device');
+    // The server kept the first device's label and put the second apart, for the lead.
+    expect(await labelsOnServer()).toHaveLength(4);
+    const conflicts = (await (await leadCtx.request.get(`${own.base}/api/v1/plans/${planId}/conflicts`)).json()) as {
+      conflicts: unknown[];
+    };
+    expect(conflicts.conflicts).toHaveLength(1);
+    for (const c of [leadCtx, cat.ctx, second]) await c.close();
+  } finally {
+    await own.stop();
+  }
+});
