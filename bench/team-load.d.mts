@@ -8,8 +8,19 @@ export interface Acked {
   key: string;
   stored: 'now' | 'before';
 }
+export interface TeamServer {
+  child: import('node:child_process').ChildProcess;
+  base: string;
+  /** The lead's one-time sign-in link. */
+  link: string;
+  dataDir: string;
+  log(): string;
+  /** Stops it (SIGTERM: cleanly; SIGKILL: as a crash) and resolves with its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+export function startServer(opts?: { dataDir?: string; database?: string; port?: number }): Promise<TeamServer>;
 export function signIn(base: string, link: string): Promise<string>;
-export function api(base: string, cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+export function api(base: string, cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
 export function uniquePairs(
   n: number,
   seed?: number,

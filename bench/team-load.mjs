@@ -3,6 +3,56 @@
 // retry the same request with the same key, on the next server instance when there are several. Used by the
 // team server bench and the fault tests; it is a client of the public API only.
 
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * `hyper serve` as a process: on a free port (or `port`), with its embedded database in `dataDir` (a new temporary
+ * folder by default) or on the PostgreSQL server `database`. Resolves once it prints the lead's sign-in link.
+ */
+export function startServer(opts = {}) {
+  const dataDir = opts.dataDir ?? join(mkdtempSync(join(tmpdir(), 'hyper-team-')), 'data');
+  const where = opts.database ? ['--database', opts.database] : ['--data-dir', dataDir];
+  const child = spawn(process.execPath, [join(REPO, 'bin/hyper.mjs'), 'serve', '--port', String(opts.port ?? 0), ...where], { cwd: REPO });
+  let out = '';
+  return new Promise((ok, bad) => {
+    const timer = setTimeout(() => bad(new Error(`hyper serve printed no sign-in link within 90 s:\n${out}`)), 90_000);
+    const onExit = (code) => {
+      clearTimeout(timer);
+      bad(new Error(`hyper serve exited with ${code}:\n${out}`));
+    };
+    const onData = (d) => {
+      out += String(d);
+      const link = /(http:\/\/127\.0\.0\.1:\d+\/sign-in\?token=[\w-]+)/.exec(out)?.[1];
+      if (!link) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stderr.off('data', onData);
+      child.stderr.on('data', (more) => (out += String(more)));
+      ok({
+        child,
+        base: link.replace(/\/sign-in.*/, ''),
+        link,
+        dataDir,
+        log: () => out,
+        stop: (signal = 'SIGTERM') =>
+          new Promise((r) => {
+            if (child.exitCode !== null || child.signalCode !== null) return r(child.exitCode);
+            child.once('exit', (code) => r(code));
+            child.kill(signal);
+          }),
+      });
+    };
+    child.stderr.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
 /** @param {string} base @param {string} link @returns {Promise<string>} the session cookie */
 export async function signIn(base, link) {
   const r = await fetch(link.replace(/^http:\/\/[^/]+/, base), { redirect: 'manual' });
@@ -37,7 +87,7 @@ export async function api(base, cookie, method, path, body) {
 /** Unique pair texts (no two prompts or responses alike), `n` of them. */
 export function uniquePairs(n, seed = 1) {
   let s = seed >>> 0;
-  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const words = ['model', 'answer', 'reward', 'human', 'label', 'judge', 'budget', 'route', 'prompt', 'pair', 'data', 'train'];
   const text = (k) => Array.from({ length: 8 + (k % 7) }, () => words[Math.floor(rnd() * words.length)]).join(' ');
   return Array.from({ length: n }, (_, idx) => ({

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { demoPlan } from './fixtures/annotate';
-import { startTeamServer, type TeamServer } from '../src/server/test-serve';
+import { startServer as startTeamServer, type TeamServer } from '../bench/team-load.mjs';
 import { unzip } from './fixtures/unzip';
 
 let server: TeamServer;
@@ -75,7 +75,7 @@ test('two annotators label with overlap 2; the lead sees it live and the server 
   await expect(lead.getByTestId('team-progress')).toContainText('8 of 8 labels · 4 of 4 pairs complete');
   await expect(lead.getByTestId('team-agreement')).toContainText('over 4 pairs');
   await expect(lead.getByTestId('team-agreement')).toContainText('κ ann–bob');
-  await expect(ann.page.getByTestId('team-queue')).toContainText('4 submitted · 0 more');
+  await expect(ann.page.getByTestId('team-queue')).toContainText('4 submitted · the plan still wants 0 labels');
   await expect(ann.page.getByTestId('team-sync')).toHaveText('All sent');
 
   // On the server: 8 labels, one per annotator and pair, nothing more.

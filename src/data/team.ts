@@ -107,8 +107,8 @@ export interface TeamSyncState {
   pending: number;
   /** Entries the server did not take (conflicts, labels too late, refusals): shown, never dropped. */
   problems: OutboxRow[];
-  /** Labels the server can still hand this annotator, and theirs it holds (from the last answer). */
-  queue: { open: number; done: number } | null;
+  /** The annotator's labels the server holds, and the labels the plan still wants from anyone. */
+  queue: { done: number; remaining: number | null } | null;
   signedOut: boolean;
   lastSync: number | null;
   set(patch: Partial<Omit<TeamSyncState, 'set'>>): void;
@@ -151,14 +151,16 @@ export class TeamSync {
   start(): void {
     window.addEventListener('online', this.kick);
     this.events = new EventSource(`/api/v1/plans/${this.origin.serverPlanId}/events`);
+    // The plan changed (someone labelled, an item came free): send what waits, and ask for items if few are left.
     this.events.onmessage = (ev) => {
       try {
-        const queue = JSON.parse(String(ev.data)) as { open: number; done: number };
-        useTeamSync.getState().set({ queue, online: true });
-        this.kick();
+        const { remaining } = JSON.parse(String(ev.data)) as { remaining: number };
+        const ui = useTeamSync.getState();
+        ui.set({ queue: { done: ui.queue?.done ?? 0, remaining }, online: true });
       } catch {
         // not ours
       }
+      this.kick();
     };
     this.kick();
   }
@@ -214,7 +216,15 @@ export class TeamSync {
     const base = `plans/${this.origin.serverPlanId}/items/${row.idx}`;
     try {
       if (row.kind === 'release') await teamApi('POST', `${base}/release`, {});
-      else await teamApi('POST', `${base}/submit`, { annotation: row.annotation, key: row.key, device: deviceId() });
+      else {
+        const r = await teamApi<{ done: number }>('POST', `${base}/submit`, {
+          annotation: row.annotation,
+          key: row.key,
+          device: deviceId(),
+        });
+        const ui = useTeamSync.getState();
+        ui.set({ queue: { remaining: ui.queue?.remaining ?? null, done: r.done } });
+      }
       await updateOutbox(db, row.key, { state: 'sent', sentAt: Date.now(), tries: row.tries + 1 });
     } catch (e) {
       if (!(e instanceof TeamApiError) || e.status === 401) {
@@ -240,12 +250,9 @@ export class TeamSync {
     const closed = new Set(mine.filter((a) => a.status === 'submitted' || a.status === 'skipped').map((a) => a.idx));
     const open = items.filter((t) => !closed.has(t.localIdx)).length;
     if (open >= 2) return;
-    const r = await teamApi<{ items: ServerItem[]; queue: { open: number; done: number } }>(
-      'POST',
-      `plans/${this.origin.serverPlanId}/next`,
-      { count: HOLD },
-    );
-    useTeamSync.getState().set({ queue: r.queue });
+    const r = await teamApi<{ items: ServerItem[]; done: number }>('POST', `plans/${this.origin.serverPlanId}/next`, { count: HOLD });
+    const ui = useTeamSync.getState();
+    ui.set({ queue: { remaining: ui.queue?.remaining ?? null, done: r.done } });
     const added = await addTeamItems(db, this.projectId, this.origin, r.items);
     if (added === 0) return;
     // Standing on an item already done (the end of the queue so far): move on to the first new one.

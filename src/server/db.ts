@@ -84,6 +84,8 @@ export interface PlanItemsTable {
   /** Routing order. */
   position: number;
   idx: number;
+  /** Every label the overlap asks for is in (the search for the next item skips it). */
+  done: Generated<boolean>;
 }
 
 export interface AssignmentsTable {

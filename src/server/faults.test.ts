@@ -10,8 +10,17 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { annotate, annotators, api, publish, signIn, uniquePairs, type Acked } from '../../bench/team-load.mjs';
-import { startTeamServer, type TeamServer } from './test-serve';
+import {
+  annotate,
+  annotators,
+  api,
+  publish,
+  signIn,
+  startServer as startTeamServer,
+  uniquePairs,
+  type Acked,
+  type TeamServer,
+} from '../../bench/team-load.mjs';
 
 const freePort = () =>
   new Promise<number>((ok) => {
@@ -78,7 +87,7 @@ describe('team server faults', () => {
     const work = Promise.all(team.map((who) => annotate({ bases: [base], who, planId, until: Date.now() + 120_000 })));
     await waitFor('20 labels before the kill', async () => {
       const r = await api(base, lead, 'GET', `plans/${planId}/progress`);
-      return r.status === 200 && r.body.progress.submitted >= 20;
+      return r.status === 200 && (r.body as { progress: { submitted: number } }).progress.submitted >= 20;
     });
     expect(await first.stop('SIGKILL')).toBeNull();
     const second = await startTeamServer({ dataDir, port });
@@ -111,10 +120,22 @@ describe('team server faults', () => {
       chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
       const data = join(dir, 'data');
       const pgPort = await freePort();
-      const asPostgres = (cmd: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/${cmd}`, ...args], { stdio: 'pipe' });
+      const asPostgres = (cmd: string, args: string[]) =>
+        execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/${cmd}`, ...args], { stdio: 'pipe' });
       asPostgres('initdb', ['-D', data, '--auth=trust', '-U', 'postgres']);
       const ctl = (action: string) =>
-        asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-m', 'fast', '-o', `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1`, action]);
+        asPostgres('pg_ctl', [
+          '-D',
+          data,
+          '-l',
+          join(dir, 'log'),
+          '-w',
+          '-m',
+          'fast',
+          '-o',
+          `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1`,
+          action,
+        ]);
       ctl('start');
       try {
         const url = `postgres://postgres@127.0.0.1:${pgPort}/postgres`;
@@ -140,7 +161,8 @@ describe('team server faults', () => {
                 const { value, done } = await reader.read();
                 if (done) break;
                 buf += new TextDecoder().decode(value);
-                for (const m of buf.split('\n\n').slice(0, -1)) if (m.startsWith('data: ')) seen.push(JSON.parse(m.slice(6)) as { submitted: number });
+                for (const m of buf.split('\n\n').slice(0, -1))
+                  if (m.startsWith('data: ')) seen.push(JSON.parse(m.slice(6)) as { submitted: number });
                 buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
               }
             } catch {

@@ -9,7 +9,7 @@ import { createInvite, endSession, listInvites, redeemToken, revokeInvite, SESSI
 import { sql } from 'kysely';
 import type { ServerDb } from './db';
 import { asRecord, nextItems, publishPairs, publishPlan, releaseItem, submitItem, type PublishedPair } from './queue';
-import { annotatorQueue, exportPlan, listProjects, planAnnotations, planFor, planProgress, serverAnnotation } from './projects';
+import { doneBy, exportPlan, listProjects, planAnnotations, planFor, planProgress, planRemaining, serverAnnotation } from './projects';
 import { notifyPlan, PlanEvents } from './events';
 import { EXPORT_FORMATS, isExportFormat } from '../domain/export/formats';
 import { cspForPath, SECURITY_HEADERS } from '../domain/csp';
@@ -34,7 +34,7 @@ export interface ServerOptions {
   db: ServerDb;
   /** The built app (vite build's dist/); null serves the API only. */
   appDir: string | null;
-  /** Sign-in attempts per client address per minute (default 10). */
+  /** Failed sign-in attempts allowed per client address per minute (default 10); more get 429. */
   signInPerMinute?: number;
   /** The app's name and version, for export manifests. */
   app?: { name: string; version: string };
@@ -129,17 +129,22 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
   const limit = opts.signInPerMinute ?? 10;
   const attempts = new Map<string, number[]>();
 
-  function rateLimited(req: IncomingMessage): boolean {
+  /**
+   * Failed sign-ins per client address in the last minute. Only failures count: a room of annotators behind one
+   * address all signing in at once is not refused, while guessing tokens is.
+   */
+  function failuresOf(req: IncomingMessage, add: boolean): number {
     const who = req.socket.remoteAddress ?? 'unknown';
     const now = Date.now();
     const recent = (attempts.get(who) ?? []).filter((t) => now - t < 60_000);
-    recent.push(now);
-    attempts.set(who, recent);
-    return recent.length > limit;
+    if (add) recent.push(now);
+    if (recent.length) attempts.set(who, recent);
+    else attempts.delete(who);
+    return recent.length;
   }
 
   async function signIn(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (rateLimited(req)) {
+    if (failuresOf(req, false) >= limit) {
       res
         .writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '60' })
         .end('Too many sign-in attempts; wait a minute.');
@@ -148,6 +153,7 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
     const token = url.searchParams.get('token') ?? '';
     const done = token ? await redeemToken(db, token) : null;
     if (!done) {
+      failuresOf(req, true);
       res
         .writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
         .end('This sign-in link is not valid: it was used already, revoked, or has expired. Ask the project lead for a new one.');
@@ -208,6 +214,17 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
     await push();
   }
   const openStreams = new Set<ServerResponse>();
+
+  /** One computation for all the streams that ask at about the same time (one change reaches them together). */
+  const inFlight = new Map<string, { at: number; value: Promise<unknown> }>();
+  function shared(key: string, compute: () => Promise<unknown>): Promise<unknown> {
+    const hit = inFlight.get(key);
+    if (hit && Date.now() - hit.at < 100) return hit.value;
+    const value = compute();
+    inFlight.set(key, { at: Date.now(), value });
+    value.catch(() => inFlight.delete(key));
+    return value;
+  }
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
@@ -393,7 +410,7 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
           return fail(res, 400, 'bad-request', '"count" must be 1 to 20 items to hold at once');
         const items = await nextItems(db, plan.id, user.id, count as number);
         await notifyPlan(db, plan.id);
-        return json(res, 200, { items, queue: await annotatorQueue(db, plan, user.id) });
+        return json(res, 200, { items, done: await doneBy(db, plan.id, user.id) });
       }
       const item = /^items\/(\d+)\/(submit|release)$/.exec(rest);
       if (item && method === 'POST') {
@@ -438,10 +455,14 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
             current: r.current,
           });
         if (r.status === 'stored') await notifyPlan(db, plan.id);
-        return json(res, 200, { stored: r.status === 'stored' ? 'now' : 'before' });
+        return json(res, 200, { stored: r.status === 'stored' ? 'now' : 'before', done: await doneBy(db, plan.id, user.id) });
       }
       if (rest === 'events' && method === 'GET')
-        return stream(req, res, plan.id, () => (lead ? planProgress(db, plan) : annotatorQueue(db, plan, user.id)));
+        // What a change costs is paid once per plan and instance, whoever is watching: the lead's progress, and
+        // for annotators the labels the plan still wants (their own queue they ask for with `next`).
+        return stream(req, res, plan.id, () =>
+          shared(`${lead ? 'progress' : 'remaining'}:${plan.id}`, () => (lead ? planProgress(db, plan) : planRemaining(db, plan))),
+        );
       if (!lead) return leadOnly('sees the whole plan');
       if (rest === 'progress' && method === 'GET') return json(res, 200, { progress: await planProgress(db, plan) });
       if (rest === 'annotations' && method === 'GET') return json(res, 200, { annotations: await planAnnotations(db, plan.id) });

@@ -142,6 +142,21 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006-queue-indexes': {
+    // Handing out and counting stay cheap as a plan fills: an item that has all its labels is marked done (the
+    // search for the next item skips done ones through an index), and an annotator's own work is found by index.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('plan_items')
+        .addColumn('done', 'boolean', (c) => c.notNull().defaultTo(false))
+        .execute();
+      await sql`update plan_items pi set done = true from plans p
+        where p.id = pi.plan_id and (select count(*) from assignments a
+          where a.plan_id = pi.plan_id and a.idx = pi.idx and a.submitted_at is not null) >= p.overlap`.execute(db);
+      await db.schema.createIndex('plan_items_open').on('plan_items').columns(['plan_id', 'done', 'position']).execute();
+      await db.schema.createIndex('assignments_annotator').on('assignments').columns(['plan_id', 'annotator_id']).execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS);

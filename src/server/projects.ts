@@ -225,43 +225,35 @@ export async function planProgress(db: ServerDb, plan: VisiblePlan): Promise<Pla
   };
 }
 
-/** Labels this annotator can still be handed in the plan (items with room and none of theirs), and theirs done. */
-export async function annotatorQueue(db: ServerDb, plan: VisiblePlan, annotator: number): Promise<{ open: number; done: number }> {
-  const r = await db
-    .selectFrom('plan_items as pi')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('pi.plan_id', '=', plan.id)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('assignments as mine')
-            .select('mine.idx')
-            .whereRef('mine.plan_id', '=', 'pi.plan_id')
-            .whereRef('mine.idx', '=', 'pi.idx')
-            .where('mine.annotator_id', '=', annotator),
-        ),
-      ),
-    )
-    .where(
-      (eb) =>
-        eb
-          .selectFrom('assignments as a')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .whereRef('a.plan_id', '=', 'pi.plan_id')
-          .whereRef('a.idx', '=', 'pi.idx')
-          .where((w) => w.or([w('a.submitted_at', 'is not', null), w('a.leased_until', '>', sql<Date>`now()`)])),
-      '<',
-      plan.overlap,
-    )
-    .executeTakeFirstOrThrow();
+/** The annotator's submitted labels in the plan. */
+export async function doneBy(db: ServerDb, planId: number, annotator: number): Promise<number> {
   const done = await db
     .selectFrom('assignments')
     .select(sql<number>`count(*)::int`.as('n'))
-    .where('plan_id', '=', plan.id)
+    .where('plan_id', '=', planId)
     .where('annotator_id', '=', annotator)
     .where('submitted_at', 'is not', null)
     .executeTakeFirstOrThrow();
-  return { open: r.n, done: done.n };
+  return done.n;
+}
+
+/**
+ * Labels the plan still wants (items × overlap − labels in; no item ever has more than its overlap), for every
+ * annotator's event stream: two counts, once per plan and change, whoever is watching.
+ */
+export async function planRemaining(db: ServerDb, plan: VisiblePlan): Promise<{ remaining: number }> {
+  const r = await db
+    .selectFrom('plan_items')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('plan_id', '=', plan.id)
+    .executeTakeFirstOrThrow();
+  const labels = await db
+    .selectFrom('assignments')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('plan_id', '=', plan.id)
+    .where('submitted_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { remaining: Math.max(0, r.n * plan.overlap - labels.n) };
 }
 
 /** The published records of a dataset in order, in chunks (the record the workbench sent, else one built from the columns). */

@@ -136,6 +136,7 @@ async function pickFree(tx: Tx, planId: number, annotator: number, overlap: numb
       .selectFrom('plan_items as pi')
       .select('pi.idx')
       .where('pi.plan_id', '=', planId)
+      .where('pi.done', '=', false)
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
@@ -318,11 +319,13 @@ export async function submitItem(
           current: { annotation: asRecord(a.annotation), submittedAt: new Date(a.submitted_at).toISOString() },
         };
       }
-    } else if (new Date(a.leased_until).getTime() < Date.now()) {
+    }
+    const plan = await tx.selectFrom('plans').select('overlap').where('id', '=', planId).executeTakeFirstOrThrow();
+    // The item's row lock, as nextItems takes it: nobody is handed the item while this label is counted in, and
+    // two labels of one item are counted one after the other (so the last one marks it done).
+    await tx.selectFrom('plan_items').select('idx').where('plan_id', '=', planId).where('idx', '=', idx).forUpdate().execute();
+    if (!a.submitted_at && new Date(a.leased_until).getTime() < Date.now()) {
       // The lease ran out: the label is still taken while the item has room among the live assignments.
-      const plan = await tx.selectFrom('plans').select('overlap').where('id', '=', planId).executeTakeFirstOrThrow();
-      // The item's row lock, as nextItems takes it: nobody is handed the item while this label is counted in.
-      await tx.selectFrom('plan_items').select('idx').where('plan_id', '=', planId).where('idx', '=', idx).forUpdate().execute();
       const others = await tx
         .selectFrom('assignments')
         .select(sql<number>`count(*)::int`.as('n'))
@@ -340,6 +343,17 @@ export async function submitItem(
       .where('idx', '=', idx)
       .where('annotator_id', '=', annotator)
       .execute();
+    if (!a.submitted_at) {
+      const labels = await tx
+        .selectFrom('assignments')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('plan_id', '=', planId)
+        .where('idx', '=', idx)
+        .where('submitted_at', 'is not', null)
+        .executeTakeFirstOrThrow();
+      if (labels.n >= plan.overlap)
+        await tx.updateTable('plan_items').set({ done: true }).where('plan_id', '=', planId).where('idx', '=', idx).execute();
+    }
     await tx
       .insertInto('audit_log')
       .values({ user_id: annotator, action: a.submitted_at ? 'resubmitted' : 'submitted', detail: JSON.stringify({ plan: planId, idx }) })

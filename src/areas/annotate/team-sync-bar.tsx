@@ -26,7 +26,8 @@ export function TeamSyncBar() {
         </span>
         {queue && (
           <span data-testid="team-queue">
-            {queue.done} submitted · {queue.open} more the server can give you
+            {queue.done} submitted
+            {queue.remaining !== null ? ` · the plan still wants ${queue.remaining} ${queue.remaining === 1 ? 'label' : 'labels'}` : ''}
           </span>
         )}
         {lastSync && <span className="text-slate-500">last synced {new Date(lastSync).toLocaleTimeString()}</span>}
