@@ -87,6 +87,10 @@ test('two annotators label with overlap 2; the lead sees it live and the server 
   // An annotator cannot read them.
   expect((await ann.ctx.request.get(`${server.base}/api/v1/plans/${planId}/annotations`)).status()).toBe(403);
 
+  // Who did what, for the lead.
+  await lead.getByRole('button', { name: /Audit log/ }).click();
+  for (const action of ['invite-created', 'plan-published', 'submitted']) await expect(lead.getByTestId('audit-log')).toContainText(action);
+
   await lead.getByRole('button', { name: 'Bring the labels into this project' }).click();
   await expect(lead.getByTestId('team-pulled')).toContainText('8 new');
 

@@ -241,6 +241,26 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
       return json(res, 200, { ok: true }, { 'Set-Cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` });
     }
     if (path === 'projects' && method === 'GET') return json(res, 200, { projects: await listProjects(db, user) });
+    const guide = /^projects\/(\d+)\/guidelines$/.exec(path);
+    if (guide && method === 'POST') {
+      if (!lead) return leadOnly('writes the guidelines');
+      const body = await jsonBody(req, 256 * 1024);
+      if (!body.ok) return fail(res, body.status ?? 400, body.status ? 'too-large' : 'bad-request', body.message);
+      const text = (body.value as { guidelines?: unknown } | null)?.guidelines;
+      if (typeof text !== 'string' || text.length > 200_000)
+        return fail(res, 400, 'bad-request', '"guidelines" must be text (Markdown, at most 200,000 characters)');
+      const r = await db.updateTable('datasets').set({ guidelines: text }).where('id', '=', Number(guide[1])).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return fail(res, 404, 'not-found', `No project ${guide[1]}.`);
+      await db
+        .insertInto('audit_log')
+        .values({
+          user_id: user.id,
+          action: 'guidelines-updated',
+          detail: JSON.stringify({ project: Number(guide[1]), chars: text.length }),
+        })
+        .execute();
+      return json(res, 200, { ok: true });
+    }
     if (path === 'invites' || path.startsWith('invites/')) {
       if (!lead) return leadOnly('manages invites');
       if (path === 'invites' && method === 'GET') {

@@ -111,6 +111,7 @@ describe('team server security (PGlite)', () => {
     const routes: [string, () => string, unknown, [number, number, number, number]][] = [
       ['GET', () => 'me', undefined, [401, 200, 200, 200]],
       ['GET', () => 'projects', undefined, [401, 200, 200, 200]],
+      ['POST', () => `projects/${p1}/guidelines`, { guidelines: 'Prefer the kinder answer.' }, [401, 403, 403, 200]],
       ['GET', () => 'invites', undefined, [401, 403, 403, 200]],
       ['POST', () => 'invites', { name: 'new one', projectId: p1 }, [401, 403, 403, 201]],
       ['POST', () => `invites/${invite1}/revoke`, {}, [401, 403, 403, 200]],

@@ -17,7 +17,7 @@ import { generalError } from '../../domain/errors';
 function idbStore(
   qc: ReturnType<typeof useQueryClient>,
   projectId: string,
-  plan: PlanRow,
+  plan: Pick<PlanRow, 'id' | 'datasetId'>,
   annotator: string,
   afterSave?: (row: Annotation) => void,
 ): SessionStore {
@@ -68,18 +68,22 @@ export function useAnnotatorSession(
   afterSave?: (row: Annotation) => void,
 ) {
   const qc = useQueryClient();
+  // The session lives as long as the plan (by id) and the annotator: a plan row read again (team mode: its queue
+  // grew) keeps it, and the queue effect below extends it.
+  const planId = plan.id;
+  const datasetId = plan.datasetId;
   const session = useMemo(
     () =>
       new AnnotatorSession({
         projectId,
-        datasetId: plan.datasetId,
-        planId: plan.id,
+        datasetId,
+        planId,
         annotator,
-        swappedOf: (idx) => sidesSwapped(plan.id, idx, annotator),
-        store: idbStore(qc, projectId, plan, annotator, afterSave),
+        swappedOf: (idx) => sidesSwapped(planId, idx, annotator),
+        store: idbStore(qc, projectId, { id: planId, datasetId }, annotator, afterSave),
         visible: document.visibilityState === 'visible',
       }),
-    [qc, projectId, plan, annotator, afterSave],
+    [qc, projectId, planId, datasetId, annotator, afterSave],
   );
   useEffect(() => () => session.dispose(), [session]);
 

@@ -5,7 +5,7 @@ import { Button } from '../../components/button';
 import { ErrorMessage } from '../../components/error-message';
 import type { Annotation } from '../../domain/annotation';
 import { sidesSwapped } from '../../domain/annotate/queue';
-import type { PlanRow, ProjectRow } from '../../storage/db';
+import type { PlanRow, ProjectRow, TeamOrigin } from '../../storage/db';
 import { AnnotationForm } from './annotation-form';
 import { useAnnotatorUi } from './annotator-store';
 import { HelpOverlay } from './help-overlay';
@@ -27,7 +27,13 @@ export function Workbench({ project, plan, annotator }: { project: ProjectRow; p
   const stored = useAnnotatorState(project.id, annotator, plan);
   const setStored = useSetAnnotatorState();
   const team = project.team;
-  const afterSave = useMemo(() => (team ? (row: Annotation) => afterTeamSave(team, row) : undefined), [team]);
+  // Stable across reads of the project row (the session lives as long as this callback does).
+  const teamKey = team ? JSON.stringify(team) : '';
+  const afterSave = useMemo(() => {
+    if (!teamKey) return undefined;
+    const origin = JSON.parse(teamKey) as TeamOrigin;
+    return (row: Annotation) => afterTeamSave(origin, row);
+  }, [teamKey]);
   const { session, state } = useAnnotatorSession(project.id, plan, annotator, stored.data, afterSave);
   const showDiff = useAnnotatorUi((u) => u.showDiff);
   const showHelp = useAnnotatorUi((u) => u.showHelp);

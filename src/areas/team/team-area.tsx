@@ -165,6 +165,8 @@ function Published({ project, plan, pub }: { project: ProjectRow; plan: PlanRow;
       <Invites pub={pub} />
       <LiveProgress pub={pub} />
       <BringBack project={project} plan={plan} pub={pub} />
+      <Guidelines project={project} pub={pub} />
+      <AuditLog />
     </>
   );
 }
@@ -376,6 +378,85 @@ function BringBack({ project, plan, pub }: { project: ProjectRow; plan: PlanRow;
         </a>
       </div>
       {error ? <ErrorMessage title="Could not read the server's labels" error={error} /> : null}
+    </section>
+  );
+}
+
+/** The guidelines annotators read: the project's, sent again after an edit (annotators see them on their next load). */
+function Guidelines({ project, pub }: { project: ProjectRow; pub: TeamPublication }) {
+  const [state, setState] = useState<{ sent: boolean; error: unknown }>({ sent: false, error: null });
+  const send = async () => {
+    try {
+      await teamApi('POST', `projects/${pub.serverDatasetId}/guidelines`, { guidelines: project.guidelines });
+      setState({ sent: true, error: null });
+    } catch (error) {
+      setState({ sent: false, error });
+    }
+  };
+  return (
+    <section aria-label="Guidelines on the server" className="space-y-2 rounded-md border border-slate-200 bg-white p-4">
+      <h3 className="font-semibold">Guidelines</h3>
+      <p className="text-slate-600">
+        Annotators read this project&apos;s guidelines ({project.guidelines.length.toLocaleString('en-US')} characters, edited on the
+        Annotate page). After an edit, send them again.
+      </p>
+      <div className="flex items-center gap-2">
+        <Button onClick={() => void send()}>Send the guidelines to the server</Button>
+        {state.sent && <span data-testid="guidelines-sent">Sent.</span>}
+      </div>
+      {state.error ? <ErrorMessage title="Could not send the guidelines" error={state.error} /> : null}
+    </section>
+  );
+}
+
+interface AuditEntry {
+  id: string;
+  at: string;
+  action: string;
+  name: string | null;
+  role: string | null;
+  detail: unknown;
+}
+
+/** Who did what on the server, newest first. */
+function AuditLog() {
+  const [open, setOpen] = useState(false);
+  const log = useQuery({
+    queryKey: ['team', 'audit'],
+    queryFn: () => teamApi<{ entries: AuditEntry[] }>('GET', 'audit?limit=100'),
+    enabled: open,
+    staleTime: 0,
+  });
+  return (
+    <section aria-label="Audit log" className="space-y-2 rounded-md border border-slate-200 bg-white p-4">
+      <h3 className="font-semibold">
+        <button type="button" onClick={() => setOpen((o) => !o)} aria-expanded={open} className="hover:underline">
+          Audit log {open ? '▾' : '▸'}
+        </button>
+      </h3>
+      {open && log.error ? <ErrorMessage title="Could not read the audit log" error={log.error} /> : null}
+      {open && log.data && (
+        <table className="w-full text-left text-xs" data-testid="audit-log">
+          <thead>
+            <tr className="text-slate-500">
+              <th>When</th>
+              <th>Who</th>
+              <th>What</th>
+              <th>Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {log.data.entries.map((e) => (
+              <tr key={e.id}>
+                <td>{new Date(e.at).toLocaleString()}</td>
+                <td>{e.name ? <Name text={`${e.name} (${e.role ?? ''})`} /> : '–'}</td>
+                <td>{e.action}</td>
+                <td className="font-mono">{e.detail === null ? '' : JSON.stringify(e.detail)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -112,6 +112,38 @@ describe('annotator session', () => {
     expect(store.of(3)).toMatchObject({ overall: 'A=B', status: 'draft' });
   });
 
+  it('a queue that grows at its end (team mode) keeps the item, the keys in flight, and moves on from a finished last item', async () => {
+    const store = new MemoryStore();
+    const s = session(store);
+    const first = Uint32Array.of(7, 3);
+    s.start(first, 1);
+    await s.settled();
+    // Keys for item 3 are in flight when the server's next items arrive.
+    const release = gate(store);
+    s.dispatch({ type: 'overall', shown: 'A>B' });
+    s.dispatch({ type: 'confidence', value: 'fairly-confident' });
+    s.start(Uint32Array.of(7, 3, 9), 1);
+    release();
+    await s.settled();
+    expect(s.getState()).toMatchObject({ position: 1, idx: 3 });
+    expect(store.of(3)).toMatchObject({ overall: 'B>A', status: 'draft' });
+    // The grown queue has item 9 after it: submitting moves on to it.
+    s.dispatch({ type: 'submit' });
+    await s.settled();
+    expect(s.getState()).toMatchObject({ position: 2, idx: 9 });
+    const longer = Uint32Array.of(7, 3, 9, 1);
+    s.dispatch({ type: 'overall', shown: 'A>B' });
+    s.dispatch({ type: 'confidence', value: 'fairly-confident' });
+    s.dispatch({ type: 'submit' });
+    await s.settled();
+    // Submitting the last item stays on it; when more arrive, the session moves to the first new one.
+    expect(s.getState().position).toBe(2);
+    s.start(longer, 2);
+    await s.settled();
+    expect(s.getState()).toMatchObject({ position: 3, idx: 1 });
+    expect(store.of(9)?.status).toBe('submitted');
+  });
+
   it('submit without a preference says what is missing and stays', async () => {
     const store = new MemoryStore();
     const s = session(store);

@@ -133,6 +133,16 @@ export class AnnotatorSession {
    */
   start(queue: Uint32Array, position: number): void {
     if (queue === this.state.queue) return;
+    const old = this.state.queue;
+    if (old && old.length > 0 && queue.length > old.length && old.every((v, i) => queue[i] === v)) {
+      // The queue grew at its end (team mode: the server handed out more): go on where the annotator is, with
+      // nothing reopened and no key lost; standing on a finished last item, move on to the first new one.
+      const atEnd = this.state.position === old.length - 1;
+      const finished = this.state.draft !== null && this.state.draft.status !== 'draft';
+      this.set({ queue });
+      if (atEnd && finished) this.dispatch({ type: 'go', position: old.length });
+      return;
+    }
     const p = queue.length === 0 ? 0 : Math.max(0, Math.min(queue.length - 1, position));
     this.leaveItem();
     this.set({ queue, position: p, idx: queue[p], draft: null, conflict: null, message: null });
