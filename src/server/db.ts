@@ -227,8 +227,10 @@ export async function openServerDb(target: DatabaseTarget): Promise<ServerDb> {
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
   };
   const pool = new pg.Pool({ ...config, max: 10 });
-  // A lost connection (the server restarted) is dropped from the pool, not thrown at the process.
+  // A lost connection (the database restarted) is dropped from the pool and fails the query it was running,
+  // never the process: an idle client's error reaches the pool, a checked-out one's its own listener.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   listeners.set(db, postgresListen(config));
   return db;

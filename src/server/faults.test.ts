@@ -93,6 +93,9 @@ describe('team server faults', () => {
     const second = await startTeamServer({ dataDir, port });
     servers.push(second);
     const results = await work;
+    // Each annotator comes back once more (as the app's outbox keeps trying): an item whose hand-out answer was
+    // lost in the crash is theirs again and gets labelled.
+    results.push(...(await Promise.all(team.map((who) => annotate({ bases: [base], who, planId, until: Date.now() + 60_000 })))));
     const acked = results.flatMap((r) => r.acked);
     // Requests were in flight when it died: the annotators had to try again.
     expect(results.reduce((s, r) => s + r.retries, 0)).toBeGreaterThan(0);
@@ -161,9 +164,11 @@ describe('team server faults', () => {
                 const { value, done } = await reader.read();
                 if (done) break;
                 buf += new TextDecoder().decode(value);
-                for (const m of buf.split('\n\n').slice(0, -1))
+                const cut = buf.lastIndexOf('\n\n');
+                if (cut < 0) continue;
+                for (const m of buf.slice(0, cut).split('\n\n'))
                   if (m.startsWith('data: ')) seen.push(JSON.parse(m.slice(6)) as { submitted: number });
-                buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
+                buf = buf.slice(cut + 2);
               }
             } catch {
               if (ctl2.signal.aborted) return;
@@ -175,7 +180,12 @@ describe('team server faults', () => {
         await waitFor('15 labels before the restart', async () => (seen.at(-1)?.submitted ?? 0) >= 15);
         ctl('restart');
         const results = await work;
+        results.push(
+          ...(await Promise.all(team.map((who) => annotate({ bases: [b.base, a.base], who, planId, until: Date.now() + 60_000 })))),
+        );
         const acked = results.flatMap((r) => r.acked);
+        // Both instances lived through it (a lost connection fails a request, never the process).
+        expect([a.child.exitCode, a.child.signalCode, b.child.exitCode, b.child.signalCode]).toEqual([null, null, null, null]);
         // B heard of labels that went through A, before and after the restart.
         await waitFor('the last label on B', async () => seen.at(-1)?.submitted === items * overlap, 30_000);
         ctl2.abort();

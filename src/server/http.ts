@@ -500,19 +500,39 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
         const format = url.searchParams.get('format') ?? 'trl';
         if (!isExportFormat(format))
           return fail(res, 400, 'bad-request', `"format" must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
-        const parts: Uint8Array[] = [];
-        await exportPlan(db, plan, format, (bytes) => void parts.push(bytes), opts.app ?? { name: 'hyper-workbench', version: 'server' });
-        await db
-          .insertInto('audit_log')
-          .values({ user_id: user.id, action: 'exported', detail: JSON.stringify({ plan: plan.id, format }) })
-          .execute();
+        // Streamed as it is written (a large dataset is never whole in memory); a failure half-way cuts the
+        // connection, so the client sees an error, never a truncated zip that looks whole.
         res.writeHead(200, {
           ...SECURITY_HEADERS,
           'Content-Type': 'application/zip',
           'Cache-Control': 'no-store',
           'Content-Disposition': `attachment; filename="plan-${plan.id}-hybrid-${format}.zip"`,
         });
-        res.end(Buffer.concat(parts));
+        try {
+          await exportPlan(
+            db,
+            plan,
+            format,
+            async (bytes) => {
+              if (res.destroyed) throw new Error('the client went away');
+              if (!res.write(bytes))
+                await new Promise<void>((r) => {
+                  res.once('drain', () => r());
+                  res.once('close', () => r());
+                });
+            },
+            opts.app ?? { name: 'hyper-workbench', version: 'server' },
+          );
+        } catch (e) {
+          console.error(`hyper serve: export of plan ${plan.id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          res.destroy();
+          return;
+        }
+        res.end();
+        await db
+          .insertInto('audit_log')
+          .values({ user_id: user.id, action: 'exported', detail: JSON.stringify({ plan: plan.id, format }) })
+          .execute();
         return;
       }
       return fail(res, 404, 'not-found', `No API route ${method} /api/v1/${path}.`);
