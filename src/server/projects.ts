@@ -11,6 +11,7 @@ import type { Preference } from '../domain/labels';
 import { Merger } from '../domain/merge/merge';
 import { checkAnnotation } from '../domain/merge/annotations-file';
 import type { PlanFileHuman } from '../domain/routing/plan-file';
+import type { PlanProgress } from '../domain/team';
 import type { SignedIn } from './auth';
 import type { ServerDb } from './db';
 import { asRecord } from './queue';
@@ -147,28 +148,6 @@ export async function planAnnotations(db: ServerDb, planId: number): Promise<Ann
     out.push(a);
   }
   return out;
-}
-
-export interface PlanProgress {
-  planId: number;
-  items: number;
-  overlap: number;
-  /** Labels still wanted: items × overlap − submitted (never below 0 per item). */
-  remaining: number;
-  submitted: number;
-  /** Items with `overlap` submitted labels. */
-  complete: number;
-  /** Items handed out and not submitted, their leases running. */
-  held: number;
-  conflicts: number;
-  annotators: { name: string; submitted: number; held: number }[];
-  agreement: {
-    /** Items with two or more labels. */
-    items: number;
-    alpha: number | null;
-    pairs: { first: string; second: string; n: number; kappa: number | null }[];
-  };
-  at: string;
 }
 
 /** The lead's view of a plan: counts, per annotator, and agreement between annotators (the Review's statistics). */

@@ -3,7 +3,10 @@
 // lease ends). Concurrent requests, from several server instances on one database too, never over-assign: the
 // item chosen is row-locked (FOR UPDATE SKIP LOCKED), so a second request skips it while the first decides.
 import { sql, type ExpressionBuilder } from 'kysely';
+import type { QueueItem } from '../domain/team';
 import type { Schema, ServerDb } from './db';
+
+export type { QueueItem } from '../domain/team';
 
 export interface PublishedPair {
   idx: number;
@@ -106,20 +109,6 @@ export async function publishPlan(
  */
 const live = (eb: ExpressionBuilder<Schema, 'assignments'>) =>
   eb.or([eb('assignments.submitted_at', 'is not', null), eb('assignments.leased_until', '>', sql<Date>`now()`)]);
-
-/** An item as an annotator sees it: the pair, never its LM label. */
-export interface QueueItem {
-  idx: number;
-  /** The item's place in the plan's routing order. */
-  position: number;
-  id: string;
-  prompt: string;
-  responseA: string;
-  responseB: string;
-  /** A conversational prompt's turns, when the record has them. */
-  messages?: unknown[];
-  leasedUntil: string;
-}
 
 type Tx = Parameters<Parameters<ReturnType<ServerDb['transaction']>['execute']>[0]>[0];
 

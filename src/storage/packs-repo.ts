@@ -4,10 +4,90 @@ import type { AnnotationPack } from '../domain/annotate/pack';
 import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
 import type { PairRecord } from '../domain/instance';
 import { asDatasetPositions } from '../domain/routing/plan';
-import type { HyperDb, InstanceRow, PlanRow, ProjectRow } from './db';
+import type { DatasetRow, HyperDb, InstanceRow, PlanRow, ProjectRow } from './db';
 import { newId } from './ids';
 
 const zero = { 'A>>B': 0, 'A>B': 0, 'A=B': 0, 'B>A': 0, 'B>>A': 0 };
+
+/**
+ * The dataset row of pairs someone handed this browser (an annotation pack, a team server's items): plain pairs with
+ * no labels, tags or scores, read from `fileName`.
+ */
+export function handedOutDataset(d: {
+  id: string;
+  projectId: string;
+  name: string;
+  fileName: string;
+  contentHash: string;
+  rows: number;
+  withMessages: number;
+  createdAt: number;
+}): DatasetRow {
+  return {
+    id: d.id,
+    projectId: d.projectId,
+    name: d.name,
+    fileName: d.fileName,
+    format: 'json',
+    compressed: false,
+    shape: 'pairs',
+    options: DEFAULT_MAP_OPTIONS,
+    rowCount: d.rows,
+    contentHash: d.contentHash,
+    status: 'ready',
+    createdAt: d.createdAt,
+    report: {
+      fileName: d.fileName,
+      format: 'json',
+      compressed: false,
+      shape: 'pairs',
+      columns: ['prompt', 'responseA', 'responseB'],
+      rowsRead: d.rows,
+      importable: d.rows,
+      rejected: [],
+      warnings: [],
+      withLmLabel: 0,
+      withHumanLabel: 0,
+      lmCounts: zero,
+      humanCounts: zero,
+      withModelNames: 0,
+      withTags: 0,
+      withScores: 0,
+      withMessages: d.withMessages,
+    },
+  };
+}
+
+/** The one plan of handed-out pairs: every pair, in order, for the annotator (strategy "pack"). */
+export function handedOutPlan(p: {
+  id: string;
+  projectId: string;
+  datasetId: string;
+  name: string;
+  rows: number;
+  createdAt: number;
+}): PlanRow {
+  return {
+    id: p.id,
+    projectId: p.projectId,
+    datasetId: p.datasetId,
+    version: 1,
+    ppmHash: '',
+    ppmName: p.name,
+    strategy: 'pack',
+    budget: { kind: 'count', value: p.rows, count: p.rows },
+    seed: null,
+    candidates: null,
+    humanIdx: asDatasetPositions(Uint32Array.from({ length: p.rows }, (_, i) => i)),
+    gains: new Float32Array(p.rows),
+    predicted: 0,
+    predictedAllLm: 0,
+    predictedAllHuman: 0,
+    backend: '',
+    featureSetCreatedAt: 0,
+    createdAt: p.createdAt,
+  };
+}
 
 /** Opens a pack as a project (once: opening the same pack again returns the existing project). */
 export async function openPackProject(
@@ -52,60 +132,27 @@ export async function openPackProject(
       if (it.messages) r.messages = it.messages;
       return { ...r, datasetId, idx };
     });
-    await db.datasets.add({
-      id: datasetId,
-      projectId,
-      name: `Pack ${pack.packId}`,
-      fileName,
-      format: 'json',
-      compressed: false,
-      shape: 'pairs',
-      options: DEFAULT_MAP_OPTIONS,
-      rowCount: records.length,
-      contentHash: pack.packId,
-      status: 'ready',
-      createdAt: now,
-      report: {
+    await db.datasets.add(
+      handedOutDataset({
+        id: datasetId,
+        projectId,
+        name: `Pack ${pack.packId}`,
         fileName,
-        format: 'json',
-        compressed: false,
-        shape: 'pairs',
-        columns: ['prompt', 'responseA', 'responseB'],
-        rowsRead: records.length,
-        importable: records.length,
-        rejected: [],
-        warnings: [],
-        withLmLabel: 0,
-        withHumanLabel: 0,
-        lmCounts: zero,
-        humanCounts: zero,
-        withModelNames: 0,
-        withTags: 0,
-        withScores: 0,
+        contentHash: pack.packId,
+        rows: records.length,
         withMessages: records.filter((r) => r.messages).length,
-      },
-    });
+        createdAt: now,
+      }),
+    );
     await db.instances.bulkAdd(records);
-    const plan: PlanRow = {
+    const plan = handedOutPlan({
       id: newId('plan'),
       projectId,
       datasetId,
-      version: 1,
-      ppmHash: '',
-      ppmName: `annotation pack ${pack.packId}`,
-      strategy: 'pack',
-      budget: { kind: 'count', value: records.length, count: records.length },
-      seed: null,
-      candidates: null,
-      humanIdx: asDatasetPositions(Uint32Array.from(records, (_, i) => i)),
-      gains: new Float32Array(records.length),
-      predicted: 0,
-      predictedAllLm: 0,
-      predictedAllHuman: 0,
-      backend: '',
-      featureSetCreatedAt: 0,
+      name: `annotation pack ${pack.packId}`,
+      rows: records.length,
       createdAt: now,
-    };
+    });
     await db.plans.add(plan);
     return { projectId, created: true };
   });

@@ -3,26 +3,14 @@
 // annotation view works on them offline; every submission and skip goes to the outbox first, with its
 // idempotency key, and is sent from there.
 import { annotationId, type Annotation } from '../domain/annotation';
-import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
 import type { Message } from '../domain/instance';
 import { asDatasetPositions } from '../domain/routing/plan';
-import type { HyperDb, InstanceRow, OutboxRow, PlanRow, ProjectRow, TeamItemRow, TeamOrigin } from './db';
+import type { QueueItem as ServerItem } from '../domain/team';
+import { handedOutDataset, handedOutPlan } from './packs-repo';
+import type { HyperDb, InstanceRow, OutboxRow, ProjectRow, TeamItemRow, TeamOrigin } from './db';
 
 export type { TeamOrigin } from './db';
-
-/** An item as the server hands it out (GET next). */
-export interface ServerItem {
-  idx: number;
-  position: number;
-  id: string;
-  prompt: string;
-  responseA: string;
-  responseB: string;
-  messages?: unknown[];
-  leasedUntil: string;
-}
-
-const zero = { 'A>>B': 0, 'A>B': 0, 'A=B': 0, 'B>A': 0, 'B>>A': 0 };
+export type { QueueItem as ServerItem } from '../domain/team';
 
 /** The local project's id for an annotator on a server's plan (stable: opening it again finds it). */
 export function teamProjectId(o: Pick<TeamOrigin, 'server' | 'serverPlanId' | 'userId'>): string {
@@ -51,59 +39,26 @@ export async function openTeamProject(db: HyperDb, origin: TeamOrigin, guideline
       team: { ...origin },
     };
     await db.projects.add(project);
-    await db.datasets.add({
-      id: datasetId,
-      projectId,
-      name: origin.serverProjectName,
-      fileName: origin.server,
-      format: 'json',
-      compressed: false,
-      shape: 'pairs',
-      options: DEFAULT_MAP_OPTIONS,
-      rowCount: 0,
-      contentHash: `team:${origin.server}:${origin.serverPlanId}`,
-      status: 'ready',
-      createdAt: now,
-      report: {
+    await db.datasets.add(
+      handedOutDataset({
+        id: datasetId,
+        projectId,
+        name: origin.serverProjectName,
         fileName: origin.server,
-        format: 'json',
-        compressed: false,
-        shape: 'pairs',
-        columns: ['prompt', 'responseA', 'responseB'],
-        rowsRead: 0,
-        importable: 0,
-        rejected: [],
-        warnings: [],
-        withLmLabel: 0,
-        withHumanLabel: 0,
-        lmCounts: zero,
-        humanCounts: zero,
-        withModelNames: 0,
-        withTags: 0,
-        withScores: 0,
+        contentHash: `team:${origin.server}:${origin.serverPlanId}`,
+        rows: 0,
         withMessages: 0,
-      },
-    });
-    const plan: PlanRow = {
+        createdAt: now,
+      }),
+    );
+    const plan = handedOutPlan({
       id: `${projectId}_plan`,
       projectId,
       datasetId,
-      version: 1,
-      ppmHash: '',
-      ppmName: `team server plan ${origin.serverPlanId}`,
-      strategy: 'pack',
-      budget: { kind: 'count', value: 0, count: 0 },
-      seed: null,
-      candidates: null,
-      humanIdx: asDatasetPositions(new Uint32Array(0)),
-      gains: new Float32Array(0),
-      predicted: 0,
-      predictedAllLm: 0,
-      predictedAllHuman: 0,
-      backend: '',
-      featureSetCreatedAt: 0,
+      name: `team server plan ${origin.serverPlanId}`,
+      rows: 0,
       createdAt: now,
-    };
+    });
     await db.plans.add(plan);
     return projectId;
   });

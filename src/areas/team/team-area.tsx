@@ -10,6 +10,7 @@ import { NumberField } from '../../components/number-field';
 import { ProgressBar } from '../../components/progress-bar';
 import { EXPORT_FORMATS, FORMAT_INFO, type ExportFormat } from '../../domain/export';
 import type { Annotation } from '../../domain/annotation';
+import type { PlanProgress } from '../../domain/team';
 import { keys, useCurrentPlan, useProject } from '../../data/queries';
 import { announce } from '../../data/sync';
 import { teamApi, useTeamServer } from '../../data/team';
@@ -25,19 +26,6 @@ interface Invite {
   name: string;
   status: 'pending' | 'used' | 'revoked' | 'expired';
   expiresAt: string;
-}
-
-interface Progress {
-  items: number;
-  overlap: number;
-  remaining: number;
-  submitted: number;
-  complete: number;
-  held: number;
-  conflicts: number;
-  annotators: { name: string; submitted: number; held: number }[];
-  agreement: { items: number; alpha: number | null; pairs: { first: string; second: string; n: number; kappa: number | null }[] };
-  at: string;
 }
 
 const fmt = (x: number | null, digits = 2) => (x === null ? '–' : x.toFixed(digits));
@@ -269,7 +257,7 @@ function Invites({ pub }: { pub: TeamPublication }) {
 
 /** The plan's progress and agreement, pushed by the server (SSE) as labels come in. */
 function LiveProgress({ pub }: { pub: TeamPublication }) {
-  const [progress, setProgress] = useState<Progress | null>(null);
+  const [progress, setProgress] = useState<PlanProgress | null>(null);
   const [live, setLive] = useState(false);
   useEffect(() => {
     const es = new EventSource(`/api/v1/plans/${pub.serverPlanId}/events`);
@@ -277,7 +265,7 @@ function LiveProgress({ pub }: { pub: TeamPublication }) {
     es.onerror = () => setLive(false);
     es.onmessage = (ev) => {
       try {
-        setProgress(JSON.parse(String(ev.data)) as Progress);
+        setProgress(JSON.parse(String(ev.data)) as PlanProgress);
         setLive(true);
       } catch {
         // not ours
