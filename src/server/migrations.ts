@@ -1,8 +1,7 @@
 // The server's schema history, run at start (`hyper serve`) by Kysely's migrator, the same on PGlite and on a
 // PostgreSQL server. Never edit a released migration: add the next one. Tests run them from empty and from the
 // previous version with data in it.
-import { sql, type Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-users-sessions': {
