@@ -1,8 +1,8 @@
-// Bundles the CLI (src/cli/main.ts) into dist-cli/hyper.mjs with rolldown, a production dependency: an install
+// Bundles the CLI (src/cli/main.ts) into dist-cli/hyper.mjs (and its chunks) with rolldown, a production dependency: an install
 // without dev dependencies (npm ci --omit=dev) can build and run it. Packages stay imports; they are the
 // package's own dependencies.
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,24 +26,37 @@ export function cliBundleStale() {
   );
 }
 
-/** Builds the bundle into `outFile` (default dist-cli/hyper.mjs); returns the output's file name. */
+/**
+ * Builds the bundle: `outFile` (default dist-cli/hyper.mjs) and, beside it in chunks/, each command's code, which
+ * the entry loads only when that command runs. Returns the entry's file name.
+ */
 export async function buildCli(outFile = cliBundle) {
   const { build } = await import('rolldown');
   const outDir = dirname(outFile);
-  // Written beside the target and renamed into place, so a second command started meanwhile never loads half a file.
+  // Written into a folder beside the target and swapped in whole, so a command started meanwhile never loads half
+  // a build (or an entry with another build's chunks).
   const tmp = mkdtempSync(join(dirname(outDir), '.dist-cli-'));
+  const old = `${tmp}-old`;
   try {
     await build({
       input: join(root, 'src/cli/main.ts'),
       platform: 'node',
       external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0'),
-      output: { file: join(tmp, 'hyper.mjs'), format: 'esm' },
+      output: { dir: tmp, format: 'esm', entryFileNames: basename(outFile), chunkFileNames: 'chunks/[name]-[hash].mjs' },
       logLevel: 'warn',
     });
-    if (!existsSync(outDir)) renameSync(tmp, outDir);
-    else renameSync(join(tmp, 'hyper.mjs'), outFile);
+    if (existsSync(outDir)) renameSync(outDir, old);
+    renameSync(tmp, outDir);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
   }
   return outFile;
+}
+
+/** Every file of a built CLI (the entry and its chunks), for the packaging test. */
+export function cliFiles(outFile = cliBundle) {
+  const dir = dirname(outFile);
+  const chunks = join(dir, 'chunks');
+  return [outFile, ...(existsSync(chunks) ? readdirSync(chunks).map((n) => join(chunks, n)) : [])];
 }

@@ -141,7 +141,7 @@ export async function candidatesCommand(argv: readonly string[], log: (s: string
     });
     log(`tags from ${tagsPath}`);
   } else {
-    const fs = computeTagSet(records, input);
+    const fs = await computeTagSet(records, input);
     tagBits = fs.tagBits;
     log(`tags computed: ${coverageText(fs.coverage)}`);
   }

@@ -263,7 +263,7 @@ export async function judgeCommand(argv: readonly string[], log: (s: string) => 
   // How far the judge can be trusted, where the file has human labels too.
   const labelled = records.flatMap((r, idx) => (r.human ? [idx] : []));
   if (labelled.length > 0) {
-    const tagSet = computeTagSet(records, String(args.input));
+    const tagSet = await computeTagSet(records, String(args.input));
     const report = calibrationReport(
       labelled.map((idx) => {
         const judgement = judgements[idx]!;

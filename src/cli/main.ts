@@ -1,11 +1,4 @@
 // The `hyper` command: the app's domain code over files, in Node.
-import { tagsCommand, TAGS_HELP } from './tags-command';
-import { routeCommand, ROUTE_HELP } from './route-command';
-import { judgeCommand, JUDGE_HELP } from './judge-command';
-import { candidatesCommand, CANDIDATES_HELP } from './candidates-command';
-import { fitCommand, FIT_HELP } from './fit-command';
-import { mergeCommand, MERGE_HELP } from './merge-command';
-import { serveCommand, SERVE_HELP } from './serve-command';
 import { UsageError } from './args';
 import { errorCode } from '../domain/errors';
 
@@ -23,16 +16,40 @@ Commands:
 Run "npx hyper COMMAND --help" for a command's options.
 `;
 
-const COMMANDS: Record<string, { run: (argv: readonly string[], log: (s: string) => void) => Promise<number>; help: string }> = {
-  tags: { run: tagsCommand, help: TAGS_HELP },
+type Command = { run: (argv: readonly string[], log: (s: string) => void) => Promise<number>; help: string };
+
+// Each command's code is loaded when it runs, so `hyper route --help` does not read the tokenizer or the database.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  tags: async () => {
+    const m = await import('./tags-command');
+    return { run: m.tagsCommand, help: m.TAGS_HELP };
+  },
   /** The first name of `tags`, kept so existing scripts keep working. */
-  features: { run: tagsCommand, help: TAGS_HELP },
-  judge: { run: judgeCommand, help: JUDGE_HELP },
-  merge: { run: mergeCommand, help: MERGE_HELP },
-  route: { run: routeCommand, help: ROUTE_HELP },
-  candidates: { run: candidatesCommand, help: CANDIDATES_HELP },
-  fit: { run: fitCommand, help: FIT_HELP },
-  serve: { run: serveCommand, help: SERVE_HELP },
+  features: () => COMMANDS.tags!(),
+  judge: async () => {
+    const m = await import('./judge-command');
+    return { run: m.judgeCommand, help: m.JUDGE_HELP };
+  },
+  merge: async () => {
+    const m = await import('./merge-command');
+    return { run: m.mergeCommand, help: m.MERGE_HELP };
+  },
+  route: async () => {
+    const m = await import('./route-command');
+    return { run: m.routeCommand, help: m.ROUTE_HELP };
+  },
+  candidates: async () => {
+    const m = await import('./candidates-command');
+    return { run: m.candidatesCommand, help: m.CANDIDATES_HELP };
+  },
+  fit: async () => {
+    const m = await import('./fit-command');
+    return { run: m.fitCommand, help: m.FIT_HELP };
+  },
+  serve: async () => {
+    const m = await import('./serve-command');
+    return { run: m.serveCommand, help: m.SERVE_HELP };
+  },
 };
 
 /** Runs the CLI; returns the exit code (2 for usage errors, 1 for failures). */
@@ -43,11 +60,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     log(`hyper: unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
+  const command = await load();
   try {
     return await command.run(rest, (s) => (rest.includes('--help') ? process.stdout.write(`${s}\n`) : log(s)));
   } catch (e) {

@@ -46,7 +46,7 @@ async function ask<T extends RoutingRequest['type']>(req: Omit<Extract<RoutingRe
 beforeAll(async () => {
   const dataset = await readDataset(demo, {}, () => undefined);
   ids = dataset.records.map((r) => r.id);
-  tagSet = computeTagSet(dataset.records, 'd');
+  tagSet = await computeTagSet(dataset.records, 'd');
   handler = createRoutingHandler({
     loadTagSet: async () => tagSet,
     loadPpm: async (hash) => ({ hash, name: 'paper-prior', bytes: new Uint8Array(prior), builtIn: true, addedAt: 0 }),
@@ -211,7 +211,7 @@ describe('page and command line make the same judge-risk plan', () => {
     });
     writeFileSync(judgedPath, `${lines.join('\n')}\n`);
     const judged = await readDataset(judgedPath, {}, () => undefined);
-    const judgedTags = computeTagSet(judged.records, 'j');
+    const judgedTags = await computeTagSet(judged.records, 'j');
     humans = judged.records.flatMap((r, idx) => (r.human ? [{ idx, human: r.human.value, judge: r.lm?.value ?? null }] : []));
     judgedHandler = createRoutingHandler({
       loadTagSet: async () => judgedTags,

@@ -5,10 +5,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLeadToken } from '../server/auth';
-import { openServerDb } from '../server/db';
-import { createRequestHandler } from '../server/http';
-import { migrate } from '../server/migrations';
 import { parseArgs, UsageError } from './args';
 import { appInfo } from './merge-command';
 
@@ -59,6 +55,13 @@ export async function serveCommand(argv: readonly string[], log: (s: string) => 
   const appDir = [join(ROOT, 'dist'), join(ROOT, '..', 'dist')].find((d) => existsSync(join(d, 'index.html'))) ?? null;
   if (!appDir) log('  no built app found (run "npm run build"): serving the API only');
 
+  // The server's code (the embedded database among it) is loaded only to serve, not for --help or a usage error.
+  const [{ createLeadToken }, { openServerDb }, { createRequestHandler }, { migrate }] = await Promise.all([
+    import('../server/auth'),
+    import('../server/db'),
+    import('../server/http'),
+    import('../server/migrations'),
+  ]);
   if (!url) mkdirSync(dataDir, { recursive: true });
   const db = await openServerDb(url ? { kind: 'postgres', url } : { kind: 'embedded', dataDir });
   const ran = await migrate(db);

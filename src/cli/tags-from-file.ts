@@ -8,7 +8,6 @@ import { DEFAULT_MAP_OPTIONS, LAYOUT_TEXT, type ColumnMapping, type MapOptions, 
 import { defaultChosenLabelSource } from '../domain/formats/layouts';
 import { orientationOf, type DatasetOrientation } from '../domain/formats/orientation';
 import { assembleTagSet, scoreChunk, setBit, TAG_WORDS, type TagSet, type TagCoverage } from '../domain/tags/tag-set';
-import { lexicalScorers } from '../domain/tags/lexical-scorers';
 import { TAG_COUNT, TAG_DEFS, TAG_IDS, TAG_INDEX } from '../domain/tags/tags';
 import type { PairRecord } from '../domain/instance';
 import { UsageError } from './args';
@@ -77,8 +76,12 @@ export async function readDataset(path: string, opts: DatasetReadOptions, log: (
   return { path, bytes, layout, orientation: orientationOf(layout, options.seed), records };
 }
 
-/** The feature set of a dataset's records, as the app computes it (lexical scores, file semantic scores). */
-export function computeTagSet(records: readonly PairRecord[], datasetId: string, started = performance.now()): TagSet {
+/**
+ * The feature set of a dataset's records, as the app computes it (lexical scores, file semantic scores). The
+ * scorers (tokenizer, entity model) are loaded on the first call, so commands that only read tags never load them.
+ */
+export async function computeTagSet(records: readonly PairRecord[], datasetId: string, started = performance.now()): Promise<TagSet> {
+  const { lexicalScorers } = await import('../domain/tags/lexical-scorers');
   const chunk = scoreChunk(records, 0, lexicalScorers);
   return assembleTagSet({
     datasetId,
@@ -115,7 +118,7 @@ export async function tagsFromDataset(
 ): Promise<{ dataset: LoadedDataset; tags: DatasetTags }> {
   const started = performance.now();
   const dataset = await readDataset(path, opts, log);
-  const fs = computeTagSet(dataset.records, path, started);
+  const fs = await computeTagSet(dataset.records, path, started);
   return {
     dataset,
     tags: { ids: dataset.records.map((r) => r.id), n: fs.n, tagBits: fs.tagBits, coverage: fs.coverage, defects: fs.defects },
