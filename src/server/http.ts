@@ -322,16 +322,19 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
           !(await db.selectFrom('datasets').select('id').where('id', '=', datasetId).executeTakeFirst())
         )
           return fail(res, 404, 'not-found', `No published dataset ${JSON.stringify(b?.datasetId)} to add pairs to.`);
-        const clash = await db
+        // By range, then by position here: a batch can list more positions than a statement takes parameters.
+        const positions = new Set(checked.map((p) => p.idx));
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const i of positions) [lo, hi] = [Math.min(lo, i), Math.max(hi, i)];
+        const stored = await db
           .selectFrom('pairs')
           .select('idx')
           .where('dataset_id', '=', datasetId)
-          .where(
-            'idx',
-            'in',
-            checked.map((p) => p.idx),
-          )
-          .executeTakeFirst();
+          .where('idx', '>=', lo)
+          .where('idx', '<=', hi)
+          .execute();
+        const clash = stored.find((r) => positions.has(r.idx));
         if (clash)
           return fail(
             res,

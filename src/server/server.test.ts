@@ -255,5 +255,42 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect((await call(`plans/${planId}/items/0/submit`, { annotation: label, key: 'key-0002' }, dee)).status).toBe(404);
       expect(((await (await call(`plans/${planId}/next`, {}, dee)).json()) as { items: { idx: number }[] }).items[0]!.idx).toBe(0);
     });
+
+    it('takes a batch of more positions than a statement takes parameters, and refuses a batch that repeats one', async () => {
+      const lead = await fetch(`${base}/sign-in?token=${await createLeadToken(db, 60_000)}`, { redirect: 'manual' });
+      const leadCookie = lead.headers.get('set-cookie')!.split(';')[0]!;
+      const call = (path: string, body: unknown) =>
+        fetch(`${base}/api/v1/${path}`, {
+          method: 'POST',
+          headers: { cookie: leadCookie, origin: base, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const first = [{ idx: 0, id: 'f0', prompt: 'P', responseA: 'a', responseB: 'b' }];
+      const { datasetId } = (await (await call('datasets', { name: 'big', pairs: first })).json()) as { datasetId: number };
+      const many = Array.from({ length: 70_000 }, (_, k) => ({ idx: 1 + k, id: `m${k}`, prompt: `p${k}`, responseA: 'a', responseB: 'b' }));
+      expect((await call('datasets', { datasetId, pairs: many })).status).toBe(201);
+      // One published position in the batch: refused whole, nothing overwritten, nothing added.
+      const again = await call('datasets', {
+        datasetId,
+        pairs: [
+          { ...many[0]!, idx: 70_001 },
+          { ...many[5]!, prompt: 'changed' },
+        ],
+      });
+      expect(again.status).toBe(409);
+      const kept = await db
+        .selectFrom('pairs')
+        .select('prompt')
+        .where('dataset_id', '=', datasetId)
+        .where('idx', '=', 6)
+        .executeTakeFirstOrThrow();
+      expect(kept.prompt).toBe('p5');
+      const count = await db
+        .selectFrom('pairs')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('dataset_id', '=', datasetId)
+        .executeTakeFirstOrThrow();
+      expect(count.n).toBe(70_001);
+    }, 120_000);
   });
 }
