@@ -141,6 +141,7 @@ export class TeamSync {
   private retry: ReturnType<typeof setTimeout> | null = null;
   private pause = 1000;
   private events: EventSource | null = null;
+  private lastEventRun = 0;
 
   constructor(
     private readonly qc: QueryClient,
@@ -152,14 +153,19 @@ export class TeamSync {
     window.addEventListener('online', this.kick);
     this.events = new EventSource(`/api/v1/plans/${this.origin.serverPlanId}/events`);
     // The plan changed (someone labelled, an item came free): send what waits, and ask for items if few are left.
+    // With the plan done there is nothing to ask for; otherwise at most one such run every 2 s, so that a room of
+    // annotators with empty hands does not answer every label with a request each.
     this.events.onmessage = (ev) => {
+      let remaining: number | null = null;
       try {
-        const { remaining } = JSON.parse(String(ev.data)) as { remaining: number };
+        remaining = (JSON.parse(String(ev.data)) as { remaining: number }).remaining;
         const ui = useTeamSync.getState();
         ui.set({ queue: { done: ui.queue?.done ?? 0, remaining }, online: true });
       } catch {
         // not ours
       }
+      if (remaining === 0 || Date.now() - this.lastEventRun < 2000) return;
+      this.lastEventRun = Date.now();
       this.kick();
     };
     this.kick();
