@@ -8,6 +8,7 @@ import { TAG_INDEX } from '../domain/tags/tags';
 
 const demo = new URL('../demo/demo-pairs.jsonl', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hyper-cli-'));
+const REPO_ROOT = new URL('../..', import.meta.url).pathname;
 
 restoreOutputAfterEach();
 
@@ -66,5 +67,16 @@ describe('hyper tags', () => {
     expect(await main(['nope'])).toBe(2);
     expect(await main(['features', '--help'])).toBe(0);
     expect(io.out()).toContain('npx hyper tags --input FILE');
+  });
+
+  it('takes -h and --version as other CLIs do', async () => {
+    const io = capture();
+    expect(await main(['-h'])).toBe(0);
+    expect(io.out()).toContain('Commands:');
+    expect(await main(['route', '-h'])).toBe(0);
+    expect(io.out()).toContain('hyper route: choose which pairs go to human annotators');
+    expect(await main(['--version'])).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(io.out().trim().split('\n').at(-1)).toBe(pkg.version);
   });
 });

@@ -13,7 +13,7 @@ Commands:
   merge      merge human and LM labels by a routing plan; export TRL, full JSONL, CSV or Parquet (+ manifest)
   serve      the team server: the app and its API over an embedded PostgreSQL or a PostgreSQL server
 
-Run "npx hyper COMMAND --help" for a command's options.
+Run "npx hyper COMMAND --help" (or -h) for a command's options; "npx hyper --version" for the version.
 `;
 
 type Command = { run: (argv: readonly string[], log: (s: string) => void) => Promise<number>; help: string };
@@ -55,11 +55,18 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 /** Runs the CLI; returns the exit code (2 for usage errors, 1 for failures). */
 export async function main(argv: readonly string[]): Promise<number> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === 'help') {
+  const [name, ...given] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(HELP);
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-V') {
+    const { appInfo } = await import('./merge-command');
+    process.stdout.write(`${appInfo().version}\n`);
+    return 0;
+  }
+  // `-h` is --help for every command, as other CLIs have it.
+  const rest = given.map((a) => (a === '-h' ? '--help' : a));
   const load = COMMANDS[name];
   if (!load) {
     log(`hyper: unknown command "${name}"\n\n${HELP}`);
