@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from './main';
 import { capture, restoreOutputAfterEach } from './test-helpers';
@@ -8,7 +9,7 @@ import { TAG_INDEX } from '../domain/tags/tags';
 
 const demo = new URL('../demo/demo-pairs.jsonl', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hyper-cli-'));
-const REPO_ROOT = new URL('../..', import.meta.url).pathname;
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 restoreOutputAfterEach();
 
