@@ -77,6 +77,9 @@ test('two annotators label with overlap 2; the lead sees it live and the server 
   await expect(lead.getByTestId('team-agreement')).toContainText('κ ann–bob');
   await expect(ann.page.getByTestId('team-queue')).toContainText('4 submitted · the plan still wants 0 labels');
   await expect(ann.page.getByTestId('team-sync')).toHaveText('All sent');
+  // The LM label stays on the server, and the queue keeps the server's order.
+  await expect(ann.page.getByRole('button', { name: /Reveal the LM label/ })).toHaveCount(0);
+  await expect(ann.page.getByLabel('Queue order')).toHaveCount(0);
 
   // On the server: 8 labels, one per annotator and pair, nothing more.
   const stored = (await (await leadCtx.request.get(`${server.base}/api/v1/plans/${planId}/annotations`)).json()) as {

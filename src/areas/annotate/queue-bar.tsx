@@ -10,6 +10,8 @@ export function QueueBar(props: {
   total: number;
   position: number;
   done: number;
+  /** The queue's order is the server's (team mode): no order choice. */
+  fixedOrder?: boolean;
   state: AnnotatorStateRow | undefined;
   isPack: boolean;
   onGo: (p: number) => void;
@@ -62,7 +64,7 @@ export function QueueBar(props: {
         />
         <Button type="submit">Go</Button>
       </form>
-      {props.state && (
+      {props.state && !props.fixedOrder && (
         <label className="flex items-center gap-1">
           Order
           <select

@@ -90,6 +90,7 @@ export function Workbench({ project, plan, annotator }: { project: ProjectRow; p
             done={done}
             state={s}
             isPack={!!project.pack || !!team}
+            fixedOrder={!!team}
             onGo={go}
             onOrder={(order, seed) => setStored.mutate({ ...s, order, seed, position: 0, updatedAt: Date.now() })}
           />
@@ -190,7 +191,8 @@ export function Workbench({ project, plan, annotator }: { project: ProjectRow; p
               Keys <Kbd action="help" keymap={keymap} />
             </Button>
           </div>
-          {submitted && (
+          {/* In team mode the LM label stays on the server: nothing to reveal. */}
+          {submitted && !team && (
             <Reveal draft={shown} lm={item.data.lm?.value} revealed={!!revealed[revealKey]} onReveal={() => reveal(revealKey)} />
           )}
           <ItemLists title="Skipped" items={skipped} onGo={go} />

@@ -166,6 +166,8 @@ function Invites({ pub }: { pub: TeamPublication }) {
     queryKey: key,
     queryFn: () => teamApi<{ invites: Invite[] }>('GET', `invites?project=${pub.serverDatasetId}`),
     staleTime: 0,
+    // An invite turns "used" when the annotator opens it, elsewhere.
+    refetchInterval: 10_000,
   });
   const [name, setName] = useState('');
   const [made, setMade] = useState<{ name: string; link: string } | null>(null);
