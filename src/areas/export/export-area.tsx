@@ -4,9 +4,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/button';
 import { downloadFile } from '../../components/download';
+import { FormatSelect } from '../../components/format-select';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
-import { datasetsLoadCall, EXPORT_FORMATS, FORMAT_INFO, type ExportFormat } from '../../domain/export';
+import { datasetsLoadCall, FORMAT_INFO, type ExportFormat } from '../../domain/export';
 import { aggregationText, DEFAULT_MERGE_OPTIONS, parseAggregation, type MergeOptions, type MergeSummary } from '../../domain/merge';
 import { listProjectAnnotations } from '../../storage/annotations-repo';
 import { listDatasets } from '../../storage/datasets-repo';
@@ -175,18 +176,7 @@ export function ExportArea({ projectId }: { projectId: string }) {
       <section aria-label="Format" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
         <label className="flex flex-col gap-1">
           <span className="text-xs text-slate-600">Format</span>
-          <select
-            aria-label="Export format"
-            value={format}
-            onChange={(e) => setFormat(e.target.value as ExportFormat)}
-            className="rounded-md border border-slate-300 px-2 py-1"
-          >
-            {EXPORT_FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_INFO[f].title}
-              </option>
-            ))}
-          </select>
+          <FormatSelect label="Export format" value={format} onChange={setFormat} />
         </label>
         {format === 'csv' && (
           <label className="flex items-start gap-2">

@@ -8,7 +8,8 @@ import { ErrorMessage } from '../../components/error-message';
 import { Name } from '../../components/name';
 import { NumberField } from '../../components/number-field';
 import { ProgressBar } from '../../components/progress-bar';
-import { EXPORT_FORMATS, FORMAT_INFO, type ExportFormat } from '../../domain/export';
+import type { ExportFormat } from '../../domain/export';
+import { FormatSelect } from '../../components/format-select';
 import type { Annotation } from '../../domain/annotation';
 import type { PlanProgress } from '../../domain/team';
 import { keys, useCurrentPlan, useProject } from '../../data/queries';
@@ -354,14 +355,7 @@ function BringBack({ project, plan, pub }: { project: ProjectRow; plan: PlanRow;
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <label className="text-xs">
-          Format{' '}
-          <select aria-label="Server export format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-            {EXPORT_FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_INFO[f].title}
-              </option>
-            ))}
-          </select>
+          Format <FormatSelect label="Server export format" value={format} onChange={setFormat} />
         </label>
         <a className="text-indigo-700 underline" href={`/api/v1/plans/${pub.serverPlanId}/export?format=${format}`} download>
           Download the export from the server
