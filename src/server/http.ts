@@ -172,7 +172,11 @@ export function createRequestHandler(opts: ServerOptions): RequestHandler {
 
   /** An open event stream (SSE) of a plan: `send` runs now and after every change to the plan. */
   async function stream(req: IncomingMessage, res: ServerResponse, planId: number, send: () => Promise<unknown>): Promise<void> {
-    listening ??= events.start();
+    // Started on the first stream; a start that failed (the database was down) is tried again by the next one.
+    listening ??= events.start().catch((e: unknown) => {
+      listening = null;
+      throw e;
+    });
     await listening;
     res.writeHead(200, {
       ...SECURITY_HEADERS,
