@@ -1,7 +1,7 @@
 // Bundles the CLI (src/cli/main.ts) into dist-cli/hyper.mjs (and its chunks) with rolldown, a production dependency: an install
 // without dev dependencies (npm ci --omit=dev) can build and run it. Packages stay imports; they are the
 // package's own dependencies.
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,10 +33,10 @@ export function cliBundleStale() {
 export async function buildCli(outFile = cliBundle) {
   const { build } = await import('rolldown');
   const outDir = dirname(outFile);
-  // Written into a folder beside the target and swapped in whole, so a command started meanwhile never loads half
-  // a build (or an entry with another build's chunks).
+  // Built in a folder beside the target, then moved in file by file, the entry last. Chunks are named by their
+  // content's hash and never removed here, so a command started from an earlier build (it loads its chunk after
+  // it starts) still finds its own, whatever another command rebuilds meanwhile.
   const tmp = mkdtempSync(join(dirname(outDir), '.dist-cli-'));
-  const old = `${tmp}-old`;
   try {
     await build({
       input: join(root, 'src/cli/main.ts'),
@@ -45,11 +45,18 @@ export async function buildCli(outFile = cliBundle) {
       output: { dir: tmp, format: 'esm', entryFileNames: basename(outFile), chunkFileNames: 'chunks/[name]-[hash].mjs' },
       logLevel: 'warn',
     });
-    if (existsSync(outDir)) renameSync(outDir, old);
-    renameSync(tmp, outDir);
+    mkdirSync(join(outDir, 'chunks'), { recursive: true });
+    const built = join(tmp, 'chunks');
+    const names = new Set(existsSync(built) ? readdirSync(built) : []);
+    for (const name of names) renameSync(join(built, name), join(outDir, 'chunks', name));
+    renameSync(join(tmp, basename(outFile)), outFile);
+    // Chunks of builds older than ten minutes go: a command loads its chunk right after it starts.
+    for (const name of readdirSync(join(outDir, 'chunks'))) {
+      const p = join(outDir, 'chunks', name);
+      if (!names.has(name) && Date.now() - statSync(p).mtimeMs > 600_000) rmSync(p, { force: true });
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
-    rmSync(old, { recursive: true, force: true });
   }
   return outFile;
 }
