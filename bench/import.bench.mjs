@@ -1,38 +1,31 @@
-// Import of a 100k-pair JSONL generated here by resampling ../shared/data/pairs (unique ids), through the
-// real UI in headless Chromium: wall time, peak memory of the browser, longest main-thread task.
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { browserRssMb, longTasks, observeLongTasks, rng, sampleMemory } from './harness.mjs';
+// Import of a 100k-pair JSONL generated here from ../shared/data/pairs with every text unique
+// (bench/unique-pairs.mjs), through the real UI in headless Chromium: wall time, peak memory of the browser,
+// longest main-thread task, search.
+import { createWriteStream, mkdirSync, statSync } from 'node:fs';
+import { browserRssMb, longTasks, observeLongTasks, sampleMemory } from './harness.mjs';
+import { sharedPairs, uniquePairMaker } from './unique-pairs.mjs';
 
 export const name = 'import 100k JSONL';
 const N = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 
 async function makeFile() {
-  const shared = resolve(process.cwd(), '../shared/data/pairs');
-  const sources = ['pandalm.jsonl', 'prd_vicuna80.jsonl'].map((f) => resolve(shared, f)).filter(existsSync);
-  if (sources.length === 0) return null;
-  const lines = sources.flatMap((f) =>
-    readFileSync(f, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l)),
-  );
+  const lines = sharedPairs();
+  if (!lines) return null;
   const outDir = new URL('./out/', import.meta.url).pathname;
   mkdirSync(outDir, { recursive: true });
-  const path = `${outDir}pairs-${N}.jsonl`;
+  const path = `${outDir}pairs-unique-${N}.jsonl`;
   const out = createWriteStream(path);
-  const random = rng(20241026);
+  const maker = uniquePairMaker(lines, 20241026);
   // Expected matches of the searches below, counted the way the app searches (lowercased id, prompt, responses, models).
   const expected = Object.fromEntries(SEARCHES.map((w) => [w, 0]));
   for (let i = 0; i < N; i++) {
-    const row = { ...lines[Math.floor(random() * lines.length)] };
-    row.id = `${row.id}#${i}`;
+    const row = maker.next();
     const hay = [row.id, row.prompt, row.response_a, row.response_b, row.model_a ?? '', row.model_b ?? ''].join('\u0000').toLowerCase();
     for (const w of SEARCHES) if (hay.includes(w)) expected[w]++;
     if (!out.write(`${JSON.stringify(row)}\n`)) await new Promise((r) => out.once('drain', r));
   }
   await new Promise((r) => out.end(r));
-  return { path, expected };
+  return { path, expected, uniqueTexts: maker.stats().uniqueTexts };
 }
 
 const SEARCHES = ['vicuna', 'python'];
@@ -40,7 +33,7 @@ const SEARCHES = ['vicuna', 'python'];
 export async function run({ baseURL, browser }) {
   const made = await makeFile();
   if (!made) return [{ benchmark: name, metric: 'skipped', value: '../shared/data/pairs not found', target: '' }];
-  const { path, expected } = made;
+  const { path, expected, uniqueTexts } = made;
   const sizeMb = statSync(path).size / 1e6;
   const context = await browser.newContext({ baseURL });
   await observeLongTasks(context);
@@ -115,7 +108,12 @@ export async function run({ baseURL, browser }) {
   const total = (t2 - t0) / 1000;
   const longestAfter = afterTasks.reduce((m, t) => Math.max(m, t.duration), 0);
   return [
-    { benchmark: name, metric: 'file', value: `${N.toLocaleString('en-US')} pairs, ${sizeMb.toFixed(0)} MB`, target: '' },
+    {
+      benchmark: name,
+      metric: 'file',
+      value: `${N.toLocaleString('en-US')} pairs, ${sizeMb.toFixed(0)} MB, ${uniqueTexts.toLocaleString('en-US')} distinct texts (none repeats)`,
+      target: '',
+    },
     { benchmark: name, metric: 'read + validate (s)', value: ((t1 - t0) / 1000).toFixed(2), target: '' },
     { benchmark: name, metric: 'store in IndexedDB (s)', value: ((t2 - t1) / 1000).toFixed(2), target: '' },
     { benchmark: name, metric: 'wall time, file chosen to table shown (s)', value: total.toFixed(2), target: '< 20', ok: total < 20 },
