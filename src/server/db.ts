@@ -127,6 +127,18 @@ export interface Schema {
 
 export type ServerDb = Kysely<Schema>;
 
+/** A jsonb value as a JS value (node-postgres and PGlite parse it; a string is parsed here for safety). */
+export function asRecord(v: unknown): unknown {
+  if (typeof v === 'string') {
+    try {
+      return JSON.parse(v);
+    } catch {
+      return null;
+    }
+  }
+  return v ?? null;
+}
+
 /** Where the data lives: an embedded PGlite in a directory (or in memory), or a PostgreSQL URL. */
 export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null } | { kind: 'postgres'; url: string; schema?: string };
 

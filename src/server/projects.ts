@@ -13,8 +13,7 @@ import { checkAnnotation } from '../domain/merge/annotations-file';
 import type { PlanFileHuman } from '../domain/routing/plan-file';
 import type { PlanProgress } from '../domain/team';
 import type { SignedIn } from './auth';
-import type { ServerDb } from './db';
-import { asRecord } from './queue';
+import { asRecord, type ServerDb } from './db';
 
 export interface VisiblePlan {
   id: number;

@@ -4,7 +4,7 @@
 // item chosen is row-locked (FOR UPDATE SKIP LOCKED), so a second request skips it while the first decides.
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { QueueItem } from '../domain/team';
-import type { Schema, ServerDb } from './db';
+import { asRecord, type Schema, type ServerDb } from './db';
 
 export type { QueueItem } from '../domain/team';
 
@@ -231,18 +231,6 @@ export async function nextItems(db: ServerDb, planId: number, annotator: number,
       return item;
     });
   });
-}
-
-/** A jsonb value as a JS value (node-postgres and PGlite parse it; a string is parsed here for safety). */
-export function asRecord(v: unknown): unknown {
-  if (typeof v === 'string') {
-    try {
-      return JSON.parse(v);
-    } catch {
-      return null;
-    }
-  }
-  return v ?? null;
 }
 
 /** The annotator's next item (one held or a new one), or null. */
