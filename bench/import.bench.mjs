@@ -88,6 +88,16 @@ export async function run({ baseURL, browser }) {
   await shownCount('python').waitFor({ timeout: 120_000 });
   const secondSearch = Date.now() - tSecond;
   const afterTasks = await longTasks(page, sinceScroll);
+  // Cold: the page reloaded, a search typed the moment the table is back (its index is still being read).
+  await page.reload();
+  await page
+    .getByTestId('match-count')
+    .filter({ hasText: `${N.toLocaleString('en-US')} pairs` })
+    .waitFor({ timeout: 120_000 });
+  const tCold = Date.now();
+  await page.getByLabel('Search pairs').fill('vicuna');
+  await shownCount('vicuna').waitFor({ timeout: 120_000 });
+  const coldSearch = Date.now() - tCold;
 
   // Check the instrument itself: a deliberate 120 ms task must be seen. (It has to be a real task: code
   // run directly by page.evaluate is not reported as a long task.)
@@ -116,7 +126,16 @@ export async function run({ baseURL, browser }) {
     },
     { benchmark: name, metric: 'read + validate (s)', value: ((t1 - t0) / 1000).toFixed(2), target: '' },
     { benchmark: name, metric: 'store in IndexedDB (s)', value: ((t2 - t1) / 1000).toFixed(2), target: '' },
-    { benchmark: name, metric: 'wall time, file chosen to table shown (s)', value: total.toFixed(2), target: '< 20', ok: total < 20 },
+    {
+      benchmark: name,
+      metric: 'wall time, file chosen to table shown (s)',
+      value: total.toFixed(2),
+      target: '< 12',
+      ok: total < 12,
+      measured: total,
+      limit: 12,
+      was: '22-27 (one IndexedDB record a pair)',
+    },
     { benchmark: name, metric: 'peak browser RSS (MB)', value: `${peak.toFixed(0)} (baseline ${baseline.toFixed(0)})`, target: '' },
     { benchmark: name, metric: 'longest main-thread task (ms)', value: longest.toFixed(0), target: '< 100', ok: longest < 100 },
     { benchmark: name, metric: 'main-thread tasks over 50 ms', value: String(tasks.length), target: '' },
@@ -137,8 +156,24 @@ export async function run({ baseURL, browser }) {
     },
     {
       benchmark: 'search at 100k rows',
-      metric: 'first search incl. index build / next search (ms)',
-      value: `${firstSearch} / ${secondSearch}`,
+      metric: 'first search, table open ~1 s before (index read meanwhile) (ms)',
+      value: String(firstSearch),
+      target: '< 1000',
+      ok: firstSearch < 1000,
+      measured: firstSearch,
+      limit: 1000,
+      was: '7,400-7,900 (index built from the pairs on the first search)',
+    },
+    {
+      benchmark: 'search at 100k rows',
+      metric: 'first search typed as the table appears after a reload (index still being read) (ms)',
+      value: String(coldSearch),
+      target: '',
+    },
+    {
+      benchmark: 'search at 100k rows',
+      metric: 'next search (ms, incl. the 200 ms typing pause)',
+      value: String(secondSearch),
       target: '',
     },
     {

@@ -41,12 +41,13 @@ export async function countStoredInstances(page: Page): Promise<number> {
         req.onerror = () => reject(req.error);
         req.onsuccess = () => {
           const db = req.result;
-          const count = db.transaction('instances').objectStore('instances').count();
-          count.onsuccess = () => {
-            resolveCount(count.result);
+          // Pairs are stored in blocks: count the rows of every block.
+          const blocks = db.transaction('instanceBlocks').objectStore('instanceBlocks').getAll();
+          blocks.onsuccess = () => {
+            resolveCount((blocks.result as Array<{ rows: unknown[] }>).reduce((n, b) => n + b.rows.length, 0));
             db.close();
           };
-          count.onerror = () => reject(count.error);
+          blocks.onerror = () => reject(blocks.error);
         };
       }),
   );

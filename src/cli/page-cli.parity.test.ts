@@ -14,6 +14,7 @@ import { Merger } from '../domain/merge';
 import { askedBudget, parsePlanFile, planBudget, planFromFile, strategySpec, type RoutingPlan, type StrategyName } from '../domain/routing';
 import { HyperDb, type PlanRow } from '../storage/db';
 import { createProject } from '../storage/projects-repo';
+import { addInstances } from '../storage/instances-repo';
 import { lockPlan, planFileOf } from '../storage/routing-repo';
 import { createPpmSession } from '../workers/onnx-runtime';
 import type { RoutingRequest, RoutingResults } from '../workers/routing-protocol';
@@ -142,7 +143,7 @@ describe('page and command line make the same plan', () => {
       shape: 'pairs',
       options: { seed: 1 },
     } as never);
-    await db.instances.bulkAdd(dataset.records.map((r, idx) => ({ ...r, datasetId: 'd', idx })) as never);
+    await addInstances(db, dataset.records.map((r, idx) => ({ ...r, datasetId: 'd', idx })) as never);
     const page = await pagePlan('best', false);
     const row: PlanRow = await lockPlan(db, {
       ...page,

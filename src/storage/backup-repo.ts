@@ -18,7 +18,7 @@ import type {
   ProjectRow,
   SemanticScoresRow,
 } from './db';
-import { readInstanceRange } from './datasets-repo';
+import { addInstances, readInstanceRange } from './instances-repo';
 import { newId } from './ids';
 import { deleteProject } from './projects-repo';
 import { HyperError, generalError } from '../domain/errors';
@@ -202,7 +202,11 @@ export async function restoreProject(
       for (const part of parts) {
         const lines = (files.text(part) ?? '').split('\n').filter(Boolean);
         const rows = lines.map((l) => ({ ...parseTyped<InstanceRow>(l), datasetId }));
-        await db.instances.bulkAdd(rows);
+        rows.forEach((r, i) => {
+          if (r.idx !== count + i)
+            fail(`dataset "${d.name}": ${part} holds pair ${r.idx} where pair ${count + i} belongs (a pair is missing)`);
+        });
+        await addInstances(db, rows);
         count += rows.length;
       }
       if (count !== (m.counts.instances[d.id] ?? d.rowCount))

@@ -1,5 +1,6 @@
 import type { DatasetRow, HyperDb, InstanceRow } from './db';
 import { REPORT_LIST_CAP } from './db';
+import { addInstances, deleteInstancesOf } from './instances-repo';
 import type { PairRecord } from '../domain/instance';
 import type { ImportReport } from '../domain/formats/report';
 import { newId } from './ids';
@@ -45,8 +46,8 @@ export async function beginImport(db: HyperDb, data: NewDataset): Promise<string
 
 export async function appendInstances(db: HyperDb, datasetId: string, firstIdx: number, records: readonly PairRecord[]): Promise<void> {
   const rows: InstanceRow[] = records.map((r, i) => ({ ...r, datasetId, idx: firstIdx + i }));
-  await db.transaction('rw', db.instances, db.meta, async () => {
-    await db.instances.bulkAdd(rows);
+  await db.transaction('rw', db.instanceBlocks, db.searchBlocks, db.meta, async () => {
+    await addInstances(db, rows);
     await db.meta.put({ key: `import-heartbeat:${datasetId}`, value: Date.now() });
   });
 }
@@ -65,9 +66,20 @@ export async function finishImport(db: HyperDb, datasetId: string, rowCount: num
 export async function deleteDataset(db: HyperDb, datasetId: string): Promise<void> {
   await db.transaction(
     'rw',
-    [db.datasets, db.instances, db.meta, db.featureSets, db.analyzerTags, db.semanticScores, db.plans, db.judgeLabels, db.judgeAnswers],
+    [
+      db.datasets,
+      db.instanceBlocks,
+      db.searchBlocks,
+      db.meta,
+      db.featureSets,
+      db.analyzerTags,
+      db.semanticScores,
+      db.plans,
+      db.judgeLabels,
+      db.judgeAnswers,
+    ],
     async () => {
-      await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+      await deleteInstancesOf(db, datasetId);
       await db.featureSets.delete(datasetId);
       await db.semanticScores.delete(datasetId);
       await db.plans.where('datasetId').equals(datasetId).delete();
@@ -93,36 +105,6 @@ export async function removeStaleImports(db: HyperDb, now: number = Date.now()):
     }
   }
   return removed;
-}
-
-/** Instances by position (0-based idx), in order; missing positions are skipped. */
-export async function readInstances(db: HyperDb, datasetId: string, indices: readonly number[]): Promise<InstanceRow[]> {
-  const rows = await db.instances.bulkGet(indices.map((i) => [datasetId, i] as [string, number]));
-  return rows.filter((r): r is InstanceRow => r !== undefined);
-}
-
-/** A contiguous range of instances [from, from + count). */
-export async function readInstanceRange(db: HyperDb, datasetId: string, from: number, count: number): Promise<InstanceRow[]> {
-  return db.instances
-    .where('[datasetId+idx]')
-    .between([datasetId, from], [datasetId, from + count], true, false)
-    .toArray();
-}
-
-/** Streams every instance of a dataset in order, in chunks (for workers that scan a whole dataset). */
-export async function forEachInstanceChunk(
-  db: HyperDb,
-  datasetId: string,
-  chunkSize: number,
-  visit: (rows: InstanceRow[]) => void,
-): Promise<void> {
-  let from = 0;
-  for (;;) {
-    const rows = await readInstanceRange(db, datasetId, from, chunkSize);
-    if (rows.length === 0) return;
-    visit(rows);
-    from += chunkSize;
-  }
 }
 
 /** A stored dataset as annotation files and packs name it: id, name, file hash, size and A/B orientation. */

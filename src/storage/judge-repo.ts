@@ -4,7 +4,7 @@ import type { JudgeAnswer, JudgeStore } from '../domain/judge/run';
 import type { HyperDb, JudgeLabelRow } from './db';
 import type { Preference } from '../domain/labels';
 import { annotatorMajorities } from '../domain/annotation';
-import { forEachInstanceChunk } from './datasets-repo';
+import { forEachInstanceChunk } from './instances-repo';
 import { combineJudges, summarizeJudges, type EnsembleSettings, type JudgeSummary } from '../domain/judge/combine';
 
 const ensembleKey = (datasetId: string) => `judge-ensemble:${datasetId}`;

@@ -6,6 +6,7 @@ import type { PairRecord } from '../domain/instance';
 import { asDatasetPositions } from '../domain/routing/plan';
 import type { DatasetRow, HyperDb, InstanceRow, PlanRow, ProjectRow } from './db';
 import { newId } from './ids';
+import { addInstances } from './instances-repo';
 
 const zero = { 'A>>B': 0, 'A>B': 0, 'A=B': 0, 'B>A': 0, 'B>>A': 0 };
 
@@ -95,7 +96,7 @@ export async function openPackProject(
   pack: AnnotationPack,
   fileName: string,
 ): Promise<{ projectId: string; created: boolean }> {
-  return db.transaction('rw', [db.projects, db.datasets, db.instances, db.plans], async () => {
+  return db.transaction('rw', [db.projects, db.datasets, db.instanceBlocks, db.searchBlocks, db.plans], async () => {
     const existing = (await db.projects.toArray()).find((p) => p.pack?.packId === pack.packId);
     if (existing) return { projectId: existing.id, created: false };
     const now = Date.now();
@@ -144,7 +145,7 @@ export async function openPackProject(
         createdAt: now,
       }),
     );
-    await db.instances.bulkAdd(records);
+    await addInstances(db, records);
     const plan = handedOutPlan({
       id: newId('plan'),
       projectId,

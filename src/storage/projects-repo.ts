@@ -1,6 +1,7 @@
 import type { HyperDb, ProjectRow } from './db';
 import { newId } from './ids';
 import { HyperError } from '../domain/errors';
+import { deleteInstancesOf } from './instances-repo';
 
 export class ProjectNameError extends HyperError<'bad-project-name'> {
   constructor(message: string) {
@@ -54,7 +55,8 @@ export async function deleteProject(db: HyperDb, id: string): Promise<void> {
     [
       db.projects,
       db.datasets,
-      db.instances,
+      db.instanceBlocks,
+      db.searchBlocks,
       db.featureSets,
       db.analyzerTags,
       db.judgeLabels,
@@ -68,7 +70,7 @@ export async function deleteProject(db: HyperDb, id: string): Promise<void> {
     async () => {
       const datasets = await db.datasets.where('projectId').equals(id).primaryKeys();
       for (const datasetId of datasets) {
-        await db.instances.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();
+        await deleteInstancesOf(db, datasetId);
         await db.featureSets.delete(datasetId);
         await db.semanticScores.delete(datasetId);
         await db.analyzerTags.where('[datasetId+idx]').between([datasetId, -Infinity], [datasetId, Infinity]).delete();

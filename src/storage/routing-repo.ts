@@ -1,7 +1,8 @@
 import { carriedAnnotations } from '../domain/annotation';
 import type { HyperDb, PlanRow, PpmRow } from './db';
 import { newId } from './ids';
-import { getDataset, readInstances } from './datasets-repo';
+import { getDataset } from './datasets-repo';
+import { readInstances } from './instances-repo';
 import { orientationOf } from '../domain/formats/orientation';
 import { readPpmInfo } from '../domain/ppm/contract';
 import { planHumans, planToFile, type PlanFile } from '../domain/routing/plan-file';

@@ -1,5 +1,6 @@
 import type { HyperDb, InstanceRow } from './db';
 import { capReport, type NewDataset } from './datasets-repo';
+import { addInstances } from './instances-repo';
 import type { PairRecord } from '../domain/instance';
 import { newId } from './ids';
 
@@ -11,7 +12,7 @@ export async function seedProject(
   db: HyperDb,
   input: { flag: string | null; projectName: string; dataset: Omit<NewDataset, 'projectId'>; records: readonly PairRecord[] },
 ): Promise<string | null> {
-  return db.transaction('rw', [db.projects, db.datasets, db.instances, db.meta], async () => {
+  return db.transaction('rw', [db.projects, db.datasets, db.instanceBlocks, db.searchBlocks, db.meta], async () => {
     if (input.flag && (await db.meta.get(input.flag))) return null;
     const now = Date.now();
     const projectId = newId('project');
@@ -27,7 +28,7 @@ export async function seedProject(
       createdAt: now,
     });
     const rows: InstanceRow[] = input.records.map((r, idx) => ({ ...r, datasetId, idx }));
-    await db.instances.bulkAdd(rows);
+    await addInstances(db, rows);
     if (input.flag) await db.meta.put({ key: input.flag, value: now });
     return projectId;
   });

@@ -10,17 +10,11 @@ import {
   listProjectAnnotations,
   saveAnnotation,
 } from './annotations-repo';
-import {
-  appendInstances,
-  beginImport,
-  deleteDataset,
-  finishImport,
-  listDatasets,
-  readInstanceRange,
-  readInstances,
-  removeStaleImports,
-} from './datasets-repo';
+import { appendInstances, beginImport, deleteDataset, finishImport, listDatasets, removeStaleImports } from './datasets-repo';
+import { countInstances, forEachInstanceChunk, forEachSearchBlock, readInstanceRange, readInstances } from './instances-repo';
 import { createProject, deleteProject, listProjects, renameProject } from './projects-repo';
+import { INSTANCE_BLOCK } from './db';
+import { DatasetIndex, EMPTY_QUERY } from '../domain/dataset-query';
 import type { ImportReport } from '../domain/formats/report';
 import type { PairRecord } from '../domain/instance';
 import { DEFAULT_MAP_OPTIONS } from '../domain/formats/types';
@@ -88,7 +82,7 @@ describe('projects', () => {
     await deleteProject(db, drop.id);
     expect((await listProjects(db)).map((p) => p.name)).toEqual(['Keep']);
     expect(await db.datasets.count()).toBe(1);
-    expect(await db.instances.count()).toBe(2);
+    expect(await countInstances(db)).toBe(2);
   });
 });
 
@@ -105,6 +99,46 @@ describe('datasets', () => {
     expect(listed.map((d) => [d.status, d.rowCount])).toEqual([['ready', 3]]);
     expect((await readInstanceRange(db, id, 1, 5)).map((r) => r.id)).toEqual(['r1', 'r2']);
     expect((await readInstances(db, id, [2, 0, 9])).map((r) => r.id)).toEqual(['r2', 'r0']);
+  });
+
+  it('stores pairs in blocks: appends of any size meet across block edges, nothing is overwritten or skipped', async () => {
+    const db = freshDb();
+    const p = await createProject(db, 'P');
+    const id = await beginImport(db, newDataset(p.id));
+    // 1,000 pairs in uneven appends (100, 157, 1, 600, 142), crossing the 256-pair block edges mid-append.
+    let at = 0;
+    for (const size of [100, 157, 1, 600, 142]) {
+      await appendInstances(
+        db,
+        id,
+        at,
+        Array.from({ length: size }, (_, i) => record(at + i)),
+      );
+      at += size;
+    }
+    expect(await db.instanceBlocks.count()).toBe(Math.ceil(1000 / INSTANCE_BLOCK));
+    expect((await readInstanceRange(db, id, 0, 1000)).map((r) => r.idx)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect((await readInstanceRange(db, id, 250, 10)).map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => `r${250 + i}`));
+    expect((await readInstances(db, id, [999, 0, 256, 255, 5000])).map((r) => r.id)).toEqual(['r999', 'r0', 'r256', 'r255']);
+    const chunks: number[] = [];
+    await forEachInstanceChunk(db, id, 300, (rows) => chunks.push(rows.length));
+    expect(chunks.reduce((a, b) => a + b, 0)).toBe(1000);
+    // A position stored already is refused, at a block's start and inside one; so is a gap.
+    await expect(appendInstances(db, id, 0, [record(0)])).rejects.toThrow();
+    await expect(appendInstances(db, id, 300, [record(300)])).rejects.toThrow(/already holds a pair at position 300/);
+    await expect(appendInstances(db, id, 1005, [record(1005)])).rejects.toThrow(/no pairs at positions 1000\.\.1004/);
+    expect(await countInstances(db, id)).toBe(1000);
+    expect((await readInstances(db, id, [300]))[0]?.prompt).toBe('p300');
+    // The search form was written with every append and reads back complete, as the pairs themselves index.
+    const stored = new DatasetIndex();
+    expect(await forEachSearchBlock(db, id, (b) => stored.addBlock(b))).toBe(true);
+    const direct = new DatasetIndex();
+    (await readInstanceRange(db, id, 0, 1000)).forEach((r) => direct.add(r));
+    for (const search of ['p25', 'p999', 'r1', 'nope', ''])
+      expect([...stored.query({ ...EMPTY_QUERY, search })]).toEqual([...direct.query({ ...EMPTY_QUERY, search })]);
+    expect(stored.query({ ...EMPTY_QUERY, search: 'p25' }).length).toBe(11);
+    await deleteDataset(db, id);
+    expect(await db.searchBlocks.count()).toBe(0);
   });
 
   it('a rolled-back import leaves other datasets untouched', async () => {
@@ -131,7 +165,7 @@ describe('datasets', () => {
     await db.meta.put({ key: `import-heartbeat:${dead}`, value: now - 10 * 60_000 });
     expect(await removeStaleImports(db, now)).toBe(1);
     expect(await db.datasets.get(dead)).toBeUndefined();
-    expect(await db.instances.count()).toBe(0);
+    expect(await countInstances(db)).toBe(0);
     expect(await db.datasets.get(live)).toBeDefined();
   });
 });
@@ -148,12 +182,30 @@ describe('schema migrations', () => {
     });
     await v1.table('projects').add({ id: 'p1', name: 'Old', createdAt: 1000 });
     await v1.table('instances').add({ datasetId: 'd1', idx: 0, id: 'x', prompt: 'kept' });
+    // A dataset of 600 pairs (more than two blocks) and one of 3, as the old per-pair records.
+    await v1
+      .table('instances')
+      .bulkAdd(Array.from({ length: 600 }, (_, idx) => ({ datasetId: 'd2', idx, id: `y${idx}`, prompt: `p${idx}` })));
+    await v1
+      .table('instances')
+      .bulkAdd(Array.from({ length: 3 }, (_, idx) => ({ datasetId: 'd3', idx, id: `z${idx}`, prompt: `q${idx}` })));
     v1.close();
     const db = freshDb(name);
     const p = await db.projects.get('p1');
     expect(p).toMatchObject({ name: 'Old', createdAt: 1000, updatedAt: 1000, guidelines: '', isDemo: false });
-    expect((await db.instances.get(['d1', 0]))?.prompt).toBe('kept');
-    expect(db.verno).toBe(6);
+    expect((await readInstances(db, 'd1', [0]))[0]?.prompt).toBe('kept');
+    const d2 = await readInstanceRange(db, 'd2', 0, 1000);
+    expect(d2.map((r) => r.idx)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+    expect(d2.map((r) => r.prompt)).toEqual(Array.from({ length: 600 }, (_, i) => `p${i}`));
+    expect((await readInstanceRange(db, 'd3', 1, 5)).map((r) => r.id)).toEqual(['z1', 'z2']);
+    expect(await countInstances(db)).toBe(604);
+    // The per-pair table is gone; the pairs live in blocks.
+    expect(db.tables.map((t) => t.name)).not.toContain('instances');
+    expect(await db.instanceBlocks.count()).toBe(1 + 3 + 1);
+    const index = new DatasetIndex();
+    expect(await forEachSearchBlock(db, 'd2', (b) => index.addBlock(b))).toBe(true);
+    expect([...index.query({ ...EMPTY_QUERY, search: 'p599' })]).toEqual([599]);
+    expect(db.verno).toBe(8);
   });
 });
 

@@ -8,6 +8,7 @@ import type { QueueItem } from '../domain/team';
 import type { TeamOrigin } from './db';
 import { addTeamItems, enqueueTeamChange, listOutbox, openTeamProject, serverLabelsAsLocal, teamProjectId } from './team-repo';
 import { freshDatabases } from './test-db';
+import { readInstanceRange } from './instances-repo';
 
 const freshDb = freshDatabases('team-repo');
 
@@ -64,10 +65,7 @@ describe('team project in the browser', () => {
     expect(await addTeamItems(db, projectId, origin, [item(12, 5), item(7, 9)])).toBe(1);
     const plan = await db.plans.get(`${projectId}_plan`);
     expect([...plan!.humanIdx]).toEqual([0, 1, 2]);
-    const pairs = await db.instances
-      .where('[datasetId+idx]')
-      .between([`${projectId}_data`, 0], [`${projectId}_data`, 9])
-      .toArray();
+    const pairs = await readInstanceRange(db, `${projectId}_data`, 0, 9);
     expect(pairs.map((p) => [p.idx, p.id])).toEqual([
       [0, 'pair-40'],
       [1, 'pair-12'],

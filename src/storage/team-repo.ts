@@ -8,6 +8,7 @@ import { asDatasetPositions } from '../domain/routing/plan';
 import type { QueueItem as ServerItem } from '../domain/team';
 import { handedOutDataset, handedOutPlan } from './packs-repo';
 import type { HyperDb, InstanceRow, OutboxRow, ProjectRow, TeamItemRow, TeamOrigin } from './db';
+import { addInstances } from './instances-repo';
 
 export type { TeamOrigin } from './db';
 export type { QueueItem as ServerItem } from '../domain/team';
@@ -72,7 +73,7 @@ export async function addTeamItems(db: HyperDb, projectId: string, origin: TeamO
   if (items.length === 0) return 0;
   const datasetId = `${projectId}_data`;
   const planId = `${projectId}_plan`;
-  return db.transaction('rw', [db.datasets, db.plans, db.instances, db.teamItems], async () => {
+  return db.transaction('rw', [db.datasets, db.plans, db.instanceBlocks, db.searchBlocks, db.teamItems], async () => {
     const ids = items.map((it) => `${origin.server}|${origin.serverPlanId}|${it.idx}`);
     const have = await db.teamItems.bulkGet(ids);
     const fresh = items.filter((_, i) => !have[i]);
@@ -116,7 +117,7 @@ export async function addTeamItems(db: HyperDb, projectId: string, origin: TeamO
       return r;
     });
     await db.teamItems.bulkAdd(rows);
-    await db.instances.bulkAdd(instances);
+    await addInstances(db, instances);
     const n = start + fresh.length;
     await db.datasets.update(datasetId, { rowCount: n, 'report.rowsRead': n, 'report.importable': n });
     await db.plans.update(planId, {
@@ -150,9 +151,10 @@ export async function enqueueTeamChange(db: HyperDb, origin: TeamOrigin, row: An
   return db.transaction('rw', [db.outbox, db.teamItems], async () => {
     const item = await teamItemOfLocal(db, origin, row.idx);
     if (!item) return null;
-    const mine = (await db.outbox.where('[server+planId]').equals([origin.server, origin.serverPlanId]).toArray()).filter(
-      (o) => o.idx === item.idx,
-    );
+    const all = await db.outbox.where('[server+planId]').equals([origin.server, origin.serverPlanId]).toArray();
+    const mine = all.filter((o) => o.idx === item.idx);
+    // Entries go out in the order they were made: a stamp after every earlier one, even within one millisecond.
+    const createdAt = all.reduce((t, o) => Math.max(t, o.createdAt + 1), Date.now());
     if (row.status === 'skipped') {
       if (mine.length > 0) return null;
       const entry: OutboxRow = {
@@ -162,7 +164,7 @@ export async function enqueueTeamChange(db: HyperDb, origin: TeamOrigin, row: An
         idx: item.idx,
         kind: 'release',
         state: 'pending',
-        createdAt: Date.now(),
+        createdAt,
         tries: 0,
       };
       await db.outbox.add(entry);
@@ -177,7 +179,7 @@ export async function enqueueTeamChange(db: HyperDb, origin: TeamOrigin, row: An
       kind: 'submit',
       annotation: row,
       state: 'pending',
-      createdAt: Date.now(),
+      createdAt,
       tries: 0,
     };
     await db.outbox.add(entry);

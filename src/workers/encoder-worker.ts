@@ -3,7 +3,8 @@
 // dataset and stores cosine_sim, bertscore and bertscore_length. Nothing is downloaded.
 import { encoderScores, loadTokenizer, type Encoder } from '../domain/tags/encoder';
 import { openDb } from '../storage/db';
-import { forEachInstanceChunk, getDataset } from '../storage/datasets-repo';
+import { getDataset } from '../storage/datasets-repo';
+import { forEachInstanceChunk } from '../storage/instances-repo';
 import { putSemanticScores } from '../storage/tags-repo';
 import { createEncoderSession } from './onnx-runtime';
 import { serveWorker } from './worker-host';

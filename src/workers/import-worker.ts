@@ -7,7 +7,7 @@ import { ImportError } from '../domain/errors';
 import type { PairRecord } from '../domain/instance';
 import { DEFAULT_MAP_OPTIONS, type MapOptions, type LayoutId } from '../domain/formats/types';
 import { defaultChosenLabelSource } from '../domain/formats/layouts';
-import { openDb } from '../storage/db';
+import { INSTANCE_BLOCK, openDb } from '../storage/db';
 import { appendInstances, beginImport, deleteDataset, finishImport } from '../storage/datasets-repo';
 import { seedProject } from '../storage/seed-repo';
 import { serveWorker, type JobContext } from './worker-host';
@@ -29,7 +29,8 @@ interface Held {
 }
 
 const sessions = new Map<string, Held>();
-const CHUNK_ROWS = 1000;
+// Whole blocks per transaction (a block split across two appends is read back to be extended).
+const CHUNK_ROWS = 8 * INSTANCE_BLOCK;
 
 function held(sessionId: string): Held {
   const h = sessions.get(sessionId);

@@ -29,7 +29,8 @@ import {
   type LabelledPair,
   type ProxyFeatures,
 } from '../domain/ppm-lab';
-import { getDataset, readInstanceRange } from '../storage/datasets-repo';
+import { getDataset } from '../storage/datasets-repo';
+import { readInstanceRange } from '../storage/instances-repo';
 import { openDb, type DatasetRow } from '../storage/db';
 import { getTagSet } from '../storage/tags-repo';
 import type { CandidateTable, LabRunSettings, PoolSummary, PpmLabRequest, PpmLabResults, ProxyCandidateResult } from './ppm-lab-protocol';

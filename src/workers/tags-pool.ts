@@ -1,6 +1,7 @@
 // The only place that constructs feature workers: a pool sized to the machine that scores a dataset in
 // chunks (pulled from a shared queue, so a slow chunk never idles the others) and assembles the result.
 import { WorkerClient } from './worker-client';
+import { INSTANCE_BLOCK } from '../storage/db';
 import { WorkerJobError, type JobProgress } from './protocol';
 import type { TagsRequest, TagsResults } from './tags-protocol';
 import type { ScoredChunk, TagCoverage } from '../domain/tags/tag-set';
@@ -40,7 +41,7 @@ export interface TagRunResult {
 /** Computes and stores the feature set of a dataset of `n` pairs. */
 export async function computeTags(datasetId: string, n: number, opts: TagRunOptions = {}): Promise<TagRunResult> {
   const size = opts.workers ?? defaultPoolSize();
-  const chunkSize = opts.chunkSize ?? 1000;
+  const chunkSize = opts.chunkSize ?? 4 * INSTANCE_BLOCK;
   const clients = workers(size);
   // Start-up (module load, tokenizer tables, NER model) is paid once per worker; keep it out of the timing.
   opts.onProgress?.({ phase: 'starting-workers', done: 0, total: n });

@@ -4,7 +4,7 @@
 import { lexicalScorers as scorers } from '../domain/tags/lexical-scorers';
 import { assembleTagSet, joinChunks, scoreChunk, SEMANTIC_SCORES, type ScoredChunk } from '../domain/tags/tag-set';
 import { openDb } from '../storage/db';
-import { readInstanceRange } from '../storage/datasets-repo';
+import { readInstanceRange } from '../storage/instances-repo';
 import { getSemanticScores, putTagSet } from '../storage/tags-repo';
 import { readAnalyzerTags } from '../storage/analyzer-repo';
 import { readJudgeLabels } from '../storage/judge-repo';

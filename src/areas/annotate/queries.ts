@@ -21,7 +21,8 @@ import {
   putAnnotatorState,
   removeImportedResults,
 } from '../../storage/annotations-repo';
-import { annotatedDatasetOf, getDataset, readInstances } from '../../storage/datasets-repo';
+import { annotatedDatasetOf, getDataset } from '../../storage/datasets-repo';
+import { readInstances } from '../../storage/instances-repo';
 import { instanceQuery, keys } from '../../data/queries';
 import { announce } from '../../data/sync';
 import { openDb, type AnnotatorStateRow, type PlanRow, type ProjectRow } from '../../storage/db';

@@ -11,7 +11,7 @@ import type { JobProgress } from '../../workers/protocol';
 import { datasetHref, datasetsHref } from './links';
 import { PairDetail } from './pair-detail';
 import { useDataset } from '../../data/queries';
-import { useDatasetQuery, useRowPages, type QueryMatches } from './queries';
+import { useDatasetQuery, useRowPages, useWarmSearchIndex, type QueryMatches } from './queries';
 
 const ROW_HEIGHT = 36;
 
@@ -28,6 +28,8 @@ export function DatasetView({ projectId, datasetId, item }: { projectId: string;
     return () => clearTimeout(t);
   }, [searchText]);
 
+  // The search index is read while the table is on screen, so the first search does not wait for it.
+  useWarmSearchIndex(datasetId);
   const matches = useDatasetQuery(datasetId, query, setIndexing);
   const shown: QueryMatches = matches.data ?? { query: EMPTY_QUERY, indices: null };
   const total = shown.indices ? shown.indices.length : (dataset.data?.rowCount ?? 0);

@@ -1,10 +1,12 @@
 // TanStack Query hooks for datasets, their rows and searches.
+import { useEffect } from 'react';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isEmptyQuery, type DatasetQuery } from '../../domain/dataset-query';
 import { keys } from '../../data/queries';
 import { announce } from '../../data/sync';
 import { openDb, type InstanceRow } from '../../storage/db';
-import { deleteDataset, readInstances } from '../../storage/datasets-repo';
+import { deleteDataset } from '../../storage/datasets-repo';
+import { readInstances } from '../../storage/instances-repo';
 import { queryWorker } from '../../workers/query-client';
 import type { JobProgress } from '../../workers/protocol';
 
@@ -43,6 +45,15 @@ export function useDatasetQuery(datasetId: string, q: DatasetQuery, onProgress: 
     },
     placeholderData: (prev) => prev,
   });
+}
+
+/** Reads a dataset's search index in the query worker ahead of the first search (errors surface then). */
+export function useWarmSearchIndex(datasetId: string): void {
+  useEffect(() => {
+    queryWorker()
+      .request({ type: 'warm', datasetId })
+      .catch(() => undefined);
+  }, [datasetId]);
 }
 
 /** The rows of the pages that cover [first, last] of a query's matches. */
