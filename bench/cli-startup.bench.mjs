@@ -24,7 +24,16 @@ export async function run() {
   const rows = [{ benchmark: name, metric: 'node -e 0', value: `${(node / 1000).toFixed(2)} s`, target: '' }];
   for (const command of ['route', 'merge', 'tags', 'serve']) {
     const t = median(process.execPath, ['bin/hyper.mjs', command, '--help']);
-    rows.push({ benchmark: name, metric: `hyper ${command} --help`, value: `${(t / 1000).toFixed(2)} s`, target: '< 0.4 s', ok: t < 400 });
+    rows.push({
+      benchmark: name,
+      metric: `hyper ${command} --help`,
+      value: `${(t / 1000).toFixed(2)} s`,
+      target: '< 0.4 s',
+      ok: t < 400,
+      measured: t / 1000,
+      limit: 0.4,
+      ...(command === 'route' ? { was: '0.77-1.5 s (one bundle, every import at start-up)' } : {}),
+    });
   }
   return rows;
 }

@@ -76,15 +76,26 @@ export async function run({ baseURL, browser }) {
         benchmark: name,
         metric: `${what}, 2 workers: pairs/s (scoring only / incl. start-up, assembly, storage)`,
         value: `${rate(two.computeMs).toLocaleString('en-US')} / ${rate(two.wall).toLocaleString('en-US')}`,
-        target: '>= 2,000',
+        target: '>= 2,000 (incl. all)',
         ok: rate(two.wall) >= 2000,
+        ...(kind === 'unique'
+          ? { measured: rate(two.wall), limit: 2000, better: 'higher', was: '540-830 (unique text, one record a pair)' }
+          : { was: '2,270 (the old resampled bench)' }),
       },
       {
         benchmark: name,
         metric: `${what}, speed-up 1 -> 2 workers (scoring)`,
         value: `${(one.computeMs / two.computeMs).toFixed(2)}x`,
         target: kind === 'unique' ? '>= 1.8x' : '',
-        ...(kind === 'unique' ? { ok: one.computeMs / two.computeMs >= 1.8 } : {}),
+        ...(kind === 'unique'
+          ? {
+              ok: one.computeMs / two.computeMs >= 1.8,
+              measured: one.computeMs / two.computeMs,
+              limit: 1.8,
+              better: 'higher',
+              was: '1.03-1.14x',
+            }
+          : {}),
       },
       {
         benchmark: name,

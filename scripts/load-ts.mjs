@@ -21,3 +21,27 @@ export async function loadTsModule(path) {
     await server.close();
   }
 }
+
+/**
+ * Imports several modules through one loader that stays open until `close()`: for code that imports more
+ * modules later (dynamic imports, such as onnxruntime-web's).
+ */
+export async function openTsModules(paths) {
+  const { createServer } = await import('vite');
+  const server = await createServer({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'error',
+    appType: 'custom',
+    server: { middlewareMode: true, hmr: false, watch: null },
+    optimizeDeps: { noDiscovery: true, include: [] },
+  });
+  try {
+    const modules = [];
+    for (const p of paths) modules.push(await server.ssrLoadModule(p));
+    return { modules, close: () => server.close() };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+}

@@ -2,7 +2,7 @@
 // Thin adapter: reads the dataset, plan and annotations from IndexedDB, runs the merge and the chosen
 // writer chunk by chunk (domain/export), and hands back one zip (data file, manifest.json, README.md).
 import { tagsOf } from '../domain/tags/tag-set';
-import { createFormatWriter, dataFileName, exportZip, webDeflateRaw, ZipWriter } from '../domain/export';
+import { createFormatWriter, dataFileName, exportZip, fastDeflateRaw, ZipWriter } from '../domain/export';
 import { entryBytes, projectBackupEntries } from '../storage/backup-repo';
 import { Merger } from '../domain/merge';
 import { isRoutingError, type PlanFile } from '../domain/routing';
@@ -78,7 +78,7 @@ async function backup(projectId: string, appVersion: string, ctx: JobContext): P
   const project = await db.projects.get(projectId);
   if (!project) fail('not-found', 'The project no longer exists.');
   const parts: Uint8Array[] = [];
-  const zip = new ZipWriter((b) => void parts.push(b), { deflate: webDeflateRaw });
+  const zip = new ZipWriter((b) => void parts.push(b), { deflate: () => fastDeflateRaw() });
   let entries = 0;
   let pairs = 0;
   let annotations = 0;
@@ -136,7 +136,7 @@ async function exportDataset(req: Extract<ExportRequest, { type: 'export' }>, ct
     }),
     signal: ctx.signal,
     zipSink: (b) => void parts.push(b),
-    ...(req.compress ? { deflate: webDeflateRaw } : {}),
+    ...(req.compress ? { deflate: () => fastDeflateRaw() } : {}),
     context: {
       app: { name: 'hyper-workbench', version: req.appVersion },
       dataset: { name: dataset.name, sha256: dataset.contentHash },

@@ -94,13 +94,15 @@ export async function createPpmSession(bytes: Uint8Array, featureCount: number, 
     featureCount,
     async predict(counts, rows) {
       if (rows === 0) return new Float32Array(0);
-      // Copy: the session may keep or transfer the buffer it is given.
-      const tensor = new ort.Tensor('float32', counts.slice(0, rows * featureCount), [rows, featureCount]);
+      // No copies of our own: onnxruntime copies the input into its memory and the output out of it.
+      const view = counts.length === rows * featureCount ? counts : counts.subarray(0, rows * featureCount);
+      const tensor = new ort.Tensor('float32', view, [rows, featureCount]);
       const out = await session.run({ [input]: tensor });
-      const data = out[output]!.data as Float32Array;
+      const result = out[output]!;
+      const data = result.data as Float32Array;
       if (data.length !== rows)
         throw generalError('bad-model', `The PPM returned ${data.length} values for ${rows} rows (expected an output of shape [N, 1]).`);
-      return Float32Array.from(data);
+      return data instanceof Float32Array ? data : Float32Array.from(data);
     },
     release: () => session.release(),
   };

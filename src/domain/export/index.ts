@@ -20,6 +20,7 @@ export {
   crc32,
   dosDateTime,
   webDeflateRaw,
+  fastDeflateRaw,
   ZipError,
   ZipWriter,
   type Compressor,

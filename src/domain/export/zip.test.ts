@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32, dosDateTime, webDeflateRaw, ZipWriter } from './zip';
+import { crc32, dosDateTime, fastDeflateRaw, webDeflateRaw, ZipWriter } from './zip';
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).status === 0;
 const PYTHON = has('python3', ['-c', 'import zipfile']);
@@ -45,10 +45,11 @@ function streamZip(zip: Uint8Array): { name: string; data: Uint8Array }[] {
   return out;
 }
 
-async function buildZip(deflate: boolean): Promise<Uint8Array> {
+/** A zip of every kind of entry: stored, or deflated by CompressionStream ('web') or by fflate ('fast'). */
+async function buildZip(deflate: false | 'web' | 'fast'): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   const zip = new ZipWriter((c) => void parts.push(c), {
-    ...(deflate ? { deflate: webDeflateRaw } : {}),
+    ...(deflate ? { deflate: deflate === 'web' ? webDeflateRaw : () => fastDeflateRaw() } : {}),
     modified: new Date('2025-03-04T05:06:08Z'),
   });
   const enc = new TextEncoder();
@@ -126,8 +127,8 @@ describe('crc32', () => {
 });
 
 describe('ZipWriter', () => {
-  for (const deflate of [false, true]) {
-    const kind = deflate ? 'deflated' : 'stored';
+  for (const deflate of [false, 'web', 'fast'] as const) {
+    const kind = deflate ? `deflated (${deflate})` : 'stored';
     it(`${kind}: every entry reads back through the central directory with its CRC and time`, async () => {
       const zip = await buildZip(deflate);
       const entries = readZip(zip);

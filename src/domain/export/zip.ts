@@ -5,8 +5,29 @@
 // ZipInputStream) cannot find the end of a stored entry that only a trailing descriptor measures. Deflate comes
 // from a compressor passed in (raw deflate, RFC 1951): `webDeflateRaw` uses the standard CompressionStream.
 
+import { Deflate } from 'fflate';
 import { crc32 } from '../crc32';
 import { HyperError } from '../errors';
+
+/**
+ * Raw deflate by fflate at a speed-first level: in Chromium, level 1 compresses text about twice as fast as
+ * CompressionStream (66 vs 33 MB/s on the bench's JSONL) for a zip about 16% larger. For browsers; Node's
+ * CompressionStream is native zlib and as fast.
+ */
+export function fastDeflateRaw(level: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 1): Compressor {
+  const ready: Uint8Array[] = [];
+  const deflate = new Deflate({ level }, (chunk) => ready.push(chunk));
+  return {
+    push(chunk) {
+      deflate.push(chunk);
+      return ready.splice(0);
+    },
+    finish() {
+      deflate.push(new Uint8Array(0), true);
+      return ready.splice(0);
+    },
+  };
+}
 
 /** A raw-deflate compressor: push input, get the compressed bytes ready so far; finish flushes the rest. */
 export interface Compressor {

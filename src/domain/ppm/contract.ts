@@ -422,11 +422,27 @@ export function toPpmInput(order: Int32Array, counts: ArrayLike<number>, rows: n
     if (j >= dataWidth) throw new RangeError(`toPpmInput: column map points at tag ${j}, but rows have ${dataWidth} tags`);
   }
   const out = new Float32Array(rows * F);
+  // Runs of model columns that read consecutive data columns (the paper prior reads tags 0..89 of 96 in one
+  // run) are copied a row at a time as blocks; other columns one by one.
+  const runs: number[] = [];
+  for (let c = 0; c < F;) {
+    const j = order[c]!;
+    let len = 1;
+    if (j >= 0) while (c + len < F && order[c + len] === j + len) len++;
+    runs.push(c, j, len);
+    c += len;
+  }
+  const typed = counts instanceof Float32Array ? counts : null;
   for (let r = 0; r < rows; r++) {
     const base = r * dataWidth;
-    for (let c = 0; c < F; c++) {
-      const j = order[c]!;
-      if (j >= 0) out[r * F + c] = counts[base + j]!;
+    const at = r * F;
+    for (let k = 0; k < runs.length; k += 3) {
+      const c = runs[k]!;
+      const j = runs[k + 1]!;
+      const len = runs[k + 2]!;
+      if (j < 0) continue;
+      if (typed && len > 4) out.set(typed.subarray(base + j, base + j + len), at + c);
+      else for (let q = 0; q < len; q++) out[at + c + q] = counts[base + j + q]!;
     }
   }
   return out;

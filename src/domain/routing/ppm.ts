@@ -32,7 +32,7 @@ export async function predictRows(ppm: PpmEvaluator, counts: Float32Array, rows:
   if (rows === 0) return new Float32Array(0);
   throwIfAborted(opts.signal);
   if (rows <= maxRows) {
-    const input = counts.length === rows * F ? counts : counts.slice(0, rows * F);
+    const input = counts.length === rows * F ? counts : counts.subarray(0, rows * F);
     const out = await ppm.predict(input, rows);
     throwIfAborted(opts.signal);
     return checkOutput(out, rows, 0);
@@ -40,8 +40,8 @@ export async function predictRows(ppm: PpmEvaluator, counts: Float32Array, rows:
   const result = new Float32Array(rows);
   for (let from = 0; from < rows; from += maxRows) {
     const m = Math.min(maxRows, rows - from);
-    // slice (a copy): the evaluator may transfer what it gets without detaching our buffer.
-    const out = await ppm.predict(counts.slice(from * F, (from + m) * F), m);
+    // A view, not a copy: evaluators read what they are given (a worker evaluator posts a copy of a view).
+    const out = await ppm.predict(counts.subarray(from * F, (from + m) * F), m);
     throwIfAborted(opts.signal);
     result.set(checkOutput(out, m, from), from);
   }

@@ -355,9 +355,16 @@ describe('budget curve and best over budgets', () => {
     expect(a.budgetsTried).toEqual(b.budgetsTried);
     expect([...a.humanIds]).toEqual([...b.humanIds]);
     expect(a.budgetsTried!.every((x) => x >= 1 && x <= n - 1)).toBe(true);
-    // Shared candidate orders across budgets.
-    const shared = await bestOverBudgets(index, ppm, { budgets: tried, K: 30, seed: 5, independent: false, gainTable: table });
-    expect(shared.predicted).toBe(await predictOf(index, ppm, shared.humanIds));
+    // Independent candidates per budget (the paper's description): a valid best too, rebuilt from its stream.
+    const independent = await bestOverBudgets(index, ppm, { budgets: tried, K: 30, seed: 5, independent: true, gainTable: table });
+    expect(independent.predicted).toBe(await predictOf(index, ppm, independent.humanIds));
+    expect([...candidateOrder(index, independent.streamSeed!, independent.candidate!, independent.budget)]).toEqual([
+      ...independent.humanIds,
+    ]);
+    // Shared (the default): every budget's candidates are prefixes of the same K orders, all from the seed.
+    expect(r.streamSeed).toBe(5);
+    const atBudget = await Promise.all(tried.map((b) => simulated(index, ppm, b, { K: 30, seed: 5, gainTable: table })));
+    expect(r.predicted).toBe(Math.max(...atBudget.map((x) => x.predicted)));
   });
 });
 

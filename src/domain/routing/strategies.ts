@@ -376,9 +376,11 @@ export interface BestOverBudgetsOptions extends CommonOptions {
   K?: number;
   seed?: number;
   /**
-   * true (default): each budget gets its own K independent candidates (budget j uses stream seed
-   * mixSeed(seed, j), budget 0 the seed itself), as in the paper. false: K candidate orders shared by all
-   * budgets, each cut at every budget (cheaper, less diverse).
+   * false (default): K candidate orders shared by all budgets, each built once up to the largest budget and
+   * cut at every budget (the candidate for a budget is a prefix of the same candidate for a larger one): the
+   * work of one simulated run at the largest budget, ~7x less than independent candidates at 100k pairs.
+   * true: each budget gets its own K independent candidates (budget j uses stream seed mixSeed(seed, j),
+   * budget 0 the seed itself), as the paper describes: more diverse mixes for 20x the candidate building.
    */
   independent?: boolean;
 }
@@ -408,7 +410,7 @@ export async function bestOverBudgets(index: TagIndex, ppm: PpmEvaluator, opts: 
   }
   const table = await tableFor(index, ppm, opts);
   const builder = new CandidateBuilder(index);
-  const independent = opts.independent ?? true;
+  const independent = opts.independent ?? false;
   // Per budget tried: its row range in one big batch.
   const starts: number[] = [];
   const counts: number[] = [];
