@@ -24,7 +24,7 @@ import {
   type CandidateManifestEntry,
 } from '../domain/ppm-lab';
 import { parseArgs, UsageError } from './args';
-import { computeTagSet, datasetOptions, readDataset, readInputFile, readTagsJsonl, TagsFileError } from './tags-from-file';
+import { computeTagSet, datasetOptions, readDataset, readTagsFile, TagsFileError } from './tags-from-file';
 
 export const CANDIDATES_HELP = `hyper candidates: candidate human/LM mixes for fitting a PPM (the paper's training loop)
 
@@ -131,7 +131,7 @@ export async function candidatesCommand(argv: readonly string[], log: (s: string
   let tagBits: Uint32Array;
   const tagsPath = opt('tags');
   if (tagsPath !== undefined) {
-    const fromFile = readTagsJsonl(new TextDecoder().decode(await readInputFile(tagsPath, '--tags')), tagsPath);
+    const fromFile = (await readTagsFile(tagsPath, '--tags')).tags;
     const at = new Map(fromFile.ids.map((id, i) => [id, i]));
     tagBits = new Uint32Array(records.length * TAG_WORDS);
     records.forEach((r, i) => {

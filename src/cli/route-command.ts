@@ -17,15 +17,9 @@ import type { DatasetOrientation } from '../domain/formats/orientation';
 import { parseArgs, UsageError } from './args';
 import { writeOutputFile } from './outputs';
 import { openPpm, packageVersion, PAPER_PRIOR_NAME } from './ppm-session';
-import {
-  datasetOptions,
-  readDataset,
-  readInputFile,
-  readTagsJsonl,
-  tagsFromDataset,
-  TagsFileError,
-  type DatasetTags,
-} from './tags-from-file';
+import { datasetOptions, readDataset, readTagsFile, tagsFromDataset, TagsFileError, type DatasetTags } from './tags-from-file';
+
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export const ROUTE_HELP = `hyper route: choose which pairs go to human annotators, with a PPM and a routing strategy
 
@@ -251,7 +245,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
 
   // Tags, and the bytes that identify the dataset.
   let tags: DatasetTags;
-  let datasetBytes: Uint8Array;
+  let datasetSha256: string;
   let datasetName: string;
   // How the input's A/B sides were fixed: recorded in the plan so that `merge` reads the data the same way.
   let orientation: DatasetOrientation | null = null;
@@ -260,7 +254,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
     datasetName = basename(input);
     if (tagsPath !== undefined) {
       const dataset = await readDataset(input, datasetOptions(args, '--side-seed'), log);
-      const fromFile = readTagsJsonl(new TextDecoder().decode(await readInputFile(tagsPath, '--tags')), tagsPath);
+      const fromFile = (await readTagsFile(tagsPath, '--tags')).tags;
       tags = {
         ...alignTags(
           dataset.records.map((r) => r.id),
@@ -269,21 +263,20 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
         ),
         defects: defectCodes(dataset.records),
       };
-      datasetBytes = dataset.bytes;
+      datasetSha256 = sha256Of(dataset.bytes);
       orientation = dataset.orientation;
       records = dataset.records;
       log(`tags from ${tagsPath}`);
     } else {
       const r = await tagsFromDataset(input, datasetOptions(args, '--side-seed'), log);
       tags = r.tags;
-      datasetBytes = r.dataset.bytes;
+      datasetSha256 = sha256Of(r.dataset.bytes);
       orientation = r.dataset.orientation;
       records = r.dataset.records;
     }
   } else {
-    datasetBytes = await readInputFile(tagsPath!, '--tags');
     datasetName = basename(tagsPath!);
-    tags = readTagsJsonl(new TextDecoder().decode(datasetBytes), tagsPath!);
+    ({ tags, sha256: datasetSha256 } = await readTagsFile(tagsPath!, '--tags'));
     log(`${tagsPath}: ${tags.n} pairs with tags`);
   }
   const n = tags.n;
@@ -358,7 +351,7 @@ export async function routeCommand(argv: readonly string[], log: (s: string) => 
       {
         producedBy: { app: 'hyper-workbench', version: packageVersion(), command: ['hyper', 'route', ...argv].map(shellQuote).join(' ') },
         createdAt: new Date().toISOString(),
-        dataset: { name: datasetName, sha256: createHash('sha256').update(datasetBytes).digest('hex'), n, ...orientation },
+        dataset: { name: datasetName, sha256: datasetSha256, n, ...orientation },
         ppm: {
           name: ppm.name,
           sha256: ppm.sha256,

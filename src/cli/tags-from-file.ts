@@ -1,6 +1,8 @@
 // From a file to the 90 HyPER tags of its pairs, shared by `hyper tags` and `hyper route` so that both
 // commands tag a file identically: either computed from the dataset file (the app's import and feature
 // code), or read back from the JSONL that `hyper tags` writes.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ImportSession } from '../domain/formats/import-session';
@@ -133,20 +135,25 @@ export class TagsFileError extends HyperError<'bad-tags-file'> {
 }
 
 /**
- * Reads the JSONL output of `hyper tags` ({"id", "scores", "tags"} per line). A tag family counts as
- * available as assembleTagSet decides it: a score's three bins when some line has that score (or, for a
- * file without scores, carries one of its bins); the descriptive tags when some line carries one.
+ * Reads the JSONL output of `hyper tags` ({"id", "scores", "tags"} per line) a line at a time: the tag bits
+ * grow as lines come, nothing else is kept per line but the id. A tag family counts as available as
+ * assembleTagSet decides it: a score's three bins when some line has that score (or, for a file without
+ * scores, carries one of its bins); the descriptive tags when some line carries one.
  */
-export function readTagsJsonl(text: string, fileName: string): DatasetTags {
-  const ids: string[] = [];
-  const rows: number[][] = [];
-  const seen = new Map<string, number>();
-  const scored = new Set<string>();
-  const lines = text.split('\n');
-  lines.forEach((raw, k) => {
+class TagsJsonlReader {
+  private readonly ids: string[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly scored = new Set<string>();
+  private readonly counts = new Int32Array(TAG_COUNT);
+  private bits = new Uint32Array(1024 * TAG_WORDS);
+
+  constructor(private readonly fileName: string) {}
+
+  /** One line of the file (1-based number `lineNo`, for messages); blank lines are skipped. */
+  line(raw: string, lineNo: number): void {
     const line = raw.trim();
     if (line === '') return;
-    const where = `${fileName} line ${k + 1}`;
+    const where = `${this.fileName} line ${lineNo}`;
     let obj: unknown;
     try {
       obj = JSON.parse(line);
@@ -158,59 +165,108 @@ export function readTagsJsonl(text: string, fileName: string): DatasetTags {
     const o = obj as Record<string, unknown>;
     if (typeof o.id !== 'string' && typeof o.id !== 'number') throw new TagsFileError(`${where}: "id" must be a string`);
     const id = String(o.id);
-    const first = seen.get(id);
+    const first = this.seen.get(id);
     if (first !== undefined) throw new TagsFileError(`${where}: id "${id}" already on line ${first}`);
-    seen.set(id, k + 1);
+    this.seen.set(id, lineNo);
     if (!Array.isArray(o.tags)) throw new TagsFileError(`${where}: "tags" must be an array of feature strings`);
-    const row: number[] = [];
-    o.tags.forEach((tag, j) => {
+    const i = this.ids.length;
+    if ((i + 1) * TAG_WORDS > this.bits.length) {
+      const grown = new Uint32Array(this.bits.length * 2);
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    const tags = o.tags as unknown[];
+    for (let j = 0; j < tags.length; j++) {
+      const tag = tags[j];
       const t = typeof tag === 'string' ? TAG_INDEX.get(tag) : undefined;
       if (t === undefined)
         throw new TagsFileError(
           `${where}: tags[${j}] ${JSON.stringify(tag)} is not one of the HyPER feature strings (the paper's 90 and the 6 judge features)`,
         );
-      row.push(t);
-    });
+      const word = i * TAG_WORDS + (t >>> 5);
+      const bit = 1 << (t & 31);
+      // A tag listed twice on a line counts once.
+      if ((this.bits[word]! & bit) === 0) {
+        this.bits[word]! |= bit;
+        this.counts[t]!++;
+      }
+    }
     if (o.scores !== undefined) {
       if (!o.scores || typeof o.scores !== 'object' || Array.isArray(o.scores))
         throw new TagsFileError(`${where}: "scores" must be an object`);
-      for (const [name, v] of Object.entries(o.scores)) if (typeof v === 'number' && Number.isFinite(v)) scored.add(name);
+      for (const name in o.scores as Record<string, unknown>) {
+        const v = (o.scores as Record<string, unknown>)[name];
+        if (typeof v === 'number' && Number.isFinite(v)) this.scored.add(name);
+      }
     }
-    ids.push(id);
-    rows.push(row);
-  });
-  const n = ids.length;
-  const tagBits = new Uint32Array(n * TAG_WORDS);
-  const counts = new Int32Array(TAG_COUNT);
-  rows.forEach((row, i) => {
-    for (const t of row) {
-      setBit(tagBits, i, t);
-      counts[t]!++;
+    this.ids.push(id);
+  }
+
+  /** The tags read, with each tag family's coverage. */
+  finish(): DatasetTags {
+    const { ids, counts, scored, fileName } = this;
+    const n = ids.length;
+    const tagBits = this.bits.slice(0, n * TAG_WORDS);
+    const familyCarried = new Set<string>();
+    let anyDescriptive = false;
+    let anyJudge = false;
+    TAG_DEFS.forEach((def, t) => {
+      if (counts[t] === 0) return;
+      if (def.kind === 'bin') familyCarried.add(def.score);
+      else if (def.kind === 'judge' || def.kind === 'judge-confidence') anyJudge = true;
+      else anyDescriptive = true;
+    });
+    const coverage: TagCoverage[] = TAG_IDS.map((tag, t) => {
+      const def = TAG_DEFS[t]!;
+      if (def.kind === 'bin' && !scored.has(def.score) && !familyCarried.has(def.score)) {
+        return { tag, available: false, reason: `no line of ${fileName} has a ${def.score} score or tag`, count: 0 };
+      }
+      if ((def.kind === 'judge' || def.kind === 'judge-confidence') && !anyJudge) {
+        return { tag, available: false, reason: `no line of ${fileName} has a judge feature`, count: 0 };
+      }
+      if (def.kind !== 'bin' && def.kind !== 'judge' && def.kind !== 'judge-confidence' && !anyDescriptive) {
+        return { tag, available: false, reason: `no line of ${fileName} has a descriptive tag`, count: 0 };
+      }
+      return { tag, available: true, count: counts[t]! };
+    });
+    return { ids, n, tagBits, coverage };
+  }
+}
+
+/**
+ * Reads a `hyper tags` JSONL file as a stream (a file of any size: no whole-file string), with the SHA-256 of
+ * its bytes (plans name their dataset by it). Errors name the option and the line.
+ */
+export async function readTagsFile(path: string, option: string): Promise<{ tags: DatasetTags; sha256: string }> {
+  const reader = new TagsJsonlReader(path);
+  const hash = createHash('sha256');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let carry = '';
+  let lineNo = 0;
+  const take = (text: string) => {
+    let at = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', at)) {
+      reader.line(text.slice(at, end), ++lineNo);
+      at = end + 1;
     }
-  });
-  const familyCarried = new Set<string>();
-  let anyDescriptive = false;
-  let anyJudge = false;
-  TAG_DEFS.forEach((def, t) => {
-    if (counts[t] === 0) return;
-    if (def.kind === 'bin') familyCarried.add(def.score);
-    else if (def.kind === 'judge' || def.kind === 'judge-confidence') anyJudge = true;
-    else anyDescriptive = true;
-  });
-  const coverage: TagCoverage[] = TAG_IDS.map((tag, t) => {
-    const def = TAG_DEFS[t]!;
-    if (def.kind === 'bin' && !scored.has(def.score) && !familyCarried.has(def.score)) {
-      return { tag, available: false, reason: `no line of ${fileName} has a ${def.score} score or tag`, count: 0 };
+    return text.slice(at);
+  };
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      carry = take(carry + decoder.decode(chunk, { stream: true }));
     }
-    if ((def.kind === 'judge' || def.kind === 'judge-confidence') && !anyJudge) {
-      return { tag, available: false, reason: `no line of ${fileName} has a judge feature`, count: 0 };
-    }
-    if (def.kind !== 'bin' && def.kind !== 'judge' && def.kind !== 'judge-confidence' && !anyDescriptive) {
-      return { tag, available: false, reason: `no line of ${fileName} has a descriptive tag`, count: 0 };
-    }
-    return { tag, available: true, count: counts[t]! };
-  });
-  return { ids, n, tagBits, coverage };
+    carry = take(carry + decoder.decode());
+  } catch (e) {
+    if (e instanceof TagsFileError) throw e;
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOENT') throw new InputFileError('not-found', `${option} ${path}: no such file`);
+    if (code === 'EISDIR') throw new InputFileError('is-directory', `${option} ${path}: is a directory, expected a file`);
+    if (e instanceof TypeError) throw new TagsFileError(`${path} line ${lineNo + 1}: not UTF-8 text`);
+    throw new InputFileError('unreadable', `${option} ${path}: cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  }
+  reader.line(carry, ++lineNo);
+  return { tags: reader.finish(), sha256: hash.digest('hex') };
 }
 
 /** The dataset-reading options of parsed arguments (`--layout`, `--mapping`, and the side-coin seed option). */
