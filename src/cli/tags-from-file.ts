@@ -9,7 +9,7 @@ import { ImportSession } from '../domain/formats/import-session';
 import { DEFAULT_MAP_OPTIONS, LAYOUT_TEXT, type ColumnMapping, type MapOptions, type LayoutId } from '../domain/formats/types';
 import { defaultChosenLabelSource } from '../domain/formats/layouts';
 import { orientationOf, type DatasetOrientation } from '../domain/formats/orientation';
-import { assembleTagSet, scoreChunk, setBit, TAG_WORDS, type TagSet, type TagCoverage } from '../domain/tags/tag-set';
+import { assembleTagSet, scoreChunk, TAG_WORDS, type TagSet, type TagCoverage } from '../domain/tags/tag-set';
 import { TAG_COUNT, TAG_DEFS, TAG_IDS, TAG_INDEX } from '../domain/tags/tags';
 import type { PairRecord } from '../domain/instance';
 import { UsageError } from './args';
