@@ -411,9 +411,16 @@ export function matchFeatures(info: Pick<PpmInfo, 'features'>, availableTags: re
 
 /**
  * Builds the PPM input [rows, F] from tag counts laid out [rows, dataWidth] in the dataset's tag order:
- * column c takes data column order[c], or 0 where order[c] is -1.
+ * column c takes data column order[c], or 0 where order[c] is -1. Into `into` (its first rows * F values,
+ * returned as a view) when given, so a caller can reuse one buffer across batches.
  */
-export function toPpmInput(order: Int32Array, counts: ArrayLike<number>, rows: number, dataWidth: number): Float32Array {
+export function toPpmInput(
+  order: Int32Array,
+  counts: ArrayLike<number>,
+  rows: number,
+  dataWidth: number,
+  into?: Float32Array,
+): Float32Array {
   if (counts.length !== rows * dataWidth) {
     throw new RangeError(`toPpmInput: ${counts.length} counts for ${rows} rows x ${dataWidth} tags (${rows * dataWidth} expected)`);
   }
@@ -421,7 +428,8 @@ export function toPpmInput(order: Int32Array, counts: ArrayLike<number>, rows: n
   for (const j of order) {
     if (j >= dataWidth) throw new RangeError(`toPpmInput: column map points at tag ${j}, but rows have ${dataWidth} tags`);
   }
-  const out = new Float32Array(rows * F);
+  if (into && into.length < rows * F) throw new RangeError(`toPpmInput: a buffer of ${into.length} values for ${rows * F}`);
+  const out = into ? into.subarray(0, rows * F) : new Float32Array(rows * F);
   // Runs of model columns that read consecutive data columns (the paper prior reads tags 0..89 of 96 in one
   // run) are copied a row at a time as blocks; other columns one by one.
   const runs: number[] = [];
@@ -440,7 +448,10 @@ export function toPpmInput(order: Int32Array, counts: ArrayLike<number>, rows: n
       const c = runs[k]!;
       const j = runs[k + 1]!;
       const len = runs[k + 2]!;
-      if (j < 0) continue;
+      if (j < 0) {
+        if (into) out.fill(0, at + c, at + c + len);
+        continue;
+      }
       if (typed && len > 4) out.set(typed.subarray(base + j, base + j + len), at + c);
       else for (let q = 0; q < len; q++) out[at + c + q] = counts[base + j + q]!;
     }

@@ -46,4 +46,19 @@ describe('tagCountEvaluator', () => {
     expect([...(await ev.predict(counts, 5))]).toEqual([0, 3, 6, 9, 12]);
     expect(calls).toEqual([2, 2, 2]);
   });
+
+  it('reuses its input buffer without carrying values over, and serves calls made at the same time', async () => {
+    const match = matchFeatures({ features }, available);
+    const ev = tagCountEvaluator({ fixedBatch: null }, match, model([]));
+    const big = new Float32Array(3 * TAG_COUNT).fill(9);
+    // 9 in every column: 1*9 + 2*9 (+ the missing feature, fed 0).
+    expect([...(await ev.predict(big, 3))]).toEqual([27, 27, 27]);
+    // A smaller call after it: the buffer holds the old 9s beyond these rows and in the missing column.
+    const one = new Float32Array(TAG_COUNT);
+    one[0] = 1;
+    expect([...(await ev.predict(one, 1))]).toEqual([2]);
+    const [a, b] = await Promise.all([ev.predict(big.slice(), 3), ev.predict(one.slice(), 1)]);
+    expect([...a]).toEqual([27, 27, 27]);
+    expect([...b]).toEqual([2]);
+  });
 });

@@ -26,25 +26,37 @@ export interface PpmEvaluator {
 export function tagCountEvaluator(info: Pick<PpmInfo, 'fixedBatch'>, match: Pick<FeatureMatch, 'order'>, run: PpmRun): PpmEvaluator {
   const F = match.order.length;
   const batch = info.fixedBatch;
+  // One input buffer reused from call to call (a fresh 36 MB array for 100k rows costs more in page faults
+  // than the mapping itself); a call made while another holds it gets its own. The run must not keep its
+  // input past its answer (onnxruntime copies it into its own memory).
+  let scratch: Float32Array | null = null;
+  let busy = false;
   return {
     featureCount: TAG_COUNT,
     async predict(counts, rows) {
-      const input = toPpmInput(
-        match.order,
-        counts.length === rows * TAG_COUNT ? counts : counts.subarray(0, rows * TAG_COUNT),
-        rows,
-        TAG_COUNT,
-      );
-      if (batch === null || batch === rows) return run(input, rows);
-      const out = new Float32Array(rows);
-      for (let from = 0; from < rows; from += batch) {
-        const m = Math.min(batch, rows - from);
-        const chunk = new Float32Array(batch * F);
-        chunk.set(input.subarray(from * F, (from + m) * F));
-        const y = await run(chunk, batch);
-        out.set(y.subarray(0, m), from);
+      const tags = counts.length === rows * TAG_COUNT ? counts : counts.subarray(0, rows * TAG_COUNT);
+      const mine = !busy;
+      if (mine) {
+        busy = true;
+        if (!scratch || scratch.length < rows * F) scratch = new Float32Array(rows * F);
       }
-      return out;
+      try {
+        return await predictMapped(toPpmInput(match.order, tags, rows, TAG_COUNT, mine ? scratch! : undefined), rows);
+      } finally {
+        if (mine) busy = false;
+      }
     },
   };
+  async function predictMapped(input: Float32Array, rows: number): Promise<Float32Array> {
+    if (batch === null || batch === rows) return run(input, rows);
+    const out = new Float32Array(rows);
+    for (let from = 0; from < rows; from += batch) {
+      const m = Math.min(batch, rows - from);
+      const chunk = new Float32Array(batch * F);
+      chunk.set(input.subarray(from * F, (from + m) * F));
+      const y = await run(chunk, batch);
+      out.set(y.subarray(0, m), from);
+    }
+    return out;
+  }
 }
