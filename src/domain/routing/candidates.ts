@@ -29,6 +29,7 @@ export class CandidateBuilder {
   private readonly touched = new Uint8Array(TAG_COUNT);
   private readonly stamp: Uint8Array;
   private epoch = 0;
+  private segment: Uint16Array | null = null;
 
   constructor(readonly index: TagIndex) {
     this.perm = index.tagMembers.slice();
@@ -137,6 +138,13 @@ export class CandidateBuilder {
         split = s;
       }
     }
+    // Touching instances in addition order is a cache miss or two each (they are in random order); a scan
+    // of every instance in index order, each chosen one added to the segment between budgets it fell in,
+    // reads memory in sequence and wins once the candidate is a sizeable part of the data.
+    if (bestCost * 3 > n + S) {
+      this.countsBySegment(budgets, atBudget);
+      return;
+    }
     // Forwards: budgets[0 .. split).
     counts.fill(0);
     let a = 0;
@@ -167,6 +175,40 @@ export class CandidateBuilder {
         const end = rowOffsets[x + 1]!;
         for (let q = rowOffsets[x]!; q < end; q++) counts[rowTags[q]!]!--;
       }
+      atBudget(p, counts);
+    }
+  }
+
+  /** countsAt by one pass over the instances in index order (see there). */
+  private countsBySegment(budgets: ArrayLike<number>, atBudget: (p: number, counts: Int32Array) => void): void {
+    const m = budgets.length;
+    const { counts, order } = this;
+    const { rowOffsets, rowTags, n } = this.index;
+    const S = this.size;
+    if (!this.segment || this.segment.length < n) this.segment = new Uint16Array(n);
+    const seg = this.segment;
+    const NONE = 0xffff;
+    seg.fill(NONE, 0, n);
+    // Segment p holds the instances added after budget p - 1 and up to budget p (budgets beyond the size
+    // reached get the whole candidate). More than 65,534 budgets would not fit; they never occur.
+    if (m >= NONE) throw new RangeError(`countsAt: ${m} budgets, at most ${NONE - 1}`);
+    let a = 0;
+    for (let p = 0; p < m; p++) {
+      const b = Math.min(budgets[p]!, S);
+      for (; a < b; a++) seg[order[a]!] = p;
+    }
+    const diff = new Int32Array(m * TAG_COUNT);
+    for (let x = 0; x < n; x++) {
+      const p = seg[x]!;
+      if (p === NONE) continue;
+      const base = p * TAG_COUNT;
+      const end = rowOffsets[x + 1]!;
+      for (let q = rowOffsets[x]!; q < end; q++) diff[base + rowTags[q]!]!++;
+    }
+    counts.fill(0);
+    for (let p = 0; p < m; p++) {
+      const base = p * TAG_COUNT;
+      for (let t = 0; t < TAG_COUNT; t++) counts[t]! += diff[base + t]!;
       atBudget(p, counts);
     }
   }
