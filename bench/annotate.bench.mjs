@@ -1,8 +1,9 @@
 // Labelling speed in the browser: a 10k-pair plan (every pair routed), then keypress -> next item rendered,
 // for "next" (n) and for "submit and next" (Enter after 2 and w), plus the longest main-thread task while
-// labelling. Pairs are the demo's (resampled, seeded) so texts have realistic Markdown.
+// labelling. Pairs are the demo's made unique by seeded word edits, so texts have realistic Markdown.
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { importWithFeatures, lockTopkPlan, longTasks, observeLongTasks, openRoute, rng } from './harness.mjs';
+import { importWithFeatures, lockTopkPlan, longTasks, observeLongTasks, openRoute } from './harness.mjs';
+import { DEMO_FIELDS, uniquePairMaker } from './unique-pairs.mjs';
 
 export const name = 'annotation (browser)';
 const N = Number(process.env.BENCH_ANNOTATE_SIZE ?? 10_000);
@@ -17,9 +18,10 @@ async function makeFile(n) {
   mkdirSync(dir, { recursive: true });
   const path = `${dir}annotate-${n}.jsonl`;
   const out = createWriteStream(path);
-  const random = rng(5 + n);
+  // Every prompt and response unique (seeded word edits of the demo's), so no cache of rendered text is hit.
+  const maker = uniquePairMaker(demo, 5 + n, DEMO_FIELDS);
   for (let i = 0; i < n; i++) {
-    const row = { ...demo[Math.floor(random() * demo.length)], prompt_hash: `bench-${i}` };
+    const row = maker.next();
     if (!out.write(`${JSON.stringify(row)}\n`)) await new Promise((r) => out.once('drain', r));
   }
   await new Promise((r) => out.end(r));

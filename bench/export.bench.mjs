@@ -1,6 +1,6 @@
 // Merge + export of 100k records in Node, one core, for each format (and the full JSONL as a deflated zip):
 // wall time, records per second, file size, and peak memory (RSS and JS heap, sampled after every 1,000-record
-// chunk and every 20 ms). Records are made chunk by chunk by resampling ../shared/data/pairs (seeded, unique ids),
+// chunk and every 20 ms). Records are made chunk by chunk from ../shared/data/pairs with every text unique (seeded),
 // or the demo pairs when ../shared is absent, as the export worker would read them from IndexedDB; a seeded
 // plan routes 25% to humans and 80% of those carry three synthetic annotations.
 // Standalone: `node bench/export.bench.mjs` (prints the rows as JSON); BENCH_EXPORT_ROWS=10000 for a smaller run.
@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadTsModule } from '../scripts/load-ts.mjs';
 import { rng } from './harness.mjs';
+import { RECORD_FIELDS, uniquePairMaker } from './unique-pairs.mjs';
 
 export const name = 'merge + export (Node, 1 core)';
 
@@ -30,23 +31,24 @@ async function sourceRecords(ImportSession, defaultMapOptions) {
   return { records, from: files.length ? 'shared pairs' : 'demo pairs' };
 }
 
-/** The i-th synthetic record: a seeded draw from the source with a unique id (same i, same record). */
-function* recordChunks(source, n) {
-  const random = rng(20250601);
-  for (let start = 0; start < n; start += CHUNK) {
-    const chunk = [];
-    for (let i = start; i < Math.min(n, start + CHUNK); i++) {
-      const r = source[Math.floor(random() * source.length)];
-      chunk.push({ ...r, id: `${r.id}#${i}` });
-    }
-    yield chunk;
-  }
+/**
+ * N synthetic records, made before any timing: seeded draws from the source with unique ids, their prompt and
+ * responses made unique by seeded word edits (bench/unique-pairs.mjs); same seed, same records.
+ */
+function makeRecords(source, n) {
+  const maker = uniquePairMaker(source, 20250601, RECORD_FIELDS);
+  const records = Array.from({ length: n }, () => maker.next());
+  return { records, uniqueTexts: maker.stats().uniqueTexts };
 }
 
-/** Plan and annotations for the same ids recordChunks makes. */
-function planAndAnnotations(source, n) {
-  const ids = [];
-  for (const chunk of recordChunks(source, n)) for (const r of chunk) ids.push(r.id);
+/** The records in chunks of CHUNK, as the export worker reads them from IndexedDB. */
+function* recordChunks(records) {
+  for (let start = 0; start < records.length; start += CHUNK) yield records.slice(start, start + CHUNK);
+}
+
+/** Plan and annotations for the records. */
+function planAndAnnotations(records, n) {
+  const ids = records.map((r) => r.id);
   const random = rng(7);
   const human = [];
   const annotations = [];
@@ -98,7 +100,8 @@ export async function run() {
   const { Merger } = await loadTsModule('/src/domain/merge/index.ts');
   const ex = await loadTsModule('/src/domain/export/index.ts');
   const { records: source, from } = await sourceRecords(ImportSession, defaultMapOptions);
-  const { plan, annotations } = planAndAnnotations(source, N);
+  const { records, uniqueTexts } = makeRecords(source, N);
+  const { plan, annotations } = planAndAnnotations(records, N);
   const outDir = new URL('./out/', import.meta.url).pathname;
   mkdirSync(outDir, { recursive: true });
   const rows = [];
@@ -106,7 +109,7 @@ export async function run() {
     rows.push({ benchmark: name, metric, value, target, ...(ok === undefined ? {} : { ok }) });
   row(
     'input',
-    `${N.toLocaleString('en-US')} records resampled from the ${from}; ${plan.human.length.toLocaleString('en-US')} routed, ${annotations.length.toLocaleString('en-US')} annotations`,
+    `${N.toLocaleString('en-US')} records from the ${from}, ${uniqueTexts.toLocaleString('en-US')} distinct texts (made before timing); ${plan.human.length.toLocaleString('en-US')} routed, ${annotations.length.toLocaleString('en-US')} annotations`,
   );
 
   const cases = [...ex.EXPORT_FORMATS.map((f) => ({ format: f, zip: false })), { format: 'full', zip: true }];
@@ -122,7 +125,7 @@ export async function run() {
     const writer = ex.createFormatWriter(format, {
       hyperTags: () => ['rouge::min_val=0.0|max_val=0.33', 'bertscore::min_val=0.33|max_val=0.67'],
     });
-    const chunks = recordChunks(source, N);
+    const chunks = recordChunks(records);
     const t0 = performance.now();
     let result;
     if (zip) {

@@ -1,4 +1,4 @@
-// The PPM lab in Node, one core: a 10k-pair dataset resampled (seeded, unique ids) from ../shared/data/pairs
+// The PPM lab in Node, one core: a 10k-pair dataset made from ../shared/data/pairs with every text unique
 // (the demo pairs when ../shared is absent), tagged with the app's lexical features; K = 200 candidate mixes
 // (random budgets, cap 7,000, 20% gold split); a PROXY reward model trained and scored per candidate; the
 // fit of linear and quadratic PPMs to the 200 results (5-fold CV over the default 10-lambda grid), on the
@@ -8,8 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEMO_FIELDS, uniquePairMaker } from './unique-pairs.mjs';
 import { loadTsModule } from '../scripts/load-ts.mjs';
-import { rng } from './harness.mjs';
 
 export const name = 'PPM lab (Node, 1 core)';
 
@@ -53,13 +53,10 @@ export async function run() {
 
   // The dataset: N rows drawn with replacement, each under a new id.
   const src = sourceRows();
-  const random = rng(17);
+  // Every prompt and response unique (seeded word edits), as in a user's data.
+  const maker = uniquePairMaker(src.rows, 17, src.from === 'demo pairs' ? DEMO_FIELDS : undefined);
   const lines = [];
-  for (let i = 0; i < N; i++) {
-    const r = src.rows[Math.floor(random() * src.rows.length)];
-    const idKey = 'id' in r ? 'id' : 'prompt_hash';
-    lines.push(JSON.stringify({ ...r, [idKey]: `${r[idKey]}#${i}` }));
-  }
+  for (let i = 0; i < N; i++) lines.push(JSON.stringify(maker.next()));
   const session = await ImportSession.read(new TextEncoder().encode(lines.join('\n')), 'bench.jsonl');
   const shape = session.recognise()[0].shape;
   const records = [...session.records(shape, defaultMapOptions(shape))];
@@ -129,7 +126,7 @@ export async function run() {
   );
   const ySorted = [...y].sort((a, b) => a - b);
   row(
-    'proxy_accuracy over the candidates, min / median / max (resampled data: gold pairs repeat mix pairs, so these run high)',
+    `proxy_accuracy over the candidates, min / median / max (${maker.stats().uniqueTexts.toLocaleString('en-US')} distinct texts; pairs are word-edited copies, so gold pairs resemble mix pairs and these run high)`,
     `${ySorted[0].toFixed(4)} / ${ySorted[K >> 1].toFixed(4)} / ${ySorted[K - 1].toFixed(4)}`,
   );
 
@@ -145,9 +142,11 @@ export async function run() {
       );
     }
   };
+  // One row of counts per candidate, as wide as the tag vector (the paper's 90 and the judge features).
   const countsOf = (cs) => {
-    const X = new Float64Array(K * 90);
-    for (const c of cs) X.set(c.counts, c.index * 90);
+    const width = fs.coverage.length;
+    const X = new Float64Array(K * width);
+    for (const c of cs) X.set(c.counts, c.index * width);
     return X;
   };
   fitRows('real counts', countsOf(candidates));

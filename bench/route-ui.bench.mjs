@@ -1,9 +1,10 @@
 // Routing in the browser, through the app's UI and routing worker: 10k and 100k pairs in the HyPER layout
-// (the demo's prompts and responses, with each descriptive field drawn from another demo row so the tag
+// (the demo's prompts and responses made unique by seeded word edits, each descriptive field drawn from another demo row so the tag
 // combinations vary; seeded). Measures preparing a PPM session, top-k, simulated K=500 at one budget, the
 // 21-point simulated curve (K=500 each), and slider input to repaint on the main thread.
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { importWithFeatures, longTasks, observeLongTasks, openRoute, rng } from './harness.mjs';
+import { DEMO_FIELDS, uniquePairMaker } from './unique-pairs.mjs';
 
 export const name = 'routing (browser)';
 const SIZES = (process.env.BENCH_ROUTE_SIZES ?? '10000,100000').split(',').map(Number);
@@ -29,13 +30,15 @@ async function makeFile(n) {
   const out = createWriteStream(path);
   const random = rng(11 + n);
   const pick = () => demo[Math.floor(random() * demo.length)];
+  // Every prompt and response unique (seeded word edits), so no cache of the feature step is hit.
+  const maker = uniquePairMaker(demo, 11 + n, DEMO_FIELDS);
   for (let i = 0; i < n; i++) {
-    const row = { ...pick(), prompt_hash: `bench-${i}` };
+    const row = maker.next();
     for (const k of DESCRIPTIVE) row[k] = pick()[k];
     if (!out.write(`${JSON.stringify(row)}\n`)) await new Promise((r) => out.once('drain', r));
   }
   await new Promise((r) => out.end(r));
-  return path;
+  return { path, uniqueTexts: maker.stats().uniqueTexts };
 }
 
 /** Waits until the outcome shown is for `strategy` with `budget` human pairs and not stale; returns the worker's ms. */
@@ -86,7 +89,7 @@ async function sliderFrames(page, steps) {
 export async function run({ baseURL, browser }) {
   const rows = [];
   for (const n of SIZES) {
-    const path = await makeFile(n);
+    const { path, uniqueTexts } = await makeFile(n);
     const context = await browser.newContext({ baseURL });
     await observeLongTasks(context);
     const page = await context.newPage();
@@ -109,7 +112,7 @@ export async function run({ baseURL, browser }) {
     const latency = frames.latency.sort((x, y) => x - y);
     const tasks = await longTasks(page, since);
     await context.close();
-    const N = n.toLocaleString('en-US');
+    const N = `${n.toLocaleString('en-US')} (${uniqueTexts.toLocaleString('en-US')} distinct texts)`;
     const small = n <= 10_000;
     rows.push(
       {

@@ -48,11 +48,17 @@ function edit(s, donor, random) {
   return words.join('');
 }
 
+/** Field names of the shared pairs' layout; other layouts name theirs (the demo's HyPER layout, PairRecords). */
+const SHARED_FIELDS = { id: 'id', prompt: 'prompt', a: 'response_a', b: 'response_b' };
+export const DEMO_FIELDS = { id: 'prompt_hash', prompt: 'text', a: 'completion_a', b: 'completion_b' };
+export const RECORD_FIELDS = { id: 'id', prompt: 'prompt', a: 'responseA', b: 'responseB' };
+
 /**
  * A maker of `n` unique pairs: call `next()` n times. Every prompt and every response is a text seen nowhere else
- * in the run (checked by hash). `stats()` counts them.
+ * in the run (checked by hash). `stats()` counts them. `fields` names the id, prompt and response fields.
  */
-export function uniquePairMaker(rows, seed) {
+export function uniquePairMaker(rows, seed, fields = SHARED_FIELDS) {
+  const f = fields;
   const random = rng(seed);
   const seen = new Set();
   let made = 0;
@@ -69,10 +75,10 @@ export function uniquePairMaker(rows, seed) {
       const i = made++;
       return {
         ...base,
-        id: `${base.id}#${i}`,
-        prompt: fresh(text(base.prompt), text(donor.prompt)),
-        response_a: fresh(text(base.response_a), text(donor.response_b)),
-        response_b: fresh(text(base.response_b), text(donor.response_a)),
+        [f.id]: `${base[f.id]}#${i}`,
+        [f.prompt]: fresh(text(base[f.prompt]), text(donor[f.prompt])),
+        [f.a]: fresh(text(base[f.a]), text(donor[f.b])),
+        [f.b]: fresh(text(base[f.b]), text(donor[f.a])),
       };
     },
     /** Texts made so far, all distinct: prompts and responses. */
