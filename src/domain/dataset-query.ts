@@ -48,7 +48,7 @@ export interface SearchPart {
 }
 
 const PAIR_SEP = '\u0001';
-const WIDE = /[^\u0000-\u00ff]/;
+const WIDE = /[\u0100-\uffff]/;
 
 function partOf(texts: readonly string[], pos: readonly number[]): SearchPart {
   const starts = new Uint32Array(texts.length + 1);
