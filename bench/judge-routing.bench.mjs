@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadTsModule } from '../scripts/load-ts.mjs';
+import { openTsModules } from '../scripts/load-ts.mjs';
 
 export const name = 'judge-risk routing value (Node)';
 
@@ -24,12 +24,23 @@ export async function run() {
     row('skipped', `${PAIRS} is not there (real pairs with gold labels are needed)`);
     return rows;
   }
-  const routing = await loadTsModule('/src/domain/routing/index.ts');
-  const judge = await loadTsModule('/src/domain/judge/index.ts');
-  const labels = await loadTsModule('/src/domain/labels.ts');
-  const random = await loadTsModule('/src/domain/random.ts');
-  const files = await loadTsModule('/src/cli/tags-from-file.ts');
-  const ppmDomain = await loadTsModule('/src/domain/ppm/index.ts');
+  // One loader kept open for the run: computing tags imports the scorers when first needed.
+  const loader = await openTsModules([
+    '/src/domain/routing/index.ts',
+    '/src/domain/judge/index.ts',
+    '/src/domain/labels.ts',
+    '/src/domain/random.ts',
+    '/src/cli/tags-from-file.ts',
+    '/src/domain/ppm/index.ts',
+  ]);
+  try {
+    return await measure(rows, row, ...loader.modules);
+  } finally {
+    await loader.close();
+  }
+}
+
+async function measure(rows, row, routing, judge, labels, random, files, ppmDomain) {
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = 1;
   const priorBytes = readFileSync(join(ROOT, 'public', 'ppm', 'paper-prior.onnx'));
@@ -48,7 +59,7 @@ export async function run() {
   for (const file of FILES) {
     const { records } = await files.readDataset(join(PAIRS, file), {}, () => undefined);
     const gold = records.filter((r) => r.human !== undefined);
-    const tagSet = files.computeTagSet(gold, file);
+    const tagSet = await files.computeTagSet(gold, file);
     const next = random.mulberry32(20240617);
     const risk = new Float64Array(gold.length);
     const wrong = new Uint8Array(gold.length);

@@ -1,7 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clearEntityCache, entitySim, extractEntities, jaccard, MAX_ENTITY_RUN, normalizeEntityText, withoutLongRuns } from './index';
+import {
+  clearEntityCache,
+  entityCacheStats,
+  entitySim,
+  extractEntities,
+  jaccard,
+  MAX_ENTITY_RUN,
+  normalizeEntityText,
+  withoutLongRuns,
+} from './index';
 
 describe('extractEntities (wink-nlp approximation of spaCy NER)', () => {
   it('finds people, places and organisations as proper-noun runs, and dates', () => {
@@ -136,6 +145,20 @@ describe('long runs without whitespace', () => {
       }
       for (const run of withoutLongRuns(s).split(/\s/)) expect(run.length).toBeLessThanOrEqual(MAX_ENTITY_RUN);
     }
+  });
+
+  it('analyses a text once however far apart it recurs in a dataset, with the same result', () => {
+    clearEntityCache();
+    const text = (i: number) => `Reply ${i}: Ada Lovelace met Charles Babbage in London in 1833, ${i % 7} times.`;
+    const first = extractEntities(text(0));
+    for (let i = 1; i <= 5000; i++) extractEntities(text(i));
+    expect(entityCacheStats()).toEqual({ hits: 0, misses: 5001 });
+    // Text 0 again after 5,000 others: answered from the cache, as computed the first time.
+    expect(extractEntities(text(0))).toEqual(first);
+    expect(entityCacheStats()).toEqual({ hits: 1, misses: 5001 });
+    clearEntityCache();
+    expect(extractEntities(text(0))).toEqual(first);
+    expect(entityCacheStats()).toEqual({ hits: 0, misses: 1 });
   });
 
   it('a run is no entity and keeps the names on either side apart', () => {
