@@ -2,6 +2,7 @@
 // Thin adapter: scores a range of a dataset's pairs (read straight from IndexedDB) and, once all ranges are
 // scored, assembles and stores the feature set.
 import { lexicalScorers as scorers } from '../domain/tags/lexical-scorers';
+import { clearEntityCache } from '../domain/tags/entities';
 import { assembleTagSet, joinChunks, scoreChunk, SEMANTIC_SCORES, type ScoredChunk } from '../domain/tags/tag-set';
 import { openDb } from '../storage/db';
 import { readInstanceRange } from '../storage/instances-repo';
@@ -19,6 +20,9 @@ function transferablesOf(chunk: ScoredChunk): Transferable[] {
 
 serveWorker<TagsRequest, TagsResults>(self, {
   warm: async (_req) => {
+    // Each run starts with an empty entity cache: repeats within the dataset are analysed once, and the texts
+    // of an earlier run (another dataset, or this one before an edit) are neither kept nor reused.
+    clearEntityCache();
     scorers.countTokens('warm up');
     scorers.entitySim('Paris is in France.', 'Berlin is in Germany.');
     return null;
