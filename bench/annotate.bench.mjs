@@ -35,7 +35,9 @@ async function timedKeys(page, keys, expected) {
       const pos = () => document.querySelector('[data-testid="queue-position"]')?.textContent;
       const prompt = () => document.querySelector('section[aria-label="Prompt"]');
       const t0 = performance.now();
-      for (const key of keys) window.dispatchEvent(new KeyboardEvent('keydown', { key }));
+      // The annotator's keymap reads physical keys (KeyboardEvent.code), as a real keypress gives them.
+      const codeOf = (key) => (key === 'Enter' ? 'Enter' : /^\d$/.test(key) ? `Digit${key}` : `Key${key.toUpperCase()}`);
+      for (const key of keys) window.dispatchEvent(new KeyboardEvent('keydown', { key, code: codeOf(key) }));
       await new Promise((resolve, reject) => {
         const check = () => pos() === expected && prompt() && document.querySelector('[data-testid="item-status"]');
         if (check()) return resolve();
