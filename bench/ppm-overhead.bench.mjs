@@ -1,7 +1,7 @@
 // The PPM through the app's path (tag counts in the app's 96-column order, mapped to the model's own columns,
 // batched by predictRows, run in an onnxruntime-web WASM session, checked) against onnxruntime's own
 // `session.run` on an input already in the model's layout, in Node on one thread, for 100k rows of seeded
-// tag counts, with the paper prior PPM (public/ppm/paper-prior.onnx). Medians of 5 runs. Target: within 1.5x.
+// tag counts, with the paper prior PPM (public/ppm/paper-prior.onnx). Medians of 9 runs, the two paths alternating. Target: within 1.5x.
 // Standalone: `node bench/ppm-overhead.bench.mjs`.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -12,17 +12,6 @@ export const name = 'PPM overhead (Node, WASM, 1 thread)';
 const ROWS = Number(process.env.BENCH_PPM_ROWS ?? 100_000);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function time(setup, fn, repeat = 5) {
-  const ms = [];
-  for (let i = 0; i < repeat; i++) {
-    const input = setup();
-    const t0 = performance.now();
-    await fn(input);
-    ms.push(performance.now() - t0);
-  }
-  return median(ms);
-}
-
 export async function run() {
   const loader = await openTsModules([
     '/src/domain/ppm/contract.ts',
@@ -59,15 +48,22 @@ async function measure(contract, evaluatorMod, routing, runtime, tags) {
   await raw.run({ [raw.inputNames[0]]: new ort.Tensor('float32', modelInput, [ROWS, F]) });
   await routing.predictRows(evaluator, counts.slice(), ROWS);
 
-  // Each run gets an input written just before it (untimed), as routing hands over rows it has just built.
-  const rawMs = await time(
-    () => modelInput.slice(),
-    (input) => raw.run({ [raw.inputNames[0]]: new ort.Tensor('float32', input, [ROWS, F]) }),
-  );
-  const appMs = await time(
-    () => counts.slice(),
-    (input) => routing.predictRows(evaluator, input, ROWS),
-  );
+  // Each run gets an input written just before it (untimed), as routing hands over rows it has just built; the
+  // two paths alternate, 9 runs each, so that a slower moment of the machine falls on both.
+  const rawRuns = [];
+  const appRuns = [];
+  for (let k = 0; k < 9; k++) {
+    const modelCopy = modelInput.slice();
+    let t0 = performance.now();
+    await raw.run({ [raw.inputNames[0]]: new ort.Tensor('float32', modelCopy, [ROWS, F]) });
+    rawRuns.push(performance.now() - t0);
+    const countsCopy = counts.slice();
+    t0 = performance.now();
+    await routing.predictRows(evaluator, countsCopy, ROWS);
+    appRuns.push(performance.now() - t0);
+  }
+  const rawMs = median(rawRuns);
+  const appMs = median(appRuns);
   await raw.release();
   await session.release();
   const ratio = appMs / rawMs;

@@ -6,8 +6,13 @@ import type { PpmEvaluator } from '../ppm/evaluator';
 
 export type { PpmEvaluator };
 
-/** Rows per predict call when a batch is larger (gains over a big dataset, many budget points). */
-export const DEFAULT_MAX_ROWS_PER_CALL = 20_000;
+/**
+ * Rows per predict call when a batch is larger (gains over a big dataset, many budget points): 2^17 (about
+ * 50 MB of float32 counts at 96 columns, inside WebGPU's default
+ * 128 MB storage-buffer binding). One call for 100k rows costs about half of five 20k-row calls in
+ * onnxruntime-web (bench/ppm-overhead.bench.mjs).
+ */
+export const DEFAULT_MAX_ROWS_PER_CALL = 131_072;
 
 export function checkPpm(ppm: PpmEvaluator): void {
   if (ppm.featureCount !== TAG_COUNT) {
