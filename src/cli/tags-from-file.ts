@@ -151,7 +151,8 @@ class TagsJsonlReader {
 
   /** One line of the file (1-based number `lineNo`, for messages); blank lines are skipped. */
   line(raw: string, lineNo: number): void {
-    const line = raw.trim();
+    // Lines as `hyper tags` writes them have no surrounding blanks: trim (a copy) only where there are some.
+    const line = raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
     if (line === '') return;
     const where = `${this.fileName} line ${lineNo}`;
     let obj: unknown;
@@ -243,9 +244,14 @@ export async function readTagsFile(path: string, option: string): Promise<{ tags
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let carry = '';
   let lineNo = 0;
-  const take = (text: string) => {
-    let at = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', at)) {
+  // The lines of `text`, the first one joined to what the last chunk left over; returns the new leftover.
+  // (Only the short leftover is joined, never a whole chunk to it.)
+  const take = (carried: string, text: string) => {
+    let end = text.indexOf('\n');
+    if (end === -1) return carried + text;
+    reader.line(carried + text.slice(0, end), ++lineNo);
+    let at = end + 1;
+    for (end = text.indexOf('\n', at); end !== -1; end = text.indexOf('\n', at)) {
       reader.line(text.slice(at, end), ++lineNo);
       at = end + 1;
     }
@@ -254,9 +260,9 @@ export async function readTagsFile(path: string, option: string): Promise<{ tags
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
-      carry = take(carry + decoder.decode(chunk, { stream: true }));
+      carry = take(carry, decoder.decode(chunk, { stream: true }));
     }
-    carry = take(carry + decoder.decode());
+    carry = take(carry, decoder.decode());
   } catch (e) {
     if (e instanceof TagsFileError) throw e;
     const code = (e as { code?: unknown }).code;

@@ -430,13 +430,19 @@ export function toPpmInput(
   }
   if (into && into.length < rows * F) throw new RangeError(`toPpmInput: a buffer of ${into.length} values for ${rows * F}`);
   const out = into ? into.subarray(0, rows * F) : new Float32Array(rows * F);
-  // Runs of model columns that read consecutive data columns (the paper prior reads tags 0..89 of 96 in one
-  // run) are copied a row at a time as blocks; other columns one by one.
+  // Runs of model columns that read consecutive data columns (the paper prior reads tags 0..89 of 96 in a few
+  // runs): a long run is copied as a block, a short one in a loop (a block copy per run and row costs more than
+  // it saves); the columns of features the data lacks are set to 0.
   const runs: number[] = [];
+  const missing: number[] = [];
   for (let c = 0; c < F;) {
     const j = order[c]!;
+    if (j < 0) {
+      missing.push(c++);
+      continue;
+    }
     let len = 1;
-    if (j >= 0) while (c + len < F && order[c + len] === j + len) len++;
+    while (c + len < F && order[c + len] === j + len) len++;
     runs.push(c, j, len);
     c += len;
   }
@@ -448,13 +454,11 @@ export function toPpmInput(
       const c = runs[k]!;
       const j = runs[k + 1]!;
       const len = runs[k + 2]!;
-      if (j < 0) {
-        if (into) out.fill(0, at + c, at + c + len);
-        continue;
-      }
-      if (typed && len > 4) out.set(typed.subarray(base + j, base + j + len), at + c);
+      if (typed && len >= 64) out.set(typed.subarray(base + j, base + j + len), at + c);
+      else if (typed) for (let q = 0; q < len; q++) out[at + c + q] = typed[base + j + q]!;
       else for (let q = 0; q < len; q++) out[at + c + q] = counts[base + j + q]!;
     }
+    if (into) for (const c of missing) out[at + c] = 0;
   }
   return out;
 }
