@@ -1,13 +1,13 @@
-// Loads one of the project's TypeScript modules into plain Node (scripts, benchmarks) through Vite's SSR
-// loader, so Node-side tools run the app's own code without a separate build.
+// Loads the project's TypeScript modules into plain Node (scripts, benchmarks) through Vite's SSR loader, so
+// Node-side tools run the app's own code without a separate build.
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Imports `path` (from the repository root, e.g. '/src/domain/ppm/index.ts'). */
-export async function loadTsModule(path) {
+/** A Vite server in middleware mode for SSR loading only: no file watching, no HMR, no websocket. */
+async function loader() {
   const { createServer } = await import('vite');
-  const server = await createServer({
+  return createServer({
     root: ROOT,
     configFile: false,
     logLevel: 'error',
@@ -15,6 +15,11 @@ export async function loadTsModule(path) {
     server: { middlewareMode: true, hmr: false, watch: null, ws: false },
     optimizeDeps: { noDiscovery: true, include: [] },
   });
+}
+
+/** Imports `path` (from the repository root, e.g. '/src/domain/ppm/index.ts'). */
+export async function loadTsModule(path) {
+  const server = await loader();
   try {
     return await server.ssrLoadModule(path);
   } finally {
@@ -24,18 +29,10 @@ export async function loadTsModule(path) {
 
 /**
  * Imports several modules through one loader that stays open until `close()`: for code that imports more
- * modules later (dynamic imports, such as onnxruntime-web's).
+ * modules later (dynamic imports, such as onnxruntime-web's, or the scorers a tag computation loads).
  */
 export async function openTsModules(paths) {
-  const { createServer } = await import('vite');
-  const server = await createServer({
-    root: ROOT,
-    configFile: false,
-    logLevel: 'error',
-    appType: 'custom',
-    server: { middlewareMode: true, hmr: false, watch: null, ws: false },
-    optimizeDeps: { noDiscovery: true, include: [] },
-  });
+  const server = await loader();
   try {
     const modules = [];
     for (const p of paths) modules.push(await server.ssrLoadModule(p));
