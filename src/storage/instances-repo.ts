@@ -43,13 +43,11 @@ export async function addInstances(db: HyperDb, rows: readonly InstanceRow[]): P
       throw new Error(`Dataset ${g.datasetId} has no pairs at positions ${expected}..${g.rows[0]!.idx - 1}.`);
     if (before.length) extended.push({ datasetId: g.datasetId, block: g.block, rows: before.concat(g.rows) });
     else fresh.push({ datasetId: g.datasetId, block: g.block, rows: g.rows });
+    // The block's search form: the new pairs' own, appended to the stored one (rebuilt if that is missing).
     const added = searchBlockOf(g.rows);
     const had = storedSearch.get(g);
-    search.push({
-      ...(had && before.length ? concatSearchBlocks(had, added) : before.length ? searchBlockOf(before.concat(g.rows)) : added),
-      datasetId: g.datasetId,
-      block: g.block,
-    });
+    const form = before.length === 0 ? added : had ? concatSearchBlocks(had, added) : searchBlockOf(before.concat(g.rows));
+    search.push({ ...form, datasetId: g.datasetId, block: g.block });
   }
   // A fresh block is added, never put: one that exists already (the same positions twice) fails as a duplicate.
   if (fresh.length) await db.instanceBlocks.bulkAdd(fresh);
@@ -64,8 +62,8 @@ export async function deleteInstancesOf(db: HyperDb, datasetId: string): Promise
 }
 
 /**
- * The search blocks of a dataset in order, read a page at a time; null where they do not cover every stored
- * block (then the index is built from the pairs themselves).
+ * Visits the search blocks of a dataset in order, read a page at a time. False where they do not cover every
+ * stored block (the caller then indexes the pairs themselves).
  */
 export async function forEachSearchBlock(db: HyperDb, datasetId: string, visit: (b: SearchBlockRow) => void): Promise<boolean> {
   const blocks = await db.instanceBlocks.where('[datasetId+block]').between([datasetId, -Infinity], [datasetId, Infinity]).count();
