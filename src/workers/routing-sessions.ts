@@ -25,6 +25,7 @@ import {
   Router,
   tagGains,
   toIndexPosition,
+  type CandidateHelper,
   type EligibleIndex,
   type TagIndex,
 } from '../domain/routing';
@@ -45,6 +46,8 @@ export interface RoutingDeps {
   loadHumanLabels?(datasetId: string): Promise<{ idx: number; human: Preference; judge: Preference | null }[]>;
   /** Pairs with any annotation on the dataset (a draft or a submitted label, by anyone). */
   loadStartedPairs?(datasetId: string): Promise<number[]>;
+  /** A second thread for half of the simulated candidates over this tag index (absent: one thread). */
+  candidateHelper?(index: TagIndex, key: string): CandidateHelper;
 }
 
 /** Routable pairs whose judge risk is unknown. */
@@ -120,7 +123,8 @@ export function createRoutingHandler(deps: RoutingDeps): Handlers<RoutingRequest
     const evaluator = tagCountEvaluator(info, match, (input, rows) => serial(() => ppm.predict(input, rows)));
     const eligible = eligibleTagIndex(fs.tagBits, fs.n, fs.defects);
     const index = eligible.index;
-    const router = new Router(index, evaluator);
+    const helper = deps.candidateHelper?.(index, req.session);
+    const router = new Router(index, evaluator, helper ? { helper } : {});
     ctx.progress({ phase: 'tag-gains', done: 2, total: 3 });
     let tg: Awaited<ReturnType<typeof tagGains>>;
     let allHuman: number;

@@ -18,6 +18,7 @@ import {
   type LocalSearchResult,
   type RoutingResult,
   type SimulatedOptions,
+  type CandidateHelper,
 } from './strategies';
 import type { TagIndex } from './tag-index';
 
@@ -28,7 +29,8 @@ export class Router {
   constructor(
     readonly index: TagIndex,
     readonly ppm: PpmEvaluator,
-    private readonly predictOptions: PredictOptions = {},
+    /** PPM call options, and a helper that builds half of the simulated candidates in another thread. */
+    private readonly predictOptions: PredictOptions & { helper?: CandidateHelper } = {},
   ) {}
 
   /** gain_i = PPM(v_i) - PPM(0) for every instance (computed on first use, then cached). */

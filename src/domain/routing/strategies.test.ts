@@ -8,6 +8,7 @@ import { Router } from './router';
 import {
   bestOverBudgets,
   budgetCurve,
+  candidateCountRows,
   gainOrder,
   gains,
   localSearch,
@@ -16,6 +17,7 @@ import {
   simulated,
   tagGains,
   topk,
+  type CandidateHelper,
   type RoutingResult,
 } from './strategies';
 import { Rng } from './rng';
@@ -365,6 +367,58 @@ describe('budget curve and best over budgets', () => {
     expect(r.streamSeed).toBe(5);
     const atBudget = await Promise.all(tried.map((b) => simulated(index, ppm, b, { K: 30, seed: 5, gainTable: table })));
     expect(r.predicted).toBe(Math.max(...atBudget.map((x) => x.predicted)));
+  });
+});
+
+describe('a helper building half of the candidates elsewhere', () => {
+  // Large enough for the split (K >= 16, a largest varying budget of at least 1,000).
+  const n = 3000;
+  const index = buildTagIndex(randomTagMatrix(n, 12, 21, 0.1), n);
+  const ppm = linearPpm(randomWeights(22));
+  // Another thread, as far as the caller can tell: its own index from the same bits, answers a tick later.
+  const calls: number[][] = [];
+  const helper: CandidateHelper = {
+    async countsAt(seed, from, to, budgets) {
+      calls.push([from, to, budgets.length]);
+      await new Promise((r) => setTimeout(r, 1));
+      return candidateCountRows(buildTagIndex(index.toBits(), n), seed, from, to, budgets);
+    },
+  };
+
+  it('gives the same curve, simulated result and best over budgets as one thread, the helper taking chunks', async () => {
+    const budgets = Array.from({ length: 21 }, (_, j) => Math.round((j * n) / 20));
+    const alone = await budgetCurve(index, ppm, { budgets, strategy: 'simulated', K: 40, seed: 3 });
+    const shared = await budgetCurve(index, ppm, { budgets, strategy: 'simulated', K: 40, seed: 3, helper });
+    expect(shared).toEqual(alone);
+    // The helper took chunks of candidates (never candidate 0, which carries the single-row budgets).
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every(([from]) => from! >= 1)).toBe(true);
+    for (const opts of [
+      { K: 40, seed: 9 },
+      { K: 7, seed: 9 },
+    ]) {
+      const a = await simulated(index, ppm, 1500, opts);
+      const b = await simulated(index, ppm, 1500, { ...opts, helper });
+      expect({ ...b, humanIds: [...b.humanIds] }).toEqual({ ...a, humanIds: [...a.humanIds] });
+    }
+    const bestAlone = await bestOverBudgets(index, ppm, { count: 5, K: 32, seed: 4 });
+    const bestShared = await bestOverBudgets(index, ppm, { count: 5, K: 32, seed: 4, helper });
+    expect([...bestShared.humanIds]).toEqual([...bestAlone.humanIds]);
+    expect(bestShared.predicted).toBe(bestAlone.predicted);
+  });
+
+  it('a helper that fails leaves its half to this thread: the same curve', async () => {
+    const budgets = [0, 1000, 1500, 2000, n];
+    const alone = await budgetCurve(index, ppm, { budgets, strategy: 'simulated', K: 40, seed: 5 });
+    const broken: CandidateHelper = { countsAt: async () => Promise.reject(new Error('worker gone')) };
+    expect(await budgetCurve(index, ppm, { budgets, strategy: 'simulated', K: 40, seed: 5, helper: broken })).toEqual(alone);
+  });
+
+  it('a helper that answers the wrong amount is an error, not a wrong curve', async () => {
+    const short: CandidateHelper = { countsAt: async () => new Float32Array(3) };
+    await expect(
+      budgetCurve(index, ppm, { budgets: [0, 1000, 2000], strategy: 'simulated', K: 40, seed: 3, helper: short }),
+    ).rejects.toThrow(/helper returned 3 counts/);
   });
 });
 

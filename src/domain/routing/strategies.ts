@@ -62,6 +62,8 @@ export interface GainTable {
 }
 
 export interface CommonOptions extends PredictOptions {
+  /** Builds half of the simulated candidates in another thread (the same results, sooner). */
+  helper?: CandidateHelper;
   /** Gains already computed for this index and PPM (strategies compute them when absent). */
   gainTable?: GainTable;
 }
@@ -285,11 +287,47 @@ export async function positive(index: TagIndex, ppm: PpmEvaluator, opts: CommonO
 }
 
 /**
+ * Builds candidates elsewhere (a second worker): the tag counts of candidates [from, to) of stream `seed`
+ * (candidate k from mixSeed(seed, k)) at each of `budgets` (ascending), each built up to the last budget and
+ * without the untagged fill, as rows [(k - from) * budgets.length + p] of TAG_COUNT values: what
+ * candidateCountRows computes here.
+ */
+export interface CandidateHelper {
+  countsAt(seed: number, from: number, to: number, budgets: Uint32Array): Promise<Float32Array>;
+}
+
+/** The last turn taken on each helper (see simulateSnapshots). */
+const turns = new WeakMap<CandidateHelper, Promise<void>>();
+
+/** Tag counts of candidates [from, to) at `budgets` (see CandidateHelper), computed in this thread. */
+export function candidateCountRows(index: TagIndex, seed: number, from: number, to: number, budgets: Uint32Array): Float32Array {
+  const m = budgets.length;
+  const out = new Float32Array(Math.max(0, to - from) * m * F);
+  if (m === 0) return out;
+  const builder = new CandidateBuilder(index);
+  for (let k = from; k < to; k++) {
+    builder.build(mixSeed(seed, k), budgets[m - 1]!, false);
+    const at = (k - from) * m;
+    builder.countsAt(budgets, (p, counts) => out.set(counts, (at + p) * F));
+  }
+  return out;
+}
+
+/**
  * Tag-count snapshots of K Algorithm 1 candidates at each of `budgets` (ascending, distinct), laid out as
  * the rows to predict: budget p owns rows [rowStart[p], rowStart[p] + rowCount[p]). Budgets where every
- * candidate has the same counts (0, or at least the number of tagged instances) own one row.
+ * candidate has the same counts (0, or at least the number of tagged instances) own one row. With a helper,
+ * the second half of the candidates is built there while this thread builds the first: the same rows.
  */
-function simulateSnapshots(builder: CandidateBuilder, budgets: Uint32Array, K: number, streamSeed: number, extraRows: number) {
+async function simulateSnapshots(
+  builder: CandidateBuilder,
+  budgets: Uint32Array,
+  K: number,
+  streamSeed: number,
+  extraRows: number,
+  helper?: CandidateHelper,
+  background = false,
+) {
   const m = budgets.length;
   const tagged = builder.index.tagged;
   const rowStart = new Uint32Array(m);
@@ -311,12 +349,79 @@ function simulateSnapshots(builder: CandidateBuilder, budgets: Uint32Array, K: n
   let lastVarying = -1;
   for (let p = 0; p < m; p++) if (rowCount[p] !== 1) lastVarying = p;
   const kMax = lastVarying >= 0 ? K : 1;
-  for (k = 0; k < kMax; k++) {
-    const bs = k === 0 ? budgets : budgets.subarray(0, lastVarying + 1);
-    builder.build(mixSeed(streamSeed, k), bs[bs.length - 1]!, false);
-    builder.countsAt(bs, atBudget);
+  const varying = budgets.subarray(0, lastVarying + 1);
+  const mv = varying.length;
+  const buildLocal = (from: number, to: number) => {
+    for (k = from; k < to; k++) {
+      const bs = k === 0 ? budgets : varying;
+      builder.build(mixSeed(streamSeed, k), bs[bs.length - 1]!, false);
+      builder.countsAt(bs, atBudget);
+    }
+  };
+  // Worth a second thread only when there is real work to share.
+  if (!helper || kMax < 16 || varying[mv - 1]! < 1000) {
+    buildLocal(0, kMax);
+    return { snaps, rows, rowStart, rowCount };
+  }
+  // Requests that share a helper take turns (the page asks for a route and a curve at once: the route gets
+  // both threads first). Within a turn both threads take the next chunk of candidates as they
+  // become free; this thread yields between its chunks so that the helper's answers are taken in.
+  // The curve is background work: it lets a route asked at the same moment take its turn first.
+  if (background) await new Promise((r) => setTimeout(r, 0));
+  const before = turns.get(helper) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = new Promise<void>((r) => (done = r));
+  turns.set(helper, mine);
+  await before;
+  try {
+    await shareCandidates(helper);
+  } finally {
+    done();
+    if (turns.get(helper) === mine) turns.delete(helper);
   }
   return { snaps, rows, rowStart, rowCount };
+
+  async function shareCandidates(h: CandidateHelper): Promise<void> {
+    const chunk = Math.max(8, Math.ceil(kMax / 16));
+    let next = 1;
+    buildLocal(0, 1);
+    let helperFailed = false;
+    const place = (got: Float32Array, from: number, to: number) => {
+      if (got.length !== (to - from) * mv * F)
+        throw new RoutingError('bad-option', `the candidate helper returned ${got.length} counts for ${(to - from) * mv * F}`);
+      for (let kk = from; kk < to; kk++)
+        for (let p = 0; p < mv; p++)
+          if (rowCount[p] === K)
+            snaps.set(got.subarray(((kk - from) * mv + p) * F, ((kk - from) * mv + p + 1) * F), (rowStart[p]! + kk) * F);
+    };
+    const remote = async () => {
+      while (next < kMax && !helperFailed) {
+        const from = next;
+        const to = Math.min(kMax, from + chunk);
+        next = to;
+        let got: Float32Array;
+        try {
+          got = await h.countsAt(streamSeed, from, to, varying.slice());
+        } catch {
+          // A helper that fails (its worker gone) leaves its chunks to this thread.
+          helperFailed = true;
+          buildLocal(from, to);
+          return;
+        }
+        place(got, from, to);
+      }
+    };
+    const local = async () => {
+      while (next < kMax) {
+        const from = next;
+        const to = Math.min(kMax, from + chunk);
+        next = to;
+        buildLocal(from, to);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    };
+    await Promise.all([remote(), local()]);
+  }
 }
 
 function argmaxFirst(values: Float32Array, from: number, count: number): number {
@@ -346,7 +451,7 @@ export async function simulated(index: TagIndex, ppm: PpmEvaluator, budget: numb
   const table = await tableFor(index, ppm, opts);
   const builder = new CandidateBuilder(index);
   const budgets = Uint32Array.of(budget);
-  const { snaps, rows } = simulateSnapshots(builder, budgets, K, seed, 0);
+  const { snaps, rows } = await simulateSnapshots(builder, budgets, K, seed, 0, opts.helper);
   const pred = await predictRows(ppm, snaps, rows, opts);
   const k = argmaxFirst(pred, 0, rows);
   const humanIds = builder.candidateOrder(seed, k, budget);
@@ -418,18 +523,18 @@ export async function bestOverBudgets(index: TagIndex, ppm: PpmEvaluator, opts: 
   const parts: Float32Array[] = [];
   let total = 0;
   if (independent) {
-    tried.forEach((b, j) => {
+    for (let j = 0; j < tried.length; j++) {
       const stream = j === 0 ? seed : mixSeed(seed, j);
-      const s = simulateSnapshots(builder, Uint32Array.of(b), K, stream, 0);
+      const s = await simulateSnapshots(builder, Uint32Array.of(tried[j]!), K, stream, 0, opts.helper);
       starts.push(total);
       counts.push(s.rows);
       streams.push(stream);
       parts.push(s.snaps);
       total += s.rows;
-    });
+    }
   } else {
     const sorted = Uint32Array.from(new Set(tried)).sort();
-    const s = simulateSnapshots(builder, sorted, K, seed, 0);
+    const s = await simulateSnapshots(builder, sorted, K, seed, 0, opts.helper);
     for (const b of tried) {
       const p = sorted.indexOf(b);
       starts.push(s.rowStart[p]!);
@@ -619,6 +724,8 @@ export async function localSearch(
 }
 
 export interface BudgetCurveOptions extends PredictOptions {
+  /** simulated: builds half of the candidates in another thread (the same results, sooner). */
+  helper?: CandidateHelper;
   /** Budget points (counts in [0, n]), any order; answered in this order. */
   budgets: number[];
   strategy: 'simulated' | 'topk';
@@ -675,7 +782,7 @@ export async function budgetCurve(index: TagIndex, ppm: PpmEvaluator, opts: Budg
   if (opts.strategy === 'simulated') {
     K = checkK(opts.K ?? 500);
     seed = normaliseSeed(opts.seed);
-    const s = simulateSnapshots(new CandidateBuilder(index), sorted, K, seed, 2);
+    const s = await simulateSnapshots(new CandidateBuilder(index), sorted, K, seed, 2, opts.helper, true);
     ({ snaps: buf, rowStart, rowCount, rows } = s);
   } else if (opts.strategy === 'topk') {
     const table = opts.gainTable ?? (await gains(index, ppm, opts));

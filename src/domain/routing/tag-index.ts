@@ -28,6 +28,19 @@ export class TagIndex {
     this.tagged = n - parts.untagged.length;
   }
 
+  /** The bit matrix this index was built from (n x TAG_WORDS words), e.g. to build it again in another thread. */
+  toBits(): Uint32Array {
+    const bits = new Uint32Array(this.n * TAG_WORDS);
+    for (let i = 0; i < this.n; i++) {
+      const end = this.rowOffsets[i + 1]!;
+      for (let q = this.rowOffsets[i]!; q < end; q++) {
+        const t = this.rowTags[q]!;
+        bits[i * TAG_WORDS + (t >>> 5)]! |= 1 << (t & 31);
+      }
+    }
+    return bits;
+  }
+
   /**
    * Builds the index from the bit matrix (n x TAG_WORDS words; bit t of instance i = tag t). Bits above
    * TAG_COUNT are ignored.
