@@ -53,11 +53,14 @@ export function useAnnotationKeys(session: AnnotatorSession, keymap: Keymap, { s
           return toggle('showGuidelines');
         case 'help':
           return toggle('showHelp');
-        case 'reveal': {
-          const d = session.getState().draft;
-          if (d?.status === 'submitted') reveal(d.id);
-          return;
-        }
+        case 'reveal':
+          // In order with the moves typed before it: on the item those lead to, once it is open.
+          return session.dispatch({
+            type: 'with-item',
+            run: (d) => {
+              if (d?.status === 'submitted') reveal(d.id);
+            },
+          });
       }
     };
     const onKey = (e: KeyboardEvent) => {

@@ -69,6 +69,25 @@ function gate(store: MemoryStore): () => void {
 }
 
 describe('annotator session', () => {
+  it("a page key typed among moves runs on the item the moves lead to, once it is open (the LM label's reveal)", async () => {
+    const store = new MemoryStore();
+    const s = session(store);
+    s.start(QUEUE, 0);
+    await s.settled();
+    const release = gate(store);
+    const seen: (string | undefined)[] = [];
+    s.dispatch({ type: 'move', delta: 1 });
+    s.dispatch({ type: 'move', delta: 1 });
+    s.dispatch({ type: 'with-item', run: (d) => seen.push(d?.instanceId) });
+    s.dispatch({ type: 'move', delta: -1 });
+    s.dispatch({ type: 'with-item', run: (d) => seen.push(d?.instanceId) });
+    // Nothing has run while the items are still opening.
+    expect(seen).toEqual([]);
+    release();
+    await s.settled();
+    expect(seen).toEqual([`pair-${QUEUE[2]}`, `pair-${QUEUE[1]}`]);
+  });
+
   it('keys typed before the queue and the item are there wait, and land on the items they were typed for', async () => {
     const store = new MemoryStore();
     const s = session(store);

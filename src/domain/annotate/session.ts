@@ -55,7 +55,12 @@ export type SessionCommand =
   | { type: 'move'; delta: number }
   /** After a conflict: take the version saved elsewhere, or write this one over it. */
   | { type: 'load-saved' }
-  | { type: 'keep-mine' };
+  | { type: 'keep-mine' }
+  /**
+   * Runs `run` on the item that is open at this point of the commands, once it is open: for the page's own
+   * keys (revealing the LM label) typed among moves, so they land on the item they were typed for.
+   */
+  | { type: 'with-item'; run: (draft: Annotation | null) => void };
 
 export interface SessionState {
   /** The queue (dataset positions in the order this annotator sees them); null until the session starts. */
@@ -273,6 +278,8 @@ export class AnnotatorSession {
         return this.loadSaved();
       case 'keep-mine':
         return this.keepMine();
+      case 'with-item':
+        return c.run(this.state.draft);
       default: {
         const never: never = c;
         throw new Error(`unknown command ${JSON.stringify(never)}`);
