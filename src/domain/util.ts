@@ -7,6 +7,18 @@ export function fnv1a32(text: string): number {
   return h >>> 0;
 }
 
+/** A 53-bit FNV-1a-style hash of `s` (two 32-bit lanes; fnv1a32 is too narrow to key a million texts). */
+export function hash53(s: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0) * 2 ** 21 + ((b >>> 0) & 0x1fffff);
+}
+
 /** murmur3's finaliser: every output bit depends on every input bit (use after fnv1a32 for coin flips). */
 export function mix32(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);

@@ -34,6 +34,7 @@
 // or custom-entity passes), the cheapest configuration that still yields proper nouns.
 import winkNLP, { type ItemToken, type ItsFunction, type WinkMethods } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import { hash53 } from '../../util';
 
 /** wink NER types kept as entities (those spaCy also reports; wink's DURATION is spaCy's DATE). */
 const KEPT_NER_TYPES: ReadonlySet<string> = new Set(['CARDINAL', 'DATE', 'DURATION', 'MONEY', 'ORDINAL', 'PERCENT', 'TIME']);
@@ -76,18 +77,6 @@ export function extractEntities(text: string): string[] {
  */
 const ENTITY_CACHE_MAX = 1_000_000;
 let cached = new Map<number, { length: number; set: ReadonlySet<string> }>();
-
-/** A 53-bit FNV-1a-style hash of `s` (two 32-bit lanes). */
-function hash53(s: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return (a >>> 0) * 2 ** 21 + ((b >>> 0) & 0x1fffff);
-}
 
 let hits = 0;
 let misses = 0;
